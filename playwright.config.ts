@@ -1,0 +1,56 @@
+import { defineConfig, devices } from '@playwright/test'
+
+/** Tokens the 云闪付 app appends to its WebView user agent. */
+export const CLOUDPAY_UA_SUFFIX =
+  ' (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 929) (UnionPay/1.0 CloudPay) (clientVersion 189) (language zh_CN) (upHtml) (walletMode 00)'
+
+const port = Number(process.env.E2E_PORT ?? 8790)
+const baseURL = `http://127.0.0.1:${port}`
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+}
+const pixel = devices['Pixel 7']
+const iphone = devices['iPhone 13']
+
+export default defineConfig({
+  testDir: './e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  timeout: 30_000,
+  use: {
+    baseURL,
+    trace: 'on-first-retry',
+    screenshot: 'only-on-failure',
+    launchOptions,
+  },
+  projects: [
+    {
+      name: 'pixel-cloudpay',
+      use: { ...pixel, userAgent: `${pixel.userAgent}${CLOUDPAY_UA_SUFFIX}` },
+    },
+    {
+      name: 'iphone-cloudpay',
+      use: { ...iphone, browserName: 'chromium', userAgent: `${iphone.userAgent}${CLOUDPAY_UA_SUFFIX}` },
+    },
+  ],
+  webServer: {
+    command: `tsx scripts/e2e-server.ts`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: { E2E_PORT: String(port) },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+})

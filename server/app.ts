@@ -1,0 +1,117 @@
+import { fileURLToPath } from 'node:url'
+import fastifyCookie from '@fastify/cookie'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyRateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.ts'
+import { SANDBOX_PREFIX } from './config.ts'
+import type { AppContext } from './context.ts'
+import { registerErrorHandler } from './http/error-handler.ts'
+import { REDACT_PATHS, requestSerializer } from './log.ts'
+import { registerContractRoutes } from './routes/contract.ts'
+import { registerHealthRoutes } from './routes/health.ts'
+import { registerOauthRoutes } from './routes/oauth.ts'
+import { registerPayRoutes } from './routes/pay.ts'
+import { registerStatic } from './routes/static.ts'
+import { registerUpsdkRoutes } from './routes/upsdk.ts'
+import type { SandboxContext } from './sandbox/context.ts'
+import { registerSandbox } from './sandbox/index.ts'
+import { registerSessions } from './session/plugin.ts'
+import { SessionStore } from './session/store.ts'
+import { openDatabase, openKv, type Db, type KvStore } from './store/index.ts'
+import { CallBudget } from './unionpay/budget.ts'
+import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
+import { TokenManager } from './unionpay/tokens.ts'
+
+export interface BuildAppOptions {
+  /** Injected for tests; opened from the config otherwise. */
+  db?: Db
+  kv?: KvStore
+  fetch?: FetchLike
+  clock?: () => number
+  /** Serve the built front end from this folder. @default `<repo>/dist` */
+  distDir?: string | false
+  /** Requests per minute per client IP on the whole API. @default 600 */
+  rateLimitPerMinute?: number
+}
+
+export interface App {
+  app: FastifyInstance
+  ctx: AppContext
+  /** Present in sandbox mode: the simulated platforms' state. */
+  sandbox: SandboxContext | undefined
+}
+
+const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
+
+/** Builds the whole server (API, notifications, sandbox when configured, static app) without listening. */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { req: requestSerializer },
+    },
+    bodyLimit: 64 * 1024,
+    trustProxy: config.publicBaseUrl.startsWith('https://'),
+  })
+  const clock = options.clock ?? Date.now
+  const db = options.db ?? openDatabase(config.databaseUrl)
+  const kv = options.kv ?? openKv(config.redisUrl)
+  const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock)
+  const unionpay = new UnionpayClient({
+    baseUrl: config.unionpay.baseUrl,
+    timeoutMs: config.unionpay.timeoutMs,
+    budget,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  })
+  const tokens = new TokenManager({
+    client: unionpay,
+    kv,
+    appId: config.unionpay.appId,
+    secret: config.unionpay.secret,
+    clock,
+  })
+  const sessions = new SessionStore(db, undefined, clock)
+  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock }
+
+  registerErrorHandler(app)
+  await app.register(fastifyCookie)
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
+  await app.register(fastifyRateLimit, {
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    allowList: (req) => req.url.startsWith(`${SANDBOX_PREFIX}/`),
+  })
+  registerSessions(app, sessions)
+
+  registerHealthRoutes(app)
+  registerUpsdkRoutes(app, ctx)
+  await registerOauthRoutes(app, ctx)
+  await registerContractRoutes(app, ctx)
+  await registerPayRoutes(app, ctx)
+
+  let sandbox: SandboxContext | undefined
+  if (config.sandbox) {
+    await app.register(
+      async (scope) => {
+        sandbox = await registerSandbox(scope, {
+          appBaseUrl: config.publicBaseUrl,
+          sandboxBaseUrl: `${config.publicBaseUrl}${SANDBOX_PREFIX}`,
+          clock,
+        })
+      },
+      { prefix: SANDBOX_PREFIX },
+    )
+  }
+
+  const distDir = options.distDir === undefined ? DEFAULT_DIST : options.distDir
+  if (distDir) await registerStatic(app, distDir)
+
+  app.addHook('onClose', async () => {
+    if (!options.kv) await kv.close()
+    if (!options.db) db.close()
+  })
+  await app.ready()
+  return { app, ctx, sandbox }
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod'
+import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from './sandbox/credentials.ts'
+
+export const REAL_UNIONPAY_OPEN_BASE_URL = 'https://open.95516.com'
+export const REAL_CHINAUMS_BASE_URL = 'https://api-mop.chinaums.com'
+/** Where the sandbox is mounted on the server, below PUBLIC_BASE_URL. */
+export const SANDBOX_PREFIX = '/sandbox'
+
+export interface Config {
+  port: number
+  host: string
+  publicBaseUrl: string
+  /** Cookies get `Secure` when the public origin is https. */
+  secureCookies: boolean
+  sandbox: boolean
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  databaseUrl: string
+  redisUrl: string | undefined
+  unionpay: {
+    baseUrl: string
+    appId: string
+    secret: string
+    symmetricKey: string
+    /** base64 DER (SubjectPublicKeyInfo) or PEM; undefined when not configured. */
+    publicKey: string | undefined
+    privateKey: string | undefined
+    upsdkAllowedOrigins: string[]
+    contractPlans: string[]
+    /** Upper bound of calls to the platform in any sliding minute, across all instances. */
+    callsPerMinute: number
+    timeoutMs: number
+  }
+  chinaums: {
+    baseUrl: string
+    appId: string
+    appKey: string
+    md5Key: string
+    mid: string
+    tid: string
+    sourceId: string
+    timeoutMs: number
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''))
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+)
+
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  HOST: optional(z.string().min(1)),
+  PUBLIC_BASE_URL: optional(httpUrl),
+  SANDBOX: optional(z.enum(['0', '1'])),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  DATABASE_URL: optional(z.string().regex(/^sqlite:.+/, 'must look like sqlite:./path/to/file.db or sqlite::memory:')),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')),
+  UNIONPAY_OPEN_BASE_URL: optional(httpUrl),
+  UNIONPAY_APP_ID: optional(z.string().min(1)),
+  UNIONPAY_SECRET: optional(z.string().min(1)),
+  UNIONPAY_SYMMETRIC_KEY: optional(
+    z.string().regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{48})$/, 'must be 32 or 48 hex characters (a 16- or 24-byte 3DES key)'),
+  ),
+  UNIONPAY_PUBLIC_KEY: optional(z.string().min(1)),
+  UNIONPAY_PRIVATE_KEY: optional(z.string().min(1)),
+  UPSDK_ALLOWED_ORIGINS: optional(csv),
+  UNIONPAY_CONTRACT_PLANS: optional(csv),
+  UNIONPAY_CALLS_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
+  UNIONPAY_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
+  CHINAUMS_BASE_URL: optional(httpUrl),
+  CHINAUMS_APP_ID: optional(z.string().min(1)),
+  CHINAUMS_APP_KEY: optional(z.string().min(1)),
+  CHINAUMS_MD5_KEY: optional(z.string().min(1)),
+  CHINAUMS_MID: optional(z.string().regex(/^\d{15}$/, 'must be the 15-digit merchant number')),
+  CHINAUMS_TID: optional(z.string().regex(/^[0-9A-Za-z]{8}$/, 'must be the 8-character terminal number')),
+  CHINAUMS_SOURCE_ID: optional(z.string().regex(/^[0-9A-Za-z]{4}$/, 'must be the 4-character 来源编号')),
+  CHINAUMS_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
+})
+
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s)
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/+$/, '')
+  } catch {
+    return false
+  }
+}
+
+/** Reads and validates the configuration once; every problem is reported, one line per variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const e = parsed.data
+  const problems: string[] = []
+  const sandbox = e.SANDBOX ? e.SANDBOX === '1' : !e.UNIONPAY_APP_ID
+  const port = e.PORT ?? 8787
+  const host = e.HOST ?? '127.0.0.1'
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`
+  const sandboxBase = `${publicBaseUrl}${SANDBOX_PREFIX}`
+
+  const need = (name: keyof typeof e, value: string | undefined, sandboxValue: string): string => {
+    if (value !== undefined) return value
+    if (sandbox) return sandboxValue
+    problems.push(`${name}: required when SANDBOX=0`)
+    return ''
+  }
+
+  const origins = e.UPSDK_ALLOWED_ORIGINS ?? [new URL(publicBaseUrl).origin]
+  for (const o of origins) if (!isOrigin(o)) problems.push(`UPSDK_ALLOWED_ORIGINS: "${o}" is not an http(s) origin (scheme://host[:port])`)
+
+  const unionpay = {
+    baseUrl: e.UNIONPAY_OPEN_BASE_URL ?? (sandbox ? `${sandboxBase}/unionpay` : REAL_UNIONPAY_OPEN_BASE_URL),
+    appId: need('UNIONPAY_APP_ID', e.UNIONPAY_APP_ID, SANDBOX_UNIONPAY.appId),
+    secret: need('UNIONPAY_SECRET', e.UNIONPAY_SECRET, SANDBOX_UNIONPAY.secret),
+    symmetricKey: need('UNIONPAY_SYMMETRIC_KEY', e.UNIONPAY_SYMMETRIC_KEY, SANDBOX_UNIONPAY.symmetricKey),
+    publicKey: e.UNIONPAY_PUBLIC_KEY ?? (sandbox ? sandboxRsaKeyPair().publicKeyDer : undefined),
+    privateKey: e.UNIONPAY_PRIVATE_KEY,
+    upsdkAllowedOrigins: origins.map((o) => new URL(o).origin),
+    contractPlans: e.UNIONPAY_CONTRACT_PLANS ?? (sandbox ? [...SANDBOX_UNIONPAY.contractPlans] : []),
+    callsPerMinute: e.UNIONPAY_CALLS_PER_MINUTE ?? 1000,
+    timeoutMs: e.UNIONPAY_TIMEOUT_MS ?? 10_000,
+  }
+  const chinaums = {
+    baseUrl: e.CHINAUMS_BASE_URL ?? (sandbox ? `${sandboxBase}/chinaums` : REAL_CHINAUMS_BASE_URL),
+    appId: need('CHINAUMS_APP_ID', e.CHINAUMS_APP_ID, SANDBOX_CHINAUMS.appId),
+    appKey: need('CHINAUMS_APP_KEY', e.CHINAUMS_APP_KEY, SANDBOX_CHINAUMS.appKey),
+    md5Key: need('CHINAUMS_MD5_KEY', e.CHINAUMS_MD5_KEY, SANDBOX_CHINAUMS.md5Key),
+    mid: need('CHINAUMS_MID', e.CHINAUMS_MID, SANDBOX_CHINAUMS.mid),
+    tid: need('CHINAUMS_TID', e.CHINAUMS_TID, SANDBOX_CHINAUMS.tid),
+    sourceId: need('CHINAUMS_SOURCE_ID', e.CHINAUMS_SOURCE_ID, SANDBOX_CHINAUMS.sourceId),
+    timeoutMs: e.CHINAUMS_TIMEOUT_MS ?? 10_000,
+  }
+  if (problems.length) throw new ConfigError(problems)
+  return {
+    port,
+    host,
+    publicBaseUrl,
+    secureCookies: publicBaseUrl.startsWith('https://'),
+    sandbox,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/upkit.db',
+    redisUrl: e.REDIS_URL,
+    unionpay,
+    chinaums,
+  }
+}

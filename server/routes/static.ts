@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+
+const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz']
+
+/**
+ * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
+ * API route gets index.html. Hashed assets are cached for a year, index.html never.
+ */
+export async function registerStatic(app: FastifyInstance, distDir: string): Promise<boolean> {
+  if (!existsSync(join(distDir, 'index.html'))) return false
+  await app.register(fastifyStatic, {
+    root: distDir,
+    wildcard: false,
+    index: false,
+    setHeaders(res, path) {
+      if (path.includes(`${join('dist', 'assets')}`)) res.header('cache-control', 'public, max-age=31536000, immutable')
+      else res.header('cache-control', 'no-cache')
+    },
+  })
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return
+    const path = req.url.split('?')[0] ?? '/'
+    if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return
+    if (/\.[a-z0-9]+$/i.test(path)) return
+    reply.header('cache-control', 'no-cache')
+    return reply.sendFile('index.html')
+  })
+  return true
+}

@@ -1,0 +1,19 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import HomeView from '@/views/HomeView.vue'
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView, meta: { title: '首页' } },
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: '登录' } },
+  { path: '/profile', name: 'profile', component: () => import('@/views/ProfileView.vue'), meta: { title: '我的', requiresAuth: true } },
+  { path: '/contract', name: 'contract', component: () => import('@/views/ContractView.vue'), meta: { title: '无感支付', requiresAuth: true } },
+  { path: '/pay', name: 'pay', component: () => import('@/views/PayView.vue'), meta: { title: '收银台' } },
+  { path: '/pay/result', name: 'pay-result', component: () => import('@/views/PayResultView.vue'), meta: { title: '支付结果' } },
+  { path: '/orders', name: 'orders', component: () => import('@/views/OrdersView.vue'), meta: { title: '订单' } },
+  { path: '/bluetooth', name: 'bluetooth', component: () => import('@/views/BluetoothView.vue'), meta: { title: '蓝牙' } },
+  { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+})

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig, mergeConfig } from 'vitest/config'
+import viteConfig from './vite.config'
+
+export default defineConfig((env) =>
+  mergeConfig(viteConfig({ ...env, mode: 'test' }), {
+    test: {
+      root: fileURLToPath(new URL('./', import.meta.url)),
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'web',
+            environment: 'happy-dom',
+            include: ['src/**/*.test.ts'],
+            server: { deps: { inline: ['zepto'] } },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'server',
+            environment: 'node',
+            include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
+            testTimeout: 20_000,
+          },
+        },
+      ],
+    },
+  }),
+)
