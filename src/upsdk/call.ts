@@ -1,0 +1,75 @@
+import { UpsdkError } from './errors'
+import type { UpsdkGlobal } from './types'
+
+export interface CallOptions {
+  /** The upsdk object to talk to. @default window.upsdk */
+  upsdk?: UpsdkGlobal
+  /** Reject with code `timeout` when neither callback ran in time; 0 disables. @default 15000 */
+  timeoutMs?: number
+}
+
+/** Turns any failure answer of upsdk into an `UpsdkError`, keeping the raw answer. */
+export function toUpsdkError(method: string, raw: unknown): UpsdkError {
+  if (raw instanceof UpsdkError) return raw
+  if (typeof raw === 'string') return new UpsdkError('plugin_fail', raw || `${method} 调用失败`, 'plugin', raw, method)
+  if (raw && typeof raw === 'object') {
+    const o = raw as Record<string, unknown>
+    if (typeof o.errcode === 'string' || typeof o.errcode === 'number') {
+      const msg = typeof o.errmsg === 'string' && o.errmsg ? o.errmsg : `${method} 调用失败`
+      return new UpsdkError(String(o.errcode), msg, 'sdk', raw, method)
+    }
+    if (typeof o.code === 'string' || typeof o.code === 'number') {
+      const msg = typeof o.msg === 'string' && o.msg ? o.msg : `${method} 调用失败`
+      return new UpsdkError(String(o.code), msg, 'native', raw, method)
+    }
+    if (typeof o.msg === 'string') return new UpsdkError('plugin_fail', o.msg || `${method} 调用失败`, 'plugin', raw, method)
+  }
+  return new UpsdkError('plugin_fail', `${method} 调用失败`, 'plugin', raw, method)
+}
+
+/**
+ * Calls one upsdk plugin method exactly once and wraps its `{success, fail}` callbacks in a
+ * Promise. Parameters that are `undefined` are left out (the spec: optional fields must not be
+ * sent when empty).
+ */
+export function callUpsdk<T = unknown>(
+  method: string,
+  params: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<T> {
+  const upsdk = options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+  const fn = upsdk?.[method]
+  if (typeof fn !== 'function') {
+    return Promise.reject(
+      new UpsdkError('not_available', `upsdk.${method} 不可用：upsdk 未加载或版本过旧`, 'environment', undefined, method),
+    )
+  }
+  const clean: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) clean[k] = v
+  const timeoutMs = options.timeoutMs ?? 15_000
+  return new Promise<T>((resolve, reject) => {
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const settle = (f: () => void) => {
+      if (settled) return
+      settled = true
+      if (timer) clearTimeout(timer)
+      f()
+    }
+    if (timeoutMs > 0) {
+      timer = setTimeout(
+        () => settle(() => reject(new UpsdkError('timeout', `${method} 在 ${timeoutMs} ms 内没有应答`, 'timeout', undefined, method))),
+        timeoutMs,
+      )
+    }
+    try {
+      ;(fn as (p: Record<string, unknown>) => void).call(upsdk, {
+        ...clean,
+        success: (answer: unknown) => settle(() => resolve(answer as T)),
+        fail: (err: unknown) => settle(() => reject(toUpsdkError(method, err))),
+      })
+    } catch (err) {
+      settle(() => reject(toUpsdkError(method, err instanceof Error ? err.message : err)))
+    }
+  })
+}
