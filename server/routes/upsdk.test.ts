@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sha256Hex } from '../crypto/signing.ts'
+import { startTestServer, type TestServer } from '../test/harness.ts'
+
+describe('POST /api/upsdk/config (against the sandbox over HTTP)', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer()
+  })
+  afterAll(async () => s.close())
+
+  const post = (payload: string, contentType = 'application/json') =>
+    s.app.inject({ method: 'POST', url: '/api/upsdk/config', payload, headers: { 'content-type': contentType } })
+
+  it('signs the page URL without #fragment with the current frontToken', async () => {
+    const url = `${s.baseUrl}/pay?amount=1&x=中文`
+    const res = await post(JSON.stringify({ url: `${url}#/section` }))
+    expect(res.statusCode).toBe(200)
+    const body = res.json<{ appId: string; timestamp: string; nonceStr: string; signature: string }>()
+    expect(Object.keys(body).sort()).toEqual(['appId', 'nonceStr', 'signature', 'timestamp'])
+    const frontToken = s.sandbox?.unionpay.frontToken?.token ?? ''
+    expect(frontToken).not.toBe('')
+    expect(body.signature).toBe(
+      sha256Hex(`appId=${body.appId}&frontToken=${frontToken}&nonceStr=${body.nonceStr}&timestamp=${body.timestamp}&url=${url}`),
+    )
+    expect(Math.abs(Number(body.timestamp) - Date.now() / 1000)).toBeLessThan(5)
+    expect(JSON.stringify(body)).not.toContain(frontToken)
+  })
+
+  it('is accepted by the sandbox native check, and a tampered signature is not', async () => {
+    const url = `${s.baseUrl}/`
+    const body = (await post(JSON.stringify({ url }))).json<Record<string, string>>()
+    const verify = (payload: Record<string, string>) =>
+      s.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload }).then((r) => r.json<{ ok: boolean; errcode?: string }>())
+    expect(await verify({ ...body, url })).toEqual({ ok: true })
+    expect(await verify({ ...body, url: `${url}other` })).toMatchObject({ ok: false, errcode: 'c01' })
+    expect(await verify({ ...body, url, signature: body.signature?.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) ?? '' })).toMatchObject({ ok: false })
+  })
+
+  it('reuses the cached frontToken (one platform call for many signatures)', async () => {
+    const before = s.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
+    await Promise.all(Array.from({ length: 20 }, () => post(JSON.stringify({ url: `${s.baseUrl}/a` }))))
+    const after = s.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
+    expect(after - before).toBeLessThanOrEqual(1)
+  })
+
+  it.each([
+    [{ url: 'ftp://127.0.0.1/x' }, 'URL_INVALID'],
+    [{ url: '/relative/path' }, 'URL_INVALID'],
+    [{ url: 'javascript:alert(1)' }, 'URL_INVALID'],
+    [{ url: 'https://evil.example.com/' }, 'URL_ORIGIN_NOT_ALLOWED'],
+    [{ url: 'http://127.0.0.1.evil.com/' }, 'URL_ORIGIN_NOT_ALLOWED'],
+    [{}, 'URL_REQUIRED'],
+    [{ url: 42 }, 'URL_REQUIRED'],
+  ])('refuses %j with 400 %s', async (payload, code) => {
+    const res = await post(JSON.stringify(payload))
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ error: { code } })
+  })
+
+  it('answers bad JSON, wrong media types and oversized bodies with clear errors', async () => {
+    const bad = await post('{"url":')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json()).toMatchObject({ error: { code: 'BAD_JSON' } })
+    const big = await post(JSON.stringify({ url: `${s.baseUrl}/?${'a'.repeat(20_000)}` }))
+    expect(big.statusCode).toBe(413)
+    expect(big.json()).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } })
+    const text = await post('url=x', 'text/plain')
+    expect(text.statusCode).toBe(415)
+  })
+})
+
+describe('the sandbox token APIs are as strict as the platform', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer()
+  })
+  afterAll(async () => s.close())
+
+  it('a new backendToken invalidates the previous one', async () => {
+    const state = s.sandbox?.unionpay
+    if (!state) throw new Error('no sandbox')
+    const first = await s.ctx.tokens.get('backend')
+    expect(state.isValidToken('backend', first)).toBe(true)
+    await s.ctx.tokens.invalidate('backend', first)
+    const second = await s.ctx.tokens.get('backend')
+    expect(second).not.toBe(first)
+    expect(state.isValidToken('backend', first)).toBe(false)
+    expect(state.isValidToken('backend', second)).toBe(true)
+  })
+
+  it('refuses a stale timestamp, a wrong secret and missing fields with the documented codes', async () => {
+    const call = (body: Record<string, unknown>) =>
+      fetch(`${s.baseUrl}/sandbox/unionpay/open/access/1.0/backendToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<{ resp: string }>)
+    const appId = s.config.unionpay.appId
+    const ts = String(Math.floor(Date.now() / 1000))
+    const sign = (secret: string, timestamp: string) =>
+      sha256Hex(`appId=${appId}&nonceStr=abc&secret=${secret}&timestamp=${timestamp}`)
+    expect((await call({ appId, nonceStr: 'abc', timestamp: ts, signature: sign(s.config.unionpay.secret, ts) })).resp).toBe('00')
+    const old = String(Number(ts) - 301)
+    expect((await call({ appId, nonceStr: 'abc', timestamp: old, signature: sign(s.config.unionpay.secret, old) })).resp).toBe('N62108')
+    expect((await call({ appId, nonceStr: 'abc', timestamp: ts, signature: sign('wrong', ts) })).resp).toBe('N62117')
+    expect((await call({ nonceStr: 'abc', timestamp: ts, signature: 'x' })).resp).toBe('N62100')
+    expect((await call({ appId, timestamp: ts, signature: 'x' })).resp).toBe('N62107')
+    expect((await call({ appId, nonceStr: 'abc', signature: 'x' })).resp).toBe('N62108')
+    expect((await call({ appId, nonceStr: 'abc', timestamp: ts })).resp).toBe('N62104')
+  })
+
+  it('answers unknown API names like the platform (FAQ 15)', async () => {
+    const r = await fetch(`${s.baseUrl}/sandbox/unionpay/open/access/1.0/user_mobile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(r.status).toBe(403)
+    expect(await r.text()).toContain('refused to implement')
+  })
+
+  it('blacklists the appId past the per-minute limit, which the server budget prevents', async () => {
+    const state = s.sandbox?.unionpay
+    if (!state) throw new Error('no sandbox')
+    state.callsPerMinuteLimit = state.callTimes.length + 2
+    const call = () =>
+      fetch(`${s.baseUrl}/sandbox/unionpay/open/access/1.0/backendToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect((await call()).status).toBe(200)
+    expect((await call()).status).toBe(200)
+    const blocked = await call()
+    expect(blocked.status).toBe(403)
+    expect(await blocked.text()).toContain('访问控制拒绝')
+  })
+})
+
+describe('health', () => {
+  it('GET /healthz', async () => {
+    const s = await startTestServer()
+    try {
+      const res = await s.app.inject({ method: 'GET', url: '/healthz' })
+      expect(res.json()).toEqual({ ok: true })
+    } finally {
+      await s.close()
+    }
+  })
+})
