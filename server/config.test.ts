@@ -90,3 +90,14 @@ describe('loadConfig', () => {
     ])
   })
 })
+
+describe('loadConfig error reporting', () => {
+  it('reports malformed and missing variables together and never echoes values', () => {
+    const secretish = 'NOT-HEX-super-secret-value'
+    const problems = problemsOf({ UNIONPAY_APP_ID: 'app', PORT: 'abc', UNIONPAY_SYMMETRIC_KEY: secretish })
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'UNIONPAY_SYMMETRIC_KEY', 'UNIONPAY_SECRET', 'CHINAUMS_APP_KEY']),
+    )
+    expect(problems.join('\n')).not.toContain(secretish)
+  })
+})

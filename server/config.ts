@@ -106,12 +106,13 @@ function isOrigin(s: string): boolean {
 
 /** Reads and validates the configuration once; every problem is reported, one line per variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env)
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
-  }
-  const e = parsed.data
   const problems: string[] = []
+  const e: Partial<z.output<typeof envSchema>> = {}
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(env[name])
+    if (r.success) (e as Record<string, unknown>)[name] = r.data
+    else problems.push(`${name}: ${r.error.issues.map((i) => i.message).join('; ')}`)
+  }
   const sandbox = e.SANDBOX ? e.SANDBOX === '1' : !e.UNIONPAY_APP_ID
   const port = e.PORT ?? 8787
   const host = e.HOST ?? '127.0.0.1'
