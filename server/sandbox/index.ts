@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { sandboxRsaKeyPair } from './credentials.ts'
 import type { SandboxContext } from './context.ts'
 import { registerSandboxChinaums } from './chinaums/index.ts'
+import { registerSandboxConsole } from './console.ts'
 import { coreApis, registerApiDispatcher, type ApiHandler } from './unionpay/api.ts'
 import { registerSandboxContract } from './unionpay/contract.ts'
 import { registerSandboxOauth } from './unionpay/oauth.ts'
@@ -44,10 +45,12 @@ export async function registerSandbox(app: FastifyInstance, options: SandboxOpti
   app.get('/__control/unionpay/calls', async () => ({
     calls: ctx.unionpay.calls.map((c) => ({ api: c.api, at: c.at, resp: c.resp })),
   }))
-  app.post('/__control/unionpay/expire-tokens', async () => {
+  app.post<{ Querystring: { back?: string } }>('/__control/unionpay/expire-tokens', async (req, reply) => {
     ctx.unionpay.backendToken = null
     ctx.unionpay.frontToken = null
+    if (req.query.back) return reply.redirect(`${options.sandboxBaseUrl}/`)
     return { ok: true }
   })
+  registerSandboxConsole(app, ctx)
   return ctx
 }
