@@ -257,7 +257,7 @@ export function installBle(host: StubHost): BleStubHandle {
     return { deviceId: d.deviceId, name: d.name, localName: d.name, RSSI: d.rssi, advertisServiceUUIDs: [...d.advertisServiceUUIDs] }
   }
 
-  function setConnected(deviceId: string, on: boolean) {
+  function setConnected(deviceId: string, on: boolean, emit: 'now' | 'later' = 'now') {
     if (on === connected.has(deviceId)) return
     if (on) connected.add(deviceId)
     else {
@@ -265,11 +265,14 @@ export function installBle(host: StubHost): BleStubHandle {
       announced.delete(deviceId)
       for (const k of [...notifying]) if (k.startsWith(`${deviceId}|`)) notifying.delete(k)
     }
-    if (registrations.has('connection')) {
+    syncHeartRate()
+    const announce = () => {
+      if (!registrations.has('connection') || on !== connected.has(deviceId)) return
       host.emit('BLEConnectionStateChange', { deviceId, connected: yn(on) })
       if (on) announced.add(deviceId)
     }
-    syncHeartRate()
+    if (emit === 'now') announce()
+    else setTimeout(announce, 0)
   }
 
   function setValue(deviceId: string, serviceId: string, charId: string, hex: string) {
@@ -410,15 +413,15 @@ export function installBle(host: StubHost): BleStubHandle {
     const d = devices.get(id)
     if (!d || !d.inRange) return reply.fail(ERR.noDevice)
     if (!d.connectable) return reply.fail(ERR.connectFail)
+    setConnected(id, true, 'later')
     reply.success()
-    setTimeout(() => setConnected(id, true), 0)
   })
   define('disconnectBLEDevice', 'init', (p, reply) => {
     const id = str(p.deviceId)
     if (!id) return reply.fail(ERR.badParam)
     if (!connected.has(id)) return reply.fail(ERR.noConnection)
+    setConnected(id, false, 'later')
     reply.success()
-    setTimeout(() => setConnected(id, false), 0)
   })
   define('getConnectedBluetoothDevices', 'radio', (p, reply) => {
     if ('services' in p && (!Array.isArray(p.services) || p.services.length === 0)) return reply.fail(ERR.badParam)
