@@ -34,8 +34,10 @@ export interface UseHceOptions {
   aids?: MaybeRefOrGetter<string | readonly string[]>
   /** Answers each command APDU. Without it, call `respond()` yourself. @default undefined */
   responder?: (cmd: HceCommand) => BytesLike | Promise<BytesLike>
-  /** Check getHCEState at once (and again when the page becomes visible). @default true */
+  /** Check getHCEState at once. @default true */
   immediate?: boolean
+  /** Check again whenever the page becomes visible (back from the system NFC settings). @default true */
+  refreshOnVisible?: boolean
   /** How many entries `log` keeps. @default 100 */
   logLimit?: number
   /** @default 15000 */
@@ -64,7 +66,7 @@ export interface UseHceReturn {
 
 /** HCE card emulation for a component; stopHCE runs when its scope ends. */
 export function useHce(options: UseHceOptions = {}): UseHceReturn {
-  const { immediate = true, logLimit = 100, timeoutMs, responder } = options
+  const { immediate = true, refreshOnVisible = true, logLimit = 100, timeoutMs, responder } = options
   const upsdk = () => options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
   const call = () => ({ upsdk: upsdk(), timeoutMs })
 
@@ -194,11 +196,8 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
     }
   }
 
-  if (immediate) {
-    void refresh()
-    // returning from the system NFC settings makes the page visible again: check again
-    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible)
-  }
+  if (immediate) void refresh()
+  if (refreshOnVisible && typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible)
   if (getCurrentScope()) onScopeDispose(() => void dispose())
 
   return {
