@@ -25,6 +25,9 @@ test.describe('Bluetooth console', () => {
     await expect(page.getByTestId('ble-device')).toContainText(['UP-HeartRate', 'UP-DoorLock', 'UP-Beacon'], { ignoreCase: false, useInnerText: true })
     await page.evaluate((id) => (window as StubWindow).__upsdkStub.ble.setRssi(id, -40), HR)
     await expect.poll(async () => Number(await device(page, HR).getByTestId('ble-rssi').textContent())).toBeGreaterThanOrEqual(-44)
+    // the beacon only advertises: connecting fails with a readable message
+    await device(page, 'AA:BB:CC:00:00:BE').getByRole('button', { name: '连接' }).click()
+    await expect(page.getByTestId('ble-error')).toContainText('连接设备失败')
     await page.getByTestId('ble-scan').click()
     await expect(page.getByTestId('ble-scan')).toHaveText(/扫描附近设备/)
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-scan.png', fullPage: true })
@@ -84,7 +87,6 @@ test.describe('Bluetooth console', () => {
     await page.getByTestId('ble-scan').click()
     await device(page, LOCK).getByRole('button', { name: '连接' }).click()
     await expect(device(page, LOCK)).toContainText('已连接')
-    await page.evaluate(() => (window as unknown as { __vueRouter?: unknown }).__vueRouter)
     // navigate inside the SPA so the stub survives
     await page.evaluate(() => {
       history.pushState({}, '', '/')
