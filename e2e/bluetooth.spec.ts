@@ -8,7 +8,7 @@ interface BleHandle {
   setRssi(deviceId: string, rssi: number): void
   state(): { connected: string[]; registrations: string[]; discovering: boolean }
 }
-type StubWindow = Window & { __upsdkStub: { ble: BleHandle } }
+type StubWindow = { __upsdkStub: { ble: BleHandle } }
 
 async function openConsole(page: Page) {
   await page.goto('/bluetooth')
@@ -23,7 +23,7 @@ test.describe('Bluetooth console', () => {
     await page.getByTestId('ble-scan').click()
     await expect(page.getByTestId('ble-device')).toHaveCount(3)
     await expect(page.getByTestId('ble-device')).toContainText(['UP-HeartRate', 'UP-DoorLock', 'UP-Beacon'], { ignoreCase: false, useInnerText: true })
-    await page.evaluate((id) => (window as StubWindow).__upsdkStub.ble.setRssi(id, -40), HR)
+    await page.evaluate((id) => (window as unknown as StubWindow).__upsdkStub.ble.setRssi(id, -40), HR)
     await expect.poll(async () => Number(await device(page, HR).getByTestId('ble-rssi').textContent())).toBeGreaterThanOrEqual(-44)
     // the beacon only advertises: connecting fails with a readable message
     await device(page, 'AA:BB:CC:00:00:BE').getByRole('button', { name: '连接' }).click()
@@ -72,7 +72,7 @@ test.describe('Bluetooth console', () => {
     await page.getByTestId('ble-scan').click()
     await device(page, LOCK).getByRole('button', { name: '连接' }).click()
     await expect(device(page, LOCK)).toContainText('已连接')
-    await page.evaluate(() => (window as StubWindow).__upsdkStub.ble.setAdapter(false))
+    await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.ble.setAdapter(false))
     await expect(page.getByTestId('ble-off-guide')).toBeVisible()
     await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已关闭')
     await expect(page.getByTestId('ble-scan')).toBeDisabled()
@@ -94,7 +94,7 @@ test.describe('Bluetooth console', () => {
     })
     await expect(page.getByTestId('ble-status')).toHaveCount(0)
     await expect
-      .poll(() => page.evaluate(() => (window as StubWindow).__upsdkStub.ble.state()))
+      .poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.ble.state()))
       .toMatchObject({ connected: [], registrations: [], discovering: false })
   })
 })

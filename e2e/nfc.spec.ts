@@ -7,7 +7,7 @@ interface HceHandle {
   reader: { select(aid: string): Promise<string>; exchange(apdu: string): Promise<string> }
   state(): { started: boolean }
 }
-type StubWindow = Window & { __upsdkStub: { hce: HceHandle } }
+type StubWindow = { __upsdkStub: { hce: HceHandle } }
 
 async function openNfc(page: Page) {
   await page.goto('/nfc')
@@ -19,9 +19,9 @@ test.describe('NFC (HCE) console', () => {
     await openNfc(page)
     await page.getByTestId('hce-toggle').click()
     await expect(page.getByTestId('hce-running')).toHaveText('运行中')
-    const select = await page.evaluate((aid) => (window as StubWindow).__upsdkStub.hce.reader.select(aid), AID)
+    const select = await page.evaluate((aid) => (window as unknown as StubWindow).__upsdkStub.hce.reader.select(aid), AID)
     expect(select).toBe('9000')
-    const balance = await page.evaluate(() => (window as StubWindow).__upsdkStub.hce.reader.exchange('80CA9F7F00'))
+    const balance = await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.reader.exchange('80CA9F7F00'))
     expect(balance).toBe('000003E89000')
     const log = page.getByTestId('apdu-entry')
     await expect(log.filter({ hasText: '选择应用' })).toContainText(`00 A4 04 00 07 F0 01 02 03 04 05 06 00`)
@@ -32,12 +32,12 @@ test.describe('NFC (HCE) console', () => {
     await page.screenshot({ path: '/tmp/shots-ble/nfc-running.png', fullPage: true })
     await page.getByTestId('hce-toggle').click()
     await expect(page.getByTestId('hce-running')).toHaveText('未开启')
-    expect(await page.evaluate(() => (window as StubWindow).__upsdkStub.hce.state().started)).toBe(false)
+    expect(await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().started)).toBe(false)
   })
 
   test('an unsupported device state shows its explanation and blocks starting', async ({ page }) => {
     await openNfc(page)
-    await page.evaluate(() => (window as StubWindow).__upsdkStub.hce.setHceState('1003'))
+    await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.setHceState('1003'))
     await page.getByRole('button', { name: '重新检测' }).click()
     await expect(page.getByTestId('hce-code')).toContainText('1003')
     await expect(page.getByTestId('hce-explanation')).toContainText('不支持主机卡模拟（HCE）')
@@ -48,7 +48,7 @@ test.describe('NFC (HCE) console', () => {
 
   test('NFC switched off (1002): the page offers the NFC settings and recovers', async ({ page }) => {
     await openNfc(page)
-    await page.evaluate(() => (window as StubWindow).__upsdkStub.hce.setHceState('1002'))
+    await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.setHceState('1002'))
     await page.getByRole('button', { name: '重新检测' }).click()
     await expect(page.getByTestId('hce-explanation')).toContainText('NFC 开关没有打开')
     await page.screenshot({ path: '/tmp/shots-ble/nfc-1002.png', fullPage: true })
