@@ -57,6 +57,18 @@ test.describe('NFC (HCE) console', () => {
     await expect(page.getByTestId('hce-toggle')).toBeEnabled()
   })
 
+  test('leaving the page stops card emulation', async ({ page }) => {
+    await openNfc(page)
+    await page.getByTestId('hce-toggle').click()
+    await expect(page.getByTestId('hce-running')).toHaveText('运行中')
+    await page.evaluate(() => {
+      history.pushState({}, '', '/')
+      dispatchEvent(new PopStateEvent('popstate'))
+    })
+    await expect(page.getByTestId('hce-state')).toHaveCount(0)
+    await expect.poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().started)).toBe(false)
+  })
+
   test('a bad AID list is refused before startHCE', async ({ page }) => {
     await openNfc(page)
     await page.getByTestId('hce-aids').fill('F001,XYZ')

@@ -35,6 +35,11 @@ afterEach(() => {
 const track = (u: Unsubscribe) => (cleanup.push(u), u)
 
 describe('BLE simulator', () => {
+  it('returns a handle the stub core can keep as a plain record', () => {
+    const handle: Record<string, unknown> = installBle(createMiniUpsdk({ target: new EventTarget() }).host)
+    expect(typeof handle.setAdapter).toBe('function')
+  })
+
   it('refuses everything but openBluetoothAdapter before initialisation (10000), and 10001 when off', async () => {
     const { ble, o } = setup()
     await expect(getBluetoothAdapterState(o)).rejects.toMatchObject({ code: '10000' })
