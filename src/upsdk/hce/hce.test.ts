@@ -107,6 +107,14 @@ describe('HCE codes', () => {
 })
 
 describe('onHCEMessage stream', () => {
+  it('subscribing after startHCE registers at once', async () => {
+    const { upsdk, calls } = fakeUpsdk({ startHCE: { ok: { code: '0000' } }, onHCEMessage: { ok: 'silent' } })
+    await startHCE({ aidList: 'F001020304' }, { upsdk })
+    const un = onHCEMessage(() => undefined, { upsdk })
+    expect(calls.map((c) => c.method)).toEqual(['startHCE', 'onHCEMessage'])
+    un()
+  })
+
   it('registers after startHCE, fans messages out, and reports 1301', async () => {
     const { upsdk, calls, slots } = fakeUpsdk({ startHCE: { ok: { code: '0000' } }, onHCEMessage: { ok: 'silent' }, stopHCE: { ok: { code: '0000' } } })
     const a = vi.fn()

@@ -84,9 +84,9 @@ export async function startHCE(p: { aidList: string | readonly string[] }, o: Hc
   } catch (err) {
     throw explain(err, START_HCE_MESSAGES)
   } finally {
-    hubOf(o.upsdk)?.reset()
+    hubOf(o.upsdk, true)?.reset()
   }
-  hubOf(o.upsdk)?.started()
+  hubOf(o.upsdk, true)?.started()
 }
 
 /**
@@ -96,7 +96,7 @@ export async function startHCE(p: { aidList: string | readonly string[] }, o: Hc
 export async function stopHCE(o: HceCallOptions = {}): Promise<void> {
   const u = resolve(o.upsdk)
   const method = typeof u?.stopHCE !== 'function' && typeof u?.stoptHCE === 'function' ? 'stoptHCE' : 'stopHCE'
-  hubOf(o.upsdk)?.reset()
+  hubOf(o.upsdk, true)?.reset()
   try {
     expectOk('stopHCE', await callUpsdk(method, {}, { upsdk: u, timeoutMs: o.timeoutMs }), STOP_HCE_MESSAGES)
   } catch (err) {
