@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest'
+import { describeValue, uuidName } from './describeValue'
+import { DOOR_LOCK_UUIDS, SIG } from './uuids'
+
+describe('describeValue', () => {
+  it('reads heart rate (8- and 16-bit), battery and the demo lock', () => {
+    expect(describeValue(SIG('2A37'), new Uint8Array([0, 72]))).toBe('心率 72 次/分')
+    expect(describeValue(SIG('2A37'), new Uint8Array([1, 0x2c, 0x01]))).toBe('心率 300 次/分')
+    expect(describeValue(SIG('2A19').toLowerCase(), new Uint8Array([90]))).toBe('电量 90%')
+    expect(describeValue(DOOR_LOCK_UUIDS.status, new Uint8Array([0xa0, 1, 1]))).toBe('门锁已开锁')
+    expect(describeValue(DOOR_LOCK_UUIDS.status, new Uint8Array([0xa0, 2, 0]))).toBe('门锁已上锁')
+    expect(describeValue(SIG('2A00'), new Uint8Array([1]))).toBeUndefined()
+    expect(uuidName(SIG('180d').toLowerCase())).toBe('心率服务')
+  })
+})

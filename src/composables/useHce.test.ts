@@ -1,0 +1,106 @@
+import { effectScope } from 'vue'
+import { afterEach, describe, expect, it } from 'vitest'
+import { hceListenerState } from '@/upsdk/hce'
+import { createMiniUpsdk } from '@/upsdk/bluetooth/miniHost'
+import { installHce } from '@/upsdk/stub/hce'
+import { useHce, type UseHceOptions } from './useHce'
+
+const AID = 'F0010203040506'
+
+function setup(opts: Omit<UseHceOptions, 'upsdk'> = {}) {
+  const mini = createMiniUpsdk({ target: new EventTarget() })
+  const hce = installHce(mini.host)
+  hce.setSettingsFixesAfter(5)
+  const scope = effectScope()
+  const h = scope.run(() => useHce({ upsdk: mini.upsdk, aids: AID, ...opts }))
+  if (!h) throw new Error('no scope')
+  scopes.push(scope)
+  return { ...mini, hce, h, scope }
+}
+const scopes: ReturnType<typeof effectScope>[] = []
+afterEach(() => {
+  for (const s of scopes.splice(0)) s.stop()
+})
+
+/** A tiny card: SELECT of our AID → 9000, GET DATA → balance, anything else → 6D00. */
+const card = ({ apdu }: { apdu: string }) => (apdu.startsWith('00A40400') ? '9000' : apdu.startsWith('80CA') ? '000003E89000' : '6D00')
+
+describe('HCE simulator + useHce', () => {
+  it('checks the state, starts, lets the reader exchange APDUs, logs both directions', async () => {
+    const { h, hce } = setup({ responder: card })
+    await expect.poll(() => h.state.value?.code).toBe('0000')
+    expect(await h.start()).toBe(true)
+    expect(hce.state()).toMatchObject({ started: true, aids: [AID], listening: true })
+    expect(await hce.reader.select(AID)).toBe('9000')
+    expect(await hce.reader.exchange('80CA9F7F00')).toBe('000003E89000')
+    expect(await hce.reader.exchange('00B0000000')).toBe('6D00')
+    const apdus = h.log.value.filter((e) => e.dir !== 'event').map((e) => `${e.dir}:${e.hex}`)
+    expect(apdus).toEqual([
+      `command:00A4040007${AID}00`,
+      'response:9000',
+      'command:80CA9F7F00',
+      'response:000003E89000',
+      'command:00B0000000',
+      'response:6D00',
+    ])
+    expect(hce.state().log.map((e) => e.dir)).toEqual(['command', 'response', 'command', 'response', 'command', 'response'])
+  })
+
+  it('answers 6A82 for an AID that is not registered, without bothering the page', async () => {
+    const { h, hce } = setup({ responder: card })
+    await h.start()
+    expect(await hce.reader.select('A0000000031010')).toBe('6A82')
+    expect(h.log.value.filter((e) => e.dir === 'command')).toEqual([])
+    await expect(hce.reader.exchange('80CA9F7F00')).rejects.toThrow('SELECT')
+  })
+
+  it('without a responder the page answers by hand; the reader times out when it does not', async () => {
+    const { h, hce } = setup()
+    hce.setResponseTimeout(30)
+    await h.start()
+    const pending = hce.reader.select(AID)
+    await expect.poll(() => h.log.value.some((e) => e.dir === 'command')).toBe(true)
+    await h.respond('9000')
+    expect(await pending).toBe('9000')
+    await expect(hce.reader.exchange('80CA9F7F00')).rejects.toThrow('没有应答')
+  })
+
+  it('explains each unsupported state and refuses to start', async () => {
+    for (const code of ['1001', '1002', '1003', '1004'] as const) {
+      const { h, hce } = setup()
+      hce.setHceState(code)
+      await h.refresh()
+      expect(h.state.value?.code).toBe(code)
+      expect(h.state.value?.ok).toBe(false)
+      expect(await h.start()).toBe(false)
+      expect(h.error.value).toMatchObject({ code: '1101', message: '注册AID失败' })
+    }
+  })
+
+  it('1002: opening the NFC settings fixes it, and the page checks again', async () => {
+    const { h, hce } = setup()
+    hce.setHceState('1002')
+    await h.refresh()
+    expect(h.state.value?.code).toBe('1002')
+    await h.openSettings()
+    await new Promise((r) => setTimeout(r, 20))
+    await h.refresh()
+    expect(h.state.value?.code).toBe('0000')
+  })
+
+  it('rejects a bad AID list before calling startHCE', async () => {
+    const { h, calls } = setup()
+    expect(await h.start('F00102,XYZ')).toBe(false)
+    expect(h.error.value).toMatchObject({ code: '1102' })
+    expect(calls.some((c) => c.method === 'startHCE')).toBe(false)
+  })
+
+  it('stops card emulation and drops its listener when the scope ends', async () => {
+    const { h, hce, scope, upsdk } = setup({ responder: card })
+    await h.start()
+    scope.stop()
+    await expect.poll(() => hce.state().started).toBe(false)
+    expect(hceListenerState(upsdk).subscribers).toBe(0)
+    await expect(hce.reader.select(AID)).rejects.toThrow('HCE 未启动')
+  })
+})

@@ -1,0 +1,15 @@
+export * from './types'
+export * from './hex'
+export * from './errors'
+export * from './plugins'
+export * from './listeners'
+export {
+  yesNo,
+  normalizeAdapterState,
+  normalizeCharacteristicValue,
+  normalizeCharacteristics,
+  normalizeConnectionState,
+  normalizeDeviceList,
+  normalizeServices,
+  normalizeAdapterStateChange,
+} from './normalize'
