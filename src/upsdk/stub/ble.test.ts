@@ -28,7 +28,7 @@ function setup() {
   return { ...mini, ble, target, o: { upsdk: mini.upsdk }, l: { upsdk: mini.upsdk, target } }
 }
 
-let cleanup: (() => void)[] = []
+const cleanup: (() => void)[] = []
 afterEach(() => {
   for (const c of cleanup.splice(0)) c()
 })
