@@ -48,7 +48,7 @@ describe('通讯密钥 signatures (notify / return page)', () => {
     const p = { ...seedParams(), empty: '', sign: '57f81baf8e3bae1190b26d6c733038af' }
     expect(verifyNotifySign(p, SEED_KEY)).toBe(true)
     expect(verifyNotifySign({ ...p, signType: 'SHA256' }, SEED_KEY)).toBe(false)
-    const sha = { ...seedParams(), signType: 'SHA256' }
+    const sha: Record<string, string> = { ...seedParams(), signType: 'SHA256' }
     sha.sign = notifySign(sha, SEED_KEY, 'SHA256')
     expect(verifyNotifySign(sha, SEED_KEY)).toBe(true)
     expect(verifyNotifySign({ ...p, totalAmount: '2' }, SEED_KEY)).toBe(false)
