@@ -17,7 +17,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Independent 通讯密钥 signing, written from seed 1.8.4 without the app's helpers. */
-function md5Sign(params: Record<string, string>, key = SANDBOX_CHINAUMS.md5Key, type: 'MD5' | 'SHA256' = 'MD5'): string {
+function md5Sign(params: Record<string, string>, key: string = SANDBOX_CHINAUMS.md5Key, type: 'MD5' | 'SHA256' = 'MD5'): string {
   const s =
     Object.keys(params)
       .filter((k) => k !== 'sign' && params[k] !== '')
