@@ -29,7 +29,10 @@ export function registerGatewayApis(
     const bad = checkMerOrderId(c.merOrderId)
     if (bad) return bad
     const o = state.orders.get(c.merOrderId as string)
-    return o ?? gwError('NO_ORDER', '找不到请求的原始订单')
+    if (!o) return gwError('NO_ORDER', '找不到请求的原始订单')
+    // Like the real gateway, an unpaid order past its expireTime is closed.
+    if (o.status === 'WAIT_BUYER_PAY' && o.expireAt !== undefined && ctx.clock() > o.expireAt) o.status = 'TRADE_CLOSED'
+    return o
   }
 
   const orderReply = (o: SandboxOrder): Reply => ({
