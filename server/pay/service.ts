@@ -69,6 +69,10 @@ export class PayService {
     return this.d.store
   }
 
+  get hasTnProvider(): boolean {
+    return this.d.tn !== null
+  }
+
   private get notifyUrl(): string {
     return `${this.d.config.publicBaseUrl}/notify/chinaums`
   }

@@ -5,7 +5,7 @@ import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
 import { safeEqual } from '../crypto/signing.ts'
-import { forbidden, notFound } from '../http/errors.ts'
+import { forbidden, notFound, unavailable } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { publicOrder, publicRefund, toAppError } from '../pay/http.ts'
 import { OrderStore } from '../pay/orders.ts'
@@ -124,6 +124,7 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.post('/api/pay/tn', async (req) => {
     const input = parseInput(tnSchema, req.body)
+    if (!service.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
     return domain(() => service.createTnOrder(input.amount, input.description))
   })
 
