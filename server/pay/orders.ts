@@ -284,6 +284,18 @@ export class OrderStore {
     ).map(toOrder)
   }
 
+  /**
+   * Takes a due order for one query: moves `next_check_at` to `leaseUntil` only if it still
+   * holds the value we read, so two server instances never query the same order at once.
+   */
+  claimCheck(merOrderId: string, seenNextCheckAt: number, leaseUntil: number): boolean {
+    return (
+      this.db
+        .prepare('UPDATE pay_orders SET next_check_at = ? WHERE mer_order_id = ? AND next_check_at = ?')
+        .run(leaseUntil, merOrderId, seenNextCheckAt).changes === 1
+    )
+  }
+
   scheduleCheck(merOrderId: string, nextCheckAt: number | null, countUp: boolean): void {
     this.db
       .prepare('UPDATE pay_orders SET next_check_at = ?, check_count = check_count + ? WHERE mer_order_id = ?')

@@ -68,6 +68,7 @@ export class Reconciler {
     const batch = this.o.batch ?? 5
     const now = clock()
     for (const order of service.store.due(now, batch)) {
+      if (order.nextCheckAt === null || !service.store.claimCheck(order.merOrderId, order.nextCheckAt, now + 2 * 60_000)) continue
       try {
         await service.reconcile(order)
       } catch (err) {
