@@ -88,6 +88,22 @@ describe('sandbox 银商 OPEN-BODY-SIG APIs', () => {
   })
 })
 
+describe('sandbox notifies', () => {
+  it('retries until the merchant answers SUCCESS', async () => {
+    const r = (await inject('/api/pay/chinaums/orders', { amount: 321, channel: 'uac' })).json() as { merOrderId: string; redirectUrl: string }
+    await fetch(r.redirectUrl)
+    await fetch(`${base}/sandbox/chinaums/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'notify', times: 1 }) })
+    await fetch(`${base}/sandbox/chinaums/__control/pay/${r.merOrderId}`, { method: 'POST' })
+    expect((await app.app.inject({ method: 'GET', url: `/api/pay/orders/${r.merOrderId}` })).json().status).toBe('NEW_ORDER')
+    await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${r.merOrderId}` })).json().status, { timeout: 5000 }).toBe('TRADE_SUCCESS')
+    const view = (await (await fetch(`${base}/sandbox/chinaums/__control/orders/${r.merOrderId}`)).json()) as { notifies: Array<{ attempt: number; answer: string }> }
+    expect(view.notifies.map((n) => [n.attempt, n.answer])).toEqual([
+      [1, 'DROPPED'],
+      [2, 'SUCCESS'],
+    ])
+  })
+})
+
 describe('guaranteed (secure) transactions through the admin routes', () => {
   it('cannot refund before completion; complete; cancel → HAS_CANCELLED', async () => {
     const id = await paidOrder(true)
