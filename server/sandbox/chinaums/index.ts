@@ -110,6 +110,7 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
     if (!o) return reply.status(404).send({ ok: false, msg: 'TN号不合法' })
     if (b.outcome !== 'success') return { ok: true, status: o.status }
     if (o.status !== 'WAIT_BUYER_PAY') return reply.status(409).send({ ok: false, msg: '订单已支付或已关闭' })
+    if (o.expireAt !== undefined && ctx.clock() > o.expireAt) return reply.status(409).send({ ok: false, msg: '订单已过期' })
     markPaid(o)
     void notifier.send(o)
     return { ok: true, status: o.status }
