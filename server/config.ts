@@ -40,6 +40,8 @@ export interface Config {
     sourceId: string
     timeoutMs: number
   }
+  /** ADMIN_TOKEN: guards merchant actions (order list, refund, close). Outside the sandbox they are refused without it. */
+  adminToken: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -93,6 +95,7 @@ const envSchema = z.object({
   CHINAUMS_TID: optional(z.string().regex(/^[0-9A-Za-z]{8}$/, 'must be the 8-character terminal number')),
   CHINAUMS_SOURCE_ID: optional(z.string().regex(/^[0-9A-Za-z]{4}$/, 'must be the 4-character 来源编号')),
   CHINAUMS_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
+  ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 })
 
 function isOrigin(s: string): boolean {
@@ -163,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     unionpay,
     chinaums,
+    adminToken: e.ADMIN_TOKEN,
   }
 }

@@ -1,5 +1,199 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { ChinaumsClient } from '../chinaums/client.ts'
+import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
+import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
+import { safeEqual } from '../crypto/signing.ts'
+import { forbidden, notFound, unavailable } from '../http/errors.ts'
+import { parseInput } from '../http/validate.ts'
+import { publicOrder, publicRefund, toAppError } from '../pay/http.ts'
+import { OrderStore } from '../pay/orders.ts'
+import { Reconciler } from '../pay/reconcile.ts'
+import { PayService } from '../pay/service.ts'
+import { SandboxTnProvider } from '../pay/tn.ts'
+
+export interface PayModule {
+  service: PayService
+  reconciler: Reconciler
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Payments (issue 5): exposed for tests and scripts. */
+    pay: PayModule
+  }
+}
+
+const amount = z
+  .number({ error: '金额必须是数字（单位：分）' })
+  .int('金额必须是整数（单位：分），不能有小数')
+  .min(1, '金额必须大于 0')
+  .max(MAX_AMOUNT, `金额不能超过 ${MAX_AMOUNT} 分`)
+const share = z.number().int('必须是整数（单位：分）').min(0).max(MAX_AMOUNT)
+const digits = z.string().regex(/^\d{1,12}$/, '必须是数字字符串')
+const text = (max: number) => z.string().trim().min(1).max(max)
+
+const goodSchema = z.strictObject({
+  goodsId: text(64).optional(),
+  goodsName: text(128).optional(),
+  quantity: digits.optional(),
+  price: digits.optional(),
+  goodsCategory: text(64).optional(),
+  body: text(255).optional(),
+  subMerchantId: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字').optional(),
+  subOrderAmount: share.optional(),
+})
+
+const createSchema = z.strictObject({
+  amount,
+  channel: z.enum(['uac', 'qmf', 'alipay'], { error: `channel 必须是 ${H5_CHANNEL_IDS.join(' / ')} 之一` }),
+  goods: z.array(goodSchema).min(1).max(20).optional(),
+  orderDesc: text(255).optional(),
+  secureTransaction: z.boolean().optional(),
+  divisionFlag: z.boolean().optional(),
+  platformAmount: share.optional(),
+  subOrders: z
+    .array(z.strictObject({ mid: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字'), totalAmount: share }))
+    .min(1)
+    .max(20)
+    .optional(),
+})
+
+const tnSchema = z.strictObject({ amount, description: text(255).optional() })
+const idParams = z.strictObject({ merOrderId: z.string().regex(MER_ORDER_ID_RE, '订单号应为 6..32 位字母或数字') })
+const refundSchema = z.strictObject({
+  amount,
+  refundOrderId: z.string().regex(MER_ORDER_ID_RE, '退款单号应为 6..32 位字母或数字').optional(),
+  description: text(255).optional(),
+})
+const completeSchema = z.strictObject({ amount })
+
+/** Form posts and query strings: flat string values only (a repeated key is refused). */
+function flatStrings(input: unknown): Record<string, string> | null {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return null
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(input)) {
+    if (typeof v !== 'string') return null
+    out[k] = v
+  }
+  return out
+}
+
+async function domain<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw toAppError(err)
+  }
+}
 
 /** 银商 H5 pay, tn pay, orders, the 银商 notify and return page (issue 5). */
-export async function registerPayRoutes(_app: FastifyInstance, _ctx: AppContext): Promise<void> {}
+export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { config } = ctx
+  const client = new ChinaumsClient({ ...config.chinaums, clock: ctx.clock })
+  const store = new OrderStore(ctx.db, ctx.clock)
+  const service = new PayService({
+    config,
+    store,
+    client,
+    tn: config.sandbox ? new SandboxTnProvider(client) : null,
+    clock: ctx.clock,
+    log: ctx.log,
+  })
+  const reconciler = new Reconciler({ service, clock: ctx.clock, log: ctx.log })
+  app.decorate('pay', { service, reconciler })
+  app.addHook('onReady', async () => reconciler.start())
+  app.addHook('onClose', async () => reconciler.stop())
+
+  /** Merchant actions: open in the sandbox unless ADMIN_TOKEN is set; otherwise the token is required. */
+  const requireAdmin = (req: FastifyRequest) => {
+    if (!config.adminToken) {
+      if (config.sandbox) return
+      throw forbidden('ADMIN_DISABLED', '未配置 ADMIN_TOKEN，商户操作（订单列表、退款、关单）已关闭')
+    }
+    const given = req.headers['x-admin-token']
+    if (typeof given !== 'string' || !safeEqual(given, config.adminToken)) throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
+  }
+
+  app.post('/api/pay/chinaums/orders', async (req) => {
+    const input = parseInput(createSchema, req.body)
+    const { merOrderId, redirectUrl } = await domain(() => service.createH5Order(input))
+    return { merOrderId, redirectUrl }
+  })
+
+  app.post('/api/pay/tn', async (req) => {
+    const input = parseInput(tnSchema, req.body)
+    if (!service.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
+    return domain(() => service.createTnOrder(input.amount, input.description))
+  })
+
+  app.get('/api/pay/orders/:merOrderId', async (req) => {
+    const { merOrderId } = parseInput(idParams, req.params, '订单号')
+    const o = store.get(merOrderId)
+    if (!o) throw notFound('NO_ORDER', '订单不存在')
+    return publicOrder(o)
+  })
+
+  app.get('/api/pay/admin', async (req) => {
+    try {
+      requireAdmin(req)
+      return { allowed: true, tokenRequired: config.adminToken !== undefined }
+    } catch {
+      return { allowed: false, tokenRequired: true }
+    }
+  })
+
+  app.get('/api/pay/orders', async (req) => {
+    requireAdmin(req)
+    return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: store.refunds(o.merOrderId).map(publicRefund) })) }
+  })
+
+  app.post('/api/pay/orders/:merOrderId/refund', async (req) => {
+    requireAdmin(req)
+    const { merOrderId } = parseInput(idParams, req.params, '订单号')
+    const input = parseInput(refundSchema, req.body)
+    const refund = await domain(() => service.refund(merOrderId, input.amount, input.refundOrderId, input.description))
+    return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
+  })
+
+  app.post('/api/pay/orders/:merOrderId/close', async (req) => {
+    requireAdmin(req)
+    const { merOrderId } = parseInput(idParams, req.params, '订单号')
+    return { order: publicOrder(await domain(() => service.close(merOrderId))) }
+  })
+
+  app.post('/api/pay/orders/:merOrderId/secure-cancel', async (req) => {
+    requireAdmin(req)
+    const { merOrderId } = parseInput(idParams, req.params, '订单号')
+    return { order: publicOrder(await domain(() => service.secureCancel(merOrderId))) }
+  })
+
+  app.post('/api/pay/orders/:merOrderId/secure-complete', async (req) => {
+    requireAdmin(req)
+    const { merOrderId } = parseInput(idParams, req.params, '订单号')
+    const input = parseInput(completeSchema, req.body)
+    const r = await domain(() => service.secureComplete(merOrderId, input.amount))
+    return { order: publicOrder(r.order), secureStatus: r.secureStatus }
+  })
+
+  /** 银商 支付结果通知 (form). The answer is the bare word SUCCESS or FAILED. */
+  app.post('/notify/chinaums', async (req, reply) => {
+    const params = flatStrings(req.body)
+    reply.type('text/plain; charset=utf-8')
+    if (!params) return 'FAILED'
+    const { answer, outcome } = service.handleNotify(params)
+    req.log.info({ merOrderId: params.merOrderId, status: params.status, outcome }, 'chinaums notify')
+    return answer
+  })
+
+  /** 银商 returnUrl: verify, then hand over to the SPA's result page, which reads the store. */
+  app.get('/pay/return', async (req, reply) => {
+    const params = flatStrings(req.query) ?? {}
+    const r = service.verifyReturn(params)
+    const q = new URLSearchParams()
+    if (r.merOrderId) q.set('merOrderId', r.merOrderId)
+    q.set('back', !r.verified ? 'invalid' : r.buyerPaid ? 'paid' : 'unpaid')
+    return reply.redirect(`/pay/result?${q.toString()}`, 302)
+  })
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 
-const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz']
+const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/pay/return']
 
 /**
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an

@@ -1,0 +1,87 @@
+import { expect, test, type Page } from '@playwright/test'
+
+const SHOTS = '/tmp/shots-pay'
+
+async function openCashier(page: Page, amount: string, channelName: string) {
+  await page.goto('/pay')
+  await page.getByTestId('pay-amount').fill(amount)
+  await page.getByText(channelName, { exact: true }).click()
+  await page.getByRole('button', { name: '去支付' }).click()
+  await page.waitForURL(/\/sandbox\/chinaums\/v1\/netpay\//)
+}
+
+test.describe('银商 H5 pay through the sandbox cashier', () => {
+  test('pay → return page → result page reflecting the notify', async ({ page }, info) => {
+    await page.goto('/pay')
+    await page.screenshot({ path: `${SHOTS}/pay-${info.project.name}.png`, fullPage: true })
+    await openCashier(page, '12.34', '银联云闪付')
+    expect(new URL(page.url()).pathname).toBe('/sandbox/chinaums/v1/netpay/uac/order')
+    await expect(page.getByTestId('cashier-amount')).toContainText('12.34')
+    await page.screenshot({ path: `${SHOTS}/cashier-${info.project.name}.png`, fullPage: true })
+    await page.getByRole('button', { name: /确认支付/ }).click()
+    await page.waitForURL(/\/pay\/result\?merOrderId=\w+&back=paid/)
+    await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+    await expect(page.getByTestId('pay-result')).toHaveAttribute('data-status', 'TRADE_SUCCESS')
+    await expect(page.getByTestId('pay-result')).toContainText('¥12.34')
+    await page.screenshot({ path: `${SHOTS}/result-success-${info.project.name}.png`, fullPage: true })
+  })
+
+  test('cancel at the cashier → not paid', async ({ page }, info) => {
+    await openCashier(page, '3', '支付宝')
+    expect(new URL(page.url()).pathname).toBe('/sandbox/chinaums/v1/netpay/trade/h5-pay')
+    await page.getByRole('button', { name: '取消支付' }).click()
+    await page.waitForURL(/\/pay\/result\?merOrderId=\w+&back=unpaid/)
+    await expect(page.getByTestId('pay-result-title')).toHaveText('未完成支付')
+    await expect(page.getByRole('link', { name: '重新支付' })).toBeVisible()
+    await page.screenshot({ path: `${SHOTS}/result-cancel-${info.project.name}.png`, fullPage: true })
+  })
+
+  test('a bad amount is explained, nothing is sent', async ({ page }) => {
+    await page.goto('/pay')
+    await page.getByTestId('pay-amount').fill('1.234')
+    await page.getByRole('button', { name: '去支付' }).click()
+    await expect(page.getByRole('alert')).toContainText('最多两位小数')
+    await expect(page).toHaveURL(/\/pay$/)
+  })
+})
+
+test.describe('upsdk.pay(tn) inside 云闪付', () => {
+  async function payByTn(page: Page, outcome: 'success' | 'cancel', amount: string) {
+    await page.goto('/pay')
+    await page.waitForFunction(() => Boolean((window as unknown as { __upsdkStub?: { pay?: unknown } }).__upsdkStub?.pay))
+    await page.evaluate((o) => (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script(o), outcome)
+    await page.getByTestId('pay-amount').fill(amount)
+    await expect(page.getByRole('radio', { name: /云闪付 App 内支付/ })).toBeChecked()
+    await page.getByRole('button', { name: '去支付' }).click()
+    await page.waitForURL(/\/pay\/result\?/)
+  }
+
+  test('the stub answers success → the server confirms the payment', async ({ page }, info) => {
+    await payByTn(page, 'success', '8.88')
+    await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+    await expect(page.getByTestId('pay-result')).toContainText('¥8.88')
+    await page.screenshot({ path: `${SHOTS}/tn-success-${info.project.name}.png`, fullPage: true })
+  })
+
+  test('the stub answers cancel → the server still says unpaid', async ({ page }) => {
+    await payByTn(page, 'cancel', '2')
+    await expect(page.getByTestId('pay-result-title')).toHaveText('未完成支付')
+  })
+})
+
+test('the demo merchant refunds part of a paid order', async ({ page }, info) => {
+  await openCashier(page, '10', '银联在线无卡')
+  await page.getByRole('button', { name: /确认支付/ }).click()
+  await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+  const merOrderId = new URL(page.url()).searchParams.get('merOrderId') ?? ''
+  await page.getByRole('link', { name: '查看订单' }).click()
+  const card = page.locator(`[data-order="${merOrderId}"]`)
+  await expect(card.getByTestId('order-status')).toHaveText('支付成功')
+  await card.getByTestId('refund').click()
+  await card.getByTestId('refund-amount').fill('4')
+  await card.getByTestId('refund-confirm').click()
+  await expect(page.getByTestId('orders-notice')).toHaveText('已退款 ¥4.00')
+  await expect(card.getByTestId('order-status')).toHaveText('已退款（部分）')
+  await expect(card).toContainText('已退款 ¥4.00')
+  await page.screenshot({ path: `${SHOTS}/orders-${info.project.name}.png`, fullPage: true })
+})

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { FastifyBaseLogger } from 'fastify'
+import { openDatabase, type Db } from '../store/db.ts'
+import { OrderStore, type Order } from './orders.ts'
+import { Reconciler, type TimerApi } from './reconcile.ts'
+import type { PayService } from './service.ts'
+
+let db: Db | undefined
+afterEach(() => db?.close())
+
+function setup() {
+  let now = 0
+  db = openDatabase('sqlite::memory:')
+  const store = new OrderStore(db, () => now)
+  const reconciled: string[] = []
+  const service = {
+    store,
+    reconcile: vi.fn(async (o: Order) => {
+      reconciled.push(o.merOrderId)
+      store.scheduleCheck(o.merOrderId, now + 600_000, true)
+      return o
+    }),
+    reconcileRefund: vi.fn(),
+  } as unknown as PayService
+  const pending: Array<{ fn: () => void; ms: number; cleared: boolean }> = []
+  const timers: TimerApi = {
+    setTimeout: (fn, ms) => {
+      const t = { fn, ms, cleared: false }
+      pending.push(t)
+      return t
+    },
+    clearTimeout: (h) => void ((h as { cleared: boolean }).cleared = true),
+  }
+  const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn() } as unknown as FastifyBaseLogger
+  const rec = new Reconciler({ service, clock: () => now, log, timers, intervalMs: 1000, batch: 2 })
+  return { store, rec, pending, reconciled, setNow: (t: number) => (now = t) }
+}
+
+describe('Reconciler', () => {
+  it('runs on its timer, takes due orders a few at a time, and stops cleanly', async () => {
+    const { store, rec, pending, reconciled, setNow } = setup()
+    for (const id of ['1017A00001', '1017A00002', '1017A00003']) {
+      store.create({ merOrderId: id, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1, nextCheckAt: 300_000 })
+    }
+    rec.start()
+    expect(pending).toHaveLength(1)
+    expect(pending[0]?.ms).toBe(1000)
+    pending[0]?.fn()
+    await vi.waitFor(() => expect(pending).toHaveLength(2))
+    expect(reconciled).toEqual([]) // nothing due before 5 minutes
+
+    setNow(300_000)
+    pending[1]?.fn()
+    await vi.waitFor(() => expect(pending).toHaveLength(3))
+    expect(reconciled).toHaveLength(2)
+    pending[2]?.fn()
+    await vi.waitFor(() => expect(pending).toHaveLength(4))
+    expect(reconciled).toHaveLength(3)
+
+    await rec.stop()
+    expect(pending[3]?.cleared).toBe(true)
+  })
+
+  it('a claimed order is not taken twice', () => {
+    const { store } = setup()
+    store.create({ merOrderId: '1017A00001', kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1, nextCheckAt: 10 })
+    expect(store.claimCheck('1017A00001', 10, 500)).toBe(true)
+    expect(store.claimCheck('1017A00001', 10, 500)).toBe(false)
+  })
+})

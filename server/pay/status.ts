@@ -1,0 +1,33 @@
+/** Seed 004 2.2 status values, plus what our store needs. */
+export const ORDER_STATUSES = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN', 'TRADE_SUCCESS', 'TRADE_REFUND', 'TRADE_CLOSED'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
+export function isOrderStatus(s: unknown): s is OrderStatus {
+  return typeof s === 'string' && (ORDER_STATUSES as readonly string[]).includes(s)
+}
+
+/** Not settled yet: the buyer may still pay (reconciliation keeps asking). */
+export const PENDING_STATUSES: ReadonlySet<OrderStatus> = new Set(['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN'])
+
+/**
+ * The allowed moves. Staying in the same status is not a move (a no-op, always allowed);
+ * TRADE_REFUND → TRADE_REFUND is a further partial refund. TRADE_CLOSED allows nothing
+ * (seed 2.2: "TRADE_CLOSED的交易不允许进行任何操作").
+ */
+const MOVES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  NEW_ORDER: ['WAIT_BUYER_PAY', 'UNKNOWN', 'TRADE_SUCCESS', 'TRADE_CLOSED'],
+  WAIT_BUYER_PAY: ['UNKNOWN', 'TRADE_SUCCESS', 'TRADE_CLOSED'],
+  UNKNOWN: ['WAIT_BUYER_PAY', 'TRADE_SUCCESS', 'TRADE_CLOSED'],
+  TRADE_SUCCESS: ['TRADE_REFUND', 'TRADE_CLOSED'],
+  TRADE_REFUND: ['TRADE_REFUND', 'TRADE_CLOSED'],
+  TRADE_CLOSED: [],
+}
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return MOVES[from].includes(to)
+}
+
+/** Paid at some point (refunds are possible). */
+export function isPaid(s: OrderStatus): boolean {
+  return s === 'TRADE_SUCCESS' || s === 'TRADE_REFUND'
+}

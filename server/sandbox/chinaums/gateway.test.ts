@@ -1,0 +1,120 @@
+import { createHash, createHmac } from 'node:crypto'
+import { createServer } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp, type App } from '../../app.ts'
+import { loadConfig } from '../../config.ts'
+import { SANDBOX_CHINAUMS } from '../credentials.ts'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
+    })
+  })
+}
+
+let app: App
+let base: string
+beforeAll(async () => {
+  const port = await freePort()
+  app = await buildApp(loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), { distDir: false })
+  await app.app.listen({ port, host: '127.0.0.1' })
+  base = `http://127.0.0.1:${port}`
+})
+afterAll(async () => app?.app.close())
+
+const p2 = (n: number) => String(n).padStart(2, '0')
+function beijing(now = Date.now()) {
+  const d = new Date(now + 8 * 3600_000)
+  const date = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`
+  const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`
+  return { request: `${date} ${time}`, compact: (date + time).replace(/\D/g, '') }
+}
+
+/** Signs a back-end call by hand, from the seed's formula. */
+async function call(api: string, fields: Record<string, unknown>, opts: { key?: string; tamper?: boolean } = {}) {
+  const t = beijing()
+  const body = JSON.stringify({ requestTimestamp: t.request, mid: SANDBOX_CHINAUMS.mid, tid: SANDBOX_CHINAUMS.tid, instMid: 'H5DEFAULT', ...fields })
+  const nonce = 'abcdef0123456789'
+  const sig = createHmac('sha256', opts.key ?? SANDBOX_CHINAUMS.appKey)
+    .update(SANDBOX_CHINAUMS.appId + t.compact + nonce + createHash('sha256').update(body).digest('hex'))
+    .digest('base64')
+  const res = await fetch(`${base}/sandbox/chinaums/v1/netpay/${api}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `OPEN-BODY-SIG AppId="${SANDBOX_CHINAUMS.appId}", Timestamp="${t.compact}", Nonce="${nonce}", Signature="${sig}"`,
+    },
+    body: opts.tamper ? body.replace('"mid"', ' "mid"') : body,
+  })
+  return (await res.json()) as Record<string, unknown>
+}
+
+const inject = (url: string, payload: unknown) => app.app.inject({ method: 'POST', url, payload: payload as object })
+
+async function paidOrder(secure = false): Promise<string> {
+  const r = (await inject('/api/pay/chinaums/orders', { amount: 1000, channel: 'alipay', ...(secure ? { secureTransaction: true } : {}) })).json() as {
+    merOrderId: string
+    redirectUrl: string
+  }
+  await fetch(r.redirectUrl)
+  await fetch(`${base}/sandbox/chinaums/__control/pay/${r.merOrderId}`, { method: 'POST' })
+  return r.merOrderId
+}
+
+describe('sandbox 银商 OPEN-BODY-SIG APIs', () => {
+  it('BAD_SIGN for a wrong key or a body changed after signing', async () => {
+    expect((await call('query', { merOrderId: '1017000000000' }, { key: 'wrong' })).errCode).toBe('BAD_SIGN')
+    expect((await call('query', { merOrderId: '1017000000000' }, { tamper: true })).errCode).toBe('BAD_SIGN')
+  })
+
+  it('NO_ORDER, query, DUP_ORDER and OPERATION_NOT_ALLOWED', async () => {
+    expect((await call('query', { merOrderId: '1017000000000' })).errCode).toBe('NO_ORDER')
+    const id = await paidOrder()
+    expect(await call('query', { merOrderId: id, msgId: 'm1' })).toMatchObject({ errCode: 'SUCCESS', status: 'TRADE_SUCCESS', totalAmount: 1000, msgId: 'm1', targetSys: 'Alipay 2.0' })
+    expect((await call('uac/app-order', { merOrderId: id, totalAmount: 1 })).errCode).toBe('DUP_ORDER')
+    expect((await call('close', { merOrderId: id })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await call('refund', { merOrderId: id, refundAmount: 1001, refundOrderId: '1017X00000001' })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    const r1 = await call('refund', { merOrderId: id, refundAmount: 400, refundOrderId: '1017X00000002' })
+    expect(r1).toMatchObject({ errCode: 'SUCCESS', refundStatus: 'SUCCESS', status: 'TRADE_REFUND' })
+    const again = await call('refund', { merOrderId: id, refundAmount: 400, refundOrderId: '1017X00000002' })
+    expect(again).toMatchObject({ errCode: 'SUCCESS', refundOrderId: '1017X00000002' })
+    expect((await call('query', { merOrderId: id })).status).toBe('TRADE_REFUND')
+    expect(await call('refund-query', { merOrderId: '1017X00000002' })).toMatchObject({ errCode: 'SUCCESS', refundStatus: 'SUCCESS' })
+    expect((await call('refund', { merOrderId: id, refundAmount: 600, refundOrderId: '1017X00000003' })).status).toBe('TRADE_CLOSED')
+    expect((await call('refund', { merOrderId: id, refundAmount: 1, refundOrderId: '1017X00000004' })).errCode).toBe('OPERATION_NOT_ALLOWED')
+  })
+})
+
+describe('sandbox notifies', () => {
+  it('retries until the merchant answers SUCCESS', async () => {
+    const r = (await inject('/api/pay/chinaums/orders', { amount: 321, channel: 'uac' })).json() as { merOrderId: string; redirectUrl: string }
+    await fetch(r.redirectUrl)
+    await fetch(`${base}/sandbox/chinaums/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'notify', times: 1 }) })
+    await fetch(`${base}/sandbox/chinaums/__control/pay/${r.merOrderId}`, { method: 'POST' })
+    expect((await app.app.inject({ method: 'GET', url: `/api/pay/orders/${r.merOrderId}` })).json().status).toBe('NEW_ORDER')
+    await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${r.merOrderId}` })).json().status, { timeout: 5000 }).toBe('TRADE_SUCCESS')
+    const view = (await (await fetch(`${base}/sandbox/chinaums/__control/orders/${r.merOrderId}`)).json()) as { notifies: Array<{ attempt: number; answer: string }> }
+    expect(view.notifies.map((n) => [n.attempt, n.answer])).toEqual([
+      [1, 'DROPPED'],
+      [2, 'SUCCESS'],
+    ])
+  })
+})
+
+describe('guaranteed (secure) transactions through the admin routes', () => {
+  it('cannot refund before completion; complete; cancel → HAS_CANCELLED', async () => {
+    const id = await paidOrder(true)
+    await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${id}` })).json().status).toBe('TRADE_SUCCESS')
+    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 1 })).json().error.code).toBe('CHINAUMS_OPERATION_NOT_ALLOWED')
+    const done = await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 600 })
+    expect(done.json().secureStatus).toBe('PARTLY_COMPLETED')
+
+    const id2 = await paidOrder(true)
+    await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${id2}` })).json().status).toBe('TRADE_SUCCESS')
+    expect((await inject(`/api/pay/orders/${id2}/secure-cancel`, {})).json().order.status).toBe('TRADE_CLOSED')
+    expect((await call('secure-cancel', { merOrderId: id2 })).errCode).toBe('HAS_CANCELLED')
+  })
+})

@@ -1,0 +1,17 @@
+import type { OrderStatus } from '@/stores/payment'
+
+export const STATUS_TEXT: Record<OrderStatus, string> = {
+  NEW_ORDER: '待支付',
+  WAIT_BUYER_PAY: '待支付',
+  UNKNOWN: '结果确认中',
+  TRADE_SUCCESS: '支付成功',
+  TRADE_REFUND: '已退款（部分）',
+  TRADE_CLOSED: '已关闭',
+}
+
+export const CHANNEL_TEXT: Record<string, string> = {
+  uac: '银联云闪付',
+  qmf: '银联在线无卡',
+  alipay: '支付宝',
+  upsdk: '云闪付 App 内支付',
+}

@@ -1,0 +1,146 @@
+import { defineStore } from 'pinia'
+import { ref, shallowRef } from 'vue'
+
+export type OrderStatus = 'NEW_ORDER' | 'WAIT_BUYER_PAY' | 'UNKNOWN' | 'TRADE_SUCCESS' | 'TRADE_REFUND' | 'TRADE_CLOSED'
+export type H5Channel = 'uac' | 'qmf' | 'alipay'
+
+export interface PayRefund {
+  refundOrderId: string
+  amount: number
+  status: 'PENDING' | 'SUCCESS' | 'FAILED'
+  errCode: string | null
+  createdAt: number
+}
+
+export interface PayOrder {
+  merOrderId: string
+  kind: 'h5' | 'tn'
+  channel: string
+  /** 分 */
+  amount: number
+  refundedAmount: number
+  status: OrderStatus
+  description: string | null
+  payTime: string | null
+  createdAt: number
+  updatedAt: number
+  refunds?: PayRefund[]
+}
+
+export const PENDING: ReadonlySet<OrderStatus> = new Set(['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN'])
+
+/** An error answer of our API (`{"error":{"code","message"}}`), or a network failure (`NETWORK`). */
+export class PayApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message)
+    this.name = 'PayApiError'
+  }
+}
+
+const ADMIN_TOKEN_KEY = 'upkit.adminToken'
+
+function readStored(): string {
+  try {
+    return sessionStorage.getItem(ADMIN_TOKEN_KEY) ?? ''
+  } catch {
+    return ''
+  }
+}
+
+export const usePaymentStore = defineStore('payment', () => {
+  const current = shallowRef<PayOrder | null>(null)
+  const orders = shallowRef<PayOrder[]>([])
+  const adminToken = ref(readStored())
+
+  async function api<T>(path: string, init: { method?: string; body?: unknown; admin?: boolean } = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (init.body !== undefined) headers['content-type'] = 'application/json'
+    if (init.admin && adminToken.value) headers['x-admin-token'] = adminToken.value
+    let res: Response
+    try {
+      res = await fetch(path, {
+        method: init.method ?? 'GET',
+        headers,
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        credentials: 'same-origin',
+      })
+    } catch {
+      throw new PayApiError('NETWORK', '网络连接失败，请检查网络后重试', 0)
+    }
+    const data: unknown = await res.json().catch(() => null)
+    if (!res.ok) {
+      const e = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error
+      throw new PayApiError(
+        typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
+        typeof e?.message === 'string' ? e.message : `服务器错误（${res.status}）`,
+        res.status,
+      )
+    }
+    return data as T
+  }
+
+  function setAdminToken(token: string) {
+    adminToken.value = token.trim()
+    try {
+      sessionStorage.setItem(ADMIN_TOKEN_KEY, adminToken.value)
+    } catch {
+      /* private mode: keep it in memory */
+    }
+  }
+
+  async function createH5Order(amount: number, channel: H5Channel, orderDesc?: string) {
+    const r = await api<{ merOrderId: string; redirectUrl: string }>('/api/pay/chinaums/orders', {
+      method: 'POST',
+      body: { amount, channel, ...(orderDesc ? { orderDesc } : {}) },
+    })
+    const u = new URL(r.redirectUrl, location.href)
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new PayApiError('BAD_REDIRECT', '服务器返回的支付地址不合法', 0)
+    return r
+  }
+
+  async function createTn(amount: number, description?: string) {
+    return api<{ orderId: string; tn: string }>('/api/pay/tn', { method: 'POST', body: { amount, ...(description ? { description } : {}) } })
+  }
+
+  async function fetchOrder(merOrderId: string): Promise<PayOrder> {
+    const o = await api<PayOrder>(`/api/pay/orders/${encodeURIComponent(merOrderId)}`)
+    current.value = o
+    return o
+  }
+
+  async function adminStatus() {
+    return api<{ allowed: boolean; tokenRequired: boolean }>('/api/pay/admin', { admin: true })
+  }
+
+  async function loadOrders() {
+    const r = await api<{ orders: PayOrder[] }>('/api/pay/orders', { admin: true })
+    orders.value = r.orders
+    return r.orders
+  }
+
+  function replace(o: PayOrder) {
+    orders.value = orders.value.map((x) => (x.merOrderId === o.merOrderId ? { ...x, ...o } : x))
+  }
+
+  async function refund(merOrderId: string, amount: number) {
+    const r = await api<{ refund: PayRefund; order: PayOrder }>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/refund`, {
+      method: 'POST',
+      body: { amount },
+      admin: true,
+    })
+    await loadOrders().catch(() => replace(r.order))
+    return r
+  }
+
+  async function close(merOrderId: string) {
+    const r = await api<{ order: PayOrder }>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/close`, { method: 'POST', body: {}, admin: true })
+    replace(r.order)
+    return r.order
+  }
+
+  return { current, orders, adminToken, setAdminToken, createH5Order, createTn, fetchOrder, adminStatus, loadOrders, refund, close }
+})
