@@ -82,16 +82,26 @@ test.describe('upsdk.config inside 云闪付', () => {
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
   })
 
-  test('the stub is scriptable from tests: plugin answers and the c05 rule', async ({ page }) => {
+  test('the stub is scriptable from tests, and enforces config per URL (c05)', async ({ page }) => {
     await page.goto('/')
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
     const result = await page.evaluate(async () => {
-      const w = window as StubWindow & { __upsdkStub: { script(m: string, s: unknown): void } }
+      const w = window as unknown as {
+        __upsdkStub: { script(m: string, s: unknown): void }
+        upsdk: Record<string, (p: unknown) => void>
+      }
+      const call = (method: string) =>
+        new Promise((resolve) => w.upsdk[method]?.({ success: (a: unknown) => resolve({ ok: a }), fail: (e: unknown) => resolve({ fail: e }) }))
       w.__upsdkStub.script('scanQRCode', { answer: { value: 'hello' } })
-      const upsdk = (window as unknown as { upsdk: Record<string, (p: unknown) => void> }).upsdk
-      return new Promise((resolve) => upsdk.scanQRCode?.({ success: resolve, fail: resolve }))
+      const scripted = await call('scanQRCode')
+      // The address changes behind the router's back: the app has not been configured for it.
+      history.pushState({}, '', '/elsewhere')
+      const unconfigured = await call('scanQRCode')
+      history.back()
+      return { scripted, unconfigured }
     })
-    expect(result).toEqual({ value: 'hello' })
+    expect(result.scripted).toEqual({ ok: { value: 'hello' } })
+    expect(result.unconfigured).toMatchObject({ fail: { errcode: 'c05' } })
   })
 })
 

@@ -124,7 +124,7 @@ describe('createUpsdkClient', () => {
   it('call() configures first and calls the bridge exactly once', async () => {
     const { client, stub } = setup()
     stub.handle.script('scanQRCode', { answer: 'https://x' })
-    const spy = vi.spyOn(stub.upsdk, 'scanQRCode')
+    const spy = vi.spyOn(stub.upsdk as Record<string, (p: unknown) => void>, 'scanQRCode')
     await expect(client.call('scanQRCode', { scanType: ['qrCode'] })).resolves.toBe('https://x')
     expect(spy).toHaveBeenCalledTimes(1)
     expect(stub.handle.calls.map((c) => c.method)).toEqual(['config', 'scanQRCode'])
