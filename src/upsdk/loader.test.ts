@@ -69,3 +69,21 @@ describe('loadUpsdk', () => {
     expect(await p).toMatchObject({ code: 'load_timeout' })
   })
 })
+
+describe('loadUpsdk failures of the page itself', () => {
+  it('wraps an unexpected error (e.g. Zepto failing) as load_failed', async () => {
+    const original = window.Zepto
+    Object.defineProperty(window, 'Zepto', {
+      configurable: true,
+      get: () => undefined,
+      set: () => {
+        throw new Error('boom')
+      },
+    })
+    try {
+      await expect(loadUpsdk({ src: 'stub' })).rejects.toMatchObject({ code: 'load_failed', message: expect.stringContaining('boom') })
+    } finally {
+      Object.defineProperty(window, 'Zepto', { configurable: true, writable: true, value: original })
+    }
+  })
+})

@@ -18,7 +18,8 @@ export function loadUpsdk(options: LoadUpsdkOptions = {}): Promise<UpsdkGlobal> 
   if (typeof window !== 'undefined' && window.upsdk) return Promise.resolve(window.upsdk)
   loading ??= doLoad(options).catch((err: unknown) => {
     loading = undefined
-    throw err
+    if (err instanceof UpsdkError) throw err
+    throw new UpsdkError('load_failed', `upsdk 加载失败：${err instanceof Error ? err.message : String(err)}`, 'environment', err, 'load')
   })
   return loading
 }
