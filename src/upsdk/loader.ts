@@ -36,9 +36,12 @@ async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
     throw new UpsdkError('load_failed', 'upsdk 只能在浏览器中加载', 'environment', undefined, 'load')
   }
   await ensureZepto()
-  if (src === 'stub') {
+  // The first test is a build-time constant: production builds drop the stub entirely.
+  if (import.meta.env.VITE_UPSDK_URL === 'stub' && src === 'stub') {
     const { installUpsdkStub } = await import('./stub')
     installUpsdkStub()
+  } else if (src === 'stub') {
+    throw new UpsdkError('load_failed', '本构建不包含 upsdk 桩（VITE_UPSDK_URL 不是 stub）', 'environment', src, 'load')
   } else {
     await injectScript(src, timeoutMs)
   }
