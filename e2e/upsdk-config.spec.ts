@@ -66,6 +66,29 @@ test.describe('upsdk.config inside 云闪付', () => {
     await shot(page, 'home-origin', info.project.name)
   })
 
+  test('shows progress while signing, and explains a failed upsdk load', async ({ page }, info) => {
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    await page.route('**/api/upsdk/config', async (route) => {
+      await held
+      await route.continue()
+    })
+    await page.goto('/')
+    await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'configuring')
+    await expect(page.getByTestId('sdk-status').locator('.up-spinner')).toBeVisible()
+    await shot(page, 'home-configuring', info.project.name)
+    release()
+    await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
+    await expect(page.getByTestId('sdk-config-count')).toHaveText('1')
+
+    const other = await page.context().newPage()
+    await other.route(/\/assets\/stub-[^/]*\.js$/, (route) => route.abort())
+    await other.goto('/')
+    await expect(other.getByTestId('sdk-error-code')).toHaveText('load_failed')
+    await expect(other.getByTestId('sdk-hint')).toContainText('Zepto')
+    await other.close()
+  })
+
   test('a route change configures again for the new URL', async ({ page }) => {
     await page.goto('/')
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')

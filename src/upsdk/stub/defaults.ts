@@ -84,6 +84,22 @@ function chunk(file: Uint8Array, params: Record<string, unknown>, whole = false)
 
 const ok = (answer?: unknown): DefaultOutcome => ({ answer })
 
+/** What the app would show natively (toast, closed page), drawn on the page for dev and e2e. */
+function showOverlay(kind: 'toast' | 'closed', text: string, ms?: number): void {
+  if (typeof document === 'undefined' || !document.body) return
+  document.querySelector(`[data-upsdk-stub="${kind}"]`)?.remove()
+  const el = document.createElement('div')
+  el.dataset.upsdkStub = kind
+  el.setAttribute('role', kind === 'toast' ? 'status' : 'alert')
+  el.textContent = text
+  el.style.cssText =
+    kind === 'toast'
+      ? 'position:fixed;left:50%;top:45%;transform:translateX(-50%);max-width:80%;padding:10px 16px;border-radius:8px;background:rgba(0,0,0,.75);color:#fff;font-size:15px;z-index:2147483647;text-align:center'
+      : 'position:fixed;inset:0;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,.85);color:#fff;font-size:17px;z-index:2147483647'
+  document.body.appendChild(el)
+  if (ms) setTimeout(() => el.remove(), ms)
+}
+
 /**
  * Plausible native answers for every plugin, used when neither a test script nor a simulator
  * (BLE, HCE, pay) handles the method. Shapes follow the spec's examples.
@@ -99,9 +115,13 @@ export const DEFAULT_HANDLERS: Record<PluginName, (params: Record<string, unknow
   setNavigationBarRightButton: () => ok(),
   closeWebApp: (_p, d) => {
     d.closed = true
+    showOverlay('closed', '云闪付已关闭此页面（模拟）')
     return ok()
   },
-  showFlashInfo: () => ok(),
+  showFlashInfo: (p) => {
+    showOverlay('toast', String(p.msg), 2000)
+    return ok()
+  },
   scanQRCode: (_p, d) => (d.os === 'ios' ? ok({ value: 'https://upkit.example/qr/demo' }) : ok('https://upkit.example/qr/demo')),
   chooseImage: () => ok({ base64: PNG_1PX, type: 'png' }),
   getLocationCity: () => ok('310100'),
