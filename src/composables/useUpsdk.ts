@@ -1,10 +1,11 @@
-import { computed, inject, type App, type ComputedRef, type InjectionKey } from 'vue'
+import { computed, getCurrentScope, inject, onScopeDispose, shallowReadonly, shallowRef, type App, type ComputedRef, type InjectionKey, type ShallowRef } from 'vue'
 import type { Router } from 'vue-router'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient, getUpsdkClient, setUpsdkClient, type PluginCallOptions, type UpsdkClient, type UpsdkClientOptions, type UpsdkStatus } from '@/upsdk/client'
 import type { UpsdkEnvironment } from '@/upsdk/env'
-import type { UpsdkError } from '@/upsdk/errors'
+import { UpsdkError } from '@/upsdk/errors'
 import type { FaqHint } from '@/upsdk/faq'
+import { monitorScreenShot, setNavigationBarRightButton, type RightButtonParams } from '@/upsdk/plugins'
 import type { UpsdkGlobal } from '@/upsdk/types'
 
 export const UPSDK_CLIENT_KEY: InjectionKey<UpsdkClient> = Symbol('upsdk-client')
@@ -80,4 +81,60 @@ export function useUpsdk(options: UseUpsdkOptions = {}): UseUpsdkReturn {
     retry: () => client.ready().then(() => true, () => false),
     call: (method, params, callOptions) => client.call(method, params, callOptions),
   }
+}
+
+/** Runs `stop` when the calling component / effect scope ends (no-op outside a scope). */
+function onDispose(stop: () => void): void {
+  if (getCurrentScope()) onScopeDispose(stop)
+}
+
+export interface UseScreenShotReturn {
+  /** monitorScreenShot exists on iOS only. */
+  isSupported: ComputedRef<boolean>
+  /** How many screenshots were seen since mount. */
+  count: Readonly<ShallowRef<number>>
+  error: Readonly<ShallowRef<UpsdkError | undefined>>
+  stop(): void
+}
+
+/** `monitorScreenShot` for a component: listens until the component unmounts. */
+export function useScreenShot(onShot?: () => void, options: UseUpsdkOptions = {}): UseScreenShotReturn {
+  const { env, client } = useUpsdk(options)
+  const count = shallowRef(0)
+  const error = shallowRef<UpsdkError | undefined>()
+  let stop = () => {}
+  if (env.value.inApp && env.value.os === 'ios') {
+    stop = monitorScreenShot(
+      () => {
+        count.value++
+        onShot?.()
+      },
+      { client, onError: (e) => (error.value = e) },
+    )
+  }
+  onDispose(() => stop())
+  return { isSupported: computed(() => env.value.inApp && env.value.os === 'ios'), count: shallowReadonly(count), error: shallowReadonly(error), stop: () => stop() }
+}
+
+/** `setNavigationBarRightButton` for a component: the handler stops when the component unmounts. */
+export function useRightButton(
+  params: RightButtonParams,
+  onClick: () => void,
+  options: UseUpsdkOptions = {},
+): { error: Readonly<ShallowRef<UpsdkError | undefined>> } {
+  const { env, client } = useUpsdk(options)
+  const error = shallowRef<UpsdkError | undefined>()
+  let active = true
+  let stop: (() => void) | undefined
+  if (env.value.inApp) {
+    setNavigationBarRightButton(params, onClick, { client }).then(
+      (s) => (active ? (stop = s) : s()),
+      (e: unknown) => (error.value = e instanceof UpsdkError ? e : new UpsdkError('plugin_fail', String(e), 'plugin', e, 'setNavigationBarRightButton')),
+    )
+  }
+  onDispose(() => {
+    active = false
+    stop?.()
+  })
+  return { error: shallowReadonly(error) }
 }
