@@ -72,8 +72,7 @@ export function callUpsdk<T = unknown>(
     }
     if (options.optimisticAfterMs !== undefined) {
       const optimistic = setTimeout(() => settle(() => resolve(undefined as T)), options.optimisticAfterMs)
-      const clear = () => clearTimeout(optimistic)
-      promiseCleanups.push(clear)
+      promiseCleanups.push(() => clearTimeout(optimistic))
     }
     try {
       ;(fn as (p: Record<string, unknown>) => void).call(upsdk, {
