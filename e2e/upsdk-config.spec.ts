@@ -105,6 +105,24 @@ test.describe('upsdk.config inside 云闪付', () => {
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
   })
 
+  test('the plugin playground calls typed plugins through the stub', async ({ page }, info) => {
+    await page.goto('/')
+    await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
+    await page.evaluate(() => (window as unknown as { __upsdkStub: { script(m: string, s: unknown): void } }).__upsdkStub.script('scanQRCode', { answer: { value: 'https://upkit.example/p/42' }, delayMs: 300 }))
+    await page.getByTestId('try-scan').click()
+    await expect(page.getByTestId('playground-result')).toContainText('https://upkit.example/p/42')
+    await page.getByTestId('try-gps').click()
+    await expect(page.getByTestId('playground-result')).toContainText('31.23958')
+    await page.evaluate(() =>
+      (window as unknown as { __upsdkStub: { script(m: string, s: unknown): void } }).__upsdkStub.script('getLocationCity', { fail: { code: '02', msg: '权限失败' } }),
+    )
+    await page.getByTestId('try-city').click()
+    await expect(page.getByTestId('playground-result')).toContainText('权限失败')
+    await page.getByTestId('try-toast').click()
+    await expect(page.locator('[data-upsdk-stub="toast"]')).toHaveText('来自 upkit 的提示')
+    await shot(page, 'home-playground', info.project.name)
+  })
+
   test('the stub is scriptable from tests, and enforces config per URL (c05)', async ({ page }) => {
     await page.goto('/')
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
