@@ -77,6 +77,12 @@ describe('upsdk stub: config', () => {
     expect(handle.calls[0]).toMatchObject({ method: 'config', outcome: 'success' })
   })
 
+  it('toasts the config result when debug is on, as the app does', async () => {
+    const { upsdk } = makeStub()
+    upsdk.config({ ...GOOD, signature: 'bad', debug: true })
+    await vi.waitFor(() => expect(document.querySelector('[data-upsdk-stub="toast"]')?.textContent).toBe('c01：upsdk.config 验签失败'))
+  })
+
   it('queues ready callbacks until config succeeds, then runs later ones at once', async () => {
     const { upsdk } = makeStub()
     const order: string[] = []

@@ -1,7 +1,7 @@
 import { detectEnvironment } from '../env'
 import { ALL_PLUGIN_NAMES, LISTENER_EVENTS, type PluginName } from '../plugin-names'
 import type { UpsdkConfigOptions, UpsdkGlobal } from '../types'
-import { DEFAULT_HANDLERS, newStubDevice, REQUIRED_PARAMS, type StubDevice } from './defaults'
+import { DEFAULT_HANDLERS, newStubDevice, REQUIRED_PARAMS, showOverlay, type StubDevice } from './defaults'
 import type { StubCall, StubHost, StubMethodHandler, StubReply } from './host'
 
 /** One scripted native answer. With neither `answer` nor `fail`, the simulator/default answers (after `delayMs`). */
@@ -152,11 +152,14 @@ export function createUpsdkStub(options: UpsdkStubOptions = {}): UpsdkStub {
     }
     if (result.ok === true) {
       entry.outcome = 'success'
+      if (opts.debug === true) showOverlay('toast', 'upsdk.config 成功', 2000)
       succeedConfig(seq, url)
     } else {
       const err = { errcode: typeof result.errcode === 'string' ? result.errcode : 'c01', errmsg: typeof result.errmsg === 'string' ? result.errmsg : 'upsdk.config 验签失败' }
       entry.outcome = 'fail'
       entry.answer = err
+      // With debug: true the app toasts what went wrong.
+      if (opts.debug === true) showOverlay('toast', `${err.errcode}：${err.errmsg}`, 3000)
       failConfig(seq, err)
     }
   }

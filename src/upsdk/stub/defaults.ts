@@ -85,7 +85,7 @@ function chunk(file: Uint8Array, params: Record<string, unknown>, whole = false)
 const ok = (answer?: unknown): DefaultOutcome => ({ answer })
 
 /** What the app would show natively (toast, closed page), drawn on the page for dev and e2e. */
-function showOverlay(kind: 'toast' | 'closed', text: string, ms?: number): void {
+export function showOverlay(kind: 'toast' | 'closed', text: string, ms?: number): void {
   if (typeof document === 'undefined' || !document.body) return
   document.querySelector(`[data-upsdk-stub="${kind}"]`)?.remove()
   const el = document.createElement('div')
