@@ -10,7 +10,8 @@ function zeptoAsModule(): Plugin {
     name: 'upkit:zepto-esm',
     enforce: 'pre',
     transform(code, id) {
-      if (!/[\\/]zepto[\\/]dist[\\/]zepto(\.min)?\.js$/.test(id)) return null
+      // In dev the id carries a `?v=hash` query.
+      if (!/[\\/]zepto[\\/]dist[\\/]zepto(\.min)?\.js(\?.*)?$/.test(id)) return null
       return {
         code: code.replace('}(this, function(window)', '}(window, function(window)') + '\nexport default window.Zepto\n',
         map: null,

@@ -2,9 +2,16 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
 import './assets/base.css'
+import { createUpsdk } from './composables/useUpsdk'
 import { router } from './router'
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : undefined
+  document.title = title ? `${title} · upkit` : 'upkit'
+})
 
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
+app.use(createUpsdk({ router }))
 app.mount('#app')

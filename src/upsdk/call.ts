@@ -6,6 +6,12 @@ export interface CallOptions {
   upsdk?: UpsdkGlobal
   /** Reject with code `timeout` when neither callback ran in time; 0 disables. @default 15000 */
   timeoutMs?: number
+  /**
+   * For plugins that document no callbacks (setNavigationBarTitle, showFlashInfo, …): resolve
+   * with `undefined` when neither callback ran within this many ms instead of waiting for the
+   * timeout. A `fail` that comes first still rejects. @default undefined (wait for an answer)
+   */
+  optimisticAfterMs?: number
 }
 
 /** Turns any failure answer of upsdk into an `UpsdkError`, keeping the raw answer. */
@@ -50,10 +56,12 @@ export function callUpsdk<T = unknown>(
   return new Promise<T>((resolve, reject) => {
     let settled = false
     let timer: ReturnType<typeof setTimeout> | undefined
+    const promiseCleanups: Array<() => void> = []
     const settle = (f: () => void) => {
       if (settled) return
       settled = true
       if (timer) clearTimeout(timer)
+      for (const c of promiseCleanups) c()
       f()
     }
     if (timeoutMs > 0) {
@@ -61,6 +69,10 @@ export function callUpsdk<T = unknown>(
         () => settle(() => reject(new UpsdkError('timeout', `${method} 在 ${timeoutMs} ms 内没有应答`, 'timeout', undefined, method))),
         timeoutMs,
       )
+    }
+    if (options.optimisticAfterMs !== undefined) {
+      const optimistic = setTimeout(() => settle(() => resolve(undefined as T)), options.optimisticAfterMs)
+      promiseCleanups.push(() => clearTimeout(optimistic))
     }
     try {
       ;(fn as (p: Record<string, unknown>) => void).call(upsdk, {

@@ -1,0 +1,68 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
+import { describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { useSdkStore } from '@/stores/sdk'
+import { createUpsdkClient } from '@/upsdk/client'
+import { createUpsdkStub } from '@/upsdk/stub/core'
+import { createUpsdk, useRightButton, useScreenShot, useUpsdk } from './useUpsdk'
+
+const IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (com.unionpay.chsp)'
+
+function setup() {
+  let path = '/'
+  const getUrl = () => `https://h5.example.com${path}`
+  const stub = createUpsdkStub({ userAgent: IOS_UA, getUrl, fetch: (async () => Response.json({ ok: true })) as unknown as typeof fetch })
+  const client = createUpsdkClient({ upsdk: stub.upsdk, userAgent: IOS_UA, getUrl, fetchSignature: async () => ({ appId: 'a', timestamp: '1', nonceStr: 'n', signature: 's' }) })
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] })
+  router.afterEach((to) => void (path = to.fullPath))
+  const pinia = createPinia()
+  return { stub, client, router, pinia, plugins: [pinia, router, createUpsdk({ client, router })] }
+}
+
+describe('createUpsdk + useUpsdk', () => {
+  it('configures after each navigation, once per URL', async () => {
+    const { router, pinia, plugins, stub } = setup()
+    const Probe = defineComponent({ setup: () => useUpsdk(), render: () => h('div') })
+    const wrapper = mount(Probe, { global: { plugins } })
+    await router.push('/')
+    await vi.waitFor(() => expect(useSdkStore(pinia).status).toBe('ready'))
+    await router.push('/orders?page=2')
+    await vi.waitFor(() => expect(useSdkStore(pinia).configCount).toBe(2))
+    await vi.waitFor(() => expect(useSdkStore(pinia).status).toBe('ready'))
+    expect(useSdkStore(pinia).signedUrl).toBe('https://h5.example.com/orders?page=2')
+    expect(stub.handle.configuredUrl).toBe('https://h5.example.com/orders?page=2')
+    const api = (wrapper.vm as unknown as ReturnType<typeof useUpsdk>)
+    await expect(api.call('getLocationCity')).resolves.toBe('310100')
+    expect(useSdkStore(pinia).configCount).toBe(2)
+  })
+
+  it('useScreenShot / useRightButton stop listening when the component unmounts', async () => {
+    const { router, plugins, stub } = setup()
+    const onShot = vi.fn()
+    const onTap = vi.fn()
+    const Probe = defineComponent({
+      setup() {
+        useRightButton({ title: '分享' }, onTap)
+        return useScreenShot(onShot)
+      },
+      render: () => h('div'),
+    })
+    const wrapper = mount(Probe, { global: { plugins } })
+    await router.push('/')
+    await vi.waitFor(() => expect(stub.handle.listeners).toMatchObject({ rightbtnclick: true, screenShotAction: true }))
+    await new Promise((r) => setTimeout(r, 350))
+    stub.handle.screenshot()
+    stub.handle.tapRightButton()
+    expect(onShot).toHaveBeenCalledTimes(1)
+    expect(onTap).toHaveBeenCalledTimes(1)
+    expect((wrapper.vm as unknown as { count: number }).count).toBe(1)
+    wrapper.unmount()
+    await flushPromises()
+    stub.handle.screenshot()
+    stub.handle.tapRightButton()
+    expect(onShot).toHaveBeenCalledTimes(1)
+    expect(onTap).toHaveBeenCalledTimes(1)
+  })
+})

@@ -1,0 +1,21 @@
+export { callUpsdk, toUpsdkError, type CallOptions } from './call'
+export {
+  createUpsdkClient,
+  fetchUpsdkSignature,
+  getUpsdkClient,
+  notInAppError,
+  setUpsdkClient,
+  type PluginCallOptions,
+  type UpsdkClient,
+  type UpsdkClientOptions,
+  type UpsdkClientState,
+  type UpsdkConfigSignature,
+  type UpsdkStatus,
+} from './client'
+export { currentEnvironment, detectEnvironment, type UpsdkEnvironment } from './env'
+export { isUpsdkError, UpsdkError, type UpsdkErrorSource } from './errors'
+export { faqHint, faqHintForCode, type FaqHint } from './faq'
+export { loadUpsdk, resetUpsdkLoader, type LoadUpsdkOptions } from './loader'
+export { ALL_PLUGIN_NAMES, EXTRA_PLUGIN_NAMES, isPluginName, LISTENER_EVENTS, PLUGIN_NAMES, type PluginName } from './plugin-names'
+export * as plugins from './plugins'
+export type { UpsdkCallbacks, UpsdkConfigOptions, UpsdkGlobal } from './types'

@@ -1,0 +1,86 @@
+import { UpsdkError } from './errors'
+import type { UpsdkGlobal } from './types'
+
+export interface LoadUpsdkOptions {
+  /** Where upsdk.js comes from; the literal `stub` installs the kit's stand-in. @default import.meta.env.VITE_UPSDK_URL */
+  src?: string
+  /** Reject with `load_timeout` when the script has not defined `window.upsdk` by then. @default 10000 */
+  timeoutMs?: number
+}
+
+let loading: Promise<UpsdkGlobal> | undefined
+
+/**
+ * Loads Zepto (upsdk.js needs it first) and then upsdk, once per page: later calls share the
+ * same promise. A failed load is forgotten so that a retry loads again.
+ */
+export function loadUpsdk(options: LoadUpsdkOptions = {}): Promise<UpsdkGlobal> {
+  if (typeof window !== 'undefined' && window.upsdk) return Promise.resolve(window.upsdk)
+  loading ??= doLoad(options).catch((err: unknown) => {
+    loading = undefined
+    if (err instanceof UpsdkError) throw err
+    throw new UpsdkError('load_failed', `upsdk 加载失败：${err instanceof Error ? err.message : String(err)}`, 'environment', err, 'load')
+  })
+  return loading
+}
+
+/** Forgets the memoised load (tests). */
+export function resetUpsdkLoader(): void {
+  loading = undefined
+}
+
+async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
+  const src = options.src ?? import.meta.env.VITE_UPSDK_URL
+  const timeoutMs = options.timeoutMs ?? 10_000
+  if (typeof window === 'undefined' || typeof document === 'undefined') {
+    throw new UpsdkError('load_failed', 'upsdk 只能在浏览器中加载', 'environment', undefined, 'load')
+  }
+  await ensureZepto()
+  // The first test is a build-time constant: production builds drop the stub entirely.
+  if (import.meta.env.VITE_UPSDK_URL === 'stub' && src === 'stub') {
+    const { installUpsdkStub } = await import('./stub')
+    installUpsdkStub()
+  } else if (src === 'stub') {
+    throw new UpsdkError('load_failed', '本构建不包含 upsdk 桩（VITE_UPSDK_URL 不是 stub）', 'environment', src, 'load')
+  } else {
+    await injectScript(src, timeoutMs)
+  }
+  if (!window.upsdk) {
+    throw new UpsdkError('load_failed', 'upsdk is not defined：upsdk.js 已加载但没有定义 window.upsdk', 'environment', undefined, 'load')
+  }
+  return window.upsdk
+}
+
+async function ensureZepto(): Promise<void> {
+  if (window.Zepto || (window as { jQuery?: unknown }).jQuery) return
+  const { default: Zepto } = await import('zepto')
+  window.Zepto = Zepto
+  window.$ ??= Zepto
+}
+
+function injectScript(src: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script')
+    const timer = setTimeout(() => {
+      cleanup()
+      reject(new UpsdkError('load_timeout', `upsdk.js 在 ${Math.round(timeoutMs / 1000)} 秒内没有加载完成`, 'environment', src, 'load'))
+    }, timeoutMs)
+    const cleanup = () => {
+      clearTimeout(timer)
+      script.onload = null
+      script.onerror = null
+    }
+    script.onload = () => {
+      cleanup()
+      resolve()
+    }
+    script.onerror = () => {
+      cleanup()
+      script.remove()
+      reject(new UpsdkError('load_failed', `upsdk.js 加载失败：${src}`, 'environment', src, 'load'))
+    }
+    script.src = src
+    script.async = true
+    document.head.appendChild(script)
+  })
+}
