@@ -1,5 +1,6 @@
 import { getCurrentScope, onScopeDispose, readonly, shallowRef, type ShallowRef } from 'vue'
 import { callUpsdk } from '@/upsdk/call'
+import { getUpsdkClient } from '@/upsdk/client'
 import { UpsdkError } from '@/upsdk/errors'
 import type { UpsdkGlobal } from '@/upsdk/types'
 import { PENDING, usePaymentStore, type PayOrder } from '@/stores/payment'
@@ -9,7 +10,7 @@ export type PayPhase = 'idle' | 'creating' | 'paying' | 'confirming' | 'done' | 
 export type SdkOutcome = 'success' | 'cancel_or_fail'
 
 export interface UsePayOptions {
-  /** The upsdk object. @default window.upsdk */
+  /** The upsdk object to call directly (tests). @default the kit's shared client, configured for the page URL */
   upsdk?: UpsdkGlobal
   /** @default navigator.userAgent */
   userAgent?: string
@@ -94,7 +95,10 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
     }
     phase.value = 'paying'
     try {
-      await callUpsdk('pay', { tn }, { ...(options.upsdk ? { upsdk: options.upsdk } : {}), timeoutMs: options.payTimeoutMs ?? 300_000 })
+      const timeoutMs = options.payTimeoutMs ?? 300_000
+      // An injected upsdk is used as is (tests); otherwise the kit's client configures for this URL first.
+      if (options.upsdk) await callUpsdk('pay', { tn }, { upsdk: options.upsdk, timeoutMs })
+      else await getUpsdkClient().call('pay', { tn }, { timeoutMs })
       sdkOutcome.value = 'success'
     } catch (err) {
       sdkOutcome.value = 'cancel_or_fail'

@@ -1,17 +1,17 @@
 import type { UpsdkGlobal } from '../types'
-import { installBle } from './ble'
+import { installBle, type BleStubHandle } from './ble'
 import { createUpsdkStub, type UpsdkStubHandle, type UpsdkStubOptions } from './core'
-import { installHce } from './hce'
-import { installPay } from './pay'
+import { installHce, type HceStubHandle } from './hce'
+import { installPay, type PayStubHandle } from './pay'
 
 export type { StubConfigState, StubScript, StubStep, UpsdkStubHandle, UpsdkStubOptions } from './core'
 export { createUpsdkStub } from './core'
 
 /** `window.__upsdkStub`: the core handle plus the simulators' handles. */
 export interface InstalledUpsdkStub extends UpsdkStubHandle {
-  ble: Record<string, unknown>
-  hce: Record<string, unknown>
-  pay: Record<string, unknown>
+  ble: BleStubHandle
+  hce: HceStubHandle
+  pay: PayStubHandle
 }
 
 declare global {
