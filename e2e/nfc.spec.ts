@@ -19,6 +19,8 @@ test.describe('NFC (HCE) console', () => {
     await openNfc(page)
     await page.getByTestId('hce-toggle').click()
     await expect(page.getByTestId('hce-running')).toHaveText('运行中')
+    // the reader taps once the page's onHCEMessage listener is registered
+    await expect.poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().listening)).toBe(true)
     const select = await page.evaluate((aid) => (window as unknown as StubWindow).__upsdkStub.hce.reader.select(aid), AID)
     expect(select).toBe('9000')
     const balance = await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.reader.exchange('80CA9F7F00'))

@@ -1,7 +1,22 @@
 import { UpsdkError } from './errors'
 import type { UpsdkGlobal } from './types'
 
+/**
+ * Runs before a call reaches `upsdk`: the page's client installs one that waits until upsdk is
+ * configured for the current URL (config is per URL; a call right after an SPA navigation —
+ * e.g. cleanup while leaving a page — would otherwise meet `c05`).
+ */
+export type CallGate = (upsdk: UpsdkGlobal) => Promise<void> | void
+
+let callGate: CallGate | undefined
+
+export function setCallGate(gate: CallGate | undefined): void {
+  callGate = gate
+}
+
 export interface CallOptions {
+  /** Skip the call gate (the client uses this for calls it has already made ready). */
+  skipGate?: boolean
   /** The upsdk object to talk to. @default window.upsdk */
   upsdk?: UpsdkGlobal
   /** Reject with code `timeout` when neither callback ran in time; 0 disables. @default 15000 */
@@ -49,6 +64,12 @@ export function callUpsdk<T = unknown>(
     return Promise.reject(
       new UpsdkError('not_available', `upsdk.${method} 不可用：upsdk 未加载或版本过旧`, 'environment', undefined, method),
     )
+  }
+  const gate = options.skipGate ? undefined : callGate
+  if (gate) {
+    return Promise.resolve()
+      .then(() => gate(upsdk as UpsdkGlobal))
+      .then(() => callUpsdk<T>(method, params, { ...options, upsdk: upsdk as UpsdkGlobal, skipGate: true }))
   }
   const clean: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(params)) if (v !== undefined) clean[k] = v

@@ -1,4 +1,4 @@
-import { callUpsdk, toUpsdkError, type CallOptions } from './call'
+import { callUpsdk, setCallGate, toUpsdkError, type CallOptions } from './call'
 import { detectEnvironment, type UpsdkEnvironment } from './env'
 import { UpsdkError } from './errors'
 import { loadUpsdk } from './loader'
@@ -220,7 +220,7 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
     if (!env.inApp) throw notInAppError(method)
     const upsdk = await ready()
     try {
-      return await callUpsdk<T>(method, params, { timeoutMs: callTimeoutMs, ...callOptions, upsdk })
+      return await callUpsdk<T>(method, params, { timeoutMs: callTimeoutMs, ...callOptions, upsdk, skipGate: true })
     } catch (err) {
       // c05: the app no longer considers this page configured; the next ready() configures again.
       if (err instanceof UpsdkError && err.code === 'c05' && current?.outcome === 'ok') current.outcome = 'fail'
@@ -253,4 +253,12 @@ export function getUpsdkClient(): UpsdkClient {
 /** Makes `client` the shared one (the Vue plugin does this). */
 export function setUpsdkClient(client: UpsdkClient | undefined): void {
   defaultClient = client
+  // Direct callUpsdk users (BLE, HCE, ...) on the page's upsdk wait for this URL's config first.
+  setCallGate(
+    client
+      ? async (upsdk) => {
+          if (client.env.inApp && typeof window !== 'undefined' && upsdk === window.upsdk) await client.ready()
+        }
+      : undefined,
+  )
 }

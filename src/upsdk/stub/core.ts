@@ -4,6 +4,9 @@ import type { UpsdkConfigOptions, UpsdkGlobal } from '../types'
 import { DEFAULT_HANDLERS, newStubDevice, REQUIRED_PARAMS, showOverlay, type StubDevice } from './defaults'
 import type { StubCall, StubHost, StubMethodHandler, StubReply } from './host'
 
+/** Plugins whose `success` callback fires once per event rather than once per call. */
+const STREAMING_METHODS: ReadonlySet<string> = new Set(['onHCEMessage'])
+
 /** One scripted native answer. With neither `answer` nor `fail`, the simulator/default answers (after `delayMs`). */
 export type StubStep =
   | { answer?: unknown; delayMs?: number }
@@ -220,10 +223,12 @@ export function createUpsdkStub(options: UpsdkStubOptions = {}): UpsdkStub {
     let answered = false
     const listener = (LISTENER_EVENTS as Record<string, { event: string; callback: string; cancel?: string } | undefined>)[method]
     const silentSuccess = listener?.callback === 'success'
+    // onHCEMessage answers once per incoming APDU: its success callback is a stream.
+    const streaming = STREAMING_METHODS.has(method)
     const reply: StubReply = {
       success(answer?: unknown) {
         if (answered) return
-        answered = true
+        if (!streaming) answered = true
         entry.outcome = 'success'
         entry.answer = answer
         if (!silentSuccess) params.success?.(answer)
