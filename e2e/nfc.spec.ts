@@ -5,7 +5,7 @@ const AID = 'F0010203040506'
 interface HceHandle {
   setHceState(code: string): void
   reader: { select(aid: string): Promise<string>; exchange(apdu: string): Promise<string> }
-  state(): { started: boolean }
+  state(): { started: boolean; listening: boolean }
 }
 type StubWindow = { __upsdkStub: { hce: HceHandle } }
 
