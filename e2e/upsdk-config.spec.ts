@@ -159,3 +159,16 @@ test.describe('an ordinary browser', () => {
     await shot(page, 'home-outside', info.project.name)
   })
 })
+
+test('a frontToken knocked out by another system (a20) is replaced and the page still reaches ready', async ({ page, request }) => {
+  await page.goto('/')
+  await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
+  // Another system with the same appId fetches a new frontToken: the server's cached one dies.
+  await request.post('/sandbox/__control/unionpay/rotate-front-token')
+  await page.getByTestId('nav-orders').click()
+  await expect(page).toHaveURL(/\/orders$/)
+  // config #2 fails with a20, the kit asks for a fresh signature, config #3 succeeds
+  await expect.poll(() => configCalls(page)).toEqual(['success', 'fail', 'success'])
+  const second = await page.evaluate(() => (window as StubWindow).__upsdkStub?.calls.filter((c) => c.method === 'config')[1])
+  expect(JSON.stringify(second)).toContain('a20')
+})

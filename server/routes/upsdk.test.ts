@@ -145,3 +145,35 @@ describe('health', () => {
     }
   })
 })
+
+describe('a20: the app rejects our frontToken', () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer()
+  })
+  afterAll(async () => s.close())
+
+  const sign = (payload: Record<string, unknown>) =>
+    s.app
+      .inject({ method: 'POST', url: '/api/upsdk/config', payload })
+      .then((r) => r.json<{ appId: string; timestamp: string; nonceStr: string; signature: string }>())
+  const verify = (payload: Record<string, string>) =>
+    s.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload }).then((r) => r.json<{ ok: boolean; errcode?: string }>())
+
+  it('signs with a fresh token once the page reports a20; each token is dropped once', async () => {
+    const url = `${s.baseUrl}/contract`
+    const first = await sign({ url })
+    expect(await verify({ ...first, url })).toEqual({ ok: true })
+    // another system with our appId fetches a new frontToken
+    await s.app.inject({ method: 'POST', url: '/sandbox/__control/unionpay/rotate-front-token' })
+    const stale = await sign({ url })
+    expect(await verify({ ...stale, url })).toMatchObject({ ok: false, errcode: 'a20' })
+    const fresh = await sign({ url, frontTokenRejected: true })
+    expect(await verify({ ...fresh, url })).toEqual({ ok: true })
+    const fetches = () => s.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
+    const before = fetches()
+    await sign({ url, frontTokenRejected: true })
+    await sign({ url, frontTokenRejected: true })
+    expect(fetches()).toBe(before)
+  })
+})

@@ -51,6 +51,11 @@ export async function registerSandbox(app: FastifyInstance, options: SandboxOpti
     if (req.query.back) return reply.redirect(`${options.sandboxBaseUrl}/`)
     return { ok: true }
   })
+  /** "Another system with the same appId fetched a new frontToken": ours stops working (a20). */
+  app.post('/__control/unionpay/rotate-front-token', async () => {
+    ctx.unionpay.issueToken('front')
+    return { ok: true }
+  })
   registerSandboxConsole(app, ctx)
   return ctx
 }

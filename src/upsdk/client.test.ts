@@ -140,6 +140,39 @@ describe('createUpsdkClient', () => {
   })
 })
 
+describe('a20 (the app rejected our frontToken)', () => {
+  function setupA20(rejectFresh = false) {
+    const url = 'https://h5.example.com/contract'
+    const verify = vi.fn(async (_u: RequestInfo | URL, init?: RequestInit) => {
+      const body = JSON.parse(String(init?.body)) as Record<string, string>
+      if (body.signature === 'fresh' && !rejectFresh) return Response.json({ ok: true })
+      return Response.json({ ok: false, errcode: 'a20', errmsg: '不合法的frontToken，或已过期' })
+    })
+    const stub = createUpsdkStub({ userAgent: IN_APP_UA, getUrl: () => url, fetch: verify as unknown as typeof fetch })
+    const fetchSignature = vi.fn(async (_u: string, frontTokenRejected?: boolean): Promise<UpsdkConfigSignature> => ({
+      appId: 'app',
+      timestamp: '1700000000',
+      nonceStr: 'n',
+      signature: frontTokenRejected ? 'fresh' : 'stale',
+    }))
+    const client = createUpsdkClient({ load: async () => stub.upsdk, fetchSignature, getUrl: () => url, userAgent: IN_APP_UA, timeoutMs: 5000 })
+    return { client, fetchSignature }
+  }
+
+  it('asks the server for a fresh signature once and configures again', async () => {
+    const { client, fetchSignature } = setupA20()
+    await client.ready()
+    expect(fetchSignature.mock.calls.map((c) => c[1] ?? false)).toEqual([false, true])
+    expect(client.state).toMatchObject({ status: 'ready', configCount: 2 })
+  })
+
+  it('gives up with the a20 error when the fresh token is rejected too', async () => {
+    const { client, fetchSignature } = setupA20(true)
+    await expect(client.ready()).rejects.toMatchObject({ code: 'a20' })
+    expect(fetchSignature).toHaveBeenCalledTimes(2)
+  })
+})
+
 describe('fetchUpsdkSignature', () => {
   it('posts the url and validates the answer', async () => {
     const fetch = vi.fn(async () => Response.json({ appId: 'a', timestamp: '1', nonceStr: 'n', signature: 's', extra: 1 }))

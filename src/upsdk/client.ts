@@ -29,7 +29,8 @@ export interface UpsdkClientOptions {
   /** Loads upsdk.js. @default loadUpsdk() */
   load?: () => Promise<UpsdkGlobal>
   /** Gets the config signature for a URL. @default fetchUpsdkSignature (POST /api/upsdk/config) */
-  fetchSignature?: (url: string) => Promise<UpsdkConfigSignature>
+  /** `frontTokenRejected`: the app answered a20, the server should sign with a fresh frontToken. */
+  fetchSignature?: (url: string, frontTokenRejected?: boolean) => Promise<UpsdkConfigSignature>
   /** The current page address. @default () => location.href */
   getUrl?: () => string
   /** @default navigator.userAgent */
@@ -69,14 +70,19 @@ export interface FetchSignatureOptions {
 }
 
 /** POST /api/upsdk/config {url}; server errors become `UpsdkError`s with source 'server'. */
-export async function fetchUpsdkSignature(url: string, options: FetchSignatureOptions = {}): Promise<UpsdkConfigSignature> {
+export async function fetchUpsdkSignature(
+  url: string,
+  options: FetchSignatureOptions = {},
+  /** Tell the server the app rejected its frontToken (a20), so it signs with a fresh one. */
+  frontTokenRejected = false,
+): Promise<UpsdkConfigSignature> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   let res: Response
   try {
     res = await doFetch(options.endpoint ?? '/api/upsdk/config', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url }),
+      body: JSON.stringify(frontTokenRejected ? { url, frontTokenRejected: true } : { url }),
       credentials: 'same-origin',
     })
   } catch (err) {
@@ -129,7 +135,7 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   const userAgent = options.userAgent ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent)
   const env = detectEnvironment(userAgent)
   const load = options.load ?? (() => loadUpsdk())
-  const fetchSignature = options.fetchSignature ?? ((url: string) => fetchUpsdkSignature(url))
+  const fetchSignature = options.fetchSignature ?? ((url: string, frontTokenRejected?: boolean) => fetchUpsdkSignature(url, {}, frontTokenRejected))
   const getUrl = options.getUrl ?? (() => location.href)
   const timeoutMs = options.timeoutMs ?? 10_000
   const callTimeoutMs = options.callTimeoutMs ?? 15_000
@@ -145,15 +151,9 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   let generation = 0
   let current: Attempt | undefined
 
-  async function run(attempt: Attempt): Promise<UpsdkGlobal> {
-    const stale = () => attempt.gen !== generation
-    setState({ status: 'loading', error: undefined, signedUrl: attempt.url })
-    const upsdk = options.upsdk ?? (await load())
-    if (stale()) return upsdk
-    setState({ status: 'configuring' })
-    const signature = await fetchSignature(attempt.url)
-    if (stale()) return upsdk
-    await new Promise<void>((resolve, reject) => {
+  function configureOnce(upsdk: UpsdkGlobal, signature: UpsdkConfigSignature, stale: () => boolean): Promise<void> {
+    if (stale()) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
       let done = false
       const finish = (f: () => void) => {
         if (done || stale()) return
@@ -177,6 +177,21 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
         finish(() => reject(configError(err instanceof Error ? err.message : err)))
       }
     })
+  }
+
+  async function run(attempt: Attempt): Promise<UpsdkGlobal> {
+    const stale = () => attempt.gen !== generation
+    setState({ status: 'loading', error: undefined, signedUrl: attempt.url })
+    const upsdk = options.upsdk ?? (await load())
+    if (stale()) return upsdk
+    setState({ status: 'configuring' })
+    try {
+      await configureOnce(upsdk, await fetchSignature(attempt.url), stale)
+    } catch (err) {
+      // a20: the app no longer accepts the frontToken we signed with; ask for a fresh one, once.
+      if (!(err instanceof UpsdkError) || err.code !== 'a20' || stale()) throw err
+      await configureOnce(upsdk, await fetchSignature(attempt.url, true), stale)
+    }
     return upsdk
   }
 

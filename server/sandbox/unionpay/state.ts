@@ -64,6 +64,8 @@ export class UnionpaySandboxState {
   }
   backendToken: IssuedToken | null = null
   frontToken: IssuedToken | null = null
+  /** Front tokens replaced by newer ones: a config signed with one of them fails with a20. */
+  readonly supersededFrontTokens: string[] = []
   readonly codes = new Map<string, AuthCode>()
   readonly accessTokens = new Map<string, AccessToken>()
   readonly users = new Map<string, SandboxUser>()
@@ -84,7 +86,11 @@ export class UnionpaySandboxState {
   issueToken(kind: 'backend' | 'front'): IssuedToken {
     const t = { token: awkwardBase64(16), expiresAt: this.clock() + this.tokenLifetimeS * 1000 }
     if (kind === 'backend') this.backendToken = t
-    else this.frontToken = t
+    else {
+      if (this.frontToken) this.supersededFrontTokens.push(this.frontToken.token)
+      if (this.supersededFrontTokens.length > 10) this.supersededFrontTokens.shift()
+      this.frontToken = t
+    }
     return t
   }
 

@@ -33,7 +33,13 @@ export function verifyUpsdkConfig(input: Record<string, unknown>, state: Unionpa
   }
   if (!state.app.oauthHosts.includes(host)) return { ok: false, errcode: 'c01', errmsg: '请求非法：页面地址不在 UPSDK 安全域名内' }
   const expected = unionpaySignature({ appId, frontToken: front.token, nonceStr, timestamp, url: pageUrl })
-  if (!safeEqual(expected, signature)) return { ok: false, errcode: 'c01', errmsg: 'upsdk.config 验签失败' }
+  if (!safeEqual(expected, signature)) {
+    const signedWithOldToken = state.supersededFrontTokens.some((old) =>
+      safeEqual(unionpaySignature({ appId, frontToken: old, nonceStr, timestamp, url: pageUrl }), signature),
+    )
+    if (signedWithOldToken) return { ok: false, errcode: 'a20', errmsg: '不合法的frontToken，或已过期（已被新的 frontToken 顶掉）' }
+    return { ok: false, errcode: 'c01', errmsg: 'upsdk.config 验签失败' }
+  }
   return { ok: true }
 }
 
