@@ -23,6 +23,8 @@ export interface AuthCode {
   scope: string
   planId?: string
   redirectUri: string
+  /** upapi_auth: the user may decline to share the mobile number (→ N62135). @default true */
+  mobileGranted?: boolean
   expiresAt: number
   used: boolean
 }
@@ -32,6 +34,7 @@ export interface AccessToken {
   appId: string
   openId: string
   scope: string
+  mobileGranted?: boolean
   expiresAt: number
 }
 
@@ -119,10 +122,23 @@ export class UnionpaySandboxState {
       appId: c.appId,
       openId: c.openId,
       scope: c.scope,
+      ...(c.mobileGranted === undefined ? {} : { mobileGranted: c.mobileGranted }),
       expiresAt: this.clock() + this.accessTokenLifetimeS * 1000,
     }
     this.accessTokens.set(t.accessToken, t)
     return t
+  }
+
+  /** The user withdrew the app's authorisation in 云闪付: their accessTokens stop working. */
+  revokeAuthorization(openId: string): number {
+    let n = 0
+    for (const [k, t] of this.accessTokens) {
+      if (t.openId === openId) {
+        this.accessTokens.delete(k)
+        n++
+      }
+    }
+    return n
   }
 
   /** The live access token for this openId, or null (unknown, expired, or another user's). */
