@@ -10,6 +10,7 @@ import { signNotification } from '../crypto/rsa.ts'
 import { createNonceStr } from '../crypto/signing.ts'
 import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
+import { MemoryKv } from '../store/memory-kv.ts'
 
 const CLOUDPAY_UA =
   'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (UnionPay/1.0 CloudPay)'
@@ -34,7 +35,7 @@ const clock = () => now
 async function start(databaseUrl = 'sqlite::memory:'): Promise<App & { port: number }> {
   const port = await freePort()
   const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' })
-  const built = await buildApp(config, { distDir: false, clock, rateLimitPerMinute: 10_000 })
+  const built = await buildApp(config, { distDir: false, clock, kv: new MemoryKv(clock), rateLimitPerMinute: 10_000 })
   await built.app.listen({ port, host: '127.0.0.1' })
   return { ...built, port }
 }
@@ -233,6 +234,20 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(res.body).toContain('CODE_EXPIRED')
       expect(res.body).toContain('a31')
       expect(b.cookies.has('upkit_sid')).toBe(false)
+    })
+
+    it('a state older than 10 minutes is refused', async () => {
+      const b = new Browser()
+      const callback = await authorizeToCallback(b, 'upapi_base')
+      now += 10 * 60_000 + 1000
+      try {
+        const res = await get(b, callback)
+        expect(res.statusCode).toBe(400)
+        expect(res.body).toContain('STATE_UNKNOWN')
+        expect(b.cookies.has('upkit_sid')).toBe(false)
+      } finally {
+        now = Date.now()
+      }
     })
 
     it('an expired code (older than 5 minutes) is a31', async () => {
