@@ -27,7 +27,7 @@ describe('useAuth', () => {
   })
 
   it('loads the session and reports the user', async () => {
-    const fetch = vi.fn(async () => json(200, { openId: 'o+1/', scope: 'upapi_base', accessExpiresAt: 1, accessTokenValid: true, canReadMobile: false }))
+    const fetch = vi.fn(async (_url: string) => json(200, { openId: 'o+1/', scope: 'upapi_base', accessExpiresAt: 1, accessTokenValid: true, canReadMobile: false }))
     vi.stubGlobal('fetch', fetch)
     const auth = useAuth({ navigate: vi.fn() })
     expect(auth.loading.value).toBe(true)
