@@ -16,7 +16,7 @@ import {
   buildAuthorizeUrl,
   createState,
   decodeCode,
-  describeAuthorizeError,
+  authorizeErrorCode,
   exchangeCode,
   isCloudpayUserAgent,
   rawQueryParam,
@@ -166,12 +166,9 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     const errorcode = safeDecode(rawQueryParam(req.url, 'errorcode'))
     const errmsg = safeDecode(rawQueryParam(req.url, 'errmsg'))
     if (errorcode || errmsg) {
-      const q = new URLSearchParams({
-        error: errorcode.slice(0, 32) || 'unknown',
-        message: describeAuthorizeError(errorcode, errmsg),
-        redirect: pending.redirect,
-        scope: pending.scope,
-      })
+      const error = authorizeErrorCode(errorcode)
+      req.log.info({ errorcode: error }, 'oauth authorize not completed')
+      const q = new URLSearchParams({ error, redirect: pending.redirect, scope: pending.scope })
       reply.header('cache-control', 'no-store')
       return reply.redirect(`/login?${q.toString()}`, 302)
     }

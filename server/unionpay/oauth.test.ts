@@ -4,7 +4,7 @@ import {
   buildAuthorizeUrl,
   createState,
   decodeCode,
-  describeAuthorizeError,
+  authorizeErrorCode,
   isCloudpayUserAgent,
   rawQueryParam,
   resolveScope,
@@ -138,8 +138,9 @@ describe('code decoding', () => {
 })
 
 describe('authorize errors', () => {
-  it('explains a refusal (user0001) in plain words', () => {
-    expect(describeAuthorizeError('user0001', '用户不同意授权[user0001]')).toBe('您没有同意授权，因此未能登录。')
-    expect(describeAuthorizeError('x99', 'boom')).toBe('云闪付授权未完成（x99）：boom')
+  it('passes on only a safe error code', () => {
+    expect(authorizeErrorCode('user0001')).toBe('user0001')
+    expect(authorizeErrorCode('')).toBe('unknown')
+    expect(authorizeErrorCode('<b>请拨打 400</b>')).toBe('unknown')
   })
 })

@@ -147,10 +147,11 @@ export async function exchangeCode(client: UnionpayClient, tokens: TokenManager,
   }
 }
 
-/** What the login page shows for an `errorcode` the platform sent back. */
-export function describeAuthorizeError(errorcode: string, errmsg: string): string {
-  if (errorcode === 'user0001') return '您没有同意授权，因此未能登录。'
-  const code = errorcode.slice(0, 32)
-  const msg = errmsg.slice(0, 100)
-  return `云闪付授权未完成（${code || '未知错误'}）${msg ? `：${msg}` : ''}`
+/**
+ * The `errorcode` the platform sent back, reduced to a safe token for the login page URL. Only the
+ * code travels: the page words the reason itself, so nobody can put text on our page via a link.
+ */
+export function authorizeErrorCode(errorcode: string): string {
+  const c = errorcode.trim()
+  return /^[A-Za-z0-9_.-]{1,32}$/.test(c) ? c : 'unknown'
 }
