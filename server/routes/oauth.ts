@@ -11,6 +11,7 @@ import { clearSessionCookie, requireSession, setSessionCookie } from '../session
 import type { Session } from '../session/store.ts'
 import { UserStore } from '../session/users.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
+import { notificationParams } from '../unionpay/notification.ts'
 import {
   STATE_PATTERN,
   buildAuthorizeUrl,
@@ -68,42 +69,6 @@ const authorizeQuery = z.object({
   scope: z.string().max(64).optional(),
   redirect: z.string().max(512).optional(),
 })
-
-/** Notification params from the query and/or a JSON or form body; null when any value is not a string. */
-function notificationParams(req: FastifyRequest): Record<string, string> | null {
-  const out: Record<string, string> = {}
-  const q = req.url.indexOf('?')
-  if (q >= 0) {
-    for (const part of req.url.slice(q + 1).split('&')) {
-      if (!part) continue
-      const eq = part.indexOf('=')
-      const k = safeDecode(eq < 0 ? part : part.slice(0, eq))
-      // Keep a literal `+` (base64 in signature / openId) rather than reading it as a space.
-      let v: string
-      try {
-        v = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1))
-      } catch {
-        return null
-      }
-      if (k) out[k] = v
-    }
-  }
-  const body = req.body
-  if (body !== undefined && body !== null && body !== '') {
-    if (typeof body !== 'object' || Array.isArray(body)) return null
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-      if (typeof v === 'number') out[k] = String(v)
-      else if (typeof v === 'string') out[k] = v
-      else return null
-    }
-  }
-  // A form body decodes a raw `+` to a space; base64 values never contain spaces.
-  for (const k of ['signature', 'openId']) {
-    const v = out[k]
-    if (v !== undefined) out[k] = v.replace(/ /g, '+')
-  }
-  return out
-}
 
 /** OAuth2 联登, /api/me and the 用户授权解除通知 (issue 3). */
 export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -261,7 +226,7 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
   })
 
   const revoke = async (req: FastifyRequest) => {
-    const params = notificationParams(req)
+    const params = notificationParams(req.url, req.body)
     if (!params || !upPublicKey || !verifyNotification(params, upPublicKey)) {
       req.log.warn('用户授权解除通知: signature not verified')
       return { resp: '01' }
