@@ -76,12 +76,23 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await shot(page, 'no-mobile', info.project.name)
   })
 
-  test('upapi_auth shows the identity masked', async ({ page }) => {
+  test('upapi_auth shows the identity masked', async ({ page }, info) => {
     await openConsent(page, 'upapi_auth')
+    await expect(page.getByTestId('share-mobile')).toBeChecked()
+    await shot(page, 'consent-auth', info.project.name)
     await page.getByRole('button', { name: '同意', exact: true }).click()
     await page.waitForURL('**/profile')
     await page.getByTestId('profile-identity-load').click()
     await expect(page.getByTestId('profile-certid')).toHaveText('1101**********1234')
+    await page.getByTestId('profile-mobile-load').click()
+    await expect(page.getByTestId('profile-mobile-value')).toHaveText('138****5678')
+    await shot(page, 'identity', info.project.name)
+  })
+
+  test('the login page offers the three scopes', async ({ page }, info) => {
+    await page.goto('/login')
+    for (const s of ['upapi_base', 'upapi_mobile', 'upapi_auth']) await expect(page.getByTestId(`login-${s}`)).toBeVisible()
+    await shot(page, 'login', info.project.name)
   })
 
   test('replaying the callback URL does not log in again', async ({ page, browser }, info) => {
