@@ -23,6 +23,8 @@ export interface AuthCode {
   scope: string
   planId?: string
   redirectUri: string
+  /** upapi_auth: the user may decline to share the mobile number (→ N62135). @default true */
+  mobileGranted?: boolean
   expiresAt: number
   used: boolean
 }
@@ -32,6 +34,7 @@ export interface AccessToken {
   appId: string
   openId: string
   scope: string
+  mobileGranted?: boolean
   expiresAt: number
 }
 
@@ -44,6 +47,8 @@ export interface CallRecord {
 
 /** A base64 value that certainly contains `+`, `/` and `=` — the characters that break naive code. */
 export function awkwardBase64(bytes: number): string {
+  // A multiple of 3 bytes has no `=` padding: the loop below would never end.
+  if (bytes % 3 === 0) bytes += 1
   for (;;) {
     const s = randomBytes(bytes).toString('base64')
     if (s.includes('+') && s.includes('/') && s.includes('=')) return s
@@ -125,10 +130,23 @@ export class UnionpaySandboxState {
       appId: c.appId,
       openId: c.openId,
       scope: c.scope,
+      ...(c.mobileGranted === undefined ? {} : { mobileGranted: c.mobileGranted }),
       expiresAt: this.clock() + this.accessTokenLifetimeS * 1000,
     }
     this.accessTokens.set(t.accessToken, t)
     return t
+  }
+
+  /** The user withdrew the app's authorisation in 云闪付: their accessTokens stop working. */
+  revokeAuthorization(openId: string): number {
+    let n = 0
+    for (const [k, t] of this.accessTokens) {
+      if (t.openId === openId) {
+        this.accessTokens.delete(k)
+        n++
+      }
+    }
+    return n
   }
 
   /** The live access token for this openId, or null (unknown, expired, or another user's). */

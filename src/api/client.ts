@@ -1,0 +1,38 @@
+/** An error answer of the kit's server: `{"error":{"code","message","details"}}` with its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
+
+/** JSON request to the kit's own API (same origin, cookies included); non-2xx becomes an ApiError. */
+export async function apiRequest<T>(method: 'GET' | 'POST', url: string, fetchFn: FetchFn = (i, init) => fetch(i, init)): Promise<T> {
+  let res: Response
+  try {
+    res = await fetchFn(url, { method, credentials: 'same-origin', headers: { accept: 'application/json' } })
+  } catch {
+    throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试')
+  }
+  let body: unknown = null
+  try {
+    body = await res.json()
+  } catch {
+    // empty or non-JSON body
+  }
+  if (res.ok) return body as T
+  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error
+  throw new ApiError(
+    res.status,
+    typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`,
+    typeof err?.message === 'string' ? err.message : `服务器返回 ${res.status}`,
+    typeof err?.details === 'object' && err.details !== null ? (err.details as Record<string, unknown>) : {},
+  )
+}
