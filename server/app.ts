@@ -57,7 +57,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   const clock = options.clock ?? Date.now
   const db = options.db ?? openDatabase(config.databaseUrl)
-  const kv = options.kv ?? openKv(config.redisUrl)
+  const kv = options.kv ?? openKv(config.redisUrl, clock)
   const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock)
   const unionpay = new UnionpayClient({
     baseUrl: config.unionpay.baseUrl,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from './sandbox/credentials.ts'
 
 export const REAL_UNIONPAY_OPEN_BASE_URL = 'https://open.95516.com'
@@ -153,6 +154,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     tid: need('CHINAUMS_TID', e.CHINAUMS_TID, SANDBOX_CHINAUMS.tid),
     sourceId: need('CHINAUMS_SOURCE_ID', e.CHINAUMS_SOURCE_ID, SANDBOX_CHINAUMS.sourceId),
     timeoutMs: e.CHINAUMS_TIMEOUT_MS ?? 10_000,
+  }
+  if (unionpay.publicKey !== undefined) {
+    try {
+      parsePublicKey(unionpay.publicKey)
+    } catch {
+      problems.push('UNIONPAY_PUBLIC_KEY: not a readable RSA public key (base64 DER SubjectPublicKeyInfo or PEM)')
+    }
+  }
+  if (unionpay.privateKey !== undefined) {
+    try {
+      parsePrivateKey(unionpay.privateKey)
+    } catch {
+      problems.push('UNIONPAY_PRIVATE_KEY: not a readable RSA private key (PKCS#8 base64 DER or PEM)')
+    }
   }
   if (problems.length) throw new ConfigError(problems)
   return {

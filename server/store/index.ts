@@ -5,6 +5,6 @@ import { RedisKv } from './redis-kv.ts'
 export type { KvStore } from './kv.ts'
 export { openDatabase, type Db } from './db.ts'
 
-export function openKv(redisUrl: string | undefined): KvStore {
-  return redisUrl ? new RedisKv(redisUrl) : new MemoryKv()
+export function openKv(redisUrl: string | undefined, clock: () => number = Date.now): KvStore {
+  return redisUrl ? new RedisKv(redisUrl) : new MemoryKv(clock)
 }

@@ -81,7 +81,7 @@ export const STATE_PATTERN = /^[A-Za-z0-9]{1,128}$/
 export function safeRedirectPath(input: string | undefined, publicBaseUrl: string): string {
   if (input === undefined || input === '') return '/'
   const bad = () => badRequest('REDIRECT_NOT_ALLOWED', 'redirect 只能是本站的路径（以 / 开头，例如 /profile）')
-  // eslint-disable-next-line no-control-regex
+   
   if (input.length > 512 || !input.startsWith('/') || input.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(input)) throw bad()
   let url: URL
   try {

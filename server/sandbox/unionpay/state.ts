@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { SANDBOX_UNIONPAY } from '../credentials.ts'
 
+/** Request fields the sandbox's call log keeps out (tokens, signatures, codes). */
+const SECRET_FIELDS = /token|signature|code|secret/i
+
 export interface SandboxUser {
   openId: string
   /** Plain values; the APIs return them 3DES-encrypted. Empty mobile = "用户没有手机号". */
@@ -171,7 +174,9 @@ export class UnionpaySandboxState {
   }
 
   log(api: string, body: Record<string, unknown>, resp: string): void {
-    this.calls.push({ api, at: this.clock(), resp, body })
+    const kept: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(body)) kept[k] = SECRET_FIELDS.test(k) ? '[redacted]' : v
+    this.calls.push({ api, at: this.clock(), resp, body: kept })
     if (this.calls.length > 5000) this.calls.splice(0, this.calls.length - 5000)
   }
 }
