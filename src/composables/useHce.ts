@@ -161,14 +161,19 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
     }
   }
 
+  let stopping = false
   async function stop() {
-    if (!running.value) return
-    running.value = false
+    if (!running.value || stopping) return
+    stopping = true
     try {
       await stopHCE(call())
+      // "stopped" is shown only once the native side has really stopped emulating the card
+      running.value = false
       push({ dir: 'event', hex: '', note: '卡模拟已停止' })
     } catch (e) {
       error.value = asError(e)
+    } finally {
+      stopping = false
     }
   }
 
