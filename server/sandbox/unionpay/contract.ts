@@ -364,7 +364,7 @@ export function registerSandboxContract(app: FastifyInstance, apis: Map<string, 
     const body = (req.body ?? {}) as SignQuery & { openId?: string; action?: string }
     const checked = checkSignRequest(body, state)
     if ('resp' in checked) return errorPage(reply, checked.resp, checked.msg)
-    const st = checked.stateParam !== undefined ? { state: checked.stateParam } : {}
+    const st: Record<string, string> = checked.stateParam !== undefined ? { state: checked.stateParam } : {}
     if (body.action !== 'agree') {
       return reply.redirect(backTo(checked.redirect, { ...st, errmsg: '用户不同意授权[user0001]', errorcode: 'user0001' }), 302)
     }
