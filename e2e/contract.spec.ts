@@ -51,6 +51,7 @@ test.describe('无感支付 contract page', () => {
     expect((await res.json()).notification.answer).toBe('{"resp":"00"}')
     await expect(plan1(page).getByTestId('contract-status')).toHaveText('已关闭', { timeout: 15_000 })
     await expect(plan1(page)).toContainText('您在云闪付中关闭')
+    await expect(page.getByTestId('result')).toContainText('已在云闪付中关闭')
     await shot(page, '6-relieved-in-cloudpay')
   })
 
