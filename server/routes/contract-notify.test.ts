@@ -123,6 +123,13 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     expect(r4.json()).toEqual({ resp: '01' })
     const r5 = await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: { ...good, contractId: { x: 1 } } })
     expect(r5.json()).toEqual({ resp: '01' })
+    const r6 = await built.app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/contract',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"contractId":',
+    })
+    expect(r6.json()).toEqual({ resp: '01' })
 
     expect(statusOf('1000004')).toBe('signed')
     expect(repo.events('1000004').map((e) => e.to)).toEqual(['applying', 'signed'])

@@ -271,6 +271,27 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(repo.events(signed.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:apply', 'relieved:notify'])
   })
 
+  it('the sandbox 云闪付-side page relieves a contract and notifies; relieve without planId picks the signed one', async () => {
+    const b = new Browser(built.app)
+    await signFlow(b, { planId: 'PLAN0001', openId: USER2.openId })
+    const signed = (await b.request('GET', '/api/contract?planId=PLAN0001')).json()
+    expect(signed.status).toBe('signed')
+    const page = await built.app.inject({ method: 'GET', url: '/sandbox/unionpay/__control/contract' })
+    expect(page.body).toContain(signed.contractId)
+    const form = await built.app.inject({
+      method: 'POST',
+      url: '/sandbox/unionpay/__control/contract/relieve-form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `contractId=${signed.contractId}`,
+    })
+    expect(form.statusCode).toBe(303)
+    expect((await b.request('GET', '/api/contract?planId=PLAN0001')).json()).toMatchObject({ status: 'relieved', relievedBy: 'platform' })
+
+    await signFlow(b, { planId: 'PLAN0001', openId: USER2.openId })
+    const res = await b.request('POST', '/api/contract/relieve')
+    expect(res.json()).toMatchObject({ planId: 'PLAN0001', status: 'relieved', relievedBy: 'user' })
+  })
+
   it('the sandbox applies the real field rules', async () => {
     const token = await built.ctx.tokens.get('backend')
     const call = async (api: string, body: Record<string, unknown>) =>

@@ -200,11 +200,13 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
 
 /** GET / POST /notify/unionpay/contract: the 解约结果通知 (5.4.3). */
 async function registerNotify(app: FastifyInstance, ctx: AppContext, repo: ContractRepo): Promise<void> {
-  // Read form bodies raw, for the same `+` reason as the query.
-  for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+  // Read bodies raw: form bodies for the same `+` reason as the query, and JSON so that a
+  // malformed body is answered `{"resp":"01"}` like any other unverifiable notification.
+  const RAW_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/plain']
+  for (const type of RAW_TYPES) {
     if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type)
   }
-  app.addContentTypeParser(['application/x-www-form-urlencoded', 'text/plain'], { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
+  app.addContentTypeParser(RAW_TYPES, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
     done(null, { rawForm: String(body) }),
   )
   let publicKey: KeyObject | null | undefined
@@ -229,19 +231,18 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, repo: Contr
     if (body && typeof body === 'object' && 'rawForm' in body && typeof body.rawForm === 'string') {
       const text = body.rawForm.trim()
       if (text.startsWith('{')) {
+        let pairs: Array<[string, string]> | null = null
         try {
-          fromBody = jsonPairs(JSON.parse(text)) ?? []
+          pairs = jsonPairs(JSON.parse(text))
         } catch {
-          fromBody = []
+          pairs = null
         }
+        if (!pairs) {
+          req.log.warn('contract notification: body is not a flat JSON object')
+          return answer('01')
+        }
+        fromBody = pairs
       } else fromBody = parseRawPairs(text)
-    } else if (body !== undefined && body !== null) {
-      const pairs = jsonPairs(body)
-      if (!pairs) {
-        req.log.warn('contract notification: body is not a flat object')
-        return answer('01')
-      }
-      fromBody = pairs
     }
     const params = collectParams(fromQuery, fromBody)
     const k = key()
