@@ -27,11 +27,6 @@ export const CONTRACT_SCOPE = 'upapi_contract'
 export const CONTRACT_BIND_COOKIE = 'upkit_cbind'
 const DEFAULT_RETURN = '/contract'
 
-export interface ContractRoutesOptions {
-  /** Passed to the service (tests inject a crash after contract.apply here). */
-  service?: Partial<Pick<ConstructorParameters<typeof ContractService>[0], 'afterApply' | 'leaseMs'>>
-}
-
 /** The JSON shape of one contract as the H5 sees it (no openId, no tokens). */
 export interface ContractView {
   planId: string
@@ -68,13 +63,13 @@ const errorCode = (err: unknown): string => {
 }
 
 /** 无感支付 contract routes and the 解约结果通知 (issue 4). */
-export async function registerContractRoutes(app: FastifyInstance, ctx: AppContext, options: ContractRoutesOptions = {}): Promise<void> {
+export async function registerContractRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { config } = ctx
   const appId = config.unionpay.appId
   const plans = config.unionpay.contractPlans
   const repo = new ContractRepo(ctx.db, ctx.clock)
   const api = new ContractApi({ client: ctx.unionpay, tokens: ctx.tokens, appId })
-  const service = new ContractService({ repo, api, appId, clock: ctx.clock, ...options.service })
+  const service = new ContractService({ repo, api, appId, clock: ctx.clock })
   const states = new ContractStateStore(ctx.kv)
   const redirectUri = `${config.publicBaseUrl}/api/contract/callback`
 
