@@ -54,7 +54,7 @@ const toRecord = (r: Row): ContractRecord => ({
   relievedAt: r.relieved_at,
 })
 
-export type NotificationOutcome = 'relieved' | 'already' | 'unknown' | 'mismatch' | 'incomplete'
+export type NotificationOutcome = 'relieved' | 'already' | 'unknown' | 'mismatch' | 'incomplete' | 'stale'
 
 export interface NotificationRecord {
   signatureHash: string
@@ -62,8 +62,16 @@ export interface NotificationRecord {
   openId: string | null
   contractId: string | null
   operateTime: string | null
+  /** operateTime as epoch ms (Beijing time), when it parses. */
+  operateAt: number | null
   params: Record<string, string>
 }
+
+/**
+ * A notification whose operateTime is this much older than the contract's signing is about an
+ * earlier contract (a late or replayed delivery, e.g. when a re-sign got the same contractId).
+ */
+const STALE_MS = 5 * 60_000
 
 /** What changes when a contract moves on; `source` says who moved it (for the event log). */
 export interface Transition {
@@ -226,6 +234,7 @@ export class ContractRepo {
           const live = mine.find((c) => c.status === 'signed' || c.status === 'applying')
           if (mine.length === 0) outcome = 'mismatch'
           else if (!live) outcome = 'already'
+          else if (n.operateAt !== null && live.signedAt !== null && n.operateAt < live.signedAt - STALE_MS) outcome = 'stale'
           else {
             const now = this.clock()
             this.db

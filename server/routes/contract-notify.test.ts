@@ -56,9 +56,10 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
   })
 
   /** A signed contract in the record store, as if signed through the sign page. */
-  function seedContract(contractCode: string, contractId: string, openId = OPEN_ID) {
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0001', contractCode, leaseMs: 30_000 })
-    repo.transition(contractCode, ['applying'], { to: 'signed', source: 'apply', contractId, operateTime: '20191105104555' })
+  function seedContract(contractCode: string, contractId: string, openId = OPEN_ID, signedAt = Date.UTC(2019, 0, 1)) {
+    const at = new ContractRepo(built.ctx.db, () => signedAt)
+    at.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0001', contractCode, leaseMs: 30_000 })
+    at.transition(contractCode, ['applying'], { to: 'signed', source: 'apply', contractId, operateTime: '20190101080000' })
   }
   const statusOf = (code: string) => repo.byCode(code)?.status
   const notifications = () => (built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contract_notifications').get() as { n: number }).n
@@ -144,6 +145,19 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     })
     expect(res.json()).toEqual({ resp: '00' })
     expect(repo.notificationsFor('unknown')).toEqual([expect.objectContaining({ contractId: '6218499999999999999', outcome: 'unknown' })])
+  })
+
+  it('ignores a late notification about an earlier signing of the same contractId', async () => {
+    // signed "now"; the notification says the user relieved in 2019
+    seedContract('1000006', '6218400000020006666', 'late+user/openid=', Date.now())
+    const res = await built.app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/contract',
+      payload: notification(privateKey, { contractId: '6218400000020006666', openId: 'late+user/openid=' }),
+    })
+    expect(res.json()).toEqual({ resp: '00' })
+    expect(statusOf('1000006')).toBe('signed')
+    expect(repo.notificationsFor('stale').map((n) => n.contractId)).toEqual(['6218400000020006666'])
   })
 
   it('does not let a notification for another user relieve a contract', async () => {
