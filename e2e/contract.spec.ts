@@ -65,6 +65,24 @@ test.describe('无感支付 contract page', () => {
     await shot(page, '6-relieved-in-cloudpay')
   })
 
+  test('a relieve the platform refuses shows the reason and keeps the contract', async ({ page, request }) => {
+    await page.goto('/contract')
+    await signPlan1(page)
+    await expect(plan1(page).getByTestId('contract-status')).toHaveText('已开通')
+    await request.post('/sandbox/unionpay/__control/contract/fail-next', { data: { api: 'contract.relieve', resp: 'N62137', msg: '获取签约商户信息异常' } })
+    await plan1(page).getByRole('button', { name: '关闭无感支付' }).click()
+    await page.getByRole('button', { name: '确认关闭' }).click()
+    await expect(page.getByTestId('result')).toContainText('关闭失败')
+    await expect(page.getByTestId('result')).toContainText('N62137')
+    await expect(plan1(page).getByTestId('contract-status')).toHaveText('已开通')
+    await shot(page, '8-relieve-error')
+    // tidy up for the next project: relieve for real
+    await plan1(page).getByRole('button', { name: '关闭无感支付' }).click()
+    await page.getByRole('button', { name: '确认关闭' }).click()
+    await expect(plan1(page).getByTestId('contract-status')).toHaveText('已关闭')
+    await expect(page.getByTestId('result')).toContainText('已关闭「公交地铁 先乘车后付费」')
+  })
+
   test('cancelling on the sign page comes back with a clear message', async ({ page }) => {
     await page.goto('/contract')
     await plan1(page).getByRole('link', { name: '开通无感支付' }).click()

@@ -135,17 +135,15 @@ export const useContractStore = defineStore('contract', () => {
     }
   }
 
-  /** Relieves a plan's contract; throws the server's error (also kept in `error`). */
+  /** Relieves a plan's contract; throws the server's error as a ContractRequestError. */
   async function relieve(planId: string): Promise<ContractInfo> {
     relieving.value = planId
     try {
       const updated = await request<ContractInfo>('POST', '/api/contract/relieve', { planId })
       contracts.value = contracts.value.map((c) => (c.planId === planId ? updated : c))
-      error.value = null
       return updated
     } catch (err) {
-      error.value = asError(err)
-      throw error.value
+      throw asError(err)
     } finally {
       relieving.value = null
     }
