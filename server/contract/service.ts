@@ -1,0 +1,207 @@
+import { randomInt } from 'node:crypto'
+import { conflict, notFound } from '../http/errors.ts'
+import type { ContractApi, InfoResult } from '../unionpay/contract.ts'
+import { UnionpayError } from '../unionpay/errors.ts'
+import type { ContractRecord, ContractRepo } from './repo.ts'
+
+export interface ContractServiceOptions {
+  repo: ContractRepo
+  api: ContractApi
+  appId: string
+  clock?: () => number
+  /**
+   * How long an `applying` row belongs to the attempt that wrote it; after that the next attempt
+   * (or a read) reconciles it with contract.info. Longer than the platform call timeout.
+   * @default 30_000
+   */
+  leaseMs?: number
+  /** Test seam: runs after contract.apply answered and before the answer is stored. */
+  afterApply?: (record: ContractRecord) => void | Promise<void>
+}
+
+export type SignOutcome = { kind: 'signed' | 'already' | 'reconciled'; record: ContractRecord }
+
+/** 22 digits: Beijing-time yyyyMMddHHmmss and 8 random digits (unique per attempt, enforced by the table). */
+export function newContractCode(now: number): string {
+  const d = new Date(now + 8 * 3600_000)
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
+  return `${stamp}${p(randomInt(100_000_000), 8)}`
+}
+
+/** Beijing time `yyyy-MM-dd HH:mm:ss`, for operateTime when the platform gives none. */
+export function beijingTime(now: number): string {
+  return new Date(now + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+/**
+ * The 无感支付 lifecycle on our side: sign (record the attempt, then contract.apply, then store),
+ * relieve, and reconcile local rows with contract.info. A user never gets two live contracts
+ * for one plan, and an attempt whose answer was lost is settled by asking the platform.
+ */
+export class ContractService {
+  private readonly clock: () => number
+  private readonly leaseMs: number
+
+  constructor(private readonly options: ContractServiceOptions) {
+    this.clock = options.clock ?? Date.now
+    this.leaseMs = options.leaseMs ?? 30_000
+  }
+
+  private get repo(): ContractRepo {
+    return this.options.repo
+  }
+
+  async sign(input: { openId: string; accessToken: string; planId: string }): Promise<SignOutcome> {
+    const { appId } = this.options
+    const start = this.repo.startApply({
+      appId,
+      openId: input.openId,
+      planId: input.planId,
+      contractCode: newContractCode(this.clock()),
+      leaseMs: this.leaseMs,
+    })
+    let record = start.record
+    if (!start.created) {
+      if (record.status === 'signed') return { kind: 'already', record }
+      if (!this.repo.takeLease(record.contractCode, this.leaseMs)) {
+        throw conflict('CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
+      }
+      const info = await this.api.info({ openId: input.openId, planId: input.planId })
+      if (info.status === 'signed' && info.contractId) {
+        const signed = this.adopt(record, info.contractId, 'reconcile')
+        if (signed) return { kind: 'reconciled', record: signed }
+      }
+      // The lost attempt did not sign: try again with the same contractCode.
+    }
+
+    let result
+    try {
+      result = await this.api.apply({
+        accessToken: input.accessToken,
+        openId: input.openId,
+        planId: input.planId,
+        contractCode: record.contractCode,
+      })
+    } catch (err) {
+      if (err instanceof UnionpayError && err.kind === 'platform') {
+        // A definite refusal. The platform may still hold a contract (e.g. signed earlier): ask once.
+        const info = await this.safeInfo(input.openId, input.planId)
+        if (info?.status === 'signed' && info.contractId) {
+          const signed = this.adopt(record, info.contractId, 'reconcile')
+          if (signed) return { kind: 'reconciled', record: signed }
+        }
+        this.repo.transition(record.contractCode, ['applying'], {
+          to: 'failed',
+          source: 'apply',
+          failure: `${err.resp} ${err.msg || err.meaning}`.trim(),
+        })
+      }
+      // Timeouts and network errors leave the row `applying`: its fate is settled by contract.info later.
+      throw err
+    }
+    await this.options.afterApply?.(record)
+    const signed = this.repo.transition(record.contractCode, ['applying'], {
+      to: 'signed',
+      source: 'apply',
+      contractId: result.contractId,
+      operateTime: result.operateTime ?? beijingTime(this.clock()),
+    })
+    record = signed ?? this.repo.byCode(record.contractCode) ?? record
+    return { kind: 'signed', record }
+  }
+
+  async relieve(input: { openId: string; planId: string }): Promise<ContractRecord> {
+    const current = this.repo.active(this.options.appId, input.openId, input.planId)
+    if (!current || current.status !== 'signed' || !current.contractId) {
+      throw notFound('NO_CONTRACT', '没有已开通的无感支付，无需关闭')
+    }
+    const contractId = current.contractId
+    let operateTime: string | null
+    try {
+      operateTime = (
+        await this.api.relieve({ openId: input.openId, contractId, planId: input.planId, contractCode: current.contractCode })
+      ).operateTime
+    } catch (err) {
+      if (err instanceof UnionpayError && err.kind === 'platform') {
+        const info = await this.safeInfo(input.openId, input.planId)
+        if (info && info.status !== 'signed') {
+          const done = this.repo.transition(current.contractCode, ['signed'], {
+            to: 'relieved',
+            source: 'reconcile',
+            relievedBy: 'platform',
+            detail: `relieve answered ${err.resp}; contract.info says ${info.raw || '未签约'}`,
+          })
+          if (done) return done
+        }
+      }
+      throw err
+    }
+    const done = this.repo.transition(current.contractCode, ['signed'], {
+      to: 'relieved',
+      source: 'relieve',
+      relievedBy: 'user',
+      operateTime: operateTime ?? beijingTime(this.clock()),
+    })
+    return done ?? this.repo.byCode(current.contractCode) ?? current
+  }
+
+  /**
+   * The user's newest contract for a plan, after settling an `applying` row whose lease ran out
+   * and, with `checkPlatform`, comparing a signed row with contract.info.
+   */
+  async view(openId: string, planId: string, checkPlatform: boolean): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
+    let record = this.repo.latest(this.options.appId, openId, planId)
+    let platform: InfoResult | null = null
+    const stale = record?.status === 'applying' && (record.leaseUntil ?? 0) <= this.clock()
+    if (record && (stale || (checkPlatform && record.status === 'signed'))) {
+      platform = await this.api.info({ openId, planId })
+      record = this.settle(record, platform) ?? this.repo.byCode(record.contractCode) ?? record
+    } else if (checkPlatform) {
+      platform = await this.api.info({ openId, planId })
+    }
+    return { record, platform }
+  }
+
+  /** Brings a local row in line with contract.info; null when nothing changed. */
+  private settle(record: ContractRecord, info: InfoResult): ContractRecord | null {
+    if (record.status === 'applying') {
+      if (info.status === 'signed' && info.contractId) return this.adopt(record, info.contractId, 'reconcile')
+      return this.repo.transition(record.contractCode, ['applying'], {
+        to: 'failed',
+        source: 'reconcile',
+        failure: 'contract.info: 未签约',
+      })
+    }
+    if (record.status === 'signed' && info.status !== 'signed' && (info.contractId === null || info.contractId === record.contractId)) {
+      return this.repo.transition(record.contractCode, ['signed'], {
+        to: 'relieved',
+        source: 'reconcile',
+        relievedBy: 'platform',
+        detail: `contract.info says ${info.raw || '未签约'}`,
+      })
+    }
+    return null
+  }
+
+  private adopt(record: ContractRecord, contractId: string, source: string): ContractRecord | null {
+    return this.repo.transition(record.contractCode, ['applying'], {
+      to: 'signed',
+      source,
+      contractId,
+      operateTime: beijingTime(this.clock()),
+    })
+  }
+
+  private async safeInfo(openId: string, planId: string): Promise<InfoResult | null> {
+    try {
+      return await this.api.info({ openId, planId })
+    } catch {
+      return null
+    }
+  }
+
+  private get api(): ContractApi {
+    return this.options.api
+  }
+}
