@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createNonceStr, safeEqual } from '../crypto/signing.ts'
 import type { KvStore } from '../store/kv.ts'
 
+export { safeRedirectPath } from '../http/redirect.ts'
+
 /** What an authorize request leaves for its callback. */
 export interface ContractState {
   planId: string
@@ -56,24 +58,6 @@ function isState(v: unknown): v is ContractState {
   if (typeof v !== 'object' || v === null) return false
   const o = v as Record<string, unknown>
   return typeof o.planId === 'string' && typeof o.redirect === 'string' && typeof o.binding === 'string'
-}
-
-/**
- * A same-origin path to return to, or null. Rejects absolute and protocol-relative URLs,
- * backslashes (browsers read `/\evil` as `//evil`) and control characters.
- */
-export function safeRedirectPath(input: unknown): string | null {
-  if (typeof input !== 'string' || input.length === 0 || input.length > 512) return null
-  if (!input.startsWith('/') || input.startsWith('//') || input.includes('\\')) return null
-  if (/[\u0000-\u001f\u007f]/.test(input)) return null
-  try {
-    const base = 'http://upkit.invalid'
-    const u = new URL(input, base)
-    if (u.origin !== base) return null
-    return `${u.pathname}${u.search}${u.hash}`
-  } catch {
-    return null
-  }
 }
 
 /** Adds query parameters to a same-origin path (keeping its own query and hash). */

@@ -18,7 +18,8 @@ import { parsePublicKey } from '../crypto/rsa.ts'
 import { AppError, badRequest, notFound } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
-import { requireString, requireSeconds } from '../unionpay/client.ts'
+import { UserStore } from '../session/users.ts'
+import { exchangeCode } from '../unionpay/oauth.ts'
 import { ContractApi, type InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 
@@ -70,6 +71,7 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
   const repo = new ContractRepo(ctx.db, ctx.clock)
   const api = new ContractApi({ client: ctx.unionpay, tokens: ctx.tokens, appId })
   const service = new ContractService({ repo, api, appId, clock: ctx.clock })
+  const users = new UserStore(ctx.db, ctx.clock)
   const states = new ContractStateStore(ctx.kv)
   const redirectUri = `${config.publicBaseUrl}/api/contract/callback`
 
@@ -127,17 +129,16 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
       return back({ contract: 'error', code: safe ? `PLATFORM_${safe}` : 'NO_CODE' })
     }
     try {
-      const params = await ctx.tokens.withToken('backend', (backendToken) =>
-        ctx.unionpay.call('token', { appId, backendToken, code, grantType: 'authorization_code' }),
-      )
-      const accessToken = requireString('token', params, 'accessToken')
-      const openId = requireString('token', params, 'openId')
-      const expiresIn = requireSeconds('token', params, 'expiresIn')
-      const scope = typeof params.scope === 'string' ? params.scope.trim() : CONTRACT_SCOPE
-      if (scope !== CONTRACT_SCOPE) return back({ contract: 'error', code: 'WRONG_SCOPE' })
+      const exchanged = await exchangeCode(ctx.unionpay, ctx.tokens, appId, code)
+      const { accessToken, openId, expiresIn } = exchanged
+      if ((exchanged.scope || CONTRACT_SCOPE) !== CONTRACT_SCOPE) return back({ contract: 'error', code: 'WRONG_SCOPE' })
 
       if (req.session?.openId !== openId) {
-        const s = ctx.sessions.create({ openId, scope: CONTRACT_SCOPE, accessToken, accessExpiresAt: ctx.clock() + expiresIn * 1000 })
+        if (req.sessionId) ctx.sessions.end(req.sessionId, 'relogin')
+        const s = ctx.db.transaction(() => {
+          users.recordLogin(openId, CONTRACT_SCOPE)
+          return ctx.sessions.create({ openId, scope: CONTRACT_SCOPE, accessToken, accessExpiresAt: ctx.clock() + expiresIn * 1000 })
+        })()
         setSessionCookie(reply, s.id, config.secureCookies, ctx.sessions.ttlMs)
       }
       const outcome = await service.sign({ openId, accessToken, planId: st.planId })

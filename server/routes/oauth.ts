@@ -93,7 +93,7 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     const q = parseInput(authorizeQuery, req.query, '登录参数')
     const inApp = isCloudpayUserAgent(req.headers['user-agent'])
     const scope = resolveScope(q.scope, inApp)
-    const redirect = safeRedirectPath(q.redirect, config.publicBaseUrl)
+    const redirect = safeRedirectPath(q.redirect)
 
     let binding = req.cookies[OAUTH_BINDING_COOKIE]
     if (!binding || !/^[A-Za-z0-9_-]{43}$/.test(binding)) binding = randomBytes(32).toString('base64url')

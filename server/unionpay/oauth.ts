@@ -1,4 +1,5 @@
 import { badRequest } from '../http/errors.ts'
+import { safeRedirectPath as sameOriginPath } from '../http/redirect.ts'
 import { createNonceStr } from '../crypto/signing.ts'
 import { requireSeconds, requireString, type UnionpayClient } from './client.ts'
 import type { TokenManager } from './tokens.ts'
@@ -78,21 +79,12 @@ export const STATE_PATTERN = /^[A-Za-z0-9]{1,128}$/
  * The `redirect` of /api/oauth/authorize: a path on this origin, nothing else (no open
  * redirects). Returns the normalised path, or throws a 400.
  */
-export function safeRedirectPath(input: string | undefined, publicBaseUrl: string): string {
+export function safeRedirectPath(input: string | undefined): string {
   if (input === undefined || input === '') return '/'
-  const bad = () => badRequest('REDIRECT_NOT_ALLOWED', 'redirect 只能是本站的路径（以 / 开头，例如 /profile）')
-   
-  if (input.length > 512 || !input.startsWith('/') || input.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(input)) throw bad()
-  let url: URL
-  try {
-    url = new URL(input, publicBaseUrl)
-  } catch {
-    throw bad()
-  }
-  if (url.origin !== new URL(publicBaseUrl).origin) throw bad()
-  const path = `${url.pathname}${url.search}${url.hash}`
-  if (url.pathname.startsWith('/api/oauth/')) return '/'
-  return path
+  const path = sameOriginPath(input)
+  if (path === null) throw badRequest('REDIRECT_NOT_ALLOWED', 'redirect 只能是本站的路径（以 / 开头，例如 /profile）')
+  // never send the browser back into the OAuth flow itself
+  return path.startsWith('/api/oauth/') ? '/' : path
 }
 
 /** The raw (still percent-encoded) value of a query parameter, so `+` is not read as a space. */
