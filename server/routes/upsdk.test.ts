@@ -177,3 +177,18 @@ describe('a20: the app rejects our frontToken', () => {
     expect(fetches()).toBe(before)
   })
 })
+
+describe('rate limit', () => {
+  it('answers 429 with a clear error past the per-IP limit', async () => {
+    const s = await startTestServer({}, { rateLimitPerMinute: 3 })
+    try {
+      const codes: number[] = []
+      for (let i = 0; i < 4; i++) codes.push((await s.app.inject({ method: 'GET', url: '/healthz' })).statusCode)
+      expect(codes).toEqual([200, 200, 200, 429])
+      const res = await s.app.inject({ method: 'GET', url: '/healthz' })
+      expect(res.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } })
+    } finally {
+      await s.close()
+    }
+  })
+})

@@ -26,7 +26,7 @@ export interface TestServer extends App {
  * over real HTTP as in production. `env` overrides the sandbox defaults.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: BuildAppOptions = {}): Promise<TestServer> {
-  const port = await freePort()
+  const port = env.PORT ? Number(env.PORT) : await freePort()
   const config = loadConfig({
     SANDBOX: '1',
     PORT: String(port),
