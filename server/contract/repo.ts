@@ -103,6 +103,17 @@ export class ContractRepo {
     return row ? toRecord(row) : null
   }
 
+  /** `applying` rows whose attempt lease ran out (left by a crash or a lost answer), oldest first. */
+  staleApplying(appId: string, limit: number): ContractRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM contracts WHERE app_id = ? AND status = 'applying' AND COALESCE(lease_until, 0) <= ?
+         ORDER BY updated_at ASC LIMIT ?`,
+      )
+      .all(appId, this.clock(), limit) as Row[]
+    return rows.map(toRecord)
+  }
+
   /** The newest contract of a user for a plan, whatever its status. */
   latest(appId: string, openId: string, planId: string): ContractRecord | null {
     const row = this.db

@@ -163,6 +163,20 @@ export class ContractService {
     return { record, platform }
   }
 
+  /**
+   * Settles `applying` rows left behind (a crash between contract.apply and storing its answer)
+   * through contract.info, at most `limit` per run so the platform budget stays untouched.
+   * Returns how many were settled; a failing lookup leaves its row for the next run.
+   */
+  async sweepStale(limit = 10): Promise<number> {
+    let settled = 0
+    for (const record of this.repo.staleApplying(this.options.appId, limit)) {
+      const info = await this.safeInfo(record.openId, record.planId)
+      if (info && this.settle(record, info)) settled++
+    }
+    return settled
+  }
+
   /** Brings a local row in line with contract.info; null when nothing changed. */
   private settle(record: ContractRecord, info: InfoResult): ContractRecord | null {
     if (record.status === 'applying') {

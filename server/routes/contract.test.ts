@@ -370,4 +370,16 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(record?.status).toBe('failed')
     expect(repo.active(SANDBOX_UNIONPAY.appId, openId, 'PLAN0002')).toBeNull()
   })
+
+  it('the background sweep settles attempts left behind by a crash without any user action', async () => {
+    const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
+    const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
+    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-1', planId: 'PLAN0001', contractCode: '5678', leaseMs: 0 })
+    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-2', planId: 'PLAN0002', contractCode: '5679', leaseMs: 60_000 })
+    const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
+    expect(await service.sweepStale()).toBeGreaterThanOrEqual(1)
+    expect(repo.byCode('5678')?.status).toBe('failed')
+    // an attempt whose lease still runs is left to its owner
+    expect(repo.byCode('5679')?.status).toBe('applying')
+  })
 })

@@ -72,6 +72,27 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
   const api = new ContractApi({ client: ctx.unionpay, tokens: ctx.tokens, appId })
   const service = new ContractService({ repo, api, appId, clock: ctx.clock })
   const users = new UserStore(ctx.db, ctx.clock)
+
+  // Attempts left `applying` by a crash are settled through contract.info in the background:
+  // first shortly after start (the platform may be this very process in sandbox mode), then every 5 min.
+  let sweepTimer: NodeJS.Timeout | undefined
+  let closed = false
+  const sweep = (delayMs: number) => {
+    if (closed) return
+    sweepTimer = setTimeout(() => {
+      service
+        .sweepStale()
+        .then((n) => n && ctx.log.info({ settled: n }, 'settled contract attempts left by a crash'))
+        .catch((err: unknown) => ctx.log.warn({ err: String(err) }, 'contract sweep failed'))
+        .finally(() => sweep(5 * 60_000))
+    }, delayMs)
+    sweepTimer.unref()
+  }
+  sweep(10_000)
+  app.addHook('onClose', async () => {
+    closed = true
+    clearTimeout(sweepTimer)
+  })
   const states = new ContractStateStore(ctx.kv)
   const redirectUri = `${config.publicBaseUrl}/api/contract/callback`
 
