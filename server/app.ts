@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   clock?: () => number
   /** Serve the built front end from this folder. @default `<repo>/dist` */
   distDir?: string | false
+  /** Where log lines go (tests read them). @default stdout */
+  logStream?: NodeJS.WritableStream
   /** Requests per minute per client IP on the whole API. @default 600 */
   rateLimitPerMinute?: number
 }
@@ -51,6 +53,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { req: requestSerializer },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: 64 * 1024,
     trustProxy: config.publicBaseUrl.startsWith('https://'),
