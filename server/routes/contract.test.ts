@@ -120,7 +120,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     const unknown = await b.request('GET', '/api/contract/authorize?planId=NOPE')
     expect(unknown.statusCode).toBe(400)
     expect(unknown.json().error.message).toContain('planId')
-    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'contract']) {
+    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'contract', '/.//evil.example', '/a/..//evil.example']) {
       const r = await b.request('GET', `/api/contract/authorize?planId=PLAN0001&redirect=${encodeURIComponent(bad)}`)
       expect(r.statusCode, bad).toBe(400)
       expect(r.json().error.code).toBe('INVALID_REDIRECT')

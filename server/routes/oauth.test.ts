@@ -162,7 +162,7 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(res.json().error.message).toContain('upapi_login')
     })
 
-    it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example'])('refuses the open redirect %s', async (r) => {
+    it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/a/..//evil.example'])('refuses the open redirect %s', async (r) => {
       const res = await get(new Browser(), `/api/oauth/authorize?scope=upapi_base&redirect=${encodeURIComponent(r)}`)
       expect(res.statusCode).toBe(400)
       expect(res.json().error.code).toBe('REDIRECT_NOT_ALLOWED')
