@@ -127,6 +127,35 @@ describe('contract routes against the sandbox over HTTP', () => {
     }
   })
 
+  it('the sandbox sign page checks its parameters like the real one (N62132 foreign host, scope, planId)', async () => {
+    const b = new Browser(built.app)
+    const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0001')
+    const signPage = new URL(auth.headers.location as string)
+    const variant = (over: Record<string, string | null>) => {
+      const u = new URL(signPage)
+      for (const [k, v] of Object.entries(over)) {
+        if (v === null) u.searchParams.delete(k)
+        else u.searchParams.set(k, v)
+      }
+      return b.request('GET', pathOf(u.toString()))
+    }
+    const cases: Array<[Record<string, string | null>, string]> = [
+      [{ redirectUri: 'https://evil.example/api/contract/callback' }, 'N62132'],
+      [{ redirectUri: 'not a url' }, 'N62132'],
+      [{ scope: 'upapi_base' }, 'N62131'],
+      [{ planId: null }, 'N62114'],
+      [{ planId: 'NOPE' }, 'N62137'],
+      [{ responseType: 'token' }, 'N62105'],
+      [{ appId: 'someoneelse' }, 'N62126'],
+    ]
+    for (const [over, resp] of cases) {
+      const res = await variant(over)
+      expect(res.statusCode, JSON.stringify(over)).toBe(400)
+      expect(res.body, JSON.stringify(over)).toContain(`<code id="resp">${resp}</code>`)
+    }
+    expect((await variant({})).statusCode).toBe(200)
+  })
+
   it('signs through the sandbox page, logs the user in and stores the contract', async () => {
     const b = new Browser(built.app)
     const before = applyCalls()
