@@ -373,6 +373,8 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect((await notify(signed(base(), wrong))).json()).toEqual({ resp: '01' })
       expect((await notify(base())).json()).toEqual({ resp: '01' })
       expect((await get(b, '/api/me')).statusCode).toBe(200)
+      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as { revoked_at: number | null }
+      expect(row.revoked_at).toBeNull()
     })
 
     it('a good signature ends that openId’s sessions and authorisations (form body with raw +)', async () => {
@@ -388,6 +390,31 @@ describe('OAuth2 联登 routes against the sandbox', () => {
         .prepare('SELECT COUNT(*) AS n FROM user_authorizations a JOIN users u ON u.id = a.user_id WHERE u.open_id = ? AND a.revoked_at IS NULL')
         .get(USER2.openId) as { n: number }
       expect(active.n).toBe(0)
+    })
+
+    it('accepts the GET query form (raw + and /); a replay answers 00 and does not end the next login', async () => {
+      const first = await login('upapi_mobile', { user: 1 })
+      const params = signed(base())
+      const query = Object.entries(params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&')
+      expect(query).toMatch(/[+/]/)
+      const res = await t.app.inject({ method: 'GET', url: `/notify/unionpay/auth-revoke?${query}` })
+      expect(res.json()).toEqual({ resp: '00' })
+      expect((await get(first.b, '/api/me')).statusCode).toBe(401)
+
+      const again = await login('upapi_mobile', { user: 1 })
+      const replay = await t.app.inject({ method: 'GET', url: `/notify/unionpay/auth-revoke?${query}` })
+      expect(replay.json()).toEqual({ resp: '00' })
+      expect((await get(again.b, '/api/me')).statusCode).toBe(200)
+      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as { revoked_at: number | null }
+      expect(row.revoked_at).toBeNull()
+    })
+
+    it('a signed notification for another appId answers 01 and ends nothing', async () => {
+      const { b } = await login('upapi_mobile', { user: 1 })
+      expect((await notify(signed({ ...base(), appId: 'someoneelse' }))).json()).toEqual({ resp: '01' })
+      expect((await get(b, '/api/me')).statusCode).toBe(200)
     })
 
     it('the sandbox control sends a signed notification; forged ones are refused', async () => {
