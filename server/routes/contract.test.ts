@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../app.ts'
 import { loadConfig } from '../config.ts'
@@ -410,5 +413,40 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(repo.byCode('5678')?.status).toBe('failed')
     // an attempt whose lease still runs is left to its owner
     expect(repo.byCode('5679')?.status).toBe('applying')
+  })
+})
+
+describe('contracts survive a restart', () => {
+  it('a contract signed before the restart is still there, with the same session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upkit-contract-'))
+    const url = `sqlite:${join(dir, 'upkit.db')}`
+    const start = async () => {
+      const port = await freePort()
+      const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: url, LOG_LEVEL: 'silent' })
+      const built = await buildApp(config, { distDir: false })
+      await built.app.listen({ port, host: '127.0.0.1' })
+      return built
+    }
+    try {
+      const first = await start()
+      const b = new Browser(first.app)
+      const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0001')
+      const signPage = new URL(auth.headers.location as string)
+      const agreed = await b.request('POST', signPage.pathname, { ...Object.fromEntries(signPage.searchParams), openId: USER.openId, action: 'agree' })
+      const done = await b.request('GET', pathOf(agreed.headers.location as string))
+      expect(done.headers.location).toBe('/contract?contract=signed&planId=PLAN0001')
+      const before = (await b.request('GET', '/api/contract?planId=PLAN0001')).json()
+      expect(before.status).toBe('signed')
+      await first.app.close()
+
+      const second = await start()
+      const after = await second.app.inject({ method: 'GET', url: '/api/contract?planId=PLAN0001', headers: { cookie: b.cookieHeader } })
+      expect(after.statusCode).toBe(200)
+      expect(after.json()).toMatchObject({ status: 'signed', contractId: before.contractId, contractCode: before.contractCode })
+      expect(new ContractRepo(second.ctx.db).events(before.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
+      await second.app.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -506,4 +506,39 @@ describe('behind https', () => {
       await app.close()
     }
   })
+
+  it('the session cookie is Secure, HttpOnly and SameSite after a login', async () => {
+    const port = await freePort()
+    const config = loadConfig({
+      SANDBOX: '1',
+      PORT: String(port),
+      PUBLIC_BASE_URL: 'https://h5.example.com',
+      // the platform (sandbox) is reached on loopback; the browser-facing origin is https
+      UNIONPAY_OPEN_BASE_URL: `http://127.0.0.1:${port}/sandbox/unionpay`,
+      DATABASE_URL: 'sqlite::memory:',
+      LOG_LEVEL: 'silent',
+    })
+    const { app, sandbox } = await buildApp(config, { distDir: false })
+    await app.listen({ port, host: '127.0.0.1' })
+    try {
+      const b = new Browser()
+      const a = await app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile', headers: { 'user-agent': CLOUDPAY_UA } })
+      b.take(a.headers['set-cookie'])
+      const state = new URL(a.headers.location as string).searchParams.get('state')!
+      const code = sandbox!.unionpay.issueCode({ openId: USER1.openId, scope: 'upapi_base', redirectUri: 'https://h5.example.com/api/oauth/callback' })
+      const cb = await app.inject({
+        method: 'GET',
+        url: `/api/oauth/callback?code=${encodeURIComponent(code.code)}&state=${state}`,
+        headers: { cookie: b.header() },
+      })
+      expect(cb.statusCode).toBe(302)
+      expect(cb.headers.location).toBe('/profile')
+      const sid = [cb.headers['set-cookie']].flat().find((c) => c?.startsWith('upkit_sid='))
+      expect(sid).toMatch(/; Secure/)
+      expect(sid).toMatch(/; HttpOnly/)
+      expect(sid).toMatch(/; SameSite=Lax/)
+    } finally {
+      await app.close()
+    }
+  })
 })
