@@ -324,6 +324,28 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(res.json()).toMatchObject({ planId: 'PLAN0001', status: 'relieved', relievedBy: 'user' })
   })
 
+  it('an app without the upapi_contract permission gets N62131 from every contract API; nothing changes locally', async () => {
+    const b = new Browser(built.app)
+    await signFlow(b, { planId: 'PLAN0002', openId: USER.openId })
+    const signed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
+    expect(signed.status).toBe('signed')
+    const permit = (permitted: boolean) => built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/permission', payload: { permitted } })
+    await permit(false)
+    try {
+      const status = await b.request('GET', '/api/contract/status')
+      expect(status.statusCode).toBe(502)
+      expect(status.json().error.code).toBe('UNIONPAY_N62131')
+      const info = await b.request('GET', '/api/contract?planId=PLAN0002&info=1')
+      expect(info.json().error.code).toBe('UNIONPAY_N62131')
+      const relieve = await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
+      expect(relieve.json().error.code).toBe('UNIONPAY_N62131')
+    } finally {
+      await permit(true)
+    }
+    expect((await b.request('GET', '/api/contract?planId=PLAN0002')).json()).toMatchObject({ status: 'signed', contractId: signed.contractId })
+    await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
+  })
+
   it('the sandbox applies the real field rules', async () => {
     const token = await built.ctx.tokens.get('backend')
     const call = async (api: string, body: Record<string, unknown>) =>
