@@ -507,7 +507,7 @@ describe('behind https', () => {
     }
   })
 
-  it('the session cookie is Secure, HttpOnly and SameSite after a login', async () => {
+  it('logs in through the sandbox at the PUBLIC_BASE_URL host; the session cookie is Secure, HttpOnly and SameSite', async () => {
     const port = await freePort()
     const config = loadConfig({
       SANDBOX: '1',
@@ -524,13 +524,13 @@ describe('behind https', () => {
       const b = new Browser()
       const a = await app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile', headers: { 'user-agent': CLOUDPAY_UA } })
       b.take(a.headers['set-cookie'])
-      const state = new URL(a.headers.location as string).searchParams.get('state')!
-      const code = sandbox!.unionpay.issueCode({ openId: USER1.openId, scope: 'upapi_base', redirectUri: 'https://h5.example.com/api/oauth/callback' })
-      const cb = await app.inject({
-        method: 'GET',
-        url: `/api/oauth/callback?code=${encodeURIComponent(code.code)}&state=${state}`,
-        headers: { cookie: b.header() },
-      })
+      // h5.example.com is the app's own host: the sandbox platform takes it as a 联登授权域名
+      expect(sandbox!.unionpay.app.oauthHosts).toContain('h5.example.com')
+      const page = await app.inject({ method: 'GET', url: pathOf(a.headers.location as string), headers: { 'user-agent': CLOUDPAY_UA } })
+      expect(page.statusCode).toBe(303)
+      const back = new URL(page.headers.location as string)
+      expect(back.origin + back.pathname).toBe('https://h5.example.com/api/oauth/callback')
+      const cb = await app.inject({ method: 'GET', url: pathOf(back.toString()), headers: { cookie: b.header() } })
       expect(cb.statusCode).toBe(302)
       expect(cb.headers.location).toBe('/profile')
       const sid = [cb.headers['set-cookie']].flat().find((c) => c?.startsWith('upkit_sid='))
