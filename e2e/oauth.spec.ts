@@ -89,6 +89,22 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await shot(page, 'identity', info.project.name)
   })
 
+  test('a mobile the user did not share (N62135) is explained, and authorising again can share it', async ({ page }, info) => {
+    await openConsent(page, 'upapi_auth')
+    await page.getByTestId('share-mobile').uncheck()
+    await page.getByRole('button', { name: '同意', exact: true }).click()
+    await page.waitForURL('**/profile')
+    await page.getByTestId('profile-mobile-load').click()
+    await expect(page.getByTestId('profile-mobile-error')).toContainText('N62135')
+    await shot(page, 'mobile-not-provided', info.project.name)
+    await page.getByTestId('profile-mobile-fix').click()
+    await expect(page.getByTestId('share-mobile')).toBeChecked()
+    await page.getByRole('button', { name: '同意', exact: true }).click()
+    await page.waitForURL('**/profile')
+    await page.getByTestId('profile-mobile-load').click()
+    await expect(page.getByTestId('profile-mobile-value')).toHaveText('138****5678')
+  })
+
   test('the login page offers the three scopes', async ({ page }, info) => {
     await page.goto('/login')
     for (const s of ['upapi_base', 'upapi_mobile', 'upapi_auth']) await expect(page.getByTestId(`login-${s}`)).toBeVisible()

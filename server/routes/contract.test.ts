@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../app.ts'
 import { loadConfig } from '../config.ts'
@@ -120,11 +123,40 @@ describe('contract routes against the sandbox over HTTP', () => {
     const unknown = await b.request('GET', '/api/contract/authorize?planId=NOPE')
     expect(unknown.statusCode).toBe(400)
     expect(unknown.json().error.message).toContain('planId')
-    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'contract']) {
+    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'contract', '/.//evil.example', '/a/..//evil.example']) {
       const r = await b.request('GET', `/api/contract/authorize?planId=PLAN0001&redirect=${encodeURIComponent(bad)}`)
       expect(r.statusCode, bad).toBe(400)
       expect(r.json().error.code).toBe('INVALID_REDIRECT')
     }
+  })
+
+  it('the sandbox sign page checks its parameters like the real one (N62132 foreign host, scope, planId)', async () => {
+    const b = new Browser(built.app)
+    const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0001')
+    const signPage = new URL(auth.headers.location as string)
+    const variant = (over: Record<string, string | null>) => {
+      const u = new URL(signPage)
+      for (const [k, v] of Object.entries(over)) {
+        if (v === null) u.searchParams.delete(k)
+        else u.searchParams.set(k, v)
+      }
+      return b.request('GET', pathOf(u.toString()))
+    }
+    const cases: Array<[Record<string, string | null>, string]> = [
+      [{ redirectUri: 'https://evil.example/api/contract/callback' }, 'N62132'],
+      [{ redirectUri: 'not a url' }, 'N62132'],
+      [{ scope: 'upapi_base' }, 'N62131'],
+      [{ planId: null }, 'N62114'],
+      [{ planId: 'NOPE' }, 'N62137'],
+      [{ responseType: 'token' }, 'N62105'],
+      [{ appId: 'someoneelse' }, 'N62126'],
+    ]
+    for (const [over, resp] of cases) {
+      const res = await variant(over)
+      expect(res.statusCode, JSON.stringify(over)).toBe(400)
+      expect(res.body, JSON.stringify(over)).toContain(`<code id="resp">${resp}</code>`)
+    }
+    expect((await variant({})).statusCode).toBe(200)
   })
 
   it('signs through the sandbox page, logs the user in and stores the contract', async () => {
@@ -292,6 +324,28 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(res.json()).toMatchObject({ planId: 'PLAN0001', status: 'relieved', relievedBy: 'user' })
   })
 
+  it('an app without the upapi_contract permission gets N62131 from every contract API; nothing changes locally', async () => {
+    const b = new Browser(built.app)
+    await signFlow(b, { planId: 'PLAN0002', openId: USER.openId })
+    const signed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
+    expect(signed.status).toBe('signed')
+    const permit = (permitted: boolean) => built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/permission', payload: { permitted } })
+    await permit(false)
+    try {
+      const status = await b.request('GET', '/api/contract/status')
+      expect(status.statusCode).toBe(502)
+      expect(status.json().error.code).toBe('UNIONPAY_N62131')
+      const info = await b.request('GET', '/api/contract?planId=PLAN0002&info=1')
+      expect(info.json().error.code).toBe('UNIONPAY_N62131')
+      const relieve = await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
+      expect(relieve.json().error.code).toBe('UNIONPAY_N62131')
+    } finally {
+      await permit(true)
+    }
+    expect((await b.request('GET', '/api/contract?planId=PLAN0002')).json()).toMatchObject({ status: 'signed', contractId: signed.contractId })
+    await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
+  })
+
   it('the sandbox applies the real field rules', async () => {
     const token = await built.ctx.tokens.get('backend')
     const call = async (api: string, body: Record<string, unknown>) =>
@@ -381,5 +435,40 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(repo.byCode('5678')?.status).toBe('failed')
     // an attempt whose lease still runs is left to its owner
     expect(repo.byCode('5679')?.status).toBe('applying')
+  })
+})
+
+describe('contracts survive a restart', () => {
+  it('a contract signed before the restart is still there, with the same session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upkit-contract-'))
+    const url = `sqlite:${join(dir, 'upkit.db')}`
+    const start = async () => {
+      const port = await freePort()
+      const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: url, LOG_LEVEL: 'silent' })
+      const built = await buildApp(config, { distDir: false })
+      await built.app.listen({ port, host: '127.0.0.1' })
+      return built
+    }
+    try {
+      const first = await start()
+      const b = new Browser(first.app)
+      const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0001')
+      const signPage = new URL(auth.headers.location as string)
+      const agreed = await b.request('POST', signPage.pathname, { ...Object.fromEntries(signPage.searchParams), openId: USER.openId, action: 'agree' })
+      const done = await b.request('GET', pathOf(agreed.headers.location as string))
+      expect(done.headers.location).toBe('/contract?contract=signed&planId=PLAN0001')
+      const before = (await b.request('GET', '/api/contract?planId=PLAN0001')).json()
+      expect(before.status).toBe('signed')
+      await first.app.close()
+
+      const second = await start()
+      const after = await second.app.inject({ method: 'GET', url: '/api/contract?planId=PLAN0001', headers: { cookie: b.cookieHeader } })
+      expect(after.statusCode).toBe(200)
+      expect(after.json()).toMatchObject({ status: 'signed', contractId: before.contractId, contractCode: before.contractCode })
+      expect(new ContractRepo(second.ctx.db).events(before.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
+      await second.app.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

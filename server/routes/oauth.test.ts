@@ -162,7 +162,7 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(res.json().error.message).toContain('upapi_login')
     })
 
-    it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example'])('refuses the open redirect %s', async (r) => {
+    it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/a/..//evil.example'])('refuses the open redirect %s', async (r) => {
       const res = await get(new Browser(), `/api/oauth/authorize?scope=upapi_base&redirect=${encodeURIComponent(r)}`)
       expect(res.statusCode).toBe(400)
       expect(res.json().error.code).toBe('REDIRECT_NOT_ALLOWED')
@@ -373,6 +373,8 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect((await notify(signed(base(), wrong))).json()).toEqual({ resp: '01' })
       expect((await notify(base())).json()).toEqual({ resp: '01' })
       expect((await get(b, '/api/me')).statusCode).toBe(200)
+      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as { revoked_at: number | null }
+      expect(row.revoked_at).toBeNull()
     })
 
     it('a good signature ends that openId’s sessions and authorisations (form body with raw +)', async () => {
@@ -388,6 +390,31 @@ describe('OAuth2 联登 routes against the sandbox', () => {
         .prepare('SELECT COUNT(*) AS n FROM user_authorizations a JOIN users u ON u.id = a.user_id WHERE u.open_id = ? AND a.revoked_at IS NULL')
         .get(USER2.openId) as { n: number }
       expect(active.n).toBe(0)
+    })
+
+    it('accepts the GET query form (raw + and /); a replay answers 00 and does not end the next login', async () => {
+      const first = await login('upapi_mobile', { user: 1 })
+      const params = signed(base())
+      const query = Object.entries(params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&')
+      expect(query).toMatch(/[+/]/)
+      const res = await t.app.inject({ method: 'GET', url: `/notify/unionpay/auth-revoke?${query}` })
+      expect(res.json()).toEqual({ resp: '00' })
+      expect((await get(first.b, '/api/me')).statusCode).toBe(401)
+
+      const again = await login('upapi_mobile', { user: 1 })
+      const replay = await t.app.inject({ method: 'GET', url: `/notify/unionpay/auth-revoke?${query}` })
+      expect(replay.json()).toEqual({ resp: '00' })
+      expect((await get(again.b, '/api/me')).statusCode).toBe(200)
+      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as { revoked_at: number | null }
+      expect(row.revoked_at).toBeNull()
+    })
+
+    it('a signed notification for another appId answers 01 and ends nothing', async () => {
+      const { b } = await login('upapi_mobile', { user: 1 })
+      expect((await notify(signed({ ...base(), appId: 'someoneelse' }))).json()).toEqual({ resp: '01' })
+      expect((await get(b, '/api/me')).statusCode).toBe(200)
     })
 
     it('the sandbox control sends a signed notification; forged ones are refused', async () => {
@@ -475,6 +502,41 @@ describe('behind https', () => {
       expect(new URL(res.headers.location as string).searchParams.get('redirectUri')).toBe('https://h5.example.com/api/oauth/callback')
       const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('upkit_oauth='))
       expect(cookie).toMatch(/; Secure/)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('logs in through the sandbox at the PUBLIC_BASE_URL host; the session cookie is Secure, HttpOnly and SameSite', async () => {
+    const port = await freePort()
+    const config = loadConfig({
+      SANDBOX: '1',
+      PORT: String(port),
+      PUBLIC_BASE_URL: 'https://h5.example.com',
+      // the platform (sandbox) is reached on loopback; the browser-facing origin is https
+      UNIONPAY_OPEN_BASE_URL: `http://127.0.0.1:${port}/sandbox/unionpay`,
+      DATABASE_URL: 'sqlite::memory:',
+      LOG_LEVEL: 'silent',
+    })
+    const { app, sandbox } = await buildApp(config, { distDir: false })
+    await app.listen({ port, host: '127.0.0.1' })
+    try {
+      const b = new Browser()
+      const a = await app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile', headers: { 'user-agent': CLOUDPAY_UA } })
+      b.take(a.headers['set-cookie'])
+      // h5.example.com is the app's own host: the sandbox platform takes it as a 联登授权域名
+      expect(sandbox!.unionpay.app.oauthHosts).toContain('h5.example.com')
+      const page = await app.inject({ method: 'GET', url: pathOf(a.headers.location as string), headers: { 'user-agent': CLOUDPAY_UA } })
+      expect(page.statusCode).toBe(303)
+      const back = new URL(page.headers.location as string)
+      expect(back.origin + back.pathname).toBe('https://h5.example.com/api/oauth/callback')
+      const cb = await app.inject({ method: 'GET', url: pathOf(back.toString()), headers: { cookie: b.header() } })
+      expect(cb.statusCode).toBe(302)
+      expect(cb.headers.location).toBe('/profile')
+      const sid = [cb.headers['set-cookie']].flat().find((c) => c?.startsWith('upkit_sid='))
+      expect(sid).toMatch(/; Secure/)
+      expect(sid).toMatch(/; HttpOnly/)
+      expect(sid).toMatch(/; SameSite=Lax/)
     } finally {
       await app.close()
     }

@@ -41,7 +41,8 @@ export interface StatusResult {
   raw: string
 }
 
-const CONTRACT_ID = /^\d{1,32}$/
+/** 签约协议号: AN32 per 5.4.3.3 (the platform's are digits in practice, e.g. 6218400000002496717). */
+const CONTRACT_ID = /^[A-Za-z0-9]{1,32}$/
 
 function optionalString(params: PlatformParams, ...fields: string[]): string | null {
   for (const f of fields) {
@@ -64,7 +65,7 @@ export class ContractApi {
     const api = 'contract.apply'
     const params = await this.call(api, input)
     const contractId = requireString(api, params, 'contractId')
-    if (!CONTRACT_ID.test(contractId)) throw new UnionpayError(api, 'PROTOCOL', 'contractId is not digits', 'protocol')
+    if (!CONTRACT_ID.test(contractId)) throw new UnionpayError(api, 'PROTOCOL', 'contractId is not AN32', 'protocol')
     return {
       contractId,
       operateTime: optionalString(params, 'operateTime', 'operationTime'),
@@ -83,7 +84,7 @@ export class ContractApi {
     const raw = optionalString(params, 'contractStatus') ?? ''
     const contractId = optionalString(params, 'contractId')
     if (contractId !== null && !CONTRACT_ID.test(contractId)) {
-      throw new UnionpayError(api, 'PROTOCOL', 'contractId is not digits', 'protocol')
+      throw new UnionpayError(api, 'PROTOCOL', 'contractId is not AN32', 'protocol')
     }
     if (raw === '1') {
       if (!contractId) throw new UnionpayError(api, 'PROTOCOL', 'signed contract without contractId', 'protocol')

@@ -100,7 +100,7 @@ describe('redirect paths (no open redirects)', () => {
     expect(safeRedirectPath(undefined)).toBe('/')
   })
 
-  it.each(['https://evil.com/x', '//evil.com', '/\\evil.com', 'profile', 'javascript:alert(1)', '/a\nb', `/${'x'.repeat(600)}`])(
+  it.each(['https://evil.com/x', '//evil.com', '/\\evil.com', 'profile', 'javascript:alert(1)', '/a\nb', `/${'x'.repeat(600)}`, '/.//evil.com', '/a/..//evil.com', '/%2e%2e//evil.com'])(
     'refuses %s',
     (bad) => {
       expect(errorOf(() => safeRedirectPath(bad)).code).toBe('REDIRECT_NOT_ALLOWED')

@@ -191,6 +191,10 @@ function aWrongKey(): KeyObject {
 /** OAuth2 authorize pages, user.mobile / user.auth and the auth-revoke notification (issue 3). */
 export function registerSandboxOauth(app: FastifyInstance, apis: Map<string, ApiHandler>, ctx: SandboxContext): void {
   const state = ctx.unionpay
+  // The sandbox's 申请表 lists the app's own host as a 联登授权域名, as a real application would:
+  // without it, sandbox mode behind any PUBLIC_BASE_URL other than 127.0.0.1/localhost is all N62132.
+  const appHost = new URL(ctx.appBaseUrl).hostname
+  if (!state.app.oauthHosts.includes(appHost)) state.app.oauthHosts.push(appHost)
   const decideAction = `${new URL(ctx.sandboxBaseUrl).pathname}/unionpay/s/open/oauth/decide`
 
   const userIndex = (v: unknown): number => {
