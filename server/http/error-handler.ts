@@ -2,6 +2,9 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { AppError } from './errors.ts'
 
+/** Platform codes that mean the appId or the user's scope does not allow the API. */
+const FORBIDDEN_CODES = new Set(['N62131', 'S52131'])
+
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }
 }
@@ -19,7 +22,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (err instanceof UnionpayError) {
       req.log.warn({ api: err.api, resp: err.resp, kind: err.kind }, 'unionpay call failed')
-      const status = err.kind === 'timeout' ? 504 : 502
+      // "no permission for this API" is the merchant's configuration, not a gateway failure
+      const status = err.kind === 'timeout' ? 504 : FORBIDDEN_CODES.has(err.resp) ? 403 : 502
       return reply
         .status(status)
         .send(body(`UNIONPAY_${err.resp}`, `云闪付开放平台返回 ${err.resp}：${err.meaning}`, { api: err.api, resp: err.resp }))

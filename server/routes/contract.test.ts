@@ -333,7 +333,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     await permit(false)
     try {
       const status = await b.request('GET', '/api/contract/status')
-      expect(status.statusCode).toBe(502)
+      expect(status.statusCode).toBe(403)
       expect(status.json().error.code).toBe('UNIONPAY_N62131')
       const info = await b.request('GET', '/api/contract?planId=PLAN0002&info=1')
       expect(info.json().error.code).toBe('UNIONPAY_N62131')

@@ -19,7 +19,7 @@ import { AppError, badRequest, notFound } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
 import { UserStore } from '../session/users.ts'
-import { exchangeCode } from '../unionpay/oauth.ts'
+import { decodeCode, exchangeCode, rawQueryParam } from '../unionpay/oauth.ts'
 import { ContractApi, type InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 
@@ -142,14 +142,15 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
     if (!st) return reply.redirect(withQuery(DEFAULT_RETURN, { contract: 'error', code: 'STATE_INVALID' }), 302)
     const back = (params: Record<string, string>) => reply.redirect(withQuery(st.redirect, { ...params, planId: st.planId }), 302)
 
-    const code = q.get('code')
-    if (!code) {
+    if (!q.get('code')) {
       const errorcode = q.get('errorcode') ?? ''
       if (errorcode === 'user0001') return back({ contract: 'cancelled' })
       const safe = errorcode.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)
       return back({ contract: 'error', code: safe ? `PLATFORM_${safe}` : 'NO_CODE' })
     }
     try {
+      // the same decoding as the OAuth callback: once or twice URL-encoded, `+` read as a space repaired
+      const code = decodeCode(rawQueryParam(req.url, 'code') ?? '')
       const exchanged = await exchangeCode(ctx.unionpay, ctx.tokens, appId, code)
       const { accessToken, openId, expiresIn } = exchanged
       if ((exchanged.scope || CONTRACT_SCOPE) !== CONTRACT_SCOPE) return back({ contract: 'error', code: 'WRONG_SCOPE' })
