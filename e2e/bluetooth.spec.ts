@@ -76,6 +76,7 @@ test.describe('Bluetooth console', () => {
     await expect(page.getByTestId('ble-off-guide')).toBeVisible()
     await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已关闭')
     await expect(page.getByTestId('ble-scan')).toBeDisabled()
+    await expect(device(page, HR).getByRole('button', { name: '连接' })).toBeDisabled()
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-off.png', fullPage: true })
     await page.getByTestId('ble-open-settings').click()
     await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已就绪')

@@ -74,7 +74,9 @@ test.describe('NFC (HCE) console', () => {
   test('a bad AID list is refused before startHCE', async ({ page }) => {
     await openNfc(page)
     await page.getByTestId('hce-aids').fill('F001,XYZ')
-    await expect(page.getByText('AID 格式不正确')).toBeVisible()
+    await expect(page.getByTestId('hce-aid-error')).toContainText('AID 格式不正确')
+    // the hint names the AID that is wrong
+    await expect(page.getByTestId('hce-aid-error')).toContainText('“F001”')
     await expect(page.getByTestId('hce-toggle')).toBeDisabled()
   })
 })
