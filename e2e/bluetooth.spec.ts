@@ -99,3 +99,27 @@ test.describe('Bluetooth console', () => {
       .toMatchObject({ connected: [], registrations: [], discovering: false })
   })
 })
+
+test('a failed config is explained on the console with 重试, which recovers', async ({ page }) => {
+  let refused = false
+  await page.route('**/api/upsdk/config', async (route) => {
+    if (refused) return route.continue()
+    refused = true
+    await route.fulfill({ status: 503, json: { error: { code: 'UPSTREAM_BUDGET', message: '调用云闪付的频率已达上限，请稍后再试' } } })
+  })
+  await page.goto('/bluetooth')
+  await expect(page.getByTestId('ble-ready-error')).toContainText('请稍后再试')
+  await page.getByTestId('ble-retry').click()
+  await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已就绪')
+})
+
+test.describe('an ordinary browser', () => {
+  test.use({ userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' })
+
+  test('the console says to open it in 云闪付 at once, without hanging', async ({ page }) => {
+    await page.goto('/bluetooth')
+    await expect(page.getByTestId('ble-ready-error')).toContainText('请在云闪付 App 内打开')
+    await expect(page.getByTestId('ble-retry')).toHaveCount(0)
+    await expect(page.getByRole('link', { name: '返回首页' })).toBeVisible()
+  })
+})
