@@ -27,7 +27,7 @@ const settle = () => new Promise((r) => setTimeout(r, 20))
 
 describe('useBluetooth', () => {
   it('scans (one entry per device, RSSI updated), connects, notifies, writes and reads', async () => {
-    const { bt, methods } = setup()
+    const { bt, ble, methods } = setup()
     await bt.startDiscovery()
     expect(methods().slice(0, 5)).toEqual([
       'registerBluetoothAdapterStateChange',
@@ -39,6 +39,10 @@ describe('useBluetooth', () => {
     await expect.poll(() => bt.devices.value.length).toBe(3)
     await settle()
     expect(bt.devices.value.map((d) => d.deviceId).sort()).toEqual([BEACON.deviceId, DOOR_LOCK.deviceId, HEART_RATE.deviceId].sort())
+    // the same device reported again updates its entry's RSSI instead of adding a second one
+    ble.setRssi(HEART_RATE.deviceId, -35)
+    await expect.poll(() => bt.devices.value.find((d) => d.deviceId === HEART_RATE.deviceId)?.rssi ?? -100).toBeGreaterThanOrEqual(-39)
+    expect(bt.devices.value).toHaveLength(3)
 
     await bt.connect(HEART_RATE.deviceId)
     await expect.poll(() => bt.connectedIds.value).toEqual([HEART_RATE.deviceId])
@@ -60,6 +64,16 @@ describe('useBluetooth', () => {
     expect(answer.value).toBe('A00101')
     expect([...answer.bytes]).toEqual([0xa0, 0x01, 0x01])
     expect(bt.log.value.some((e) => e.kind === 'write' && e.value === '01')).toBe(true)
+  })
+
+  it('asks for the connected list only after a connection-state callback said yes (6.23.9)', async () => {
+    const { bt, methods } = setup()
+    await bt.init()
+    expect(await bt.refreshConnected()).toEqual([])
+    expect(methods()).not.toContain('getConnectedBluetoothDevices')
+    await bt.connect(DOOR_LOCK.deviceId)
+    await expect.poll(() => bt.connectedDevices.value.map((d) => d.deviceId)).toEqual([DOOR_LOCK.deviceId])
+    expect(methods()).toContain('getConnectedBluetoothDevices')
   })
 
   it('leaves nothing registered, scanning or connected when its scope ends', async () => {
