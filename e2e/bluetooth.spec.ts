@@ -5,6 +5,7 @@ const LOCK = 'AA:BB:CC:00:FF:F0'
 
 interface BleHandle {
   setAdapter(on: boolean): void
+  disconnect(deviceId: string): void
   setRssi(deviceId: string, rssi: number): void
   state(): { connected: string[]; registrations: string[]; discovering: boolean }
 }
@@ -65,6 +66,23 @@ test.describe('Bluetooth console', () => {
     await command.getByRole('button', { name: '写入' }).click()
     await expect(panel.getByTestId('ble-panel-message')).toContainText('十六进制')
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-lock.png', fullPage: true })
+  })
+
+  test('a device that drops the link is reported, and can be connected again', async ({ page }) => {
+    await openConsole(page)
+    await page.getByTestId('ble-scan').click()
+    await device(page, HR).getByRole('button', { name: '连接' }).click()
+    await expect(page.getByTestId('ble-panel')).toBeVisible()
+    await page.evaluate((id) => (window as unknown as StubWindow).__upsdkStub.ble.disconnect(id), HR)
+    await expect(page.getByTestId('ble-lost')).toHaveText('UP-HeartRate 已断开连接，可重新连接。')
+    await expect(page.getByTestId('ble-panel')).toHaveCount(0)
+    await device(page, HR).getByRole('button', { name: '连接' }).click()
+    await expect(device(page, HR)).toContainText('已连接')
+    await expect(page.getByTestId('ble-lost')).toHaveCount(0)
+    // a disconnect the user asked for is not reported as a loss
+    await device(page, HR).getByRole('button', { name: '断开' }).click()
+    await expect(device(page, HR).getByRole('button', { name: '连接' })).toBeVisible()
+    await expect(page.getByTestId('ble-lost')).toHaveCount(0)
   })
 
   test('switching Bluetooth off shows the guidance and the settings fix it', async ({ page }) => {
