@@ -137,3 +137,23 @@ describe('useBluetooth', () => {
     expect(bt.error.value?.message).toContain('不支持')
   })
 })
+
+describe('useBluetooth isSupported', () => {
+  it('follows a window.upsdk that is loaded after setup', async () => {
+    const scope = effectScope()
+    scopes.push(scope)
+    const bt = scope.run(() => useBluetooth())
+    if (!bt) throw new Error('no scope')
+    expect(bt.isSupported.value).toBe(false)
+    const mini = createMiniUpsdk({ target: new EventTarget() })
+    installBle(mini.host)
+    window.upsdk = mini.upsdk
+    try {
+      await bt.init()
+      expect(bt.isSupported.value).toBe(true)
+    } finally {
+      await bt.dispose()
+      delete window.upsdk
+    }
+  })
+})

@@ -63,7 +63,7 @@ export interface BleLogEntry extends BleCharacteristicValue {
 }
 
 export interface UseBluetoothReturn {
-  /** upsdk offers the Bluetooth plugins. */
+  /** upsdk offers the Bluetooth plugins (checked again on each `init()`, since upsdk loads after setup). */
   isSupported: ComputedRef<boolean>
   status: Readonly<ShallowRef<BluetoothStatus>>
   /** Bluetooth is off: show `describeBleError(error)` and offer `openSettings`. */
@@ -107,7 +107,12 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   const call = () => ({ upsdk: upsdk(), timeoutMs })
   const listen = () => ({ upsdk: upsdk(), target, timeoutMs })
 
-  const isSupported = computed(() => typeof upsdk()?.openBluetoothAdapter === 'function')
+  // window.upsdk is not reactive and usually appears after setup (loaded by the client): look again on each init()
+  const probe = shallowRef(0)
+  const isSupported = computed(() => {
+    void probe.value
+    return typeof upsdk()?.openBluetoothAdapter === 'function'
+  })
   const status = shallowRef<BluetoothStatus>('idle')
   const discovering = shallowRef(false)
   const devices = shallowRef<readonly ScannedDevice[]>([])
@@ -226,6 +231,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   function init(): Promise<boolean> {
+    probe.value++
     if (disposed) return Promise.resolve(false)
     if (!initPromise) {
       initPromise = (async () => {
