@@ -16,7 +16,7 @@ function setup(opts: Omit<UseBluetoothOptions, 'upsdk' | 'target'> = {}) {
   if (!bt) throw new Error('no scope')
   scopes.push(scope)
   const methods = () => mini.calls.map((c) => c.method)
-  return { ...mini, ble, bt, scope, methods }
+  return { ...mini, target, ble, bt, scope, methods }
 }
 
 const scopes: ReturnType<typeof effectScope>[] = []
@@ -86,6 +86,22 @@ describe('useBluetooth', () => {
     await settle()
     expect(ble.state()).toMatchObject({ discovering: false, connected: [], registrations: [] })
     expect(Object.values(bleListenerState(upsdk)).every((c) => c.subscribers === 0 && !c.registered)).toBe(true)
+  })
+
+  it('two components scanning: the first to leave does not stop the other one\'s scan', async () => {
+    const { bt, ble, scope, upsdk, target } = setup()
+    const other = effectScope()
+    scopes.push(other)
+    const bt2 = other.run(() => useBluetooth({ upsdk, target }))
+    if (!bt2) throw new Error('no scope')
+    await bt.startDiscovery()
+    await bt2.startDiscovery()
+    scope.stop()
+    await settle()
+    expect(ble.state().discovering).toBe(true)
+    await expect.poll(() => bt2.devices.value.length).toBe(3)
+    await bt2.stopDiscovery()
+    expect(ble.state().discovering).toBe(false)
   })
 
   it('does not disconnect a device it did not connect', async () => {
