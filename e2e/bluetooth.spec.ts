@@ -5,6 +5,7 @@ const LOCK = 'AA:BB:CC:00:FF:F0'
 
 interface BleHandle {
   setAdapter(on: boolean): void
+  disconnect(deviceId: string): void
   setRssi(deviceId: string, rssi: number): void
   state(): { connected: string[]; registrations: string[]; discovering: boolean }
 }
@@ -67,6 +68,23 @@ test.describe('Bluetooth console', () => {
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-lock.png', fullPage: true })
   })
 
+  test('a device that drops the link is reported, and can be connected again', async ({ page }) => {
+    await openConsole(page)
+    await page.getByTestId('ble-scan').click()
+    await device(page, HR).getByRole('button', { name: '连接' }).click()
+    await expect(page.getByTestId('ble-panel')).toBeVisible()
+    await page.evaluate((id) => (window as unknown as StubWindow).__upsdkStub.ble.disconnect(id), HR)
+    await expect(page.getByTestId('ble-lost')).toHaveText('UP-HeartRate 已断开连接，可重新连接。')
+    await expect(page.getByTestId('ble-panel')).toHaveCount(0)
+    await device(page, HR).getByRole('button', { name: '连接' }).click()
+    await expect(device(page, HR)).toContainText('已连接')
+    await expect(page.getByTestId('ble-lost')).toHaveCount(0)
+    // a disconnect the user asked for is not reported as a loss
+    await device(page, HR).getByRole('button', { name: '断开' }).click()
+    await expect(device(page, HR).getByRole('button', { name: '连接' })).toBeVisible()
+    await expect(page.getByTestId('ble-lost')).toHaveCount(0)
+  })
+
   test('switching Bluetooth off shows the guidance and the settings fix it', async ({ page }) => {
     await openConsole(page)
     await page.getByTestId('ble-scan').click()
@@ -76,6 +94,7 @@ test.describe('Bluetooth console', () => {
     await expect(page.getByTestId('ble-off-guide')).toBeVisible()
     await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已关闭')
     await expect(page.getByTestId('ble-scan')).toBeDisabled()
+    await expect(device(page, HR).getByRole('button', { name: '连接' })).toBeDisabled()
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-off.png', fullPage: true })
     await page.getByTestId('ble-open-settings').click()
     await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已就绪')
@@ -96,5 +115,29 @@ test.describe('Bluetooth console', () => {
     await expect
       .poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.ble.state()))
       .toMatchObject({ connected: [], registrations: [], discovering: false })
+  })
+})
+
+test('a failed config is explained on the console with 重试, which recovers', async ({ page }) => {
+  let refused = false
+  await page.route('**/api/upsdk/config', async (route) => {
+    if (refused) return route.continue()
+    refused = true
+    await route.fulfill({ status: 503, json: { error: { code: 'UPSTREAM_BUDGET', message: '调用云闪付的频率已达上限，请稍后再试' } } })
+  })
+  await page.goto('/bluetooth')
+  await expect(page.getByTestId('ble-ready-error')).toContainText('请稍后再试')
+  await page.getByTestId('ble-retry').click()
+  await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已就绪')
+})
+
+test.describe('an ordinary browser', () => {
+  test.use({ userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' })
+
+  test('the console says to open it in 云闪付 at once, without hanging', async ({ page }) => {
+    await page.goto('/bluetooth')
+    await expect(page.getByTestId('ble-ready-error')).toContainText('请在云闪付 App 内打开')
+    await expect(page.getByTestId('ble-retry')).toHaveCount(0)
+    await expect(page.getByRole('link', { name: '返回首页' })).toBeVisible()
   })
 })

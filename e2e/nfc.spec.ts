@@ -74,7 +74,19 @@ test.describe('NFC (HCE) console', () => {
   test('a bad AID list is refused before startHCE', async ({ page }) => {
     await openNfc(page)
     await page.getByTestId('hce-aids').fill('F001,XYZ')
-    await expect(page.getByText('AID 格式不正确')).toBeVisible()
+    await expect(page.getByTestId('hce-aid-error')).toContainText('AID 格式不正确')
+    // the hint names the AID that is wrong
+    await expect(page.getByTestId('hce-aid-error')).toContainText('“F001”')
     await expect(page.getByTestId('hce-toggle')).toBeDisabled()
+  })
+})
+
+test.describe('an ordinary browser', () => {
+  test.use({ userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' })
+
+  test('the NFC page says to open it in 云闪付 at once, without hanging', async ({ page }) => {
+    await page.goto('/nfc')
+    await expect(page.getByTestId('hce-ready-error')).toContainText('请在云闪付 App 内打开')
+    await expect(page.getByTestId('hce-retry')).toHaveCount(0)
   })
 })

@@ -16,7 +16,7 @@ function setup(opts: Omit<UseBluetoothOptions, 'upsdk' | 'target'> = {}) {
   if (!bt) throw new Error('no scope')
   scopes.push(scope)
   const methods = () => mini.calls.map((c) => c.method)
-  return { ...mini, ble, bt, scope, methods }
+  return { ...mini, target, ble, bt, scope, methods }
 }
 
 const scopes: ReturnType<typeof effectScope>[] = []
@@ -27,7 +27,7 @@ const settle = () => new Promise((r) => setTimeout(r, 20))
 
 describe('useBluetooth', () => {
   it('scans (one entry per device, RSSI updated), connects, notifies, writes and reads', async () => {
-    const { bt, methods } = setup()
+    const { bt, ble, methods } = setup()
     await bt.startDiscovery()
     expect(methods().slice(0, 5)).toEqual([
       'registerBluetoothAdapterStateChange',
@@ -39,6 +39,10 @@ describe('useBluetooth', () => {
     await expect.poll(() => bt.devices.value.length).toBe(3)
     await settle()
     expect(bt.devices.value.map((d) => d.deviceId).sort()).toEqual([BEACON.deviceId, DOOR_LOCK.deviceId, HEART_RATE.deviceId].sort())
+    // the same device reported again updates its entry's RSSI instead of adding a second one
+    ble.setRssi(HEART_RATE.deviceId, -35)
+    await expect.poll(() => bt.devices.value.find((d) => d.deviceId === HEART_RATE.deviceId)?.rssi ?? -100).toBeGreaterThanOrEqual(-39)
+    expect(bt.devices.value).toHaveLength(3)
 
     await bt.connect(HEART_RATE.deviceId)
     await expect.poll(() => bt.connectedIds.value).toEqual([HEART_RATE.deviceId])
@@ -62,6 +66,16 @@ describe('useBluetooth', () => {
     expect(bt.log.value.some((e) => e.kind === 'write' && e.value === '01')).toBe(true)
   })
 
+  it('asks for the connected list only after a connection-state callback said yes (6.23.9)', async () => {
+    const { bt, methods } = setup()
+    await bt.init()
+    expect(await bt.refreshConnected()).toEqual([])
+    expect(methods()).not.toContain('getConnectedBluetoothDevices')
+    await bt.connect(DOOR_LOCK.deviceId)
+    await expect.poll(() => bt.connectedDevices.value.map((d) => d.deviceId)).toEqual([DOOR_LOCK.deviceId])
+    expect(methods()).toContain('getConnectedBluetoothDevices')
+  })
+
   it('leaves nothing registered, scanning or connected when its scope ends', async () => {
     const { bt, ble, scope, upsdk } = setup()
     await bt.startDiscovery()
@@ -72,6 +86,22 @@ describe('useBluetooth', () => {
     await settle()
     expect(ble.state()).toMatchObject({ discovering: false, connected: [], registrations: [] })
     expect(Object.values(bleListenerState(upsdk)).every((c) => c.subscribers === 0 && !c.registered)).toBe(true)
+  })
+
+  it('two components scanning: the first to leave does not stop the other one\'s scan', async () => {
+    const { bt, ble, scope, upsdk, target } = setup()
+    const other = effectScope()
+    scopes.push(other)
+    const bt2 = other.run(() => useBluetooth({ upsdk, target }))
+    if (!bt2) throw new Error('no scope')
+    await bt.startDiscovery()
+    await bt2.startDiscovery()
+    scope.stop()
+    await settle()
+    expect(ble.state().discovering).toBe(true)
+    await expect.poll(() => bt2.devices.value.length).toBe(3)
+    await bt2.stopDiscovery()
+    expect(ble.state().discovering).toBe(false)
   })
 
   it('does not disconnect a device it did not connect', async () => {
@@ -121,5 +151,25 @@ describe('useBluetooth', () => {
     expect(await bt.init()).toBe(false)
     expect(bt.status.value).toBe('unsupported')
     expect(bt.error.value?.message).toContain('不支持')
+  })
+})
+
+describe('useBluetooth isSupported', () => {
+  it('follows a window.upsdk that is loaded after setup', async () => {
+    const scope = effectScope()
+    scopes.push(scope)
+    const bt = scope.run(() => useBluetooth())
+    if (!bt) throw new Error('no scope')
+    expect(bt.isSupported.value).toBe(false)
+    const mini = createMiniUpsdk({ target: new EventTarget() })
+    installBle(mini.host)
+    window.upsdk = mini.upsdk
+    try {
+      await bt.init()
+      expect(bt.isSupported.value).toBe(true)
+    } finally {
+      await bt.dispose()
+      delete window.upsdk
+    }
   })
 })

@@ -63,7 +63,7 @@ export interface BleLogEntry extends BleCharacteristicValue {
 }
 
 export interface UseBluetoothReturn {
-  /** upsdk offers the Bluetooth plugins. */
+  /** upsdk offers the Bluetooth plugins (checked again on each `init()`, since upsdk loads after setup). */
   isSupported: ComputedRef<boolean>
   status: Readonly<ShallowRef<BluetoothStatus>>
   /** Bluetooth is off: show `describeBleError(error)` and offer `openSettings`. */
@@ -96,6 +96,19 @@ export interface UseBluetoothReturn {
   dispose(): Promise<void>
 }
 
+/**
+ * Discovery is one native state per upsdk, but several components may scan at once: who is
+ * scanning, per upsdk object, so that the last one to stop is the one that stops the radio.
+ */
+const scanners = new WeakMap<object, Set<symbol>>()
+const NO_UPSDK = {}
+function scannersOf(u: UpsdkGlobal | undefined): Set<symbol> {
+  const k = u ?? NO_UPSDK
+  let set = scanners.get(k)
+  if (!set) scanners.set(k, (set = new Set()))
+  return set
+}
+
 function offError(): UpsdkError {
   return new UpsdkError('10001', BLE_ERROR_MESSAGES['10001'] as string, 'native', undefined, 'openBluetoothAdapter')
 }
@@ -107,7 +120,12 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   const call = () => ({ upsdk: upsdk(), timeoutMs })
   const listen = () => ({ upsdk: upsdk(), target, timeoutMs })
 
-  const isSupported = computed(() => typeof upsdk()?.openBluetoothAdapter === 'function')
+  // window.upsdk is not reactive and usually appears after setup (loaded by the client): look again on each init()
+  const probe = shallowRef(0)
+  const isSupported = computed(() => {
+    void probe.value
+    return typeof upsdk()?.openBluetoothAdapter === 'function'
+  })
   const status = shallowRef<BluetoothStatus>('idle')
   const discovering = shallowRef(false)
   const devices = shallowRef<readonly ScannedDevice[]>([])
@@ -124,6 +142,14 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   let sawConnectedCallback = false
   let subscribed = false
   let disposed = false
+  const me = Symbol('useBluetooth')
+  /** Stops discovery unless another instance on the same upsdk is still scanning. */
+  function releaseScan(): Promise<void> {
+    const set = scannersOf(upsdk())
+    set.delete(me)
+    if (set.size > 0) return Promise.resolve()
+    return stopBluetoothDevicesDiscovery({ services: toValue(options.services) }, call())
+  }
   /** Devices this instance connected: disconnected on dispose. */
   const ours = new Set<string>()
 
@@ -153,6 +179,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   function goOff() {
     status.value = 'off'
     discovering.value = false
+    scannersOf(upsdk()).delete(me)
     stopAging()
     for (const id of connectedIds.value) setConnected(id, false)
     error.value = offError()
@@ -226,6 +253,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   function init(): Promise<boolean> {
+    probe.value++
     if (disposed) return Promise.resolve(false)
     if (!initPromise) {
       initPromise = (async () => {
@@ -277,6 +305,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
         unsubFound = unsub
       }
       await startBluetoothDevicesDiscovery({ services: toValue(options.services), allowDuplicatesKey: true }, call())
+      scannersOf(upsdk()).add(me)
       discovering.value = true
       startAging()
     })
@@ -290,7 +319,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     if (!discovering.value) return
     discovering.value = false
     try {
-      await stopBluetoothDevicesDiscovery({ services: toValue(options.services) }, call())
+      await releaseScan()
     } catch (e) {
       throw fail(e)
     }
@@ -354,7 +383,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     unsubFound = null
     if (discovering.value) {
       discovering.value = false
-      tasks.push(stopBluetoothDevicesDiscovery({ services: toValue(options.services) }, call()))
+      tasks.push(releaseScan())
     }
     for (const id of ours) tasks.push(disconnectBLEDevice({ deviceId: id }, call()))
     ours.clear()

@@ -104,3 +104,23 @@ describe('HCE simulator + useHce', () => {
     await expect(hce.reader.select(AID)).rejects.toThrow('HCE 未启动')
   })
 })
+
+describe('useHce isSupported', () => {
+  it('follows a window.upsdk that is loaded after setup', async () => {
+    const scope = effectScope()
+    scopes.push(scope)
+    const h = scope.run(() => useHce({ immediate: false, refreshOnVisible: false }))
+    if (!h) throw new Error('no scope')
+    expect(h.isSupported.value).toBe(false)
+    const mini = createMiniUpsdk({ target: new EventTarget() })
+    installHce(mini.host)
+    window.upsdk = mini.upsdk
+    try {
+      await h.refresh()
+      expect(h.isSupported.value).toBe(true)
+      expect(h.state.value?.code).toBe('0000')
+    } finally {
+      delete window.upsdk
+    }
+  })
+})

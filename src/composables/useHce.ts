@@ -70,7 +70,12 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   const upsdk = () => options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
   const call = () => ({ upsdk: upsdk(), timeoutMs })
 
-  const isSupported = computed(() => typeof upsdk()?.getHCEState === 'function')
+  // window.upsdk is not reactive and usually appears after setup (loaded by the client): look again on each refresh()
+  const probe = shallowRef(0)
+  const isSupported = computed(() => {
+    void probe.value
+    return typeof upsdk()?.getHCEState === 'function'
+  })
   const state = shallowRef<HceStateInfo | null>(null)
   const checking = shallowRef(false)
   const running = shallowRef(false)
@@ -88,6 +93,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   }
 
   async function refresh(): Promise<HceStateInfo | null> {
+    probe.value++
     checking.value = true
     try {
       state.value = await getHCEState(call())

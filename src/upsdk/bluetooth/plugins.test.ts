@@ -16,7 +16,11 @@ import {
   writeBLECharacteristicValue,
   describeBleError,
   isBluetoothOffError,
+  normalizeAdapterStateChange,
+  normalizeCharacteristicValue,
+  normalizeConnectionState,
 } from '.'
+import * as ble from '.'
 
 type Answer = { ok: unknown } | { err: unknown }
 
@@ -149,5 +153,94 @@ describe('bluetooth plugins: answers', () => {
     expect(e).toMatchObject({ code: '10001', source: 'native', method: 'openBluetoothAdapter' })
     expect(isBluetoothOffError(e)).toBe(true)
     expect(describeBleError(e)).toContain('蓝牙未打开')
+  })
+})
+
+describe('bluetooth plugins: every one of the 23 reaches its method with exactly its parameters', () => {
+  const ok = { ok: undefined }
+  const { upsdk, calls } = fakeUpsdk({
+    openBluetoothAdapter: { ok: { isSupportBLE: 'yes' } },
+    closeBluetoothAdapter: ok,
+    getBluetoothAdapterState: { ok: { available: 'yes', discovering: 'no' } },
+    startBluetoothDevicesDiscovery: ok,
+    stopBluetoothDevicesDiscovery: ok,
+    getBluetoothDevices: { ok: { devices: [] } },
+    connectBLEDevice: ok,
+    disconnectBLEDevice: ok,
+    getConnectedBluetoothDevices: { ok: { devices: [] } },
+    getBLEDeviceServices: { ok: { services: [] } },
+    getBLEDeviceCharacteristics: { ok: { characteristics: [] } },
+    writeBLECharacteristicValue: ok,
+    readBLECharacteristicValue: { ok: { characteristic: { serviceId: 'S1', characteristicId: 'C1', value: '00' } } },
+    notifyBLECharacteristicValueChange: ok,
+    registerBluetoothDeviceFound: ok,
+    cancelBluetoothDeviceFound: ok,
+    registerBLEConnectionStateChange: ok,
+    cancelBLEConnectionStateChange: ok,
+    registerBLECharacteristicValueChange: ok,
+    cancelBLECharacteristicValueChange: ok,
+    registerBluetoothAdapterStateChange: ok,
+    cancelBluetoothAdapterStateChange: ok,
+    openBluetoothSetting: ok,
+  })
+  const o = { upsdk }
+  const cases: [string, () => Promise<unknown>, Record<string, unknown>][] = [
+    ['openBluetoothAdapter', () => ble.openBluetoothAdapter(o), {}],
+    ['closeBluetoothAdapter', () => ble.closeBluetoothAdapter(o), {}],
+    ['getBluetoothAdapterState', () => ble.getBluetoothAdapterState(o), {}],
+    ['startBluetoothDevicesDiscovery', () => ble.startBluetoothDevicesDiscovery({ services: ['180D', ' '] }, o), { services: ['180D'] }],
+    ['stopBluetoothDevicesDiscovery', () => ble.stopBluetoothDevicesDiscovery({}, o), {}],
+    ['getBluetoothDevices', () => ble.getBluetoothDevices(o), {}],
+    ['connectBLEDevice', () => ble.connectBLEDevice({ deviceId: 'D1' }, o), { deviceId: 'D1' }],
+    ['disconnectBLEDevice', () => ble.disconnectBLEDevice({ deviceId: 'D1' }, o), { deviceId: 'D1' }],
+    ['getConnectedBluetoothDevices', () => ble.getConnectedBluetoothDevices({ services: [] }, o), {}],
+    ['getConnectedBluetoothDevices', () => ble.getConnectedBluetoothDevices({ services: ['180D'] }, o), { services: ['180D'] }],
+    ['getBLEDeviceServices', () => ble.getBLEDeviceServices({ deviceId: 'D1' }, o), { deviceId: 'D1' }],
+    ['getBLEDeviceCharacteristics', () => ble.getBLEDeviceCharacteristics({ deviceId: 'D1', serviceId: 'S1' }, o), { deviceId: 'D1', serviceId: 'S1' }],
+    ['writeBLECharacteristicValue', () => ble.writeBLECharacteristicValue({ ...REF, value: new Uint8Array([1]) }, o), { ...REF, value: '01' }],
+    ['readBLECharacteristicValue', () => ble.readBLECharacteristicValue(REF, o), REF],
+    ['notifyBLECharacteristicValueChange', () => ble.notifyBLECharacteristicValueChange({ ...REF, state: false }, o), { ...REF, state: 'no' }],
+    ['registerBluetoothDeviceFound', () => ble.registerBluetoothDeviceFound(o), {}],
+    ['cancelBluetoothDeviceFound', () => ble.cancelBluetoothDeviceFound(o), {}],
+    ['registerBLEConnectionStateChange', () => ble.registerBLEConnectionStateChange(o), {}],
+    ['cancelBLEConnectionStateChange', () => ble.cancelBLEConnectionStateChange(o), {}],
+    ['registerBLECharacteristicValueChange', () => ble.registerBLECharacteristicValueChange(o), {}],
+    ['cancelBLECharacteristicValueChange', () => ble.cancelBLECharacteristicValueChange(o), {}],
+    ['registerBluetoothAdapterStateChange', () => ble.registerBluetoothAdapterStateChange(o), {}],
+    ['cancelBluetoothAdapterStateChange', () => ble.cancelBluetoothAdapterStateChange(o), {}],
+    ['openBluetoothSetting', () => ble.openBluetoothSetting(o), {}],
+  ]
+
+  it('covers all 23 plugins of 6.23', () => {
+    expect(new Set(cases.map(([m]) => m)).size).toBe(23)
+  })
+
+  it.each(cases)('%s', async (method, run, params) => {
+    calls.length = 0
+    await run()
+    expect(calls).toEqual([{ method, params }])
+  })
+
+  it('validates the required ids of disconnect and services before the bridge', async () => {
+    calls.length = 0
+    await expect(ble.disconnectBLEDevice({ deviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_param', source: 'validation' })
+    await expect(ble.getBLEDeviceServices({ deviceId: ' ' }, o)).rejects.toMatchObject({ code: 'invalid_param' })
+    await expect(ble.notifyBLECharacteristicValueChange({ ...REF, serviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_param' })
+    expect(calls).toEqual([])
+  })
+})
+
+describe('bluetooth events: normalised like the answers', () => {
+  it('connection state, characteristic values and adapter states', () => {
+    expect(normalizeConnectionState({ deviceId: 'D1', connected: 'No' })).toEqual({ deviceId: 'D1', connected: false })
+    expect(normalizeConnectionState('{"deviceId":"D1","connected":"YES"}')).toEqual({ deviceId: 'D1', connected: true })
+    const v = normalizeCharacteristicValue({ deviceId: 'D1', serviceId: 'S1', characteristicId: 'C1', value: '00 4b' }, 'BLECharacteristicValueChange')
+    expect(v).toMatchObject({ deviceId: 'D1', value: '004B' })
+    expect([...v.bytes]).toEqual([0, 0x4b])
+    expect(normalizeAdapterStateChange({ state: 'poweredOff' })).toMatchObject({ state: 'poweredOff', available: false })
+    expect(normalizeAdapterStateChange({ state: 'ON' })).toMatchObject({ state: 'poweredOn', available: true })
+    expect(normalizeAdapterStateChange({ available: 'NO' })).toMatchObject({ state: 'poweredOff', available: false })
+    expect(normalizeAdapterStateChange({ state: 'weird' })).toMatchObject({ state: 'unknown', available: false, raw: { state: 'weird' } })
+    expect(() => normalizeAdapterStateChange({})).toThrow(UpsdkError)
   })
 })
