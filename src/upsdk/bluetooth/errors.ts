@@ -39,5 +39,5 @@ export function describeBleError(e: unknown): string {
 }
 
 export function validationError(method: string, message: string, raw?: unknown): UpsdkError {
-  return new UpsdkError('invalid_param', message, 'validation', raw, method)
+  return new UpsdkError('invalid_params', message, 'validation', raw, method)
 }

@@ -13,11 +13,11 @@ export function toHex(value: BytesLike, what = 'value', method?: string): string
     return out.toUpperCase()
   }
   if (typeof value !== 'string') {
-    throw new UpsdkError('invalid_param', `${what} 必须是十六进制字符串或字节数组`, 'validation', value, method)
+    throw new UpsdkError('invalid_params', `${what}必须是十六进制字符串或字节数组`, 'validation', value, method)
   }
   const compact = value.replace(/[\s:-]/g, '')
   if (!HEX_RE.test(compact)) {
-    throw new UpsdkError('invalid_param', `${what} 不是合法的十六进制数据（需偶数个 0-9A-F 字符）：${value}`, 'validation', value, method)
+    throw new UpsdkError('invalid_params', `${what}不是合法的十六进制数据（需偶数个 0-9A-F 字符）：${value}`, 'validation', value, method)
   }
   return compact.toUpperCase()
 }

@@ -223,9 +223,9 @@ describe('bluetooth plugins: every one of the 23 reaches its method with exactly
 
   it('validates the required ids of disconnect and services before the bridge', async () => {
     calls.length = 0
-    await expect(ble.disconnectBLEDevice({ deviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_param', source: 'validation' })
-    await expect(ble.getBLEDeviceServices({ deviceId: ' ' }, o)).rejects.toMatchObject({ code: 'invalid_param' })
-    await expect(ble.notifyBLECharacteristicValueChange({ ...REF, serviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_param' })
+    await expect(ble.disconnectBLEDevice({ deviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_params', source: 'validation' })
+    await expect(ble.getBLEDeviceServices({ deviceId: ' ' }, o)).rejects.toMatchObject({ code: 'invalid_params' })
+    await expect(ble.notifyBLECharacteristicValueChange({ ...REF, serviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_params' })
     expect(calls).toEqual([])
   })
 })

@@ -111,7 +111,7 @@ export async function stopHCE(o: HceCallOptions = {}): Promise<void> {
  */
 export async function sendHCEMessage(p: { data: BytesLike }, o: HceCallOptions = {}): Promise<{ data?: string }> {
   const data = toHex(p.data, 'data', 'sendHCEMessage')
-  if (data === '') throw new UpsdkError('invalid_param', 'sendHCEMessage 缺少必填参数 data', 'validation', p, 'sendHCEMessage')
+  if (data === '') throw new UpsdkError('invalid_params', 'sendHCEMessage 缺少必填参数 data', 'validation', p, 'sendHCEMessage')
   const answer = await callUpsdk('sendHCEMessage', { data }, { upsdk: resolve(o.upsdk), timeoutMs: o.timeoutMs })
   expectOk('sendHCEMessage', answer, HCE_MESSAGE_MESSAGES)
   const d = obj(answer)?.data
