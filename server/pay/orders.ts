@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts'
+import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 import { canMove, isOrderStatus, PENDING_STATUSES, type OrderStatus } from './status.ts'
 
 export type OrderKind = 'h5' | 'tn'
@@ -26,6 +27,21 @@ export interface Order {
   updatedAt: number
 }
 
+/** The split of a refund of a divided (分账) order (seed 1.3: platformAmount + one sub-merchant). */
+export interface RefundDivision {
+  platformAmount: number
+  subOrders: Array<{ mid: string; totalAmount: number }>
+}
+
+/** What a divided order was split into (stored on the order). */
+export interface OrderDivision {
+  platformAmount: number
+  /** The seed's subOrders, when the split was given that way. */
+  subOrders: Array<{ mid: string; totalAmount: number }> | null
+  /** Sub-merchants named in goods, when the split was given by goods (shares are then proportional). */
+  goodsMids?: string[]
+}
+
 export interface Refund {
   refundOrderId: string
   merOrderId: string
@@ -33,6 +49,9 @@ export interface Refund {
   status: 'PENDING' | 'SUCCESS' | 'FAILED'
   description: string | null
   errCode: string | null
+  division: RefundDivision | null
+  checkCount: number
+  nextCheckAt: number | null
   createdAt: number
   updatedAt: number
 }
@@ -58,7 +77,7 @@ export class IllegalTransitionError extends Error {
 
 export class RefundRefusedError extends Error {
   constructor(
-    readonly code: 'NO_ORDER' | 'NOT_PAID' | 'EXCEEDS_AMOUNT' | 'REFUND_ID_CONFLICT',
+    readonly code: 'NO_ORDER' | 'NOT_PAID' | 'EXCEEDS_AMOUNT' | 'EXCEEDS_SHARE' | 'REFUND_ID_CONFLICT',
     message: string,
   ) {
     super(message)
@@ -105,6 +124,9 @@ function toRefund(r: Row): Refund {
     status: r.status as Refund['status'],
     description: r.description === null ? null : String(r.description),
     errCode: r.err_code === null ? null : String(r.err_code),
+    division: r.division_json ? (JSON.parse(String(r.division_json)) as RefundDivision) : null,
+    checkCount: Number(r.check_count ?? 0),
+    nextCheckAt: r.next_check_at === null || r.next_check_at === undefined ? null : Number(r.next_check_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }
@@ -317,10 +339,17 @@ export class OrderStore {
 
   /**
    * Reserves a refund before calling 银商: the order must be paid and the refunds not failed
-   * (pending ones included) must not exceed the amount. An existing refundOrderId for the same
-   * order and amount is returned as is (idempotent retry); otherwise it is a conflict.
+   * (pending ones included) must not exceed the amount; for a divided order, nor may the
+   * platform share or any sub-merchant's share. An existing refundOrderId for the same order and
+   * amount is returned as is (idempotent retry); otherwise it is a conflict.
    */
-  reserveRefund(merOrderId: string, refundOrderId: string, amount: number, description?: string): { refund: Refund; existing: boolean } {
+  reserveRefund(
+    merOrderId: string,
+    refundOrderId: string,
+    amount: number,
+    description?: string,
+    division?: RefundDivision,
+  ): { refund: Refund; existing: boolean } {
     return this.tx(() => {
       const existing = this.getRefund(refundOrderId)
       if (existing) {
@@ -334,22 +363,56 @@ export class OrderStore {
       if (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND') {
         throw new RefundRefusedError('NOT_PAID', `订单状态为 ${o.status}，不能退款`)
       }
-      const reserved = (
-        this.db
-          .prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM pay_refunds WHERE mer_order_id = ? AND status <> 'FAILED'")
-          .get(merOrderId) as { s: number }
-      ).s
+      const live = this.refunds(merOrderId).filter((r) => r.status !== 'FAILED')
+      const reserved = live.reduce((s, r) => s + r.amount, 0)
       if (reserved + amount > o.amount) {
         throw new RefundRefusedError('EXCEEDS_AMOUNT', `退款总额不能超过订单金额：已退/退款中 ${reserved} 分，本次 ${amount} 分，订单 ${o.amount} 分`)
+      }
+      const od = o.division as OrderDivision | null
+      if (od && division) {
+        const platform = live.reduce((s, r) => s + (r.division?.platformAmount ?? 0), 0)
+        if (platform + division.platformAmount > od.platformAmount) {
+          throw new RefundRefusedError('EXCEEDS_SHARE', `平台分账退款总额不能超过下单时的 platformAmount：已退/退款中 ${platform} 分，本次 ${division.platformAmount} 分，共 ${od.platformAmount} 分`)
+        }
+        for (const sub of division.subOrders) {
+          const share = od.subOrders?.find((x) => x.mid === sub.mid)?.totalAmount
+          if (share === undefined) continue
+          const done = live.reduce((s, r) => s + (r.division?.subOrders.find((x) => x.mid === sub.mid)?.totalAmount ?? 0), 0)
+          if (done + sub.totalAmount > share) {
+            throw new RefundRefusedError('EXCEEDS_SHARE', `子商户 ${sub.mid} 退款总额不能超过其分账金额：已退/退款中 ${done} 分，本次 ${sub.totalAmount} 分，共 ${share} 分`)
+          }
+        }
       }
       const now = this.clock()
       this.db
         .prepare(
-          `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, created_at, updated_at)
-           VALUES (?, ?, ?, 'PENDING', ?, ?, ?)`,
+          `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, division_json, next_check_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`,
         )
-        .run(refundOrderId, merOrderId, amount, description ?? null, now, now)
+        .run(refundOrderId, merOrderId, amount, description ?? null, division ? JSON.stringify(division) : null, now + FIRST_CHECK_AFTER_MS, now, now)
       return { refund: this.getRefund(refundOrderId) as Refund, existing: false }
+    })
+  }
+
+  /**
+   * A refund 银商 notified that we never asked for (made in the 银商 merchant portal, or lost
+   * before it was recorded): recorded as succeeded so the money event is not lost. Refused
+   * (null) when it would exceed the order's amount or the order is not paid.
+   */
+  recordNotifiedRefund(merOrderId: string, refundOrderId: string, amount: number): Refund | null {
+    return this.tx(() => {
+      if (this.getRefund(refundOrderId)) return null
+      const o = this.get(merOrderId)
+      if (!o || (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND')) return null
+      if (o.refundedAmount + amount > o.amount) return null
+      const now = this.clock()
+      this.db
+        .prepare(
+          `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, created_at, updated_at)
+           VALUES (?, ?, ?, 'PENDING', '银商通知的退款', ?, ?)`,
+        )
+        .run(refundOrderId, merOrderId, amount, now, now)
+      return this.settleRefund(refundOrderId, 'SUCCESS', 'notify')
     })
   }
 
@@ -365,7 +428,7 @@ export class OrderStore {
       if (r.status !== 'PENDING') return r
       const now = this.clock()
       this.db
-        .prepare('UPDATE pay_refunds SET status = ?, err_code = ?, updated_at = ? WHERE refund_order_id = ?')
+        .prepare('UPDATE pay_refunds SET status = ?, err_code = ?, updated_at = ?, next_check_at = NULL WHERE refund_order_id = ?')
         .run(outcome, errCode ?? null, now, refundOrderId)
       if (outcome === 'SUCCESS') {
         const o = this.mustGet(r.merOrderId)
@@ -377,14 +440,31 @@ export class OrderStore {
     })
   }
 
-  /** PENDING refunds last looked at before `before`, oldest first. */
-  pendingRefunds(before: number, limit: number): Refund[] {
+  /** PENDING refunds whose next refund-query is due, oldest due first (rows from before 005_refunds_division: 5 min after their last change). */
+  dueRefunds(now: number, limit: number): Refund[] {
     return (
-      this.db.prepare("SELECT * FROM pay_refunds WHERE status = 'PENDING' AND updated_at <= ? ORDER BY updated_at LIMIT ?").all(before, limit) as Row[]
+      this.db
+        .prepare(
+          `SELECT * FROM pay_refunds WHERE status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?
+           ORDER BY COALESCE(next_check_at, updated_at + ?) LIMIT ?`,
+        )
+        .all(FIRST_CHECK_AFTER_MS, now, FIRST_CHECK_AFTER_MS, limit) as Row[]
     ).map(toRefund)
   }
 
-  touchRefund(refundOrderId: string): void {
-    this.db.prepare('UPDATE pay_refunds SET updated_at = ? WHERE refund_order_id = ?').run(this.clock(), refundOrderId)
+  /** Takes a due refund for one refund-query (a lease), so two instances never query it at once. */
+  claimRefundCheck(refundOrderId: string, leaseUntil: number): boolean {
+    return (
+      this.db
+        .prepare("UPDATE pay_refunds SET next_check_at = ? WHERE refund_order_id = ? AND status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?")
+        .run(leaseUntil, refundOrderId, FIRST_CHECK_AFTER_MS, this.clock()).changes === 1
+    )
+  }
+
+  /** After a refund-query without a final answer: the next one after a growing gap (schedule.ts), or never. */
+  scheduleRefundCheck(refundOrderId: string, nextCheckAt: number | null): void {
+    this.db
+      .prepare('UPDATE pay_refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE refund_order_id = ?')
+      .run(nextCheckAt, this.clock(), refundOrderId)
   }
 }

@@ -88,6 +88,40 @@ describe('sandbox 银商 OPEN-BODY-SIG APIs', () => {
   })
 })
 
+describe('sandbox divided (分账) refunds, seed 1.3', () => {
+  it('platformAmount required, one sub-merchant at a time, no share refunded twice', async () => {
+    const A = '988460101800202'
+    const r = (await inject('/api/pay/chinaums/orders', {
+      amount: 1000, channel: 'alipay', divisionFlag: true, platformAmount: 200,
+      subOrders: [{ mid: A, totalAmount: 500 }, { mid: '988460101800203', totalAmount: 300 }],
+    })).json() as { merOrderId: string; redirectUrl: string }
+    await fetch(r.redirectUrl)
+    await fetch(`${base}/sandbox/chinaums/__control/pay/${r.merOrderId}`, { method: 'POST' })
+    const id = r.merOrderId
+    expect((await call('refund', { merOrderId: id, refundAmount: 100, refundOrderId: '1017D00000001' })).errCode).toBe('BAD_REQUEST')
+    const two = await call('refund', {
+      merOrderId: id, refundAmount: 200, refundOrderId: '1017D00000002', platformAmount: 0,
+      subOrders: [{ mid: A, totalAmount: 100 }, { mid: '988460101800203', totalAmount: 100 }],
+    })
+    expect(two).toMatchObject({ errCode: 'BAD_REQUEST', errMsg: '一次只能对一个子商户进行退款' })
+    const stranger = await call('refund', { merOrderId: id, refundAmount: 100, refundOrderId: '1017D00000003', platformAmount: 0, subOrders: [{ mid: '988460101800299', totalAmount: 100 }] })
+    expect(stranger.errCode).toBe('BAD_REQUEST')
+    expect((await call('refund', { merOrderId: id, refundAmount: 500, refundOrderId: '1017D00000004', platformAmount: 0, subOrders: [{ mid: A, totalAmount: 500 }] })).errCode).toBe('SUCCESS')
+    expect((await call('refund', { merOrderId: id, refundAmount: 1, refundOrderId: '1017D00000005', platformAmount: 0, subOrders: [{ mid: A, totalAmount: 1 }] })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await call('refund', { merOrderId: id, refundAmount: 201, refundOrderId: '1017D00000006', platformAmount: 201 })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await call('refund', { merOrderId: id, refundAmount: 200, refundOrderId: '1017D00000007', platformAmount: 200 })).errCode).toBe('SUCCESS')
+  })
+
+  it('银联在线无卡 (qmf/h5-pay) refuses a divided order', async () => {
+    const r = (await inject('/api/pay/chinaums/orders', {
+      amount: 1000, channel: 'uac', divisionFlag: true, platformAmount: 1000, subOrders: [{ mid: '988460101800202', totalAmount: 0 }],
+    })).json() as { redirectUrl: string }
+    const res = await fetch(r.redirectUrl.replace('/uac/order?', '/qmf/h5-pay?'))
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('银联在线无卡不支持分账')
+  })
+})
+
 describe('sandbox notifies', () => {
   it('retries until the merchant answers SUCCESS', async () => {
     const r = (await inject('/api/pay/chinaums/orders', { amount: 321, channel: 'uac' })).json() as { merOrderId: string; redirectUrl: string }

@@ -27,6 +27,8 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
       if (!c) return htmlError(reply, gwError('BAD_REQUEST', 'content 不是 JSON 对象'))
       const checked = checkOrderContent(c, now, ctx.appBaseUrl)
       if ('errCode' in checked) return htmlError(reply, checked)
+      // Seed 1.1 divisionFlag: "暂时只支持微信、支付宝支付和银联云闪付".
+      if (checked.division && channel === 'qmf') return htmlError(reply, gwError('BAD_REQUEST', '银联在线无卡不支持分账'))
       let order = state.orders.get(checked.merOrderId)
       if (order && (order.content !== fp.content || order.channel !== channel)) return htmlError(reply, gwError('DUP_ORDER', '重复的订单请求'))
       if (!order) {

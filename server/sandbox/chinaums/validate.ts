@@ -1,6 +1,7 @@
 import { divisionProblems, MAX_AMOUNT, type Good } from '../../chinaums/h5.ts'
 import { parseRequestTimestamp } from '../../chinaums/time.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
+import type { SandboxDivision } from './state.ts'
 
 export interface GatewayError {
   errCode: string
@@ -52,7 +53,7 @@ export interface CheckedOrder {
   returnUrl: string | undefined
   expireAt: number | undefined
   secure: boolean
-  division: { platformAmount: number; subOrders: Array<{ mid: string; totalAmount: number }> } | undefined
+  division: SandboxDivision | undefined
 }
 
 /** The H5 order content of seed 1.1.3. */
@@ -95,7 +96,8 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
     }))
     const problems = divisionProblems(totalAmount, { platformAmount, subOrders: subs, ...(goods ? { goods } : {}) }, secure)
     if (problems.length) return gwError('BAD_REQUEST', problems.join('；'))
-    division = { platformAmount, subOrders: subs }
+    const goodsMids = [...new Set((goods ?? []).flatMap((g) => (typeof g.subMerchantId === 'string' ? [g.subMerchantId] : [])))]
+    division = { platformAmount, subOrders: subs, goodsMids }
   }
   return {
     merOrderId: c.merOrderId as string,
