@@ -262,7 +262,14 @@ export class PayService {
     }
     const checks = order.checkCount + 1
     const gap = nextCheckGap(checks)
-    if (reply) {
+    const foreign = reply !== null && (
+      (reply.merOrderId !== undefined && reply.merOrderId !== order.merOrderId) ||
+      (reply.totalAmount !== undefined && Number(reply.totalAmount) !== order.amount)
+    )
+    if (reply && foreign) {
+      // Like a notify whose amount differs: never settle an order from an answer about something else.
+      log.error({ merOrderId: order.merOrderId, replied: reply.merOrderId, amount: reply.totalAmount, ours: order.amount }, 'query answer does not match the order')
+    } else if (reply) {
       const to = this.notifiedStatus(typeof reply.status === 'string' ? reply.status : undefined)
       const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
       if (target && target !== order.status) {
