@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../../app.ts'
 import { loadConfig } from '../../config.ts'
+import { signOpen } from '../../chinaums/sign.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
 
 async function freePort(): Promise<number> {
@@ -150,5 +151,26 @@ describe('guaranteed (secure) transactions through the admin routes', () => {
     await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${id2}` })).json().status).toBe('TRADE_SUCCESS')
     expect((await inject(`/api/pay/orders/${id2}/secure-cancel`, {})).json().order.status).toBe('TRADE_CLOSED')
     expect((await call('secure-cancel', { merOrderId: id2 })).errCode).toBe('HAS_CANCELLED')
+  })
+})
+
+describe('sandbox H5 order content (seed 1.1.3)', () => {
+  it('refuses fields over their documented length, and bad true/false flags', async () => {
+    const { redirectUrl } = (await inject('/api/pay/chinaums/orders', { amount: 100, channel: 'uac' })).json() as { redirectUrl: string }
+    const u = new URL(redirectUrl)
+    const content = JSON.parse(u.searchParams.get('content') ?? '{}') as Record<string, unknown>
+    const resign = (c: Record<string, unknown>) => {
+      const text = JSON.stringify(c)
+      const s = signOpen(SANDBOX_CHINAUMS, text, Date.now())
+      const v = new URL(u.origin + u.pathname)
+      for (const [k, val] of Object.entries({ authorization: 'OPEN-FORM-PARAM', appId: s.appId, timestamp: s.timestamp, nonce: s.nonce, content: text, signature: s.signature })) v.searchParams.set(k, val)
+      return v
+    }
+    expect((await fetch(resign({ ...content, merOrderId: '1017OK00000001' }))).status).toBe(200)
+    const long = await fetch(resign({ ...content, merOrderId: '1017LONG000001', orderDesc: 'x'.repeat(256) }))
+    expect(long.status).toBe(400)
+    expect(await long.text()).toContain('orderDesc')
+    const flag = await fetch(resign({ ...content, merOrderId: '1017FLAG000001', limitCreditCard: 'yes' }))
+    expect(await flag.text()).toContain('limitCreditCard')
   })
 })
