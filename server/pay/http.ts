@@ -35,6 +35,7 @@ export function publicOrder(o: Order) {
     status: o.status,
     description: o.description,
     payTime: o.payTime,
+    ...(o.secure ? { secureStatus: o.secureStatus, completedAmount: o.completedAmount } : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   }

@@ -3,6 +3,7 @@ import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 import { canMove, isOrderStatus, PENDING_STATUSES, type OrderStatus } from './status.ts'
 
 export type OrderKind = 'h5' | 'tn'
+export type SecureStatus = 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED'
 
 export interface Order {
   merOrderId: string
@@ -13,6 +14,10 @@ export interface Order {
   refundedAmount: number
   status: OrderStatus
   secure: boolean
+  /** 担保交易 (seed 2.3): null until paid and completed/cancelled through us. */
+  secureStatus: SecureStatus | null
+  /** 分 settled to the merchant by 担保完成 (the rest went back to the buyer). */
+  completedAmount: number | null
   description: string | null
   division: unknown
   tn: string | null
@@ -101,6 +106,8 @@ function toOrder(r: Row): Order {
     refundedAmount: Number(r.refunded_amount),
     status,
     secure: r.secure === 1,
+    secureStatus: r.secure_status === null || r.secure_status === undefined ? null : (String(r.secure_status) as SecureStatus),
+    completedAmount: n(r.completed_amount),
     description: s(r.description),
     division: r.division_json ? (JSON.parse(String(r.division_json)) as unknown) : null,
     tn: s(r.tn),
@@ -224,6 +231,32 @@ export class OrderStore {
       detail: r.detail === null ? null : String(r.detail),
       at: Number(r.at),
     }))
+  }
+
+  /**
+   * Records a 担保完成 (completedAmount settled, the rest returned to the buyer) as one event row
+   * with the new secureStatus, in one transaction. Returns the order after.
+   */
+  recordSecureComplete(merOrderId: string, secureStatus: SecureStatus, completedAmount: number): Order {
+    return this.tx(() => {
+      const o = this.mustGet(merOrderId)
+      const now = this.clock()
+      this.db
+        .prepare('UPDATE pay_orders SET secure_status = ?, completed_amount = ?, updated_at = ? WHERE mer_order_id = ?')
+        .run(secureStatus, completedAmount, now, merOrderId)
+      this.event(merOrderId, o.status, o.status, 'secure-complete', `completed ${completedAmount}, returned ${o.amount - completedAmount}`, now)
+      return this.mustGet(merOrderId)
+    })
+  }
+
+  /** 担保撤销: everything back to the buyer, the order closed — one transaction. */
+  recordSecureCancel(merOrderId: string): Order {
+    return this.tx(() => {
+      const o = this.mustGet(merOrderId)
+      this.db.prepare("UPDATE pay_orders SET secure_status = 'CANCELED', completed_amount = 0 WHERE mer_order_id = ?").run(merOrderId)
+      this.moveIn(o, 'TRADE_CLOSED', 'secure-cancel', `returned ${o.amount}`)
+      return this.mustGet(merOrderId)
+    })
   }
 
   setTn(merOrderId: string, tn: string): void {

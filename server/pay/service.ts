@@ -379,16 +379,18 @@ export class PayService {
     const { store, client } = this.d
     const order = this.securePaid(merOrderId, 'secure-cancel')
     await client.secureCancel(merOrderId, order.instMid)
-    return store.transition(merOrderId, 'TRADE_CLOSED', 'secure-cancel').order
+    return store.recordSecureCancel(merOrderId)
   }
 
   /** 担保完成: `completedAmount` is settled to the merchant, the rest goes back to the buyer. */
   async secureComplete(merOrderId: string, completedAmount: number): Promise<{ order: Order; secureStatus: string | null }> {
-    const { client } = this.d
+    const { client, store } = this.d
     const order = this.securePaid(merOrderId, 'secure-complete')
     if (completedAmount > order.amount) throw new PayInputError([`completedAmount 不能超过订单金额 ${order.amount} 分`])
     const r = await client.secureComplete(merOrderId, completedAmount, order.instMid)
-    return { order, secureStatus: typeof r.secureStatus === 'string' ? r.secureStatus : null }
+    const replied = typeof r.secureStatus === 'string' ? r.secureStatus : null
+    const status = replied === 'PARTLY_COMPLETED' || replied === 'ALL_COMPLETED' ? replied : completedAmount === order.amount ? 'ALL_COMPLETED' : 'PARTLY_COMPLETED'
+    return { order: store.recordSecureComplete(merOrderId, status, completedAmount), secureStatus: replied }
   }
 
   private securePaid(merOrderId: string, api: string): Order {
@@ -396,6 +398,7 @@ export class PayService {
     if (!order) throw new ChinaumsError(api, 'NO_ORDER', '订单不存在', 'rejected')
     if (!order.secure) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', '不是担保交易', 'rejected')
     if (order.status !== 'TRADE_SUCCESS') throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}`, 'rejected')
+    if (order.secureStatus !== null) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `担保交易已${order.secureStatus === 'CANCELED' ? '撤销' : '完成'}`, 'rejected')
     return order
   }
 }

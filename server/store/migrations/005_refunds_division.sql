@@ -5,3 +5,8 @@ ALTER TABLE pay_refunds ADD COLUMN division_json TEXT;
 ALTER TABLE pay_refunds ADD COLUMN check_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE pay_refunds ADD COLUMN next_check_at INTEGER;
 CREATE INDEX pay_refunds_next_check ON pay_refunds (next_check_at) WHERE status = 'PENDING';
+
+-- 担保交易: what 担保完成 / 担保撤销 did (seed 2.3 secureStatus), so the record shows how much was
+-- settled to the merchant and how much went back to the buyer.
+ALTER TABLE pay_orders ADD COLUMN secure_status TEXT;
+ALTER TABLE pay_orders ADD COLUMN completed_amount INTEGER;
