@@ -301,6 +301,10 @@ export class PayService {
    */
   async refund(merOrderId: string, amount: number, refundOrderId?: string, description?: string, division?: RefundDivision): Promise<Refund> {
     const { store, client, config, clock } = this.d
+    // Seed 1.3: refundOrderId follows the merOrderId rule — the 来源编号 first.
+    if (refundOrderId !== undefined && !refundOrderId.startsWith(config.chinaums.sourceId)) {
+      throw new PayInputError([`refundOrderId 必须以来源编号 ${config.chinaums.sourceId} 开头`])
+    }
     const before = store.get(merOrderId)
     if (before) this.checkRefundDivision(before, amount, division)
     const id = refundOrderId ?? newMerOrderId(config.chinaums.sourceId, clock())
