@@ -354,6 +354,11 @@ describe('close and tn', () => {
     expect(r.statusCode, r.body).toBe(200)
     expect(r.json().order.status).toBe('TRADE_CLOSED')
     expect((await post(`/api/pay/orders/${merOrderId}/close`, {})).statusCode).toBe(409)
+    const unopened = await createH5()
+    const r2 = await post(`/api/pay/orders/${unopened.merOrderId}/close`, {})
+    expect(r2.statusCode).toBe(404)
+    expect(r2.json().error.message).toContain('过期')
+    expect((await order(unopened.merOrderId)).status).toBe('NEW_ORDER')
   })
 
   it('issues a tn; paying it in the sandbox sends a notify that settles the order', async () => {

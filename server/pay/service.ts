@@ -374,7 +374,16 @@ export class PayService {
     const order = store.get(merOrderId)
     if (!order) throw new ChinaumsError('close', 'NO_ORDER', '订单不存在', 'rejected')
     if (!PENDING_STATUSES.has(order.status)) throw new ChinaumsError('close', 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}，不能关闭`, 'rejected')
-    await client.close(merOrderId, order.instMid)
+    try {
+      await client.close(merOrderId, order.instMid)
+    } catch (err) {
+      // The buyer never opened the cashier, so 银商 has no such order yet. Closing it only here is not
+      // safe (the signed URL still works until expireTime); reconciliation closes it after that.
+      if (err instanceof ChinaumsError && err.errCode === 'NO_ORDER' && order.kind === 'h5') {
+        throw new ChinaumsError('close', 'NO_ORDER', '买家尚未打开收银台，银商还没有这笔订单；订单过期（30 分钟）后会自动关闭', 'rejected')
+      }
+      throw err
+    }
     return store.transition(merOrderId, 'TRADE_CLOSED', 'close').order
   }
 
