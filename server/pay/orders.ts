@@ -92,6 +92,11 @@ export class RefundRefusedError extends Error {
 
 type Row = Record<string, unknown>
 
+/** What can still go back by refunds: after a 担保完成 only the completed part was settled (the rest already went back). */
+export function refundCap(o: Order): number {
+  return o.secure && o.completedAmount !== null ? o.completedAmount : o.amount
+}
+
 function toOrder(r: Row): Order {
   const status = r.status
   if (!isOrderStatus(status)) throw new Error(`corrupt order status ${String(status)}`)
@@ -398,8 +403,10 @@ export class OrderStore {
       }
       const live = this.refunds(merOrderId).filter((r) => r.status !== 'FAILED')
       const reserved = live.reduce((s, r) => s + r.amount, 0)
-      if (reserved + amount > o.amount) {
-        throw new RefundRefusedError('EXCEEDS_AMOUNT', `退款总额不能超过订单金额：已退/退款中 ${reserved} 分，本次 ${amount} 分，订单 ${o.amount} 分`)
+      const cap = refundCap(o)
+      if (reserved + amount > cap) {
+        const what = cap === o.amount ? '订单金额' : '担保完成金额'
+        throw new RefundRefusedError('EXCEEDS_AMOUNT', `退款总额不能超过${what}：已退/退款中 ${reserved} 分，本次 ${amount} 分，${what} ${cap} 分`)
       }
       const od = o.division as OrderDivision | null
       if (od && division) {
@@ -437,7 +444,7 @@ export class OrderStore {
       if (this.getRefund(refundOrderId)) return null
       const o = this.get(merOrderId)
       if (!o || (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND')) return null
-      if (o.refundedAmount + amount > o.amount) return null
+      if (o.refundedAmount + amount > refundCap(o)) return null
       const now = this.clock()
       this.db
         .prepare(
@@ -467,7 +474,7 @@ export class OrderStore {
         const o = this.mustGet(r.merOrderId)
         const refunded = o.refundedAmount + r.amount
         this.db.prepare('UPDATE pay_orders SET refunded_amount = ? WHERE mer_order_id = ?').run(refunded, r.merOrderId)
-        this.moveIn(o, refunded >= o.amount ? 'TRADE_CLOSED' : 'TRADE_REFUND', source, `refund ${refundOrderId} ${r.amount}`)
+        this.moveIn(o, refunded >= refundCap(o) ? 'TRADE_CLOSED' : 'TRADE_REFUND', source, `refund ${refundOrderId} ${r.amount}`)
       }
       return this.getRefund(refundOrderId) as Refund
     })

@@ -73,7 +73,9 @@ export function registerGatewayApis(
       if (o.status === 'TRADE_CLOSED') return gwError('OPERATION_NOT_ALLOWED', '订单已经关闭，不能执行退货操作')
       if (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND') return gwError('OPERATION_NOT_ALLOWED', '订单未支付，不能退货')
       if (o.secureStatus === 'UNCOMPLETED') return gwError('OPERATION_NOT_ALLOWED', '担保未完成的交易不允许直接做反交易')
-      if (o.refundedAmount + refundAmount > o.totalAmount) return gwError('OPERATION_NOT_ALLOWED', '退款金额超过可退金额')
+      // After a partial 担保完成 the rest already went back to the buyer: only the completed part can be refunded.
+      const cap = o.secure && o.secureStatus !== undefined ? o.completedAmount : o.totalAmount
+      if (o.refundedAmount + refundAmount > cap) return gwError('OPERATION_NOT_ALLOWED', '退款金额超过可退金额')
       let split: { platformAmount: number; subOrders: Array<{ mid: string; totalAmount: number }> } = { platformAmount: 0, subOrders: [] }
       if (o.division) {
         // Seed 1.3: platformAmount required, subOrders for one sub-merchant at a time, sums = refundAmount,
@@ -113,7 +115,7 @@ export function registerGatewayApis(
       o.refunds.set(refund.refundOrderId, refund)
       state.byRefundId.set(refund.refundOrderId, o.merOrderId)
       o.refundedAmount += refundAmount
-      o.status = o.refundedAmount >= o.totalAmount ? 'TRADE_CLOSED' : 'TRADE_REFUND'
+      o.status = o.refundedAmount >= cap ? 'TRADE_CLOSED' : 'TRADE_REFUND'
       void notifier.send(o, refund)
       return {
         ...orderReply(o),

@@ -149,6 +149,10 @@ describe('guaranteed (secure) transactions through the admin routes', () => {
     expect(done.json().order).toMatchObject({ status: 'TRADE_SUCCESS', secureStatus: 'PARTLY_COMPLETED', completedAmount: 600 })
     expect(app.app.pay.service.store.events(id).at(-1)).toMatchObject({ source: 'secure-complete', detail: 'completed 600, returned 400' })
     expect((await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 100 })).statusCode).toBe(409)
+    // Only the completed 600 can be refunded; refunding all of it closes the order.
+    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 601 })).json().error.code).toBe('EXCEEDS_AMOUNT')
+    expect((await call('refund', { merOrderId: id, refundAmount: 601, refundOrderId: '1017S00000001' })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 600 })).json().order).toMatchObject({ status: 'TRADE_CLOSED', refundedAmount: 600 })
 
     const id2 = await paidOrder(true)
     await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${id2}` })).json().status).toBe('TRADE_SUCCESS')
