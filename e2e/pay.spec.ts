@@ -36,6 +36,16 @@ test.describe('银商 H5 pay through the sandbox cashier', () => {
     await page.screenshot({ path: `${SHOTS}/result-cancel-${info.project.name}.png`, fullPage: true })
   })
 
+  test('a forged return URL claiming success changes nothing: the page shows the stored state', async ({ page, request }) => {
+    const r = await request.post('/api/pay/chinaums/orders', { data: { amount: 500, channel: 'uac' } })
+    const { merOrderId } = (await r.json()) as { merOrderId: string }
+    await page.goto(`/pay/return?merOrderId=${merOrderId}&status=TRADE_SUCCESS&totalAmount=500&sign=0123456789ABCDEF0123456789ABCDEF`)
+    await page.waitForURL(/\/pay\/result\?merOrderId=\w+&back=invalid/)
+    await expect(page.getByRole('alert')).toContainText('签名校验失败')
+    await expect(page.getByTestId('pay-result-title')).toHaveText('支付结果确认中')
+    await expect(page.getByTestId('pay-result')).toHaveAttribute('data-status', 'NEW_ORDER')
+  })
+
   test('a bad amount is explained, nothing is sent', async ({ page }) => {
     await page.goto('/pay')
     await page.getByTestId('pay-amount').fill('1.234')

@@ -10,7 +10,7 @@ export function toAppError(err: unknown): unknown {
   if (err instanceof IllegalTransitionError) return new AppError(409, 'ILLEGAL_TRANSITION', `订单状态 ${err.from} 不能变为 ${err.to}`)
   if (err instanceof ChinaumsError) {
     if (err.indeterminate) {
-      return new AppError(504, `CHINAUMS_${err.errCode}`, `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，不要重复付款`, {
+      return new AppError(504, `CHINAUMS_${err.errCode}`, `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，请勿重复付款或退款`, {
         api: err.api,
         errCode: err.errCode,
       })
@@ -35,6 +35,7 @@ export function publicOrder(o: Order) {
     status: o.status,
     description: o.description,
     payTime: o.payTime,
+    ...(o.secure ? { secureStatus: o.secureStatus, completedAmount: o.completedAmount } : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   }

@@ -1,7 +1,9 @@
 import type { Db } from '../store/db.ts'
+import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 import { canMove, isOrderStatus, PENDING_STATUSES, type OrderStatus } from './status.ts'
 
 export type OrderKind = 'h5' | 'tn'
+export type SecureStatus = 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED'
 
 export interface Order {
   merOrderId: string
@@ -12,6 +14,10 @@ export interface Order {
   refundedAmount: number
   status: OrderStatus
   secure: boolean
+  /** 担保交易 (seed 2.3): null until paid and completed/cancelled through us. */
+  secureStatus: SecureStatus | null
+  /** 分 settled to the merchant by 担保完成 (the rest went back to the buyer). */
+  completedAmount: number | null
   description: string | null
   division: unknown
   tn: string | null
@@ -26,6 +32,21 @@ export interface Order {
   updatedAt: number
 }
 
+/** The split of a refund of a divided (分账) order (seed 1.3: platformAmount + one sub-merchant). */
+export interface RefundDivision {
+  platformAmount: number
+  subOrders: Array<{ mid: string; totalAmount: number }>
+}
+
+/** What a divided order was split into (stored on the order). */
+export interface OrderDivision {
+  platformAmount: number
+  /** The seed's subOrders, when the split was given that way. */
+  subOrders: Array<{ mid: string; totalAmount: number }> | null
+  /** Sub-merchants named in goods, when the split was given by goods (shares are then proportional). */
+  goodsMids?: string[]
+}
+
 export interface Refund {
   refundOrderId: string
   merOrderId: string
@@ -33,6 +54,9 @@ export interface Refund {
   status: 'PENDING' | 'SUCCESS' | 'FAILED'
   description: string | null
   errCode: string | null
+  division: RefundDivision | null
+  checkCount: number
+  nextCheckAt: number | null
   createdAt: number
   updatedAt: number
 }
@@ -58,7 +82,7 @@ export class IllegalTransitionError extends Error {
 
 export class RefundRefusedError extends Error {
   constructor(
-    readonly code: 'NO_ORDER' | 'NOT_PAID' | 'EXCEEDS_AMOUNT' | 'REFUND_ID_CONFLICT',
+    readonly code: 'NO_ORDER' | 'NOT_PAID' | 'EXCEEDS_AMOUNT' | 'EXCEEDS_SHARE' | 'REFUND_ID_CONFLICT',
     message: string,
   ) {
     super(message)
@@ -67,6 +91,11 @@ export class RefundRefusedError extends Error {
 }
 
 type Row = Record<string, unknown>
+
+/** What can still go back by refunds: after a 担保完成 only the completed part was settled (the rest already went back). */
+export function refundCap(o: Order): number {
+  return o.secure && o.completedAmount !== null ? o.completedAmount : o.amount
+}
 
 function toOrder(r: Row): Order {
   const status = r.status
@@ -82,6 +111,8 @@ function toOrder(r: Row): Order {
     refundedAmount: Number(r.refunded_amount),
     status,
     secure: r.secure === 1,
+    secureStatus: r.secure_status === null || r.secure_status === undefined ? null : (String(r.secure_status) as SecureStatus),
+    completedAmount: n(r.completed_amount),
     description: s(r.description),
     division: r.division_json ? (JSON.parse(String(r.division_json)) as unknown) : null,
     tn: s(r.tn),
@@ -105,6 +136,9 @@ function toRefund(r: Row): Refund {
     status: r.status as Refund['status'],
     description: r.description === null ? null : String(r.description),
     errCode: r.err_code === null ? null : String(r.err_code),
+    division: r.division_json ? (JSON.parse(String(r.division_json)) as RefundDivision) : null,
+    checkCount: Number(r.check_count ?? 0),
+    nextCheckAt: r.next_check_at === null || r.next_check_at === undefined ? null : Number(r.next_check_at),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }
@@ -202,6 +236,32 @@ export class OrderStore {
       detail: r.detail === null ? null : String(r.detail),
       at: Number(r.at),
     }))
+  }
+
+  /**
+   * Records a 担保完成 (completedAmount settled, the rest returned to the buyer) as one event row
+   * with the new secureStatus, in one transaction. Returns the order after.
+   */
+  recordSecureComplete(merOrderId: string, secureStatus: SecureStatus, completedAmount: number): Order {
+    return this.tx(() => {
+      const o = this.mustGet(merOrderId)
+      const now = this.clock()
+      this.db
+        .prepare('UPDATE pay_orders SET secure_status = ?, completed_amount = ?, updated_at = ? WHERE mer_order_id = ?')
+        .run(secureStatus, completedAmount, now, merOrderId)
+      this.event(merOrderId, o.status, o.status, 'secure-complete', `completed ${completedAmount}, returned ${o.amount - completedAmount}`, now)
+      return this.mustGet(merOrderId)
+    })
+  }
+
+  /** 担保撤销: everything back to the buyer, the order closed — one transaction. */
+  recordSecureCancel(merOrderId: string): Order {
+    return this.tx(() => {
+      const o = this.mustGet(merOrderId)
+      this.db.prepare("UPDATE pay_orders SET secure_status = 'CANCELED', completed_amount = 0 WHERE mer_order_id = ?").run(merOrderId)
+      this.moveIn(o, 'TRADE_CLOSED', 'secure-cancel', `returned ${o.amount}`)
+      return this.mustGet(merOrderId)
+    })
   }
 
   setTn(merOrderId: string, tn: string): void {
@@ -317,10 +377,17 @@ export class OrderStore {
 
   /**
    * Reserves a refund before calling 银商: the order must be paid and the refunds not failed
-   * (pending ones included) must not exceed the amount. An existing refundOrderId for the same
-   * order and amount is returned as is (idempotent retry); otherwise it is a conflict.
+   * (pending ones included) must not exceed the amount; for a divided order, nor may the
+   * platform share or any sub-merchant's share. An existing refundOrderId for the same order and
+   * amount is returned as is (idempotent retry); otherwise it is a conflict.
    */
-  reserveRefund(merOrderId: string, refundOrderId: string, amount: number, description?: string): { refund: Refund; existing: boolean } {
+  reserveRefund(
+    merOrderId: string,
+    refundOrderId: string,
+    amount: number,
+    description?: string,
+    division?: RefundDivision,
+  ): { refund: Refund; existing: boolean } {
     return this.tx(() => {
       const existing = this.getRefund(refundOrderId)
       if (existing) {
@@ -334,22 +401,58 @@ export class OrderStore {
       if (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND') {
         throw new RefundRefusedError('NOT_PAID', `订单状态为 ${o.status}，不能退款`)
       }
-      const reserved = (
-        this.db
-          .prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM pay_refunds WHERE mer_order_id = ? AND status <> 'FAILED'")
-          .get(merOrderId) as { s: number }
-      ).s
-      if (reserved + amount > o.amount) {
-        throw new RefundRefusedError('EXCEEDS_AMOUNT', `退款总额不能超过订单金额：已退/退款中 ${reserved} 分，本次 ${amount} 分，订单 ${o.amount} 分`)
+      const live = this.refunds(merOrderId).filter((r) => r.status !== 'FAILED')
+      const reserved = live.reduce((s, r) => s + r.amount, 0)
+      const cap = refundCap(o)
+      if (reserved + amount > cap) {
+        const what = cap === o.amount ? '订单金额' : '担保完成金额'
+        throw new RefundRefusedError('EXCEEDS_AMOUNT', `退款总额不能超过${what}：已退/退款中 ${reserved} 分，本次 ${amount} 分，${what} ${cap} 分`)
+      }
+      const od = o.division as OrderDivision | null
+      if (od && division) {
+        const platform = live.reduce((s, r) => s + (r.division?.platformAmount ?? 0), 0)
+        if (platform + division.platformAmount > od.platformAmount) {
+          throw new RefundRefusedError('EXCEEDS_SHARE', `平台分账退款总额不能超过下单时的 platformAmount：已退/退款中 ${platform} 分，本次 ${division.platformAmount} 分，共 ${od.platformAmount} 分`)
+        }
+        for (const sub of division.subOrders) {
+          const share = od.subOrders?.find((x) => x.mid === sub.mid)?.totalAmount
+          if (share === undefined) continue
+          const done = live.reduce((s, r) => s + (r.division?.subOrders.find((x) => x.mid === sub.mid)?.totalAmount ?? 0), 0)
+          if (done + sub.totalAmount > share) {
+            throw new RefundRefusedError('EXCEEDS_SHARE', `子商户 ${sub.mid} 退款总额不能超过其分账金额：已退/退款中 ${done} 分，本次 ${sub.totalAmount} 分，共 ${share} 分`)
+          }
+        }
       }
       const now = this.clock()
       this.db
         .prepare(
-          `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, created_at, updated_at)
-           VALUES (?, ?, ?, 'PENDING', ?, ?, ?)`,
+          `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, division_json, next_check_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`,
         )
-        .run(refundOrderId, merOrderId, amount, description ?? null, now, now)
+        .run(refundOrderId, merOrderId, amount, description ?? null, division ? JSON.stringify(division) : null, now + FIRST_CHECK_AFTER_MS, now, now)
       return { refund: this.getRefund(refundOrderId) as Refund, existing: false }
+    })
+  }
+
+  /**
+   * A refund 银商 notified that we never asked for (made in the 银商 merchant portal, or lost
+   * before it was recorded): recorded as succeeded so the money event is not lost. Refused
+   * (null) when it would exceed the order's amount or the order is not paid.
+   */
+  recordNotifiedRefund(merOrderId: string, refundOrderId: string, amount: number): Refund | null {
+    return this.tx(() => {
+      if (this.getRefund(refundOrderId)) return null
+      const o = this.get(merOrderId)
+      if (!o || (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND')) return null
+      if (o.refundedAmount + amount > refundCap(o)) return null
+      const now = this.clock()
+      this.db
+        .prepare(
+          `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, created_at, updated_at)
+           VALUES (?, ?, ?, 'PENDING', '银商通知的退款', ?, ?)`,
+        )
+        .run(refundOrderId, merOrderId, amount, now, now)
+      return this.settleRefund(refundOrderId, 'SUCCESS', 'notify')
     })
   }
 
@@ -365,26 +468,43 @@ export class OrderStore {
       if (r.status !== 'PENDING') return r
       const now = this.clock()
       this.db
-        .prepare('UPDATE pay_refunds SET status = ?, err_code = ?, updated_at = ? WHERE refund_order_id = ?')
+        .prepare('UPDATE pay_refunds SET status = ?, err_code = ?, updated_at = ?, next_check_at = NULL WHERE refund_order_id = ?')
         .run(outcome, errCode ?? null, now, refundOrderId)
       if (outcome === 'SUCCESS') {
         const o = this.mustGet(r.merOrderId)
         const refunded = o.refundedAmount + r.amount
         this.db.prepare('UPDATE pay_orders SET refunded_amount = ? WHERE mer_order_id = ?').run(refunded, r.merOrderId)
-        this.moveIn(o, refunded >= o.amount ? 'TRADE_CLOSED' : 'TRADE_REFUND', source, `refund ${refundOrderId} ${r.amount}`)
+        this.moveIn(o, refunded >= refundCap(o) ? 'TRADE_CLOSED' : 'TRADE_REFUND', source, `refund ${refundOrderId} ${r.amount}`)
       }
       return this.getRefund(refundOrderId) as Refund
     })
   }
 
-  /** PENDING refunds last looked at before `before`, oldest first. */
-  pendingRefunds(before: number, limit: number): Refund[] {
+  /** PENDING refunds whose next refund-query is due, oldest due first (rows from before 005_refunds_division: 5 min after their last change). */
+  dueRefunds(now: number, limit: number): Refund[] {
     return (
-      this.db.prepare("SELECT * FROM pay_refunds WHERE status = 'PENDING' AND updated_at <= ? ORDER BY updated_at LIMIT ?").all(before, limit) as Row[]
+      this.db
+        .prepare(
+          `SELECT * FROM pay_refunds WHERE status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?
+           ORDER BY COALESCE(next_check_at, updated_at + ?) LIMIT ?`,
+        )
+        .all(FIRST_CHECK_AFTER_MS, now, FIRST_CHECK_AFTER_MS, limit) as Row[]
     ).map(toRefund)
   }
 
-  touchRefund(refundOrderId: string): void {
-    this.db.prepare('UPDATE pay_refunds SET updated_at = ? WHERE refund_order_id = ?').run(this.clock(), refundOrderId)
+  /** Takes a due refund for one refund-query (a lease), so two instances never query it at once. */
+  claimRefundCheck(refundOrderId: string, leaseUntil: number): boolean {
+    return (
+      this.db
+        .prepare("UPDATE pay_refunds SET next_check_at = ? WHERE refund_order_id = ? AND status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?")
+        .run(leaseUntil, refundOrderId, FIRST_CHECK_AFTER_MS, this.clock()).changes === 1
+    )
+  }
+
+  /** After a refund-query without a final answer: the next one after a growing gap (schedule.ts), or never. */
+  scheduleRefundCheck(refundOrderId: string, nextCheckAt: number | null): void {
+    this.db
+      .prepare('UPDATE pay_refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE refund_order_id = ?')
+      .run(nextCheckAt, this.clock(), refundOrderId)
   }
 }

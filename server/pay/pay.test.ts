@@ -264,6 +264,9 @@ describe('refunds', () => {
     const conflict = await refund(id, { amount: 200, refundOrderId: `${SANDBOX_CHINAUMS.sourceId}R0000000001` })
     expect(conflict.statusCode).toBe(409)
     expect(conflict.json().error.code).toBe('REFUND_ID_CONFLICT')
+    const foreignId = await refund(id, { amount: 1, refundOrderId: '9999R0000000001' })
+    expect(foreignId.statusCode).toBe(400)
+    expect(foreignId.json().error.message).toContain('来源编号')
     const over = await refund(id, { amount: 701 })
     expect(over.statusCode).toBe(409)
     expect(over.json().error.code).toBe('EXCEEDS_AMOUNT')
@@ -351,6 +354,11 @@ describe('close and tn', () => {
     expect(r.statusCode, r.body).toBe(200)
     expect(r.json().order.status).toBe('TRADE_CLOSED')
     expect((await post(`/api/pay/orders/${merOrderId}/close`, {})).statusCode).toBe(409)
+    const unopened = await createH5()
+    const r2 = await post(`/api/pay/orders/${unopened.merOrderId}/close`, {})
+    expect(r2.statusCode).toBe(404)
+    expect(r2.json().error.message).toContain('过期')
+    expect((await order(unopened.merOrderId)).status).toBe('NEW_ORDER')
   })
 
   it('issues a tn; paying it in the sandbox sends a notify that settles the order', async () => {
@@ -367,5 +375,118 @@ describe('close and tn', () => {
     await expect.poll(async () => (await order(orderId)).status).toBe('TRADE_SUCCESS')
     const bad = await fetch(`${base}/sandbox/chinaums/tn/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tn: '1', outcome: 'success' }) })
     expect(bad.status).toBe(404)
+  })
+})
+
+describe('divided (分账) orders: refunds carry the split (seed 1.3)', () => {
+  const A = '988460101800202'
+  const B = '988460101800203'
+  async function dividedPaid() {
+    const { merOrderId, redirectUrl } = await createH5({
+      amount: 1000, channel: 'uac', divisionFlag: true, platformAmount: 200,
+      subOrders: [{ mid: A, totalAmount: 500 }, { mid: B, totalAmount: 300 }],
+    })
+    await payAtCashier(redirectUrl)
+    expect((await order(merOrderId)).status).toBe('TRADE_SUCCESS')
+    return merOrderId
+  }
+  const refund = (id: string, body: Record<string, unknown>) => post(`/api/pay/orders/${id}/refund`, body)
+
+  it('银联在线无卡 (qmf) cannot be divided', async () => {
+    const r = await post('/api/pay/chinaums/orders', { amount: 3, channel: 'qmf', divisionFlag: true, platformAmount: 1, subOrders: [{ mid: A, totalAmount: 2 }] })
+    expect(r.statusCode).toBe(400)
+    expect(r.json().error.message).toContain('qmf')
+  })
+
+  it('requires the split, one sub-merchant at a time, summing to the amount, within each share', async () => {
+    const id = await dividedPaid()
+    const noSplit = await refund(id, { amount: 100 })
+    expect(noSplit.statusCode).toBe(400)
+    expect(noSplit.json().error.message).toContain('platformAmount')
+    const two = await refund(id, { amount: 300, platformAmount: 100, subOrders: [{ mid: A, totalAmount: 100 }, { mid: B, totalAmount: 100 }] })
+    expect(two.statusCode).toBe(400)
+    const badSum = await refund(id, { amount: 300, platformAmount: 50, subOrders: [{ mid: A, totalAmount: 100 }] })
+    expect(badSum.statusCode).toBe(400)
+    expect(badSum.json().error.message).toContain('必须等于退款金额')
+    const stranger = await refund(id, { amount: 100, platformAmount: 0, subOrders: [{ mid: '988460101800299', totalAmount: 100 }] })
+    expect(stranger.statusCode).toBe(400)
+
+    const ok = await refund(id, { amount: 300, platformAmount: 100, subOrders: [{ mid: A, totalAmount: 200 }] })
+    expect(ok.statusCode, ok.body).toBe(200)
+    expect(ok.json()).toMatchObject({ refund: { status: 'SUCCESS', amount: 300 }, order: { status: 'TRADE_REFUND', refundedAmount: 300 } })
+    const platformOnly = await refund(id, { amount: 100, platformAmount: 100 })
+    expect(platformOnly.statusCode, platformOnly.body).toBe(200)
+    const platformOver = await refund(id, { amount: 1, platformAmount: 1 })
+    expect(platformOver.statusCode).toBe(409)
+    expect(platformOver.json().error.code).toBe('EXCEEDS_SHARE')
+    const subOver = await refund(id, { amount: 301, platformAmount: 0, subOrders: [{ mid: B, totalAmount: 301 }] })
+    expect(subOver.json().error.code).toBe('EXCEEDS_SHARE')
+    const rest = await refund(id, { amount: 300, platformAmount: 0, subOrders: [{ mid: A, totalAmount: 300 }] })
+    expect(rest.statusCode, rest.body).toBe(200)
+    const sandboxView = await (await fetch(`${base}/sandbox/chinaums/__control/orders/${id}`)).json()
+    expect(sandboxView).toMatchObject({ status: 'TRADE_REFUND', refundedAmount: 700 })
+  })
+
+  it('an undivided order refuses a split', async () => {
+    const { merOrderId, redirectUrl } = await createH5({ amount: 100, channel: 'uac' })
+    await payAtCashier(redirectUrl)
+    const r = await refund(merOrderId, { amount: 10, platformAmount: 10 })
+    expect(r.statusCode).toBe(400)
+  })
+})
+
+describe('refunds learnt from the notify and from refund-query', () => {
+  const sendNotify = (p: Record<string, string>) =>
+    app.app.inject({ method: 'POST', url: '/notify/chinaums', payload: new URLSearchParams(p).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+
+  it('a refund notify for a refund we never asked for is recorded, once', async () => {
+    const { merOrderId, redirectUrl } = await createH5({ amount: 600, channel: 'alipay' })
+    await payAtCashier(redirectUrl)
+    const p: Record<string, string> = {
+      mid: SANDBOX_CHINAUMS.mid, tid: SANDBOX_CHINAUMS.tid, merOrderId, totalAmount: '600', status: 'TRADE_REFUND',
+      refundOrderId: `${SANDBOX_CHINAUMS.sourceId}PORTAL000001`, refundAmount: '250', notifyId: `portal-${merOrderId}`,
+    }
+    const signed = { ...p, sign: md5Sign(p) }
+    expect((await sendNotify(signed)).body).toBe('SUCCESS')
+    expect(await order(merOrderId)).toMatchObject({ status: 'TRADE_REFUND', refundedAmount: 250 })
+    expect(app.app.pay.service.store.getRefund(`${SANDBOX_CHINAUMS.sourceId}PORTAL000001`)).toMatchObject({ status: 'SUCCESS', amount: 250 })
+    expect((await sendNotify(signed)).body).toBe('SUCCESS')
+    const again = { ...p, notifyId: `portal2-${merOrderId}` }
+    expect((await sendNotify({ ...again, sign: md5Sign(again) })).body).toBe('SUCCESS')
+    expect((await order(merOrderId)).refundedAmount).toBe(250)
+  })
+
+  it('refund-queries back off like order queries while the outcome stays unknown', async () => {
+    const { merOrderId, redirectUrl } = await createH5({ amount: 500, channel: 'uac' })
+    await payAtCashier(redirectUrl)
+    const ctl = (body: unknown) =>
+      fetch(`${base}/sandbox/chinaums/__control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await ctl({ api: 'refund', errCode: 'TIMEOUT' })
+    const rid = `${SANDBOX_CHINAUMS.sourceId}R0000000077`
+    expect((await post(`/api/pay/orders/${merOrderId}/refund`, { amount: 100, refundOrderId: rid })).statusCode).toBe(504)
+    const store = app.app.pay.service.store
+    const service = app.app.pay.service
+    expect(store.getRefund(rid)).toMatchObject({ status: 'PENDING', nextCheckAt: now + 5 * 60_000 })
+    expect(store.dueRefunds(now, 100).some((r) => r.refundOrderId === rid)).toBe(false)
+    await ctl({ api: 'refund-query', errCode: 'TIMEOUT', times: 2 })
+    now += 5 * 60_000
+    await service.reconcileRefund(store.getRefund(rid)!)
+    expect(store.getRefund(rid)).toMatchObject({ status: 'PENDING', checkCount: 1, nextCheckAt: now + 5 * 60_000 })
+    now += 5 * 60_000
+    await service.reconcileRefund(store.getRefund(rid)!)
+    expect(store.getRefund(rid)).toMatchObject({ status: 'PENDING', checkCount: 2, nextCheckAt: now + 10 * 60_000 })
+    // The refund never reached the sandbox (TIMEOUT was scripted before it): NO_ORDER → definitely not done.
+    now += 10 * 60_000
+    expect((await service.reconcileRefund(store.getRefund(rid)!)).status).toBe('FAILED')
+    expect((await order(merOrderId)).refundedAmount).toBe(0)
+  })
+
+  it('an oversized notify body is refused without touching anything', async () => {
+    const r = await app.app.inject({
+      method: 'POST', url: '/notify/chinaums', payload: `merOrderId=1&pad=${'x'.repeat(20_000)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expect(r.statusCode).toBe(413)
+    expect(r.body).not.toBe('SUCCESS')
   })
 })

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 import type { PayService } from './service.ts'
 
 export interface TimerApi {
@@ -22,7 +21,7 @@ export interface ReconcilerOptions {
 /**
  * Background status reconciliation: every `intervalMs`, query the orders whose `next_check_at`
  * has come (5 min after creation, then growing gaps — see schedule.ts) and the refunds whose
- * outcome is still unknown after 5 min. One round at a time; `stop()` cancels the next round.
+ * outcome is still unknown (same schedule, counted from the refund). One round at a time; `stop()` cancels the next round.
  */
 export class Reconciler {
   private timer: unknown = null
@@ -75,7 +74,8 @@ export class Reconciler {
         log.error({ err, merOrderId: order.merOrderId }, 'reconciliation failed')
       }
     }
-    for (const refund of service.store.pendingRefunds(now - FIRST_CHECK_AFTER_MS, batch)) {
+    for (const refund of service.store.dueRefunds(now, batch)) {
+      if (!service.store.claimRefundCheck(refund.refundOrderId, now + 2 * 60_000)) continue
       try {
         await service.reconcileRefund(refund)
       } catch (err) {

@@ -6,7 +6,7 @@ import { divisionProblems, h5PayUrl, type Good, type H5Channel, type H5OrderCont
 import { MER_ORDER_ID_RE, newMerOrderId } from '../chinaums/ids.ts'
 import { verifyNotifySign } from '../chinaums/sign.ts'
 import { requestTimestamp } from '../chinaums/time.ts'
-import { IllegalTransitionError, type Order, type OrderStore, type PaymentFacts, type Refund } from './orders.ts'
+import { IllegalTransitionError, type Order, type OrderDivision, type OrderStore, type PaymentFacts, type Refund, type RefundDivision } from './orders.ts'
 import { nextCheckGap, FIRST_CHECK_AFTER_MS } from './schedule.ts'
 import { isOrderStatus, PENDING_STATUSES, type OrderStatus } from './status.ts'
 import type { TnProvider } from './tn.ts'
@@ -92,6 +92,8 @@ export class PayService {
   createH5Order(input: CreateH5Input): { merOrderId: string; redirectUrl: string; order: Order } {
     const { config, clock } = this.d
     if (input.divisionFlag) {
+      // Seed 1.1 divisionFlag: "暂时只支持微信、支付宝支付和银联云闪付".
+      if (input.channel === 'qmf') throw new PayInputError(['银联在线无卡（qmf）不支持分账（divisionFlag）'])
       if (input.platformAmount === undefined) throw new PayInputError(['分账时 platformAmount 必传'])
       const problems = divisionProblems(
         input.amount,
@@ -129,12 +131,17 @@ export class PayService {
       amount: input.amount,
       secure: input.secureTransaction === true,
       ...(input.orderDesc ? { description: input.orderDesc } : {}),
-      ...(input.divisionFlag ? { division: { platformAmount: content.platformAmount, subOrders: input.subOrders ?? null } } : {}),
+      ...(input.divisionFlag ? { division: this.orderDivision(input) } : {}),
       expiresAt: now + ORDER_TTL_MS,
       nextCheckAt: now + FIRST_CHECK_AFTER_MS,
     })
     const redirectUrl = h5PayUrl(config.chinaums.baseUrl, input.channel, config.chinaums, content, now)
     return { merOrderId, redirectUrl, order }
+  }
+
+  private orderDivision(input: CreateH5Input): OrderDivision {
+    const goodsMids = [...new Set((input.goods ?? []).flatMap((g) => (g.subMerchantId ? [g.subMerchantId] : [])))]
+    return { platformAmount: input.platformAmount ?? 0, subOrders: input.subOrders ?? null, ...(goodsMids.length ? { goodsMids } : {}) }
   }
 
   /** Creates a tn order. A definite refusal closes it; an unknown outcome leaves it to reconciliation. */
@@ -201,12 +208,22 @@ export class PayService {
             store.settleRefund(refundOrderId, 'SUCCESS', 'notify')
             return 'applied' as const
           }
+          // A refund we never asked for (e.g. made in the 银商 portal): record it, or the money event is lost.
+          const refundAmount = Number(params.refundAmount)
+          if (!refund && MER_ORDER_ID_RE.test(refundOrderId) && Number.isInteger(refundAmount) && refundAmount > 0) {
+            if (store.recordNotifiedRefund(merOrderId, refundOrderId, refundAmount)) return 'applied' as const
+            log.error({ merOrderId, refundOrderId, refundAmount }, 'chinaums refund notify could not be recorded (amount or order state)')
+          }
         }
       }
       return r
     })
     if (outcome === 'no_order') return { answer: 'FAILED', outcome }
-    if (outcome === 'stale') log.info({ merOrderId, status, current: order.status }, 'stale chinaums notify ignored')
+    if (outcome === 'stale') {
+      // Paid by the gateway while we hold the order closed: money may be taken, a person must look.
+      if (to === 'TRADE_SUCCESS' && order.status === 'TRADE_CLOSED') log.error({ merOrderId, notifyId }, 'chinaums notify: TRADE_SUCCESS for an order closed here — check it by hand')
+      else log.info({ merOrderId, status, current: order.status }, 'stale chinaums notify ignored')
+    }
     return { answer: 'SUCCESS', outcome }
   }
 
@@ -245,7 +262,14 @@ export class PayService {
     }
     const checks = order.checkCount + 1
     const gap = nextCheckGap(checks)
-    if (reply) {
+    const foreign = reply !== null && (
+      (reply.merOrderId !== undefined && reply.merOrderId !== order.merOrderId) ||
+      (reply.totalAmount !== undefined && Number(reply.totalAmount) !== order.amount)
+    )
+    if (reply && foreign) {
+      // Like a notify whose amount differs: never settle an order from an answer about something else.
+      log.error({ merOrderId: order.merOrderId, replied: reply.merOrderId, amount: reply.totalAmount, ours: order.amount }, 'query answer does not match the order')
+    } else if (reply) {
       const to = this.notifiedStatus(typeof reply.status === 'string' ? reply.status : undefined)
       const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
       if (target && target !== order.status) {
@@ -272,26 +296,58 @@ export class PayService {
   /**
    * Refunds part or all of a paid order. Idempotent by refundOrderId: repeating a request
    * re-asks 银商 with the same id (it answers the existing refund) and never refunds twice here.
+   * A divided order needs the split (seed 1.3): `platformAmount` and at most one sub-merchant in
+   * `subOrders`, summing to `amount`.
    */
-  async refund(merOrderId: string, amount: number, refundOrderId?: string, description?: string): Promise<Refund> {
+  async refund(merOrderId: string, amount: number, refundOrderId?: string, description?: string, division?: RefundDivision): Promise<Refund> {
     const { store, client, config, clock } = this.d
+    // Seed 1.3: refundOrderId follows the merOrderId rule — the 来源编号 first.
+    if (refundOrderId !== undefined && !refundOrderId.startsWith(config.chinaums.sourceId)) {
+      throw new PayInputError([`refundOrderId 必须以来源编号 ${config.chinaums.sourceId} 开头`])
+    }
+    const before = store.get(merOrderId)
+    if (before) this.checkRefundDivision(before, amount, division)
     const id = refundOrderId ?? newMerOrderId(config.chinaums.sourceId, clock())
-    const { refund } = store.reserveRefund(merOrderId, id, amount, description)
+    const { refund } = store.reserveRefund(merOrderId, id, amount, description, division)
     if (refund.status !== 'PENDING') return refund
     const order = store.get(merOrderId) as Order
+    const split = refund.division
     try {
       const r = await client.refund(
-        { merOrderId, refundOrderId: id, refundAmount: amount, ...(description ? { refundDesc: description } : {}) },
+        {
+          merOrderId,
+          refundOrderId: id,
+          refundAmount: refund.amount,
+          ...(refund.description ? { refundDesc: refund.description } : {}),
+          ...(split ? { platformAmount: split.platformAmount, subOrders: split.subOrders } : {}),
+        },
         order.instMid,
       )
       const rs = typeof r.refundStatus === 'string' ? r.refundStatus : 'SUCCESS'
       if (rs === 'SUCCESS') return store.settleRefund(id, 'SUCCESS', 'refund')
       if (rs === 'FAIL' || rs === 'FAILED') return store.settleRefund(id, 'FAILED', 'refund', 'TARGET_FAIL')
-      return refund // PROCESSING / UNKNOWN: stays PENDING, reconciled by refund-query
+      return store.getRefund(id) as Refund // PROCESSING / UNKNOWN: stays PENDING, reconciled by refund-query
     } catch (err) {
       if (err instanceof ChinaumsError && !err.indeterminate) store.settleRefund(id, 'FAILED', 'refund', err.errCode)
       throw err
     }
+  }
+
+  /** Seed 1.3 for divided orders: the split is required, sums to refundAmount, one sub-merchant at a time, known sub-merchants only. */
+  private checkRefundDivision(order: Order, amount: number, division: RefundDivision | undefined): void {
+    const od = order.division as OrderDivision | null
+    if (!od) {
+      if (division) throw new PayInputError(['该订单不是分账订单，退款不能上送 platformAmount / subOrders'])
+      return
+    }
+    if (!division) throw new PayInputError(['分账订单退款必须上送 platformAmount（及退款的子商户 subOrders）'])
+    const problems: string[] = []
+    if (division.subOrders.length > 1) problems.push('一次只能对一个子商户退款（subOrders 最多 1 个元素）')
+    const sum = division.subOrders.reduce((s, x) => s + x.totalAmount, 0) + division.platformAmount
+    if (sum !== amount) problems.push(`subOrders 退款金额之和 + platformAmount（${sum}）必须等于退款金额（${amount}）`)
+    const known = new Set([...(od.subOrders ?? []).map((x) => x.mid), ...(od.goodsMids ?? [])])
+    for (const x of division.subOrders) if (!known.has(x.mid)) problems.push(`子商户 ${x.mid} 不在原订单的分账中`)
+    if (problems.length) throw new PayInputError(problems)
   }
 
   /** One refund-query for a refund whose outcome is unknown. */
@@ -306,7 +362,10 @@ export class PayService {
       if (!(err instanceof ChinaumsError)) throw err
       if (err.errCode === 'NO_ORDER') return store.settleRefund(refund.refundOrderId, 'FAILED', 'refund-query', 'NO_ORDER')
     }
-    store.touchRefund(refund.refundOrderId)
+    // Still unknown: ask again after a growing gap, never in a tight loop; after the last one the 对账文件 decides.
+    const gap = nextCheckGap(refund.checkCount + 1)
+    store.scheduleRefundCheck(refund.refundOrderId, gap === null ? null : this.d.clock() + gap)
+    if (gap === null) this.d.log.warn({ refundOrderId: refund.refundOrderId }, 'refund still pending after the last scheduled refund-query')
     return store.getRefund(refund.refundOrderId) as Refund
   }
 
@@ -315,7 +374,16 @@ export class PayService {
     const order = store.get(merOrderId)
     if (!order) throw new ChinaumsError('close', 'NO_ORDER', '订单不存在', 'rejected')
     if (!PENDING_STATUSES.has(order.status)) throw new ChinaumsError('close', 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}，不能关闭`, 'rejected')
-    await client.close(merOrderId, order.instMid)
+    try {
+      await client.close(merOrderId, order.instMid)
+    } catch (err) {
+      // The buyer never opened the cashier, so 银商 has no such order yet. Closing it only here is not
+      // safe (the signed URL still works until expireTime); reconciliation closes it after that.
+      if (err instanceof ChinaumsError && err.errCode === 'NO_ORDER' && order.kind === 'h5') {
+        throw new ChinaumsError('close', 'NO_ORDER', '买家尚未打开收银台，银商还没有这笔订单；订单过期（30 分钟）后会自动关闭', 'rejected')
+      }
+      throw err
+    }
     return store.transition(merOrderId, 'TRADE_CLOSED', 'close').order
   }
 
@@ -324,16 +392,18 @@ export class PayService {
     const { store, client } = this.d
     const order = this.securePaid(merOrderId, 'secure-cancel')
     await client.secureCancel(merOrderId, order.instMid)
-    return store.transition(merOrderId, 'TRADE_CLOSED', 'secure-cancel').order
+    return store.recordSecureCancel(merOrderId)
   }
 
   /** 担保完成: `completedAmount` is settled to the merchant, the rest goes back to the buyer. */
   async secureComplete(merOrderId: string, completedAmount: number): Promise<{ order: Order; secureStatus: string | null }> {
-    const { client } = this.d
+    const { client, store } = this.d
     const order = this.securePaid(merOrderId, 'secure-complete')
     if (completedAmount > order.amount) throw new PayInputError([`completedAmount 不能超过订单金额 ${order.amount} 分`])
     const r = await client.secureComplete(merOrderId, completedAmount, order.instMid)
-    return { order, secureStatus: typeof r.secureStatus === 'string' ? r.secureStatus : null }
+    const replied = typeof r.secureStatus === 'string' ? r.secureStatus : null
+    const status = replied === 'PARTLY_COMPLETED' || replied === 'ALL_COMPLETED' ? replied : completedAmount === order.amount ? 'ALL_COMPLETED' : 'PARTLY_COMPLETED'
+    return { order: store.recordSecureComplete(merOrderId, status, completedAmount), secureStatus: replied }
   }
 
   private securePaid(merOrderId: string, api: string): Order {
@@ -341,6 +411,7 @@ export class PayService {
     if (!order) throw new ChinaumsError(api, 'NO_ORDER', '订单不存在', 'rejected')
     if (!order.secure) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', '不是担保交易', 'rejected')
     if (order.status !== 'TRADE_SUCCESS') throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}`, 'rejected')
+    if (order.secureStatus !== null) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `担保交易已${order.secureStatus === 'CANCELED' ? '撤销' : '完成'}`, 'rejected')
     return order
   }
 }

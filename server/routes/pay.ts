@@ -31,6 +31,7 @@ const amount = z
   .min(1, '金额必须大于 0')
   .max(MAX_AMOUNT, `金额不能超过 ${MAX_AMOUNT} 分`)
 const share = z.number().int('必须是整数（单位：分）').min(0).max(MAX_AMOUNT)
+const subOrdersSchema = z.array(z.strictObject({ mid: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字'), totalAmount: share }))
 const digits = z.string().regex(/^\d{1,12}$/, '必须是数字字符串')
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -53,11 +54,7 @@ const createSchema = z.strictObject({
   secureTransaction: z.boolean().optional(),
   divisionFlag: z.boolean().optional(),
   platformAmount: share.optional(),
-  subOrders: z
-    .array(z.strictObject({ mid: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字'), totalAmount: share }))
-    .min(1)
-    .max(20)
-    .optional(),
+  subOrders: subOrdersSchema.min(1).max(20).optional(),
 })
 
 const tnSchema = z.strictObject({ amount, description: text(255).optional() })
@@ -66,8 +63,14 @@ const refundSchema = z.strictObject({
   amount,
   refundOrderId: z.string().regex(MER_ORDER_ID_RE, '退款单号应为 6..32 位字母或数字').optional(),
   description: text(255).optional(),
+  /** Divided orders (seed 1.3): the platform's part of this refund and the one sub-merchant refunded. */
+  platformAmount: share.optional(),
+  subOrders: subOrdersSchema.max(1, '一次只能对一个子商户退款').optional(),
 })
 const completeSchema = z.strictObject({ amount })
+
+/** A 银商 notify is a few hundred bytes; anything near this is not one. */
+const NOTIFY_BODY_LIMIT = 16 * 1024
 
 /** Form posts and query strings: flat string values only (a repeated key is refused). */
 function flatStrings(input: unknown): Record<string, string> | null {
@@ -153,7 +156,11 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(refundSchema, req.body)
-    const refund = await domain(() => service.refund(merOrderId, input.amount, input.refundOrderId, input.description))
+    const division =
+      input.platformAmount !== undefined || input.subOrders !== undefined
+        ? { platformAmount: input.platformAmount ?? 0, subOrders: input.subOrders ?? [] }
+        : undefined
+    const refund = await domain(() => service.refund(merOrderId, input.amount, input.refundOrderId, input.description, division))
     return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
   })
 
@@ -178,7 +185,7 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
   })
 
   /** 银商 支付结果通知 (form). The answer is the bare word SUCCESS or FAILED. */
-  app.post('/notify/chinaums', async (req, reply) => {
+  app.post('/notify/chinaums', { bodyLimit: NOTIFY_BODY_LIMIT }, async (req, reply) => {
     const params = flatStrings(req.body)
     reply.type('text/plain; charset=utf-8')
     if (!params) return 'FAILED'

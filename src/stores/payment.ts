@@ -22,6 +22,9 @@ export interface PayOrder {
   status: OrderStatus
   description: string | null
   payTime: string | null
+  /** 担保交易 only: seed 2.3 secureStatus, and what 担保完成 settled (the rest went back to the buyer). */
+  secureStatus?: 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED' | null
+  completedAmount?: number | null
   createdAt: number
   updatedAt: number
   refunds?: PayRefund[]

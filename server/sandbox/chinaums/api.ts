@@ -73,17 +73,41 @@ export function registerGatewayApis(
       if (o.status === 'TRADE_CLOSED') return gwError('OPERATION_NOT_ALLOWED', '订单已经关闭，不能执行退货操作')
       if (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND') return gwError('OPERATION_NOT_ALLOWED', '订单未支付，不能退货')
       if (o.secureStatus === 'UNCOMPLETED') return gwError('OPERATION_NOT_ALLOWED', '担保未完成的交易不允许直接做反交易')
-      if (o.refundedAmount + refundAmount > o.totalAmount) return gwError('OPERATION_NOT_ALLOWED', '退款金额超过可退金额')
+      // After a partial 担保完成 the rest already went back to the buyer: only the completed part can be refunded.
+      const cap = o.secure && o.secureStatus !== undefined ? o.completedAmount : o.totalAmount
+      if (o.refundedAmount + refundAmount > cap) return gwError('OPERATION_NOT_ALLOWED', '退款金额超过可退金额')
+      let split: { platformAmount: number; subOrders: Array<{ mid: string; totalAmount: number }> } = { platformAmount: 0, subOrders: [] }
       if (o.division) {
-        const subs = Array.isArray(c.subOrders) ? (c.subOrders as Array<Record<string, unknown>>) : []
+        // Seed 1.3: platformAmount required, subOrders for one sub-merchant at a time, sums = refundAmount,
+        // and no share refunded beyond what the order gave it.
         const platform = toAmount(c.platformAmount, 0)
         if (platform === null) return gwError('BAD_REQUEST', '分账交易退款 platformAmount 必传')
-        const sum = subs.reduce((s, x) => s + (toAmount(x.totalAmount, 0) ?? 0), 0) + platform
+        if (c.subOrders !== undefined && !Array.isArray(c.subOrders)) return gwError('BAD_REQUEST', 'subOrders 必须是数组')
+        const subs: Array<{ mid: string; totalAmount: number }> = []
+        for (const x of (c.subOrders ?? []) as Array<Record<string, unknown>>) {
+          const amt = toAmount(x?.totalAmount, 0)
+          if (typeof x?.mid !== 'string' || amt === null) return gwError('BAD_REQUEST', 'subOrders 每个元素的 mid 与 totalAmount 必传')
+          subs.push({ mid: x.mid, totalAmount: amt })
+        }
+        if (subs.length > 1) return gwError('BAD_REQUEST', '一次只能对一个子商户进行退款')
+        const sum = subs.reduce((s, x) => s + x.totalAmount, 0) + platform
         if (sum !== refundAmount) return gwError('BAD_REQUEST', 'refundAmount 必须等于 subOrders 中 totalAmount 之和 + platformAmount')
+        const done = [...o.refunds.values()]
+        if (done.reduce((s, r) => s + r.platformAmount, 0) + platform > o.division.platformAmount) {
+          return gwError('OPERATION_NOT_ALLOWED', '平台商户退款分账金额超过下单时的 platformAmount')
+        }
+        for (const x of subs) {
+          const share = o.division.subOrders.find((s) => s.mid === x.mid)
+          if (!share && !o.division.goodsMids.includes(x.mid)) return gwError('BAD_REQUEST', `子商户 ${x.mid} 不在原交易的分账中`)
+          const refunded = done.reduce((s, r) => s + (r.subOrders.find((y) => y.mid === x.mid)?.totalAmount ?? 0), 0)
+          if (share && refunded + x.totalAmount > share.totalAmount) return gwError('OPERATION_NOT_ALLOWED', `子商户 ${x.mid} 退款金额超过其分账金额`)
+        }
+        split = { platformAmount: platform, subOrders: subs }
       }
       const refund = {
         refundOrderId: typeof rid === 'string' ? rid : `${o.merOrderId.slice(0, 4)}R${digits(20)}`,
         amount: refundAmount,
+        ...split,
         seqId: `${digits(11)}N`,
         targetOrderId: digits(28),
         at: ctx.clock(),
@@ -91,7 +115,7 @@ export function registerGatewayApis(
       o.refunds.set(refund.refundOrderId, refund)
       state.byRefundId.set(refund.refundOrderId, o.merOrderId)
       o.refundedAmount += refundAmount
-      o.status = o.refundedAmount >= o.totalAmount ? 'TRADE_CLOSED' : 'TRADE_REFUND'
+      o.status = o.refundedAmount >= cap ? 'TRADE_CLOSED' : 'TRADE_REFUND'
       void notifier.send(o, refund)
       return {
         ...orderReply(o),

@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, type App } from '../../app.ts'
 import { loadConfig } from '../../config.ts'
+import { signOpen } from '../../chinaums/sign.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
 
 async function freePort(): Promise<number> {
@@ -88,6 +89,40 @@ describe('sandbox 银商 OPEN-BODY-SIG APIs', () => {
   })
 })
 
+describe('sandbox divided (分账) refunds, seed 1.3', () => {
+  it('platformAmount required, one sub-merchant at a time, no share refunded twice', async () => {
+    const A = '988460101800202'
+    const r = (await inject('/api/pay/chinaums/orders', {
+      amount: 1000, channel: 'alipay', divisionFlag: true, platformAmount: 200,
+      subOrders: [{ mid: A, totalAmount: 500 }, { mid: '988460101800203', totalAmount: 300 }],
+    })).json() as { merOrderId: string; redirectUrl: string }
+    await fetch(r.redirectUrl)
+    await fetch(`${base}/sandbox/chinaums/__control/pay/${r.merOrderId}`, { method: 'POST' })
+    const id = r.merOrderId
+    expect((await call('refund', { merOrderId: id, refundAmount: 100, refundOrderId: '1017D00000001' })).errCode).toBe('BAD_REQUEST')
+    const two = await call('refund', {
+      merOrderId: id, refundAmount: 200, refundOrderId: '1017D00000002', platformAmount: 0,
+      subOrders: [{ mid: A, totalAmount: 100 }, { mid: '988460101800203', totalAmount: 100 }],
+    })
+    expect(two).toMatchObject({ errCode: 'BAD_REQUEST', errMsg: '一次只能对一个子商户进行退款' })
+    const stranger = await call('refund', { merOrderId: id, refundAmount: 100, refundOrderId: '1017D00000003', platformAmount: 0, subOrders: [{ mid: '988460101800299', totalAmount: 100 }] })
+    expect(stranger.errCode).toBe('BAD_REQUEST')
+    expect((await call('refund', { merOrderId: id, refundAmount: 500, refundOrderId: '1017D00000004', platformAmount: 0, subOrders: [{ mid: A, totalAmount: 500 }] })).errCode).toBe('SUCCESS')
+    expect((await call('refund', { merOrderId: id, refundAmount: 1, refundOrderId: '1017D00000005', platformAmount: 0, subOrders: [{ mid: A, totalAmount: 1 }] })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await call('refund', { merOrderId: id, refundAmount: 201, refundOrderId: '1017D00000006', platformAmount: 201 })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await call('refund', { merOrderId: id, refundAmount: 200, refundOrderId: '1017D00000007', platformAmount: 200 })).errCode).toBe('SUCCESS')
+  })
+
+  it('银联在线无卡 (qmf/h5-pay) refuses a divided order', async () => {
+    const r = (await inject('/api/pay/chinaums/orders', {
+      amount: 1000, channel: 'uac', divisionFlag: true, platformAmount: 1000, subOrders: [{ mid: '988460101800202', totalAmount: 0 }],
+    })).json() as { redirectUrl: string }
+    const res = await fetch(r.redirectUrl.replace('/uac/order?', '/qmf/h5-pay?'))
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('银联在线无卡不支持分账')
+  })
+})
+
 describe('sandbox notifies', () => {
   it('retries until the merchant answers SUCCESS', async () => {
     const r = (await inject('/api/pay/chinaums/orders', { amount: 321, channel: 'uac' })).json() as { merOrderId: string; redirectUrl: string }
@@ -111,10 +146,38 @@ describe('guaranteed (secure) transactions through the admin routes', () => {
     expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 1 })).json().error.code).toBe('CHINAUMS_OPERATION_NOT_ALLOWED')
     const done = await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 600 })
     expect(done.json().secureStatus).toBe('PARTLY_COMPLETED')
+    expect(done.json().order).toMatchObject({ status: 'TRADE_SUCCESS', secureStatus: 'PARTLY_COMPLETED', completedAmount: 600 })
+    expect(app.app.pay.service.store.events(id).at(-1)).toMatchObject({ source: 'secure-complete', detail: 'completed 600, returned 400' })
+    expect((await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 100 })).statusCode).toBe(409)
+    // Only the completed 600 can be refunded; refunding all of it closes the order.
+    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 601 })).json().error.code).toBe('EXCEEDS_AMOUNT')
+    expect((await call('refund', { merOrderId: id, refundAmount: 601, refundOrderId: '1017S00000001' })).errCode).toBe('OPERATION_NOT_ALLOWED')
+    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 600 })).json().order).toMatchObject({ status: 'TRADE_CLOSED', refundedAmount: 600 })
 
     const id2 = await paidOrder(true)
     await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${id2}` })).json().status).toBe('TRADE_SUCCESS')
-    expect((await inject(`/api/pay/orders/${id2}/secure-cancel`, {})).json().order.status).toBe('TRADE_CLOSED')
+    expect((await inject(`/api/pay/orders/${id2}/secure-cancel`, {})).json().order).toMatchObject({ status: 'TRADE_CLOSED', secureStatus: 'CANCELED', completedAmount: 0 })
     expect((await call('secure-cancel', { merOrderId: id2 })).errCode).toBe('HAS_CANCELLED')
+  })
+})
+
+describe('sandbox H5 order content (seed 1.1.3)', () => {
+  it('refuses fields over their documented length, and bad true/false flags', async () => {
+    const { redirectUrl } = (await inject('/api/pay/chinaums/orders', { amount: 100, channel: 'uac' })).json() as { redirectUrl: string }
+    const u = new URL(redirectUrl)
+    const content = JSON.parse(u.searchParams.get('content') ?? '{}') as Record<string, unknown>
+    const resign = (c: Record<string, unknown>) => {
+      const text = JSON.stringify(c)
+      const s = signOpen(SANDBOX_CHINAUMS, text, Date.now())
+      const v = new URL(u.origin + u.pathname)
+      for (const [k, val] of Object.entries({ authorization: 'OPEN-FORM-PARAM', appId: s.appId, timestamp: s.timestamp, nonce: s.nonce, content: text, signature: s.signature })) v.searchParams.set(k, val)
+      return v
+    }
+    expect((await fetch(resign({ ...content, merOrderId: '1017OK00000001' }))).status).toBe(200)
+    const long = await fetch(resign({ ...content, merOrderId: '1017LONG000001', orderDesc: 'x'.repeat(256) }))
+    expect(long.status).toBe(400)
+    expect(await long.text()).toContain('orderDesc')
+    const flag = await fetch(resign({ ...content, merOrderId: '1017FLAG000001', limitCreditCard: 'yes' }))
+    expect(await flag.text()).toContain('limitCreditCard')
   })
 })

@@ -16,7 +16,10 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
   app.addHook('onClose', async () => notifier.stop())
   const base = new URL(ctx.sandboxBaseUrl).pathname.replace(/\/$/, '') + '/chinaums'
 
-  const htmlError = (reply: FastifyReply, e: GatewayError) => reply.status(400).type('text/html; charset=utf-8').send(errorPage(e.errCode, e.errMsg))
+  // The sandbox only serves this kit, so 返回商户 can always lead to its cashier page.
+  const merchantPage = `${ctx.appBaseUrl}/pay`
+  const htmlError = (reply: FastifyReply, e: GatewayError) =>
+    reply.status(400).type('text/html; charset=utf-8').send(errorPage(e.errCode, e.errMsg, merchantPage))
 
   for (const [channel, { path, name }] of Object.entries(H5_CHANNELS) as Array<[H5Channel, (typeof H5_CHANNELS)[H5Channel]]>) {
     app.get(`/v1/netpay/${path}`, async (req, reply) => {
@@ -27,6 +30,8 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
       if (!c) return htmlError(reply, gwError('BAD_REQUEST', 'content 不是 JSON 对象'))
       const checked = checkOrderContent(c, now, ctx.appBaseUrl)
       if ('errCode' in checked) return htmlError(reply, checked)
+      // Seed 1.1 divisionFlag: "暂时只支持微信、支付宝支付和银联云闪付".
+      if (checked.division && channel === 'qmf') return htmlError(reply, gwError('BAD_REQUEST', '银联在线无卡不支持分账'))
       let order = state.orders.get(checked.merOrderId)
       if (order && (order.content !== fp.content || order.channel !== channel)) return htmlError(reply, gwError('DUP_ORDER', '重复的订单请求'))
       if (!order) {
@@ -47,8 +52,8 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
         })
       }
       reply.type('text/html; charset=utf-8')
-      if (order.status !== 'WAIT_BUYER_PAY') return donePage(order.status === 'TRADE_CLOSED' ? '订单已关闭' : '订单已支付', `订单号 ${order.merOrderId}`)
-      if (order.expireAt !== undefined && now > order.expireAt) return donePage('订单已过期', '请返回商户重新下单')
+      if (order.status !== 'WAIT_BUYER_PAY') return donePage(order.status === 'TRADE_CLOSED' ? '订单已关闭' : '订单已支付', `订单号 ${order.merOrderId}`, merchantPage)
+      if (order.expireAt !== undefined && now > order.expireAt) return donePage('订单已过期', '请返回商户重新下单', merchantPage)
       return cashierPage({
         merOrderId: order.merOrderId,
         amount: order.totalAmount,

@@ -23,6 +23,7 @@ button{width:100%;min-height:48px;border-radius:24px;border:0;font-size:17px;cur
 .pay{background:#0b5aa6;color:#fff}.cancel{background:#fff;color:#0b5aa6;border:1px solid #0b5aa6}
 .err{color:#dc2626;text-align:center;font-size:16px;margin:8px 0}.code{font-family:monospace;text-align:center;color:#6b7280}
 .note{font-size:12px;color:#9ca3af;text-align:center;margin:8px 16px}
+a.back{display:flex;align-items:center;justify-content:center;min-height:48px;margin:12px;border-radius:24px;border:1px solid #0b5aa6;color:#0b5aa6;text-decoration:none;font-size:17px;background:#fff}
 </style></head><body><div class="wrap">${body}</div></body></html>`
 }
 
@@ -58,14 +59,20 @@ export function cashierPage(v: CashierView): string {
   )
 }
 
-export function errorPage(errCode: string, errMsg: string): string {
+const backLink = (url: string | undefined) => (url ? `<a class="back" href="${esc(url)}">返回商户</a>` : '')
+
+/** `backUrl`: where 返回商户 leads (the merchant's site); none when unknown. */
+export function errorPage(errCode: string, errMsg: string, backUrl?: string): string {
   return layout(
     '支付请求有误',
     `<header>银商收银台<small>沙箱</small></header>
-<div class="card"><div class="err">${esc(errMsg)}</div><div class="code">${esc(errCode)}</div></div>`,
+<div class="card"><div class="err">${esc(errMsg)}</div><div class="code">${esc(errCode)}</div></div>${backLink(backUrl)}`,
   )
 }
 
-export function donePage(title: string, text: string): string {
-  return layout(title, `<header>银商收银台<small>沙箱</small></header><div class="card"><div class="amt" style="font-size:22px">${esc(title)}</div><div class="muted">${esc(text)}</div></div>`)
+export function donePage(title: string, text: string, backUrl?: string): string {
+  return layout(
+    title,
+    `<header>银商收银台<small>沙箱</small></header><div class="card"><div class="amt" style="font-size:22px">${esc(title)}</div><div class="muted">${esc(text)}</div></div>${backLink(backUrl)}`,
+  )
 }

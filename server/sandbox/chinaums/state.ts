@@ -6,6 +6,9 @@ export type SecureStatus = 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' 
 export interface SandboxRefund {
   refundOrderId: string
   amount: number
+  /** Divided orders: the split of this refund. */
+  platformAmount: number
+  subOrders: Array<{ mid: string; totalAmount: number }>
   seqId: string
   targetOrderId: string
   at: number
@@ -27,7 +30,7 @@ export interface SandboxOrder {
   secure: boolean
   secureStatus: SecureStatus | undefined
   completedAmount: number
-  division: { platformAmount: number; subOrders: Array<{ mid: string; totalAmount: number }> } | undefined
+  division: SandboxDivision | undefined
   seqId: string
   targetOrderId: string | undefined
   targetSys: string
@@ -36,6 +39,13 @@ export interface SandboxOrder {
   refundedAmount: number
   tn: string | undefined
   createdAt: number
+}
+
+export interface SandboxDivision {
+  platformAmount: number
+  subOrders: Array<{ mid: string; totalAmount: number }>
+  /** Sub-merchants named in goods (their shares are proportional, seed 1.1 备注). */
+  goodsMids: string[]
 }
 
 export type Fault = { errCode: string; errMsg: string } | { drop: true }

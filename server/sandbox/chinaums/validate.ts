@@ -1,6 +1,7 @@
 import { divisionProblems, MAX_AMOUNT, type Good } from '../../chinaums/h5.ts'
 import { parseRequestTimestamp } from '../../chinaums/time.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
+import type { SandboxDivision } from './state.ts'
 
 export interface GatewayError {
   errCode: string
@@ -45,6 +46,20 @@ export function checkOwnUrl(v: unknown, field: string, appBaseUrl: string): Gate
   return null
 }
 
+/** Seed 1.1.3 lengths of the optional string fields of the order content. */
+const MAX_LENGTHS: Readonly<Record<string, number>> = {
+  msgId: 64, srcReserve: 255, attachedData: 255, orderDesc: 255, goodsTag: 32, systemId: 32,
+  sceneType: 16, merAppName: 64, merAppId: 128,
+}
+
+function checkLengths(c: Record<string, unknown>): GatewayError | null {
+  for (const [k, max] of Object.entries(MAX_LENGTHS)) {
+    const v = c[k]
+    if (v !== undefined && (typeof v !== 'string' || v.length > max)) return gwError('BAD_REQUEST', `${k} 必须是不超过 ${max} 位的字符串`)
+  }
+  return null
+}
+
 export interface CheckedOrder {
   merOrderId: string
   totalAmount: number
@@ -52,7 +67,7 @@ export interface CheckedOrder {
   returnUrl: string | undefined
   expireAt: number | undefined
   secure: boolean
-  division: { platformAmount: number; subOrders: Array<{ mid: string; totalAmount: number }> } | undefined
+  division: SandboxDivision | undefined
 }
 
 /** The H5 order content of seed 1.1.3. */
@@ -66,6 +81,13 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
   for (const f of ['notifyUrl', 'returnUrl'] as const) {
     const e = checkOwnUrl(c[f], f, appBaseUrl)
     if (e) return e
+  }
+  const lengthBad = checkLengths(c)
+  if (lengthBad) return lengthBad
+  if (c.originalAmount !== undefined && toAmount(c.originalAmount) === null) return gwError('BAD_REQUEST', 'originalAmount 必须是 1..100000000 的整数（分）')
+  for (const f of ['secureTransaction', 'limitCreditCard'] as const) {
+    const v = c[f]
+    if (v !== undefined && v !== true && v !== false && v !== 'true' && v !== 'false') return gwError('BAD_REQUEST', `${f} 取值为 true 或 false`)
   }
   let expireAt: number | undefined
   if (c.expireTime !== undefined) {
@@ -95,7 +117,8 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
     }))
     const problems = divisionProblems(totalAmount, { platformAmount, subOrders: subs, ...(goods ? { goods } : {}) }, secure)
     if (problems.length) return gwError('BAD_REQUEST', problems.join('；'))
-    division = { platformAmount, subOrders: subs }
+    const goodsMids = [...new Set((goods ?? []).flatMap((g) => (typeof g.subMerchantId === 'string' ? [g.subMerchantId] : [])))]
+    division = { platformAmount, subOrders: subs, goodsMids }
   }
   return {
     merOrderId: c.merOrderId as string,
