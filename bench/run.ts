@@ -7,6 +7,7 @@ import { tdesDecrypt, tdesEncrypt } from '../server/crypto/tdes.ts'
 import { SessionStore } from '../server/session/store.ts'
 import { openDatabase } from '../server/store/db.ts'
 import { startTestServer } from '../server/test/harness.ts'
+import { benchPayments } from './payments.ts'
 
 interface Result {
   name: string
@@ -70,6 +71,8 @@ let i = 0
 await measure('SQLite session lookup', () => sessions.get(ids[i++ % ids.length] ?? ''))
 await measure('SQLite session create', () => sessions.create({ openId: 'bench', scope: 'upapi_base' }))
 
+await benchPayments(measure)
+
 const server = await startTestServer({}, { rateLimitPerMinute: 1_000_000 })
 try {
   const payload = JSON.stringify({ url: `${server.baseUrl}/pay?x=1#frag` })
@@ -100,7 +103,9 @@ try {
   await server.close()
 }
 
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - [...s].length))
+/** Display width: CJK characters take two columns in a terminal. */
+const width = (s: string) => [...s].reduce((w, c) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0)
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)))
 console.log(`\n${pad('benchmark', 58)} ${pad('ops/s', 10)} ${pad('p50 ms', 9)} ${pad('p99 ms', 9)} note`)
 console.log('-'.repeat(110))
 for (const r of results) {
