@@ -13,6 +13,8 @@ Object.assign(process.env, {
   SANDBOX: '1',
   DATABASE_URL: `sqlite:./${db}`,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  // the whole suite comes from one IP within a few minutes
+  RATE_LIMIT_PER_MINUTE: '100000',
 })
 for (const k of ['UNIONPAY_APP_ID', 'UNIONPAY_OPEN_BASE_URL', 'CHINAUMS_BASE_URL', 'REDIS_URL']) delete process.env[k]
 ensureBuild('sandbox')

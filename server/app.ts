@@ -33,7 +33,7 @@ export interface BuildAppOptions {
   distDir?: string | false
   /** Where log lines go (tests read them). @default stdout */
   logStream?: NodeJS.WritableStream
-  /** Requests per minute per client IP on the whole API. @default 600 */
+  /** Requests per minute per client IP on `/api`, `/notify` and `/pay/return`. @default config.rateLimitPerMinute */
   rateLimitPerMinute?: number
 }
 
@@ -43,6 +43,8 @@ export interface App {
   /** Present in sandbox mode: the simulated platforms' state. */
   sandbox: SandboxContext | undefined
 }
+
+const RATE_LIMITED = ['/api/', '/notify/', '/pay/return', '/healthz']
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
 
@@ -82,9 +84,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   await app.register(fastifyRateLimit, {
-    max: options.rateLimitPerMinute ?? 600,
+    max: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
     timeWindow: 60_000,
-    allowList: (req) => req.url.startsWith(`${SANDBOX_PREFIX}/`),
+    // Dynamic routes only: the app's static files are cheap, cached, and a page load fetches many.
+    allowList: (req) => !RATE_LIMITED.some((prefix) => req.url.startsWith(prefix)),
   })
   registerSessions(app, sessions)
 

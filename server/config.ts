@@ -15,6 +15,8 @@ export interface Config {
   secureCookies: boolean
   sandbox: boolean
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Requests per minute per client IP on the API, notify and return routes. */
+  rateLimitPerMinute: number
   databaseUrl: string
   redisUrl: string | undefined
   unionpay: {
@@ -74,6 +76,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: optional(httpUrl),
   SANDBOX: optional(z.enum(['0', '1'])),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  RATE_LIMIT_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1_000_000)),
   DATABASE_URL: optional(z.string().regex(/^sqlite:.+/, 'must look like sqlite:./path/to/file.db or sqlite::memory:')),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')),
   UNIONPAY_OPEN_BASE_URL: optional(httpUrl),
@@ -177,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secureCookies: publicBaseUrl.startsWith('https://'),
     sandbox,
     logLevel: e.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/upkit.db',
     redisUrl: e.REDIS_URL,
     unionpay,
