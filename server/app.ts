@@ -81,6 +81,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock }
 
   registerErrorHandler(app)
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin')
+    reply.header('x-frame-options', 'DENY')
+  })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   await app.register(fastifyRateLimit, {

@@ -192,3 +192,19 @@ describe('rate limit', () => {
     }
   })
 })
+
+describe('security headers', () => {
+  it('every answer says nosniff, no framing, and a strict referrer policy', async () => {
+    const s = await startTestServer()
+    try {
+      for (const url of ['/healthz', '/api/me', '/nope']) {
+        const res = await s.app.inject({ method: 'GET', url })
+        expect(res.headers['x-content-type-options']).toBe('nosniff')
+        expect(res.headers['x-frame-options']).toBe('DENY')
+        expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin')
+      }
+    } finally {
+      await s.close()
+    }
+  })
+})
