@@ -26,6 +26,25 @@ afterEach(() => {
 const card = ({ apdu }: { apdu: string }) => (apdu.startsWith('00A40400') ? '9000' : apdu.startsWith('80CA') ? '000003E89000' : '6D00')
 
 describe('HCE simulator + useHce', () => {
+  it('two instances share the one native HCE session: only the last to stop calls stopHCE', async () => {
+    const { h: a, hce, upsdk, calls } = setup()
+    const scope = effectScope()
+    scopes.push(scope)
+    const b = scope.run(() => useHce({ upsdk, aids: AID }))
+    if (!b) throw new Error('no scope')
+    expect(await a.start()).toBe(true)
+    expect(await b.start()).toBe(true)
+    const stops = () => calls.filter((c) => c.method === 'stopHCE').length
+    await a.stop()
+    expect(a.running.value).toBe(false)
+    expect(stops()).toBe(0)
+    expect(hce.state().started).toBe(true)
+    scope.stop()
+    await expect.poll(stops).toBe(1)
+    expect(hce.state().started).toBe(false)
+  })
+
+
   it('checks the state, starts, lets the reader exchange APDUs, logs both directions', async () => {
     const { h, hce } = setup({ responder: card })
     await expect.poll(() => h.state.value?.code).toBe('0000')

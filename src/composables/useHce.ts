@@ -64,7 +64,10 @@ export interface UseHceReturn {
   dispose(): Promise<void>
 }
 
-/** HCE card emulation for a component; stopHCE runs when its scope ends. */
+/** The useHce instances emulating a card, per upsdk object: the native side has one HCE session. */
+const holders = new WeakMap<object, Set<symbol>>()
+
+/** HCE card emulation for a component; stopHCE runs when its scope ends (unless another instance still emulates). */
 export function useHce(options: UseHceOptions = {}): UseHceReturn {
   const { immediate = true, refreshOnVisible = true, logLimit = 100, timeoutMs, responder } = options
   const upsdk = () => options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
@@ -83,6 +86,20 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   const error = shallowRef<UpsdkError | null>(null)
   let unsubscribe: (() => void) | null = null
   let disposed = false
+  const me = Symbol('useHce')
+  const holdersOf = (): Set<symbol> => {
+    const u = upsdk()
+    if (!u) return new Set()
+    let set = holders.get(u)
+    if (!set) holders.set(u, (set = new Set()))
+    return set
+  }
+  /** Gives up this instance's hold; true when it was the last one, so the native side may stop. */
+  const release = (): boolean => {
+    const set = holdersOf()
+    set.delete(me)
+    return set.size === 0
+  }
 
   const asError = (e: unknown) =>
     e instanceof UpsdkError ? e : new UpsdkError('plugin_fail', e instanceof Error ? e.message : String(e), 'plugin', e)
@@ -159,6 +176,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
         return false
       }
       running.value = true
+      holdersOf().add(me)
       push({ dir: 'event', hex: '', note: `卡模拟已开启（AID ${list}）` })
       return true
     } catch (e) {
@@ -171,12 +189,14 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   async function stop() {
     if (!running.value || stopping) return
     stopping = true
+    const last = release()
     try {
-      await stopHCE(call())
+      if (last) await stopHCE(call())
       // "stopped" is shown only once the native side has really stopped emulating the card
       running.value = false
-      push({ dir: 'event', hex: '', note: '卡模拟已停止' })
+      push({ dir: 'event', hex: '', note: last ? '卡模拟已停止' : '本页已停止使用卡模拟（其他页面仍在使用）' })
     } catch (e) {
+      holdersOf().add(me)
       error.value = asError(e)
     } finally {
       stopping = false
@@ -203,7 +223,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
     unsubscribe = null
     if (running.value) {
       running.value = false
-      await stopHCE(call()).catch(() => undefined)
+      if (release()) await stopHCE(call()).catch(() => undefined)
     }
   }
 
