@@ -3,6 +3,7 @@ import { createNonceStr, safeEqual } from '../crypto/signing.ts'
 import type { KvStore } from '../store/kv.ts'
 
 export { safeRedirectPath } from '../http/redirect.ts'
+export { parseRawPairs, rawQuery } from '../http/raw-query.ts'
 
 /** What an authorize request leaves for its callback. */
 export interface ContractState {
@@ -65,38 +66,4 @@ export function withQuery(path: string, params: Record<string, string>): string 
   const u = new URL(path, 'http://upkit.invalid')
   for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v)
   return `${u.pathname}${u.search}${u.hash}`
-}
-
-/**
- * Parses a raw query string (or form body) without turning `+` into a space: the platform
- * sends `code`, `openId` and `signature` with literal `+` (the seed's own examples do), and
- * decodeURIComponent keeps those intact. Malformed escapes leave the value as sent.
- */
-export function parseRawPairs(raw: string): Array<[string, string]> {
-  const out: Array<[string, string]> = []
-  for (const part of raw.split('&')) {
-    if (!part) continue
-    const eq = part.indexOf('=')
-    const k = eq < 0 ? part : part.slice(0, eq)
-    const v = eq < 0 ? '' : part.slice(eq + 1)
-    out.push([decode(k), decode(v)])
-  }
-  return out
-}
-
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s)
-  } catch {
-    return s
-  }
-}
-
-/** The raw query string of a request URL (after `?`, before `#`). */
-export function rawQuery(url: string): string {
-  const q = url.indexOf('?')
-  if (q < 0) return ''
-  const rest = url.slice(q + 1)
-  const h = rest.indexOf('#')
-  return h < 0 ? rest : rest.slice(0, h)
 }

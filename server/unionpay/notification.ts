@@ -1,3 +1,5 @@
+import { rawQuery } from '../http/raw-query.ts'
+
 /**
  * The params of a platform notification, from the query string and/or a JSON or form body (body
  * wins). Returns null when a value is not a string or number, or the query is badly encoded.
@@ -8,17 +10,14 @@
  */
 export function notificationParams(url: string, body: unknown): Record<string, string> | null {
   const out: Record<string, string> = {}
-  const q = url.indexOf('?')
-  if (q >= 0) {
-    for (const part of url.slice(q + 1).split('&')) {
-      if (!part) continue
-      const eq = part.indexOf('=')
-      try {
-        const k = decodeURIComponent(eq < 0 ? part : part.slice(0, eq))
-        if (k) out[k] = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1))
-      } catch {
-        return null
-      }
+  for (const part of rawQuery(url).split('&')) {
+    if (!part) continue
+    const eq = part.indexOf('=')
+    try {
+      const k = decodeURIComponent(eq < 0 ? part : part.slice(0, eq))
+      if (k) out[k] = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1))
+    } catch {
+      return null
     }
   }
   if (body !== undefined && body !== null && body !== '') {

@@ -87,17 +87,7 @@ export function safeRedirectPath(input: string | undefined): string {
   return path.startsWith('/api/oauth/') ? '/' : path
 }
 
-/** The raw (still percent-encoded) value of a query parameter, so `+` is not read as a space. */
-export function rawQueryParam(url: string, name: string): string | undefined {
-  const q = url.indexOf('?')
-  if (q < 0) return undefined
-  for (const part of url.slice(q + 1).split('&')) {
-    const eq = part.indexOf('=')
-    const key = eq < 0 ? part : part.slice(0, eq)
-    if (key === name) return eq < 0 ? '' : part.slice(eq + 1)
-  }
-  return undefined
-}
+export { rawQueryParam } from '../http/raw-query.ts'
 
 const CODE_PATTERN = /^[A-Za-z0-9+/=_-]{1,512}$/
 
