@@ -8,13 +8,13 @@ import { ContractService } from '../contract/service.ts'
 import {
   ContractStateStore,
   hashBinding,
-  newBinding,
   parseRawPairs,
   rawQuery,
   safeRedirectPath,
   withQuery,
 } from '../contract/state.ts'
 import { parsePublicKey } from '../crypto/rsa.ts'
+import { ensureBindingCookie } from '../http/bound-state.ts'
 import { AppError, badRequest, notFound } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
@@ -108,17 +108,7 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
       if (!safe) throw badRequest('INVALID_REDIRECT', 'redirect 必须是本站路径（以 / 开头，不能指向其他网站）')
       redirect = safe
     }
-    let binding = req.cookies[CONTRACT_BIND_COOKIE]
-    if (!binding || !/^[A-Za-z0-9_-]{43}$/.test(binding)) {
-      binding = newBinding()
-      reply.setCookie(CONTRACT_BIND_COOKIE, binding, {
-        path: '/api/contract',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.secureCookies,
-        maxAge: 24 * 3600,
-      })
-    }
+    const binding = ensureBindingCookie(req, reply, { name: CONTRACT_BIND_COOKIE, path: '/api/contract', secure: config.secureCookies })
     const state = await states.create({ planId: q.planId, redirect, binding: hashBinding(binding) })
     const target = new URL(`${config.unionpay.baseUrl}/s/open/noPwd/html/open.html`)
     target.search = new URLSearchParams({

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { parsePublicKey, verifyNotification } from '../crypto/rsa.ts'
-import { safeEqual } from '../crypto/signing.ts'
+import { sha256Hex } from '../crypto/signing.ts'
+import { BoundStateStore, ensureBindingCookie, hashBinding } from '../http/bound-state.ts'
 import { AppError } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session/plugin.ts'
@@ -15,7 +15,6 @@ import { notificationParams } from '../unionpay/notification.ts'
 import {
   STATE_PATTERN,
   buildAuthorizeUrl,
-  createState,
   decodeCode,
   authorizeErrorCode,
   exchangeCode,
@@ -40,20 +39,10 @@ interface PendingLogin {
   createdAt: number
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-const stateKey = (state: string) => `oauth:state:${state}`
-
-function parsePending(raw: string | null): PendingLogin | null {
-  if (!raw) return null
-  try {
-    const v = JSON.parse(raw) as Partial<PendingLogin>
-    if (typeof v.binding === 'string' && typeof v.redirect === 'string' && typeof v.scope === 'string') {
-      return { binding: v.binding, redirect: v.redirect, scope: v.scope, createdAt: Number(v.createdAt) || 0 }
-    }
-  } catch {
-    // unreadable: treat as unknown
-  }
-  return null
+function isPendingLogin(v: unknown): v is PendingLogin {
+  if (typeof v !== 'object' || v === null) return false
+  const o = v as Record<string, unknown>
+  return typeof o.binding === 'string' && typeof o.redirect === 'string' && typeof o.scope === 'string'
 }
 
 function safeDecode(v: string | undefined): string {
@@ -74,6 +63,7 @@ const authorizeQuery = z.object({
 export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { config } = ctx
   const users = new UserStore(ctx.db, ctx.clock)
+  const states = new BoundStateStore<PendingLogin>(ctx.kv, 'oauth:state:', isPendingLogin, STATE_TTL_MS)
   const redirectUri = `${config.publicBaseUrl}/api/oauth/callback`
   const secure = config.secureCookies
 
@@ -95,18 +85,8 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     const scope = resolveScope(q.scope, inApp)
     const redirect = safeRedirectPath(q.redirect)
 
-    let binding = req.cookies[OAUTH_BINDING_COOKIE]
-    if (!binding || !/^[A-Za-z0-9_-]{43}$/.test(binding)) binding = randomBytes(32).toString('base64url')
-    reply.setCookie(OAUTH_BINDING_COOKIE, binding, {
-      path: '/api/oauth',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      maxAge: 24 * 3600,
-    })
-    const state = createState()
-    const pending: PendingLogin = { binding: sha256(binding), redirect, scope, createdAt: ctx.clock() }
-    await ctx.kv.set(stateKey(state), JSON.stringify(pending), STATE_TTL_MS)
+    const binding = ensureBindingCookie(req, reply, { name: OAUTH_BINDING_COOKIE, path: '/api/oauth', secure })
+    const state = await states.create({ binding: hashBinding(binding), redirect, scope, createdAt: ctx.clock() })
     reply.header('cache-control', 'no-store')
     return reply.redirect(
       buildAuthorizeUrl({ baseUrl: config.unionpay.baseUrl, appId: config.unionpay.appId, redirectUri, scope, state, inApp }),
@@ -119,14 +99,14 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     if (!state || !STATE_PATTERN.test(state)) {
       return errorPage(reply, 400, 'STATE_MISSING', '登录回调缺少有效的 state 参数，请重新登录。')
     }
-    const pending = parsePending(await ctx.kv.take(stateKey(state)))
-    if (!pending) {
+    const spent = await states.spend(state, req.cookies[OAUTH_BINDING_COOKIE])
+    if (!spent.ok && spent.reason === 'unknown') {
       return errorPage(reply, 400, 'STATE_UNKNOWN', '这个登录链接已经使用过或已过期（10 分钟内有效，只能使用一次），请重新登录。')
     }
-    const binding = req.cookies[OAUTH_BINDING_COOKIE]
-    if (!binding || !safeEqual(sha256(binding), pending.binding)) {
+    if (!spent.ok) {
       return errorPage(reply, 400, 'STATE_MISMATCH', '这个登录请求不是从当前浏览器发起的，为了您的账户安全已拒绝，请重新登录。')
     }
+    const pending = spent.data
 
     const errorcode = safeDecode(rawQueryParam(req.url, 'errorcode'))
     const errmsg = safeDecode(rawQueryParam(req.url, 'errmsg'))
@@ -236,7 +216,7 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
       req.log.warn('用户授权解除通知: signed, but for another appId or without openId')
       return { resp: '01' }
     }
-    const nonceKey = `notify:auth-revoke:${sha256(`${params.nonceStr ?? ''}|${params.timestamp ?? ''}|${openId}`)}`
+    const nonceKey = `notify:auth-revoke:${sha256Hex(`${params.nonceStr ?? ''}|${params.timestamp ?? ''}|${openId}`)}`
     if (!(await ctx.kv.setIfAbsent(nonceKey, '1', REVOKE_NONCE_TTL_MS))) return { resp: '00' }
     const ended = ctx.db.transaction(() => {
       users.revoke(openId)
