@@ -1,14 +1,8 @@
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c] ?? c)
+import { escapeHtml as esc, phonePage } from '../../http/html.ts'
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
 
-function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
-<title>${esc(title)}</title>
-<style>
+const CASHIER_STYLE = `
 *{box-sizing:border-box}body{margin:0;font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Noto Sans CJK SC',sans-serif;background:#f2f3f5;color:#1f2329}
 .wrap{max-width:430px;margin:0 auto;min-height:100vh;display:flex;flex-direction:column}
 header{background:#0b5aa6;color:#fff;padding:14px 16px;font-size:17px;font-weight:600;display:flex;justify-content:space-between;align-items:center}
@@ -23,8 +17,10 @@ button{width:100%;min-height:48px;border-radius:24px;border:0;font-size:17px;cur
 .pay{background:#0b5aa6;color:#fff}.cancel{background:#fff;color:#0b5aa6;border:1px solid #0b5aa6}
 .err{color:#dc2626;text-align:center;font-size:16px;margin:8px 0}.code{font-family:monospace;text-align:center;color:#6b7280}
 .note{font-size:12px;color:#9ca3af;text-align:center;margin:8px 16px}
-a.back{display:flex;align-items:center;justify-content:center;min-height:48px;margin:12px;border-radius:24px;border:1px solid #0b5aa6;color:#0b5aa6;text-decoration:none;font-size:17px;background:#fff}
-</style></head><body><div class="wrap">${body}</div></body></html>`
+a.back{display:flex;align-items:center;justify-content:center;min-height:48px;margin:12px;border-radius:24px;border:1px solid #0b5aa6;color:#0b5aa6;text-decoration:none;font-size:17px;background:#fff}`
+
+function layout(title: string, body: string): string {
+  return phonePage(title, CASHIER_STYLE, `<div class="wrap">${body}</div>`)
 }
 
 export interface CashierView {

@@ -5,6 +5,7 @@ import { createNonceStr } from '../../crypto/signing.ts'
 import type { SandboxContext } from '../context.ts'
 import { checkBackendToken, fail, missing, ok, type ApiHandler, type ApiReply } from './api.ts'
 import type { UnionpaySandboxState } from './state.ts'
+import { escapeHtml, phonePage } from '../../http/html.ts'
 
 /** The sandbox's 签约模板 table (what 附录1 of the product manual asks a partner to fill in). */
 export interface SandboxPlan {
@@ -100,8 +101,6 @@ function dashedTime(now: number): string {
   return beijing(now).toISOString().slice(0, 19).replace('T', ' ')
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
 
 const maskOpenId = (openId: string) => `${openId.slice(0, 6)}…${openId.slice(-4)}`
 
@@ -242,12 +241,7 @@ async function sendNotification(
   return sent
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<title>${escapeHtml(title)}</title>
-<style>
+const SIGN_PAGE_STYLE = `
 *{box-sizing:border-box}body{margin:0;font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Noto Sans CJK SC',sans-serif;background:#f5f6f8;color:#1f2329}
 .wrap{max-width:430px;margin:0 auto;min-height:100vh;padding:0 0 24px}
 header{background:#e60012;color:#fff;padding:14px 16px;font-size:17px;font-weight:600;text-align:center}
@@ -262,8 +256,10 @@ label.user input{width:20px;height:20px}
 .btn.ghost{background:#fff;color:#e60012;border:1px solid #e60012}
 .err{color:#dc2626;font-weight:600}.ok{color:#16a34a}
 .terms{font-size:12px;color:#6b7280;line-height:1.6}
-code{word-break:break-all;font-size:12px}
-</style></head><body><div class="wrap">${body}</div></body></html>`
+code{word-break:break-all;font-size:12px}`
+
+function page(title: string, body: string): string {
+  return phonePage(title, SIGN_PAGE_STYLE, `<div class="wrap">${body}</div>`)
 }
 
 function errorPage(reply: FastifyReply, resp: string, msg: string) {

@@ -6,6 +6,7 @@ import { tdesEncrypt } from '../../crypto/tdes.ts'
 import type { SandboxContext } from '../context.ts'
 import { checkBackendToken, fail, missing, ok, type ApiHandler, type ApiReply } from './api.ts'
 import type { AccessToken, SandboxUser, UnionpaySandboxState } from './state.ts'
+import { escapeHtml, phonePage } from '../../http/html.ts'
 
 type PageKind = 'inapp' | 'outapp'
 
@@ -88,8 +89,6 @@ export function appendParams(redirectUri: string, pairs: ReadonlyArray<readonly 
   return `${base}${base.includes('?') ? '&' : '?'}${q}`
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c)
 
 const maskMobile = (m: string) => (m ? `${m.slice(0, 3)}****${m.slice(-4)}` : '无手机号')
 
@@ -115,10 +114,7 @@ button{min-height:44px;border-radius:22px;font-size:16px;border:0;cursor:pointer
 .err{color:#dc2626}`
 
 function shell(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
-<title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head>
-<body><main>${body}</main></body></html>`
+  return phonePage(title, PAGE_STYLE, `<main>${body}</main>`)
 }
 
 function errorPage(code: string, message: string): string {
