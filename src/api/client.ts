@@ -13,11 +13,28 @@ export class ApiError extends Error {
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
 
+export interface ApiRequestOptions {
+  /** Sent as JSON. */
+  body?: unknown
+  headers?: Record<string, string>
+  /** @default globalThis.fetch */
+  fetchFn?: FetchFn
+}
+
 /** JSON request to the kit's own API (same origin, cookies included); non-2xx becomes an ApiError. */
-export async function apiRequest<T>(method: 'GET' | 'POST', url: string, fetchFn: FetchFn = (i, init) => fetch(i, init)): Promise<T> {
+export async function apiRequest<T>(method: 'GET' | 'POST', url: string, options: FetchFn | ApiRequestOptions = {}): Promise<T> {
+  const o: ApiRequestOptions = typeof options === 'function' ? { fetchFn: options } : options
+  const fetchFn = o.fetchFn ?? ((i: string, init?: RequestInit) => fetch(i, init))
+  const headers: Record<string, string> = { accept: 'application/json', ...o.headers }
+  if (o.body !== undefined) headers['content-type'] = 'application/json'
   let res: Response
   try {
-    res = await fetchFn(url, { method, credentials: 'same-origin', headers: { accept: 'application/json' } })
+    res = await fetchFn(url, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+    })
   } catch {
     throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试')
   }

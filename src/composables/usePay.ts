@@ -1,6 +1,7 @@
 import { getCurrentScope, onScopeDispose, readonly, shallowRef, type ShallowRef } from 'vue'
 import { callUpsdk } from '@/upsdk/call'
 import { getUpsdkClient } from '@/upsdk/client'
+import { detectEnvironment } from '@/upsdk/env'
 import { UpsdkError } from '@/upsdk/errors'
 import type { UpsdkGlobal } from '@/upsdk/types'
 import { PENDING, usePaymentStore, type PayOrder } from '@/stores/payment'
@@ -35,14 +36,12 @@ export interface UsePayReturn {
   payWithTn(amount: number, description?: string): Promise<PayOrder | null>
 }
 
-const IN_APP = /\(com\.unionpay\.(chsp|mobilepay)\)/
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export function usePay(options: UsePayOptions = {}): UsePayReturn {
   const store = usePaymentStore()
   const ua = options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : '')
-  const isSupported = IN_APP.test(ua)
+  const isSupported = detectEnvironment(ua).inApp
   const phase = shallowRef<PayPhase>('idle')
   const sdkOutcome = shallowRef<SdkOutcome | null>(null)
   const order = shallowRef<PayOrder | null>(null)

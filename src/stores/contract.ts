@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import { ApiError, apiRequest } from '@/api/client'
 
 export type ContractStatus = 'none' | 'applying' | 'signed' | 'relieved' | 'failed'
 
@@ -24,43 +25,8 @@ export interface UnfinishedOrders {
   raw: string
 }
 
-export class ContractRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'ContractRequestError'
-  }
-}
-
-async function request<T>(method: 'GET' | 'POST', url: string, body?: Record<string, unknown>): Promise<T> {
-  let res: Response
-  try {
-    res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    })
-  } catch {
-    throw new ContractRequestError(0, 'NETWORK', '网络连接失败，请检查网络后重试')
-  }
-  let data: unknown = null
-  try {
-    data = await res.json()
-  } catch {
-    // not JSON
-  }
-  if (res.ok) return data as T
-  const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error
-  throw new ContractRequestError(
-    res.status,
-    typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`,
-    typeof err?.message === 'string' ? err.message : `服务器返回 ${res.status}`,
-  )
-}
+const request = <T>(method: 'GET' | 'POST', url: string, body?: Record<string, unknown>): Promise<T> =>
+  apiRequest<T>(method, url, body ? { body } : {})
 
 const emptyContract = (planId: string): ContractInfo => ({
   planId,
@@ -85,9 +51,9 @@ export const useContractStore = defineStore('contract', () => {
   /** null until the first load; false when the browser has no session. */
   const loggedIn = ref<boolean | null>(null)
   const loading = ref(false)
-  const error = shallowRef<ContractRequestError | null>(null)
+  const error = shallowRef<ApiError | null>(null)
   const unfinished = shallowRef<UnfinishedOrders | null>(null)
-  const unfinishedError = shallowRef<ContractRequestError | null>(null)
+  const unfinishedError = shallowRef<ApiError | null>(null)
   const unfinishedLoading = ref(false)
   /** The planId being relieved, if any. */
   const relieving = ref<string | null>(null)
@@ -95,7 +61,7 @@ export const useContractStore = defineStore('contract', () => {
   const hasLive = computed(() => contracts.value.some((c) => c.status === 'signed' || c.status === 'applying'))
 
   const asError = (err: unknown) =>
-    err instanceof ContractRequestError ? err : new ContractRequestError(0, 'UNKNOWN', String(err))
+    err instanceof ApiError ? err : new ApiError(0, 'UNKNOWN', String(err))
 
   /** Loads the contracts; `quiet` keeps the current view while refreshing (polling). */
   async function load(options: { info?: boolean; quiet?: boolean } = {}): Promise<void> {
@@ -135,7 +101,7 @@ export const useContractStore = defineStore('contract', () => {
     }
   }
 
-  /** Relieves a plan's contract; throws the server's error as a ContractRequestError. */
+  /** Relieves a plan's contract; throws the server's error as an ApiError. */
   async function relieve(planId: string): Promise<ContractInfo> {
     relieving.value = planId
     try {

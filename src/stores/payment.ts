@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { ApiError, apiRequest } from '@/api/client'
 import { ref, shallowRef } from 'vue'
 
 export type OrderStatus = 'NEW_ORDER' | 'WAIT_BUYER_PAY' | 'UNKNOWN' | 'TRADE_SUCCESS' | 'TRADE_REFUND' | 'TRADE_CLOSED'
@@ -32,18 +33,6 @@ export interface PayOrder {
 
 export const PENDING: ReadonlySet<OrderStatus> = new Set(['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN'])
 
-/** An error answer of our API (`{"error":{"code","message"}}`), or a network failure (`NETWORK`). */
-export class PayApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message)
-    this.name = 'PayApiError'
-  }
-}
-
 const ADMIN_TOKEN_KEY = 'upkit.adminToken'
 
 function readStored(): string {
@@ -59,31 +48,11 @@ export const usePaymentStore = defineStore('payment', () => {
   const orders = shallowRef<PayOrder[]>([])
   const adminToken = ref(readStored())
 
-  async function api<T>(path: string, init: { method?: string; body?: unknown; admin?: boolean } = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' }
-    if (init.body !== undefined) headers['content-type'] = 'application/json'
-    if (init.admin && adminToken.value) headers['x-admin-token'] = adminToken.value
-    let res: Response
-    try {
-      res = await fetch(path, {
-        method: init.method ?? 'GET',
-        headers,
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        credentials: 'same-origin',
-      })
-    } catch {
-      throw new PayApiError('NETWORK', '网络连接失败，请检查网络后重试', 0)
-    }
-    const data: unknown = await res.json().catch(() => null)
-    if (!res.ok) {
-      const e = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error
-      throw new PayApiError(
-        typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
-        typeof e?.message === 'string' ? e.message : `服务器错误（${res.status}）`,
-        res.status,
-      )
-    }
-    return data as T
+  function api<T>(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; admin?: boolean } = {}): Promise<T> {
+    return apiRequest<T>(init.method ?? 'GET', path, {
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.admin && adminToken.value ? { headers: { 'x-admin-token': adminToken.value } } : {}),
+    })
   }
 
   function setAdminToken(token: string) {
@@ -101,7 +70,7 @@ export const usePaymentStore = defineStore('payment', () => {
       body: { amount, channel, ...(orderDesc ? { orderDesc } : {}) },
     })
     const u = new URL(r.redirectUrl, location.href)
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new PayApiError('BAD_REDIRECT', '服务器返回的支付地址不合法', 0)
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ApiError(0, 'BAD_REDIRECT', '服务器返回的支付地址不合法')
     return r
   }
 
