@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
+import { parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
@@ -78,7 +79,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     clock,
   })
   const sessions = new SessionStore(db, undefined, clock)
-  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock }
+  const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
+  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
 
   registerErrorHandler(app)
   app.addHook('onSend', async (_req, reply) => {

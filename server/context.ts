@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.ts'
 import type { SessionStore } from './session/store.ts'
@@ -16,4 +17,6 @@ export interface AppContext {
   tokens: TokenManager
   log: FastifyBaseLogger
   clock: () => number
+  /** upPublicKey, parsed once at start (the config refuses an unreadable one); null when not configured. */
+  upPublicKey: KeyObject | null
 }

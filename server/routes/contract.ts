@@ -13,7 +13,6 @@ import {
   safeRedirectPath,
   withQuery,
 } from '../contract/state.ts'
-import { parsePublicKey } from '../crypto/rsa.ts'
 import { ensureBindingCookie } from '../http/bound-state.ts'
 import { AppError, badRequest, notFound } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
@@ -217,18 +216,8 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, repo: Contr
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
     done(null, { rawForm: String(body) }),
   )
-  let publicKey: KeyObject | null | undefined
-  const key = (): KeyObject | null => {
-    if (publicKey === undefined) {
-      try {
-        publicKey = ctx.config.unionpay.publicKey ? parsePublicKey(ctx.config.unionpay.publicKey) : null
-      } catch {
-        publicKey = null
-      }
-      if (!publicKey) ctx.log.error('UNIONPAY_PUBLIC_KEY is missing or unreadable: contract notifications cannot be verified')
-    }
-    return publicKey
-  }
+  if (!ctx.upPublicKey) ctx.log.warn('UNIONPAY_PUBLIC_KEY is not set: contract notifications cannot be verified')
+  const key = (): KeyObject | null => ctx.upPublicKey
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store').type('application/json; charset=utf-8')

@@ -1,8 +1,7 @@
-import type { KeyObject } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { parsePublicKey, verifyNotification } from '../crypto/rsa.ts'
+import { verifyNotification } from '../crypto/rsa.ts'
 import { sha256Hex } from '../crypto/signing.ts'
 import { BoundStateStore, ensureBindingCookie, hashBinding } from '../http/bound-state.ts'
 import { AppError } from '../http/errors.ts'
@@ -67,14 +66,9 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
   const redirectUri = `${config.publicBaseUrl}/api/oauth/callback`
   const secure = config.secureCookies
 
-  let upPublicKey: KeyObject | null = null
-  if (config.unionpay.publicKey) {
-    try {
-      upPublicKey = parsePublicKey(config.unionpay.publicKey)
-    } catch {
-      ctx.log.error('UNIONPAY_PUBLIC_KEY cannot be parsed: every 用户授权解除通知 will be answered {"resp":"01"}')
-    }
-  }
+  const { upPublicKey } = ctx
+  if (!upPublicKey) ctx.log.warn('UNIONPAY_PUBLIC_KEY is not set: every 用户授权解除通知 will be answered {"resp":"01"}')
+
 
   const errorPage = (reply: FastifyReply, status: number, code: string, message: string) =>
     reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(oauthErrorPage(code, message))
