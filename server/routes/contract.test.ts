@@ -8,7 +8,6 @@ import { loadConfig } from '../config.ts'
 import { ContractRepo } from '../contract/repo.ts'
 import { ContractService } from '../contract/service.ts'
 import { SANDBOX_UNIONPAY } from '../sandbox/credentials.ts'
-import { sandboxContracts } from '../sandbox/unionpay/contract.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { ContractApi } from '../unionpay/contract.ts'
 
@@ -72,7 +71,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     await built?.app.close()
   })
 
-  const sbx = () => sandboxContracts(built.sandbox!)
+  const sbx = () => built.sandbox!.contracts
   const applyCalls = () => built.sandbox!.unionpay.calls.filter((c) => c.api === 'contract.apply').length
 
   /** authorize → sandbox sign page → agree/cancel → callback; returns the final redirect. */
