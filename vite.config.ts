@@ -27,7 +27,10 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [zeptoAsModule(), vue()],
     resolve: {
-      alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+      alias: {
+        '@': fileURLToPath(new URL('./src', import.meta.url)),
+        '@common': fileURLToPath(new URL('./common', import.meta.url)),
+      },
     },
     define: {
       'import.meta.env.VITE_UPSDK_URL': JSON.stringify(upsdkUrl),

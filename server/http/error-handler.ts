@@ -1,15 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
+import type { ApiErrorBody, ApiErrorCode } from '../../common/api.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { AppError } from './errors.ts'
 
 /** Platform codes that mean the appId or the user's scope does not allow the API. */
 const FORBIDDEN_CODES = new Set(['N62131', 'S52131'])
 
-interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> }
-}
-
-const body = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
+const body = (code: ApiErrorCode, message: string, details?: Record<string, unknown>): ApiErrorBody => ({
   error: details ? { code, message, details } : { code, message },
 })
 

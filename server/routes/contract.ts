@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ContractListView, ContractPlansView, ContractView, UnfinishedOrdersView } from '../../common/api.ts'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { collectParams, jsonPairs, notificationRecord, verifiedParams } from '../contract/notify.ts'
@@ -27,19 +28,7 @@ export const CONTRACT_SCOPE = 'upapi_contract'
 export const CONTRACT_BIND_COOKIE = 'upkit_cbind'
 const DEFAULT_RETURN = '/contract'
 
-/** The JSON shape of one contract as the H5 sees it (no openId, no tokens). */
-export interface ContractView {
-  planId: string
-  status: 'none' | ContractRecord['status']
-  contractId: string | null
-  contractCode: string | null
-  operateTime: string | null
-  signedAt: number | null
-  relievedAt: number | null
-  relievedBy: ContractRecord['relievedBy']
-  failure: string | null
-  platform?: { contractStatus: InfoResult['status']; contractId: string | null }
-}
+export type { ContractView }
 
 function view(planId: string, r: ContractRecord | null, platform: InfoResult | null): ContractView {
   const v: ContractView = {
@@ -97,7 +86,7 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
 
   const planSchema = z.string().refine((p) => plans.includes(p), { message: '不是已配置的签约模板 (planId)' })
 
-  app.get('/api/contract/plans', async () => ({ plans: plans.map((planId) => ({ planId })) }))
+  app.get('/api/contract/plans', async (): Promise<ContractPlansView> => ({ plans: plans.map((planId) => ({ planId })) }))
 
   app.get('/api/contract/authorize', async (req, reply) => {
     const q = parseInput(z.object({ planId: planSchema, redirect: z.string().optional() }), req.query, '查询参数')
@@ -161,7 +150,7 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
     }
   })
 
-  app.get('/api/contract', async (req, reply) => {
+  app.get('/api/contract', async (req, reply): Promise<ContractListView> => {
     const session = requireSession(req)
     const q = parseInput(
       z.object({ planId: planSchema.optional(), info: z.enum(['0', '1', 'true', 'false']).optional() }),
@@ -181,14 +170,14 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
     return { ...(primary ?? {}), contracts }
   })
 
-  app.get('/api/contract/status', async (req, reply) => {
+  app.get('/api/contract/status', async (req, reply): Promise<UnfinishedOrdersView> => {
     const session = requireSession(req)
     const r = await api.status({ openId: session.openId })
     reply.header('cache-control', 'no-store')
     return r
   })
 
-  app.post('/api/contract/relieve', async (req) => {
+  app.post('/api/contract/relieve', async (req): Promise<ContractView> => {
     const session = requireSession(req)
     const body = parseInput(z.object({ planId: planSchema.optional() }), req.body ?? {}, '请求体')
     let planId = body.planId

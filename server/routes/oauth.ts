@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { IdentityView, MobileView, SessionUserView } from '../../common/api.ts'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { verifyNotification } from '../crypto/rsa.ts'
@@ -159,7 +160,7 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     return { ok: true }
   })
 
-  const meBody = (s: Session) => ({
+  const meBody = (s: Session): SessionUserView => ({
     openId: s.openId,
     scope: s.scope,
     accessExpiresAt: s.accessExpiresAt,
@@ -185,14 +186,14 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     }
   }
 
-  app.post('/api/me/mobile', async (req, reply) => {
+  app.post('/api/me/mobile', async (req, reply): Promise<MobileView> => {
     const s = requireSession(req)
     const mobile = await fetchMobile(ctx.unionpay, ctx.tokens, userApiInput(s))
     reply.header('cache-control', 'no-store')
     return { mobile }
   })
 
-  app.post('/api/me/identity', async (req, reply) => {
+  app.post('/api/me/identity', async (req, reply): Promise<IdentityView> => {
     const s = requireSession(req)
     const identity = await fetchIdentity(ctx.unionpay, ctx.tokens, userApiInput(s))
     reply.header('cache-control', 'no-store')

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AdminStatusView, H5OrderCreatedView, OrderListView, OrderResultView, OrderView, RefundResultView, TnOrderCreatedView } from '../../common/api.ts'
 import { z } from 'zod'
 import { ChinaumsClient } from '../chinaums/client.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
@@ -119,26 +120,26 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     if (typeof given !== 'string' || !safeEqual(given, config.adminToken)) throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
   }
 
-  app.post('/api/pay/chinaums/orders', async (req) => {
+  app.post('/api/pay/chinaums/orders', async (req): Promise<H5OrderCreatedView> => {
     const input = parseInput(createSchema, req.body)
     const { merOrderId, redirectUrl } = await domain(() => service.createH5Order(input))
     return { merOrderId, redirectUrl }
   })
 
-  app.post('/api/pay/tn', async (req) => {
+  app.post('/api/pay/tn', async (req): Promise<TnOrderCreatedView> => {
     const input = parseInput(tnSchema, req.body)
     if (!service.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
     return domain(() => service.createTnOrder(input.amount, input.description))
   })
 
-  app.get('/api/pay/orders/:merOrderId', async (req) => {
+  app.get('/api/pay/orders/:merOrderId', async (req): Promise<OrderView> => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const o = store.get(merOrderId)
     if (!o) throw notFound('NO_ORDER', '订单不存在')
     return publicOrder(o)
   })
 
-  app.get('/api/pay/admin', async (req) => {
+  app.get('/api/pay/admin', async (req): Promise<AdminStatusView> => {
     try {
       requireAdmin(req)
       return { allowed: true, tokenRequired: config.adminToken !== undefined }
@@ -147,12 +148,12 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     }
   })
 
-  app.get('/api/pay/orders', async (req) => {
+  app.get('/api/pay/orders', async (req): Promise<OrderListView> => {
     requireAdmin(req)
     return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: store.refunds(o.merOrderId).map(publicRefund) })) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/refund', async (req) => {
+  app.post('/api/pay/orders/:merOrderId/refund', async (req): Promise<RefundResultView> => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(refundSchema, req.body)
@@ -164,19 +165,19 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/close', async (req) => {
+  app.post('/api/pay/orders/:merOrderId/close', async (req): Promise<OrderResultView> => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     return { order: publicOrder(await domain(() => service.close(merOrderId))) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/secure-cancel', async (req) => {
+  app.post('/api/pay/orders/:merOrderId/secure-cancel', async (req): Promise<OrderResultView> => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     return { order: publicOrder(await domain(() => service.secureCancel(merOrderId))) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/secure-complete', async (req) => {
+  app.post('/api/pay/orders/:merOrderId/secure-complete', async (req): Promise<OrderResultView> => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(completeSchema, req.body)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { UpsdkConfigSignature } from '../../common/api.ts'
 import type { AppContext } from '../context.ts'
 import { sha256Hex } from '../crypto/signing.ts'
 import { AppError } from '../http/errors.ts'
@@ -23,7 +24,7 @@ async function dropRejectedFrontToken(ctx: AppContext): Promise<void> {
 
 /** POST /api/upsdk/config {url} → {appId, timestamp, nonceStr, signature} for upsdk.config. */
 export function registerUpsdkRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req, reply) => {
+  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req, reply): Promise<UpsdkConfigSignature> => {
     const body = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）')

@@ -3,14 +3,10 @@ import { detectEnvironment, type UpsdkEnvironment } from './env'
 import { UpsdkError } from './errors'
 import { loadUpsdk } from './loader'
 import type { UpsdkGlobal } from './types'
+import type { UpsdkConfigSignature } from '@common/api'
 
-/** What `POST /api/upsdk/config` answers: the fields `upsdk.config` needs. */
-export interface UpsdkConfigSignature {
-  appId: string
-  timestamp: string
-  nonceStr: string
-  signature: string
-}
+/** What `POST /api/upsdk/config` answers: the fields `upsdk.config` needs (shared with the server). */
+export type { UpsdkConfigSignature }
 
 export type UpsdkStatus = 'idle' | 'loading' | 'configuring' | 'ready' | 'error' | 'outside-app'
 
