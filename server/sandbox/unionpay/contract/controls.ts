@@ -13,7 +13,6 @@ export function registerContractControls(app: FastifyInstance, ctx: SandboxConte
   const s = ctx.contracts
   const state = ctx.unionpay
 
-
   const relieveFromCloudpay = async (contractId: string, method: 'GET' | 'POST') => {
     const c = s.contracts.get(contractId)
     if (!c) return null
