@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { conflict, notFound } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { ContractApi, InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import type { ContractRecord, ContractRepo } from './repo.ts'
@@ -65,7 +65,7 @@ export class ContractService {
     if (!start.created) {
       if (record.status === 'signed') return { kind: 'already', record }
       if (!this.repo.takeLease(record.contractCode, this.leaseMs)) {
-        throw conflict('CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
+        throw new DomainError('conflict', 'CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
       }
       const info = await this.api.info({ openId: input.openId, planId: input.planId })
       if (info.status === 'signed' && info.contractId) {
@@ -111,10 +111,18 @@ export class ContractService {
     return { kind: 'signed', record }
   }
 
+  /** The plan to relieve when the user names none: their one signed plan (none or several is refused). */
+  signedPlan(openId: string, plans: readonly string[]): string {
+    const signed = plans.filter((p) => this.repo.active(this.options.appId, openId, p)?.status === 'signed')
+    if (signed.length === 0) throw new DomainError('not_found', 'NO_CONTRACT', '没有已开通的无感支付，无需关闭')
+    if (signed.length > 1) throw new DomainError('invalid', 'PLAN_REQUIRED', '开通了多个签约模板，请指定 planId')
+    return signed[0] as string
+  }
+
   async relieve(input: { openId: string; planId: string }): Promise<ContractRecord> {
     const current = this.repo.active(this.options.appId, input.openId, input.planId)
     if (!current || current.status !== 'signed' || !current.contractId) {
-      throw notFound('NO_CONTRACT', '没有已开通的无感支付，无需关闭')
+      throw new DomainError('not_found', 'NO_CONTRACT', '没有已开通的无感支付，无需关闭')
     }
     const contractId = current.contractId
     let operateTime: string | null
