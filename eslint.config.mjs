@@ -62,6 +62,10 @@ export default defineConfigWithVueTs(
         'error',
         { patterns: [{ group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './stub/*', '@/upsdk/stub', '@/upsdk/stub/*'], message: 'Only src/upsdk/loader.ts loads the stub.' }] },
       ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression[source.value=/(^|\\/)(upsdk\\/)?stub(\\/|$)/]', message: 'Only src/upsdk/loader.ts loads the stub.' },
+      ],
     },
   },
   {
