@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { DomainError } from '../errors.ts'
+import { compactTimestamp, requestTimestamp } from '../time.ts'
 import type { ContractApi, InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import type { ContractRecord, ContractRepo } from './repo.ts'
@@ -23,16 +24,11 @@ export type SignOutcome = { kind: 'signed' | 'already' | 'reconciled'; record: C
 
 /** 22 digits: Beijing-time yyyyMMddHHmmss and 8 random digits (unique per attempt, enforced by the table). */
 export function newContractCode(now: number): string {
-  const d = new Date(now + 8 * 3600_000)
-  const p = (n: number, w = 2) => String(n).padStart(w, '0')
-  const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
-  return `${stamp}${p(randomInt(100_000_000), 8)}`
+  return `${compactTimestamp(now)}${String(randomInt(100_000_000)).padStart(8, '0')}`
 }
 
 /** Beijing time `yyyy-MM-dd HH:mm:ss`, for operateTime when the platform gives none. */
-export function beijingTime(now: number): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
+export const beijingTime = requestTimestamp
 
 /**
  * The 无感支付 lifecycle on our side: sign (record the attempt, then contract.apply, then store),
