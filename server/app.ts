@@ -120,7 +120,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerHealthRoutes(app)
   registerUpsdkRoutes(app, ctx)
   await registerOauthRoutes(app, ctx, services.oauth)
-  await registerContractRoutes(app, ctx, { ...services.contract, oauth: services.oauth })
+  await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
   await registerPayRoutes(app, ctx, services.pay)
 
   let sandbox: SandboxContext | undefined

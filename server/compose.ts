@@ -57,7 +57,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
 
   const contractRepo = new ContractRepo(ctx.db, clock)
   const contractApi = new ContractApi({ client: ctx.unionpay, tokens: ctx.tokens, appId })
-  const contract = new ContractService({ repo: contractRepo, api: contractApi, appId, clock })
+  const contract = new ContractService({ repo: contractRepo, api: contractApi, appId, clock, upPublicKey: ctx.upPublicKey })
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
   const orders = new OrderStore(ctx.db, clock)

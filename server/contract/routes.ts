@@ -9,11 +9,11 @@ import { parseRawPairs, rawQuery, readCallbackQuery } from '../http/raw-query.ts
 import { safeRedirectPath } from '../http/redirect.ts'
 import type { OauthService } from '../oauth/service.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
-import type { ContractApi, InfoResult } from '../unionpay/contract.ts'
+import type { InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { decodeCode } from '../unionpay/oauth.ts'
-import { collectParams, jsonPairs, notificationRecord, verifiedParams } from './notify.ts'
-import type { ContractRecord, ContractRepo } from './repo.ts'
+import { collectParams, jsonPairs } from './notify.ts'
+import type { ContractRecord } from './repo.ts'
 import type { ContractService } from './service.ts'
 import { ContractStateStore, hashBinding, withQuery } from './state.ts'
 
@@ -25,8 +25,7 @@ const DEFAULT_RETURN = '/contract'
 /** What the contract routes use, built by the composition root. */
 export interface ContractDeps {
   service: ContractService
-  repo: ContractRepo
-  api: ContractApi
+  /** the code exchange and the session after it, shared with the OAuth login */
   oauth: OauthService
 }
 
@@ -71,7 +70,7 @@ const errorCode = (err: unknown): string => {
 export async function registerContractRoutes(root: FastifyInstance, ctx: AppContext, deps: ContractDeps): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const { config } = ctx
-  const { service, api, oauth } = deps
+  const { service, oauth } = deps
   const appId = config.unionpay.appId
   const plans = config.unionpay.contractPlans
   const states = new ContractStateStore(ctx.kv)
@@ -149,7 +148,7 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     },
   )
 
-  app.get('/api/contract/status', async (req) => api.status({ openId: requireSession(req).openId }))
+  app.get('/api/contract/status', async (req) => service.status(requireSession(req).openId))
 
   app.post('/api/contract/relieve', { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } }, async (req) => {
     const session = requireSession(req)
@@ -157,11 +156,11 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     return view(planId, await service.relieve({ openId: session.openId, planId }), null)
   })
 
-  await app.register(async (scope) => registerNotify(scope, ctx, deps.repo))
+  await app.register(async (scope) => registerNotify(scope, ctx, service))
 }
 
 /** GET / POST /notify/unionpay/contract: the 解约结果通知 (5.4.3). */
-async function registerNotify(app: FastifyInstance, ctx: AppContext, repo: ContractRepo): Promise<void> {
+async function registerNotify(app: FastifyInstance, ctx: AppContext, service: ContractService): Promise<void> {
   // Read bodies raw: form bodies for the same `+` reason as the query, and JSON so that a
   // malformed body is answered `{"resp":"01"}` like any other unverifiable notification.
   const RAW_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/plain']
@@ -195,16 +194,11 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, repo: Contr
         fromBody = pairs
       } else fromBody = parseRawPairs(text)
     }
-    const params = collectParams(fromQuery, fromBody)
-    const verified = params && ctx.upPublicKey ? verifiedParams(params, ctx.upPublicKey) : null
-    if (!verified) {
-      req.log.warn('contract notification: signature did not verify')
-      return answer('01')
-    }
-    const outcome = repo.applyNotification(notificationRecord(verified), ctx.config.unionpay.appId)
-    if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
+    const { answer: resp, outcome } = service.handleNotification(collectParams(fromQuery, fromBody))
+    if (outcome === 'unverified') req.log.warn('contract notification: signature did not verify')
+    else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
     else if (outcome !== 'duplicate' && outcome !== 'already') req.log.warn({ outcome }, 'contract notification kept for review')
-    return answer('00')
+    return answer(resp)
   }
   app.get('/notify/unionpay/contract', handler)
   app.post('/notify/unionpay/contract', handler)

@@ -1,9 +1,10 @@
-import { randomInt } from 'node:crypto'
+import { randomInt, type KeyObject } from 'node:crypto'
 import { DomainError } from '../errors.ts'
 import { compactTimestamp, requestTimestamp } from '../time.ts'
-import type { ContractApi, InfoResult } from '../unionpay/contract.ts'
+import type { ContractApi, InfoResult, StatusResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
-import type { ContractRecord, ContractRepo } from './repo.ts'
+import { notificationRecord, verifiedParams, type NotifyParams } from './notify.ts'
+import type { ContractRecord, ContractRepo, NotificationOutcome } from './repo.ts'
 
 export interface ContractServiceOptions {
   repo: ContractRepo
@@ -16,6 +17,8 @@ export interface ContractServiceOptions {
    * @default 30_000
    */
   leaseMs?: number
+  /** upPublicKey, to verify the 解约结果通知; null (the default) refuses every notification. */
+  upPublicKey?: KeyObject | null
   /** Test seam: runs after contract.apply answered and before the answer is stored. */
   afterApply?: (record: ContractRecord) => void | Promise<void>
 }
@@ -148,6 +151,22 @@ export class ContractService {
       operateTime: operateTime ?? beijingTime(this.clock()),
     })
     return done ?? this.repo.byCode(current.contractCode) ?? current
+  }
+
+  /** 用户状态查询 (contract.status): unfinished orders of the user. */
+  status(openId: string): Promise<StatusResult> {
+    return this.api.status({ openId })
+  }
+
+  /**
+   * The 解约结果通知 (5.4.3): verifies the signature (both readings of `+`, see verifiedParams),
+   * then applies it exactly once. `answer` is what the platform is told: `01` when unverifiable.
+   */
+  handleNotification(params: NotifyParams | null): { answer: '00' | '01'; outcome: NotificationOutcome | 'duplicate' | 'unverified' } {
+    const key = this.options.upPublicKey ?? null
+    const verified = params && key ? verifiedParams(params, key) : null
+    if (!verified) return { answer: '01', outcome: 'unverified' }
+    return { answer: '00', outcome: this.repo.applyNotification(notificationRecord(verified), this.options.appId) }
   }
 
   /**
