@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { DomainError } from '../errors.ts'
 import { STATUS_OF_KIND } from '../http/error-handler.ts'
 import { authorizeErrorCode, loginReturnPath, resolveScope } from './policy.ts'
+import { thrownBy } from '../test/harness.ts'
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof DomainError) return err
-    throw err
-  }
-  throw new Error('expected a DomainError')
-}
+const errorOf = (fn: () => unknown) => thrownBy(fn, DomainError)
 
 describe('scopes', () => {
   it('refuses scopes the page does not support, with a clear message', () => {

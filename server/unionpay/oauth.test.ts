@@ -3,19 +3,12 @@ import { DomainError } from '../errors.ts'
 import { rawQueryParam } from '../http/raw-query.ts'
 import { resolveScope } from '../oauth/policy.ts'
 import { buildAuthorizeUrl, createState, decodeCode, STATE_PATTERN } from './oauth.ts'
+import { thrownBy } from '../test/harness.ts'
 
 const BASE = 'https://open.example.com'
 const PUBLIC = 'https://h5.example.com'
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof DomainError) return err
-    throw err
-  }
-  throw new Error('expected a DomainError')
-}
+const errorOf = (fn: () => unknown) => thrownBy(fn, DomainError)
 
 describe('authorize URL per user agent and scope', () => {
   const input = { baseUrl: BASE, appId: 'app1', redirectUri: `${PUBLIC}/api/oauth/callback`, state: 'abc123' }
