@@ -4,6 +4,7 @@ import { ChinaumsClient } from '../chinaums/client.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
+import { adminOpenWithoutToken } from '../sandbox-mode.ts'
 import { safeEqual } from '../crypto/signing.ts'
 import { forbidden, notFound, unavailable } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
@@ -109,10 +110,10 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
   app.addHook('onReady', async () => reconciler.start())
   app.addHook('onClose', async () => reconciler.stop())
 
-  /** Merchant actions: open in the sandbox unless ADMIN_TOKEN is set; otherwise the token is required. */
+  /** Merchant actions: open in the sandbox (never against a real gateway) unless ADMIN_TOKEN is set; otherwise the token is required. */
   const requireAdmin = (req: FastifyRequest) => {
     if (!config.adminToken) {
-      if (config.sandbox) return
+      if (adminOpenWithoutToken(config)) return
       throw forbidden('ADMIN_DISABLED', '未配置 ADMIN_TOKEN，商户操作（订单列表、退款、关单）已关闭')
     }
     const given = req.headers['x-admin-token']

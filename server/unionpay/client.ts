@@ -16,8 +16,8 @@ export interface UnionpayClientOptions {
 export type PlatformParams = Record<string, unknown>
 
 /**
- * JSON POSTs to `${baseUrl}/open/access/1.0/<api>`. Every call takes a budget slot first and
- * has a timeout; a reply whose `resp` is not "00" becomes a `UnionpayError`.
+ * JSON POSTs to `${baseUrl}/open/access/1.0/<api>`. Every call takes a budget slot first (sized
+ * by its timeout: it may arrive until then) and has a timeout; a reply whose `resp` is not "00" becomes a `UnionpayError`.
  */
 export class UnionpayClient {
   private readonly fetch: FetchLike
@@ -27,7 +27,7 @@ export class UnionpayClient {
   }
 
   async call(api: string, body: Record<string, unknown>): Promise<PlatformParams> {
-    await this.options.budget.take()
+    const ticket = await this.options.budget.take(this.options.timeoutMs)
     const url = `${this.options.baseUrl}/open/access/1.0/${api}`
     let status: number
     let text: string
@@ -39,9 +39,12 @@ export class UnionpayClient {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       })
       status = res.status
+      await ticket.arrived()
       text = await res.text()
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
+      // A call we gave up on may still reach the platform: it keeps counting until its latest arrival.
+      if (!timedOut) await ticket.arrived()
       throw new UnionpayError(
         api,
         timedOut ? 'TIMEOUT' : 'NETWORK',

@@ -147,18 +147,18 @@ describe('TokenManager', () => {
 })
 
 describe('CallBudget', () => {
-  it('never lets more than the budget through in any sliding minute and answers 503 past it', async () => {
+  it('answers 503 past the budget; an answered call counts until a window (plus margin) after its answer', async () => {
     let now = 1_700_000_000_000
     const p = fakePlatform()
     const kv = new MemoryKv(() => now)
-    const budget = new CallBudget(kv, 'b', 5, () => now)
+    const budget = new CallBudget(kv, 'b', 5, () => now, { marginMs: 2_000 })
     const client = new UnionpayClient({ baseUrl: 'http://x', timeoutMs: 1000, budget, fetch: p.fetch })
     for (let i = 0; i < 5; i++) await client.call('backendToken', {})
     const err = await client.call('backendToken', {}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(AppError)
     expect(err).toMatchObject({ status: 503, code: 'UPSTREAM_BUDGET_EXHAUSTED' })
     expect(p.calls).toHaveLength(5)
-    now += 59_000
+    now += 61_000
     await expect(client.call('backendToken', {})).rejects.toMatchObject({ status: 503 })
     now += 1_001
     await client.call('backendToken', {})
