@@ -136,7 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     else problems.push(`${name}: ${r.error.issues.map((i) => i.message).join('; ')}`)
   }
   const mode = decideSandboxMode(env)
-  problems.push(...mode.problems)
+  // Without a decided mode, every "required when SANDBOX=0" line would only be noise.
+  if (mode.problems.length) throw new ConfigError([...problems, ...mode.problems])
   const sandbox = mode.sandbox
   const port = e.PORT ?? 8787
   const host = e.HOST ?? '127.0.0.1'
