@@ -8,6 +8,7 @@ import { CallBudget } from './budget.ts'
 import { UnionpayClient, type FetchLike } from './client.ts'
 import { UnionpayError } from './errors.ts'
 import { TokenManager } from './tokens.ts'
+import { signUpsdkConfig } from './upsdk-config.ts'
 
 /** A fake platform: counts token fetches, can delay and fail, issues numbered tokens. */
 function fakePlatform(opts: { delayMs?: number; expiresIn?: number } = {}) {
@@ -217,5 +218,91 @@ describe.skipIf(!redisUrl)('with Redis (REDIS_URL)', () => {
       await kvA.close()
       await kvB.close()
     }
+  })
+})
+
+describe('TokenManager.reportFrontTokenRejected (the frontToken-drop policy)', () => {
+  const URL_ = 'https://h5.example.com/'
+  function setup() {
+    let now = 1_800_000_000_000
+    const p = fakePlatform()
+    const tm = manager(new MemoryKv(() => now), p.fetch, () => now)
+    const configFor = async () => {
+      const frontToken = await tm.get('front')
+      return { url: URL_, ...signUpsdkConfig('app', frontToken, URL_, now) }
+    }
+    return { tm, p, configFor, advance: (ms: number) => (now += ms), fronts: () => p.calls.filter((c) => c.api === 'frontToken').length }
+  }
+
+  it('drops only on proof about the current token, once per token', async () => {
+    const { tm, configFor, fronts } = setup()
+    const cfg = await configFor()
+    expect(await tm.reportFrontTokenRejected({ ...cfg, signature: 'a'.repeat(64) })).toBe('not-current')
+    expect(await tm.reportFrontTokenRejected({ ...cfg, url: 'https://h5.example.com/x' })).toBe('not-current')
+    expect(fronts()).toBe(1)
+    expect(await tm.reportFrontTokenRejected(cfg)).toBe('dropped')
+    expect(await tm.get('front')).toBe('frontToken-2')
+    expect(await tm.reportFrontTokenRejected(cfg)).toBe('not-current') // about the old token now
+    expect(fronts()).toBe(2)
+  })
+
+  it('refuses a config signed more than 5 minutes ago', async () => {
+    const { tm, configFor, advance } = setup()
+    const cfg = await configFor()
+    advance(5 * 60_000 + 1_000)
+    expect(await tm.reportFrontTokenRejected(cfg)).toBe('stale')
+  })
+
+  it('an attacker reporting every 10 s for 10 minutes gets a handful of rotations, not 60', async () => {
+    const { tm, configFor, advance, fronts } = setup()
+    const outcomes: string[] = []
+    for (let i = 0; i < 60; i++) {
+      outcomes.push(await tm.reportFrontTokenRejected(await configFor()))
+      advance(10_000)
+    }
+    const rotations = outcomes.filter((o) => o === 'dropped').length
+    expect(rotations).toBeLessThanOrEqual(7) // gaps 5, 10, 20, 40, 80, 160, 320 s ...
+    expect(rotations).toBeGreaterThanOrEqual(3) // ... but genuine knock-outs 10 s apart still recover
+    expect(outcomes.slice(0, 3)).toEqual(['dropped', 'dropped', 'dropped'])
+    expect(fronts()).toBe(1 + rotations)
+  })
+
+  it('a concurrent report of an already-dropped token makes sure nobody signs with it', async () => {
+    const { tm, configFor } = setup()
+    const cfg = await configFor()
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => tm.reportFrontTokenRejected(cfg)))
+    expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(1)
+    expect(await tm.get('front')).toBe('frontToken-2')
+  })
+})
+
+describe('TokenManager: the shared store is the only copy', () => {
+  it('a token dropped by one instance is dead for every instance at once', async () => {
+    const p = fakePlatform()
+    const kv = new MemoryKv()
+    const a = manager(kv, p.fetch)
+    const b = manager(kv, p.fetch)
+    expect(await a.get('front')).toBe('frontToken-1')
+    expect(await b.get('front')).toBe('frontToken-1')
+    await a.invalidate('front', 'frontToken-1')
+    expect(await b.get('front')).toBe('frontToken-2')
+    expect(await a.get('front')).toBe('frontToken-2')
+    // a late invalidation of the old token never drops the new one
+    await b.invalidate('front', 'frontToken-1')
+    expect(await a.get('front')).toBe('frontToken-2')
+    expect(p.calls).toHaveLength(2)
+  })
+
+  it('requests racing an invalidation never bring the dead token back', async () => {
+    const p = fakePlatform({ delayMs: 5 })
+    const kv = new MemoryKv()
+    const a = manager(kv, p.fetch)
+    const b = manager(kv, p.fetch)
+    await a.get('front')
+    const racing = Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).get('front')))
+    await a.invalidate('front', 'frontToken-1')
+    await racing
+    const after = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).get('front')))
+    expect(new Set(after)).toEqual(new Set(['frontToken-2']))
   })
 })
