@@ -55,11 +55,19 @@ export async function simulateBudget(o: BudgetSimOptions): Promise<BudgetSimResu
   const arrivals: number[] = []
   const events: PendingEvent[] = []
   let blacklisted = false
+  /** Keeps `events` sorted by time (insertion after equal times, so order is stable). */
+  const schedule = (e: PendingEvent) => {
+    let lo = 0
+    let hi = events.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((events[mid]?.at ?? 0) <= e.at) lo = mid + 1
+      else hi = mid
+    }
+    events.splice(lo, 0, e)
+  }
   const runDue = async (until: number) => {
-    for (;;) {
-      events.sort((a, b) => a.at - b.at)
-      const next = events[0]
-      if (!next || next.at > until) return
+    for (let next = events[0]; next && next.at <= until; next = events[0]) {
       events.shift()
       now = next.at
       await next.run()
@@ -88,7 +96,7 @@ export async function simulateBudget(o: BudgetSimOptions): Promise<BudgetSimResu
     admitted++
     const delay = Math.max(0, Math.round(o.latency(n, t - start)))
     const admittedTicket = ticket
-    events.push({
+    schedule({
       at: t + delay,
       run: async () => {
         arrivals.push(now)
