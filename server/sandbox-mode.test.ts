@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.ts'
 import { adminOpenWithoutToken, sandboxBanner } from './sandbox-mode.ts'
@@ -31,6 +32,14 @@ describe('sandbox mode is explicit or unmistakable', () => {
     expect(problems.join('\n')).not.toContain('real-key')
     const both = problemsOf({ ...CHINAUMS, UNIONPAY_SECRET: 's', UNIONPAY_ACP_MER_ID: '777290058110048' })
     expect(both.map((p) => p.match(/real (\S+) credentials/)?.[1])).toEqual(['云闪付开放平台', '银商', '全渠道'])
+  })
+
+  it('the server process exits at start with that line when run with mixed credentials', () => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...CHINAUMS, DOTENV_CONFIG_PATH: '/nonexistent' }
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env, encoding: 'utf8', timeout: 30_000 })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('config error: SANDBOX: real 银商 credentials are set')
+    expect(run.stderr).not.toContain('real-key')
   })
 
   it('starts the sandbox when asked explicitly, or when no credential is set at all', () => {
