@@ -6,11 +6,14 @@ import { currentSubject } from './call-scope.ts'
 export interface CallBudgetOptions {
   /** The platform's counting window. @default 60_000 */
   windowMs?: number
-  /**
-   * Added to every call's latest possible arrival: clock differences between instances and
-   * requests that still reach the platform just after we gave up on them. @default 2_000
-   */
+  /** Added to every call's latest possible arrival: clock differences between instances, and the moments between admission and sending. @default 2_000 */
   marginMs?: number
+  /**
+   * How long after we give up on a call (its timeout) it may still reach the platform — a request
+   * already sent can sit in a proxy or a queue. Such calls stay on the books that much longer;
+   * calls that are answered never pay it. @default the call's timeout
+   */
+  abandonedGraceMs?: number
   /** Calls per window for one user (or one client address before login); 0 = no per-user quota. @default 0 */
   perSubject?: number
 }
@@ -22,16 +25,18 @@ export interface CallTicket {
 
 /**
  * The platform blacklists an appId for 24 h past 1000 calls in a minute, counted when a call
- * ARRIVES. A call admitted at t arrives somewhere in [t, t + its timeout], so each admitted call
- * counts against the budget until `window` after the latest moment it can arrive (t + timeout +
- * margin, brought forward to its answer's time once it has one). For any platform minute the
- * calls that can land in it were all counted together at their admission, so no minute ever sees
- * more than `perMinute`, whatever the latency, and across all instances sharing the KvStore.
+ * ARRIVES. A call admitted at t arrives by t + its timeout — or, if we give up on it, up to a grace
+ * period later — so each admitted call counts against the budget until `window` after the latest
+ * moment it can arrive (plus a margin for clock differences), brought forward to its answer's
+ * time once it has one. For any platform minute the calls that can land in it were all on the
+ * books together at each admission, so no minute ever sees more than `perMinute`, whatever the
+ * latency, and across all instances sharing the KvStore.
  * Each user (or client address) also has a quota of its own, so one cannot spend the appId's minute.
  */
 export class CallBudget {
   private readonly windowMs: number
   private readonly marginMs: number
+  private readonly abandonedGraceMs: number | undefined
   private readonly perSubject: number
 
   constructor(
@@ -43,6 +48,7 @@ export class CallBudget {
   ) {
     this.windowMs = options.windowMs ?? 60_000
     this.marginMs = options.marginMs ?? 2_000
+    this.abandonedGraceMs = options.abandonedGraceMs
     this.perSubject = options.perSubject ?? 0
   }
 
@@ -60,7 +66,8 @@ export class CallBudget {
       )
     }
     const countsUntil = (latestArrival: number) => latestArrival + this.marginMs + this.windowMs
-    if (!(await this.kv.reserve(this.key, this.perMinute, member, countsUntil(now + timeoutMs), now))) {
+    const latestArrival = now + timeoutMs + (this.abandonedGraceMs ?? timeoutMs)
+    if (!(await this.kv.reserve(this.key, this.perMinute, member, countsUntil(latestArrival), now))) {
       if (subjectKey) await this.kv.shorten(subjectKey, member, now)
       throw unavailable(
         'UPSTREAM_BUDGET_EXHAUSTED',

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { SESSION_COOKIE } from '../session/plugin.ts'
@@ -29,15 +30,19 @@ describe.skipIf(!redisUrl)('tokens across four instances sharing Redis', () => {
 
   beforeAll(async () => {
     const portA = await freePort()
+    // a database of this test's own: start from nothing (no token, no forced-refresh history)
+    const ownDb = isolatedRedis(redisUrl ?? '', 7)
+    const admin = new Redis(ownDb)
+    await admin.flushdb()
+    await admin.quit()
     const shared = {
-      REDIS_URL: isolatedRedis(redisUrl ?? '', 7),
+      REDIS_URL: ownDb,
       DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-tokens-')), 'upkit.db')}`,
       PUBLIC_BASE_URL: `http://127.0.0.1:${portA}`,
       UNIONPAY_OPEN_BASE_URL: `http://127.0.0.1:${portA}/sandbox/unionpay`,
     }
     instances.push(await startTestServer({ ...shared, PORT: String(portA) }, { clock }))
     for (let i = 0; i < 3; i++) instances.push(await startTestServer(shared, { clock }))
-    await instances[0]?.ctx.kv.del(`token:${instances[0].config.unionpay.appId}:front`)
   })
   afterAll(async () => {
     for (const s of instances.reverse()) await s.close()

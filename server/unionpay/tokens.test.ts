@@ -9,6 +9,7 @@ import { UnionpayClient, type FetchLike } from './client.ts'
 import { UnionpayError } from './errors.ts'
 import { TokenManager } from './tokens.ts'
 import { signUpsdkConfig } from './upsdk-config.ts'
+import { seededRandom } from '../test/budget-sim.ts'
 
 /** A fake platform: counts token fetches, can delay and fail, issues numbered tokens. */
 function fakePlatform(opts: { delayMs?: number; expiresIn?: number } = {}) {
@@ -304,5 +305,42 @@ describe('TokenManager: the shared store is the only copy', () => {
     await racing
     const after = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).get('front')))
     expect(new Set(after)).toEqual(new Set(['frontToken-2']))
+  })
+})
+
+/** A store whose every operation takes a random 0–11 ms, so concurrent callers interleave in every order. */
+function jitteryKv(inner: KvStore, random: () => number): KvStore {
+  const later = <T>(f: () => Promise<T>) => sleep(Math.floor(random() * 12)).then(f)
+  return {
+    get: (k) => later(() => inner.get(k)),
+    set: (k, v, t) => later(() => inner.set(k, v, t)),
+    del: (k) => later(() => inner.del(k)),
+    setIfAbsent: (k, v, t) => later(() => inner.setIfAbsent(k, v, t)),
+    delIfEquals: (k, v) => later(() => inner.delIfEquals(k, v)),
+    take: (k) => later(() => inner.take(k)),
+    admit: (k, l, w, n) => later(() => inner.admit(k, l, w, n)),
+    reserve: (k, l, m, e, n) => later(() => inner.reserve(k, l, m, e, n)),
+    shorten: (k, m, e) => later(() => inner.shorten(k, m, e)),
+    close: () => inner.close(),
+  }
+}
+
+describe('TokenManager.reportFrontTokenRejected under concurrency', () => {
+  it('reports racing the one that drops the token never leave it in use (no false backoff)', async () => {
+    let now = 1_800_000_000_000
+    const p = fakePlatform()
+    const kv = jitteryKv(new MemoryKv(() => now), seededRandom(5))
+    const a = manager(kv, p.fetch, () => now)
+    const b = manager(kv, p.fetch, () => now)
+    const URL_ = 'https://h5.example.com/'
+    for (let round = 0; round < 8; round++) {
+      now += 20 * 60_000 // past any backoff: every round's first report may drop
+      const cfg = { url: URL_, ...signUpsdkConfig('app', await a.get('front'), URL_, now) }
+      const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).reportFrontTokenRejected(cfg)))
+      expect(outcomes).not.toContain('backoff')
+      expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(1)
+      const after = await Promise.all([a.get('front'), b.get('front')])
+      expect(after).toEqual([`frontToken-${round + 2}`, `frontToken-${round + 2}`])
+    }
   })
 })

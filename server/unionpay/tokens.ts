@@ -121,18 +121,20 @@ export class TokenManager {
     if (!safeEqual(expected, report.signature)) return 'not-current'
     if (!/^\d{1,12}$/.test(report.timestamp) || Math.abs(Number(report.timestamp) * 1000 - this.clock()) > CONFIG_TIMESTAMP_SKEW_MS) return 'stale'
     const droppedKey = `front-token-dropped:${appId}:${sha256Hex(stored.token).slice(0, 32)}`
-    if (await kv.get(droppedKey)) {
+    const alreadyDropped = async (): Promise<RejectionOutcome> => {
       await this.invalidate('front', stored.token) // judged dead already: make sure nobody signs with it
       return 'already-dropped'
     }
+    if (await kv.get(droppedKey)) return alreadyDropped()
     const forcedKey = `front-token-forced:${appId}`
     const forced = parseForced(await kv.get(forcedKey))
     const gap = forced.count === 0 ? 0 : Math.min(this.forcedBaseGapMs * 2 ** (forced.count - 1), FORCED_MAX_GAP_MS)
-    if (this.clock() - forced.last < gap) return 'backoff'
-    if (!(await kv.setIfAbsent(droppedKey, '1', stored.expiresAt - this.clock() + 60_000))) {
-      await this.invalidate('front', stored.token)
-      return 'already-dropped'
+    if (this.clock() - forced.last < gap) {
+      // The recent forced refresh may be this very token's, by a concurrent report (it marks the
+      // token before it counts the refresh): then the token is dead, not spared.
+      return (await kv.get(droppedKey)) ? alreadyDropped() : 'backoff'
     }
+    if (!(await kv.setIfAbsent(droppedKey, '1', stored.expiresAt - this.clock() + 60_000))) return alreadyDropped()
     await kv.set(forcedKey, JSON.stringify({ count: forced.count + 1, last: this.clock() }), FORCED_QUIET_RESET_MS)
     await this.invalidate('front', stored.token)
     return 'dropped'
