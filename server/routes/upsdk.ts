@@ -23,7 +23,7 @@ function readRejected(value: unknown, url: string): RejectedConfig | undefined {
  * `rejected` reports an a20; the token manager decides whether it drops the frontToken.
  */
 export function registerUpsdkRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req, reply) => {
+  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req) => {
     const body = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）')
@@ -37,7 +37,6 @@ export function registerUpsdkRoutes(app: FastifyInstance, ctx: AppContext): void
       else ctx.log.info({ outcome }, 'frontToken rejection report not acted on')
     }
     const frontToken = await ctx.tokens.get('front')
-    reply.header('cache-control', 'no-store')
     return signUpsdkConfig(ctx.config.unionpay.appId, frontToken, signedUrl, ctx.clock())
   })
 }

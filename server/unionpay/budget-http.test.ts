@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DomainError } from '../errors.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { SESSION_COOKIE } from '../session/plugin.ts'
 import { RedisKv } from '../store/redis-kv.ts'
@@ -124,7 +125,7 @@ describe.skipIf(!redisUrl)('call budget on a real clock: 3 instances, Redis, cal
             await client.call('backendToken', {})
             admitted++
           } catch (err) {
-            if ((err as { status?: number }).status === 503) await sleep(20)
+            if (err instanceof DomainError && err.code === 'UPSTREAM_BUDGET_EXHAUSTED') await sleep(20)
             else admitted++ // admitted; the platform answered an error or we timed out
           }
         }

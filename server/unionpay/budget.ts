@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { AppError, unavailable } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { KvStore } from '../store/kv.ts'
 import { currentSubject } from './call-scope.ts'
 
@@ -59,8 +59,8 @@ export class CallBudget {
     const subject = this.perSubject > 0 ? currentSubject() : undefined
     const subjectKey = subject === undefined ? undefined : `${this.key}:subject:${subject}`
     if (subjectKey && !(await this.kv.reserve(subjectKey, this.perSubject, member, now + this.windowMs, now))) {
-      throw new AppError(
-        429,
+      throw new DomainError(
+        'too_many',
         'UPSTREAM_USER_QUOTA',
         `操作过于频繁：每个用户每分钟最多触发 ${this.perSubject} 次云闪付开放平台调用，请稍后再试`,
       )
@@ -69,7 +69,8 @@ export class CallBudget {
     const latestArrival = now + timeoutMs + (this.abandonedGraceMs ?? timeoutMs)
     if (!(await this.kv.reserve(this.key, this.perMinute, member, countsUntil(latestArrival), now))) {
       if (subjectKey) await this.kv.shorten(subjectKey, member, now)
-      throw unavailable(
+      throw new DomainError(
+        'unavailable',
         'UPSTREAM_BUDGET_EXHAUSTED',
         `云闪付开放平台调用已达每分钟上限（${this.perMinute} 次），请稍后再试`,
       )

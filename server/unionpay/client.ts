@@ -1,10 +1,8 @@
+import { postJson, type FetchLike, type TransportFailure } from '../platform-http.ts'
 import type { CallBudget } from './budget.ts'
 import { UnionpayError } from './errors.ts'
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
-  status: number
-  text(): Promise<string>
-}>
+export type { FetchLike }
 
 export interface UnionpayClientOptions {
   baseUrl: string
@@ -17,7 +15,7 @@ export type PlatformParams = Record<string, unknown>
 
 /**
  * JSON POSTs to `${baseUrl}/open/access/1.0/<api>`. Every call takes a budget slot first (sized
- * by its timeout: it may arrive until then) and has a timeout; a reply whose `resp` is not "00" becomes a `UnionpayError`.
+ * by its timeout: it may arrive until then, or later if we give up on it) and has a timeout; a reply whose `resp` is not "00" becomes a `UnionpayError`.
  */
 export class UnionpayClient {
   private readonly fetch: FetchLike
@@ -29,44 +27,35 @@ export class UnionpayClient {
   async call(api: string, body: Record<string, unknown>): Promise<PlatformParams> {
     const ticket = await this.options.budget.take(this.options.timeoutMs)
     const url = `${this.options.baseUrl}/open/access/1.0/${api}`
-    let status: number
-    let text: string
-    try {
-      const res = await this.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      })
-      status = res.status
-      await ticket.arrived()
-      text = await res.text()
-    } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-      // A call we gave up on may still reach the platform: it keeps counting until its latest arrival.
-      if (!timedOut) await ticket.arrived()
-      throw new UnionpayError(
-        api,
-        timedOut ? 'TIMEOUT' : 'NETWORK',
-        timedOut ? `no answer within ${this.options.timeoutMs} ms` : String((err as Error).message ?? err),
-        timedOut ? 'timeout' : 'network',
-      )
-    }
-    let reply: unknown
-    try {
-      reply = JSON.parse(text)
-    } catch {
-      throw new UnionpayError(api, `HTTP_${status}`, 'reply is not JSON', 'protocol')
-    }
-    if (typeof reply !== 'object' || reply === null || typeof (reply as { resp?: unknown }).resp !== 'string') {
-      throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
-    }
+    const { status, reply } = await postJson(
+      { fetch: this.fetch, url, body: JSON.stringify(body), timeoutMs: this.options.timeoutMs, onAnswer: () => ticket.arrived() },
+      (f) => {
+        // No connection: whatever was sent arrived by now. A call we gave up on may still be on its
+        // way: it keeps counting until its latest arrival.
+        if (f.kind === 'network') void ticket.arrived()
+        return transportError(api, f)
+      },
+    )
+    if (typeof reply.resp !== 'string') throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
     const { resp, msg, params } = reply as { resp: string; msg?: unknown; params?: unknown }
     if (resp !== '00') throw new UnionpayError(api, resp, typeof msg === 'string' ? msg : '')
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
       throw new UnionpayError(api, 'PROTOCOL', 'params is not an object', 'protocol')
     }
     return (params ?? {}) as PlatformParams
+  }
+}
+
+function transportError(api: string, f: TransportFailure): UnionpayError {
+  switch (f.kind) {
+    case 'timeout':
+      return new UnionpayError(api, 'TIMEOUT', `no answer within ${f.timeoutMs} ms`, 'timeout')
+    case 'network':
+      return new UnionpayError(api, 'NETWORK', f.message, 'network')
+    case 'not_json':
+      return new UnionpayError(api, `HTTP_${f.status}`, 'reply is not JSON', 'protocol')
+    case 'not_object':
+      return new UnionpayError(api, `HTTP_${f.status}`, 'reply has no resp field', 'protocol')
   }
 }
 
