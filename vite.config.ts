@@ -46,6 +46,7 @@ export default defineConfig(({ mode }) => {
         '/pay/return': apiTarget,
       },
     },
-    build: { target: 'es2020', sourcemap: true },
+    // 'hidden': maps are written for error reporting but no bundle points at them (the server never serves them).
+    build: { target: 'es2020', sourcemap: 'hidden' },
   }
 })

@@ -15,6 +15,8 @@ export type DomainErrorKind =
   | 'not_found'
   /** the current state does not allow it (409) */
   | 'conflict'
+  /** this caller has used its share for now; try later (429) */
+  | 'too_many'
   /** a dependency is busy or not configured; try later (503) */
   | 'unavailable'
   /** a platform answered something we cannot use (502) */

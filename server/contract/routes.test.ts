@@ -19,15 +19,17 @@ class Browser {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
+  /** The app's own API takes JSON (as the H5 sends it); the sandbox's pages post forms. */
   async request(method: 'GET' | 'POST', url: string, payload?: Record<string, string>) {
+    const json = url.startsWith('/api/')
     const res = await this.app.inject({
       method,
       url,
       headers: {
         cookie: this.cookieHeader,
-        ...(payload ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...(payload ? { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
       },
-      ...(payload ? { payload: new URLSearchParams(payload).toString() } : {}),
+      ...(payload ? { payload: json ? JSON.stringify(payload) : new URLSearchParams(payload).toString() } : {}),
     })
     for (const c of res.cookies) {
       if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name)

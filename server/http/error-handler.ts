@@ -16,6 +16,7 @@ export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many: 429,
   unavailable: 503,
   upstream: 502,
 }
