@@ -291,7 +291,8 @@ describe('reconciliation', () => {
     await fetch(redirectUrl)
     const ctl = (path: string, body: unknown) =>
       fetch(`${base}/sandbox/chinaums/__control/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    await ctl('faults', { api: 'notify', times: 1 })
+    // every delivery attempt fails: the sandbox retries on a real clock, and a slow run must not let one through
+    await ctl('faults', { api: 'notify', times: 8 })
     await ctl(`pay/${merOrderId}`, {})
     expect((await order(merOrderId)).status).toBe('NEW_ORDER')
 
@@ -317,6 +318,7 @@ describe('reconciliation', () => {
     expect(o2?.status).toBe('TRADE_SUCCESS')
     expect(o2?.nextCheckAt).toBeNull()
     expect(events(merOrderId).at(-1)?.source).toBe('query')
+    app.sandbox?.chinaums.faults.delete('notify') // the drops not used up must not hit later tests
   })
 
   it('an order never opened closes once expired (NO_ORDER)', async () => {
