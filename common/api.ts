@@ -20,13 +20,11 @@ export interface ApiErrorBody {
 /** The codes the server answers with (see docs/ per feature for when). */
 export const API_ERROR_CODES = [
   // request shape and transport
-  'BAD_JSON', 'BAD_REQUEST', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL', 'INVALID_INPUT',
+  'BAD_JSON', 'BAD_REQUEST', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL', 'INVALID_INPUT', 'CROSS_ORIGIN_REFUSED',
   // sessions and OAuth 联登
   'NOT_LOGGED_IN', 'ACCESS_TOKEN_EXPIRED', 'SCOPE_INVALID', 'SCOPE_NOT_ALLOWED', 'SCOPE_NOT_GRANTED', 'INVALID_REDIRECT', 'REDIRECT_NOT_ALLOWED',
   'STATE_MISSING', 'STATE_UNKNOWN', 'STATE_MISMATCH', 'CODE_MISSING', 'CODE_INVALID', 'CODE_EXPIRED',
   'NO_MOBILE', 'MOBILE_NOT_PROVIDED', 'DECRYPT_FAILED', 'TOKEN_REFRESH_BUSY', 'UPSTREAM_BUDGET_EXHAUSTED', 'UPSTREAM_USER_QUOTA',
-  // abuse controls (docs/security.md)
-  'CROSS_ORIGIN_REFUSED',
   // upsdk.config signature
   'URL_REQUIRED', 'URL_TOO_LONG', 'URL_INVALID', 'URL_ORIGIN_NOT_ALLOWED', 'REJECTED_CONFIG_INVALID',
   // 无感支付 contracts
@@ -44,7 +42,7 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string
 
 // ---- upsdk.config -----------------------------------------------------------------------------
 
-/** `POST /api/upsdk/config {url, rejected?}`: what `upsdk.config` needs besides `url`. */
+/** `POST /api/upsdk/config {url, frontTokenRejected?}`: what `upsdk.config` needs besides `url`. */
 export interface UpsdkConfigSignature {
   appId: string
   /** Seconds since the epoch, as a string. */
