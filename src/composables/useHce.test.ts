@@ -2,7 +2,7 @@ import { effectScope } from 'vue'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hceListenerState } from '@/upsdk/hce'
 import { createMiniUpsdk } from '@/upsdk/bluetooth/miniHost'
-import { installHce } from '@/upsdk/stub/hce'
+import { installHce } from '@/upsdk/stub/native/hce'
 import { useHce, type UseHceOptions } from './useHce'
 
 const AID = 'F0010203040506'

@@ -4,7 +4,7 @@ import { effectScope } from 'vue'
 import type { UpsdkGlobal } from '@/upsdk/types'
 import { usePay } from './usePay'
 
-const IN_APP_UA = 'Mozilla/5.0 (Linux; Android 13) Mobile (com.unionpay.chsp) (cordova 4.5.4)'
+const IN_APP_UA = 'Mozilla/5.0 (Linux; Android 13) Mobile (com.unionpay.chsp) (cordova 4.5.4) (updebug 0)'
 
 type PayParams = { tn: string; success: (a?: unknown) => void; fail: (e: unknown) => void }
 
