@@ -112,3 +112,15 @@ test.describe('inside 云闪付 without a bridge token', () => {
     await expect(page.getByTestId('ble-retry')).toHaveCount(0)
   })
 })
+
+test('the sandbox panel scripts the simulated app from the page: a20 on the next config is recovered by itself', async ({ page }, info) => {
+  await page.goto('/')
+  await expect(page.getByTestId('stub-panel')).toBeVisible()
+  await page.getByTestId('stub-a20-config').click()
+  await expect(page.getByTestId('stub-notice')).toContainText('a20')
+  await page.screenshot({ path: `/tmp/shots-kit/stub-panel-${info.project.name}.png`, fullPage: true })
+  await page.getByTestId('nav-orders').click()
+  await expect.poll(() => configOutcomes(page)).toEqual(['success', 'fail', 'success'])
+  await page.goBack()
+  await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
+})
