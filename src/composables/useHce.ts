@@ -1,5 +1,6 @@
 import { computed, shallowReadonly, shallowRef, toValue, type ComputedRef, type MaybeRefOrGetter, type ShallowRef } from 'vue'
 import { toHex, type BytesLike } from '@/upsdk/bluetooth/hex'
+import { resolveUpsdk } from '@/upsdk/call'
 import { asUpsdkError, type UpsdkError } from '@/upsdk/errors'
 import {
   getHCEState,
@@ -78,7 +79,7 @@ const holds = createHoldCounter()
 export function useHce(options: UseHceOptions = {}): UseHceReturn {
   const { immediate = true, refreshOnVisible = true, logLimit = 100, timeoutMs, responder, now = Date.now } = options
   const doc = options.document ?? (typeof document === 'undefined' ? undefined : document)
-  const upsdk = () => options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+  const upsdk = () => resolveUpsdk(options.upsdk)
   const call = () => ({ upsdk: upsdk(), timeoutMs })
 
   // window.upsdk is not reactive and usually appears after setup (loaded by the client): look again on each refresh()

@@ -1,4 +1,4 @@
-import { callUpsdk } from './call'
+import { callUpsdk, resolveUpsdk } from './call'
 import { UpsdkError } from './errors'
 import type { UpsdkGlobal } from './types'
 
@@ -15,7 +15,7 @@ export interface AppletOptions {
   timeoutMs?: number
 }
 
-const resolve = (u?: UpsdkGlobal) => u ?? (typeof window === 'undefined' ? undefined : window.upsdk)
+const resolve = resolveUpsdk
 
 /** Resolves once upsdk says its plugins can be called (`upsdk.pluginReady`); rejects when that never comes. */
 export function whenPluginReady(options: AppletOptions = {}): Promise<UpsdkGlobal> {

@@ -1,6 +1,11 @@
 import { toUpsdkError, UpsdkError } from './errors'
 
 export { toUpsdkError }
+
+/** The injected upsdk object, else the page's `window.upsdk` (every plugin module resolves it this way). */
+export function resolveUpsdk(upsdk?: UpsdkGlobal): UpsdkGlobal | undefined {
+  return upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+}
 import type { UpsdkGlobal } from './types'
 
 /**
@@ -47,7 +52,7 @@ export function callUpsdk<T = unknown>(
   params: Record<string, unknown> = {},
   options: CallOptions = {},
 ): Promise<T> {
-  const upsdk = options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+  const upsdk = resolveUpsdk(options.upsdk)
   const fn = upsdk?.[method]
   if (typeof fn !== 'function') {
     return Promise.reject(

@@ -1,5 +1,4 @@
-import { callUpsdk } from '../call'
-import type { UpsdkGlobal } from '../types'
+import { callUpsdk, resolveUpsdk } from '../call'
 import { validationError } from './errors'
 import { toHex, type BytesLike } from './hex'
 import {
@@ -21,10 +20,7 @@ import type {
   DiscoveryOptions,
 } from './types'
 
-/** The injected upsdk, else `window.upsdk`. */
-export function resolveUpsdk(upsdk?: UpsdkGlobal): UpsdkGlobal | undefined {
-  return upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
-}
+export { resolveUpsdk }
 
 function call<T>(method: string, params: Record<string, unknown>, o: BleCallOptions): Promise<T> {
   return callUpsdk<T>(method, params, { upsdk: resolveUpsdk(o.upsdk), timeoutMs: o.timeoutMs })

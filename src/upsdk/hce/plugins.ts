@@ -1,5 +1,5 @@
 import { toHex, hexToBytes, type BytesLike } from '../bluetooth/hex'
-import { callUpsdk, toUpsdkError } from '../call'
+import { callUpsdk, resolveUpsdk, toUpsdkError } from '../call'
 import { UpsdkError } from '../errors'
 import type { UpsdkGlobal } from '../types'
 import { validateAidList } from './aid'
@@ -24,9 +24,7 @@ export type HceMessage =
   | { type: 'command'; /** Upper-case hex of the command APDU. */ apdu: string; bytes: Uint8Array }
   | { type: 'deactivated'; reason?: string }
 
-function resolve(u?: UpsdkGlobal): UpsdkGlobal | undefined {
-  return u ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
-}
+const resolve = resolveUpsdk
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   if (typeof v === 'string' && v.trim().startsWith('{')) {

@@ -62,6 +62,7 @@ const SUCCESS_SHAPES: Partial<Record<PluginName, (answer: unknown) => unknown>> 
 export function createUpsdkJs(options: UpsdkJsOptions): { upsdk: UpsdkGlobal; state: UpsdkJsState } {
   const doc = options.document
   const ua = options.userAgent.toLowerCase()
+  // the real script's own in-app test (a lower-cased substring), looser than the kit's isCloudpayUserAgent
   const inApp = ua.includes('com.unionpay.chsp') || ua.includes('com.unionpay.mobilepay')
   const updebug = /\(updebug\s(\d+)\)/.exec(ua)?.[1]
   const hasCordova = /\(cordova\s[\d.]+\)/.test(ua)
