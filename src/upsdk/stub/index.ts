@@ -91,6 +91,8 @@ export interface InstalledUpsdkStub extends UpsdkStubHandle {
 declare global {
   interface Window {
     __upsdkStub?: InstalledUpsdkStub
+    /** Runs with the handle as soon as the stub is installed, before the page's first config (tests set it with addInitScript). */
+    __upsdkStubSetup?: (handle: InstalledUpsdkStub) => void
     cordova?: CordovaLike
   }
 }
@@ -114,5 +116,6 @@ export function installUpsdkStub(options: UpsdkStubOptions = {}): { upsdk: Upsdk
   window.cordova = cordova
   window.upsdk = upsdk
   window.__upsdkStub = installed
+  window.__upsdkStubSetup?.(installed)
   return { upsdk, handle: installed }
 }
