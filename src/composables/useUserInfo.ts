@@ -1,13 +1,10 @@
+import type { IdentityView, MobileView } from '@common/api'
 import { shallowReadonly, shallowRef, type ShallowRef } from 'vue'
 import { ApiError, apiRequest, type FetchFn } from '@/api/client'
 import { tryOnScopeDispose } from './shared/scope'
 
-export interface UserIdentity {
-  realName: string
-  certType: string
-  certTypeName: string
-  certId: string
-}
+/** `POST /api/me/identity` (the API type shared with the server). */
+export type UserIdentity = IdentityView
 
 export interface UseUserInfoOptions {
   /** @default globalThis.fetch */
@@ -48,7 +45,7 @@ export function useUserInfo(options: UseUserInfoOptions = {}): UseUserInfoReturn
     loadingMobile.value = true
     mobileError.value = null
     try {
-      mobile.value = (await apiRequest<{ mobile: string }>('POST', '/api/me/mobile', fetchFn)).mobile
+      mobile.value = (await apiRequest<MobileView>('POST', '/api/me/mobile', fetchFn)).mobile
     } catch (err) {
       mobile.value = null
       mobileError.value = asApiError(err)

@@ -149,20 +149,20 @@ describe('a20 (the app rejected our frontToken)', () => {
       return Response.json({ ok: false, errcode: 'a20', errmsg: '不合法的frontToken，或已过期' })
     })
     const stub = createUpsdkStub({ userAgent: IN_APP_UA, getUrl: () => url, fetch: verify as unknown as typeof fetch })
-    const fetchSignature = vi.fn(async (_u: string, frontTokenRejected?: boolean): Promise<UpsdkConfigSignature> => ({
+    const fetchSignature = vi.fn(async (_u: string, rejected?: UpsdkConfigSignature): Promise<UpsdkConfigSignature> => ({
       appId: 'app',
       timestamp: '1700000000',
       nonceStr: 'n',
-      signature: frontTokenRejected ? 'fresh' : 'stale',
+      signature: rejected ? 'fresh' : 'stale',
     }))
     const client = createUpsdkClient({ load: async () => stub.upsdk, fetchSignature, getUrl: () => url, userAgent: IN_APP_UA, timeoutMs: 5000 })
     return { client, fetchSignature }
   }
 
-  it('asks the server for a fresh signature once and configures again', async () => {
+  it('reports the refused signature to the server once and configures again', async () => {
     const { client, fetchSignature } = setupA20()
     await client.ready()
-    expect(fetchSignature.mock.calls.map((c) => c[1] ?? false)).toEqual([false, true])
+    expect(fetchSignature.mock.calls.map((c) => c[1]?.signature)).toEqual([undefined, 'stale'])
     expect(client.state).toMatchObject({ status: 'ready', configCount: 2 })
   })
 
@@ -203,7 +203,7 @@ describe('the config state machine on the real script semantics (stale ready/err
     let n = 0
     const verify = vi.fn(async (_u: RequestInfo | URL, init?: RequestInit) => Response.json(verdict(JSON.parse(String(init?.body)) as Record<string, string>, n++)))
     const stub = createUpsdkStub({ userAgent: IN_APP_UA, getUrl: () => url, fetch: verify as unknown as typeof fetch, bridgeDelayMs: extra.bridgeDelayMs })
-    const fetchSignature = vi.fn(async (u: string, fresh?: boolean): Promise<UpsdkConfigSignature> => ({ appId: 'app', timestamp: '1700000000', nonceStr: 'n', signature: fresh ? `fresh:${u}` : `sig:${u}` }))
+    const fetchSignature = vi.fn(async (u: string, rejected?: UpsdkConfigSignature): Promise<UpsdkConfigSignature> => ({ appId: 'app', timestamp: '1700000000', nonceStr: 'n', signature: rejected ? `fresh:${u}` : `sig:${u}` }))
     const client = createUpsdkClient({ load: async () => stub.upsdk, fetchSignature, getUrl: () => url, userAgent: IN_APP_UA, timeoutMs: extra.timeoutMs ?? 5000 })
     const configs = () => stub.handle.calls.filter((c) => c.method === 'config')
     return { client, stub, fetchSignature, configs, go: (u: string) => (url = u) }
@@ -212,7 +212,7 @@ describe('the config state machine on the real script semantics (stale ready/err
   it('a20 at the first config: one fresh signature, then ready with no user action, and the stale a20 is never replayed', async () => {
     const { client, fetchSignature, configs, go } = machine((b) => (b.signature?.startsWith('fresh:') || b.url !== BASE ? { ok: true } : { ok: false, errcode: 'a20', errmsg: 'frontToken 已失效' }))
     await expect(client.ready()).resolves.toBeDefined()
-    expect(fetchSignature.mock.calls.map((c) => c[1] ?? false)).toEqual([false, true])
+    expect(fetchSignature.mock.calls.map((c) => c[1]?.signature)).toEqual([undefined, `sig:${BASE}`])
     expect(configs().map((c) => c.outcome)).toEqual(['fail', 'success'])
     expect(client.state).toMatchObject({ status: 'ready', error: undefined })
     // a naive client re-registering error() now would get the stale a20 synchronously

@@ -26,10 +26,10 @@ export interface UpsdkClientOptions {
   /** Loads upsdk.js. @default loadUpsdk() */
   load?: () => Promise<UpsdkGlobal>
   /**
-   * Gets the config signature for a URL. `frontTokenRejected`: the app answered a20, the server
-   * should sign with a fresh frontToken. @default fetchUpsdkSignature (POST /api/upsdk/config)
+   * Gets the config signature for a URL. `rejected`: the signature the app refused with a20; the
+   * server checks it and may sign with a fresh frontToken. @default fetchUpsdkSignature (POST /api/upsdk/config)
    */
-  fetchSignature?: (url: string, frontTokenRejected?: boolean) => Promise<UpsdkConfigSignature>
+  fetchSignature?: (url: string, rejected?: UpsdkConfigSignature) => Promise<UpsdkConfigSignature>
   /** The current page address. @default () => location.href */
   getUrl?: () => string
   /** @default navigator.userAgent */
@@ -84,7 +84,7 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   const userAgent = options.userAgent ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent)
   const env = detectEnvironment(userAgent)
   const load = options.load ?? (() => loadUpsdk())
-  const fetchSignature = options.fetchSignature ?? ((url: string, frontTokenRejected?: boolean) => fetchUpsdkSignature(url, {}, frontTokenRejected))
+  const fetchSignature = options.fetchSignature ?? ((url: string, rejected?: UpsdkConfigSignature) => fetchUpsdkSignature(url, {}, rejected))
   const getUrl = options.getUrl ?? (() => location.href)
   const timeoutMs = options.timeoutMs ?? 10_000
   const callTimeoutMs = options.callTimeoutMs ?? 15_000
@@ -139,12 +139,13 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
     if (typeof upsdk.config !== 'function') throw noBridgeError('no_config')
     if (stale()) return upsdk
     setState({ status: 'configuring' })
+    const signature = await fetchSignature(attempt.url)
     try {
-      await configure(upsdk, await fetchSignature(attempt.url), stale)
+      await configure(upsdk, signature, stale)
     } catch (err) {
-      // a20: the app no longer accepts the frontToken we signed with; ask for a fresh one, once
+      // a20: the app no longer accepts the frontToken we signed with; report the refused signature and retry once
       if (!(err instanceof UpsdkError) || err.code !== 'a20' || stale()) throw err
-      await configure(upsdk, await fetchSignature(attempt.url, true), stale)
+      await configure(upsdk, await fetchSignature(attempt.url, signature), stale)
     }
     return upsdk
   }

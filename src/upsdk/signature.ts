@@ -1,12 +1,8 @@
+import type { UpsdkConfigSignature } from '@common/api'
 import { UpsdkError } from './errors'
 
-/** What `POST /api/upsdk/config` answers: the fields `upsdk.config` needs. */
-export interface UpsdkConfigSignature {
-  appId: string
-  timestamp: string
-  nonceStr: string
-  signature: string
-}
+/** What `POST /api/upsdk/config` answers: the fields `upsdk.config` needs (shared with the server). */
+export type { UpsdkConfigSignature }
 
 export interface FetchSignatureOptions {
   /** @default globalThis.fetch */
@@ -19,8 +15,8 @@ export interface FetchSignatureOptions {
 export async function fetchUpsdkSignature(
   url: string,
   options: FetchSignatureOptions = {},
-  /** Tell the server the app rejected its frontToken (a20), so it signs with a fresh one. */
-  frontTokenRejected = false,
+  /** The signature the app rejected with a20: the server drops its frontToken when it proves the current one failed. */
+  rejected?: UpsdkConfigSignature,
 ): Promise<UpsdkConfigSignature> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   let res: Response
@@ -28,7 +24,9 @@ export async function fetchUpsdkSignature(
     res = await doFetch(options.endpoint ?? '/api/upsdk/config', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(frontTokenRejected ? { url, frontTokenRejected: true } : { url }),
+      body: JSON.stringify(
+        rejected ? { url, rejected: { timestamp: rejected.timestamp, nonceStr: rejected.nonceStr, signature: rejected.signature } } : { url },
+      ),
       credentials: 'same-origin',
     })
   } catch (err) {
