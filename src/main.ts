@@ -2,7 +2,7 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
 import './assets/base.css'
-import { createUpsdk } from './composables/useUpsdk'
+import { createUpsdk } from './composables/upsdkPlugin'
 import { router } from './router'
 
 router.afterEach((to) => {
