@@ -1,7 +1,7 @@
 import { ChinaumsError } from '../chinaums/errors.ts'
 import { AppError } from '../http/errors.ts'
-import { IllegalTransitionError, RefundRefusedError, type Order, type Refund } from './orders.ts'
-import { PayInputError } from './service.ts'
+import { IllegalTransitionError, PayInputError, RefundRefusedError } from './errors.ts'
+import type { Order, Refund } from './model.ts'
 
 /** Turns payment-domain errors into the API's AppError; anything else is rethrown. */
 export function toAppError(err: unknown): unknown {

@@ -1,5 +1,90 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { PayService } from './service.ts'
+import type { ChinaumsReply } from '../chinaums/client.ts'
+import { ChinaumsError } from '../chinaums/errors.ts'
+import type { CheckQueue } from './check-queue.ts'
+import type { PayDeps } from './deps.ts'
+import { IllegalTransitionError } from './errors.ts'
+import type { Order, Refund } from './model.ts'
+import { factsOf, notifiedStatus } from './platform-facts.ts'
+import { nextCheckGap } from './schedule.ts'
+import { PENDING_STATUSES } from './status.ts'
+
+/** Grace after expiry before a NO_ORDER query result closes the order. */
+const NO_ORDER_GRACE_MS = 5 * 60_000
+
+/** One status query for an order, one refund-query for a refund: what reconciliation asks 银商. */
+export class OrderChecker {
+  constructor(private readonly d: PayDeps) {}
+
+  /** One reconciliation query for an order that is still pending. Never concludes failure from an unknown outcome. */
+  async reconcile(order: Order): Promise<Order> {
+    const { records, client, clock, log } = this.d
+    const { orders, checks } = records
+    const now = clock()
+    if (!PENDING_STATUSES.has(order.status)) {
+      checks.scheduleOrder(order.merOrderId, null, false)
+      return order
+    }
+    let reply: ChinaumsReply | null = null
+    let error: ChinaumsError | null = null
+    try {
+      reply = await client.query(order.merOrderId, order.instMid)
+    } catch (err) {
+      if (!(err instanceof ChinaumsError)) throw err
+      error = err
+    }
+    const checksDone = order.checkCount + 1
+    const gap = nextCheckGap(checksDone)
+    const foreign =
+      reply !== null &&
+      ((reply.merOrderId !== undefined && reply.merOrderId !== order.merOrderId) ||
+        (reply.totalAmount !== undefined && Number(reply.totalAmount) !== order.amount))
+    if (reply && foreign) {
+      // Like a notify whose amount differs: never settle an order from an answer about something else.
+      log.error({ merOrderId: order.merOrderId, replied: reply.merOrderId, amount: reply.totalAmount, ours: order.amount }, 'query answer does not match the order')
+    } else if (reply) {
+      const to = notifiedStatus(reply.status)
+      const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
+      if (target && target !== order.status) {
+        try {
+          orders.transition(order.merOrderId, target, 'query', `check ${checksDone}`, factsOf(reply))
+        } catch (e) {
+          if (!(e instanceof IllegalTransitionError)) throw e
+          log.warn({ merOrderId: order.merOrderId, from: e.from, to: e.to }, 'query result not applicable')
+        }
+      }
+    } else if (error?.errCode === 'NO_ORDER' && order.expiresAt !== null && now > order.expiresAt + NO_ORDER_GRACE_MS) {
+      // The buyer never opened the cashier and the order has expired: it can no longer be paid.
+      orders.transition(order.merOrderId, 'TRADE_CLOSED', 'query', 'NO_ORDER after expiry')
+    } else if (error) {
+      log.info({ merOrderId: order.merOrderId, errCode: error.errCode, kind: error.kind }, 'status query without a result')
+    }
+    const after = orders.mustGet(order.merOrderId)
+    const stillPending = PENDING_STATUSES.has(after.status)
+    checks.scheduleOrder(order.merOrderId, stillPending && gap !== null ? now + gap : null, true)
+    if (stillPending && gap === null) log.warn({ merOrderId: order.merOrderId }, 'order still pending after the last scheduled query')
+    return orders.mustGet(order.merOrderId)
+  }
+
+  /** One refund-query for a refund whose outcome is unknown. */
+  async reconcileRefund(refund: Refund): Promise<Refund> {
+    const { records, client, clock, log } = this.d
+    const order = records.orders.get(refund.merOrderId)
+    try {
+      const r = await client.refundQuery(refund.refundOrderId, order?.instMid)
+      if (r.refundStatus === 'SUCCESS') return records.refunds.settle(refund.refundOrderId, 'SUCCESS', 'refund-query')
+      if (r.refundStatus === 'FAIL' || r.refundStatus === 'FAILED') return records.refunds.settle(refund.refundOrderId, 'FAILED', 'refund-query', 'TARGET_FAIL')
+    } catch (err) {
+      if (!(err instanceof ChinaumsError)) throw err
+      if (err.errCode === 'NO_ORDER') return records.refunds.settle(refund.refundOrderId, 'FAILED', 'refund-query', 'NO_ORDER')
+    }
+    // Still unknown: ask again after a growing gap, never in a tight loop; after the last one the 对账文件 decides.
+    const gap = nextCheckGap(refund.checkCount + 1)
+    records.checks.scheduleRefund(refund.refundOrderId, gap === null ? null : clock() + gap)
+    if (gap === null) log.warn({ refundOrderId: refund.refundOrderId }, 'refund still pending after the last scheduled refund-query')
+    return records.refunds.get(refund.refundOrderId) as Refund
+  }
+}
 
 export interface TimerApi {
   setTimeout(fn: () => void, ms: number): unknown
@@ -7,7 +92,8 @@ export interface TimerApi {
 }
 
 export interface ReconcilerOptions {
-  service: PayService
+  checker: Pick<OrderChecker, 'reconcile' | 'reconcileRefund'>
+  checks: CheckQueue
   clock: () => number
   log: FastifyBaseLogger
   /** How often due orders are looked for. @default 30000 */
@@ -63,21 +149,21 @@ export class Reconciler {
   }
 
   private async round(): Promise<void> {
-    const { service, clock, log } = this.o
+    const { checker, checks, clock, log } = this.o
     const batch = this.o.batch ?? 5
     const now = clock()
-    for (const order of service.store.due(now, batch)) {
-      if (order.nextCheckAt === null || !service.store.claimCheck(order.merOrderId, order.nextCheckAt, now + 2 * 60_000)) continue
+    for (const order of checks.dueOrders(now, batch)) {
+      if (order.nextCheckAt === null || !checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000)) continue
       try {
-        await service.reconcile(order)
+        await checker.reconcile(order)
       } catch (err) {
         log.error({ err, merOrderId: order.merOrderId }, 'reconciliation failed')
       }
     }
-    for (const refund of service.store.dueRefunds(now, batch)) {
-      if (!service.store.claimRefundCheck(refund.refundOrderId, now + 2 * 60_000)) continue
+    for (const refund of checks.dueRefunds(now, batch)) {
+      if (!checks.claimRefund(refund.refundOrderId, now + 2 * 60_000)) continue
       try {
-        await service.reconcileRefund(refund)
+        await checker.reconcileRefund(refund)
       } catch (err) {
         log.error({ err, refundOrderId: refund.refundOrderId }, 'refund reconciliation failed')
       }

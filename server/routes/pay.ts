@@ -8,15 +8,9 @@ import { safeEqual } from '../crypto/signing.ts'
 import { forbidden, notFound, unavailable } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { publicOrder, publicRefund, toAppError } from '../pay/http.ts'
-import { OrderStore } from '../pay/orders.ts'
-import { Reconciler } from '../pay/reconcile.ts'
-import { PayService } from '../pay/service.ts'
+import { createPay, type PayModule } from '../pay/index.ts'
+import { openPayRecords } from '../pay/records.ts'
 import { SandboxTnProvider } from '../pay/tn.ts'
-
-export interface PayModule {
-  service: PayService
-  reconciler: Reconciler
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,7 +59,7 @@ const refundSchema = z.strictObject({
   description: text(255).optional(),
   /** Divided orders (seed 1.3): the platform's part of this refund and the one sub-merchant refunded. */
   platformAmount: share.optional(),
-  subOrders: subOrdersSchema.max(1, '一次只能对一个子商户退款').optional(),
+  subOrders: subOrdersSchema.optional(),
 })
 const completeSchema = z.strictObject({ amount })
 
@@ -95,17 +89,11 @@ async function domain<T>(fn: () => Promise<T> | T): Promise<T> {
 export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { config } = ctx
   const client = new ChinaumsClient({ ...config.chinaums, clock: ctx.clock })
-  const store = new OrderStore(ctx.db, ctx.clock)
-  const service = new PayService({
-    config,
-    store,
-    client,
-    tn: config.sandbox ? new SandboxTnProvider(client) : null,
-    clock: ctx.clock,
-    log: ctx.log,
-  })
-  const reconciler = new Reconciler({ service, clock: ctx.clock, log: ctx.log })
-  app.decorate('pay', { service, reconciler })
+  const records = openPayRecords(ctx.db, ctx.clock)
+  const pay = createPay({ config, records, client, clock: ctx.clock, log: ctx.log }, config.sandbox ? new SandboxTnProvider(client) : null)
+  const { checkout, notifies, refunds, actions, reconciler } = pay
+  const store = records.orders
+  app.decorate('pay', pay)
   app.addHook('onReady', async () => reconciler.start())
   app.addHook('onClose', async () => reconciler.stop())
 
@@ -121,14 +109,14 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.post('/api/pay/chinaums/orders', async (req) => {
     const input = parseInput(createSchema, req.body)
-    const { merOrderId, redirectUrl } = await domain(() => service.createH5Order(input))
+    const { merOrderId, redirectUrl } = await domain(() => checkout.createH5Order(input))
     return { merOrderId, redirectUrl }
   })
 
   app.post('/api/pay/tn', async (req) => {
     const input = parseInput(tnSchema, req.body)
-    if (!service.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
-    return domain(() => service.createTnOrder(input.amount, input.description))
+    if (!checkout.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
+    return domain(() => checkout.createTnOrder(input.amount, input.description))
   })
 
   app.get('/api/pay/orders/:merOrderId', async (req) => {
@@ -149,7 +137,7 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.get('/api/pay/orders', async (req) => {
     requireAdmin(req)
-    return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: store.refunds(o.merOrderId).map(publicRefund) })) }
+    return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })) }
   })
 
   app.post('/api/pay/orders/:merOrderId/refund', async (req) => {
@@ -160,27 +148,27 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
       input.platformAmount !== undefined || input.subOrders !== undefined
         ? { platformAmount: input.platformAmount ?? 0, subOrders: input.subOrders ?? [] }
         : undefined
-    const refund = await domain(() => service.refund(merOrderId, input.amount, input.refundOrderId, input.description, division))
+    const refund = await domain(() => refunds.refund(merOrderId, input.amount, input.refundOrderId, input.description, division))
     return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
   })
 
   app.post('/api/pay/orders/:merOrderId/close', async (req) => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    return { order: publicOrder(await domain(() => service.close(merOrderId))) }
+    return { order: publicOrder(await domain(() => actions.close(merOrderId))) }
   })
 
   app.post('/api/pay/orders/:merOrderId/secure-cancel', async (req) => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    return { order: publicOrder(await domain(() => service.secureCancel(merOrderId))) }
+    return { order: publicOrder(await domain(() => actions.secureCancel(merOrderId))) }
   })
 
   app.post('/api/pay/orders/:merOrderId/secure-complete', async (req) => {
     requireAdmin(req)
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(completeSchema, req.body)
-    const r = await domain(() => service.secureComplete(merOrderId, input.amount))
+    const r = await domain(() => actions.secureComplete(merOrderId, input.amount))
     return { order: publicOrder(r.order), secureStatus: r.secureStatus }
   })
 
@@ -189,7 +177,7 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     const params = flatStrings(req.body)
     reply.type('text/plain; charset=utf-8')
     if (!params) return 'FAILED'
-    const { answer, outcome } = service.handleNotify(params)
+    const { answer, outcome } = notifies.handle(params)
     req.log.info({ merOrderId: params.merOrderId, status: params.status, outcome }, 'chinaums notify')
     return answer
   })
@@ -197,7 +185,7 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
   /** 银商 returnUrl: verify, then hand over to the SPA's result page, which reads the store. */
   app.get('/pay/return', async (req, reply) => {
     const params = flatStrings(req.query) ?? {}
-    const r = service.verifyReturn(params)
+    const r = notifies.verifyReturn(params)
     const q = new URLSearchParams()
     if (r.merOrderId) q.set('merOrderId', r.merOrderId)
     q.set('back', !r.verified ? 'invalid' : r.buyerPaid ? 'paid' : 'unpaid')

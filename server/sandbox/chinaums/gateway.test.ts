@@ -147,7 +147,7 @@ describe('guaranteed (secure) transactions through the admin routes', () => {
     const done = await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 600 })
     expect(done.json().secureStatus).toBe('PARTLY_COMPLETED')
     expect(done.json().order).toMatchObject({ status: 'TRADE_SUCCESS', secureStatus: 'PARTLY_COMPLETED', completedAmount: 600 })
-    expect(app.app.pay.service.store.events(id).at(-1)).toMatchObject({ source: 'secure-complete', detail: 'completed 600, returned 400' })
+    expect(app.app.pay.records.orders.events(id).at(-1)).toMatchObject({ source: 'secure-complete', detail: 'completed 600, returned 400' })
     expect((await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 100 })).statusCode).toBe(409)
     // Only the completed 600 can be refunded; refunding all of it closes the order.
     expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 601 })).json().error.code).toBe('EXCEEDS_AMOUNT')
