@@ -13,11 +13,17 @@ export class CheckQueue {
     private readonly clock: () => number,
   ) {}
 
-  /** Orders due for a status query, oldest due first. */
+  /**
+   * Orders due for a status query: those the platform has been seen to know first (a notify, a
+   * verified return page, an answer, a tn), then the others, oldest due first within each — so
+   * thousands of orders nobody opened cannot delay settling one that was paid.
+   */
   dueOrders(now: number, limit: number): Order[] {
     return (
       this.db
-        .prepare('SELECT * FROM pay_orders WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?')
+        .prepare(
+          'SELECT * FROM pay_orders WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY (seen_at IS NULL), next_check_at LIMIT ?',
+        )
         .all(now, limit) as Row[]
     ).map(toOrder)
   }

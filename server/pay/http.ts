@@ -15,7 +15,7 @@ export function toAppError(err: unknown): unknown {
         errCode: err.errCode,
       })
     }
-    const status = err.errCode === 'NO_ORDER' ? 404 : err.errCode === 'OPERATION_NOT_ALLOWED' ? 409 : 502
+    const status = err.errCode === 'NO_ORDER' ? 404 : ['OPERATION_NOT_ALLOWED', 'HAS_CANCELLED', 'ORDER_PROCESSING'].includes(err.errCode) ? 409 : 502
     return new AppError(status, `CHINAUMS_${err.errCode}`, `银商拒绝了请求（${err.errCode}：${err.errMsg || err.meaning}）`, {
       api: err.api,
       errCode: err.errCode,

@@ -27,8 +27,25 @@ export interface Order {
   notifiedAt: number | null
   nextCheckAt: number | null
   checkCount: number
+  /** The logged-in user who created it (null: created without a session). */
+  ownerOpenId: string | null
+  /** A hash of the creating browser's pay-client cookie. */
+  ownerBrowser: string | null
+  /** What unpaid orders are counted by (openId, else the client IP). */
+  clientKey: string | null
+  /** When the platform was first seen to know the order; reconciliation asks about those first. */
+  seenAt: number | null
+  /** 担保撤销/担保完成 sent without a known outcome (a timeout): reconciliation's query settles it. */
+  securePending: { action: 'cancel' | 'complete'; amount: number | null } | null
   createdAt: number
   updatedAt: number
+}
+
+/** Who creates an order. */
+export interface OrderOwner {
+  openId?: string
+  browser?: string
+  clientKey: string
 }
 
 /** The split of a refund of a divided (分账) order (seed 1.3: platformAmount + one sub-merchant). */
@@ -81,6 +98,9 @@ export interface NewOrder {
   division?: OrderDivision
   expiresAt?: number
   nextCheckAt: number
+  owner?: OrderOwner
+  /** The platform already knows it (a tn was issued). */
+  seen?: boolean
 }
 
 /** Facts learnt from a notify or a query, stored alongside a transition. */

@@ -10,7 +10,8 @@ function order(o: Partial<Order> = {}): Order {
   return {
     merOrderId: '1017000000000000000000000001', kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1000, refundedAmount: 0,
     status: 'TRADE_SUCCESS', secure: false, secureStatus: null, completedAmount: null, description: null, division: null, tn: null,
-    targetOrderId: null, targetSys: null, payTime: null, expiresAt: null, notifiedAt: null, nextCheckAt: null, checkCount: 0, createdAt: 0, updatedAt: 0,
+    targetOrderId: null, targetSys: null, payTime: null, expiresAt: null, notifiedAt: null, nextCheckAt: null, checkCount: 0,
+    ownerOpenId: null, ownerBrowser: null, clientKey: null, seenAt: null, securePending: null, createdAt: 0, updatedAt: 0,
     ...o,
   }
 }
@@ -33,7 +34,15 @@ describe('refund policy', () => {
     expect(refundCap(order({ secure: true, completedAmount: 600, secureStatus: 'PARTLY_COMPLETED' }))).toBe(600)
     expect(code(() => assertRefundFits(order(), 1000, undefined, []))).toBeNull()
     expect(code(() => assertRefundFits(order(), 401, undefined, [refund(600)]))).toBe('EXCEEDS_AMOUNT')
-    expect(code(() => assertRefundFits(order({ secure: true, completedAmount: 600 }), 601, undefined, []))).toBe('EXCEEDS_AMOUNT')
+    expect(code(() => assertRefundFits(order({ secure: true, completedAmount: 600, secureStatus: 'PARTLY_COMPLETED' }), 601, undefined, []))).toBe('EXCEEDS_AMOUNT')
+  })
+
+  it('seed 2.3: an unfinished 担保 order cannot be refunded; a completed one can, a notified refund of it neither', () => {
+    for (const secureStatus of [null, 'UNCOMPLETED'] as const) {
+      expect(code(() => assertRefundFits(order({ secure: true, secureStatus }), 1, undefined, []))).toBe('SECURE_UNCOMPLETED')
+      expect(notifiedRefundFits(order({ secure: true, secureStatus }), 1)).toBe(false)
+    }
+    expect(code(() => assertRefundFits(order({ secure: true, secureStatus: 'ALL_COMPLETED', completedAmount: 1000 }), 1000, undefined, []))).toBeNull()
   })
 
   it('refuses an unpaid or closed order', () => {
@@ -69,7 +78,7 @@ describe('refund policy', () => {
     expect(refundIdProblems(undefined, '1017')).toEqual([])
     expect(statusAfterRefund(order(), 999)).toBe('TRADE_REFUND')
     expect(statusAfterRefund(order(), 1000)).toBe('TRADE_CLOSED')
-    expect(statusAfterRefund(order({ secure: true, completedAmount: 600 }), 600)).toBe('TRADE_CLOSED')
+    expect(statusAfterRefund(order({ secure: true, completedAmount: 600, secureStatus: 'PARTLY_COMPLETED' }), 600)).toBe('TRADE_CLOSED')
     expect(notifiedRefundFits(order({ refundedAmount: 900 }), 100)).toBe(true)
     expect(notifiedRefundFits(order({ refundedAmount: 900 }), 101)).toBe(false)
     expect(notifiedRefundFits(order({ status: 'NEW_ORDER' }), 1)).toBe(false)

@@ -4,6 +4,7 @@
  */
 import { RefundRefusedError } from './errors.ts'
 import type { Order, Refund, RefundDivision } from './model.ts'
+import { isSecureUnfinished } from './secure.ts'
 import { isPaid, type OrderStatus } from './status.ts'
 
 /** What can go back by refunds in total: after a 担保完成 only the completed part was settled (the rest already went back). */
@@ -42,6 +43,10 @@ export function refundDivisionProblems(order: Order, amount: number, division: R
  */
 export function assertRefundFits(order: Order, amount: number, division: RefundDivision | undefined, live: readonly Refund[]): void {
   if (!isPaid(order.status)) throw new RefundRefusedError('NOT_PAID', `订单状态为 ${order.status}，不能退款`)
+  if (isSecureUnfinished(order)) {
+    // Seed 2.3: "担保未完成的交易不允许直接做反交易".
+    throw new RefundRefusedError('SECURE_UNCOMPLETED', '担保交易尚未完成，不能直接退款：请先担保完成（之后可退已完成的金额）或担保撤销（全部退还买家）')
+  }
   const reserved = live.reduce((s, r) => s + r.amount, 0)
   const cap = refundCap(order)
   if (reserved + amount > cap) {
@@ -69,7 +74,7 @@ export function assertRefundFits(order: Order, amount: number, division: RefundD
 
 /** A refund 银商 notified that we never asked for: recorded only if the order is paid and it fits what is left. */
 export function notifiedRefundFits(order: Order, amount: number): boolean {
-  return isPaid(order.status) && order.refundedAmount + amount <= refundCap(order)
+  return isPaid(order.status) && !isSecureUnfinished(order) && order.refundedAmount + amount <= refundCap(order)
 }
 
 /** Seed 2.2: a refund moves the order to TRADE_REFUND, or closes it once everything that could go back has gone back. */

@@ -36,6 +36,12 @@ export function toOrder(r: Row): Order {
     notifiedAt: num(r.notified_at),
     nextCheckAt: num(r.next_check_at),
     checkCount: Number(r.check_count),
+    ownerOpenId: str(r.owner_open_id),
+    ownerBrowser: str(r.owner_browser),
+    clientKey: str(r.client_key),
+    seenAt: num(r.seen_at),
+    securePending:
+      r.secure_pending === 'cancel' || r.secure_pending === 'complete' ? { action: r.secure_pending, amount: num(r.secure_pending_amount) } : null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }
