@@ -6,7 +6,7 @@ import type { Order } from './model.ts'
 import type { NotifyApplied } from './notify-log.ts'
 import { factsOf, notifiedStatus } from './platform-facts.ts'
 import { amountOf, isSecureStatus } from './secure.ts'
-import { PENDING_STATUSES, type OrderStatus } from './status.ts'
+import { isPaid, PENDING_STATUSES, type OrderStatus } from './status.ts'
 
 export type NotifyAnswer = 'SUCCESS' | 'FAILED'
 
@@ -52,7 +52,9 @@ export class NotifyHandler {
     const refundOrderId = f.refundOrderId
     const notifyId = f.notifyId ?? `${merOrderId}:${status ?? ''}:${f.seqId ?? ''}:${refundOrderId ?? ''}`
     const isRefund = status === 'TRADE_REFUND' || refundOrderId !== undefined
-    const to: OrderStatus | null = isRefund ? null : notifiedStatus(status)
+    // A 担保 cancel (ours, or the 30-day automatic one) closes a paid order through its secure facts.
+    const secureCancel = order.secure && f.secureStatus === 'CANCELED' && isPaid(order.status)
+    const to: OrderStatus | null = isRefund || secureCancel ? null : notifiedStatus(status)
     const outcome = orders.atomic(() => {
       const r = notifies.apply(notifyId, merOrderId, to, factsOf(f.all))
       if (r !== 'applied' && r !== 'unchanged') return r

@@ -52,18 +52,20 @@ export class OrderChecker {
       const answer = reply
       orders.atomic(() => {
         orders.markSeen(order.merOrderId)
+        // 担保 facts first: a CANCELED order closes as a cancel (everything back to the buyer).
+        if (isSecureStatus(answer.secureStatus)) {
+          orders.recordSecureFacts(order.merOrderId, answer.secureStatus, amountOf(answer.completeAmount ?? answer.completedAmount), 'query')
+        }
         const to = notifiedStatus(answer.status)
         const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
-        if (target && target !== order.status) {
+        const current = orders.mustGet(order.merOrderId).status
+        if (target && target !== current) {
           try {
             orders.transition(order.merOrderId, target, 'query', `check ${checksDone}`, factsOf(answer))
           } catch (e) {
             if (!(e instanceof IllegalTransitionError)) throw e
             log.warn({ merOrderId: order.merOrderId, from: e.from, to: e.to }, 'query result not applicable')
           }
-        }
-        if (isSecureStatus(answer.secureStatus)) {
-          orders.recordSecureFacts(order.merOrderId, answer.secureStatus, amountOf(answer.completeAmount ?? answer.completedAmount), 'query')
         }
       })
     } else if (error?.errCode === 'NO_ORDER' && order.expiresAt !== null && now > order.expiresAt + NO_ORDER_GRACE_MS && PENDING_STATUSES.has(order.status)) {
