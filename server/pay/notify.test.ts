@@ -14,7 +14,7 @@ function sign(p: Record<string, string>, o: { type?: 'MD5' | 'SHA256'; keepEmpty
       .join('&') + KEY
   return o.type === 'SHA256' ? createHash('sha256').update(s, 'utf8').digest('hex') : createHash('md5').update(s, 'utf8').digest('hex').toUpperCase()
 }
-const resigned = (body: string, o?: { type?: 'MD5' | 'SHA256' }) => {
+const resigned = (body: string, o?: { type?: 'MD5' | 'SHA256' }): Record<string, string> => {
   const p = formFields(body)
   return { ...p, sign: sign(p, o) }
 }
