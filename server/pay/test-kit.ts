@@ -44,7 +44,7 @@ export function payKit(env: Record<string, string> = {}) {
     records.orders.transition(merOrderId, 'TRADE_SUCCESS', 'notify')
     return records.orders.mustGet(merOrderId)
   }
-  return { clock, db, records, pay, config, log, calls, answer, paidOrder, close: () => db.close() }
+  return { clock, records, pay, config, log, calls, answer, paidOrder, close: () => void db.close() }
 }
 
 export const gwError = (api: string, code: string) => new ChinaumsError(api, code, '')
