@@ -4,7 +4,8 @@ import { newMerOrderId } from '../chinaums/ids.ts'
 import { requestTimestamp } from '../chinaums/time.ts'
 import type { PayDeps } from './deps.ts'
 import { PayInputError } from './errors.ts'
-import type { Order, OrderDivision } from './model.ts'
+import type { Order, OrderDivision, OrderOwner } from './model.ts'
+import { assertMayCreateOrder, UNPAID_WINDOW_MS } from './order-limits.ts'
 import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 import type { TnProvider } from './tn.ts'
 
@@ -49,7 +50,12 @@ export class Checkout {
     }
   }
 
-  createH5Order(input: CreateH5Input): { merOrderId: string; redirectUrl: string; order: Order } {
+  /** Refuses one more unpaid order from a client that already holds too many (order-limits.ts). */
+  private checkLimit(owner: OrderOwner | undefined): void {
+    if (owner) assertMayCreateOrder(this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS))
+  }
+
+  createH5Order(input: CreateH5Input, owner?: OrderOwner): { merOrderId: string; redirectUrl: string; order: Order } {
     const { config, clock } = this.d
     if (input.divisionFlag) {
       // Seed 1.1 divisionFlag: "暂时只支持微信、支付宝支付和银联云闪付".
@@ -64,6 +70,7 @@ export class Checkout {
     } else if (input.platformAmount !== undefined || input.subOrders !== undefined) {
       throw new PayInputError(['platformAmount / subOrders 只能在 divisionFlag 为 true 时上送'])
     }
+    this.checkLimit(owner)
     const now = clock()
     const merOrderId = this.newId()
     const content: H5OrderContent = {
@@ -94,15 +101,17 @@ export class Checkout {
       ...(input.divisionFlag ? { division: orderDivision(input) } : {}),
       expiresAt: now + ORDER_TTL_MS,
       nextCheckAt: now + FIRST_CHECK_AFTER_MS,
+      ...(owner ? { owner } : {}),
     })
     const redirectUrl = h5PayUrl(config.chinaums.baseUrl, input.channel, config.chinaums, content, now)
     return { merOrderId, redirectUrl, order }
   }
 
   /** Creates a tn order. A definite refusal closes it; an unknown outcome leaves it to reconciliation. */
-  async createTnOrder(amount: number, description?: string): Promise<{ orderId: string; tn: string }> {
+  async createTnOrder(amount: number, description?: string, owner?: OrderOwner): Promise<{ orderId: string; tn: string }> {
     const provider = this.tn
     if (!provider) throw new ChinaumsError('uac/app-order', 'NO_SERVICE', 'no tn provider configured', 'rejected')
+    this.checkLimit(owner)
     const { orders } = this.d.records
     const now = this.d.clock()
     const merOrderId = this.newId()
@@ -115,10 +124,12 @@ export class Checkout {
       ...(description ? { description } : {}),
       expiresAt: now + ORDER_TTL_MS,
       nextCheckAt: now + FIRST_CHECK_AFTER_MS,
+      ...(owner ? { owner } : {}),
     })
     try {
       const { tn } = await provider.issue({ merOrderId, amount, notifyUrl: this.notifyUrl })
       orders.setTn(merOrderId, tn)
+      orders.markSeen(merOrderId) // the platform issued the tn: it knows the order
       return { orderId: merOrderId, tn }
     } catch (err) {
       if (err instanceof ChinaumsError && !err.indeterminate) {

@@ -31,3 +31,11 @@ export class RefundRefusedError extends Error {
     this.name = 'RefundRefusedError'
   }
 }
+
+/** Too many unpaid orders from one client (a 429). */
+export class PayLimitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'PayLimitError'
+  }
+}

@@ -1,11 +1,12 @@
 import { ChinaumsError } from '../chinaums/errors.ts'
 import { AppError } from '../http/errors.ts'
-import { IllegalTransitionError, PayInputError, RefundRefusedError } from './errors.ts'
+import { IllegalTransitionError, PayInputError, PayLimitError, RefundRefusedError } from './errors.ts'
 import type { Order, Refund } from './model.ts'
 
 /** Turns payment-domain errors into the API's AppError; anything else is rethrown. */
 export function toAppError(err: unknown): unknown {
   if (err instanceof PayInputError) return new AppError(400, 'INVALID_INPUT', `请求参数不合法：${err.message}`, { problems: err.problems })
+  if (err instanceof PayLimitError) return new AppError(429, 'TOO_MANY_UNPAID_ORDERS', err.message)
   if (err instanceof RefundRefusedError) return new AppError(err.code === 'NO_ORDER' ? 404 : 409, err.code, err.message)
   if (err instanceof IllegalTransitionError) return new AppError(409, 'ILLEGAL_TRANSITION', `订单状态 ${err.from} 不能变为 ${err.to}`)
   if (err instanceof ChinaumsError) {
@@ -24,7 +25,7 @@ export function toAppError(err: unknown): unknown {
   return err
 }
 
-/** What anyone holding the merOrderId may see. */
+/** What the order's owner and the merchant may see. */
 export function publicOrder(o: Order) {
   return {
     merOrderId: o.merOrderId,

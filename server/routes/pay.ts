@@ -1,14 +1,17 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { ChinaumsClient } from '../chinaums/client.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
 import { safeEqual } from '../crypto/signing.ts'
+import { ensureBindingCookie, hashBinding } from '../http/bound-state.ts'
 import { forbidden, notFound, unavailable } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { publicOrder, publicRefund, toAppError } from '../pay/http.ts'
 import { createPay, type PayModule } from '../pay/index.ts'
+import type { Order, OrderOwner } from '../pay/model.ts'
+import { clientKeyOf } from '../pay/order-limits.ts'
 import { openPayRecords } from '../pay/records.ts'
 import { SandboxTnProvider } from '../pay/tn.ts'
 
@@ -63,6 +66,9 @@ const refundSchema = z.strictObject({
 })
 const completeSchema = z.strictObject({ amount })
 
+/** The browser that created an order (httpOnly; only its sha256 is stored on the order). */
+const PAY_BROWSER_COOKIE = 'upkit_pay'
+
 /** A 银商 notify is a few hundred bytes; anything near this is not one. */
 const NOTIFY_BODY_LIMIT = 16 * 1024
 
@@ -107,33 +113,57 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     if (typeof given !== 'string' || !safeEqual(given, config.adminToken)) throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
   }
 
-  app.post('/api/pay/chinaums/orders', async (req) => {
+  const isMerchant = (req: FastifyRequest) => {
+    try {
+      requireAdmin(req)
+      return true
+    } catch {
+      return false
+    }
+  }
+  /** Who creates an order: the logged-in user if any, this browser (cookie issued when missing), the client for the unpaid-order limit. */
+  const creator = (req: FastifyRequest, reply: FastifyReply): OrderOwner => {
+    const openId = req.session?.openId
+    const browser = hashBinding(ensureBindingCookie(req, reply, { name: PAY_BROWSER_COOKIE, path: '/api/pay', secure: config.secureCookies }))
+    return { ...(openId ? { openId } : {}), browser, clientKey: clientKeyOf(openId, req.ip) }
+  }
+  const viewer = (req: FastifyRequest) => {
+    const cookie = req.cookies[PAY_BROWSER_COOKIE]
+    return { openId: req.session?.openId, browser: cookie ? hashBinding(cookie) : undefined }
+  }
+  const owns = (req: FastifyRequest, o: Order) => {
+    const v = viewer(req)
+    return (v.openId !== undefined && o.ownerOpenId === v.openId) || (v.browser !== undefined && o.ownerBrowser === v.browser)
+  }
+
+  app.post('/api/pay/chinaums/orders', async (req, reply) => {
     const input = parseInput(createSchema, req.body)
-    const { merOrderId, redirectUrl } = await domain(() => checkout.createH5Order(input))
+    const owner = creator(req, reply)
+    const { merOrderId, redirectUrl } = await domain(() => checkout.createH5Order(input, owner))
     return { merOrderId, redirectUrl }
   })
 
-  app.post('/api/pay/tn', async (req) => {
+  app.post('/api/pay/tn', async (req, reply) => {
     const input = parseInput(tnSchema, req.body)
     if (!checkout.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
-    return domain(() => checkout.createTnOrder(input.amount, input.description))
+    const owner = creator(req, reply)
+    return domain(() => checkout.createTnOrder(input.amount, input.description, owner))
   })
 
+  /** One order, for its owner (the user or browser that created it) or the merchant; anyone else learns nothing. */
   app.get('/api/pay/orders/:merOrderId', async (req) => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const o = store.get(merOrderId)
-    if (!o) throw notFound('NO_ORDER', '订单不存在')
+    if (!o || !(owns(req, o) || isMerchant(req))) throw notFound('NO_ORDER', '订单不存在，或不是您的订单')
     return publicOrder(o)
   })
 
-  app.get('/api/pay/admin', async (req) => {
-    try {
-      requireAdmin(req)
-      return { allowed: true, tokenRequired: config.adminToken !== undefined }
-    } catch {
-      return { allowed: false, tokenRequired: true }
-    }
+  /** The user's own orders: created while logged in as this user, or from this browser. */
+  app.get('/api/pay/my/orders', async (req) => {
+    return { orders: store.listOwned(viewer(req), 50).map(publicOrder) }
   })
+
+  app.get('/api/pay/admin', async (req) => (isMerchant(req) ? { allowed: true, tokenRequired: config.adminToken !== undefined } : { allowed: false, tokenRequired: true }))
 
   app.get('/api/pay/orders', async (req) => {
     requireAdmin(req)
@@ -172,8 +202,12 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     return { order: publicOrder(r.order), secureStatus: r.secureStatus }
   })
 
-  /** 银商 支付结果通知 (form). The answer is the bare word SUCCESS or FAILED. */
-  app.post('/notify/chinaums', { bodyLimit: NOTIFY_BODY_LIMIT }, async (req, reply) => {
+  /**
+   * 银商 支付结果通知 (form). The answer is the bare word SUCCESS or FAILED. Not under the browsers'
+   * per-IP rate limit: 银商 sends every merchant's notifies from a few addresses and retries until
+   * SUCCESS; a forged flood costs one MD5/SHA256 per ≤16 KB body.
+   */
+  app.post('/notify/chinaums', { bodyLimit: NOTIFY_BODY_LIMIT, config: { rateLimit: false } }, async (req, reply) => {
     const params = flatStrings(req.body)
     reply.type('text/plain; charset=utf-8')
     if (!params) return 'FAILED'
