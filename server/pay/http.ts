@@ -36,7 +36,7 @@ export function publicOrder(o: Order) {
     status: o.status,
     description: o.description,
     payTime: o.payTime,
-    ...(o.secure ? { secureStatus: o.secureStatus, completedAmount: o.completedAmount } : {}),
+    ...(o.secure ? { secureStatus: o.secureStatus, completedAmount: o.completedAmount, securePending: o.securePending?.action ?? null } : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   }

@@ -26,6 +26,8 @@ export interface PayOrder {
   /** 担保交易 only: seed 2.3 secureStatus, and what 担保完成 settled (the rest went back to the buyer). */
   secureStatus?: 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED' | null
   completedAmount?: number | null
+  /** 担保交易 only: a 担保撤销/担保完成 whose outcome is not known yet (the server is querying 银商). */
+  securePending?: 'cancel' | 'complete' | null
   createdAt: number
   updatedAt: number
   refunds?: PayRefund[]
@@ -114,5 +116,41 @@ export const usePaymentStore = defineStore('payment', () => {
     return r.order
   }
 
-  return { current, orders, adminToken, setAdminToken, createH5Order, createTn, fetchOrder, adminStatus, loadOrders, refund, close }
+  async function secureComplete(merOrderId: string, amount: number) {
+    const r = await api<{ order: PayOrder }>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/secure-complete`, { method: 'POST', body: { amount }, admin: true })
+    replace(r.order)
+    return r.order
+  }
+
+  async function secureCancel(merOrderId: string) {
+    const r = await api<{ order: PayOrder }>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/secure-cancel`, { method: 'POST', body: {}, admin: true })
+    replace(r.order)
+    return r.order
+  }
+
+  /** The visitor's own orders (made while logged in, or from this browser). */
+  const myOrders = shallowRef<PayOrder[]>([])
+  async function loadMyOrders() {
+    const r = await api<{ orders: PayOrder[] }>('/api/pay/my/orders')
+    myOrders.value = r.orders
+    return r.orders
+  }
+
+  return {
+    current,
+    orders,
+    myOrders,
+    adminToken,
+    setAdminToken,
+    createH5Order,
+    createTn,
+    fetchOrder,
+    adminStatus,
+    loadOrders,
+    loadMyOrders,
+    refund,
+    close,
+    secureComplete,
+    secureCancel,
+  }
 })
