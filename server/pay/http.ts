@@ -1,14 +1,13 @@
 import { ChinaumsError } from '../chinaums/errors.ts'
 import { AppError } from '../http/errors.ts'
-import { IllegalTransitionError, PayInputError, PayLimitError, RefundRefusedError } from './errors.ts'
 import type { Order, Refund } from './model.ts'
 
-/** Turns payment-domain errors into the API's AppError; anything else is rethrown. */
+/**
+ * Turns the 银商 platform error into the API's AppError (the payment rules throw DomainError,
+ * mapped by the one error handler); anything else is returned as is. An outcome 银商 left unknown
+ * is a 504 that says not to pay or refund again.
+ */
 export function toAppError(err: unknown): unknown {
-  if (err instanceof PayInputError) return new AppError(400, 'INVALID_INPUT', `请求参数不合法：${err.message}`, { problems: err.problems })
-  if (err instanceof PayLimitError) return new AppError(429, 'TOO_MANY_UNPAID_ORDERS', err.message)
-  if (err instanceof RefundRefusedError) return new AppError(err.code === 'NO_ORDER' ? 404 : 409, err.code, err.message)
-  if (err instanceof IllegalTransitionError) return new AppError(409, 'ILLEGAL_TRANSITION', `订单状态 ${err.from} 不能变为 ${err.to}`)
   if (err instanceof ChinaumsError) {
     if (err.indeterminate) {
       return new AppError(504, `CHINAUMS_${err.errCode}`, `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，请勿重复付款或退款`, {

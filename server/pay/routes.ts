@@ -1,23 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { ChinaumsClient } from '../chinaums/client.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
-import { safeEqual } from '../crypto/signing.ts'
+import { DomainError } from '../errors.ts'
+import { checkAdmin } from '../http/admin.ts'
 import { ensureBindingCookie, hashBinding } from '../http/bound-state.ts'
-import { forbidden, notFound, unavailable } from '../http/errors.ts'
-import { parseInput } from '../http/validate.ts'
-import { publicOrder, publicRefund, toAppError } from '../pay/http.ts'
-import { createPay, type PayModule } from '../pay/index.ts'
-import type { Order, OrderOwner } from '../pay/model.ts'
-import { clientKeyOf } from '../pay/order-limits.ts'
-import { openPayRecords } from '../pay/records.ts'
-import { SandboxTnProvider } from '../pay/tn.ts'
+import { publicOrder, publicRefund } from './http.ts'
+import type { PayModule } from './index.ts'
+import type { Order, OrderOwner } from './model.ts'
+import { clientKeyOf } from './order-limits.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Payments (issue 5): exposed for tests and scripts. */
+    /** Payments: exposed for tests and scripts. */
     pay: PayModule
   }
 }
@@ -43,7 +40,7 @@ const goodSchema = z.strictObject({
   subOrderAmount: share.optional(),
 })
 
-const createSchema = z.strictObject({
+const createBody = z.strictObject({
   amount,
   channel: z.enum(['uac', 'qmf', 'alipay'], { error: `channel 必须是 ${H5_CHANNEL_IDS.join(' / ')} 之一` }),
   goods: z.array(goodSchema).min(1).max(20).optional(),
@@ -53,26 +50,28 @@ const createSchema = z.strictObject({
   platformAmount: share.optional(),
   subOrders: subOrdersSchema.min(1).max(20).optional(),
 })
-
-const tnSchema = z.strictObject({ amount, description: text(255).optional() })
+const tnBody = z.strictObject({ amount, description: text(255).optional() })
 const idParams = z.strictObject({ merOrderId: z.string().regex(MER_ORDER_ID_RE, '订单号应为 6..32 位字母或数字') })
-const refundSchema = z.strictObject({
+/** The refund's shape; its money rules (split, caps, shares) are refund-policy.ts. */
+const refundBody = z.strictObject({
   amount,
   refundOrderId: z.string().regex(MER_ORDER_ID_RE, '退款单号应为 6..32 位字母或数字').optional(),
   description: text(255).optional(),
-  /** Divided orders (seed 1.3): the platform's part of this refund and the one sub-merchant refunded. */
+  /** Divided orders (seed 1.3): the platform's part of this refund and the sub-merchant refunded. */
   platformAmount: share.optional(),
   subOrders: subOrdersSchema.optional(),
 })
-const completeSchema = z.strictObject({ amount })
+const completeBody = z.strictObject({ amount })
 
 /** The browser that created an order (httpOnly; only its sha256 is stored on the order). */
 const PAY_BROWSER_COOKIE = 'upkit_pay'
-
 /** A 银商 notify is a few hundred bytes; anything near this is not one. */
 const NOTIFY_BODY_LIMIT = 16 * 1024
 
-/** Form posts and query strings: flat string values only (a repeated key is refused). */
+/**
+ * Form posts and query strings from 银商: flat string values only (a repeated key is refused).
+ * Not a route schema: whatever arrives, the answer must stay the bare word FAILED / a redirect.
+ */
 function flatStrings(input: unknown): Record<string, string> | null {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return null
   const out: Record<string, string> = {}
@@ -83,39 +82,16 @@ function flatStrings(input: unknown): Record<string, string> | null {
   return out
 }
 
-async function domain<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn()
-  } catch (err) {
-    throw toAppError(err)
-  }
-}
-
-/** 银商 H5 pay, tn pay, orders, the 银商 notify and return page (issue 5). */
-export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+/** 银商 H5 pay, tn pay, orders, the 银商 notify and return page: HTTP in, the pay use cases, HTTP out. */
+export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, pay: PayModule): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>()
   const { config } = ctx
-  const client = new ChinaumsClient({ ...config.chinaums, clock: ctx.clock })
-  const records = openPayRecords(ctx.db, ctx.clock)
-  const pay = createPay({ config, records, client, clock: ctx.clock, log: ctx.log }, config.sandbox ? new SandboxTnProvider(client) : null)
-  const { checkout, notifies, refunds, actions, reconciler } = pay
+  const { checkout, notifies, refunds, actions, records } = pay
   const store = records.orders
-  app.decorate('pay', pay)
-  app.addHook('onReady', async () => reconciler.start())
-  app.addHook('onClose', async () => reconciler.stop())
-
-  /** Merchant actions: open in the sandbox unless ADMIN_TOKEN is set; otherwise the token is required. */
-  const requireAdmin = (req: FastifyRequest) => {
-    if (!config.adminToken) {
-      if (config.sandbox) return
-      throw forbidden('ADMIN_DISABLED', '未配置 ADMIN_TOKEN，商户操作（订单列表、退款、关单）已关闭')
-    }
-    const given = req.headers['x-admin-token']
-    if (typeof given !== 'string' || !safeEqual(given, config.adminToken)) throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
-  }
 
   const isMerchant = (req: FastifyRequest) => {
     try {
-      requireAdmin(req)
+      checkAdmin(req, config)
       return true
     } catch {
       return false
@@ -135,70 +111,56 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     const v = viewer(req)
     return (v.openId !== undefined && o.ownerOpenId === v.openId) || (v.browser !== undefined && o.ownerBrowser === v.browser)
   }
+  const orderOrThrow = (merOrderId: string) => {
+    const o = store.get(merOrderId)
+    if (!o) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
+    return o
+  }
 
-  app.post('/api/pay/chinaums/orders', async (req, reply) => {
-    const input = parseInput(createSchema, req.body)
-    const owner = creator(req, reply)
-    const { merOrderId, redirectUrl } = await domain(() => checkout.createH5Order(input, owner))
+  app.post('/api/pay/chinaums/orders', { schema: { body: createBody } }, async (req, reply) => {
+    const { merOrderId, redirectUrl } = checkout.createH5Order(req.body, creator(req, reply))
     return { merOrderId, redirectUrl }
   })
 
-  app.post('/api/pay/tn', async (req, reply) => {
-    const input = parseInput(tnSchema, req.body)
-    if (!checkout.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
-    const owner = creator(req, reply)
-    return domain(() => checkout.createTnOrder(input.amount, input.description, owner))
+  app.post('/api/pay/tn', { schema: { body: tnBody } }, async (req, reply) => {
+    if (!checkout.hasTnProvider) throw new DomainError('unavailable', 'TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
+    return checkout.createTnOrder(req.body.amount, req.body.description, creator(req, reply))
   })
 
   /** One order, for its owner (the user or browser that created it) or the merchant; anyone else learns nothing. */
-  app.get('/api/pay/orders/:merOrderId', async (req) => {
-    const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    const o = store.get(merOrderId)
-    if (!o || !(owns(req, o) || isMerchant(req))) throw notFound('NO_ORDER', '订单不存在，或不是您的订单')
+  app.get('/api/pay/orders/:merOrderId', { schema: { params: idParams }, config: { inputName: '订单号' } }, async (req) => {
+    const o = store.get(req.params.merOrderId)
+    if (!o || !(owns(req, o) || isMerchant(req))) throw new DomainError('not_found', 'NO_ORDER', '订单不存在，或不是您的订单')
     return publicOrder(o)
   })
 
   /** The user's own orders: created while logged in as this user, or from this browser. */
-  app.get('/api/pay/my/orders', async (req) => {
-    return { orders: store.listOwned(viewer(req), 50).map(publicOrder) }
-  })
+  app.get('/api/pay/my/orders', async (req) => ({ orders: store.listOwned(viewer(req), 50).map(publicOrder) }))
 
   app.get('/api/pay/admin', async (req) => (isMerchant(req) ? { allowed: true, tokenRequired: config.adminToken !== undefined } : { allowed: false, tokenRequired: true }))
 
-  app.get('/api/pay/orders', async (req) => {
-    requireAdmin(req)
-    return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })) }
+  app.get('/api/pay/orders', { config: { admin: true } }, async () => ({
+    orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })),
+  }))
+
+  app.post('/api/pay/orders/:merOrderId/refund', { schema: { params: idParams, body: refundBody }, config: { admin: true } }, async (req) => {
+    const { merOrderId } = req.params
+    const { amount: refundAmount, refundOrderId, description, platformAmount, subOrders } = req.body
+    const division = platformAmount !== undefined || subOrders !== undefined ? { platformAmount: platformAmount ?? 0, subOrders: subOrders ?? [] } : undefined
+    const refund = await refunds.refund(merOrderId, refundAmount, refundOrderId, description, division)
+    return { refund: publicRefund(refund), order: publicOrder(orderOrThrow(merOrderId)) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/refund', async (req) => {
-    requireAdmin(req)
-    const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    const input = parseInput(refundSchema, req.body)
-    const division =
-      input.platformAmount !== undefined || input.subOrders !== undefined
-        ? { platformAmount: input.platformAmount ?? 0, subOrders: input.subOrders ?? [] }
-        : undefined
-    const refund = await domain(() => refunds.refund(merOrderId, input.amount, input.refundOrderId, input.description, division))
-    return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
-  })
+  app.post('/api/pay/orders/:merOrderId/close', { schema: { params: idParams }, config: { admin: true } }, async (req) => ({
+    order: publicOrder(await actions.close(req.params.merOrderId)),
+  }))
 
-  app.post('/api/pay/orders/:merOrderId/close', async (req) => {
-    requireAdmin(req)
-    const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    return { order: publicOrder(await domain(() => actions.close(merOrderId))) }
-  })
+  app.post('/api/pay/orders/:merOrderId/secure-cancel', { schema: { params: idParams }, config: { admin: true } }, async (req) => ({
+    order: publicOrder(await actions.secureCancel(req.params.merOrderId)),
+  }))
 
-  app.post('/api/pay/orders/:merOrderId/secure-cancel', async (req) => {
-    requireAdmin(req)
-    const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    return { order: publicOrder(await domain(() => actions.secureCancel(merOrderId))) }
-  })
-
-  app.post('/api/pay/orders/:merOrderId/secure-complete', async (req) => {
-    requireAdmin(req)
-    const { merOrderId } = parseInput(idParams, req.params, '订单号')
-    const input = parseInput(completeSchema, req.body)
-    const r = await domain(() => actions.secureComplete(merOrderId, input.amount))
+  app.post('/api/pay/orders/:merOrderId/secure-complete', { schema: { params: idParams, body: completeBody }, config: { admin: true } }, async (req) => {
+    const r = await actions.secureComplete(req.params.merOrderId, req.body.amount)
     return { order: publicOrder(r.order), secureStatus: r.secureStatus }
   })
 
@@ -212,14 +174,13 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     reply.type('text/plain; charset=utf-8')
     if (!params) return 'FAILED'
     const { answer, outcome } = notifies.handle(params)
-    req.log.info({ merOrderId: params.merOrderId, status: params.status, outcome }, 'chinaums notify')
+    req.log.info({ merOrderId: params.merOrderId ?? params.billNo, status: params.status ?? params.billStatus, outcome }, 'chinaums notify')
     return answer
   })
 
   /** 银商 returnUrl: verify, then hand over to the SPA's result page, which reads the store. */
   app.get('/pay/return', async (req, reply) => {
-    const params = flatStrings(req.query) ?? {}
-    const r = notifies.verifyReturn(params)
+    const r = notifies.verifyReturn(flatStrings(req.query) ?? {})
     const q = new URLSearchParams()
     if (r.merOrderId) q.set('merOrderId', r.merOrderId)
     q.set('back', !r.verified ? 'invalid' : r.buyerPaid ? 'paid' : 'unpaid')
