@@ -29,7 +29,6 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const users = new UserStore(ctx.db, clock)
   const oauth = new OauthService({
     db: ctx.db,
-    kv: ctx.kv,
     sessions: ctx.sessions,
     users,
     unionpay: ctx.unionpay,
