@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { AdminStatusView, H5OrderCreatedView, MyOrdersView, OrderListView, OrderResultView, OrderView, RefundResultView, TnOrderCreatedView } from '../../common/api.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
@@ -117,33 +118,33 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     return o
   }
 
-  app.post('/api/pay/chinaums/orders', { schema: { body: createBody } }, async (req, reply) => {
+  app.post('/api/pay/chinaums/orders', { schema: { body: createBody } }, async (req, reply): Promise<H5OrderCreatedView> => {
     const { merOrderId, redirectUrl } = checkout.createH5Order(req.body, creator(req, reply))
     return { merOrderId, redirectUrl }
   })
 
-  app.post('/api/pay/tn', { schema: { body: tnBody } }, async (req, reply) => {
+  app.post('/api/pay/tn', { schema: { body: tnBody } }, async (req, reply): Promise<TnOrderCreatedView> => {
     if (!checkout.hasTnProvider) throw new DomainError('unavailable', 'TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
     return checkout.createTnOrder(req.body.amount, req.body.description, creator(req, reply))
   })
 
   /** One order, for its owner (the user or browser that created it) or the merchant; anyone else learns nothing. */
-  app.get('/api/pay/orders/:merOrderId', { schema: { params: idParams }, config: { inputName: '订单号' } }, async (req) => {
+  app.get('/api/pay/orders/:merOrderId', { schema: { params: idParams }, config: { inputName: '订单号' } }, async (req): Promise<OrderView> => {
     const o = store.get(req.params.merOrderId)
     if (!o || !(owns(req, o) || isMerchant(req))) throw new DomainError('not_found', 'NO_ORDER', '订单不存在，或不是您的订单')
     return publicOrder(o)
   })
 
   /** The user's own orders: created while logged in as this user, or from this browser. */
-  app.get('/api/pay/my/orders', async (req) => ({ orders: store.listOwned(viewer(req), 50).map(publicOrder) }))
+  app.get('/api/pay/my/orders', async (req): Promise<MyOrdersView> => ({ orders: store.listOwned(viewer(req), 50).map(publicOrder) }))
 
-  app.get('/api/pay/admin', async (req) => (isMerchant(req) ? { allowed: true, tokenRequired: config.adminToken !== undefined } : { allowed: false, tokenRequired: true }))
+  app.get('/api/pay/admin', async (req): Promise<AdminStatusView> => (isMerchant(req) ? { allowed: true, tokenRequired: config.adminToken !== undefined } : { allowed: false, tokenRequired: true }))
 
-  app.get('/api/pay/orders', { config: { admin: true } }, async () => ({
+  app.get('/api/pay/orders', { config: { admin: true } }, async (): Promise<OrderListView> => ({
     orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })),
   }))
 
-  app.post('/api/pay/orders/:merOrderId/refund', { schema: { params: idParams, body: refundBody }, config: { admin: true } }, async (req) => {
+  app.post('/api/pay/orders/:merOrderId/refund', { schema: { params: idParams, body: refundBody }, config: { admin: true } }, async (req): Promise<RefundResultView> => {
     const { merOrderId } = req.params
     const { amount: refundAmount, refundOrderId, description, platformAmount, subOrders } = req.body
     const division = platformAmount !== undefined || subOrders !== undefined ? { platformAmount: platformAmount ?? 0, subOrders: subOrders ?? [] } : undefined
@@ -151,15 +152,15 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     return { refund: publicRefund(refund), order: publicOrder(orderOrThrow(merOrderId)) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/close', { schema: { params: idParams }, config: { admin: true } }, async (req) => ({
+  app.post('/api/pay/orders/:merOrderId/close', { schema: { params: idParams }, config: { admin: true } }, async (req): Promise<OrderResultView> => ({
     order: publicOrder(await actions.close(req.params.merOrderId)),
   }))
 
-  app.post('/api/pay/orders/:merOrderId/secure-cancel', { schema: { params: idParams }, config: { admin: true } }, async (req) => ({
+  app.post('/api/pay/orders/:merOrderId/secure-cancel', { schema: { params: idParams }, config: { admin: true } }, async (req): Promise<OrderResultView> => ({
     order: publicOrder(await actions.secureCancel(req.params.merOrderId)),
   }))
 
-  app.post('/api/pay/orders/:merOrderId/secure-complete', { schema: { params: idParams, body: completeBody }, config: { admin: true } }, async (req) => {
+  app.post('/api/pay/orders/:merOrderId/secure-complete', { schema: { params: idParams, body: completeBody }, config: { admin: true } }, async (req): Promise<OrderResultView> => {
     const r = await actions.secureComplete(req.params.merOrderId, req.body.amount)
     return { order: publicOrder(r.order), secureStatus: r.secureStatus }
   })
