@@ -1,3 +1,4 @@
+import type { SandboxAcp } from './acp/index.ts'
 import type { UnionpaySandboxState } from './unionpay/state.ts'
 
 export interface SandboxContext {
@@ -9,4 +10,6 @@ export interface SandboxContext {
   /** PEM of the sandbox platform's RSA private key (signs notifications). */
   rsaPrivateKeyPem: string
   clock: () => number
+  /** The 全渠道 gateway, set when it is mounted. */
+  acp?: SandboxAcp
 }

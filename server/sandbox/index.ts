@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { sandboxRsaKeyPair } from './credentials.ts'
 import type { SandboxContext } from './context.ts'
+import { registerSandboxAcpGateway } from './acp/index.ts'
 import { registerSandboxChinaums } from './chinaums/index.ts'
 import { registerSandboxConsole } from './console.ts'
 import { coreApis, registerApiDispatcher, type ApiHandler } from './unionpay/api.ts'
-import { registerSandboxContract } from './unionpay/contract.ts'
+import { registerSandboxContract, sandboxContracts } from './unionpay/contract.ts'
 import { registerSandboxOauth } from './unionpay/oauth.ts'
 import { UnionpaySandboxState } from './unionpay/state.ts'
 import { registerUpsdkVerify } from './unionpay/upsdk-verify.ts'
@@ -39,6 +40,13 @@ export async function registerSandbox(app: FastifyInstance, options: SandboxOpti
       registerUpsdkVerify(unionpay, ctx.unionpay)
     },
     { prefix: '/unionpay' },
+  )
+  await app.register(
+    async (acp) => {
+      const contracts = sandboxContracts(ctx)
+      ctx.acp = registerSandboxAcpGateway(acp, clock, (id) => contracts.contracts.get(id)?.status === '1')
+    },
+    { prefix: '/acp' },
   )
   await app.register(async (chinaums) => registerSandboxChinaums(chinaums, ctx), { prefix: '/chinaums' })
 

@@ -1,0 +1,103 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import forge from 'node-forge'
+
+/**
+ * The sandbox 全渠道's own PKI, made once per process at start: a root, a middle, UnionPay's
+ * signing certificate (CN third part 中国银联股份有限公司), the sensitive-data encryption
+ * certificate (rotatable), and the sandbox merchant's certificate wrapped in a PKCS#12.
+ * Public on purpose: it signs nothing outside this machine.
+ */
+export interface SandboxAcpPki {
+  rootPem: string
+  middlePem: string
+  signCertPem: string
+  signKeyPem: string
+  merchantCertPem: string
+  /** Decimal serial: the merchant's certId. */
+  merchantCertId: string
+  merchantPfxBase64: string
+  merchantPfxPassword: string
+  /** Issues a fresh encryption certificate (key rotation). */
+  newEncryptCert(): { certPem: string; keyPem: string; certId: string }
+  initialEncrypt: { certPem: string; keyPem: string; certId: string }
+}
+
+export const SANDBOX_ACP_MER_ID = '777290058110048'
+const YEAR = 365 * 24 * 3600_000
+
+function keyPair(): { pub: forge.pki.rsa.PublicKey; priv: forge.pki.rsa.PrivateKey; privPem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const privPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  return {
+    pub: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+    priv: forge.pki.privateKeyFromPem(privPem) as forge.pki.rsa.PrivateKey,
+    privPem,
+  }
+}
+
+let serialCounter = 0
+function nextSerial(): string {
+  // Positive, unique within the process, and large enough to look like UnionPay's.
+  serialCounter++
+  return (BigInt(`0x${randomBytes(4).toString('hex')}`) * 1000n + BigInt(serialCounter)).toString(16).padStart(12, '0')
+}
+
+interface Issued {
+  cert: forge.pki.Certificate
+  key: ReturnType<typeof keyPair>
+}
+
+function issue(subjectCn: string, org: string, issuer: Issued | 'self', ca: boolean, now: number): Issued {
+  const key = keyPair()
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = key.pub
+  cert.serialNumber = nextSerial()
+  cert.validity.notBefore = new Date(now - 24 * 3600_000)
+  cert.validity.notAfter = new Date(now + (ca ? 10 : 2) * YEAR)
+  const subject = [
+    { shortName: 'C', value: 'CN' },
+    { shortName: 'O', value: org },
+    { shortName: 'CN', value: subjectCn, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+  ]
+  cert.setSubject(subject)
+  cert.setIssuer(issuer === 'self' ? subject : issuer.cert.subject.attributes)
+  cert.setExtensions(
+    ca
+      ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]
+      : [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true }, { name: 'subjectKeyIdentifier' }],
+  )
+  cert.sign(issuer === 'self' ? key.priv : issuer.key.priv, forge.md.sha256.create())
+  return { cert, key }
+}
+
+const pem = (i: Issued) => forge.pki.certificateToPem(i.cert)
+const decimalSerial = (i: Issued) => BigInt(`0x${i.cert.serialNumber}`).toString(10)
+
+let cached: SandboxAcpPki | undefined
+
+export function sandboxAcpPki(now: number = Date.now()): SandboxAcpPki {
+  if (cached) return cached
+  const root = issue('upkit Sandbox ACP Root', 'upkit sandbox', 'self', true, now)
+  const middle = issue('upkit Sandbox ACP Middle', 'upkit sandbox', root, true, now)
+  const sign = issue('041@Z12@中国银联股份有限公司@00000001', 'upkit sandbox', middle, false, now)
+  const merchant = issue(SANDBOX_ACP_MER_ID, 'upkit sandbox merchant', middle, false, now)
+  const password = 'sandbox-000000'
+  const p12 = forge.pkcs12.toPkcs12Asn1(merchant.key.priv, [merchant.cert], password, { algorithm: '3des' })
+  const newEncryptCert = () => {
+    const e = issue('041@Z12@中国银联股份有限公司@00000002', 'upkit sandbox', middle, false, Date.now())
+    return { certPem: pem(e), keyPem: e.key.privPem, certId: decimalSerial(e) }
+  }
+  cached = {
+    rootPem: pem(root),
+    middlePem: pem(middle),
+    signCertPem: pem(sign),
+    signKeyPem: sign.key.privPem,
+    merchantCertPem: pem(merchant),
+    merchantCertId: decimalSerial(merchant),
+    merchantPfxBase64: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary').toString('base64'),
+    merchantPfxPassword: password,
+    newEncryptCert,
+    initialEncrypt: newEncryptCert(),
+  }
+  return cached
+}
