@@ -9,6 +9,10 @@ import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
 import { REDACT_PATHS, requestSerializer } from './log.ts'
+import { buildAcp } from './acp/compose.ts'
+import type { AcpService } from './acp/service.ts'
+import { registerAcpRoutes } from './acp/routes.ts'
+import { registerCapabilitiesRoute } from './routes/capabilities.ts'
 import { registerContractRoutes } from './routes/contract.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerOauthRoutes } from './routes/oauth.ts'
@@ -43,6 +47,8 @@ export interface App {
   ctx: AppContext
   /** Present in sandbox mode: the simulated platforms' state. */
   sandbox: SandboxContext | undefined
+  /** The 全渠道 feature; null when UNIONPAY_ACP_* is not configured. */
+  acp: AcpService | null
 }
 
 const RATE_LIMITED = ['/api/', '/notify/', '/pay/return', '/healthz']
@@ -102,7 +108,22 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerUpsdkRoutes(app, ctx)
   await registerOauthRoutes(app, ctx)
   await registerContractRoutes(app, ctx)
-  await registerPayRoutes(app, ctx)
+  const acp = buildAcp(ctx)
+  await registerPayRoutes(app, ctx, acp)
+  registerAcpRoutes(app, ctx, acp)
+  registerCapabilitiesRoute(app, ctx, acp !== null)
+  if (acp) {
+    // Unknown 全渠道 outcomes: query when due (every instance may run this; rows are claimed).
+    const timer = setInterval(() => void acp.checkDue().catch((e: unknown) => app.log.error({ err: e }, 'acp checks failed')), 30_000)
+    timer.unref()
+    // 加密公钥更新查询 (95) once a day (seed 000).
+    const daily = setInterval(() => void acp.refreshEncryptCert().catch((e: unknown) => app.log.warn({ err: e }, 'acp key-update query failed')), 24 * 3600_000)
+    daily.unref()
+    app.addHook('onClose', async () => {
+      clearInterval(timer)
+      clearInterval(daily)
+    })
+  }
 
   let sandbox: SandboxContext | undefined
   if (config.sandbox) {
@@ -126,5 +147,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) db.close()
   })
   await app.ready()
-  return { app, ctx, sandbox }
+  return { app, ctx, sandbox, acp }
 }

@@ -160,6 +160,7 @@ export class PayService {
       expiresAt: now + ORDER_TTL_MS,
       nextCheckAt: now + FIRST_CHECK_AFTER_MS,
     })
+    if (provider.settlesOrders) this.d.store.scheduleCheck(merOrderId, null, false)
     try {
       const { tn } = await provider.issue({ merOrderId, amount, notifyUrl: this.notifyUrl })
       this.d.store.setTn(merOrderId, tn)

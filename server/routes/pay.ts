@@ -12,6 +12,8 @@ import { OrderStore } from '../pay/orders.ts'
 import { Reconciler } from '../pay/reconcile.ts'
 import { PayService } from '../pay/service.ts'
 import { SandboxTnProvider } from '../pay/tn.ts'
+import type { AcpService } from '../acp/service.ts'
+import { AcpTnProvider } from '../acp/tn-provider.ts'
 
 export interface PayModule {
   service: PayService
@@ -92,7 +94,7 @@ async function domain<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 /** 银商 H5 pay, tn pay, orders, the 银商 notify and return page (issue 5). */
-export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext, acp: AcpService | null = null): Promise<void> {
   const { config } = ctx
   const client = new ChinaumsClient({ ...config.chinaums, clock: ctx.clock })
   const store = new OrderStore(ctx.db, ctx.clock)
@@ -100,7 +102,7 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     config,
     store,
     client,
-    tn: config.sandbox ? new SandboxTnProvider(client) : null,
+    tn: acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(client) : null,
     clock: ctx.clock,
     log: ctx.log,
   })

@@ -24,6 +24,7 @@ export interface SandboxAcpPki {
 
 export const SANDBOX_ACP_MER_ID = '777290058110048'
 const YEAR = 365 * 24 * 3600_000
+const SANDBOX_NOT_BEFORE = Date.UTC(2020, 0, 1)
 
 function keyPair(): { pub: forge.pki.rsa.PublicKey; priv: forge.pki.rsa.PrivateKey; privPem: string } {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -52,8 +53,9 @@ function issue(subjectCn: string, org: string, issuer: Issued | 'self', ca: bool
   const cert = forge.pki.createCertificate()
   cert.publicKey = key.pub
   cert.serialNumber = nextSerial()
-  cert.validity.notBefore = new Date(now - 24 * 3600_000)
-  cert.validity.notAfter = new Date(now + (ca ? 10 : 2) * YEAR)
+  // Wide windows on purpose: tests run the whole server on fixed clocks (2026-01-15 and others).
+  cert.validity.notBefore = new Date(Math.min(now - 24 * 3600_000, SANDBOX_NOT_BEFORE))
+  cert.validity.notAfter = new Date(now + (ca ? 20 : 10) * YEAR)
   const subject = [
     { shortName: 'C', value: 'CN' },
     { shortName: 'O', value: org },
