@@ -53,13 +53,15 @@ describe('charging a signed contract', () => {
   it('refuses over the single and daily limits with a 4xx before any gateway call', async () => {
     const c = contract()
     const calls = gatewayCalls()
-    const single = await charge(c.contractId, 5001)
+    // PLAN0001 in the sandbox: 单笔 200.00 元, 单日 500.00 元 (as its sign page says).
+    const single = await charge(c.contractId, 20001)
     expect([single.status, single.json.error.code]).toEqual([422, 'LIMIT_SINGLE'])
     expect(gatewayCalls()).toBe(calls)
-    for (let i = 0; i < 4; i++) expect((await charge(c.contractId, 5000)).status).toBe(200)
+    for (const amt of [20000, 20000, 10000]) expect((await charge(c.contractId, amt)).status).toBe(200)
     const daily = await charge(c.contractId, 1)
     expect([daily.status, daily.json.error.code]).toEqual([422, 'LIMIT_DAILY'])
-    expect(gatewayCalls()).toBe(calls + 4)
+    expect(daily.json.error.message).toContain('500.00')
+    expect(gatewayCalls()).toBe(calls + 3)
   })
 
   it('checks arrears (用户状态查询) first: a user who owes is refused, nothing is charged', async () => {

@@ -1,10 +1,15 @@
-import { SANDBOX_UNIONPAY } from '../credentials.ts'
+import { SANDBOX_PLANS } from '../unionpay/contract.ts'
 import { SANDBOX_ACP_MER_ID, sandboxAcpPki } from './pki.ts'
 
-/** The UNIONPAY_ACP_* values of sandbox mode: the sandbox gateway's own PKI and merchant. */
+/** "200.00 元" → 20000 分 */
+const fen = (s: string) => Math.round(Number.parseFloat(s) * 100)
+
+/**
+ * The UNIONPAY_ACP_* values of sandbox mode: the sandbox gateway's own PKI and merchant, and per
+ * plan the single/daily limits the sandbox sign page shows the user.
+ */
 export function sandboxAcpDefaults(baseUrl: string) {
   const pki = sandboxAcpPki()
-  const [p1 = 'PLAN0001', p2 = 'PLAN0002'] = SANDBOX_UNIONPAY.contractPlans
   return {
     UNIONPAY_ACP_BASE_URL: baseUrl,
     UNIONPAY_ACP_MER_ID: SANDBOX_ACP_MER_ID,
@@ -13,7 +18,6 @@ export function sandboxAcpDefaults(baseUrl: string) {
     UNIONPAY_ACP_ROOT_CERT: pki.rootPem,
     UNIONPAY_ACP_MIDDLE_CERT: pki.middlePem,
     UNIONPAY_ACP_ENCRYPT_CERT: pki.initialEncrypt.certPem,
-    // 单笔 50 元 / 单日 200 元, and 单笔 100 元 / 单日 500 元 (分).
-    UNIONPAY_ACP_PLAN_LIMITS: `${p1}:5000:20000,${p2}:10000:50000`,
+    UNIONPAY_ACP_PLAN_LIMITS: SANDBOX_PLANS.map((p) => `${p.planId}:${fen(p.singleLimit)}:${fen(p.dailyLimit)}`).join(','),
   }
 }

@@ -15,8 +15,9 @@ export function statusText(o: Pick<AcpOrder, 'status' | 'refundedAmount' | 'amou
   return STATUS_TEXT[o.status]
 }
 
+/** Beijing time (UTC+8), like every time the platforms show. */
 export function formatTime(ms: number): string {
-  const d = new Date(ms)
+  const d = new Date(ms + 8 * 3600_000)
   const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
 }
