@@ -75,31 +75,65 @@ function issue(subjectCn: string, org: string, issuer: Issued | 'self', ca: bool
 const pem = (i: Issued) => forge.pki.certificateToPem(i.cert)
 const decimalSerial = (i: Issued) => BigInt(`0x${i.cert.serialNumber}`).toString(10)
 
-let cached: SandboxAcpPki | undefined
+/** What `newEncryptCert` needs besides the public parts: the middle CA's key. */
+type Serialized = Omit<SandboxAcpPki, 'newEncryptCert'> & { middleKeyPem: string }
 
-export function sandboxAcpPki(now: number = Date.now()): SandboxAcpPki {
-  if (cached) return cached
+/**
+ * Test runs only: a PKI made once by the test runner's global setup and handed to its worker
+ * processes (key generation is seconds on a loaded 2-core machine, per process otherwise).
+ */
+export const PKI_ENV = 'UPKIT_SANDBOX_ACP_PKI_FOR_TESTS'
+
+let cached: SandboxAcpPki | undefined
+let serialized: Serialized | undefined
+
+function withIssuer(s: Serialized): SandboxAcpPki {
+  const middle: Issued = {
+    cert: forge.pki.certificateFromPem(s.middlePem),
+    key: { pub: forge.pki.certificateFromPem(s.middlePem).publicKey as forge.pki.rsa.PublicKey, priv: forge.pki.privateKeyFromPem(s.middleKeyPem) as forge.pki.rsa.PrivateKey, privPem: s.middleKeyPem },
+  }
+  const { middleKeyPem: _k, ...pub } = s
+  return {
+    ...pub,
+    newEncryptCert: () => {
+      const e = issue('041@Z12@中国银联股份有限公司@00000002', 'upkit sandbox', middle, false, Date.now())
+      return { certPem: pem(e), keyPem: e.key.privPem, certId: decimalSerial(e) }
+    },
+  }
+}
+
+function generate(now: number): Serialized {
   const root = issue('upkit Sandbox ACP Root', 'upkit sandbox', 'self', true, now)
   const middle = issue('upkit Sandbox ACP Middle', 'upkit sandbox', root, true, now)
   const sign = issue('041@Z12@中国银联股份有限公司@00000001', 'upkit sandbox', middle, false, now)
   const merchant = issue(SANDBOX_ACP_MER_ID, 'upkit sandbox merchant', middle, false, now)
+  const encrypt = issue('041@Z12@中国银联股份有限公司@00000002', 'upkit sandbox', middle, false, now)
   const password = 'sandbox-000000'
   const p12 = forge.pkcs12.toPkcs12Asn1(merchant.key.priv, [merchant.cert], password, { algorithm: '3des' })
-  const newEncryptCert = () => {
-    const e = issue('041@Z12@中国银联股份有限公司@00000002', 'upkit sandbox', middle, false, Date.now())
-    return { certPem: pem(e), keyPem: e.key.privPem, certId: decimalSerial(e) }
-  }
-  cached = {
+  return {
     rootPem: pem(root),
     middlePem: pem(middle),
+    middleKeyPem: middle.key.privPem,
     signCertPem: pem(sign),
     signKeyPem: sign.key.privPem,
     merchantCertPem: pem(merchant),
     merchantCertId: decimalSerial(merchant),
     merchantPfxBase64: Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary').toString('base64'),
     merchantPfxPassword: password,
-    newEncryptCert,
-    initialEncrypt: newEncryptCert(),
+    initialEncrypt: { certPem: pem(encrypt), keyPem: encrypt.key.privPem, certId: decimalSerial(encrypt) },
   }
+}
+
+/** The PKI serialized (global test setup hands it to workers through PKI_ENV). */
+export function serializedSandboxAcpPki(): string {
+  sandboxAcpPki()
+  return JSON.stringify(serialized)
+}
+
+export function sandboxAcpPki(now: number = Date.now()): SandboxAcpPki {
+  if (cached) return cached
+  const handed = process.env[PKI_ENV]
+  serialized = handed ? (JSON.parse(handed) as Serialized) : generate(now)
+  cached = withIssuer(serialized)
   return cached
 }
