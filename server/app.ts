@@ -3,19 +3,22 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
+import { registerNoStore } from './http/no-store.ts'
+import { registerAdminCheck } from './http/admin.ts'
 import { REDACT_PATHS, requestSerializer } from './log.ts'
-import { buildAcp } from './acp/compose.ts'
-import type { AcpService } from './acp/service.ts'
+import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
+import type { AcpService } from './acp/service.ts'
+import { registerContractRoutes } from './contract/routes.ts'
 import { registerCapabilitiesRoute } from './routes/capabilities.ts'
-import { registerContractRoutes } from './routes/contract.ts'
 import { registerHealthRoutes } from './routes/health.ts'
-import { registerOauthRoutes } from './routes/oauth.ts'
+import { registerOauthRoutes } from './oauth/routes.ts'
 import { registerPayRoutes } from './routes/pay.ts'
 import { registerStatic } from './routes/static.ts'
 import { registerUpsdkRoutes } from './routes/upsdk.ts'
@@ -88,7 +91,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
   const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
 
+  // Route schemas are zod (fastify-type-provider-zod); a failure is answered by the error handler.
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
+  registerNoStore(app)
+  registerAdminCheck(app, config)
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'strict-origin-when-cross-origin')
@@ -104,26 +112,23 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   registerSessions(app, sessions)
 
+  // The composition root: every service and background job is built here, once.
+  const { services, jobs } = buildServices(ctx)
+  app.decorate('pay', services.pay)
+  app.addHook('onReady', async () => {
+    for (const job of jobs) job.start()
+  })
+  app.addHook('onClose', async () => {
+    for (const job of jobs) await job.stop()
+  })
+
   registerHealthRoutes(app)
   registerUpsdkRoutes(app, ctx)
-  await registerOauthRoutes(app, ctx)
-  await registerContractRoutes(app, ctx)
-  const acp = buildAcp(ctx)
-  await registerPayRoutes(app, ctx, acp)
-  registerAcpRoutes(app, ctx, acp)
-  registerCapabilitiesRoute(app, ctx, acp !== null)
-  if (acp) {
-    // Unknown 全渠道 outcomes: query when due (every instance may run this; rows are claimed).
-    const timer = setInterval(() => void acp.checkDue().catch((e: unknown) => app.log.error({ err: e }, 'acp checks failed')), 30_000)
-    timer.unref()
-    // 加密公钥更新查询 (95) once a day (seed 000).
-    const daily = setInterval(() => void acp.refreshEncryptCert().catch((e: unknown) => app.log.warn({ err: e }, 'acp key-update query failed')), 24 * 3600_000)
-    daily.unref()
-    app.addHook('onClose', async () => {
-      clearInterval(timer)
-      clearInterval(daily)
-    })
-  }
+  await registerOauthRoutes(app, ctx, services.oauth)
+  await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
+  await registerPayRoutes(app, ctx, services.pay)
+  await registerAcpRoutes(app, ctx, services.acp)
+  registerCapabilitiesRoute(app, ctx, services.acp !== null)
 
   let sandbox: SandboxContext | undefined
   if (config.sandbox) {
@@ -147,5 +152,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) db.close()
   })
   await app.ready()
-  return { app, ctx, sandbox, acp }
+  return { app, ctx, sandbox, acp: services.acp }
 }

@@ -4,7 +4,7 @@ import { AcpNotifier } from '../sandbox/acp/notifier.ts'
 import { sandboxContracts } from '../sandbox/unionpay/contract.ts'
 import { startTestServer, type TestServer } from '../test/harness.ts'
 import type { AcpService } from './service.ts'
-import { seedSignedContract } from './test-support.ts'
+import { seedSignedContract } from './contracts.fixture.ts'
 
 // The whole server in sandbox mode on a loopback port: the client reaches the sandbox 全渠道
 // gateway over real HTTP and the gateway posts its notifications back to /notify/unionpay/acp.
@@ -55,11 +55,11 @@ describe('charging a signed contract', () => {
     const calls = gatewayCalls()
     // PLAN0001 in the sandbox: 单笔 200.00 元, 单日 500.00 元 (as its sign page says).
     const single = await charge(c.contractId, 20001)
-    expect([single.status, single.json.error.code]).toEqual([422, 'LIMIT_SINGLE'])
+    expect([single.status, single.json.error.code]).toEqual([400, 'LIMIT_SINGLE'])
     expect(gatewayCalls()).toBe(calls)
     for (const amt of [20000, 20000, 10000]) expect((await charge(c.contractId, amt)).status).toBe(200)
     const daily = await charge(c.contractId, 1)
-    expect([daily.status, daily.json.error.code]).toEqual([422, 'LIMIT_DAILY'])
+    expect([daily.status, daily.json.error.code]).toEqual([409, 'LIMIT_DAILY'])
     expect(daily.json.error.message).toContain('500.00')
     expect(gatewayCalls()).toBe(calls + 3)
   })

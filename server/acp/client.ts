@@ -1,4 +1,4 @@
-import { compactTimestamp } from '../chinaums/time.ts'
+import { compactTimestamp } from '../time.ts'
 import type { FetchLike } from '../unionpay/client.ts'
 import type { SigningIdentity } from './certs.ts'
 import { classify, respMessage, type Outcome } from './codes.ts'

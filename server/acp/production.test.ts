@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config.ts'
 import { sandboxAcpPki } from '../sandbox/acp/pki.ts'
 import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { freePort, startTestServer, type TestServer } from '../test/harness.ts'
-import { seedSignedContract } from './test-support.ts'
+import { seedSignedContract } from './contracts.fixture.ts'
 
 // SANDBOX=0: the production wiring (config, client, verification) pointed at a separate server
 // that only plays the platforms (its sandbox), reached by URL like the real gateway.

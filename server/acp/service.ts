@@ -1,15 +1,16 @@
 import { createHash, randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import { compactTimestamp } from '../chinaums/time.ts'
+import { compactTimestamp } from '../time.ts'
 import { loadCertificate } from './certs.ts'
 import { AcpError, type AcpAnswer, type AcpClient } from './client.ts'
 import { classify } from './codes.ts'
 import type { AcpConfig } from './config.ts'
 import type { EncryptCerts } from './encrypt.ts'
-import { AcpFeatureError } from './errors.ts'
+import { DomainError } from '../errors.ts'
 import type { AcpFields } from './message.ts'
 import { AcpTransitionError, type AcpOrder, type AcpRepo } from './repo.ts'
-import { chargeLimitProblem, FIRST_QUERY_AFTER_MS, queryGap, refundProblem, voidProblem } from './rules.ts'
+import type { PlanLimits } from './config.ts'
+import { chargeLimitProblem, FIRST_QUERY_AFTER_MS, queryGap, refundProblem, voidProblem, type Problem } from './rules.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export interface AcpServiceDeps {
@@ -39,6 +40,11 @@ export interface ChargeInput {
 export type NotifyResult = { status: 200 | 400 | 404; outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch' }
 
 const BEIJING_MS = 8 * 3600_000
+
+/** Over the single limit is bad input (400); over the daily limit depends on today's charges (409). */
+function limitError(p: Problem, limits: PlanLimits): DomainError {
+  return new DomainError(p.code === 'LIMIT_SINGLE' ? 'invalid' : 'conflict', p.code, p.message, { limits })
+}
 
 /** Start (ms) of the Beijing day holding `now`. */
 export function beijingDayStart(now: number): number {
@@ -90,20 +96,20 @@ export class AcpService {
     const same = repo.byIdempotencyKey(input.idempotencyKey)
     if (same) return this.sameCharge(same, input)
     const contract = repo.signedContract(this.d.appId, input.contractId)
-    if (!contract) throw new AcpFeatureError('not_found', 'CONTRACT_NOT_SIGNED', '签约协议号不存在或已解约，不能扣款')
+    if (!contract) throw new DomainError('not_found', 'CONTRACT_NOT_SIGNED', '签约协议号不存在或已解约，不能扣款')
     const limits = config.planLimits[contract.planId]
-    if (!limits) throw new AcpFeatureError('conflict', 'PLAN_LIMITS_MISSING', `套餐 ${contract.planId} 未配置单笔/单日限额（UNIONPAY_ACP_PLAN_LIMITS），不能扣款`)
+    if (!limits) throw new DomainError('conflict', 'PLAN_LIMITS_MISSING', `套餐 ${contract.planId} 未配置单笔/单日限额（UNIONPAY_ACP_PLAN_LIMITS），不能扣款`)
     const dayStart = beijingDayStart(clock())
     const limitProblem = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
-    if (limitProblem) throw new AcpFeatureError('limit', limitProblem.code, limitProblem.message, { limits })
+    if (limitProblem) throw limitError(limitProblem, limits)
     // 用户状态查询 first: a user who owes must settle in 云闪付 before being charged again.
-    if (await this.d.userOwes(contract.openId)) throw new AcpFeatureError('conflict', 'USER_IN_ARREARS', '用户在云闪付有欠款未补缴，暂不能扣款')
+    if (await this.d.userOwes(contract.openId)) throw new DomainError('conflict', 'USER_IN_ARREARS', '用户在云闪付有欠款未补缴，暂不能扣款')
     const txnTime = this.d.client.txnTime()
     const created = repo.atomic(() => {
       const again = repo.byIdempotencyKey(input.idempotencyKey)
       if (again) return { existing: again, order: null }
       const p = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
-      if (p) throw new AcpFeatureError('limit', p.code, p.message, { limits })
+      if (p) throw limitError(p, limits)
       return {
         existing: null,
         order: repo.insert(
@@ -137,7 +143,7 @@ export class AcpService {
 
   private sameCharge(existing: AcpOrder, input: ChargeInput): AcpOrder {
     if (existing.kind !== 'contract' || existing.contractId !== input.contractId || existing.amount !== input.amount)
-      throw new AcpFeatureError('conflict', 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一笔扣款（签约协议号或金额不同）')
+      throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一笔扣款（签约协议号或金额不同）')
     return existing
   }
 
@@ -155,18 +161,18 @@ export class AcpService {
   async voidConsume(orderId: string): Promise<AcpOrder> {
     const { repo, clock } = this.d
     const c = repo.get(orderId)
-    if (!c) throw new AcpFeatureError('not_found', 'NO_ORDER', '订单不存在')
+    if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
     const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), repo.pendingReversals(orderId, 'any'))
-    if (p) throw new AcpFeatureError('conflict', p.code, p.message)
+    if (p) throw new DomainError('conflict', p.code, p.message)
     return this.reverse(c, 'void', c.amount)
   }
 
   async refund(orderId: string, amount: number): Promise<AcpOrder> {
     const { repo } = this.d
     const c = repo.get(orderId)
-    if (!c) throw new AcpFeatureError('not_found', 'NO_ORDER', '订单不存在')
+    if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
     const p = refundProblem(c, amount, repo.pendingReversals(orderId, 'refund'))
-    if (p) throw new AcpFeatureError('conflict', p.code, p.message)
+    if (p) throw new DomainError('conflict', p.code, p.message)
     return this.reverse(c, 'refund', amount)
   }
 
@@ -183,7 +189,7 @@ export class AcpService {
       this.d.log.warn({ orderId: r.orderId, kind: e.kind }, `acp ${kind} outcome unknown`)
     }
     const after = repo.get(r.orderId) as AcpOrder
-    if (after.status === 'FAILED') throw new AcpFeatureError('refused', `ACP_${after.respCode ?? 'REFUSED'}`, `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`, { orderId: after.orderId })
+    if (after.status === 'FAILED') throw new DomainError('upstream', `ACP_${after.respCode ?? 'REFUSED'}`, `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`, { orderId: after.orderId })
     return after
   }
 
