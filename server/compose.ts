@@ -133,13 +133,13 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
     clock: ctx.clock,
     log: ctx.log,
     userOwes: async (openId) => (await contracts.status({ openId })).owing,
-    onTnSettled: (payOrderId, _status, detail) => {
+    onTnSettled: (payOrderId, status, detail) => {
       try {
-        payOrders.transition(payOrderId, 'TRADE_SUCCESS', 'acp', detail)
+        payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
       } catch (e) {
         if (!(e instanceof IllegalTransitionError)) throw e
         // Paid through 全渠道 while the pay order is closed here: money is taken, a person must look.
-        ctx.log.error({ payOrderId, from: e.from }, 'acp tn paid for a pay order that cannot move to TRADE_SUCCESS — check it by hand')
+        if (status === 'SUCCESS') ctx.log.error({ payOrderId, from: e.from }, 'acp tn paid for a pay order that cannot move to TRADE_SUCCESS — check it by hand')
       }
     },
   })

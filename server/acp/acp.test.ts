@@ -213,6 +213,21 @@ describe('tn for upsdk.pay', () => {
   })
 })
 
+describe('tn refused', () => {
+  it('insufficient funds at the pay step: the query finds 64, the 全渠道 order FAILS and the pay order closes', async () => {
+    const r = await api('POST', '/api/pay/tn', { amount: 300 })
+    const { orderId, tn } = r.json as { orderId: string; tn: string }
+    s.sandbox!.acp!.state.next.push('insufficient')
+    const pay = await fetch(`${s.baseUrl}/sandbox/acp/tn/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tn, outcome: 'success' }) })
+    expect(pay.status).toBe(402)
+    expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('NEW_ORDER')
+    now += 5 * 60_000 + 1000
+    await (s.acp as AcpService).checkDue()
+    expect(await order(orderId)).toMatchObject({ status: 'FAILED', respCode: '64' })
+    expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('TRADE_CLOSED')
+  })
+})
+
 describe('GET /api/capabilities', () => {
   it('says what the sandbox deployment can serve', async () => {
     expect((await api('GET', '/api/capabilities')).json).toMatchObject({ inAppPay: true, contractCharging: true, acp: true })

@@ -27,7 +27,7 @@ export interface AcpServiceDeps {
   /** 用户状态查询 (contract.status): true when the user owes (seed 000). */
   userOwes(openId: string): Promise<boolean>
   /** A tn consume settled: move the pay order it belongs to (same transaction as ours). */
-  onTnSettled(payOrderId: string, status: 'SUCCESS', detail: string): void
+  onTnSettled(payOrderId: string, status: 'SUCCESS' | 'FAILED', detail: string): void
 }
 
 export interface ChargeInput {
@@ -205,7 +205,11 @@ export class AcpService {
     const cls = classify(respCode)
     if (cls === 'unknown') return 'unchanged'
     const facts = { respCode, respMsg, ...(queryId ? { queryId } : {}) }
-    if (cls === 'refused') return repo.transition(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts) ? 'applied' : 'unchanged'
+    if (cls === 'refused') {
+      if (!repo.transition(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
+      if (o.kind === 'tn' && o.payOrderId) this.d.onTnSettled(o.payOrderId, 'FAILED', `全渠道 ${source} ${respCode} ${respMsg}`)
+      return 'applied'
+    }
     if (!repo.transition(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
     if (o.kind === 'void' && o.origOrderId) repo.transition(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
     if (o.kind === 'refund' && o.origOrderId) repo.addRefunded(o.origOrderId, o.amount, o.orderId)
