@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxSign } from '../sandbox/acp/crypto.ts'
 import { AcpNotifier } from '../sandbox/acp/notifier.ts'
-import { sandboxContracts } from '../sandbox/unionpay/contract.ts'
 import { startTestServer, type TestServer } from '../test/harness.ts'
 import type { AcpService } from './service.ts'
 import { seedSignedContract } from './contracts.fixture.ts'
@@ -26,7 +25,7 @@ const api = async (method: string, path: string, body?: unknown) => {
   return { status: r.status, json: (await r.json()) as Json }
 }
 const charge = (contractId: string, amount: number, idempotencyKey = idem()) => api('POST', '/api/contract/charges', { contractId, amount, idempotencyKey })
-const gatewayCalls = () => s.sandbox!.acp!.state.log.length
+const gatewayCalls = () => s.sandbox!.acp.log.length
 const order = async (id: string) => (await api('GET', `/api/acp/orders/${id}`)).json
 const settled = async (id: string, status = 'SUCCESS') => {
   for (let i = 0; i < 200 && (await order(id)).status !== status; i++) await new Promise((r) => setTimeout(r, 10))
@@ -66,12 +65,12 @@ describe('charging a signed contract', () => {
 
   it('checks arrears (用户状态查询) first: a user who owes is refused, nothing is charged', async () => {
     const c = contract()
-    sandboxContracts(s.sandbox!).unfinished.set(c.openId, '2')
+    s.sandbox!.contracts.unfinished.set(c.openId, '2')
     const calls = gatewayCalls()
     const r = await charge(c.contractId, 100)
     expect([r.status, r.json.error.code]).toEqual([409, 'USER_IN_ARREARS'])
     expect(gatewayCalls()).toBe(calls)
-    sandboxContracts(s.sandbox!).unfinished.set(c.openId, 'abc')
+    s.sandbox!.contracts.unfinished.set(c.openId, 'abc')
     expect((await charge(c.contractId, 100)).status).toBe(200)
   })
 
@@ -84,14 +83,14 @@ describe('charging a signed contract', () => {
 
   it('insufficient funds: the gateway refuses (64) and the charge is FAILED', async () => {
     const c = contract()
-    s.sandbox!.acp!.state.next.push('insufficient')
+    s.sandbox!.acp.next.push('insufficient')
     const r = await charge(c.contractId, 100)
     expect(r.json).toMatchObject({ status: 'FAILED', respCode: '64' })
   })
 
   it('unknown outcome: no notification, a query no earlier than 5 minutes settles it', async () => {
     const c = contract()
-    s.sandbox!.acp!.state.next.push('unknown')
+    s.sandbox!.acp.next.push('unknown')
     const r = await charge(c.contractId, 700)
     expect(r.json).toMatchObject({ status: 'PENDING', respCode: '03' })
     const service = s.acp as AcpService
@@ -110,10 +109,10 @@ describe('POST /notify/unionpay/acp', () => {
     fetch(`${s.baseUrl}/notify/unionpay/acp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })
   const lost = async () => {
     const c = contract()
-    s.sandbox!.acp!.state.next.push('lost_notify')
+    s.sandbox!.acp.next.push('lost_notify')
     const r = await charge(c.contractId, 900)
-    const txn = [...s.sandbox!.acp!.state.txns.values()].find((t) => t.orderId === r.json.orderId)!
-    return { orderId: r.json.orderId as string, fields: new AcpNotifier(s.sandbox!.acp!.state).fields(txn) }
+    const txn = [...s.sandbox!.acp.txns.values()].find((t) => t.orderId === r.json.orderId)!
+    return { orderId: r.json.orderId as string, fields: new AcpNotifier(s.sandbox!.acp).fields(txn) }
   }
   const notifications = (orderId: string) => (s.ctx.db.prepare('SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = ?').get(orderId) as { n: number }).n
 
@@ -152,7 +151,7 @@ describe('POST /notify/unionpay/acp', () => {
     const { fields } = await lost()
     const { signature: _s, ...rest } = fields
     const other = { ...rest, orderId: 'A20261130000000099999999' }
-    const txnLike = { ...other, signature: sandboxSign(other, s.sandbox!.acp!.state.pki.signKeyPem) }
+    const txnLike = { ...other, signature: sandboxSign(other, s.sandbox!.acp.pki.signKeyPem) }
     expect((await post(txnLike)).status).toBe(404)
     expect((s.ctx.db.prepare("SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = 'A20261130000000099999999'").get() as { n: number }).n).toBe(0)
   })
@@ -204,7 +203,7 @@ describe('tn for upsdk.pay', () => {
     const r = await api('POST', '/api/pay/tn', { amount: 1500 })
     expect(r.status, JSON.stringify(r.json)).toBe(200)
     const { orderId, tn } = r.json as { orderId: string; tn: string }
-    expect(s.sandbox!.acp!.state.byTn.has(tn)).toBe(true)
+    expect(s.sandbox!.acp.byTn.has(tn)).toBe(true)
     expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('NEW_ORDER')
     const pay = await fetch(`${s.baseUrl}/sandbox/chinaums/tn/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tn, outcome: 'success' }) })
     expect(pay.status).toBe(200)
@@ -217,7 +216,7 @@ describe('tn refused', () => {
   it('insufficient funds at the pay step: the query finds 64, the 全渠道 order FAILS and the pay order closes', async () => {
     const r = await api('POST', '/api/pay/tn', { amount: 300 })
     const { orderId, tn } = r.json as { orderId: string; tn: string }
-    s.sandbox!.acp!.state.next.push('insufficient')
+    s.sandbox!.acp.next.push('insufficient')
     const pay = await fetch(`${s.baseUrl}/sandbox/acp/tn/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tn, outcome: 'success' }) })
     expect(pay.status).toBe(402)
     expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('NEW_ORDER')

@@ -1,6 +1,5 @@
 import { SANDBOX_UNIONPAY } from '../sandbox/credentials.ts'
 import type { SandboxContext } from '../sandbox/context.ts'
-import { sandboxContracts } from '../sandbox/unionpay/contract.ts'
 import type { Db } from '../store/db.ts'
 
 let n = 0
@@ -18,6 +17,6 @@ export function seedSignedContract(db: Db, sandbox: SandboxContext, opts: { open
   db.prepare(
     "INSERT INTO contracts (contract_code, app_id, open_id, plan_id, contract_id, status, created_at, updated_at, signed_at) VALUES (?, ?, ?, ?, ?, 'signed', ?, ?, ?)",
   ).run(`CC${contractId}`, appId, openId, planId, contractId, now, now, now)
-  sandboxContracts(sandbox).contracts.set(contractId, { contractId, contractCodes: [`CC${contractId}`], appId, openId, planId, status: '1', signedAt: now, relievedAt: null, relievedBy: null })
+  sandbox.contracts.contracts.set(contractId, { contractId, contractCodes: [`CC${contractId}`], appId, openId, planId, status: '1', signedAt: now, relievedAt: null, relievedBy: null })
   return { contractId, openId, planId }
 }

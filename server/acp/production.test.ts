@@ -70,7 +70,7 @@ describe('SANDBOX=0 against the sandbox gateway by URL', () => {
     expect(cur.status).toBe('SUCCESS')
     const v = await fetch(`${prod.baseUrl}/api/acp/orders/${o.orderId}/void`, { method: 'POST', headers, body: '{}' })
     expect(v.status).toBe(200)
-    const txns = [...platforms.sandbox!.acp!.state.txns.values()].filter((t) => t.orderId === o.orderId)
+    const txns = [...platforms.sandbox!.acp.txns.values()].filter((t) => t.orderId === o.orderId)
     expect(txns).toMatchObject([{ status: 'success', voided: true, txnAmt: 2500, contractId: c.contractId }])
   })
 })

@@ -2,8 +2,10 @@ import type { PlanLimits } from './config.ts'
 
 /** The 全渠道 money rules, pure: contract charge limits, void and refund eligibility, query pacing. */
 
+export type ProblemCode = 'LIMIT_SINGLE' | 'LIMIT_DAILY' | 'NOT_A_CONSUME' | 'ALREADY_VOIDED' | 'NOT_SETTLED' | 'VOID_NOT_SAME_DAY' | 'VOID_AFTER_REFUND' | 'REFUND_EXCEEDS'
+
 export interface Problem {
-  code: string
+  code: ProblemCode
   message: string
 }
 

@@ -1,69 +1,24 @@
 import type { FastifyInstance } from 'fastify'
-import { sandboxRsaKeyPair } from './credentials.ts'
-import type { SandboxContext } from './context.ts'
-import { registerSandboxAcpGateway } from './acp/index.ts'
+import { registerSandboxAcp } from './acp/index.ts'
 import { registerSandboxChinaums } from './chinaums/index.ts'
 import { registerSandboxConsole } from './console.ts'
-import { coreApis, registerApiDispatcher, type ApiHandler } from './unionpay/api.ts'
-import { registerSandboxContract, sandboxContracts } from './unionpay/contract.ts'
-import { registerSandboxOauth } from './unionpay/oauth.ts'
-import { UnionpaySandboxState } from './unionpay/state.ts'
-import { registerUpsdkVerify } from './unionpay/upsdk-verify.ts'
+import { createSandboxContext, type SandboxContext, type SandboxOptions } from './context.ts'
+import { registerTokenControls } from './unionpay/controls.ts'
+import { registerSandboxUnionpay } from './unionpay/index.ts'
 
-export interface SandboxOptions {
-  appBaseUrl: string
-  sandboxBaseUrl: string
-  clock?: () => number
-}
+export type { SandboxOptions } from './context.ts'
 
 /**
- * The simulated 云闪付开放平台 (under /unionpay) and 银商 gateway (under /chinaums), plus
+ * The simulated 云闪付开放平台 (under /unionpay), 银商 gateway (under /chinaums) and 全渠道 gateway (under /acp), plus
  * `/__control/*` endpoints that tests and the demo use to look inside and to act "from the
  * platform side". Register with a prefix (`/sandbox`); never mounted when SANDBOX=0.
  */
 export async function registerSandbox(app: FastifyInstance, options: SandboxOptions): Promise<SandboxContext> {
-  const clock = options.clock ?? Date.now
-  const ctx: SandboxContext = {
-    unionpay: new UnionpaySandboxState(clock),
-    appBaseUrl: options.appBaseUrl,
-    sandboxBaseUrl: options.sandboxBaseUrl,
-    rsaPrivateKeyPem: sandboxRsaKeyPair().privateKeyPem,
-    clock,
-  }
-  const apis = new Map<string, ApiHandler>(Object.entries(coreApis))
-
-  await app.register(
-    async (unionpay) => {
-      registerSandboxOauth(unionpay, apis, ctx)
-      registerSandboxContract(unionpay, apis, ctx)
-      registerApiDispatcher(unionpay, ctx.unionpay, apis)
-      registerUpsdkVerify(unionpay, ctx.unionpay)
-    },
-    { prefix: '/unionpay' },
-  )
-  await app.register(
-    async (acp) => {
-      const contracts = sandboxContracts(ctx)
-      ctx.acp = registerSandboxAcpGateway(acp, clock, (id) => contracts.contracts.get(id)?.status === '1')
-    },
-    { prefix: '/acp' },
-  )
-  await app.register(async (chinaums) => registerSandboxChinaums(chinaums, ctx), { prefix: '/chinaums' })
-
-  app.get('/__control/unionpay/calls', async () => ({
-    calls: ctx.unionpay.calls.map((c) => ({ api: c.api, at: c.at, resp: c.resp })),
-  }))
-  app.post<{ Querystring: { back?: string } }>('/__control/unionpay/expire-tokens', async (req, reply) => {
-    ctx.unionpay.backendToken = null
-    ctx.unionpay.frontToken = null
-    if (req.query.back) return reply.redirect(`${options.sandboxBaseUrl}/`)
-    return { ok: true }
-  })
-  /** "Another system with the same appId fetched a new frontToken": ours stops working (a20). */
-  app.post('/__control/unionpay/rotate-front-token', async () => {
-    ctx.unionpay.issueToken('front')
-    return { ok: true }
-  })
+  const ctx = createSandboxContext(options)
+  await app.register(async (scope) => registerSandboxUnionpay(scope, ctx), { prefix: '/unionpay' })
+  await app.register(async (scope) => registerSandboxChinaums(scope, ctx), { prefix: '/chinaums' })
+  await app.register(async (scope) => registerSandboxAcp(scope, ctx), { prefix: '/acp' })
+  registerTokenControls(app, ctx)
   registerSandboxConsole(app, ctx)
   return ctx
 }

@@ -1,4 +1,4 @@
-import { SANDBOX_PLANS } from '../unionpay/contract.ts'
+import { SANDBOX_PLANS } from '../unionpay/contract/state.ts'
 import { SANDBOX_ACP_MER_ID, sandboxAcpPki } from './pki.ts'
 
 /** "200.00 元" → 20000 分 */

@@ -7,13 +7,14 @@ import { EncryptCerts } from '../../acp/encrypt.ts'
 import { parseAnswer } from '../../acp/message.ts'
 import { AcpVerifier } from '../../acp/verify.ts'
 import { sandboxDecrypt } from './crypto.ts'
-import { registerSandboxAcpGateway, type SandboxAcp } from './index.ts'
+import { registerAcpGateway } from './gateway.ts'
 import { sandboxAcpPki } from './pki.ts'
+import { AcpSandboxState } from './state.ts'
 
 // The merchant side is the production client (server/acp); the gateway uses only its own code.
 let app: FastifyInstance
 let base: string
-let sandbox: SandboxAcp
+let sandbox: { state: AcpSandboxState }
 let client: AcpClient
 let encryptCerts: EncryptCerts
 const active = new Set(['CONTRACT0001'])
@@ -25,7 +26,8 @@ const orderId = () => `T${Date.now()}${String(++seq).padStart(4, '0')}`
 beforeAll(async () => {
   app = Fastify()
   await app.register(fastifyFormbody)
-  await app.register(async (s) => void (sandbox = registerSandboxAcpGateway(s, Date.now, (id) => active.has(id))), { prefix: '/acp' })
+  sandbox = { state: new AcpSandboxState(sandboxAcpPki(), Date.now) }
+  await app.register(async (s) => void registerAcpGateway(s, { state: sandbox.state, contractActive: (id) => active.has(id) }), { prefix: '/acp' })
   app.post('/notify', async (req, reply) => {
     notes.push(req.body as Record<string, string>)
     return reply.status(notifyStatus).send('ok')

@@ -29,7 +29,7 @@ function formFields(body: unknown): { f: Fields; bad?: Refusal } {
  * The simulated 全渠道 gateway (`/gateway/api/*.do`), the tn pay step used by the upsdk stub's
  * pay sheet, and `/__control/*` for tests and the demo. See server/sandbox/acp/README.md.
  */
-export function registerSandboxAcp(app: FastifyInstance, o: AcpSandboxOptions): { notifier: AcpNotifier; payTn(tn: string, outcome: string): Promise<{ status: number; body: Record<string, unknown> }> } {
+export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): AcpNotifier {
   const s = o.state
   const notifier = new AcpNotifier(s)
   app.addHook('onClose', async () => notifier.close())
@@ -278,5 +278,6 @@ export function registerSandboxAcp(app: FastifyInstance, o: AcpSandboxOptions): 
   app.post('/__control/notify/flush', async () => ({ ok: true, sent: await notifier.flush() }))
   app.get('/__control/log', async () => s.log)
 
-  return { notifier, payTn }
+  s.payTn = payTn
+  return notifier
 }

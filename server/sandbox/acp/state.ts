@@ -56,6 +56,8 @@ export class AcpSandboxState {
   encryptKeys: EncryptKey[]
   readonly merchantKey
   readonly merId = SANDBOX_ACP_MER_ID
+  /** The buyer's pay step for a tn, set when the gateway is mounted (the 银商 sandbox's /tn/pay hands 全渠道 tns to it). */
+  payTn: ((tn: string, outcome: string) => Promise<{ status: number; body: Record<string, unknown> }>) | null = null
 
   constructor(
     readonly pki: SandboxAcpPki,
