@@ -4,7 +4,8 @@ import fastifyFormbody from '@fastify/formbody'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
-import { parsePublicKey } from './crypto/rsa.ts'
+import { createPublicKey } from 'node:crypto'
+import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
@@ -112,6 +113,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
           appBaseUrl: config.publicBaseUrl,
           sandboxBaseUrl: `${config.publicBaseUrl}${SANDBOX_PREFIX}`,
           clock,
+          // The platform holds the partner's public key (3.1 后台加解密公钥), never the private one.
+          partnerPublicKeyPem: config.unionpay.privateKey
+            ? createPublicKey(parsePrivateKey(config.unionpay.privateKey)).export({ type: 'spki', format: 'pem' }).toString()
+            : undefined,
         })
       },
       { prefix: SANDBOX_PREFIX },

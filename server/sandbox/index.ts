@@ -6,6 +6,7 @@ import { registerSandboxConsole } from './console.ts'
 import { coreApis, registerApiDispatcher, type ApiHandler } from './unionpay/api.ts'
 import { registerSandboxContract } from './unionpay/contract.ts'
 import { registerSandboxOauth } from './unionpay/oauth.ts'
+import { registerSandboxOpenApis } from './unionpay/open-index.ts'
 import { UnionpaySandboxState } from './unionpay/state.ts'
 import { registerUpsdkVerify } from './unionpay/upsdk-verify.ts'
 
@@ -13,6 +14,8 @@ export interface SandboxOptions {
   appBaseUrl: string
   sandboxBaseUrl: string
   clock?: () => number
+  /** The partner's RSA public key (PEM) the platform has on file, for the RSA-signed 5.8 APIs. */
+  partnerPublicKeyPem?: string | undefined
 }
 
 /**
@@ -35,6 +38,7 @@ export async function registerSandbox(app: FastifyInstance, options: SandboxOpti
     async (unionpay) => {
       registerSandboxOauth(unionpay, apis, ctx)
       registerSandboxContract(unionpay, apis, ctx)
+      registerSandboxOpenApis(unionpay, apis, ctx, options.partnerPublicKeyPem)
       registerApiDispatcher(unionpay, ctx.unionpay, apis)
       registerUpsdkVerify(unionpay, ctx.unionpay)
     },

@@ -55,16 +55,29 @@ export class UnionpayClient {
     } catch {
       throw new UnionpayError(api, `HTTP_${status}`, 'reply is not JSON', 'protocol')
     }
+    reply = unwrapResult(reply)
     if (typeof reply !== 'object' || reply === null || typeof (reply as { resp?: unknown }).resp !== 'string') {
       throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
     }
-    const { resp, msg, params } = reply as { resp: string; msg?: unknown; params?: unknown }
+    const { msg, params } = reply as { resp: string; msg?: unknown; params?: unknown }
+    // 7.10 prints an answer as `"resp":" AM03051"`: codes are compared without surrounding spaces.
+    const resp = (reply as { resp: string }).resp.trim()
     if (resp !== '00') throw new UnionpayError(api, resp, typeof msg === 'string' ? msg : '')
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
       throw new UnionpayError(api, 'PROTOCOL', 'params is not an object', 'protocol')
     }
     return (params ?? {}) as PlatformParams
   }
+}
+
+/**
+ * Some answers of seed 003 (5.5.1, 5.6.1) are printed wrapped as `{"result":{resp,msg,params}}`;
+ * the others are bare. Both are read the same way.
+ */
+export function unwrapResult(reply: unknown): unknown {
+  if (typeof reply !== 'object' || reply === null || 'resp' in reply) return reply
+  const inner = (reply as { result?: unknown }).result
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : reply
 }
 
 /** Reads a required string field of a platform reply, or fails naming it. */

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { safeEqual, unionpaySignature } from '../../crypto/signing.ts'
 import type { UnionpaySandboxState } from './state.ts'
 
-export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown> }
+/** `wrapped`: answer as `{"result":{...}}`, the way seed 003 prints 5.5.1 and 5.6.1. */
+export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown>; wrapped?: boolean }
 export type ApiHandler = (body: Record<string, unknown>, state: UnionpaySandboxState) => ApiReply | Promise<ApiReply>
 
 export const ok = (params: Record<string, unknown>): ApiReply => ({ resp: '00', msg: '', params })
@@ -111,6 +112,7 @@ export function registerApiDispatcher(
     }
     const result = await handler(body as Record<string, unknown>, state)
     state.log(api, body as Record<string, unknown>, result.resp)
-    return { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
+    const answer = { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
+    return result.wrapped ? { result: answer } : answer
   })
 }
