@@ -12,7 +12,9 @@ import { registerErrorHandler } from './http/error-handler.ts'
 import { REDACT_PATHS, requestSerializer } from './log.ts'
 import { registerContractRoutes } from './routes/contract.ts'
 import { registerHealthRoutes } from './routes/health.ts'
+import { registerMarketingRoutes } from './routes/marketing.ts'
 import { registerOauthRoutes } from './routes/oauth.ts'
+import { registerPayPasswordRoutes } from './routes/pay-password.ts'
 import { registerPayRoutes } from './routes/pay.ts'
 import { registerStatic } from './routes/static.ts'
 import { registerUpsdkRoutes } from './routes/upsdk.ts'
@@ -104,6 +106,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerOauthRoutes(app, ctx)
   await registerContractRoutes(app, ctx)
   await registerPayRoutes(app, ctx)
+  await registerPayPasswordRoutes(app, ctx)
+  await registerMarketingRoutes(app, ctx)
 
   let sandbox: SandboxContext | undefined
   if (config.sandbox) {

@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { AppContext } from '../context.ts'
+import { collectParams, jsonPairs } from '../contract/notify.ts'
+import { parseRawPairs, rawQuery } from '../http/raw-query.ts'
+import { parseInput } from '../http/validate.ts'
+import { PayPwdRepo } from '../paypwd/repo.ts'
+import { PAY_PWD_PURPOSES, PayPwdService, type PayPwdPurpose } from '../paypwd/service.ts'
+import { requireSession } from '../session/plugin.ts'
+import { openApiDeps } from './open-api-deps.ts'
+
+export const PAY_PWD_NOTIFY_PATH = '/notify/unionpay/pay-password'
+
+const startBody = z.object({
+  purpose: z.enum(Object.keys(PAY_PWD_PURPOSES) as [PayPwdPurpose, ...PayPwdPurpose[]], '不是支持的操作'),
+})
+const idParams = z.object({ bizOrderId: z.string().regex(/^[0-9A-Za-z]{1,32}$/, '不是业务操作流水号') })
+
+/** 支付密码验证 (seed 003 5.3): start, poll, spend, and the 5.3.2 notification. */
+export async function registerPayPasswordRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { config } = ctx
+  const service = new PayPwdService({
+    repo: new PayPwdRepo(ctx.db, ctx.clock),
+    api: openApiDeps(ctx),
+    merchantId: config.unionpay.payPwdMerchantId,
+    bizType: config.unionpay.payPwdBizType,
+    notifyUrl: `${config.publicBaseUrl}${PAY_PWD_NOTIFY_PATH}`,
+    upPublicKey: ctx.upPublicKey,
+  })
+
+  app.post('/api/pay-password/verifications', async (req, reply) => {
+    const s = requireSession(req)
+    const body = parseInput(startBody, req.body ?? {}, '请求体')
+    const started = await service.start(s, body.purpose, req.ip)
+    reply.header('cache-control', 'no-store')
+    return started
+  })
+
+  app.get('/api/pay-password/verifications/:bizOrderId', async (req, reply) => {
+    const s = requireSession(req)
+    const { bizOrderId } = parseInput(idParams, req.params, '路径参数')
+    reply.header('cache-control', 'no-store')
+    return service.status(bizOrderId, s.openId)
+  })
+
+  /** The demo's sensitive action: succeeds only with a verification the notification confirmed. */
+  app.post('/api/pay-password/verifications/:bizOrderId/use', async (req, reply) => {
+    const s = requireSession(req)
+    const { bizOrderId } = parseInput(idParams, req.params, '路径参数')
+    reply.header('cache-control', 'no-store')
+    return service.use(bizOrderId, s.openId)
+  })
+
+  await app.register(async (scope) => {
+    // Raw bodies: a malformed one is answered {"resp":"01"} like any unverifiable notification,
+    // and form bodies keep their `+` (base64 openId and signature).
+    for (const type of ['application/x-www-form-urlencoded', 'application/json', 'text/plain']) {
+      if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type)
+      scope.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, { raw: body }))
+    }
+    const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+      reply.header('cache-control', 'no-store').type('application/json; charset=utf-8')
+      const answer = (resp: '00' | '01') => reply.send(JSON.stringify({ resp }))
+      let fromBody: Array<[string, string]> = []
+      const raw = (req.body as { raw?: unknown } | undefined)?.raw
+      if (typeof raw === 'string' && raw.trim() !== '') {
+        const text = raw.trim()
+        let pairs: Array<[string, string]> | null = null
+        try {
+          pairs = text.startsWith('{') ? jsonPairs(JSON.parse(text)) : parseRawPairs(text)
+        } catch {
+          pairs = null
+        }
+        if (!pairs) {
+          req.log.warn('pay-password notification: unreadable body')
+          return answer('01')
+        }
+        fromBody = pairs
+      }
+      const params = collectParams(parseRawPairs(rawQuery(req.url)), fromBody)
+      if (!params) return answer('01')
+      const result = service.notification(params)
+      if (!result.ok) {
+        req.log.warn({ reason: result.reason }, 'pay-password notification refused')
+        return answer('01')
+      }
+      if (result.outcome === 'verified') req.log.info('pay-password verified by notification')
+      else if (result.outcome !== 'replay') req.log.warn({ outcome: result.outcome }, 'pay-password notification matches no pending verification')
+      return answer('00')
+    }
+    scope.get(PAY_PWD_NOTIFY_PATH, handler)
+    scope.post(PAY_PWD_NOTIFY_PATH, handler)
+  })
+}
