@@ -11,6 +11,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/pay/result', name: 'pay-result', component: () => import('@/views/PayResultView.vue'), meta: { title: '支付结果' } },
   { path: '/orders', name: 'orders', component: () => import('@/views/OrdersView.vue'), meta: { title: '订单' } },
   { path: '/bluetooth', name: 'bluetooth', component: () => import('@/views/BluetoothView.vue'), meta: { title: '蓝牙' } },
+  { path: '/security', name: 'security', component: () => import('@/views/SecurityView.vue'), meta: { title: '提现', requiresAuth: true } },
+  { path: '/marketing', name: 'marketing', component: () => import('@/views/MarketingView.vue'), meta: { title: '营销工具', requiresAuth: true } },
   { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
 ]
 

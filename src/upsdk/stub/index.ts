@@ -3,6 +3,7 @@ import { installBle, type BleStubHandle } from './ble'
 import { createUpsdkStub, type UpsdkStubHandle, type UpsdkStubOptions } from './core'
 import { installHce, type HceStubHandle } from './hce'
 import { installPay, type PayStubHandle } from './pay'
+import { installPayPwd, type PayPwdStubHandle } from './pay-pwd'
 
 export type { StubConfigState, StubScript, StubStep, UpsdkStubHandle, UpsdkStubOptions } from './core'
 export { createUpsdkStub } from './core'
@@ -12,6 +13,7 @@ export interface InstalledUpsdkStub extends UpsdkStubHandle {
   ble: BleStubHandle
   hce: HceStubHandle
   pay: PayStubHandle
+  payPwd: PayPwdStubHandle
 }
 
 declare global {
@@ -34,6 +36,7 @@ export function installUpsdkStub(options: UpsdkStubOptions = {}): { upsdk: Upsdk
     ble: installBle(host),
     hce: installHce(host),
     pay: installPay(host),
+    payPwd: installPayPwd(host),
   })
   window.upsdk = upsdk
   window.__upsdkStub = installed
