@@ -3,6 +3,9 @@ import { expect, test, type Page } from '@playwright/test'
 
 const SHOTS = '/tmp/shots-open-apis'
 mkdirSync(SHOTS, { recursive: true })
+/** The stub's scripting handle for verifyPayPwd (src/upsdk/stub/pay-pwd.ts). */
+type StubWindow = { __upsdkStub: { payPwd: { script(outcome: 'success' | 'wrong' | 'cancel'): void } } }
+
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${test.info().project.name}-${name}.png`, fullPage: true })
 
 test.describe('提现 guarded by the 云闪付 pay password (5.3)', () => {
@@ -20,7 +23,7 @@ test.describe('提现 guarded by the 云闪付 pay password (5.3)', () => {
     expect(last).toMatchObject({ httpStatus: 200, answer: '{"resp":"00"}' })
     expect(state.payPwd.find((p: { transNo: string }) => p.transNo === last.transNo)).toMatchObject({ status: 'verified', bizType: '4a' })
 
-    await page.evaluate(() => window.__upsdkStub?.payPwd.script('wrong'))
+    await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.payPwd.script('wrong'))
     const sent = state.payPwdNotifications.length
     await page.getByTestId('security-start').click()
     await expect(page.getByTestId('security-error')).toContainText('支付密码错误')
