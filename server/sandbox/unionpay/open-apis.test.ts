@@ -22,13 +22,15 @@ const join = (p: Record<string, string>, skipEmpty = false) =>
     .join('&')
 const rsa = (s: string) => createSign('RSA-SHA256').update(s).sign(sandboxPartnerKeyPair().privateKeyPem, 'base64')
 
-async function post(api: string, body: Record<string, unknown>): Promise<{ resp: string; msg: string; params: Record<string, unknown> } & { result?: unknown }> {
+type Answer = { resp: string; msg: string; params: Record<string, unknown>; result?: unknown }
+
+async function post(api: string, body: Record<string, unknown>): Promise<Answer> {
   const res = await fetch(`${f.server.baseUrl}/sandbox/unionpay/open/access/1.0/${api}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
-  return res.json()
+  return (await res.json()) as Answer
 }
 
 describe('sandbox crypto', () => {
