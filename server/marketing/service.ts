@@ -1,4 +1,4 @@
-import { AppError, unavailable } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import {
   draw,
   giveRedPacket,
@@ -10,8 +10,15 @@ import {
   type Qualifier,
   type RedPacketAccount,
 } from '../unionpay/marketing.ts'
+import type { PushInput } from '../unionpay/msg-push.ts'
 import { beijingStamp, newTransNumber, type OpenApiDeps } from '../unionpay/open-api.ts'
 import type { MarketingKind, MarketingRepo } from './repo.ts'
+
+/** What the marketing routes use: the service and the push (5.5) bound to the app's 安全域名. */
+export interface MarketingModule {
+  service: MarketingService
+  push(input: PushInput): Promise<void>
+}
 
 export interface MarketingServiceOptions {
   repo: MarketingRepo
@@ -39,7 +46,7 @@ export class MarketingService {
 
   private need<K extends 'insAcctId' | 'qualNum' | 'activityNumber'>(key: K, env: string): string {
     const v = this.o[key]
-    if (!v) throw unavailable('MARKETING_NOT_CONFIGURED', `红包/抽奖未配置：请设置 ${env}（附录十 接入流程）`)
+    if (!v) throw new DomainError('unavailable', 'MARKETING_NOT_CONFIGURED', `红包/抽奖未配置：请设置 ${env}（附录十 接入流程）`)
     return v
   }
 
@@ -68,9 +75,9 @@ export class MarketingService {
   async give(openId: string, amount: number, remark?: string): Promise<GiveResult> {
     const insAcctId = this.need('insAcctId', 'UNIONPAY_INS_ACCT_ID')
     const before = await this.balance()
-    if (before.status !== '0') throw new AppError(409, 'ACCOUNT_UNAVAILABLE', `机构账户状态异常（acctSt ${before.status}），暂不能赠送红包`)
+    if (before.status !== '0') throw new DomainError('conflict', 'ACCOUNT_UNAVAILABLE', `机构账户状态异常（acctSt ${before.status}），暂不能赠送红包`)
     if (before.balance < amount) {
-      throw new AppError(409, 'BALANCE_TOO_LOW', `机构账户余额 ${(before.balance / 100).toFixed(2)} 元，不足以赠送 ${(amount / 100).toFixed(2)} 元`, {
+      throw new DomainError('conflict', 'BALANCE_TOO_LOW', `机构账户余额 ${(before.balance / 100).toFixed(2)} 元，不足以赠送 ${(amount / 100).toFixed(2)} 元`, {
         balance: before.balance,
       })
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tdesDecrypt } from '../crypto/tdes.ts'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import { UnionpayError } from './errors.ts'
 import {
   draw,
@@ -31,9 +31,9 @@ afterAll(() => f.server.close())
 const tn = () => newTransNumber(Date.now())
 const badInput = async (p: Promise<unknown>, field: string) => {
   const err = await p.catch((e: unknown) => e)
-  expect(err).toBeInstanceOf(AppError)
-  expect(err).toMatchObject({ status: 400, code: 'INVALID_INPUT' })
-  expect((err as AppError).message).toContain(field)
+  expect(err).toBeInstanceOf(DomainError)
+  expect(err).toMatchObject({ kind: 'invalid', code: 'INVALID_INPUT' })
+  expect((err as DomainError).message).toContain(field)
 }
 const control = (url: string, payload: Record<string, unknown>) =>
   f.server.app.inject({ method: 'POST', url: `/sandbox/unionpay/__control/open/${url}`, payload })
@@ -79,7 +79,7 @@ describe('5.8.1 red.packet.give + 5.8.2 red.packet.select', () => {
 
   it('without UNIONPAY_PRIVATE_KEY the signed APIs answer 503 naming it', async () => {
     await expect(giveRedPacket({ ...f.deps, privateKey: null }, { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 1 })).rejects.toMatchObject({
-      status: 503,
+      kind: 'unavailable',
       message: expect.stringContaining('UNIONPAY_PRIVATE_KEY'),
     })
   })
@@ -116,8 +116,8 @@ describe('5.8.3–5.8.5 抽奖', () => {
     await control('activity', { activityNumber, budget: 100, prizes: [500] })
     await sendQualification(f.deps, { ...qual, count: 1, transNumber: tn(), startDate: today(), endDate: today() })
     const err = await draw(f.deps, { ...qual, activityNumber, transNumber: tn() }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(AppError)
-    expect(err).toMatchObject({ status: 409, code: 'BALANCE_TOO_LOW' })
+    expect(err).toBeInstanceOf(DomainError)
+    expect(err).toMatchObject({ kind: 'conflict', code: 'BALANCE_TOO_LOW' })
     expect(await selectQualifications(f.deps, qual)).toEqual([{ start: today(), end: today(), count: 1 }])
   })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { PlatformParams } from './client.ts'
 import { UnionpayError } from './errors.ts'
 import {
@@ -57,7 +57,7 @@ function innerResp(api: string, params: PlatformParams): void {
 /** 附录十 note 2: AM03051 = the activity's budget cannot pay; other codes stay UnionpayErrors. */
 export function mapMarketingError(err: unknown): unknown {
   if (err instanceof UnionpayError && err.kind === 'platform' && err.resp === 'AM03051') {
-    return new AppError(409, 'BALANCE_TOO_LOW', '活动预算余额不足（AM03051），请联系运营充值后再试', { api: err.api, resp: err.resp })
+    return new DomainError('conflict', 'BALANCE_TOO_LOW', '活动预算余额不足（AM03051），请联系运营充值后再试', { api: err.api, resp: err.resp })
   }
   return err
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import { callWithBackendToken, checkAnswer, checkInput, openIdSchema, type OpenApiDeps } from './open-api.ts'
 import { UnionpayError } from './errors.ts'
 
@@ -52,6 +52,6 @@ export async function pushMessage(deps: OpenApiDeps, allowedOrigins: readonly st
   }
   const resultCd = a.resultCd.trim()
   if (resultCd !== '00') {
-    throw new AppError(502, 'PUSH_REFUSED', `云闪付未能推送此消息（resultCd ${resultCd}）`, { api: API, resultCd })
+    throw new DomainError('upstream', 'PUSH_REFUSED', `云闪付未能推送此消息（resultCd ${resultCd}）`, { api: API, resultCd })
   }
 }

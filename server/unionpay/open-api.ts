@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { partnerSign } from '../crypto/rsa.ts'
 import { createNonceStr, unixSeconds } from '../crypto/signing.ts'
 import { tdesDecrypt, tdesEncrypt } from '../crypto/tdes.ts'
-import { AppError, badRequest, unavailable } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { PlatformParams, UnionpayClient } from './client.ts'
 import { UnionpayError } from './errors.ts'
 import type { TokenManager } from './tokens.ts'
@@ -25,7 +25,7 @@ export function checkInput<T extends z.ZodType>(api: string, schema: T, input: u
   const r = schema.safeParse(input)
   if (r.success) return r.data
   const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-  throw badRequest('INVALID_INPUT', `${api} 的参数不合法：${problems.join('；')}`, { api, problems })
+  throw new DomainError('invalid', 'INVALID_INPUT', `${api} 的参数不合法：${problems.join('；')}`, { api, problems })
 }
 
 /** An answer whose params do not have the documented shape: a protocol error, never a half-read result. */
@@ -51,7 +51,7 @@ export function decryptAnswer(deps: OpenApiDeps, api: string, field: string, val
   try {
     return tdesDecrypt(value, deps.symmetricKey)
   } catch {
-    throw new AppError(502, 'DECRYPT_FAILED', `无法解密云闪付 ${api} 返回的 ${field}：请检查 UNIONPAY_SYMMETRIC_KEY`, { api, field })
+    throw new DomainError('upstream', 'DECRYPT_FAILED', `无法解密云闪付 ${api} 返回的 ${field}：请检查 UNIONPAY_SYMMETRIC_KEY`, { api, field })
   }
 }
 
@@ -62,7 +62,7 @@ export function decryptAnswer(deps: OpenApiDeps, api: string, field: string, val
  */
 export function signedBody(deps: OpenApiDeps, api: string, plain: Record<string, string | undefined>, encrypted: readonly string[]): Record<string, string> {
   if (!deps.privateKey) {
-    throw unavailable('PARTNER_KEY_MISSING', `${api} 需要接入方 RSA 私钥：请配置 UNIONPAY_PRIVATE_KEY`)
+    throw new DomainError('unavailable', 'PARTNER_KEY_MISSING', `${api} 需要接入方 RSA 私钥：请配置 UNIONPAY_PRIVATE_KEY`)
   }
   const fields: Record<string, string> = { appId: deps.appId }
   for (const [k, v] of Object.entries(plain)) if (v !== undefined && v !== '') fields[k] = v

@@ -2,7 +2,7 @@ import { createSign, generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parsePublicKey } from '../crypto/rsa.ts'
 import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import { UnionpayError } from './errors.ts'
 import { startOpenApiFixture, USER1, USER2, type OpenApiFixture } from './open-api.fixture.ts'
 import { checkPayPwdNotification, requestPayPwdSeqId, type PayPwdSeqInput } from './pay-password.ts'
@@ -51,15 +51,15 @@ describe('5.3.1 verifyPwdSeqId', () => {
   ])('refuses a bad %s before any call', async (field, over) => {
     const before = f.calls('verifyPwdSeqId').length
     const err = await requestPayPwdSeqId(f.deps, input(over)).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(AppError)
-    expect((err as AppError).status).toBe(400)
-    expect((err as AppError).message).toContain(field)
+    expect(err).toBeInstanceOf(DomainError)
+    expect((err as DomainError).kind).toBe('invalid')
+    expect((err as DomainError).message).toContain(field)
     expect(f.calls('verifyPwdSeqId').length).toBe(before)
   })
 
   it('an expired or foreign accessToken is a 401 asking to log in again', async () => {
     const err = await requestPayPwdSeqId(f.deps, input({ accessToken: f.accessToken(USER2.openId) })).catch((e: unknown) => e)
-    expect(err).toMatchObject({ status: 401, code: 'ACCESS_TOKEN_EXPIRED' })
+    expect(err).toMatchObject({ kind: 'unauthenticated', code: 'ACCESS_TOKEN_EXPIRED' })
   })
 
   it('platform refusals stay typed: unknown merchant, an unopened bizType, a notifyUrl outside the notify domain', async () => {

@@ -3,7 +3,7 @@ import { isIP } from 'node:net'
 import { z } from 'zod'
 import { verifyNotification } from '../crypto/rsa.ts'
 import { createNonceStr, unionpaySignature, unixSeconds } from '../crypto/signing.ts'
-import { unauthorized } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import { checkAnswer, checkInput, openIdSchema, serialSchema, type OpenApiDeps } from './open-api.ts'
 import { UnionpayError } from './errors.ts'
 
@@ -64,7 +64,7 @@ export async function requestPayPwdSeqId(deps: OpenApiDeps, input: PayPwdSeqInpu
     return checkAnswer(API, answerSchema, params)
   } catch (err) {
     if (err instanceof UnionpayError && err.kind === 'platform' && (err.resp === 'a31' || err.resp === 'N62109')) {
-      throw unauthorized('ACCESS_TOKEN_EXPIRED', '云闪付授权已过期，请重新登录后再验证支付密码')
+      throw new DomainError('unauthenticated', 'ACCESS_TOKEN_EXPIRED', '云闪付授权已过期，请重新登录后再验证支付密码')
     }
     throw err
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tdesDecrypt } from '../crypto/tdes.ts'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import { putIndustryCard, type IndustryCardInput } from './industry-card.ts'
 import { pushContentUnits, pushMessage } from './msg-push.ts'
 import { startOpenApiFixture, USER1, USER2, type OpenApiFixture } from './open-api.fixture.ts'
@@ -17,9 +17,9 @@ afterAll(() => f.server.close())
 
 const badInput = async (p: Promise<unknown>, field: string) => {
   const err = await p.catch((e: unknown) => e)
-  expect(err).toBeInstanceOf(AppError)
-  expect(err).toMatchObject({ status: 400, code: 'INVALID_INPUT' })
-  expect((err as AppError).message).toContain(field)
+  expect(err).toBeInstanceOf(DomainError)
+  expect(err).toMatchObject({ kind: 'invalid', code: 'INVALID_INPUT' })
+  expect((err as DomainError).message).toContain(field)
 }
 
 describe('5.5.1 new.msg.push', () => {
@@ -47,7 +47,7 @@ describe('5.5.1 new.msg.push', () => {
   it('a resultCd other than 00 is PUSH_REFUSED', async () => {
     await f.server.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/open/push-opt-out', payload: { openId: USER2.openId } })
     await expect(pushMessage(f.deps, origins, { openId: USER2.openId, content: 'hi', url: `${f.server.baseUrl}/` })).rejects.toMatchObject({
-      status: 502,
+      kind: 'upstream',
       code: 'PUSH_REFUSED',
       details: { resultCd: '01' },
     })
@@ -82,7 +82,7 @@ describe('5.6.1 return.tax', () => {
 
   it('an undecryptable cardNo is DECRYPT_FAILED, never a garbled number', async () => {
     const other = { ...f.deps, symmetricKey: 'ffffffffffffffffeeeeeeeeeeeeeeeedddddddddddddddd' }
-    await expect(queryReturnTax(other, { refundNo: 'TR20261130000002' })).rejects.toMatchObject({ status: 502, code: 'DECRYPT_FAILED' })
+    await expect(queryReturnTax(other, { refundNo: 'TR20261130000002' })).rejects.toMatchObject({ kind: 'upstream', code: 'DECRYPT_FAILED' })
   })
 })
 

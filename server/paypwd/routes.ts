@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { collectParams, jsonPairs } from '../contract/notify.ts'
 import { parseRawPairs, rawQuery } from '../http/raw-query.ts'
-import { parseInput } from '../http/validate.ts'
-import { PayPwdRepo } from '../paypwd/repo.ts'
-import { PAY_PWD_PURPOSES, PayPwdService, type PayPwdPurpose } from '../paypwd/service.ts'
 import { requireSession } from '../session/plugin.ts'
-import { openApiDeps } from './open-api-deps.ts'
+import { PAY_PWD_PURPOSES, type PayPwdPurpose, type PayPwdService } from './service.ts'
 
 export const PAY_PWD_NOTIFY_PATH = '/notify/unionpay/pay-password'
 
@@ -17,41 +15,23 @@ const startBody = z.object({
 const idParams = z.object({ bizOrderId: z.string().regex(/^[0-9A-Za-z]{1,32}$/, '不是业务操作流水号') })
 
 /** 支付密码验证 (seed 003 5.3): start, poll, spend, and the 5.3.2 notification. */
-export async function registerPayPasswordRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const { config } = ctx
-  const service = new PayPwdService({
-    repo: new PayPwdRepo(ctx.db, ctx.clock),
-    api: openApiDeps(ctx),
-    merchantId: config.unionpay.payPwdMerchantId,
-    bizType: config.unionpay.payPwdBizType,
-    notifyUrl: `${config.publicBaseUrl}${PAY_PWD_NOTIFY_PATH}`,
-    upPublicKey: ctx.upPublicKey,
-  })
+export async function registerPayPasswordRoutes(root: FastifyInstance, _ctx: AppContext, service: PayPwdService): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>()
 
-  app.post('/api/pay-password/verifications', async (req, reply) => {
-    const s = requireSession(req)
-    const body = parseInput(startBody, req.body ?? {}, '请求体')
-    const started = await service.start(s, body.purpose, req.ip)
-    reply.header('cache-control', 'no-store')
-    return started
-  })
+  app.post('/api/pay-password/verifications', { schema: { body: startBody } }, async (req) =>
+    service.start(requireSession(req), req.body.purpose, req.ip),
+  )
 
-  app.get('/api/pay-password/verifications/:bizOrderId', async (req, reply) => {
-    const s = requireSession(req)
-    const { bizOrderId } = parseInput(idParams, req.params, '路径参数')
-    reply.header('cache-control', 'no-store')
-    return service.status(bizOrderId, s.openId)
-  })
+  app.get('/api/pay-password/verifications/:bizOrderId', { schema: { params: idParams } }, async (req) =>
+    service.status(req.params.bizOrderId, requireSession(req).openId),
+  )
 
   /** The demo's sensitive action: succeeds only with a verification the notification confirmed. */
-  app.post('/api/pay-password/verifications/:bizOrderId/use', async (req, reply) => {
-    const s = requireSession(req)
-    const { bizOrderId } = parseInput(idParams, req.params, '路径参数')
-    reply.header('cache-control', 'no-store')
-    return service.use(bizOrderId, s.openId)
-  })
+  app.post('/api/pay-password/verifications/:bizOrderId/use', { schema: { params: idParams } }, async (req) =>
+    service.use(req.params.bizOrderId, requireSession(req).openId),
+  )
 
-  await app.register(async (scope) => {
+  await root.register(async (scope) => {
     // Raw bodies: a malformed one is answered {"resp":"01"} like any unverifiable notification,
     // and form bodies keep their `+` (base64 openId and signature).
     for (const type of ['application/x-www-form-urlencoded', 'application/json', 'text/plain']) {
@@ -59,7 +39,7 @@ export async function registerPayPasswordRoutes(app: FastifyInstance, ctx: AppCo
       scope.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, { raw: body }))
     }
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-      reply.header('cache-control', 'no-store').type('application/json; charset=utf-8')
+      reply.type('application/json; charset=utf-8')
       const answer = (resp: '00' | '01') => reply.send(JSON.stringify({ resp }))
       let fromBody: Array<[string, string]> = []
       const raw = (req.body as { raw?: unknown } | undefined)?.raw

@@ -98,7 +98,7 @@ describe('outside the sandbox', () => {
 
   it('a missing 附录十 setting answers 503 naming the variable', async () => {
     const service = new MarketingService({ repo: new MarketingRepo(f.server.ctx.db), api: f.deps, insAcctId: undefined, qualNum: undefined, activityNumber: undefined })
-    await expect(service.balance()).rejects.toMatchObject({ status: 503, message: expect.stringContaining('UNIONPAY_INS_ACCT_ID') })
-    await expect(service.draw(USER1.openId)).rejects.toMatchObject({ status: 503, message: expect.stringContaining('UNIONPAY_ACTIVITY_NUMBER') })
+    await expect(service.balance()).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringContaining('UNIONPAY_INS_ACCT_ID') })
+    await expect(service.draw(USER1.openId)).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringContaining('UNIONPAY_ACTIVITY_NUMBER') })
   })
 })

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { SESSION_COOKIE } from '../session/plugin.ts'
 import { startOpenApiFixture, USER1, USER2, type OpenApiFixture } from '../unionpay/open-api.fixture.ts'
-import { PAY_PWD_NOTIFY_PATH } from './pay-password.ts'
+import { PAY_PWD_NOTIFY_PATH } from './routes.ts'
 
 let f: OpenApiFixture
 beforeAll(async () => {
