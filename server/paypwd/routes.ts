@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { collectParams, jsonPairs } from '../contract/notify.ts'
-import { parseRawPairs, rawQuery } from '../http/raw-query.ts'
+import { collectParams } from '../contract/notify.ts'
+import { readNotificationPairs, useRawNotificationBodies } from '../http/notification-body.ts'
 import { requireSession } from '../session/plugin.ts'
 import { PAY_PWD_PURPOSES, type PayPwdPurpose, type PayPwdService } from './service.ts'
 
@@ -32,33 +32,16 @@ export async function registerPayPasswordRoutes(root: FastifyInstance, _ctx: App
   )
 
   await root.register(async (scope) => {
-    // Raw bodies: a malformed one is answered {"resp":"01"} like any unverifiable notification,
-    // and form bodies keep their `+` (base64 openId and signature).
-    for (const type of ['application/x-www-form-urlencoded', 'application/json', 'text/plain']) {
-      if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type)
-      scope.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, { raw: body }))
-    }
+    useRawNotificationBodies(scope)
     const handler = async (req: FastifyRequest, reply: FastifyReply) => {
       reply.type('application/json; charset=utf-8')
       const answer = (resp: '00' | '01') => reply.send(JSON.stringify({ resp }))
-      let fromBody: Array<[string, string]> = []
-      const raw = (req.body as { raw?: unknown } | undefined)?.raw
-      if (typeof raw === 'string' && raw.trim() !== '') {
-        const text = raw.trim()
-        let pairs: Array<[string, string]> | null = null
-        try {
-          pairs = text.startsWith('{') ? jsonPairs(JSON.parse(text)) : parseRawPairs(text)
-        } catch {
-          pairs = null
-        }
-        if (!pairs) {
-          req.log.warn('pay-password notification: unreadable body')
-          return answer('01')
-        }
-        fromBody = pairs
+      const pairs = readNotificationPairs(req)
+      const params = pairs && collectParams(pairs.query, pairs.body)
+      if (!params) {
+        req.log.warn('pay-password notification: unreadable or ambiguous')
+        return answer('01')
       }
-      const params = collectParams(parseRawPairs(rawQuery(req.url)), fromBody)
-      if (!params) return answer('01')
       const result = service.notification(params)
       if (!result.ok) {
         req.log.warn({ reason: result.reason }, 'pay-password notification refused')
