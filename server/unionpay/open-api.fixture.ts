@@ -1,7 +1,6 @@
 import { parsePrivateKey } from '../crypto/rsa.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
-import { sandboxOpenApis } from '../sandbox/unionpay/open-index.ts'
-import type { SandboxOpenApis } from '../sandbox/unionpay/open-state.ts'
+import type { SandboxOpenApis } from '../sandbox/unionpay/open/state.ts'
 import { startTestServer, type TestServer } from '../test/harness.ts'
 import type { OpenApiDeps } from './open-api.ts'
 
@@ -35,7 +34,7 @@ export async function startOpenApiFixture(env: Record<string, string> = {}): Pro
   return {
     server,
     deps,
-    sandbox: sandboxOpenApis(sb),
+    sandbox: sb.open,
     accessToken(openId = USER1.openId) {
       const code = sb.unionpay.issueCode({ openId, scope: 'upapi_base', redirectUri: `${server.baseUrl}/x` })
       const used = sb.unionpay.useCode(code.code)

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import type { SandboxContext } from '../context.ts'
-import { SANDBOX_UNIONPAY } from '../credentials.ts'
-import { fail, ok, type ApiHandler } from './api.ts'
-import { envelope, isReply, scripted } from './open-checks.ts'
-import { joinSorted, randomNonce, rsaSha256Sign, rsaSha256Verify, sameText, sha256HexOf } from './open-crypto.ts'
-import type { PayPwdOrder, SandboxOpenApis, SentPayPwdNotification } from './open-state.ts'
+import type { SandboxContext } from '../../context.ts'
+import { SANDBOX_UNIONPAY } from '../../credentials.ts'
+import { sameString } from '../../crypto/compare.ts'
+import { platformNonce, platformSignature, signAsPlatform } from '../../crypto/open-platform.ts'
+import { partnerString, verifyPartner } from '../../crypto/partner.ts'
+import { fail, ok, type ApiTable } from '../api.ts'
+import { envelope, isReply, scripted } from './checks.ts'
+import type { PayPwdOrder, SandboxOpenApis, SentPayPwdNotification } from './state.ts'
 
 const FIELDS_1_TO_10 = ['appId', 'openId', 'clientIp', 'bizOrderId', 'bizType', 'merchantId', 'nonceStr', 'notifyUrl', 'timestamp', 'accessToken'] as const
 
@@ -14,9 +16,8 @@ const FIELDS_1_TO_10 = ['appId', 'openId', 'clientIp', 'bizOrderId', 'bizType', 
  * with the partner key on file; `accessToken` may be the user's accessToken (the example) or
  * the current backendToken (the table's description).
  */
-export function payPwdApi(o: SandboxOpenApis): Record<string, ApiHandler> {
-  return {
-    verifyPwdSeqId(body, state) {
+export const payPwdApis: ApiTable = {
+    verifyPwdSeqId(body, { unionpay: state, open: o }) {
       const b = envelope(body, state, [
         ['openId', 'N62110', 'openId不能为空'],
         ['bizOrderId', 'N62122', 'bizOrderId不能为空'],
@@ -28,9 +29,8 @@ export function payPwdApi(o: SandboxOpenApis): Record<string, ApiHandler> {
       if (isReply(b)) return b
       const signed: Record<string, string> = {}
       for (const k of FIELDS_1_TO_10) if (b[k] !== undefined && b[k] !== '') signed[k] = b[k]
-      const string1 = joinSorted(signed, [], false)
       const sig = b.signature ?? ''
-      const good = sameText(sha256HexOf(string1), sig.toLowerCase()) || (o.partnerKey !== null && rsaSha256Verify(string1, sig, o.partnerKey))
+      const good = sameString(platformSignature(signed), sig.toLowerCase()) || (o.partnerKey !== null && verifyPartner(partnerString(signed, false), sig, o.partnerKey))
       if (!good) return fail('N62104', '签名校验失败（签名因子：第1-10字段）')
       const openId = b.openId ?? ''
       const userToken = state.accessTokenFor(b.accessToken, openId)
@@ -70,7 +70,6 @@ export function payPwdApi(o: SandboxOpenApis): Record<string, ApiHandler> {
       o.payPwd.set(order.transNo, order)
       return ok({ transNo: order.transNo })
     },
-  }
 }
 
 /** The 5.3.2 notification for a verified order, signed with the platform key (appendix 5). */
@@ -78,14 +77,14 @@ export function payPwdNotificationBody(ctx: SandboxContext, o: SandboxOpenApis, 
   const fields: Record<string, string> = {
     appId: ctx.unionpay.app.appId,
     timestamp: String(Math.floor(ctx.clock() / 1000)),
-    nonceStr: randomNonce(),
+    nonceStr: platformNonce(),
     openId: p.openId,
     bizOrderId: p.bizOrderId,
     merchantId: p.merchantId,
     bizType: p.bizType,
     [o.payPwdKeyStyle === 'spaced' ? ' transNo' : 'transNo']: p.transNo,
   }
-  return { ...fields, signature: rsaSha256Sign(joinSorted(fields, ['signature', 'symmetricKey'], true), ctx.rsaPrivateKeyPem) }
+  return { ...fields, signature: signAsPlatform(fields, ctx.rsaPrivateKeyPem) }
 }
 
 export async function postPayPwdNotification(ctx: SandboxContext, o: SandboxOpenApis, transNo: string, url: string, body: Record<string, string>): Promise<SentPayPwdNotification> {

@@ -1,29 +1,19 @@
 import type { FastifyInstance } from 'fastify'
-import type { SandboxContext } from '../context.ts'
-import type { ApiHandler } from './api.ts'
+import type { SandboxContext } from '../../context.ts'
+import type { ApiTable } from '../api.ts'
 import { marketingApis } from './marketing.ts'
-import { publicKeyFromPem } from './open-crypto.ts'
-import { SandboxOpenApis } from './open-state.ts'
-import { payPwdApi, postPayPwdNotification, registerPayPwdDevice } from './pay-password.ts'
+import { payPwdApis, postPayPwdNotification, registerPayPwdDevice } from './pay-password.ts'
 import { serviceApis } from './services.ts'
 
-const registry = new WeakMap<SandboxContext, SandboxOpenApis>()
-
-/** The 5.3/5.5–5.8 state of a running sandbox (for tests). */
-export function sandboxOpenApis(ctx: SandboxContext): SandboxOpenApis {
-  const s = registry.get(ctx)
-  if (!s) throw new Error('the open APIs are not registered on this sandbox')
-  return s
-}
+/** 5.3 and 5.5–5.8: added to `unionpayApis` (unionpay/index.ts). */
+export const openApis: ApiTable = { ...payPwdApis, ...serviceApis, ...marketingApis }
 
 /**
- * 支付密码验证, 消息推送, 实时退税, 行业卡, 红包/抽奖 on the simulated platform, the native side of
- * `upsdk.verifyPayPwd`, and `__control/open/*` to look inside and script failures.
+ * The native side of `upsdk.verifyPayPwd` and `__control/open/*` (look inside, script failures);
+ * the state is `ctx.open`.
  */
-export function registerSandboxOpenApis(app: FastifyInstance, apis: Map<string, ApiHandler>, ctx: SandboxContext, partnerPublicKeyPem: string | undefined): SandboxOpenApis {
-  const o = new SandboxOpenApis(partnerPublicKeyPem ? publicKeyFromPem(partnerPublicKeyPem) : null, ctx.unionpay.app.symmetricKey)
-  registry.set(ctx, o)
-  for (const [name, handler] of Object.entries({ ...payPwdApi(o), ...serviceApis(o), ...marketingApis(o) })) apis.set(name, handler)
+export function registerSandboxOpen(app: FastifyInstance, ctx: SandboxContext): void {
+  const o = ctx.open
   registerPayPwdDevice(app, ctx, o)
 
   app.get('/__control/open', async () => ({
@@ -37,7 +27,7 @@ export function registerSandboxOpenApis(app: FastifyInstance, apis: Map<string, 
   }))
   app.post<{ Body: { api?: unknown; resp?: unknown; msg?: unknown } }>('/__control/open/fail-next', async (req, reply) => {
     const { api, resp, msg } = req.body ?? {}
-    if (typeof api !== 'string' || !apis.has(api) || typeof resp !== 'string' || !resp) return reply.status(400).send({ error: 'api and resp required' })
+    if (typeof api !== 'string' || !Object.hasOwn(openApis, api) || typeof resp !== 'string' || !resp) return reply.status(400).send({ error: 'api and resp required' })
     o.failNext.set(api, { resp, msg: typeof msg === 'string' ? msg : '' })
     return { ok: true }
   })
@@ -76,5 +66,4 @@ export function registerSandboxOpenApis(app: FastifyInstance, apis: Map<string, 
     if (typeof req.body?.openId === 'string') o.pushOptOut.add(req.body.openId)
     return { ok: true }
   })
-  return o
 }

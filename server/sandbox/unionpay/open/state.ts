@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { SANDBOX_UNIONPAY } from '../credentials.ts'
+import { SANDBOX_UNIONPAY } from '../../credentials.ts'
 
 export interface PayPwdOrder {
   transNo: string

@@ -1,8 +1,9 @@
-import { fail, ok, type ApiHandler, type ApiReply } from './api.ts'
-import { envelope, gate, isReply, scripted } from './open-checks.ts'
-import { joinSorted, rsaSha256Verify, tdesDecryptB64, tdesEncryptB64 } from './open-crypto.ts'
-import type { Grant, SandboxOpenApis } from './open-state.ts'
-import type { UnionpaySandboxState } from './state.ts'
+import { decryptFromPartner, partnerString, verifyPartner } from '../../crypto/partner.ts'
+import { encryptForPartner } from '../../crypto/tdes.ts'
+import { fail, ok, type ApiReply, type ApiTable } from '../api.ts'
+import type { UnionpaySandboxState } from '../state.ts'
+import { envelope, gate, isReply, scripted } from './checks.ts'
+import type { Grant, SandboxOpenApis } from './state.ts'
 
 /**
  * 5.8 红包/抽奖 as the sandbox judges them. The seed names only AM03051; the other refusals use
@@ -44,14 +45,13 @@ function checkSigned(
   for (const f of encrypted) {
     const v = b[f]
     if (v === undefined || v === '') continue
-    const p = tdesDecryptB64(v, o.symmetricKey)
+    const p = decryptFromPartner(v, o.symmetricKey)
     if (p === null) return fail('RP0005', `${f}须为symmetricKey 3DES加密后的base64`)
     plain[f] = p
   }
   const sig = b.signature ?? ''
   const verified =
-    rsaSha256Verify(joinSorted(plain, ['signature'], false), sig, o.partnerKey) ||
-    rsaSha256Verify(joinSorted(plain, ['signature'], true), sig, o.partnerKey)
+    verifyPartner(partnerString(plain, false), sig, o.partnerKey) || verifyPartner(partnerString(plain, true), sig, o.partnerKey)
   if (!verified) return fail('N62104', '签名校验失败：请用接入方私钥对明文字段签名')
   return { plain }
 }
@@ -68,9 +68,8 @@ function checkQualValue(type: string, value: string, state: UnionpaySandboxState
   return null
 }
 
-export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
-  return {
-    'red.packet.give'(body, state) {
+export const marketingApis: ApiTable = {
+    'red.packet.give'(body, { unionpay: state, open: o }) {
       const r = checkSigned(o, body, state, [
         ['insAcctId', 'RP0001', 'insAcctId不能为空'],
         ['transNumber', 'RP0001', 'transNumber不能为空'],
@@ -95,7 +94,7 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       return ok({ resp: '00' })
     },
 
-    'red.packet.select'(body, state) {
+    'red.packet.select'(body, { unionpay: state, open: o }) {
       const bad = gate(o, 'red.packet.select', body, state, [
         ['insAcctId', 'RP0001', 'insAcctId不能为空'],
         ['transNumber', 'RP0001', 'transNumber不能为空'],
@@ -112,8 +111,8 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       if (!acct) return fail('RP0002', '机构账户不存在')
       return {
         ...ok({
-          acctSt: tdesEncryptB64(acct.status, o.symmetricKey),
-          acctBalance: tdesEncryptB64(String(acct.balance), o.symmetricKey),
+          acctSt: encryptForPartner(acct.status, o.symmetricKey),
+          acctBalance: encryptForPartner(String(acct.balance), o.symmetricKey),
           validBeginDtTm: acct.validBegin,
           validEndDtTm: acct.validEnd,
         }),
@@ -121,7 +120,7 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       }
     },
 
-    'qual.select'(body, state) {
+    'qual.select'(body, { unionpay: state, open: o }) {
       const bad = gate(o, 'qual.select', body, state, [
         ['qualNum', 'QL0001', 'qualNum不能为空'],
         ['qualType', 'QL0001', 'qualType不能为空'],
@@ -129,7 +128,7 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       ])
       if (bad) return bad
       const b = body as Record<string, string>
-      const value = tdesDecryptB64(b.qualValue ?? '', o.symmetricKey)
+      const value = decryptFromPartner(b.qualValue ?? '', o.symmetricKey)
       if (value === null) return fail('RP0005', 'qualValue须为symmetricKey 3DES加密后的base64')
       const badValue = checkQualValue(b.qualType ?? '', value, state)
       if (badValue) return badValue
@@ -140,7 +139,7 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       return { ...ok({ qualMap, respCode: '00', respMsg: '成功' }), msg: '成功' }
     },
 
-    'qual.send'(body, state) {
+    'qual.send'(body, { unionpay: state, open: o }) {
       const r = checkSigned(o, body, state, [
         ['qualNum', 'QL0001', 'qualNum不能为空'],
         ['qualType', 'QL0001', 'qualType不能为空'],
@@ -172,7 +171,7 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       return ok({ resp: '00' })
     },
 
-    'qual.reduce'(body, state) {
+    'qual.reduce'(body, { unionpay: state, open: o }) {
       const r = checkSigned(o, body, state, [
         ['activityNumber', 'QL0001', 'activityNumber不能为空'],
         ['qualNum', 'QL0001', 'qualNum不能为空'],
@@ -224,5 +223,4 @@ export function marketingApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       }
       return ok({ resp: '00', respTime: beijingTime(state.clock()), awardInfo, transNumber: p.transNumber })
     },
-  }
 }

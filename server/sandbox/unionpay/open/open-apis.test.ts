@@ -1,8 +1,9 @@
 import { createHash, createSign } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SANDBOX_UNIONPAY, sandboxPartnerKeyPair } from '../credentials.ts'
-import { startOpenApiFixture, USER1, type OpenApiFixture } from '../../unionpay/open-api.fixture.ts'
-import { tdesDecryptB64, tdesEncryptB64 } from './open-crypto.ts'
+import { SANDBOX_UNIONPAY, sandboxPartnerKeyPair } from '../../credentials.ts'
+import { startOpenApiFixture, USER1, type OpenApiFixture } from '../../../unionpay/open-api.fixture.ts'
+import { decryptFromPartner } from '../../crypto/partner.ts'
+import { encryptForPartner } from '../../crypto/tdes.ts'
 
 /** The sandbox judged over raw HTTP, with requests built here by hand (not by the kit's client). */
 let f: OpenApiFixture
@@ -12,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => f.server.close())
 
 const KEY = SANDBOX_UNIONPAY.symmetricKey
-const enc = (s: string) => tdesEncryptB64(s, KEY)
+const enc = (s: string) => encryptForPartner(s, KEY)
 const now = () => String(Math.floor(Date.now() / 1000))
 const join = (p: Record<string, string>, skipEmpty = false) =>
   Object.keys(p)
@@ -36,9 +37,9 @@ async function post(api: string, body: Record<string, unknown>): Promise<Answer>
 describe('sandbox crypto', () => {
   it('matches the literal 3DES vector the production tests use', () => {
     expect(enc('13812345678')).toBe('cTnzjWO6meDjK/hQ99T00A==')
-    expect(tdesDecryptB64('cTnzjWO6meDjK/hQ99T00A==', KEY)).toBe('13812345678')
-    expect(tdesDecryptB64('13812345678', KEY)).toBeNull()
-    expect(tdesDecryptB64('YWJj', KEY)).toBeNull()
+    expect(decryptFromPartner('cTnzjWO6meDjK/hQ99T00A==', KEY)).toBe('13812345678')
+    expect(decryptFromPartner('13812345678', KEY)).toBeNull()
+    expect(decryptFromPartner('YWJj', KEY)).toBeNull()
   })
 })
 

@@ -1,7 +1,7 @@
-import { fail, ok, type ApiHandler } from './api.ts'
-import { gate } from './open-checks.ts'
-import { tdesDecryptB64, tdesEncryptB64 } from './open-crypto.ts'
-import type { SandboxOpenApis } from './open-state.ts'
+import { decryptFromPartner } from '../../crypto/partner.ts'
+import { encryptForPartner } from '../../crypto/tdes.ts'
+import { fail, ok, type ApiTable } from '../api.ts'
+import { gate } from './checks.ts'
 
 /** The 行业卡 templates the sandbox app was granted (5.7.1 cardModuleId "需向云闪付提交申请"). */
 export const SANDBOX_CARD_MODULES = ['213454765435423']
@@ -24,9 +24,8 @@ function hostOf(url: string): string | null {
 
 const ID18 = /^\d{17}[\dX]$/
 
-export function serviceApis(o: SandboxOpenApis): Record<string, ApiHandler> {
-  return {
-    'new.msg.push'(body, state) {
+export const serviceApis: ApiTable = {
+    'new.msg.push'(body, { unionpay: state, open: o }) {
       const bad = gate(o, 'new.msg.push', body, state, [
         ['openId', 'N62110', 'openId不能为空'],
         ['content', 'N62116', 'content不能为空'],
@@ -45,17 +44,17 @@ export function serviceApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       return { ...ok({ appId: b.appId, openId, resultCd: known ? '00' : '01' }), msg: known ? '成功' : '用户不可达', wrapped: true }
     },
 
-    'return.tax'(body, state) {
+    'return.tax'(body, { unionpay: state, open: o }) {
       const bad = gate(o, 'return.tax', body, state, [['refundNo', 'N62134', '退税号不能为空']])
       if (bad) return bad
       const r = o.taxRefunds.get(String(body.refundNo))
       const params = r
-        ? { cardNo: tdesEncryptB64(r.cardNo, o.symmetricKey), cardType: r.cardType, resp: '00' }
+        ? { cardNo: encryptForPartner(r.cardNo, o.symmetricKey), cardType: r.cardType, resp: '00' }
         : { cardNo: '', cardType: '', resp: '' }
       return { ...ok(params), msg: '成功', wrapped: true }
     },
 
-    putIndustryCard(body, state) {
+    putIndustryCard(body, { unionpay: state, open: o }) {
       const bad = gate(o, 'putIndustryCard', body, state, [
         ['cardModuleId', 'IC0001', 'cardModuleId不能为空'],
         ['bussCardNo', 'IC0001', 'bussCardNo不能为空'],
@@ -73,7 +72,7 @@ export function serviceApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       for (const f of ['name', 'certId', 'mobileNo'] as const) {
         const v = b[f]
         if (v === undefined || v === '') continue
-        const p = tdesDecryptB64(v, o.symmetricKey)
+        const p = decryptFromPartner(v, o.symmetricKey)
         if (p === null) return fail('IC0005', `${f}须为symmetricKey 3DES加密后的base64`)
         plain[f] = p
       }
@@ -99,5 +98,4 @@ export function serviceApis(o: SandboxOpenApis): Record<string, ApiHandler> {
       }
       return ok({ resp: '00' })
     },
-  }
 }

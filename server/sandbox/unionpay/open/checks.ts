@@ -1,6 +1,6 @@
-import { checkBackendToken, fail, missing, type ApiReply } from './api.ts'
-import type { SandboxOpenApis } from './open-state.ts'
-import type { UnionpaySandboxState } from './state.ts'
+import { checkBackendToken, fail, missing, type ApiReply } from '../api.ts'
+import type { UnionpaySandboxState } from '../state.ts'
+import type { SandboxOpenApis } from './state.ts'
 
 type Rules = ReadonlyArray<readonly [string, string, string]>
 
