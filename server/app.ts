@@ -4,7 +4,8 @@ import fastifyFormbody from '@fastify/formbody'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
-import { parsePublicKey } from './crypto/rsa.ts'
+import { createPublicKey } from 'node:crypto'
+import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { registerCallSubjects } from './http/call-subject.ts'
@@ -22,6 +23,8 @@ import { registerAcpRoutes } from './acp/routes.ts'
 import type { AcpService } from './acp/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
 import { registerCapabilitiesRoute } from './routes/capabilities.ts'
+import { registerMarketingRoutes } from './marketing/routes.ts'
+import { registerPayPasswordRoutes } from './paypwd/routes.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerOauthRoutes } from './oauth/routes.ts'
 import { registerPayRoutes } from './pay/routes.ts'
@@ -129,6 +132,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
+  await registerPayPasswordRoutes(app, ctx, services.payPwd)
+  await registerMarketingRoutes(app, ctx, services.marketing)
 
   let sandbox: SandboxContext | undefined
   if (config.sandbox) {
@@ -138,6 +143,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
           appBaseUrl: config.publicBaseUrl,
           sandboxBaseUrl: `${config.publicBaseUrl}${SANDBOX_PREFIX}`,
           clock,
+          // The platform holds the partner's public key (3.1 后台加解密公钥), never the private one.
+          partnerPublicKeyPem: config.unionpay.privateKey
+            ? createPublicKey(parsePrivateKey(config.unionpay.privateKey)).export({ type: 'spki', format: 'pem' }).toString()
+            : undefined,
         })
       },
       { prefix: SANDBOX_PREFIX },

@@ -7,6 +7,9 @@ import { AcpVerifier } from './acp/verify.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
 import { ContractRepo } from './contract/repo.ts'
+import { parsePrivateKey } from './crypto/rsa.ts'
+import { MarketingRepo } from './marketing/repo.ts'
+import { MarketingService, type MarketingModule } from './marketing/service.ts'
 import { ContractService } from './contract/service.ts'
 import { periodicJob, type Job } from './jobs.ts'
 import { OauthService } from './oauth/service.ts'
@@ -15,8 +18,12 @@ import { createPay, type PayModule } from './pay/index.ts'
 import type { OrderStore } from './pay/orders.ts'
 import { openPayRecords } from './pay/records.ts'
 import { SandboxTnProvider } from './pay/tn.ts'
+import { PayPwdRepo } from './paypwd/repo.ts'
+import { PayPwdService } from './paypwd/service.ts'
 import { UserStore } from './session/users.ts'
 import { ContractApi } from './unionpay/contract.ts'
+import { pushMessage } from './unionpay/msg-push.ts'
+import type { OpenApiDeps } from './unionpay/open-api.ts'
 
 /** Every feature's services, built once per app from the AppContext. */
 export interface Services {
@@ -25,6 +32,12 @@ export interface Services {
   pay: PayModule
   /** 全渠道; null when UNIONPAY_ACP_* is not configured (its routes answer 503). */
   acp: AcpService | null
+  /** 支付密码验证 (seed 003 5.3) */
+  payPwd: PayPwdService
+  /** 消息推送 and 红包/抽奖 (5.5, 5.8) */
+  marketing: MarketingModule
+  /** What the 5.3/5.5–5.8 client functions take (also 5.6 return.tax and 5.7 putIndustryCard, which no page uses yet). */
+  openApi: OpenApiDeps
 }
 
 /**
@@ -61,6 +74,34 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
   const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 
+  // 5.3 / 5.5–5.8 (docs/open-apis.md): one set of deps for every client function.
+  const openApi: OpenApiDeps = {
+    client: ctx.unionpay,
+    tokens: ctx.tokens,
+    appId,
+    symmetricKey: config.unionpay.symmetricKey,
+    privateKey: config.unionpay.privateKey ? parsePrivateKey(config.unionpay.privateKey) : null,
+    clock,
+  }
+  const payPwd = new PayPwdService({
+    repo: new PayPwdRepo(ctx.db, clock),
+    api: openApi,
+    merchantId: config.unionpay.payPwdMerchantId,
+    bizType: config.unionpay.payPwdBizType,
+    notifyUrl: `${config.publicBaseUrl}/notify/unionpay/pay-password`,
+    upPublicKey: ctx.upPublicKey,
+  })
+  const marketing: MarketingModule = {
+    service: new MarketingService({
+      repo: new MarketingRepo(ctx.db, clock),
+      api: openApi,
+      insAcctId: config.unionpay.insAcctId,
+      qualNum: config.unionpay.qualNum,
+      activityNumber: config.unionpay.activityNumber,
+    }),
+    push: (input) => pushMessage(openApi, config.unionpay.upsdkAllowedOrigins, input),
+  }
+
   const jobs: Job[] = [
     // Attempts left `applying` by a crash are settled through contract.info: first shortly after
     // start (the platform may be this very process in sandbox mode), then every 5 min.
@@ -90,6 +131,9 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       contract: { service: contract, repo: contractRepo, api: contractApi },
       pay,
       acp,
+      payPwd,
+      marketing,
+      openApi,
     },
     jobs,
   }

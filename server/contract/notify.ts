@@ -25,18 +25,7 @@ export function collectParams(...sources: Array<Array<[string, string]>>): Notif
   return out
 }
 
-/** A JSON body's fields as strings; null when it is not a flat object of scalars. */
-export function jsonPairs(body: unknown): Array<[string, string]> | null {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null
-  const out: Array<[string, string]> = []
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (v === null || v === undefined) continue
-    if (typeof v === 'string') out.push([k, v])
-    else if (typeof v === 'number' || typeof v === 'boolean') out.push([k, String(v)])
-    else return null
-  }
-  return out
-}
+export { jsonPairs } from '../http/notification-body.ts'
 
 /**
  * Verifies the signature (appendix 5: SHA256withRSA over the sorted non-empty params except

@@ -43,7 +43,7 @@ describe('HomeView', () => {
     expect(wrapper.get('[data-testid="env-os"]').text()).toBe('Android')
     expect(wrapper.text()).toContain('com.unionpay.chsp')
     expect(wrapper.find('[data-testid="outside-app"]').exists()).toBe(false)
-    expect(wrapper.findAll('.tile').map((t) => t.attributes('href'))).toEqual(['/profile', '/contract', '/pay', '/orders', '/bluetooth', '/nfc'])
+    expect(wrapper.findAll('.tile').map((t) => t.attributes('href'))).toEqual(['/profile', '/contract', '/pay', '/orders', '/bluetooth', '/nfc', '/security', '/marketing'])
   })
 
   it('shows the error code with the 附录八 hint, and 重试 recovers', async () => {

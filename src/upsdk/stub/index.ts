@@ -5,6 +5,7 @@ import { installBle, type BleStubHandle } from './native/ble'
 import { installHce, type HceStubHandle } from './native/hce'
 import type { StubHost } from './native/host'
 import { installPay, type PayStubHandle } from './native/pay'
+import { installPayPwd, type PayPwdStubHandle } from './native/pay-pwd'
 import { createUpsdkJs, type UpsdkJsState } from './upsdk-js'
 
 export type { StubScript, StubStep, NativeHandle, CordovaLike } from './native/cordova'
@@ -86,6 +87,7 @@ export interface InstalledUpsdkStub extends UpsdkStubHandle {
   ble: BleStubHandle
   hce: HceStubHandle
   pay: PayStubHandle
+  payPwd: PayPwdStubHandle
 }
 
 declare global {
@@ -112,6 +114,7 @@ export function installUpsdkStub(options: UpsdkStubOptions = {}): { upsdk: Upsdk
     ble: installBle(host),
     hce: installHce(host),
     pay: installPay(host),
+    payPwd: installPayPwd(host),
   }) as InstalledUpsdkStub
   window.cordova = cordova
   window.upsdk = upsdk

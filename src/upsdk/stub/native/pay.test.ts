@@ -1,17 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { StubHost, StubMethodHandler, StubReply } from './host'
 import { installPay } from './pay'
+import { testHost } from './test-host'
 
-function host() {
-  const handlers = new Map<string, StubMethodHandler>()
-  const h: StubHost = { define: (m, fn) => void handlers.set(m, fn), emit() {}, sandboxBase: '/sandbox', calls: [], document }
-  const call = (params: Record<string, unknown>) =>
-    new Promise<{ ok: boolean; answer: unknown }>((resolve) => {
-      const reply: StubReply = { success: (a) => resolve({ ok: true, answer: a }), fail: (e) => resolve({ ok: false, answer: e }) }
-      void handlers.get('pay')?.(params, reply)
-    })
-  return { h, call }
-}
+const host = () => testHost('pay')
 
 const TN = '123456789012345678901'
 const sheet = () => document.querySelector('[data-upsdk-stub="pay-sheet"]')
