@@ -422,6 +422,22 @@ describe('contract routes against the sandbox over HTTP', () => {
     // an attempt whose lease still runs is left to its owner
     expect(repo.byCode('5679')?.status).toBe('applying')
   })
+
+  it('a callback for another user than the signed-in one is refused and keeps the session', async () => {
+    const b = new Browser(built.app)
+    const first = await signFlow(b, { planId: 'PLAN0001', openId: USER.openId })
+    expect(first.final).toContain('contract=signed')
+    const session = b.cookies.get('upkit_sid')
+    expect(session).toBeDefined()
+    const other = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId })
+    expect(other.final).toContain('contract=error')
+    expect(other.final).toContain('code=USER_MISMATCH')
+    expect(b.cookies.get('upkit_sid')).toBe(session)
+    const rows = built.ctx.db.prepare("SELECT COUNT(*) AS n FROM contracts WHERE open_id = ? AND plan_id = 'PLAN0002' AND status = 'signed'").get(USER2.openId) as { n: number }
+    expect(rows.n).toBe(0)
+    const me = await b.request('GET', '/api/contract?planId=PLAN0001')
+    expect(me.json().status).toBe('signed')
+  })
 })
 
 describe('contracts survive a restart', () => {

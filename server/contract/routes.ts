@@ -106,7 +106,12 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
       // the same decoding as the OAuth callback: once or twice URL-encoded, `+` read as a space repaired
       const token = await oauth.exchange(decodeCode(q.raw('code') ?? ''))
       if ((token.scope || CONTRACT_SCOPE) !== CONTRACT_SCOPE) return back({ contract: 'error', code: 'WRONG_SCOPE' })
-      if (req.session?.openId !== token.openId) {
+      // a signed-in user signs for themselves only: another 云闪付 account's consent never switches the session
+      if (req.session && req.session.openId !== token.openId) {
+        req.log.warn({ planId: st.planId }, 'contract callback for another user than the session: refused')
+        return back({ contract: 'error', code: 'USER_MISMATCH' })
+      }
+      if (!req.session) {
         const { id } = oauth.startSession(token, CONTRACT_SCOPE, req.sessionId)
         setSessionCookie(reply, id, config.secureCookies, ctx.sessions.ttlMs)
       }
