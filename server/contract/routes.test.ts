@@ -13,7 +13,10 @@ import { ContractApi } from '../unionpay/contract.ts'
 /** A tiny browser: follows nothing by itself, keeps cookies by name. */
 class Browser {
   readonly cookies = new Map<string, string>()
-  constructor(private readonly app: App['app']) {}
+  constructor(
+    private readonly app: App['app'],
+    private readonly userAgent = CLOUDPAY_UA,
+  ) {}
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -27,6 +30,7 @@ class Browser {
       url,
       headers: {
         cookie: this.cookieHeader,
+        'user-agent': this.userAgent,
         ...(payload ? { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
       },
       ...(payload ? { payload: json ? JSON.stringify(payload) : new URLSearchParams(payload).toString() } : {}),
@@ -39,6 +43,7 @@ class Browser {
   }
 }
 
+const CLOUDPAY_UA = 'Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36 (com.unionpay.chsp) (cordova 7.0.0) (updebug 0)'
 const USER = DEFAULT_USERS[0]!
 const USER2 = DEFAULT_USERS[1]!
 const pathOf = (location: string) => {
@@ -102,6 +107,14 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(page.body).toContain('无感停车')
     expect(page.body).toContain('单笔限额')
     expect(page.body).toContain('1000.00 元')
+  })
+
+  it('authorize outside the 云闪付 app goes back to the page with NOT_IN_CLOUDPAY and starts nothing', async () => {
+    const b = new Browser(built.app, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36')
+    const res = await b.request('GET', '/api/contract/authorize?planId=PLAN0001&redirect=/contract')
+    expect(res.statusCode).toBe(302)
+    expect(res.headers.location).toBe('/contract?contract=error&code=NOT_IN_CLOUDPAY&planId=PLAN0001')
+    expect(b.cookies.has('upkit_cbind')).toBe(false)
   })
 
   it('authorize accepts only configured plans and same-origin paths', async () => {

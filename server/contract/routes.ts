@@ -9,6 +9,7 @@ import { AppError } from '../http/errors.ts'
 import { useRawNotificationBodies, readNotificationPairs } from '../http/notification-body.ts'
 import { readCallbackQuery } from '../http/raw-query.ts'
 import { safeRedirectPath } from '../http/redirect.ts'
+import { isCloudpayUserAgent } from '../http/user-agent.ts'
 import type { OauthService } from '../oauth/service.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
 import type { InfoResult } from '../unionpay/contract.ts'
@@ -81,6 +82,10 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
         redirect = safe
       }
       const { planId } = req.query
+      // 无感支付 is signed inside the 云闪付 app only (seed 002): elsewhere, back to the page with the reason
+      if (!isCloudpayUserAgent(req.headers['user-agent'])) {
+        return reply.redirect(withQuery(redirect, { contract: 'error', code: 'NOT_IN_CLOUDPAY', planId }), 302)
+      }
       const binding = ensureBindingCookie(req, reply, { name: CONTRACT_BIND_COOKIE, path: '/api/contract', secure: config.secureCookies })
       const state = await states.create({ planId, redirect, binding: hashBinding(binding) })
       const target = new URL(`${config.unionpay.baseUrl}/s/open/noPwd/html/open.html`)
