@@ -451,6 +451,17 @@ describe('contract routes against the sandbox over HTTP', () => {
     const me = await b.request('GET', '/api/contract?planId=PLAN0001')
     expect(me.json().status).toBe('signed')
   })
+
+  it('in sandbox mode the sign page preselects the logged-in user', async () => {
+    const b = new Browser(built.app)
+    await signFlow(b, { planId: 'PLAN0001', openId: USER2.openId })
+    const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0002')
+    const signPage = new URL(auth.headers.location as string)
+    expect(signPage.searchParams.get('sandboxOpenId')).toBe(USER2.openId)
+    const page = await b.request('GET', pathOf(signPage.toString()))
+    expect(page.body).toContain(`value="${USER2.openId}" checked`)
+    expect(page.body).not.toContain(`value="${USER.openId}" checked`)
+  })
 })
 
 describe('contracts survive a restart', () => {

@@ -89,7 +89,10 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
       const binding = ensureBindingCookie(req, reply, { name: CONTRACT_BIND_COOKIE, path: '/api/contract', secure: config.secureCookies })
       const state = await states.create({ planId, redirect, binding: hashBinding(binding) })
       const target = new URL(`${config.unionpay.baseUrl}/s/open/noPwd/html/open.html`)
-      target.search = new URLSearchParams({ appId, redirectUri, responseType: 'code', scope: CONTRACT_SCOPE, planId, state }).toString()
+      const params = new URLSearchParams({ appId, redirectUri, responseType: 'code', scope: CONTRACT_SCOPE, planId, state })
+      // sandbox mode only: the sandbox sign page preselects the logged-in user (docs/contract.md)
+      if (config.sandbox && req.session) params.set('sandboxOpenId', req.session.openId)
+      target.search = params.toString()
       return reply.redirect(target.toString(), 302)
     },
   )

@@ -49,6 +49,8 @@ interface SignQuery {
   scope?: string
   planId?: string
   state?: string
+  /** sandbox only: the app's logged-in openId, preselected so a consent matches the session */
+  sandboxOpenId?: string
 }
 
 /** Checks the sign page's parameters like the real page; returns the plan and redirect URL or an error. */
@@ -96,10 +98,12 @@ export function registerContractPages(app: FastifyInstance, ctx: SandboxContext)
     const hidden = (['appId', 'redirectUri', 'responseType', 'scope', 'planId', 'state'] as const)
       .map((k) => (req.query[k] === undefined ? '' : `<input type="hidden" name="${k}" value="${escapeHtml(String(req.query[k]))}">`))
       .join('')
-    const users = [...state.users.values()]
+    const all = [...state.users.values()]
+    const preselected = Math.max(0, all.findIndex((u) => u.openId === req.query.sandboxOpenId))
+    const users = all
       .map(
         (u, i) =>
-          `<label class="user"><input type="radio" name="openId" value="${escapeHtml(u.openId)}"${i === 0 ? ' checked' : ''}>
+          `<label class="user"><input type="radio" name="openId" value="${escapeHtml(u.openId)}"${i === preselected ? ' checked' : ''}>
 <span><b>${escapeHtml(u.nickName)}</b><br><span class="muted">${escapeHtml(maskOpenId(u.openId))}</span></span></label>`,
       )
       .join('')
