@@ -3,7 +3,9 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import './assets/base.css'
 import { createUpsdk } from './composables/useUpsdk'
+import { maybeStartDebugConsole } from './debug/console'
 import { router } from './router'
+import { getUpsdkClient } from './upsdk/client'
 
 router.afterEach((to) => {
   const title = typeof to.meta.title === 'string' ? to.meta.title : undefined
@@ -15,3 +17,4 @@ app.use(createPinia())
 app.use(router)
 app.use(createUpsdk({ router }))
 app.mount('#app')
+maybeStartDebugConsole(getUpsdkClient())

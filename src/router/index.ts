@@ -1,6 +1,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import HomeView from '@/views/HomeView.vue'
+import NotFoundView from '@/views/NotFoundView.vue'
 import { installAuthGuard } from './guards'
+import { installNavigationState } from './navigation'
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView, meta: { title: '首页' } },
@@ -12,6 +14,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/orders', name: 'orders', component: () => import('@/views/OrdersView.vue'), meta: { title: '订单' } },
   { path: '/bluetooth', name: 'bluetooth', component: () => import('@/views/BluetoothView.vue'), meta: { title: '蓝牙' } },
   { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
 ]
 
 export const router = createRouter({
@@ -20,3 +23,4 @@ export const router = createRouter({
 })
 
 installAuthGuard(router)
+installNavigationState(router)
