@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { seal, unseal } from '../crypto/seal.ts'
 import type { Db } from '../store/db.ts'
 
 export interface Session {
@@ -19,6 +20,8 @@ export interface NewSession {
 }
 
 const hashId = (id: string) => createHash('sha256').update(id).digest('hex')
+/** Used when no key is given (tests): tokens are still never written in clear. */
+const PROCESS_KEY = randomBytes(32)
 
 interface Row {
   open_id: string
@@ -32,6 +35,7 @@ interface Row {
 /**
  * Sessions in the record store, so a restart keeps users logged in. The cookie carries a random
  * 256-bit id; the table keeps only its sha256, so a copy of the database opens no session.
+ * OAuth access tokens are stored sealed (AES-256-GCM, TOKEN_ENCRYPTION_KEY).
  */
 export class SessionStore {
   constructor(
@@ -39,6 +43,7 @@ export class SessionStore {
     /** @default 7 days */
     readonly ttlMs: number = 7 * 24 * 3600_000,
     private readonly clock: () => number = Date.now,
+    private readonly sealKey: Buffer = PROCESS_KEY,
   ) {}
 
   create(s: NewSession): { id: string; session: Session } {
@@ -57,7 +62,7 @@ export class SessionStore {
         `INSERT INTO sessions (id_hash, open_id, scope, access_token, access_expires_at, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(hashId(id), session.openId, session.scope, session.accessToken, session.accessExpiresAt, now, session.expiresAt)
+      .run(hashId(id), session.openId, session.scope, session.accessToken === null ? null : seal(this.sealKey, session.accessToken), session.accessExpiresAt, now, session.expiresAt)
     return { id, session }
   }
 
@@ -73,11 +78,17 @@ export class SessionStore {
     return {
       openId: row.open_id,
       scope: row.scope,
-      accessToken: row.access_token,
+      accessToken: this.openToken(row.access_token),
       accessExpiresAt: row.access_expires_at,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
     }
+  }
+
+  /** Sealed → plain; a row written before sealing (no `v1.` prefix) is read as it is. */
+  private openToken(stored: string | null): string | null {
+    if (stored === null) return null
+    return stored.startsWith('v1.') ? unseal(this.sealKey, stored) : stored
   }
 
   end(id: string, reason: string): void {
