@@ -113,9 +113,21 @@ test('the debug console: off by default, ?debug=1 opens eruda with the kit\'s up
   await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
   await expect(page.locator('#eruda')).toHaveCount(0)
 
+  const csp: string[] = []
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) csp.push(m.text())
+  })
   await page.goto('/?debug=1')
   await expect(page.locator('#eruda')).toHaveCount(1)
   await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
+  // styled although the page's CSP refuses inline <style>: eruda's sheets are adopted through CSSOM
+  const entry = page.locator('#eruda .eruda-entry-btn')
+  await expect(entry).toHaveCSS('border-radius', /px/)
+  await entry.click()
+  await expect(page.locator('#eruda .eruda-dev-tools')).toBeVisible()
+  await shot(page, 'debug-console-open', info.project.name)
+  // the CSP stays as tight as before: eruda's inline <style> and data: icon fonts are refused (and mirrored / done without), never a script
+  expect(csp.filter((m) => !m.includes('inline style') && !m.includes("Loading the font 'data:"))).toEqual([])
   // the choice holds for the tab
   await page.goto('/pay')
   await expect(page.locator('#eruda')).toHaveCount(1)

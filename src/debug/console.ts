@@ -1,4 +1,5 @@
 import type { UpsdkClient } from '@/upsdk/client'
+import { mirrorStyleElements } from './adoptStyles'
 import { DEBUG_STORAGE_KEY, wantsDebugConsole } from './debugMode'
 import { wrapUpsdkForLog, type UpsdkCallEntry } from './upsdkCallLog'
 
@@ -37,7 +38,9 @@ export async function startDebugConsole(client?: UpsdkClient): Promise<void> {
   if (started) return
   started = true
   const { default: eruda } = await import('eruda')
-  eruda.init({ tool: ['console', 'network', 'elements', 'resources', 'info'], useShadowDom: true })
+  mirrorStyleElements()
+  // no shadow DOM: its <style> elements must be visible to the mirror in the document
+  eruda.init({ tool: ['console', 'network', 'elements', 'resources', 'info'], useShadowDom: false })
   console.info(TAG, '调试控制台已开启（?debug=0 关闭）')
   const wrap = () => {
     const upsdk = window.upsdk as unknown as Record<string | symbol, unknown> | undefined
