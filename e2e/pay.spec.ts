@@ -90,7 +90,7 @@ test('the demo merchant refunds part of a paid order', async ({ page }, info) =>
   await card.getByTestId('refund').click()
   await card.getByTestId('refund-amount').fill('4')
   await card.getByTestId('refund-confirm').click()
-  await expect(page.getByTestId('orders-notice')).toHaveText('已退款 ¥4.00')
+  await expect(card.getByTestId('order-outcome')).toHaveText('已退款 ¥4.00')
   await expect(card.getByTestId('order-status')).toHaveText('已退款（部分）')
   await expect(card).toContainText('已退款 ¥4.00')
   await page.screenshot({ path: `${SHOTS}/orders-${info.project.name}.png`, fullPage: true })

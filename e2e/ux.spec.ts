@@ -55,6 +55,68 @@ test('a pay sheet that is cancelled quotes upsdk, never claims the buyer cancell
   await shot(page, 'pay-result-unpaid', info.project.name)
 })
 
+/** Pays (or cancels) an order through the sandbox 银商 cashier and returns its merOrderId. */
+async function cashierOrder(page: Page, amount: string, button: '确认支付' | '取消支付'): Promise<string> {
+  await page.goto('/pay')
+  await page.getByTestId('pay-amount').fill(amount)
+  await page.getByText('银联在线无卡', { exact: true }).click()
+  await page.getByRole('button', { name: '去支付' }).click()
+  await page.waitForURL(/\/sandbox\/chinaums\/v1\/netpay\//)
+  await page.getByRole('button', { name: new RegExp(button) }).click()
+  await page.waitForURL(/\/pay\/result\?/)
+  return new URL(page.url()).searchParams.get('merOrderId') ?? ''
+}
+
+test('a double tap on 确认退款 refunds once, the card keeps its height, the outcome is in the card', async ({ page }, info) => {
+  const merOrderId = await cashierOrder(page, '6', '确认支付')
+  await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+  const refunds: string[] = []
+  await page.route('**/api/pay/orders/*/refund', async (route) => {
+    refunds.push(route.request().url())
+    await new Promise((r) => setTimeout(r, 1200)) // a slow gateway: the second tap lands while busy
+    await route.continue()
+  })
+  await page.goto('/orders')
+  const card = page.locator(`[data-order="${merOrderId}"]`)
+  await card.getByTestId('refund').click()
+  await card.getByTestId('refund-amount').fill('1')
+  const before = (await card.boundingBox())?.height ?? 0
+  await card.getByTestId('refund-confirm').dblclick()
+  await expect(card.getByTestId('order-busy')).toBeVisible()
+  const busyHeight = (await card.boundingBox())?.height ?? 0
+  expect(busyHeight).toBeGreaterThanOrEqual(before)
+  await shot(page, 'refund-busy', info.project.name)
+  await expect(card.getByTestId('order-outcome')).toHaveText('已退款 ¥1.00')
+  await expect(page).toHaveURL(/\/orders$/)
+  expect(refunds).toHaveLength(1)
+  await shot(page, 'refund-outcome', info.project.name)
+})
+
+test('关闭订单 asks first, then shows the outcome in the card', async ({ page }, info) => {
+  const merOrderId = await cashierOrder(page, '2', '取消支付')
+  await page.goto('/orders')
+  const card = page.locator(`[data-order="${merOrderId}"]`)
+  await card.getByTestId('close').click()
+  await expect(card).toContainText('确认关闭？')
+  await shot(page, 'close-confirm', info.project.name)
+  await card.getByRole('button', { name: '不关闭' }).click()
+  await expect(card.getByTestId('order-status')).not.toHaveText('已关闭')
+  await card.getByTestId('close').click()
+  await card.getByTestId('close-confirm').click()
+  await expect(card.getByTestId('order-outcome')).toHaveText('订单已关闭')
+})
+
+test('/orders with the server unreachable says so instead of asking for ADMIN_TOKEN', async ({ page }, info) => {
+  await page.route('**/api/pay/admin', (route) => route.abort('connectionrefused'))
+  await page.goto('/orders')
+  await expect(page.getByTestId('orders-error')).toContainText('无法连接商户服务器')
+  await expect(page.getByLabel(/ADMIN_TOKEN/)).toHaveCount(0)
+  await shot(page, 'orders-unreachable', info.project.name)
+  await page.unroute('**/api/pay/admin')
+  await page.getByRole('button', { name: '刷新' }).click()
+  await expect(page.getByTestId('orders-error')).toHaveCount(0)
+})
+
 test('an unknown path shows 404 with 返回首页', async ({ page }, info) => {
   await page.goto('/no/such/page')
   await expect(page.getByTestId('not-found')).toContainText('页面不存在')
