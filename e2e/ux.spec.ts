@@ -188,8 +188,10 @@ test('the debug console: off by default, ?debug=1 opens eruda with the kit\'s up
   await entry.click()
   await expect(page.locator('#eruda .eruda-dev-tools')).toBeVisible()
   await shot(page, 'debug-console-open', info.project.name)
-  // the CSP stays as tight as before: eruda's inline <style> and data: icon fonts are refused (and mirrored / done without), never a script
-  expect(csp.filter((m) => !m.includes('inline style') && !m.includes("Loading the font 'data:"))).toEqual([])
+  // the CSP stays as tight as before: eruda's inline <style>, data: icon fonts and an inline event handler
+  // (touch devices) are refused — styles mirrored, the rest done without; nothing else is refused
+  const erudaOnly = [/inline style/, /Loading the font 'data:/, /inline event handler/]
+  expect(csp.filter((m) => !erudaOnly.some((re) => re.test(m)))).toEqual([])
   // the choice holds for the tab
   await page.goto('/pay')
   await expect(page.locator('#eruda')).toHaveCount(1)
