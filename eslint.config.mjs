@@ -59,7 +59,7 @@ export default defineConfigWithVueTs(
   // never speaks HTTP: only a feature's routes.ts (and pay/http.ts, its error mapper) may.
   {
     name: 'upkit/boundaries/domain',
-    files: ['server/{contract,oauth,pay,unionpay,chinaums,crypto,acp}/**/*.ts'],
+    files: ['server/{contract,oauth,pay,unionpay,chinaums,crypto,acp,paypwd,marketing}/**/*.ts'],
     ignores: ['**/routes.ts', 'server/pay/http.ts', '**/*.test.ts', '**/*.fixture.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -31,14 +31,20 @@ export const API_ERROR_CODES = [
   'PLAN_REQUIRED', 'NO_CONTRACT', 'CONTRACT_BUSY',
   // payments
   'ADMIN_DISABLED', 'ADMIN_TOKEN_REQUIRED', 'TN_PROVIDER_MISSING', 'NO_ORDER', 'NOT_PAID', 'EXCEEDS_AMOUNT', 'EXCEEDS_SHARE',
-  'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION',
+  'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION', 'SECURE_UNCOMPLETED', 'TOO_MANY_UNPAID_ORDERS',
+  // 全渠道 (docs/acp.md)
+  'ACP_NOT_CONFIGURED', 'CONTRACT_NOT_SIGNED', 'PLAN_LIMITS_MISSING', 'LIMIT_SINGLE', 'LIMIT_DAILY', 'USER_IN_ARREARS', 'IDEMPOTENCY_KEY_REUSED',
+  'NOT_A_CONSUME', 'ALREADY_VOIDED', 'NOT_SETTLED', 'VOID_NOT_SAME_DAY', 'VOID_AFTER_REFUND', 'REFUND_EXCEEDS',
+  // 开放平台 5.3 / 5.5–5.8 (docs/open-apis.md)
+  'PAY_PWD_NOT_CONFIGURED', 'PAY_PWD_NOT_FOUND', 'PAY_PWD_NOT_VERIFIED', 'PAY_PWD_ALREADY_USED', 'PAY_PWD_FAILED',
+  'PUSH_REFUSED', 'PARTNER_KEY_MISSING', 'MARKETING_NOT_CONFIGURED', 'ACCOUNT_UNAVAILABLE', 'BALANCE_TOO_LOW',
 ] as const
 
 /**
  * A code of `API_ERROR_CODES`, or a platform's own code passed through: `UNIONPAY_<resp>`
- * (云闪付开放平台) and `CHINAUMS_<errCode>` (银商).
+ * (云闪付开放平台), `CHINAUMS_<errCode>` (银商) and `ACP_<respCode>` (全渠道).
  */
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}`
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}` | `ACP_${string}`
 
 // ---- upsdk.config -----------------------------------------------------------------------------
 
@@ -156,8 +162,15 @@ export interface OrderView {
   /** 担保交易 only: the 担保 status, and what 担保完成 settled (the rest went back to the buyer). */
   secureStatus?: SecureStatus | null
   completedAmount?: number | null
+  /** 担保交易 only: a 担保撤销/担保完成 whose outcome is not known yet (the server is querying 银商). */
+  securePending?: 'cancel' | 'complete' | null
   createdAt: number
   updatedAt: number
+}
+
+/** `GET /api/pay/my/orders`: the visitor's own orders. */
+export interface MyOrdersView {
+  orders: OrderView[]
 }
 
 /** `GET /api/pay/orders` (merchant). */

@@ -6,14 +6,15 @@ import type { AppContext } from '../context.ts'
 import { DomainError } from '../errors.ts'
 import { ensureBindingCookie } from '../http/bound-state.ts'
 import { AppError } from '../http/errors.ts'
-import { parseRawPairs, rawQuery, readCallbackQuery } from '../http/raw-query.ts'
+import { useRawNotificationBodies, readNotificationPairs } from '../http/notification-body.ts'
+import { readCallbackQuery } from '../http/raw-query.ts'
 import { safeRedirectPath } from '../http/redirect.ts'
 import type { OauthService } from '../oauth/service.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
 import type { InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { decodeCode } from '../unionpay/oauth.ts'
-import { collectParams, jsonPairs } from './notify.ts'
+import { collectParams } from './notify.ts'
 import type { ContractRecord } from './repo.ts'
 import type { ContractService } from './service.ts'
 import { ContractStateStore, hashBinding, withQuery } from './state.ts'
@@ -152,38 +153,18 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 async function registerNotify(app: FastifyInstance, ctx: AppContext, service: ContractService): Promise<void> {
   // Read bodies raw: form bodies for the same `+` reason as the query, and JSON so that a
   // malformed body is answered `{"resp":"01"}` like any other unverifiable notification.
-  const RAW_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/plain']
-  for (const type of RAW_TYPES) {
-    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type)
-  }
-  app.addContentTypeParser(RAW_TYPES, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
-    done(null, { rawForm: String(body) }),
-  )
+  useRawNotificationBodies(app)
   if (!ctx.upPublicKey) ctx.log.warn('UNIONPAY_PUBLIC_KEY is not set: contract notifications cannot be verified')
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     reply.type('application/json; charset=utf-8')
     const answer = (resp: '00' | '01') => reply.send(JSON.stringify({ resp }))
-    const fromQuery = parseRawPairs(rawQuery(req.url))
-    let fromBody: Array<[string, string]> = []
-    const body = req.body as unknown
-    if (body && typeof body === 'object' && 'rawForm' in body && typeof body.rawForm === 'string') {
-      const text = body.rawForm.trim()
-      if (text.startsWith('{')) {
-        let pairs: Array<[string, string]> | null = null
-        try {
-          pairs = jsonPairs(JSON.parse(text))
-        } catch {
-          pairs = null
-        }
-        if (!pairs) {
-          req.log.warn('contract notification: body is not a flat JSON object')
-          return answer('01')
-        }
-        fromBody = pairs
-      } else fromBody = parseRawPairs(text)
+    const pairs = readNotificationPairs(req)
+    if (!pairs) {
+      req.log.warn('contract notification: body is not a flat JSON object')
+      return answer('01')
     }
-    const { answer: resp, outcome } = service.handleNotification(collectParams(fromQuery, fromBody))
+    const { answer: resp, outcome } = service.handleNotification(collectParams(pairs.query, pairs.body))
     if (outcome === 'unverified') req.log.warn('contract notification: signature did not verify')
     else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
     else if (outcome !== 'duplicate' && outcome !== 'already') req.log.warn({ outcome }, 'contract notification kept for review')

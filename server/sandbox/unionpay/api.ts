@@ -4,7 +4,8 @@ import { sameString } from '../crypto/compare.ts'
 import { platformSignature } from '../crypto/open-platform.ts'
 import type { UnionpaySandboxState } from './state.ts'
 
-export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown> }
+/** `wrapped`: answer as `{"result":{...}}`, the way seed 003 prints 5.5.1 and 5.6.1. */
+export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown>; wrapped?: boolean }
 /** One back-end API of `POST /open/access/1.0/<name>`: the JSON body in, the platform's reply out. */
 export type ApiHandler = (body: Record<string, unknown>, ctx: SandboxContext) => ApiReply | Promise<ApiReply>
 /** A feature's APIs by name (`backendToken`, `user.mobile`, `contract.apply`, ...). */
@@ -114,6 +115,7 @@ export function registerApiDispatcher(app: FastifyInstance, ctx: SandboxContext,
     }
     const result = await handler(body as Record<string, unknown>, ctx)
     state.log(api, body as Record<string, unknown>, result.resp)
-    return { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
+    const answer = { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
+    return result.wrapped ? { result: answer } : answer
   })
 }
