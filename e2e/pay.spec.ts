@@ -116,7 +116,7 @@ test('the demo merchant completes one 担保 order and cancels another', async (
   await card.getByTestId('secure-complete').click()
   await card.getByTestId('complete-amount').fill('6')
   await card.getByTestId('complete-confirm').click()
-  await expect(page.getByTestId('orders-notice')).toHaveText('担保已完成：¥6.00 结算给商户')
+  await expect(card.getByTestId('order-outcome')).toHaveText('担保已完成：¥6.00 结算给商户')
   await expect(card.getByTestId('secure-status')).toContainText('担保已部分完成：¥6.00 结算给商户')
   await expect(card.getByTestId('refund')).toBeVisible()
 
@@ -124,7 +124,7 @@ test('the demo merchant completes one 担保 order and cancels another', async (
   await other.getByTestId('secure-cancel').click()
   await expect(other).toContainText('¥5.00 将全部退还买家')
   await other.getByTestId('secure-cancel-confirm').click()
-  await expect(page.getByTestId('orders-notice')).toHaveText('担保已撤销，全部退还买家')
+  await expect(other.getByTestId('order-outcome')).toHaveText('担保已撤销，全部退还买家')
   await expect(other.getByTestId('order-status')).toHaveText('已关闭')
   await expect(other.getByTestId('secure-status')).toHaveText('担保已撤销，全部退还买家')
   await page.screenshot({ path: `${SHOTS}/orders-secure-done-${info.project.name}.png`, fullPage: true })

@@ -138,7 +138,7 @@ test('a page whose code fails to load offers 重试, which loads it once the net
   await page.unroute(/\/assets\/OrdersView-[^/]*\.js$/)
   await page.getByTestId('route-retry').click()
   await expect(page).toHaveURL(/\/orders$/)
-  await expect(page.getByRole('heading', { name: '订单' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: '订单', exact: true })).toBeVisible()
 })
 
 test('every page but home has a way home; the sandbox badge is visible', async ({ page }) => {
