@@ -8,8 +8,8 @@ import { buildApp } from '../server/app.ts'
 import type { ChinaumsClient } from '../server/chinaums/client.ts'
 import { notifySign, verifyNotifySign } from '../server/chinaums/sign.ts'
 import { loadConfig } from '../server/config.ts'
-import { OrderStore } from '../server/pay/orders.ts'
-import { PayService } from '../server/pay/service.ts'
+import { NotifyHandler } from '../server/pay/notify.ts'
+import { openPayRecords } from '../server/pay/records.ts'
 import { SANDBOX_CHINAUMS } from '../server/sandbox/credentials.ts'
 import { openDatabase } from '../server/store/db.ts'
 
@@ -58,8 +58,9 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
   const config = loadConfig({ SANDBOX: '1', PORT: '18787', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
   const db = openDatabase('sqlite::memory:')
   try {
-    const store = new OrderStore(db, Date.now)
-    const service = new PayService({ config, store, client: {} as ChinaumsClient, tn: null, clock: Date.now, log: silent })
+    const records = openPayRecords(db, Date.now)
+    const store = records.orders
+    const notifies = new NotifyHandler({ config, records, client: {} as ChinaumsClient, clock: Date.now, log: silent })
     const N = 50_000
     const ids: string[] = []
     store.atomic(() => {
@@ -73,12 +74,12 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
     let i = 0
     await record(
       'notify processing: verify + apply (SQLite :memory:)',
-      () => service.handleNotify(fresh[i++ % N] as Record<string, string>),
+      () => notifies.handle(fresh[i++ % N] as Record<string, string>),
       1000,
       `first ${N} ops move NEW_ORDER→TRADE_SUCCESS, later ones are duplicates`,
     )
     const dup = fresh[0] as Record<string, string>
-    await record('notify processing: replayed notifyId', () => service.handleNotify(dup))
+    await record('notify processing: replayed notifyId', () => notifies.handle(dup))
   } finally {
     db.close()
   }

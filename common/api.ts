@@ -31,7 +31,7 @@ export const API_ERROR_CODES = [
   'PLAN_REQUIRED', 'NO_CONTRACT', 'CONTRACT_BUSY',
   // payments
   'ADMIN_DISABLED', 'ADMIN_TOKEN_REQUIRED', 'TN_PROVIDER_MISSING', 'NO_ORDER', 'NOT_PAID', 'EXCEEDS_AMOUNT', 'EXCEEDS_SHARE',
-  'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION',
+  'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION', 'SECURE_UNCOMPLETED', 'TOO_MANY_UNPAID_ORDERS',
 ] as const
 
 /**
@@ -156,8 +156,15 @@ export interface OrderView {
   /** 担保交易 only: the 担保 status, and what 担保完成 settled (the rest went back to the buyer). */
   secureStatus?: SecureStatus | null
   completedAmount?: number | null
+  /** 担保交易 only: a 担保撤销/担保完成 whose outcome is not known yet (the server is querying 银商). */
+  securePending?: 'cancel' | 'complete' | null
   createdAt: number
   updatedAt: number
+}
+
+/** `GET /api/pay/my/orders`: the visitor's own orders. */
+export interface MyOrdersView {
+  orders: OrderView[]
 }
 
 /** `GET /api/pay/orders` (merchant). */

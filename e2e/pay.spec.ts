@@ -95,3 +95,37 @@ test('the demo merchant refunds part of a paid order', async ({ page }, info) =>
   await expect(card).toContainText('已退款 ¥4.00')
   await page.screenshot({ path: `${SHOTS}/orders-${info.project.name}.png`, fullPage: true })
 })
+
+test('the demo merchant completes one 担保 order and cancels another', async ({ page }, info) => {
+  async function securePaid(amount: number) {
+    const r = await page.request.post('/api/pay/chinaums/orders', { data: { amount, channel: 'uac', secureTransaction: true } })
+    expect(r.ok()).toBe(true)
+    const { merOrderId, redirectUrl } = (await r.json()) as { merOrderId: string; redirectUrl: string }
+    await page.goto(redirectUrl)
+    await page.getByRole('button', { name: /确认支付/ }).click()
+    await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+    return merOrderId
+  }
+  const first = await securePaid(1000)
+  const second = await securePaid(500)
+  await page.goto('/orders')
+  const card = page.locator(`[data-order="${first}"]`)
+  await expect(card.getByTestId('secure-status')).toContainText('担保未完成')
+  await expect(card.getByTestId('refund')).toHaveCount(0) // seed 2.3: no refund before completion
+  await page.screenshot({ path: `${SHOTS}/orders-secure-${info.project.name}.png`, fullPage: true })
+  await card.getByTestId('secure-complete').click()
+  await card.getByTestId('complete-amount').fill('6')
+  await card.getByTestId('complete-confirm').click()
+  await expect(page.getByTestId('orders-notice')).toHaveText('担保已完成：¥6.00 结算给商户')
+  await expect(card.getByTestId('secure-status')).toContainText('担保已部分完成：¥6.00 结算给商户')
+  await expect(card.getByTestId('refund')).toBeVisible()
+
+  const other = page.locator(`[data-order="${second}"]`)
+  await other.getByTestId('secure-cancel').click()
+  await expect(other).toContainText('¥5.00 将全部退还买家')
+  await other.getByTestId('secure-cancel-confirm').click()
+  await expect(page.getByTestId('orders-notice')).toHaveText('担保已撤销，全部退还买家')
+  await expect(other.getByTestId('order-status')).toHaveText('已关闭')
+  await expect(other.getByTestId('secure-status')).toHaveText('担保已撤销，全部退还买家')
+  await page.screenshot({ path: `${SHOTS}/orders-secure-done-${info.project.name}.png`, fullPage: true })
+})

@@ -4,25 +4,11 @@ import { ContractRepo } from './contract/repo.ts'
 import { ContractService } from './contract/service.ts'
 import { periodicJob, type Job } from './jobs.ts'
 import { OauthService } from './oauth/service.ts'
-import { OrderStore } from './pay/orders.ts'
-import { Reconciler } from './pay/reconcile.ts'
-import { PayService } from './pay/service.ts'
+import { createPay, type PayModule } from './pay/index.ts'
+import { openPayRecords } from './pay/records.ts'
 import { SandboxTnProvider } from './pay/tn.ts'
 import { UserStore } from './session/users.ts'
 import { ContractApi } from './unionpay/contract.ts'
-
-export interface PayModule {
-  service: PayService
-  store: OrderStore
-  reconciler: Reconciler
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Payments (issue 5): exposed for tests and scripts. */
-    pay: PayModule
-  }
-}
 
 /** Every feature's services, built once per app from the AppContext. */
 export interface Services {
@@ -43,7 +29,6 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const users = new UserStore(ctx.db, clock)
   const oauth = new OauthService({
     db: ctx.db,
-    kv: ctx.kv,
     sessions: ctx.sessions,
     users,
     unionpay: ctx.unionpay,
@@ -60,16 +45,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const contract = new ContractService({ repo: contractRepo, api: contractApi, appId, clock, upPublicKey: ctx.upPublicKey })
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
-  const orders = new OrderStore(ctx.db, clock)
-  const pay = new PayService({
-    config,
-    store: orders,
-    client: chinaums,
-    tn: config.sandbox ? new SandboxTnProvider(chinaums) : null,
-    clock,
-    log,
-  })
-  const reconciler = new Reconciler({ service: pay, clock, log })
+  const pay = createPay({ config, records: openPayRecords(ctx.db, clock), client: chinaums, clock, log }, config.sandbox ? new SandboxTnProvider(chinaums) : null)
 
   const jobs: Job[] = [
     // Attempts left `applying` by a crash are settled through contract.info: first shortly after
@@ -83,14 +59,14 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       doneMessage: 'settled contract attempts left by a crash',
     }),
     // Orders and refunds whose outcome is unknown, on the pay schedule (pay/schedule.ts).
-    { name: 'pay-reconcile', start: () => reconciler.start(), stop: () => reconciler.stop() },
+    { name: 'pay-reconcile', start: () => pay.reconciler.start(), stop: () => pay.reconciler.stop() },
   ]
 
   return {
     services: {
       oauth,
       contract: { service: contract, repo: contractRepo, api: contractApi },
-      pay: { service: pay, store: orders, reconciler },
+      pay,
     },
     jobs,
   }

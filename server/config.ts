@@ -126,6 +126,15 @@ function isOrigin(s: string): boolean {
   }
 }
 
+function isLoopbackUrl(s: string): boolean {
+  try {
+    const h = new URL(s).hostname
+    return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  } catch {
+    return false
+  }
+}
+
 /** Reads and validates the configuration once; every problem is reported, one line per variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = []
@@ -142,6 +151,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const port = e.PORT ?? 8787
   const host = e.HOST ?? '127.0.0.1'
   const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`
+  // Seed 003 3.1 "访问页面仅支持https": outside the sandbox only a loopback host may be plain http.
+  if (!sandbox && e.PUBLIC_BASE_URL !== undefined && !publicBaseUrl.startsWith('https://') && !isLoopbackUrl(publicBaseUrl)) {
+    problems.push('PUBLIC_BASE_URL: must be https outside the sandbox (the platform only opens https pages; plain http only for a loopback host)')
+  }
   const sandboxBase = `${publicBaseUrl}${SANDBOX_PREFIX}`
 
   const need = (name: keyof typeof e, value: string | undefined, sandboxValue: string): string => {

@@ -74,9 +74,12 @@ export class ChinaumsClient {
   refund(req: RefundRequest, instMid?: string) {
     return this.call('refund', { ...req }, instMid)
   }
-  /** Seed 1.4: `merOrderId` carries the refund order id. */
-  refundQuery(refundOrderId: string, instMid?: string) {
-    return this.call('refund-query', { merOrderId: refundOrderId }, instMid)
+  /**
+   * Seed 1.4. Its table says `merOrderId` carries the refund's id (退货订单号), its example sends
+   * the original order's: the caller picks the reading; `refundOrderId` is sent along when given.
+   */
+  refundQuery(q: { merOrderId: string; refundOrderId?: string }, instMid?: string) {
+    return this.call('refund-query', { ...q }, instMid)
   }
   close(merOrderId: string, instMid?: string) {
     return this.call('close', { merOrderId }, instMid)

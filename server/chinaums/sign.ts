@@ -84,17 +84,36 @@ export function notifySign(params: Record<string, string | undefined>, md5Key: s
   return createHash('md5').update(data, 'utf8').digest('hex').toUpperCase()
 }
 
-/** `signType` absent → MD5; an unknown value → null (refuse). */
+/** `signType` absent → MD5; an unknown value → null (refuse). What we sign with. */
 export function notifySignType(raw: string | undefined): NotifySignType | null {
   if (raw === undefined || raw.trim() === '') return 'MD5'
   const t = raw.trim().toUpperCase()
   return t === 'MD5' || t === 'SHA256' ? t : null
 }
 
-/** Verifies the `sign` of a notify or return page; hex case is not significant, the comparison is constant-time. */
+function signWith(params: Record<string, string | undefined>, md5Key: string, type: NotifySignType, skipEmpty: boolean): string {
+  const data = sortedJoin(params, { exclude: ['sign'], skipEmpty }) + md5Key
+  return createHash(type === 'SHA256' ? 'sha256' : 'md5').update(data, 'utf8').digest('hex').toUpperCase()
+}
+
+/**
+ * Verifies the `sign` of a notify or return page, tolerantly: public implementations disagree on
+ * a missing `signType` (MD5 per seed 1.8.4, SHA256 in others) and on whether empty values are
+ * signed (the seed says they are not). A given `signType` is the only one tried; without it both
+ * are. Empty values are tried left out and kept in. Accepted when any of these readings verifies;
+ * hex case is not significant; every comparison is constant-time and all readings are always
+ * computed. We sign strictly (`notifySign`).
+ */
 export function verifyNotifySign(params: Record<string, string | undefined>, md5Key: string): boolean {
-  const sign = params.sign
-  const type = notifySignType(params.signType)
-  if (!sign || !type) return false
-  return safeEqual(notifySign(params, md5Key, type).toUpperCase(), sign.trim().toUpperCase())
+  const sign = params.sign?.trim().toUpperCase()
+  if (!sign) return false
+  const rawType = params.signType?.trim() ?? ''
+  const given = rawType === '' ? null : notifySignType(rawType)
+  if (rawType !== '' && given === null) return false
+  const types: NotifySignType[] = given ? [given] : ['MD5', 'SHA256']
+  let ok = false
+  for (const type of types) {
+    for (const skipEmpty of [true, false]) ok = safeEqual(signWith(params, md5Key, type, skipEmpty), sign) || ok
+  }
+  return ok
 }

@@ -48,7 +48,8 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       LOG_LEVEL: 'silent',
       UNIONPAY_PUBLIC_KEY: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
     })
-    built = await buildApp(config, { distDir: false })
+    // The seed example's timestamp (1568251930) is fresh a minute later (notifications are checked for freshness).
+    built = await buildApp(config, { distDir: false, clock: () => 1_568_251_990_000 })
     repo = new ContractRepo(built.ctx.db)
   })
   afterAll(async () => {
@@ -171,4 +172,32 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     expect(statusOf('1000005')).toBe('signed')
     expect(repo.notificationsFor('mismatch').map((n) => n.contractId)).toContain('6218400000020005555')
   })
+
+  it('a replay with the signature re-encoded (URL-safe, no padding) is still a replay', async () => {
+    seedContract('1000011', '6218400000020011111', 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000')
+    const params = notification(privateKey, { contractId: '6218400000020011111', nonceStr: 'reenc000reenc000', openId: 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000' })
+    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: params })).json()).toEqual({ resp: '00' })
+    expect(statusOf('1000011')).toBe('relieved')
+    const before = notifications()
+    const reencoded = { ...params, signature: Buffer.from(params.signature ?? '', 'base64').toString('base64url') }
+    expect(reencoded.signature).not.toBe(params.signature)
+    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: reencoded })).json()).toEqual({ resp: '00' })
+    expect(notifications()).toBe(before)
+  })
+
+  it("refuses (01) a signed notification without the seed's fields or with a stale timestamp, changing nothing", async () => {
+    seedContract('1000012', '6218400000020012222', 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000')
+    const before = notifications()
+    for (const drop of ['trid', 'timestamp', 'nonceStr', 'operateTime']) {
+      const p: Record<string, string> = { timestamp: '1568251930', appId: SANDBOX_UNIONPAY.appId, trid: '62009000052', operateTime: '2019-11-05 10:45:55', nonceStr: 'drop0000drop0000', contractId: '6218400000020012222', openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000' }
+      delete p[drop]
+      p.signature = signNotification(p, privateKey)
+      expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: p })).json(), drop).toEqual({ resp: '01' })
+    }
+    const old = notification(privateKey, { contractId: '6218400000020012222', openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000', timestamp: String(1_568_251_990 - 25 * 3600) })
+    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: old })).json()).toEqual({ resp: '01' })
+    expect(statusOf('1000012')).toBe('signed')
+    expect(notifications()).toBe(before)
+  })
+
 })

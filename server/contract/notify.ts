@@ -1,5 +1,6 @@
-import { createHash, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { verifyNotification } from '../crypto/rsa.ts'
+import { replayKey } from '../unionpay/notify-guard.ts'
 import { parseBeijingTime } from '../time.ts'
 import type { NotificationRecord } from './repo.ts'
 
@@ -60,12 +61,12 @@ export function verifiedParams(params: NotifyParams, publicKey: KeyObject): Noti
   return null
 }
 
-/** What the record store keeps of a verified notification (the signature only as a hash). */
+/** What the record store keeps of a verified notification (the signature only as the hash of its bytes: the replay key). */
 export function notificationRecord(params: NotifyParams): NotificationRecord {
   const { signature = '', ...rest } = params
   const pick = (k: string) => (params[k] ? params[k].trim() || null : null)
   return {
-    signatureHash: createHash('sha256').update(signature).digest('hex'),
+    signatureHash: replayKey(signature),
     appId: pick('appId'),
     openId: pick('openId'),
     contractId: pick('contractId'),

@@ -3,6 +3,7 @@ import { DomainError } from '../errors.ts'
 import { compactTimestamp, requestTimestamp } from '../time.ts'
 import type { ContractApi, InfoResult, StatusResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
+import { CONTRACT_RELIEVE_FIELDS, missingFields, staleness } from '../unionpay/notify-guard.ts'
 import { notificationRecord, verifiedParams, type NotifyParams } from './notify.ts'
 import type { ContractRecord, ContractRepo, NotificationOutcome } from './repo.ts'
 
@@ -162,10 +163,14 @@ export class ContractService {
    * The 解约结果通知 (5.4.3): verifies the signature (both readings of `+`, see verifiedParams),
    * then applies it exactly once. `answer` is what the platform is told: `01` when unverifiable.
    */
-  handleNotification(params: NotifyParams | null): { answer: '00' | '01'; outcome: NotificationOutcome | 'duplicate' | 'unverified' } {
+  handleNotification(params: NotifyParams | null): { answer: '00' | '01'; outcome: NotificationOutcome | 'duplicate' | 'unverified' | 'expired' } {
     const key = this.options.upPublicKey ?? null
     const verified = params && key ? verifiedParams(params, key) : null
     if (!verified) return { answer: '01', outcome: 'unverified' }
+    // Seed 003 5.4.3.3's fields, and a fresh signed timestamp (replays inside the window are caught
+    // by the receipt written with the effect, keyed by the signature's bytes).
+    if (missingFields(verified, CONTRACT_RELIEVE_FIELDS).length > 0) return { answer: '01', outcome: 'incomplete' }
+    if (staleness(verified.timestamp, this.clock()) !== null) return { answer: '01', outcome: 'expired' }
     return { answer: '00', outcome: this.repo.applyNotification(notificationRecord(verified), this.options.appId) }
   }
 

@@ -1,22 +1,19 @@
 import type { KeyObject } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { verifyNotification } from '../crypto/rsa.ts'
-import { sha256Hex } from '../crypto/signing.ts'
 import { DomainError } from '../errors.ts'
 import type { Session, SessionStore } from '../session/store.ts'
 import type { UserStore } from '../session/users.ts'
 import type { Db } from '../store/db.ts'
-import type { KvStore } from '../store/kv.ts'
 import type { UnionpayClient } from '../unionpay/client.ts'
+import { AUTH_REVOKE_FIELDS, missingFields, notificationTime, replayKey, staleness } from '../unionpay/notify-guard.ts'
 import { exchangeCode, type ExchangedToken } from '../unionpay/oauth.ts'
 import type { TokenManager } from '../unionpay/tokens.ts'
 import { fetchIdentity, fetchMobile, MOBILE_SCOPES, type UserIdentity } from '../unionpay/user.ts'
 
-const REVOKE_NONCE_TTL_MS = 24 * 3600_000
 
 export interface OauthServiceDeps {
   db: Db
-  kv: KvStore
   sessions: SessionStore
   users: UserStore
   unionpay: UnionpayClient
@@ -99,8 +96,14 @@ export class OauthService {
    * (nonceStr + timestamp + openId), then withdraws the user's authorisations and ends their
    * sessions. Returns the platform's answer: `00` handled (or already handled), `01` refused.
    */
+  /**
+   * 用户授权解除通知 (5.2.3): verified, the seed's fields present, the signed timestamp fresh; then
+   * applied once — the receipt (keyed by the signature's bytes) is written in the same transaction
+   * as the effect, in the database, so a replay is recognised also after a restart or with the
+   * signature re-encoded. It ends only sessions begun before its timestamp.
+   */
   async handleRevoke(params: Record<string, string> | null): Promise<'00' | '01'> {
-    const { log, upPublicKey } = this.d
+    const { log, upPublicKey, db, clock } = this.d
     if (!params || !upPublicKey || !verifyNotification(params, upPublicKey)) {
       log.warn('用户授权解除通知: signature not verified')
       return '01'
@@ -110,13 +113,24 @@ export class OauthService {
       log.warn('用户授权解除通知: signed, but for another appId or without openId')
       return '01'
     }
-    const nonceKey = `notify:auth-revoke:${sha256Hex(`${params.nonceStr ?? ''}|${params.timestamp ?? ''}|${openId}`)}`
-    if (!(await this.d.kv.setIfAbsent(nonceKey, '1', REVOKE_NONCE_TTL_MS))) return '00'
-    const ended = this.d.db.transaction(() => {
+    const missing = missingFields(params, AUTH_REVOKE_FIELDS)
+    const stale = staleness(params.timestamp, clock())
+    if (missing.length > 0 || stale !== null) {
+      log.warn({ missing, stale }, '用户授权解除通知: signed, but incomplete or not fresh')
+      return '01'
+    }
+    const at = notificationTime(params.timestamp) ?? 0
+    const ended = db.transaction((): number | null => {
+      const fresh = db
+        .prepare("INSERT OR IGNORE INTO notify_receipts (channel, replay_key, received_at) VALUES ('auth-revoke', ?, ?)")
+        .run(replayKey(params.signature ?? ''), clock()).changes
+      if (fresh === 0) return null
       this.d.users.revoke(openId)
-      return this.d.sessions.endAllFor(openId, 'auth-revoked')
-    })()
-    log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
+      // The timestamp has seconds: a session begun within its second is counted as before it.
+      return this.d.sessions.endAllFor(openId, 'auth-revoked', at + 1000)
+    }).immediate()
+    if (ended === null) log.info('用户授权解除通知: a replay, already applied')
+    else log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
     return '00'
   }
 

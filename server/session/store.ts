@@ -97,10 +97,13 @@ export class SessionStore {
       .run(this.clock(), reason, hashId(id))
   }
 
-  /** Ends every session of a user (e.g. 用户授权解除通知); returns how many ended. */
-  endAllFor(openId: string, reason: string): number {
+  /**
+   * Ends every session of a user (e.g. 用户授权解除通知); with `createdBefore`, only those created
+   * before it (a notification never ends a session begun after it). Returns how many ended.
+   */
+  endAllFor(openId: string, reason: string, createdBefore?: number): number {
     return this.db
-      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE open_id = ? AND ended_at IS NULL')
-      .run(this.clock(), reason, openId).changes
+      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE open_id = ? AND ended_at IS NULL AND created_at < ?')
+      .run(this.clock(), reason, openId, createdBefore ?? Number.MAX_SAFE_INTEGER).changes
   }
 }

@@ -2,7 +2,7 @@ import { effectScope } from 'vue'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bleListenerState } from '@/upsdk/bluetooth'
 import { createMiniUpsdk } from '@/upsdk/bluetooth/miniHost'
-import { BEACON, DOOR_LOCK, HEART_RATE, installBle } from '@/upsdk/stub/ble'
+import { BEACON, DOOR_LOCK, HEART_RATE, installBle } from '@/upsdk/stub/native/ble'
 import { useBluetooth, type UseBluetoothOptions } from './useBluetooth'
 
 function setup(opts: Omit<UseBluetoothOptions, 'upsdk' | 'target'> = {}) {

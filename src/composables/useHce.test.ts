@@ -1,8 +1,8 @@
 import { effectScope } from 'vue'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { hceListenerState } from '@/upsdk/hce'
 import { createMiniUpsdk } from '@/upsdk/bluetooth/miniHost'
-import { installHce } from '@/upsdk/stub/hce'
+import { installHce } from '@/upsdk/stub/native/hce'
 import { useHce, type UseHceOptions } from './useHce'
 
 const AID = 'F0010203040506'
@@ -141,5 +141,25 @@ describe('useHce isSupported', () => {
     } finally {
       delete window.upsdk
     }
+  })
+})
+
+describe('useHce injected globals', () => {
+  it('watches visibility on the injected document and stamps the log with the injected clock', async () => {
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' }) as unknown as Document
+    const { h, hce, scope } = setup({ document: doc, now: () => 42, immediate: false })
+    expect(h.state.value).toBeNull()
+    hce.setHceState('1002')
+    ;(doc as unknown as { visibilityState: string }).visibilityState = 'visible'
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await vi.waitFor(() => expect(h.state.value?.code).toBe('1002'))
+    hce.setHceState('0000')
+    await h.start()
+    expect(h.log.value.at(-1)).toMatchObject({ dir: 'event', at: 42 })
+    scope.stop()
+    // after the scope ends the injected document is no longer watched
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(h.state.value?.code).toBe('1002')
   })
 })

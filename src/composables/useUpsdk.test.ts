@@ -5,10 +5,13 @@ import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient } from '@/upsdk/client'
-import { createUpsdkStub } from '@/upsdk/stub/core'
-import { createUpsdk, useRightButton, useScreenShot, useUpsdk } from './useUpsdk'
+import { createUpsdkStub } from '@/upsdk/stub'
+import { createUpsdk } from './upsdkPlugin'
+import { useRightButton } from './useRightButton'
+import { useScreenShot } from './useScreenShot'
+import { useUpsdk } from './useUpsdk'
 
-const IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (com.unionpay.chsp)'
+const IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0)'
 
 function setup() {
   let path = '/'

@@ -69,6 +69,20 @@ const HINTS: Record<string, FaqHint> = {
   },
   load_timeout: { title: 'upsdk.js 加载超时', steps: ['检查网络连接后点击重试。', '检查 upsdk.js 的地址是否可以访问。'], faq: [2] },
   not_available: { title: '当前 upsdk 不支持该插件', steps: ['upsdk 未加载或版本过旧，请升级云闪付后重试。'], faq: [2] },
+  no_bridge: {
+    title: '云闪付内，但页面无法连接 upsdk 桥',
+    steps: [
+      '云闪付的 User-Agent 需同时带有 (updebug N) 和 (cordova x.y.z) 或 (securitywebcache v) 标记，upsdk.js 才会启动。',
+      '请从云闪付本身打开本页（首页入口、扫一扫或配置的链接），不要经由第三方浏览器内核、其他 App 或自建 WebView 打开。',
+      '若仍然失败，请把云闪付升级到最新版本。',
+    ],
+    faq: [21],
+  },
+  bridge_not_ready: {
+    title: '云闪付的插件桥没有就绪',
+    steps: ['云闪付的 cordova 桥没有发出 deviceready，upsdk 的调用没有应答。', '请关闭页面后从云闪付重新打开；仍不行请升级云闪付。'],
+    faq: [21],
+  },
   network: { title: '网络错误', steps: ['无法连接到服务器，请检查网络后重试。'] },
   server_error: { title: '服务器错误', steps: ['签名服务暂时不可用，请稍后重试。'], faq: [6] },
   bad_answer: { title: '云闪付的应答格式不正确', steps: ['请升级云闪付到最新版本后重试。'] },

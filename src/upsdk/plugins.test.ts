@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { UpsdkError } from './errors'
 import * as plugins from './plugins'
 import { normaliseGps, normaliseScanResult, PLUGIN_NAMES, type PluginOptions } from './plugins'
-import { ALBUM_URL } from './stub/defaults'
-import { createUpsdkStub } from './stub/core'
+import { ALBUM_URL } from './stub/native/defaults'
+import { createUpsdkStub } from './stub'
 import type { UpsdkGlobal } from './types'
 
-const ANDROID_UA = 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp)'
-const IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 (com.unionpay.mobilepay)'
+const ANDROID_UA = 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0)'
+const IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 (com.unionpay.mobilepay) (cordova 4.5.4) (updebug 0)'
 const okFetch = (async () => Response.json({ ok: true })) as unknown as typeof fetch
 
 async function configuredStub(userAgent = ANDROID_UA) {

@@ -1,6 +1,6 @@
 import { callUpsdk } from './call'
 import { getUpsdkClient, type PluginCallOptions, type UpsdkClient } from './client'
-import { UpsdkError } from './errors'
+import { asUpsdkError, UpsdkError } from './errors'
 import type { UpsdkGlobal } from './types'
 
 export { ALL_PLUGIN_NAMES, EXTRA_PLUGIN_NAMES, PLUGIN_NAMES, type PluginName } from './plugin-names'
@@ -150,8 +150,10 @@ export async function setNavigationBarRightButton(
     if (active) onClick()
   }
   await invoke(m, { title, image, handler }, options, { optimisticAfterMs: FIRE_AND_FORGET_MS })
+  // upsdk.js attached `handler` itself on document and never removes it
   return () => {
     active = false
+    if (typeof document !== 'undefined') document.removeEventListener('rightbtnclick', handler)
   }
 }
 
@@ -413,10 +415,12 @@ export function monitorScreenShot(onShot: () => void, options: ScreenShotMonitor
   const stop = () => {
     active = false
     target.removeEventListener('screenShotAction', listener)
+    // upsdk.js attached the same function (our `success`) on document and never removes it
+    if (typeof document !== 'undefined') document.removeEventListener('screenShotAction', listener)
   }
-  invoke('monitorScreenShot', {}, options, { optimisticAfterMs: FIRE_AND_FORGET_MS }).catch((err: unknown) => {
+  invoke('monitorScreenShot', {}, options, { optimisticAfterMs: FIRE_AND_FORGET_MS, successListener: listener }).catch((err: unknown) => {
     stop()
-    options.onError?.(err instanceof UpsdkError ? err : new UpsdkError('plugin_fail', String(err), 'plugin', err, 'monitorScreenShot'))
+    options.onError?.(asUpsdkError(err, 'monitorScreenShot'))
   })
   return stop
 }

@@ -2,13 +2,13 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { createUpsdk } from '@/composables/useUpsdk'
+import { createUpsdk } from '@/composables/upsdkPlugin'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient } from '@/upsdk/client'
-import { createUpsdkStub } from '@/upsdk/stub/core'
+import { createUpsdkStub } from '@/upsdk/stub'
 import HomeView from './HomeView.vue'
 
-const IN_APP_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (updebug 0) (version 929)'
+const IN_APP_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 929)'
 const BROWSER_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36'
 
 async function mountHome(opts: { userAgent: string; signature?: string }) {

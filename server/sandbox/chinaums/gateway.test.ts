@@ -162,11 +162,11 @@ describe('guaranteed (secure) transactions through the admin routes', () => {
   it('cannot refund before completion; complete; cancel → HAS_CANCELLED', async () => {
     const id = await paidOrder(true)
     await expect.poll(async () => (await app.app.inject({ method: 'GET', url: `/api/pay/orders/${id}` })).json().status).toBe('TRADE_SUCCESS')
-    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 1 })).json().error.code).toBe('CHINAUMS_OPERATION_NOT_ALLOWED')
+    expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 1 })).json().error.code).toBe('SECURE_UNCOMPLETED')
     const done = await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 600 })
     expect(done.json().secureStatus).toBe('PARTLY_COMPLETED')
     expect(done.json().order).toMatchObject({ status: 'TRADE_SUCCESS', secureStatus: 'PARTLY_COMPLETED', completedAmount: 600 })
-    expect(app.app.pay.service.store.events(id).at(-1)).toMatchObject({ source: 'secure-complete', detail: 'completed 600, returned 400' })
+    expect(app.app.pay.records.orders.events(id).at(-1)).toMatchObject({ source: 'secure-complete', detail: 'completed 600, returned 400' })
     expect((await inject(`/api/pay/orders/${id}/secure-complete`, { amount: 100 })).statusCode).toBe(409)
     // Only the completed 600 can be refunded; refunding all of it closes the order.
     expect((await inject(`/api/pay/orders/${id}/refund`, { amount: 601 })).json().error.code).toBe('EXCEEDS_AMOUNT')

@@ -1,5 +1,6 @@
 import { callUpsdk } from '../call'
 import { UpsdkError } from '../errors'
+import { eventData } from '../events'
 import type { UpsdkGlobal } from '../types'
 import {
   normalizeAdapterStateChange,
@@ -81,7 +82,7 @@ class Channel<T> {
   private readonly listener = (e: Event) => {
     let value: T
     try {
-      value = this.spec.parse((e as CustomEvent<unknown>).detail)
+      value = this.spec.parse(eventData(e))
     } catch (err) {
       const ue = err instanceof UpsdkError ? err : new UpsdkError('bad_answer', String(err), 'native', e, this.spec.event)
       for (const s of [...this.subs]) s.onError?.(ue)
@@ -132,11 +133,20 @@ class Channel<T> {
     }
   }
 
+  /**
+   * The kit's own DOM listener. upsdk.js attaches the `callback` it is given directly on
+   * `document`, and its `cancel…` does not remove it (UPSDK.md): the same function is passed
+   * as that callback (the DOM ignores a second identical registration), so removing it here
+   * removes what upsdk attached too.
+   */
   private listen(on: boolean): void {
     if (on === this.listening) return
     this.listening = on
     if (on) this.target.addEventListener(this.spec.event, this.listener)
-    else this.target.removeEventListener(this.spec.event, this.listener)
+    else {
+      this.target.removeEventListener(this.spec.event, this.listener)
+      if (typeof document !== 'undefined' && this.target !== document) document.removeEventListener(this.spec.event, this.listener)
+    }
   }
 
   /** Brings the native registration in line with whether anyone is subscribed. */
@@ -144,7 +154,7 @@ class Channel<T> {
     const run = async () => {
       const want = this.subs.size > 0
       if (want && !this.registered) {
-        await callUpsdk(this.spec.register, {}, { upsdk: this.upsdk, timeoutMs: this.timeoutMs })
+        await callUpsdk(this.spec.register, { callback: this.listener }, { upsdk: this.upsdk, timeoutMs: this.timeoutMs })
         this.registered = true
       } else if (!want && this.registered) {
         this.registered = false

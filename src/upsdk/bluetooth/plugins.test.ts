@@ -75,7 +75,7 @@ describe('bluetooth plugins: parameters', () => {
     expect(calls).toEqual([])
   })
 
-  it('writes bytes or hex as upper-case hex, and falls back to the misspelled method only when alone', async () => {
+  it('writes bytes or hex as upper-case hex, never through the heading typo (no real build has it)', async () => {
     const a = fakeUpsdk({ writeBLECharacteristicValue: { ok: undefined }, writeBLECharcateristicValue: { ok: undefined } })
     await writeBLECharacteristicValue({ ...REF, value: new Uint8Array([1, 0xab]) }, { upsdk: a.upsdk })
     await writeBLECharacteristicValue({ ...REF, value: 'a0 ff' }, { upsdk: a.upsdk })
@@ -84,8 +84,8 @@ describe('bluetooth plugins: parameters', () => {
       { method: 'writeBLECharacteristicValue', params: { ...REF, value: 'A0FF' } },
     ])
     const b = fakeUpsdk({ writeBLECharcateristicValue: { ok: undefined } })
-    await writeBLECharacteristicValue({ ...REF, value: '01' }, { upsdk: b.upsdk })
-    expect(b.calls[0]?.method).toBe('writeBLECharcateristicValue')
+    await expect(writeBLECharacteristicValue({ ...REF, value: '01' }, { upsdk: b.upsdk })).rejects.toMatchObject({ code: 'not_available' })
+    expect(b.calls).toEqual([])
   })
 
   it('sends notify state only when given', async () => {

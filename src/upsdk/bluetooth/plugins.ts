@@ -1,5 +1,4 @@
-import { callUpsdk } from '../call'
-import type { UpsdkGlobal } from '../types'
+import { callUpsdk, resolveUpsdk } from '../call'
 import { validationError } from './errors'
 import { toHex, type BytesLike } from './hex'
 import {
@@ -21,16 +20,7 @@ import type {
   DiscoveryOptions,
 } from './types'
 
-/** The injected upsdk, else `window.upsdk`. */
-export function resolveUpsdk(upsdk?: UpsdkGlobal): UpsdkGlobal | undefined {
-  return upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
-}
-
-/** The first of `names` the upsdk object implements (for the spec's misspelled aliases), else the first. */
-export function pickMethod(names: readonly [string, ...string[]], upsdk?: UpsdkGlobal): string {
-  const u = resolveUpsdk(upsdk)
-  return names.find((n) => typeof u?.[n] === 'function') ?? names[0]
-}
+export { resolveUpsdk }
 
 function call<T>(method: string, params: Record<string, unknown>, o: BleCallOptions): Promise<T> {
   return callUpsdk<T>(method, params, { upsdk: resolveUpsdk(o.upsdk), timeoutMs: o.timeoutMs })
@@ -133,9 +123,8 @@ function ref(p: BleCharacteristicRef) {
 }
 
 /**
- * 6.23.12 写数据. The value is sent as upper-case hex. The 6.1 table and the example spell the
- * method `writeBLECharacteristicValue` (the heading's `writeBLECharcateristicValue` is a typo);
- * the typo is used only if an upsdk build implements nothing else.
+ * 6.23.12 写数据. The value is sent as upper-case hex. The heading's `writeBLECharcateristicValue`
+ * is a typo that no real upsdk.js build has (UPSDK.md "Names").
  */
 export async function writeBLECharacteristicValue(
   p: BleCharacteristicRef & { value: BytesLike },
@@ -145,7 +134,7 @@ export async function writeBLECharacteristicValue(
   required(method, p, CHAR_FIELDS)
   const value = toHex(p.value, 'value', method)
   if (value === '') throw validationError(method, `${method} 缺少必填参数 value`, p)
-  await call(pickMethod([method, 'writeBLECharcateristicValue'], o.upsdk), { ...ref(p), value }, o)
+  await call(method, { ...ref(p), value }, o)
 }
 
 /** 6.23.13 读数据 */

@@ -88,13 +88,13 @@ describe('HCE codes', () => {
     await expect(stopHCE({ upsdk: c.upsdk })).rejects.toMatchObject({ code: '1402', message: '注销AID失败' })
   })
 
-  it('uses stopHCE, and the misspelled stoptHCE only when it is all there is', async () => {
+  it('uses stopHCE, never the heading typo stoptHCE (no real build has it)', async () => {
     const a = fakeUpsdk({ stopHCE: { ok: { code: '0000' } }, stoptHCE: { ok: { code: '0000' } } })
     await stopHCE({ upsdk: a.upsdk })
     expect(a.calls.map((c) => c.method)).toEqual(['stopHCE'])
     const b = fakeUpsdk({ stoptHCE: { ok: { code: '0000' } } })
-    await stopHCE({ upsdk: b.upsdk })
-    expect(b.calls.map((c) => c.method)).toEqual(['stoptHCE'])
+    await expect(stopHCE({ upsdk: b.upsdk })).rejects.toMatchObject({ code: 'not_available' })
+    expect(b.calls).toEqual([])
   })
 
   it('sends HCE responses as upper-case hex and refuses empty data', async () => {

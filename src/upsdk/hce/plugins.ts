@@ -1,5 +1,5 @@
 import { toHex, hexToBytes, type BytesLike } from '../bluetooth/hex'
-import { callUpsdk, toUpsdkError } from '../call'
+import { callUpsdk, resolveUpsdk, toUpsdkError } from '../call'
 import { UpsdkError } from '../errors'
 import type { UpsdkGlobal } from '../types'
 import { validateAidList } from './aid'
@@ -24,9 +24,7 @@ export type HceMessage =
   | { type: 'command'; /** Upper-case hex of the command APDU. */ apdu: string; bytes: Uint8Array }
   | { type: 'deactivated'; reason?: string }
 
-function resolve(u?: UpsdkGlobal): UpsdkGlobal | undefined {
-  return u ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
-}
+const resolve = resolveUpsdk
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   if (typeof v === 'string' && v.trim().startsWith('{')) {
@@ -89,13 +87,10 @@ export async function startHCE(p: { aidList: string | readonly string[] }, o: Hc
   hubOf(o.upsdk, true)?.started()
 }
 
-/**
- * 6.24.3. The seed's heading spells it `stoptHCE`; its example, the 6.1 table and the stub use
- * `stopHCE`, and `stoptHCE` is used only if an upsdk build implements nothing else.
- */
+/** 6.24.3. The heading's `stoptHCE` is a typo that no real upsdk.js build has (UPSDK.md "Names"). */
 export async function stopHCE(o: HceCallOptions = {}): Promise<void> {
   const u = resolve(o.upsdk)
-  const method = typeof u?.stopHCE !== 'function' && typeof u?.stoptHCE === 'function' ? 'stoptHCE' : 'stopHCE'
+  const method = 'stopHCE'
   hubOf(o.upsdk, true)?.reset()
   try {
     expectOk('stopHCE', await callUpsdk(method, {}, { upsdk: u, timeoutMs: o.timeoutMs }), STOP_HCE_MESSAGES)

@@ -1,4 +1,5 @@
-import type { PluginName } from '../plugin-names'
+import type { PluginName } from '../../plugin-names'
+import { showOverlay } from './overlay'
 
 /** What an unscripted stub method does: answer, fail, or (monitorScreenShot) stay silent. */
 export type DefaultOutcome = { answer?: unknown } | { fail: unknown } | { silent: true }
@@ -17,32 +18,6 @@ export interface StubDevice {
 
 export function newStubDevice(os: StubDevice['os']): StubDevice {
   return { os, brightness: 0.5, audioRecorded: false, audioRecording: false, videoRecorded: false, closed: false, title: undefined }
-}
-
-/** Parameters the spec marks 必填, checked like upsdk.js does before reaching the app (c00). */
-export const REQUIRED_PARAMS: Partial<Record<PluginName, readonly string[]>> = {
-  pay: ['tn'],
-  setNavigationBarTitle: ['title'],
-  showFlashInfo: ['msg'],
-  verifyPayPwd: ['transNo', 'bizType'],
-  chooseFileFromAlbum: ['maxSize', 'sourceType'],
-  readAlbumData: ['url', 'bufferSize', 'fromOffset'],
-  startAudioRecording: ['maxTime'],
-  readAudioRecordingData: ['bufferSize', 'fromOffset'],
-  startVideoRecording: ['maxTime'],
-  readVideoRecordingData: ['bufferSize', 'fromOffset'],
-  setScreenBrightness: ['brightness'],
-  showSharePopup: ['title', 'desc', 'shareUrl'],
-  navi: ['sLat', 'sLon', 'sName', 'dLat', 'dLon', 'dName'],
-  connectBLEDevice: ['deviceId'],
-  disconnectBLEDevice: ['deviceId'],
-  getBLEDeviceServices: ['deviceId'],
-  getBLEDeviceCharacteristics: ['deviceId', 'serviceId'],
-  writeBLECharacteristicValue: ['deviceId', 'serviceId', 'characteristicId', 'value'],
-  readBLECharacteristicValue: ['deviceId', 'serviceId', 'characteristicId'],
-  notifyBLECharacteristicValueChange: ['deviceId', 'serviceId', 'characteristicId'],
-  startHCE: ['aidList'],
-  sendHCEMessage: ['data'],
 }
 
 const MAX_BUFFER = 512 * 1024
@@ -84,47 +59,34 @@ function chunk(file: Uint8Array, params: Record<string, unknown>, whole = false)
 
 const ok = (answer?: unknown): DefaultOutcome => ({ answer })
 
-/** What the app would show natively (toast, closed page), drawn on the page for dev and e2e. */
-export function showOverlay(kind: 'toast' | 'closed', text: string, ms?: number): void {
-  if (typeof document === 'undefined' || !document.body) return
-  document.querySelector(`[data-upsdk-stub="${kind}"]`)?.remove()
-  const el = document.createElement('div')
-  el.dataset.upsdkStub = kind
-  el.setAttribute('role', kind === 'toast' ? 'status' : 'alert')
-  el.textContent = text
-  el.style.cssText =
-    kind === 'toast'
-      ? 'position:fixed;left:50%;top:45%;transform:translateX(-50%);max-width:80%;padding:10px 16px;border-radius:8px;background:rgba(0,0,0,.75);color:#fff;font-size:15px;z-index:2147483647;text-align:center'
-      : 'position:fixed;inset:0;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,.85);color:#fff;font-size:17px;z-index:2147483647'
-  document.body.appendChild(el)
-  if (ms) setTimeout(() => el.remove(), ms)
-}
+type DefaultHandler = (params: Record<string, unknown>, device: StubDevice, doc: Document) => DefaultOutcome
 
 /**
  * Plausible native answers for every plugin, used when neither a test script nor a simulator
- * (BLE, HCE, pay) handles the method. Shapes follow the spec's examples.
+ * (BLE, HCE, pay) handles the plugin. Shapes follow the spec's examples; title and toast never
+ * answer (UPSDK.md), they only change what the app shows.
  */
-export const DEFAULT_HANDLERS: Record<PluginName, (params: Record<string, unknown>, device: StubDevice) => DefaultOutcome> = {
+export const DEFAULT_HANDLERS: Record<PluginName | 'appletAuth', DefaultHandler> = {
   pay: () => ok(),
   addBankCard: () => ok(),
-  setNavigationBarTitle: (p, d) => {
+  setNavigationBarTitle: (p, d, doc) => {
     d.title = String(p.title)
-    if (typeof document !== 'undefined') document.title = d.title
-    return ok()
+    doc.title = d.title
+    return { silent: true }
   },
   setNavigationBarRightButton: () => ok(),
-  closeWebApp: (_p, d) => {
+  closeWebApp: (_p, d, doc) => {
     d.closed = true
-    showOverlay('closed', '云闪付已关闭此页面（模拟）')
+    showOverlay(doc, 'closed', '云闪付已关闭此页面（模拟）')
     return ok()
   },
-  showFlashInfo: (p) => {
-    showOverlay('toast', String(p.msg), 2000)
-    return ok()
+  showFlashInfo: (p, _d, doc) => {
+    showOverlay(doc, 'toast', String(p.msg), 2000)
+    return { silent: true }
   },
   scanQRCode: (_p, d) => (d.os === 'ios' ? ok({ value: 'https://upkit.example/qr/demo' }) : ok('https://upkit.example/qr/demo')),
   chooseImage: () => ok({ base64: PNG_1PX, type: 'png' }),
-  getLocationCity: () => ok('310100'),
+  getLocationCity: () => ok({ cityCd: '310100' }),
   verifyPayPwd: () => ok(),
   getLocationGps: (_p, d) =>
     d.os === 'ios' ? ok({ latitude: 31.23958, longitude: 121.499763 }) : ok(JSON.stringify({ latitude: '31.23958', longitude: '121.499763' })),
@@ -193,4 +155,6 @@ export const DEFAULT_HANDLERS: Record<PluginName, (params: Record<string, unknow
   onHCEMessage: () => ok({ code: '0000', msg: 'ok' }),
   sendHCEMessage: () => ok({ code: '0000', msg: 'ok', data: '' }),
   openNFCSetting: () => ok(),
+  // a 云闪付小程序 web-view's authorisation code (public pages read `data.code`)
+  appletAuth: () => ok({ code: `applet-${Math.random().toString(36).slice(2, 10)}` }),
 }

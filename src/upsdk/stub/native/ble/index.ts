@@ -1,226 +1,13 @@
-import type { StubHost, StubReply } from './host'
+import { normalizeUuid as up } from '../../../bluetooth/uuid'
+import type { StubHost, StubReply } from '../host'
+import { demoDevices, HEART_RATE, toDevice, type SimChar, type SimDevice, type SimDeviceControl, type SimService } from './devices'
+import { ERR } from './errors'
+import type { BleStubHandle, NativeError } from './types'
 
-/** Full 128-bit form of a 16-bit Bluetooth SIG UUID. */
-export const sigUuid = (short: string): string => `0000${short.toUpperCase()}-0000-1000-8000-00805F9B34FB`
+export { BEACON, DOOR_LOCK, HEART_RATE, type SimCharacteristicSpec, type SimDeviceControl, type SimDeviceSpec, type SimServiceSpec } from './devices'
+export type { BleStubHandle, BleStubState, NativeError } from './types'
 
-export const HEART_RATE = {
-  deviceId: 'AA:BB:CC:00:18:0D',
-  name: 'UP-HeartRate',
-  service: sigUuid('180D'),
-  measurement: sigUuid('2A37'),
-  sensorLocation: sigUuid('2A38'),
-  batteryService: sigUuid('180F'),
-  batteryLevel: sigUuid('2A19'),
-} as const
-
-/**
- * The door lock's protocol: write one command byte to `command`; the answer appears on
- * `status` (readable, and notified when notify is on): `A0 <cmd> <state>` where state is
- * 00 locked / 01 unlocked; an unknown command answers `EE <cmd>`.
- * Commands: 01 unlock, 02 lock, 03 query.
- */
-export const DOOR_LOCK = {
-  deviceId: 'AA:BB:CC:00:FF:F0',
-  name: 'UP-DoorLock',
-  service: sigUuid('FFF0'),
-  command: sigUuid('FFF1'),
-  status: sigUuid('FFF2'),
-} as const
-
-export const BEACON = { deviceId: 'AA:BB:CC:00:00:BE', name: 'UP-Beacon' } as const
-
-export interface SimCharacteristicSpec {
-  uuid: string
-  properties: { read?: boolean; write?: boolean; notify?: boolean; indicate?: boolean }
-  /** Upper-case hex. @default '' */
-  value?: string
-  /** Runs after a successful write with the written hex. */
-  onWrite?: (value: string, device: SimDeviceControl) => void
-}
-
-export interface SimServiceSpec {
-  uuid: string
-  isPrimary?: boolean
-  characteristics: SimCharacteristicSpec[]
-}
-
-export interface SimDeviceSpec {
-  deviceId: string
-  name: string
-  /** @default -60 */
-  rssi?: number
-  services?: SimServiceSpec[]
-  /** @default the primary service UUIDs */
-  advertisServiceUUIDs?: string[]
-  /** Whether discovery can see it. @default true */
-  inRange?: boolean
-  /** @default true */
-  connectable?: boolean
-}
-
-/** What a characteristic's `onWrite` may do to its device. */
-export interface SimDeviceControl {
-  /** Sets a characteristic's value and notifies it when notify is on. */
-  setValue(serviceId: string, characteristicId: string, hex: string): void
-  getValue(serviceId: string, characteristicId: string): string | undefined
-}
-
-export interface NativeError {
-  code: string
-  msg: string
-}
-
-export interface BleStubState {
-  adapterOn: boolean
-  supported: boolean
-  initialized: boolean
-  discovering: boolean
-  connected: string[]
-  registrations: string[]
-  notifying: string[]
-  devices: { deviceId: string; name: string; rssi: number; inRange: boolean }[]
-}
-
-/** The scripting handle exposed as `window.__upsdkStub.ble`. */
-export type BleStubHandle = {
-  /** Turns the phone's Bluetooth on or off (drops connections and discovery when off). */
-  setAdapter(on: boolean): void
-  /** A phone without BLE: openBluetoothAdapter answers isSupportBLE "no". */
-  setSupported(supported: boolean): void
-  /** openBluetoothSetting turns Bluetooth on after this many ms (the user flips the switch); null: never. @default 300 */
-  setSettingsTurnsOnAfter(ms: number | null): void
-  addDevice(spec: SimDeviceSpec): void
-  removeDevice(deviceId: string): void
-  setInRange(deviceId: string, inRange: boolean): void
-  setRssi(deviceId: string, rssi: number): void
-  /** The peripheral drops the connection (BLEConnectionStateChange connected "no"). */
-  disconnect(deviceId: string): void
-  /** Sets a value; notifies it when notify is on for that characteristic. */
-  setValue(deviceId: string, serviceId: string, characteristicId: string, hex: string): void
-  /** The heart-rate sensor's current bpm (it notifies every heartRateIntervalMs while notify is on). */
-  setHeartRate(bpm: number): void
-  /** The next call of `method` fails with this native error. */
-  failNext(method: string, error: NativeError): void
-  setTiming(t: { scanIntervalMs?: number; heartRateIntervalMs?: number }): void
-  state(): BleStubState
-  /** Back to the initial devices and settings; nothing registered, connected or scanning. */
-  reset(): void
-}
-
-const ERR = {
-  notInit: { code: '10000', msg: '未初始化蓝牙适配器' },
-  off: { code: '10001', msg: '当前蓝牙适配器不可用' },
-  noDevice: { code: '10002', msg: '没有找到指定设备' },
-  connectFail: { code: '10003', msg: '连接失败' },
-  noService: { code: '10004', msg: '没有找到指定服务' },
-  noChar: { code: '10005', msg: '没有找到指定特征值' },
-  noConnection: { code: '10006', msg: '当前连接已断开' },
-  property: { code: '10007', msg: '当前特征值不支持此操作' },
-  badParam: { code: '10013', msg: '参数不合法' },
-} satisfies Record<string, NativeError>
-
-interface SimChar {
-  uuid: string
-  properties: { read: boolean; write: boolean; notify: boolean; indicate: boolean }
-  value: string
-  onWrite?: SimCharacteristicSpec['onWrite']
-}
-interface SimService {
-  uuid: string
-  isPrimary: boolean
-  chars: Map<string, SimChar>
-}
-interface SimDevice {
-  deviceId: string
-  name: string
-  rssi: number
-  baseRssi: number
-  advertisServiceUUIDs: string[]
-  inRange: boolean
-  connectable: boolean
-  services: Map<string, SimService>
-}
-
-const up = (s: string) => s.toUpperCase()
 const HEX = /^(?:[0-9A-F]{2})+$/
-
-function lockSpec(): SimDeviceSpec {
-  let locked = true
-  return {
-    deviceId: DOOR_LOCK.deviceId,
-    name: DOOR_LOCK.name,
-    rssi: -55,
-    services: [
-      {
-        uuid: DOOR_LOCK.service,
-        characteristics: [
-          {
-            uuid: DOOR_LOCK.command,
-            properties: { write: true },
-            onWrite(value, dev) {
-              const cmd = value.slice(0, 2)
-              if (cmd === '01') locked = false
-              else if (cmd === '02') locked = true
-              const answer = cmd === '01' || cmd === '02' || cmd === '03' ? `A0${cmd}${locked ? '00' : '01'}` : `EE${cmd || '00'}`
-              dev.setValue(DOOR_LOCK.service, DOOR_LOCK.status, answer)
-            },
-          },
-          { uuid: DOOR_LOCK.status, properties: { read: true, notify: true }, value: 'A00300' },
-        ],
-      },
-    ],
-  }
-}
-
-function heartRateSpec(): SimDeviceSpec {
-  return {
-    deviceId: HEART_RATE.deviceId,
-    name: HEART_RATE.name,
-    rssi: -62,
-    services: [
-      {
-        uuid: HEART_RATE.service,
-        characteristics: [
-          { uuid: HEART_RATE.measurement, properties: { notify: true }, value: '0048' },
-          { uuid: HEART_RATE.sensorLocation, properties: { read: true }, value: '01' },
-        ],
-      },
-      { uuid: HEART_RATE.batteryService, characteristics: [{ uuid: HEART_RATE.batteryLevel, properties: { read: true, notify: true }, value: '5A' }] },
-    ],
-  }
-}
-
-function beaconSpec(): SimDeviceSpec {
-  return { deviceId: BEACON.deviceId, name: BEACON.name, rssi: -84, connectable: false, advertisServiceUUIDs: [sigUuid('FEAA')] }
-}
-
-function toDevice(spec: SimDeviceSpec): SimDevice {
-  const services = new Map<string, SimService>()
-  for (const s of spec.services ?? []) {
-    const chars = new Map<string, SimChar>()
-    for (const c of s.characteristics) {
-      chars.set(up(c.uuid), {
-        uuid: up(c.uuid),
-        properties: { read: !!c.properties.read, write: !!c.properties.write, notify: !!c.properties.notify, indicate: !!c.properties.indicate },
-        value: up(c.value ?? ''),
-        onWrite: c.onWrite,
-      })
-    }
-    services.set(up(s.uuid), { uuid: up(s.uuid), isPrimary: s.isPrimary ?? true, chars })
-  }
-  const rssi = spec.rssi ?? -60
-  return {
-    deviceId: spec.deviceId,
-    name: spec.name,
-    rssi,
-    baseRssi: rssi,
-    advertisServiceUUIDs: spec.advertisServiceUUIDs ?? [...services.values()].filter((s) => s.isPrimary).map((s) => s.uuid),
-    inRange: spec.inRange ?? true,
-    connectable: spec.connectable ?? true,
-    services,
-  }
-}
-
 const yn = (b: boolean) => (b ? 'yes' : 'no')
 const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined)
 
@@ -249,8 +36,8 @@ export function installBle(host: StubHost): BleStubHandle {
 
   const key = (d: string, s: string, c: string) => `${d}|${up(s)}|${up(c)}`
 
-  function emitIf(registration: string, event: string, detail: unknown) {
-    if (registrations.has(registration)) host.emit(event, detail)
+  function emitIf(registration: string, event: string, data: Record<string, unknown>) {
+    if (registrations.has(registration)) host.emit(event, data)
   }
 
   function deviceJson(d: SimDevice) {
@@ -462,8 +249,6 @@ export function installBle(host: StubHost): BleStubHandle {
     setTimeout(() => t.c.onWrite?.(value, control(t.d.deviceId)), 0)
   }
   define('writeBLECharacteristicValue', 'radio', write)
-  // the spelling of the seed's 6.23.12 heading, in case a page copied it
-  define('writeBLECharcateristicValue', 'radio', write)
   define('readBLECharacteristicValue', 'radio', (p, reply) => {
     const t = characteristic(p, reply)
     if (!t) return
@@ -509,7 +294,7 @@ export function installBle(host: StubHost): BleStubHandle {
     initialized = false
     bpm = 72
     for (const s of [devices, seen, reportedThisScan, connected, announced, registrations, notifying, failures]) s.clear()
-    for (const spec of [heartRateSpec(), lockSpec(), beaconSpec()]) devices.set(spec.deviceId, toDevice(spec))
+    for (const spec of demoDevices()) devices.set(spec.deviceId, toDevice(spec))
   }
   reset()
 

@@ -16,9 +16,9 @@ import {
   notifyBLECharacteristicValueChange,
   type BluetoothDevice,
   type Unsubscribe,
-} from '../bluetooth'
-import { createMiniUpsdk } from '../bluetooth/miniHost'
-import { DOOR_LOCK, HEART_RATE, installBle } from './ble'
+} from '../../../bluetooth'
+import { createMiniUpsdk } from '../../../bluetooth/miniHost'
+import { DOOR_LOCK, HEART_RATE, installBle } from '.'
 
 function setup() {
   const target = new EventTarget()
