@@ -16,7 +16,7 @@ import { fastifyTrustProxy } from './http/trust-proxy.ts'
 import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
 import { registerNoStore } from './http/no-store.ts'
 import { registerAdminCheck } from './http/admin.ts'
-import { REDACT_PATHS, requestSerializer } from './log.ts'
+import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerContractRoutes } from './contract/routes.ts'
 import { registerHealthRoutes } from './routes/health.ts'
@@ -65,11 +65,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       serializers: { req: requestSerializer },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // one access line per request (logAccess below) instead of Fastify's two: half the log cost on the hot path
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...SERVER_TIMEOUTS,
   })
   applyServerTimeouts(app)
+  logAccess(app)
   const clock = options.clock ?? Date.now
   const db = options.db ?? openDatabase(config.databaseUrl)
   const kv = options.kv ?? openKv(config.redisUrl, clock)
