@@ -23,6 +23,7 @@ export default defineConfig((env) =>
             environment: 'node',
             include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
             testTimeout: 20_000,
+            globalSetup: ['server/test/acp-pki.ts'],
           },
         },
       ],

@@ -7,6 +7,7 @@ import { tdesDecrypt, tdesEncrypt } from '../server/crypto/tdes.ts'
 import { SessionStore } from '../server/session/store.ts'
 import { openDatabase } from '../server/store/db.ts'
 import { startTestServer } from '../server/test/harness.ts'
+import { benchAcp } from './acp.ts'
 import { benchBudget } from './budget.ts'
 import { benchBundle } from './bundle.ts'
 import { loadTest, startServerProcess, type LoadResult } from './http-load.ts'
@@ -75,6 +76,7 @@ await measure('SQLite session lookup', () => sessions.get(ids[i++ % ids.length] 
 await measure('SQLite session create', () => sessions.create({ openId: 'bench', scope: 'upapi_base' }))
 
 await benchPayments(measure)
+await benchAcp(measure)
 
 const server = await startTestServer({}, { rateLimitPerMinute: 1_000_000 })
 try {

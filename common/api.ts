@@ -32,13 +32,16 @@ export const API_ERROR_CODES = [
   // payments
   'ADMIN_DISABLED', 'ADMIN_TOKEN_REQUIRED', 'TN_PROVIDER_MISSING', 'NO_ORDER', 'NOT_PAID', 'EXCEEDS_AMOUNT', 'EXCEEDS_SHARE',
   'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION', 'SECURE_UNCOMPLETED', 'TOO_MANY_UNPAID_ORDERS',
+  // 全渠道 (docs/acp.md)
+  'ACP_NOT_CONFIGURED', 'CONTRACT_NOT_SIGNED', 'PLAN_LIMITS_MISSING', 'LIMIT_SINGLE', 'LIMIT_DAILY', 'USER_IN_ARREARS', 'IDEMPOTENCY_KEY_REUSED',
+  'NOT_A_CONSUME', 'ALREADY_VOIDED', 'NOT_SETTLED', 'VOID_NOT_SAME_DAY', 'VOID_AFTER_REFUND', 'REFUND_EXCEEDS',
 ] as const
 
 /**
  * A code of `API_ERROR_CODES`, or a platform's own code passed through: `UNIONPAY_<resp>`
- * (云闪付开放平台) and `CHINAUMS_<errCode>` (银商).
+ * (云闪付开放平台), `CHINAUMS_<errCode>` (银商) and `ACP_<respCode>` (全渠道).
  */
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}`
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}` | `ACP_${string}`
 
 // ---- upsdk.config -----------------------------------------------------------------------------
 

@@ -18,7 +18,10 @@ import { registerNoStore } from './http/no-store.ts'
 import { registerAdminCheck } from './http/admin.ts'
 import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
+import { registerAcpRoutes } from './acp/routes.ts'
+import type { AcpService } from './acp/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
+import { registerCapabilitiesRoute } from './routes/capabilities.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerOauthRoutes } from './oauth/routes.ts'
 import { registerPayRoutes } from './pay/routes.ts'
@@ -52,6 +55,8 @@ export interface App {
   ctx: AppContext
   /** Present in sandbox mode: the simulated platforms' state. */
   sandbox: SandboxContext | undefined
+  /** The 全渠道 feature; null when UNIONPAY_ACP_* is not configured. */
+  acp: AcpService | null
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
@@ -125,6 +130,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerOauthRoutes(app, ctx, services.oauth)
   await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
   await registerPayRoutes(app, ctx, services.pay)
+  await registerAcpRoutes(app, ctx, services.acp)
+  registerCapabilitiesRoute(app, ctx, services.acp !== null)
 
   let sandbox: SandboxContext | undefined
   if (config.sandbox) {
@@ -148,5 +155,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) db.close()
   })
   await app.ready()
-  return { app, ctx, sandbox }
+  return { app, ctx, sandbox, acp: services.acp }
 }

@@ -1,10 +1,18 @@
+import { AcpClient } from './acp/client.ts'
+import { EncryptCerts } from './acp/encrypt.ts'
+import { AcpRepo } from './acp/repo.ts'
+import { AcpService } from './acp/service.ts'
+import { AcpTnProvider } from './acp/tn-provider.ts'
+import { AcpVerifier } from './acp/verify.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
 import { ContractRepo } from './contract/repo.ts'
 import { ContractService } from './contract/service.ts'
 import { periodicJob, type Job } from './jobs.ts'
 import { OauthService } from './oauth/service.ts'
+import { IllegalTransitionError } from './pay/errors.ts'
 import { createPay, type PayModule } from './pay/index.ts'
+import type { OrderStore } from './pay/orders.ts'
 import { openPayRecords } from './pay/records.ts'
 import { SandboxTnProvider } from './pay/tn.ts'
 import { UserStore } from './session/users.ts'
@@ -15,6 +23,8 @@ export interface Services {
   oauth: OauthService
   contract: { service: ContractService; repo: ContractRepo; api: ContractApi }
   pay: PayModule
+  /** 全渠道; null when UNIONPAY_ACP_* is not configured (its routes answer 503). */
+  acp: AcpService | null
 }
 
 /**
@@ -45,7 +55,11 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const contract = new ContractService({ repo: contractRepo, api: contractApi, appId, clock, upPublicKey: ctx.upPublicKey })
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
-  const pay = createPay({ config, records: openPayRecords(ctx.db, clock), client: chinaums, clock, log }, config.sandbox ? new SandboxTnProvider(chinaums) : null)
+  const records = openPayRecords(ctx.db, clock)
+  const acp = buildAcp(ctx, contractApi, records.orders)
+  // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
+  const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
+  const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 
   const jobs: Job[] = [
     // Attempts left `applying` by a crash are settled through contract.info: first shortly after
@@ -61,13 +75,52 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
     // Orders and refunds whose outcome is unknown, on the pay schedule (pay/schedule.ts).
     { name: 'pay-reconcile', start: () => pay.reconciler.start(), stop: () => pay.reconciler.stop() },
   ]
+  if (acp) {
+    jobs.push(
+      // Unknown 全渠道 outcomes: each order is queried when due (5 min after, then acp/rules.ts); rows are claimed.
+      periodicJob({ name: 'acp-checks', firstAfterMs: 30_000, everyMs: 30_000, run: () => acp.checkDue(), log, doneMessage: 'queried 全渠道 orders with an unknown outcome' }),
+      // 加密公钥更新查询 (95) once a day (seed 000).
+      periodicJob({ name: 'acp-encrypt-cert', firstAfterMs: 24 * 3600_000, everyMs: 24 * 3600_000, run: async () => Number(await acp.refreshEncryptCert()), log, doneMessage: 'adopted a new 全渠道 encryption certificate' }),
+    )
+  }
 
   return {
     services: {
       oauth,
       contract: { service: contract, repo: contractRepo, api: contractApi },
       pay,
+      acp,
     },
     jobs,
   }
+}
+
+/** The 全渠道 feature from the validated config; null when it is not configured. */
+function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore): AcpService | null {
+  const cfg = ctx.config.acp
+  if (!cfg) return null
+  const verifier = new AcpVerifier(cfg.trust, { allowTestCn: cfg.allowTestCn, clock: ctx.clock })
+  const encryptCerts = new EncryptCerts(cfg.encryptCert)
+  const client = new AcpClient({ baseUrl: cfg.baseUrl, merId: cfg.merId, identity: cfg.identity, verifier, encryptCerts, timeoutMs: cfg.timeoutMs, clock: ctx.clock })
+  return new AcpService({
+    config: cfg,
+    repo: new AcpRepo(ctx.db, ctx.clock),
+    client,
+    verifier,
+    encryptCerts,
+    backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp`,
+    appId: ctx.config.unionpay.appId,
+    clock: ctx.clock,
+    log: ctx.log,
+    userOwes: async (openId) => (await contracts.status({ openId })).owing,
+    onTnSettled: (payOrderId, status, detail) => {
+      try {
+        payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
+      } catch (e) {
+        if (!(e instanceof IllegalTransitionError)) throw e
+        // Paid through 全渠道 while the pay order is closed here: money is taken, a person must look.
+        if (status === 'SUCCESS') ctx.log.error({ payOrderId, from: e.from }, 'acp tn paid for a pay order that cannot move to TRADE_SUCCESS — check it by hand')
+      }
+    },
+  })
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
+import { ACP_VARS, loadAcpConfig, type AcpConfig, type AcpEnv } from './acp/config.ts'
+import { sandboxAcpDefaults } from './sandbox/acp/defaults.ts'
 import { parseSealKey } from './crypto/seal.ts'
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts'
 import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from './sandbox/credentials.ts'
@@ -54,6 +56,8 @@ export interface Config {
     sourceId: string
     timeoutMs: number
   }
+  /** 全渠道 (UNIONPAY_ACP_*); null when not configured outside the sandbox. */
+  acp: AcpConfig | null
   /** ADMIN_TOKEN: guards merchant actions (order list, refund, close). Outside the sandbox they are refused without it. */
   adminToken: string | undefined
 }
@@ -204,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('UNIONPAY_PRIVATE_KEY: not a readable RSA private key (PKCS#8 base64 DER or PEM)')
     }
   }
+  const acpEnv = Object.fromEntries(ACP_VARS.map((k) => [k, env[k]])) as AcpEnv
+  const acp = loadAcpConfig(acpEnv, sandbox ? () => sandboxAcpDefaults(`${sandboxBase}/acp`) : null, problems)
   if (unionpay.callsPerUserPerMinute > unionpay.callsPerMinute) {
     problems.push('UNIONPAY_CALLS_PER_USER_PER_MINUTE: must not exceed UNIONPAY_CALLS_PER_MINUTE')
   }
@@ -227,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     unionpay,
     chinaums,
+    acp,
     adminToken: e.ADMIN_TOKEN,
   }
 }

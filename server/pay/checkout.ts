@@ -126,6 +126,8 @@ export class Checkout {
       nextCheckAt: now + FIRST_CHECK_AFTER_MS,
       ...(owner ? { owner } : {}),
     })
+    // A provider that settles its own orders (全渠道 notification/query) needs no 银商 status queries.
+    if (provider.settlesOrders) this.d.records.checks.scheduleOrder(merOrderId, null, false)
     try {
       const { tn } = await provider.issue({ merOrderId, amount, notifyUrl: this.notifyUrl })
       orders.setTn(merOrderId, tn)

@@ -16,6 +16,8 @@ export interface TnProvider {
   readonly name: string
   /** instMid recorded on the order and used when querying it. */
   readonly instMid: string
+  /** The provider settles its orders itself (全渠道 notification/query): no 银商 status queries. */
+  readonly settlesOrders?: boolean
   issue(req: TnRequest): Promise<{ tn: string }>
 }
 

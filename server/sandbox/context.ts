@@ -1,3 +1,5 @@
+import { sandboxAcpPki } from './acp/pki.ts'
+import { AcpSandboxState } from './acp/state.ts'
 import { ChinaumsSandboxState } from './chinaums/state.ts'
 import { sandboxRsaKeyPair } from './credentials.ts'
 import { SandboxContracts } from './unionpay/contract/state.ts'
@@ -22,6 +24,8 @@ export interface SandboxContext {
   contracts: SandboxContracts
   /** 银商 gateway: orders, refunds, faults, notify log. */
   chinaums: ChinaumsSandboxState
+  /** 全渠道 gateway: transactions, controls, encryption keys (its PKI is made once per process). */
+  acp: AcpSandboxState
 }
 
 export interface SandboxOptions {
@@ -40,5 +44,6 @@ export function createSandboxContext(options: SandboxOptions): SandboxContext {
     unionpay: new UnionpaySandboxState(clock),
     contracts: new SandboxContracts(),
     chinaums: new ChinaumsSandboxState(clock),
+    acp: new AcpSandboxState(sandboxAcpPki(), clock),
   }
 }

@@ -10,6 +10,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/pay', name: 'pay', component: () => import('@/views/PayView.vue'), meta: { title: '收银台' } },
   { path: '/pay/result', name: 'pay-result', component: () => import('@/views/PayResultView.vue'), meta: { title: '支付结果' } },
   { path: '/orders', name: 'orders', component: () => import('@/views/OrdersView.vue'), meta: { title: '订单' } },
+  { path: '/merchant/charge', name: 'merchant-charge', component: () => import('@/views/MerchantChargeView.vue'), meta: { title: '商户扣款' } },
   { path: '/bluetooth', name: 'bluetooth', component: () => import('@/views/BluetoothView.vue'), meta: { title: '蓝牙' } },
   { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
 ]

@@ -119,6 +119,11 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
     const tn = typeof b.tn === 'string' ? b.tn : ''
     const id = state.byTn.get(tn)
     const o = id ? state.orders.get(id) : undefined
+    if (!o && ctx.acp.payTn && ctx.acp.byTn.has(tn)) {
+      // A 全渠道 tn (server/sandbox/acp): the stub's one pay endpoint serves both tn issuers.
+      const r = await ctx.acp.payTn(tn, String(b.outcome ?? ''))
+      return reply.status(r.status).send(r.body)
+    }
     if (!o) return reply.status(404).send({ ok: false, msg: 'TN号不合法' })
     if (b.outcome !== 'success') return { ok: true, status: o.status }
     if (o.status !== 'WAIT_BUYER_PAY') return reply.status(409).send({ ok: false, msg: '订单已支付或已关闭' })
