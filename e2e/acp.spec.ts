@@ -8,6 +8,9 @@ async function signPlan1(page: Page): Promise<void> {
   await page.goto('/contract')
   const plan = page.locator('[data-plan="PLAN0001"]')
   const open = plan.getByRole('link', { name: '开通无感支付' })
+  const signed = plan.getByTestId('contract-status').filter({ hasText: '已开通' })
+  // Wait until the page has decided (a slow page renders neither at first).
+  await expect(open.or(signed)).toBeVisible()
   if (await open.isVisible()) {
     await open.click()
     await page.getByRole('button', { name: '同意签约' }).click()

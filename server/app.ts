@@ -17,7 +17,7 @@ import { fastifyTrustProxy } from './http/trust-proxy.ts'
 import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
 import { registerNoStore } from './http/no-store.ts'
 import { registerAdminCheck } from './http/admin.ts'
-import { REDACT_PATHS, requestSerializer } from './log.ts'
+import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
 import type { AcpService } from './acp/service.ts'
@@ -73,11 +73,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       serializers: { req: requestSerializer },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // one access line per request (logAccess below) instead of Fastify's two: half the log cost on the hot path
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...SERVER_TIMEOUTS,
   })
   applyServerTimeouts(app)
+  logAccess(app)
   const clock = options.clock ?? Date.now
   const db = options.db ?? openDatabase(config.databaseUrl)
   const kv = options.kv ?? openKv(config.redisUrl, clock)

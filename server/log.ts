@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 /** Query parameters whose values are credentials or personal data; never logged. */
 const SENSITIVE_QUERY = /^(code|state|token|accessToken|backendToken|frontToken|sign|signature|openId|mobile|authorization|content)$/i
@@ -35,3 +35,11 @@ export const requestSerializer = (req: FastifyRequest) => ({
   url: redactUrl(req.url),
   remoteAddress: req.ip,
 })
+
+/** One line per answered request (method, redacted URL, address, status, time), at info. */
+export function logAccess(app: FastifyInstance): void {
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info({ req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed')
+    done()
+  })
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startTestServer } from '../test/harness.ts'
 import { parseTrustProxy } from './trust-proxy.ts'
+import { STARTER_CSP_HASH } from './security-headers.ts'
 
 const json = { 'content-type': 'application/json' }
 
@@ -142,7 +143,7 @@ describe('hardening', () => {
     try {
       const page = await prod.app.inject({ method: 'GET', url: '/profile' })
       const csp = String(page.headers['content-security-policy'])
-      expect(csp).toContain("script-src 'self' https://open.95516.com")
+      expect(csp).toContain(`script-src 'self' ${STARTER_CSP_HASH} https://open.95516.com`)
       expect(csp).toContain("frame-ancestors 'none'")
       expect(csp).toContain("connect-src 'self'")
       expect(csp).not.toContain('unsafe')
@@ -154,7 +155,7 @@ describe('hardening', () => {
     const sandbox = await startTestServer({}, { distDir: dist() })
     try {
       const csp = String((await sandbox.app.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
-      expect(csp).toContain("script-src 'self';") // the stub is part of the bundle
+      expect(csp).toContain(`script-src 'self' ${STARTER_CSP_HASH};`) // the stub is part of the bundle; the starter by its hash
     } finally {
       await sandbox.close()
     }

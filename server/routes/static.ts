@@ -7,7 +7,8 @@ const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/pay/return
 
 /**
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
- * API route gets index.html. Hashed assets are cached for a year, index.html never.
+ * API route gets index.html. Hashed assets are cached for a year, index.html never;
+ * compressed files are the ones `vite build` wrote (scripts/vite-precompress.ts).
  */
 export async function registerStatic(app: FastifyInstance, distDir: string): Promise<boolean> {
   if (!existsSync(join(distDir, 'index.html'))) return false
@@ -15,6 +16,8 @@ export async function registerStatic(app: FastifyInstance, distDir: string): Pro
     root: distDir,
     wildcard: false,
     index: false,
+    // dist/ holds `.br` and `.gz` twins written at `vite build`: sent as they are, nothing compressed per request.
+    preCompressed: true,
     // Source maps stay on disk for error reporting; they are never served.
     allowedPath: (path) => !path.endsWith('.map'),
     setHeaders(res, path) {

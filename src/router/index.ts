@@ -1,6 +1,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import HomeView from '@/views/HomeView.vue'
+import NotFoundView from '@/views/NotFoundView.vue'
 import { installAuthGuard } from './guards'
+import { installNavigationState } from './navigation'
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView, meta: { title: '首页' } },
@@ -15,6 +17,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/security', name: 'security', component: () => import('@/views/SecurityView.vue'), meta: { title: '提现', requiresAuth: true } },
   { path: '/marketing', name: 'marketing', component: () => import('@/views/MarketingView.vue'), meta: { title: '营销工具', requiresAuth: true } },
   { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
 ]
 
 export const router = createRouter({
@@ -23,3 +26,4 @@ export const router = createRouter({
 })
 
 installAuthGuard(router)
+installNavigationState(router)
