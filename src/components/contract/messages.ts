@@ -39,6 +39,8 @@ const ERROR_TEXT: Record<string, string> = {
   UNIONPAY_TIMEOUT: '云闪付响应超时，开通结果待确认，请稍后刷新本页。',
   UNIONPAY_NETWORK: '暂时连不上云闪付，开通结果待确认，请稍后刷新本页。',
   TOKEN_REFRESH_BUSY: '服务繁忙，请稍后重试。',
+  NOT_IN_CLOUDPAY: '无感支付只能在云闪付 App 内开通，请在云闪付中打开本页。',
+  USER_MISMATCH: '签约的云闪付账号与当前登录账号不一致，未开通。请用同一账号重试。',
 }
 
 /** What to tell the user after returning from the sign page (`?contract=...&code=...`). */
