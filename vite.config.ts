@@ -15,7 +15,8 @@ function zeptoAsModule(): Plugin {
       // In dev the id carries a `?v=hash` query.
       if (!/[\\/]zepto[\\/]dist[\\/]zepto(\.min)?\.js(\?.*)?$/.test(id)) return null
       return {
-        code: code.replace('}(this, function(window)', '}(window, function(window)') + '\nexport default window.Zepto\n',
+        code:
+          code.replace('}(this, function(window)', '}(window, function(window)') + '\nexport default window.Zepto\n',
         map: null,
       }
     },
@@ -32,12 +33,21 @@ function parallelStart(upsdkUrl: string): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
-        const tags: Array<{ tag: string; attrs?: Record<string, string | boolean>; children?: string; injectTo: 'head-prepend' | 'head' }> = [
-          { tag: 'script', children: STARTER_SCRIPT, injectTo: 'head-prepend' },
-        ]
-        if (/^https?:\/\//.test(upsdkUrl)) tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'script', href: upsdkUrl }, injectTo: 'head' })
+        const tags: Array<{
+          tag: string
+          attrs?: Record<string, string | boolean>
+          children?: string
+          injectTo: 'head-prepend' | 'head'
+        }> = [{ tag: 'script', children: STARTER_SCRIPT, injectTo: 'head-prepend' }]
+        if (/^https?:\/\//.test(upsdkUrl))
+          tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'script', href: upsdkUrl }, injectTo: 'head' })
         const zepto = Object.values(ctx.bundle ?? {}).find((o) => o.type === 'chunk' && /zepto/i.test(o.name))
-        if (zepto) tags.push({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${zepto.fileName}` }, injectTo: 'head' })
+        if (zepto)
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${zepto.fileName}` },
+            injectTo: 'head',
+          })
         return tags
       },
     },

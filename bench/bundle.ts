@@ -24,20 +24,31 @@ const gz = (dir: string, href: string) => {
  */
 export function benchBundle(): BundleRow[] {
   const outDir = join(ROOT, '.tmp', 'bench-dist')
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  })
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  )
   if (build.status !== 0) throw new Error('vite build failed')
   const html = readFileSync(join(outDir, 'index.html'), 'utf8')
-  const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1] ?? '')
+  const scripts = [
+    ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g),
+  ].map((m) => m[1] ?? '')
   const zepto = scripts.filter((s) => /zepto/i.test(s))
   const app = scripts.filter((s) => !/zepto/i.test(s))
   const appBytes = app.reduce((n, s) => n + gz(outDir, s), 0)
   const zeptoBytes = zepto.reduce((n, s) => n + gz(outDir, s), 0)
   const rawBytes = app.reduce((n, s) => n + statSync(join(outDir, s.replace(/^\//, ''))).size, 0)
   return [
-    { name: 'home route JS before Zepto (gzip)', bytes: appBytes, budget: HOME_BUDGET, note: `${app.length} files; ${rawBytes} B uncompressed` },
+    {
+      name: 'home route JS before Zepto (gzip)',
+      bytes: appBytes,
+      budget: HOME_BUDGET,
+      note: `${app.length} files; ${rawBytes} B uncompressed`,
+    },
     { name: 'Zepto (gzip, preloaded for upsdk.js)', bytes: zeptoBytes },
   ]
 }

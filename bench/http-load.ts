@@ -15,16 +15,29 @@ export interface LoadResult {
  * `connections` keep-alive connections each sending the next POST as soon as the last answer is
  * in, for `ms` after a warm-up (autocannon's model, written small so the bench needs nothing).
  */
-export async function loadTest(url: string, body: string, connections = 50, ms = 4000, warmupMs = 1000): Promise<LoadResult> {
+export async function loadTest(
+  url: string,
+  body: string,
+  connections = 50,
+  ms = 4000,
+  warmupMs = 1000,
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections })
   const target = new URL(url)
-  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), origin: target.origin }
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    origin: target.origin,
+  }
   const once = () =>
     new Promise<number>((resolve) => {
-      const req = request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      })
+      const req = request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        },
+      )
       req.on('error', () => resolve(0))
       req.end(body)
     })
@@ -51,14 +64,28 @@ export async function loadTest(url: string, body: string, connections = 50, ms =
   agent.destroy()
   lat.sort((a, b) => a - b)
   const at = (q: number) => +(lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? 0).toFixed(2)
-  return { requests: lat.length, seconds: +seconds.toFixed(2), rps: Math.round(lat.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99), errors }
+  return {
+    requests: lat.length,
+    seconds: +seconds.toFixed(2),
+    rps: Math.round(lat.length / seconds),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+  }
 }
 
 /** Starts bench/http-servers.ts <kind> in its own process and resolves with its port. */
-export function startServerProcess(kind: string, nodeArgs: string[] = []): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', new URL('./http-servers.ts', import.meta.url).pathname, kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+export function startServerProcess(
+  kind: string,
+  nodeArgs: string[] = [],
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', new URL('./http-servers.ts', import.meta.url).pathname, kind],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout?.on('data', (d: Buffer) => {

@@ -18,7 +18,12 @@ const kind = process.argv[2]
 process.on('SIGTERM', () => process.exit(0))
 
 if (kind === 'bare') {
-  const body = JSON.stringify({ appId: APP_ID, timestamp: '1414587457', nonceStr: 'Wm3WZYTPz0wzccnW', signature: 'x'.repeat(64) })
+  const body = JSON.stringify({
+    appId: APP_ID,
+    timestamp: '1414587457',
+    nonceStr: 'Wm3WZYTPz0wzccnW',
+    signature: 'x'.repeat(64),
+  })
   const server = createServer((req, res) => {
     req.resume()
     req.on('end', () => {
@@ -40,7 +45,10 @@ if (kind === 'bare') {
   const addr = app.server.address()
   console.log(`PORT ${typeof addr === 'object' && addr ? addr.port : 0}`)
 } else if (kind === 'upkit') {
-  const server = await startTestServer({ LOG_LEVEL: 'info' }, { rateLimitPerMinute: 100_000_000, logStream: createWriteStream('/dev/null') })
+  const server = await startTestServer(
+    { LOG_LEVEL: 'info' },
+    { rateLimitPerMinute: 100_000_000, logStream: createWriteStream('/dev/null') },
+  )
   await server.ctx.tokens.get('front')
   console.log(`PORT ${server.port}`)
 } else {

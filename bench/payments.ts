@@ -46,7 +46,15 @@ function notifyFor(merOrderId: string, notifyId: string, signType: 'MD5' | 'SHA2
   return { ...p, sign: notifySign(p, KEY, signType) }
 }
 
-const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {}, fatal() {}, child: () => silent } as unknown as FastifyBaseLogger
+const silent = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child: () => silent,
+} as unknown as FastifyBaseLogger
 
 export async function benchPayments(record: BenchRecord): Promise<void> {
   const md5 = notifyFor('10172026011510000000001234567', 'n-md5')
@@ -66,7 +74,14 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
     store.atomic(() => {
       for (let i = 0; i < N; i++) {
         const id = `1017${String(i).padStart(24, '0')}`
-        store.create({ merOrderId: id, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1234, nextCheckAt: Date.now() + 300_000 })
+        store.create({
+          merOrderId: id,
+          kind: 'h5',
+          channel: 'uac',
+          instMid: 'H5DEFAULT',
+          amount: 1234,
+          nextCheckAt: Date.now() + 300_000,
+        })
         ids.push(id)
       }
     })
@@ -87,7 +102,11 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
   // HTTP level: POST /notify/chinaums through fastify (form parsing, routing), in-process inject.
   const { app } = await buildApp(config, { distDir: false, rateLimitPerMinute: 1_000_000 })
   try {
-    const created = await app.inject({ method: 'POST', url: '/api/pay/chinaums/orders', payload: { amount: 1234, channel: 'uac' } })
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/pay/chinaums/orders',
+      payload: { amount: 1234, channel: 'uac' },
+    })
     const { merOrderId } = created.json() as { merOrderId: string }
     let n = 0
     await record(

@@ -83,7 +83,13 @@ try {
   const payload = JSON.stringify({ url: `${server.baseUrl}/pay?x=1#frag` })
   await measure(
     'POST /api/upsdk/config (in-process inject, token cached)',
-    () => server.app.inject({ method: 'POST', url: '/api/upsdk/config', payload, headers: { 'content-type': 'application/json' } }),
+    () =>
+      server.app.inject({
+        method: 'POST',
+        url: '/api/upsdk/config',
+        payload,
+        headers: { 'content-type': 'application/json' },
+      }),
     1500,
   )
 
@@ -92,7 +98,11 @@ try {
   const t0 = performance.now()
   await Promise.all(
     Array.from({ length: 500 }, () =>
-      fetch(`${server.baseUrl}/api/upsdk/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload }),
+      fetch(`${server.baseUrl}/api/upsdk/config`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: payload,
+      }),
     ),
   )
   const took = (performance.now() - t0) / 1000
@@ -123,7 +133,11 @@ for (let round = 0; round < 2; round++) {
   for (const [kind] of KINDS) {
     const { port, child } = await startServerProcess(kind)
     try {
-      const r = await loadTest(`http://127.0.0.1:${port}/api/upsdk/config`, JSON.stringify({ url: `http://127.0.0.1:${port}/pay?x=1` }), CONNECTIONS)
+      const r = await loadTest(
+        `http://127.0.0.1:${port}/api/upsdk/config`,
+        JSON.stringify({ url: `http://127.0.0.1:${port}/pay?x=1` }),
+        CONNECTIONS,
+      )
       const prev = signing[kind]
       if (!prev || r.rps > prev.rps) signing[kind] = r
     } finally {
@@ -157,7 +171,13 @@ for (const row of benchBundle()) {
 }
 
 /** Display width: CJK characters take two columns in a terminal. */
-const width = (s: string) => [...s].reduce((w, c) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0)
+const width = (s: string) =>
+  [...s].reduce(
+    (w, c) =>
+      w +
+      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1),
+    0,
+  )
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)))
 console.log(`\n${pad('benchmark', 58)} ${pad('ops/s', 10)} ${pad('p50 ms', 9)} ${pad('p99 ms', 9)} note`)
 console.log('-'.repeat(110))

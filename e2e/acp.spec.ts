@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { expect, test, type Page } from '@playwright/test'
 
 const SHOTS = '/tmp/shots-acp'
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${test.info().project.name}-${name}.png`, fullPage: true })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${SHOTS}/${test.info().project.name}-${name}.png`, fullPage: true })
 
 async function signPlan1(page: Page): Promise<void> {
   await page.goto('/contract')
@@ -57,16 +58,24 @@ test.describe('全渠道: charging a signed 无感支付 contract', () => {
 test.describe('全渠道: upsdk.pay(tn) inside 云闪付', () => {
   test('a 全渠道 tn paid in the stub settles by the 全渠道 notification', async ({ page, request }) => {
     await page.goto('/pay')
-    await page.waitForFunction(() => Boolean((window as unknown as { __upsdkStub?: { pay?: unknown } }).__upsdkStub?.pay))
+    await page.waitForFunction(() =>
+      Boolean((window as unknown as { __upsdkStub?: { pay?: unknown } }).__upsdkStub?.pay),
+    )
     // The stub on main has no visible pay sheet yet: it is scripted to let the buyer pay.
-    await page.evaluate(() => (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script('success'))
+    await page.evaluate(() =>
+      (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script('success'),
+    )
     await page.getByTestId('pay-amount').fill('6.66')
     await expect(page.getByRole('radio', { name: /云闪付 App 内支付/ })).toBeChecked()
     await page.getByRole('button', { name: '去支付' }).click()
     await page.waitForURL(/\/pay\/result\?/)
     await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
     const merOrderId = new URL(page.url()).searchParams.get('merOrderId') ?? ''
-    const acp = (await (await request.get(`/api/acp/orders/${merOrderId}`)).json()) as { kind: string; status: string; events: { source: string; toStatus: string }[] }
+    const acp = (await (await request.get(`/api/acp/orders/${merOrderId}`)).json()) as {
+      kind: string
+      status: string
+      events: { source: string; toStatus: string }[]
+    }
     expect(acp).toMatchObject({ kind: 'tn', status: 'SUCCESS' })
     expect(acp.events.at(-1)).toMatchObject({ toStatus: 'SUCCESS', source: 'notify' })
     await shot(page, '5-tn-paid')
@@ -80,7 +89,11 @@ test.describe('a deployment without 全渠道', () => {
 
   test.beforeAll(async () => {
     bare = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e-bare-server.ts'], {
-      env: { ...process.env, BARE_PORT: String(barePort), PLATFORM_BASE: `http://127.0.0.1:${process.env.E2E_PORT ?? 8790}` },
+      env: {
+        ...process.env,
+        BARE_PORT: String(barePort),
+        PLATFORM_BASE: `http://127.0.0.1:${process.env.E2E_PORT ?? 8790}`,
+      },
       stdio: 'ignore',
     })
     for (let i = 0; i < 200; i++) {

@@ -6,10 +6,14 @@ mkdirSync(SHOTS, { recursive: true })
 /** The stub's scripting handle for verifyPayPwd (src/upsdk/stub/pay-pwd.ts). */
 type StubWindow = { __upsdkStub: { payPwd: { script(outcome: 'success' | 'wrong' | 'cancel'): void } } }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${test.info().project.name}-${name}.png`, fullPage: true })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${SHOTS}/${test.info().project.name}-${name}.png`, fullPage: true })
 
 test.describe('提现 guarded by the 云闪付 pay password (5.3)', () => {
-  test('verifies through the sandbox notification, then withdraws once; a wrong password withdraws nothing', async ({ page, request }) => {
+  test('verifies through the sandbox notification, then withdraws once; a wrong password withdraws nothing', async ({
+    page,
+    request,
+  }) => {
     await page.goto('/security')
     await expect(page.getByTestId('security-start')).toBeVisible()
     await shot(page, 'security-1-ready')
@@ -21,7 +25,10 @@ test.describe('提现 guarded by the 云闪付 pay password (5.3)', () => {
     const state = await (await request.get('/sandbox/unionpay/__control/open')).json()
     const last = state.payPwdNotifications.at(-1)
     expect(last).toMatchObject({ httpStatus: 200, answer: '{"resp":"00"}' })
-    expect(state.payPwd.find((p: { transNo: string }) => p.transNo === last.transNo)).toMatchObject({ status: 'verified', bizType: '4a' })
+    expect(state.payPwd.find((p: { transNo: string }) => p.transNo === last.transNo)).toMatchObject({
+      status: 'verified',
+      bizType: '4a',
+    })
 
     await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.payPwd.script('wrong'))
     const sent = state.payPwdNotifications.length
@@ -35,8 +42,13 @@ test.describe('提现 guarded by the 云闪付 pay password (5.3)', () => {
 })
 
 test.describe('营销工具: 推送, 红包, 抽奖 (5.5, 5.8)', () => {
-  test('push a message, give a red packet and see the balance drop, grant and draw a chance', async ({ page, request }) => {
-    await request.post('/sandbox/unionpay/__control/open/activity', { data: { activityNumber: '1320261130000001', budget: 5000, prizes: [888] } })
+  test('push a message, give a red packet and see the balance drop, grant and draw a chance', async ({
+    page,
+    request,
+  }) => {
+    await request.post('/sandbox/unionpay/__control/open/activity', {
+      data: { activityNumber: '1320261130000001', budget: 5000, prizes: [888] },
+    })
     await page.goto('/marketing')
     await expect(page.getByTestId('balance')).toHaveText(/^¥\d+\.\d{2}$/)
     await expect(page.getByTestId('chances')).toHaveText(/^\d+ 次$/)
@@ -73,7 +85,9 @@ test.describe('营销工具: 推送, 红包, 抽奖 (5.5, 5.8)', () => {
   })
 
   test('an empty activity budget (AM03051) is explained and the chance is kept', async ({ page, request }) => {
-    await request.post('/sandbox/unionpay/__control/open/activity', { data: { activityNumber: '1320261130000001', budget: 0, prizes: [500] } })
+    await request.post('/sandbox/unionpay/__control/open/activity', {
+      data: { activityNumber: '1320261130000001', budget: 0, prizes: [500] },
+    })
     await page.goto('/marketing')
     await expect(page.getByTestId('chances')).toHaveText(/次$/)
     const had = Number((await page.getByTestId('chances').textContent())?.replace(' 次', ''))
@@ -84,7 +98,9 @@ test.describe('营销工具: 推送, 红包, 抽奖 (5.5, 5.8)', () => {
     await expect(page.getByTestId('chances')).toHaveText(`${had + 1} 次`)
     await shot(page, 'marketing-4-budget-empty')
     // once the budget is topped up, the kept chance draws
-    await request.post('/sandbox/unionpay/__control/open/activity', { data: { activityNumber: '1320261130000001', budget: 5000, prizes: [0] } })
+    await request.post('/sandbox/unionpay/__control/open/activity', {
+      data: { activityNumber: '1320261130000001', budget: 5000, prizes: [0] },
+    })
     await page.getByTestId('draw').click()
     await expect(page.getByTestId('award')).toHaveText('谢谢参与')
     await expect(page.getByTestId('chances')).toHaveText(`${had} 次`)

@@ -36,10 +36,15 @@ test.describe('银商 H5 pay through the sandbox cashier', () => {
     await page.screenshot({ path: `${SHOTS}/result-cancel-${info.project.name}.png`, fullPage: true })
   })
 
-  test('a forged return URL claiming success changes nothing: the page shows the stored state', async ({ page, request }) => {
+  test('a forged return URL claiming success changes nothing: the page shows the stored state', async ({
+    page,
+    request,
+  }) => {
     const r = await request.post('/api/pay/chinaums/orders', { data: { amount: 500, channel: 'uac' } })
     const { merOrderId } = (await r.json()) as { merOrderId: string }
-    await page.goto(`/pay/return?merOrderId=${merOrderId}&status=TRADE_SUCCESS&totalAmount=500&sign=0123456789ABCDEF0123456789ABCDEF`)
+    await page.goto(
+      `/pay/return?merOrderId=${merOrderId}&status=TRADE_SUCCESS&totalAmount=500&sign=0123456789ABCDEF0123456789ABCDEF`,
+    )
     await page.waitForURL(/\/pay\/result\?merOrderId=\w+&back=invalid/)
     await expect(page.getByRole('alert')).toContainText('签名校验失败')
     await expect(page.getByTestId('pay-result-title')).toHaveText('支付结果确认中')
@@ -58,8 +63,13 @@ test.describe('银商 H5 pay through the sandbox cashier', () => {
 test.describe('upsdk.pay(tn) inside 云闪付', () => {
   async function payByTn(page: Page, outcome: 'success' | 'cancel', amount: string) {
     await page.goto('/pay')
-    await page.waitForFunction(() => Boolean((window as unknown as { __upsdkStub?: { pay?: unknown } }).__upsdkStub?.pay))
-    await page.evaluate((o) => (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script(o), outcome)
+    await page.waitForFunction(() =>
+      Boolean((window as unknown as { __upsdkStub?: { pay?: unknown } }).__upsdkStub?.pay),
+    )
+    await page.evaluate(
+      (o) => (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script(o),
+      outcome,
+    )
     await page.getByTestId('pay-amount').fill(amount)
     await expect(page.getByRole('radio', { name: /云闪付 App 内支付/ })).toBeChecked()
     await page.getByRole('button', { name: '去支付' }).click()
@@ -98,7 +108,9 @@ test('the demo merchant refunds part of a paid order', async ({ page }, info) =>
 
 test('the demo merchant completes one 担保 order and cancels another', async ({ page }, info) => {
   async function securePaid(amount: number) {
-    const r = await page.request.post('/api/pay/chinaums/orders', { data: { amount, channel: 'uac', secureTransaction: true } })
+    const r = await page.request.post('/api/pay/chinaums/orders', {
+      data: { amount, channel: 'uac', secureTransaction: true },
+    })
     expect(r.ok()).toBe(true)
     const { merOrderId, redirectUrl } = (await r.json()) as { merOrderId: string; redirectUrl: string }
     await page.goto(redirectUrl)

@@ -19,7 +19,8 @@ interface StubHandle {
   pay: { open: string | null }
 }
 const stub = (page: Page) => page.evaluate(() => (window as unknown as { __upsdkStub: StubHandle }).__upsdkStub.calls)
-const configOutcomes = async (page: Page) => (await stub(page)).filter((c) => c.method === 'config').map((c) => c.outcome)
+const configOutcomes = async (page: Page) =>
+  (await stub(page)).filter((c) => c.method === 'config').map((c) => c.outcome)
 
 test('a20 at the very first config: a fresh signature and ready, without a tap', async ({ page }, info) => {
   // the app rejects the page's first config with a20 (as when another system took a new frontToken)
@@ -36,10 +37,14 @@ test('a20 at the very first config: a fresh signature and ready, without a tap',
   await page.screenshot({ path: `/tmp/shots-kit/a20-first-config-${info.project.name}.png`, fullPage: true })
 })
 
-test('to the Bluetooth page with a 300 ms native config answer: no plugin call before that answer', async ({ page }, info) => {
+test('to the Bluetooth page with a 300 ms native config answer: no plugin call before that answer', async ({
+  page,
+}, info) => {
   await page.goto('/')
   await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
-  await page.evaluate(() => (window as unknown as { __upsdkStub: StubHandle }).__upsdkStub.script('config', [{ delayMs: 300 }]))
+  await page.evaluate(() =>
+    (window as unknown as { __upsdkStub: StubHandle }).__upsdkStub.script('config', [{ delayMs: 300 }]),
+  )
   await page.getByTestId('nav-bluetooth').click()
   await expect(page.getByTestId('ble-status')).toHaveText('蓝牙已就绪')
   const calls = await stub(page)
@@ -47,7 +52,9 @@ test('to the Bluetooth page with a 300 ms native config answer: no plugin call b
   expect(configs.map((c) => c.outcome)).toEqual(['success', 'success'])
   const answer = configs[1]?.answeredAt ?? Infinity
   const plugins = calls.filter((c) => c.method !== 'config' && c.at >= (configs[1]?.at ?? 0))
-  expect(plugins.map((c) => c.method)).toEqual(expect.arrayContaining(['registerBLEConnectionStateChange', 'openBluetoothAdapter']))
+  expect(plugins.map((c) => c.method)).toEqual(
+    expect.arrayContaining(['registerBLEConnectionStateChange', 'openBluetoothAdapter']),
+  )
   for (const c of plugins) expect(c.at, c.method).toBeGreaterThanOrEqual(answer)
   expect(calls.filter((c) => JSON.stringify(c.answer ?? '').includes('c05'))).toEqual([])
 
@@ -55,7 +62,9 @@ test('to the Bluetooth page with a 300 ms native config answer: no plugin call b
   const kinds = await page.evaluate(() => {
     const seen: string[] = []
     for (const type of ['BluetoothDeviceFound', 'BLEConnectionStateChange', 'BLECharacteristicValueChange']) {
-      document.addEventListener(type, (e) => seen.push(`${type}:${e instanceof CustomEvent ? 'custom' : 'plain'}:${'deviceId' in e || 'devices' in e}`))
+      document.addEventListener(type, (e) =>
+        seen.push(`${type}:${e instanceof CustomEvent ? 'custom' : 'plain'}:${'deviceId' in e || 'devices' in e}`),
+      )
     }
     ;(window as unknown as { __seen: string[] }).__seen = seen
     return seen
@@ -67,10 +76,16 @@ test('to the Bluetooth page with a 300 ms native config answer: no plugin call b
   await expect(hr).toContainText('已连接')
   const panel = page.getByTestId('ble-panel')
   await panel.getByRole('button', { name: /心率服务/ }).click()
-  await panel.locator('[data-testid="ble-char"]', { hasText: '心率测量' }).getByRole('button', { name: '开启通知' }).click()
-  await expect(page.locator('[data-testid="ble-log-entry"][data-kind="notify"]').first()).toContainText(/心率 \d+ 次\/分/)
+  await panel
+    .locator('[data-testid="ble-char"]', { hasText: '心率测量' })
+    .getByRole('button', { name: '开启通知' })
+    .click()
+  await expect(page.locator('[data-testid="ble-log-entry"][data-kind="notify"]').first()).toContainText(
+    /心率 \d+ 次\/分/,
+  )
   const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen)
-  for (const type of ['BluetoothDeviceFound', 'BLEConnectionStateChange', 'BLECharacteristicValueChange']) expect(seen).toContain(`${type}:plain:true`)
+  for (const type of ['BluetoothDeviceFound', 'BLEConnectionStateChange', 'BLECharacteristicValueChange'])
+    expect(seen).toContain(`${type}:plain:true`)
   expect(seen.some((s) => s.includes(':custom:'))).toBe(false)
   await page.screenshot({ path: `/tmp/shots-kit/ble-after-slow-config-${info.project.name}.png`, fullPage: true })
 })
@@ -90,7 +105,9 @@ test('upsdk.pay shows the 云闪付 pay sheet; 支付 pays, and the server confi
 })
 
 test.describe('inside 云闪付 but without (updebug N)', () => {
-  test.use({ userAgent: `Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (version 929)` })
+  test.use({
+    userAgent: `Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (version 929)`,
+  })
 
   test('explains that the page cannot reach the upsdk bridge, and how to fix it', async ({ page }, info) => {
     await page.goto('/')
@@ -105,7 +122,9 @@ test.describe('inside 云闪付 but without (updebug N)', () => {
 })
 
 test.describe('inside 云闪付 without a bridge token', () => {
-  test.use({ userAgent: `Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 (com.unionpay.chsp) (updebug 0) (version 929) (clientVersion 189)` })
+  test.use({
+    userAgent: `Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 (com.unionpay.chsp) (updebug 0) (version 929) (clientVersion 189)`,
+  })
 
   test('the Bluetooth page says so at once, without 重试', async ({ page }) => {
     await page.goto('/bluetooth')
@@ -114,7 +133,9 @@ test.describe('inside 云闪付 without a bridge token', () => {
   })
 })
 
-test('the sandbox panel scripts the simulated app from the page: a20 on the next config is recovered by itself', async ({ page }, info) => {
+test('the sandbox panel scripts the simulated app from the page: a20 on the next config is recovered by itself', async ({
+  page,
+}, info) => {
   await page.goto('/')
   await expect(page.getByTestId('stub-panel')).toBeVisible()
   await page.getByTestId('stub-a20-config').click()

@@ -3,7 +3,8 @@ import { expect, test, type Page } from '@playwright/test'
 
 /** The demo as a developer and a buyer live with it (issue 14): honest errors, no dead ends, tools in reach. */
 const SHOTS = '/tmp/shots-ux'
-const shot = (page: Page, name: string, project: string) => page.screenshot({ path: `${SHOTS}/${name}-${project}.png`, fullPage: true })
+const shot = (page: Page, name: string, project: string) =>
+  page.screenshot({ path: `${SHOTS}/${name}-${project}.png`, fullPage: true })
 
 const badSignature = (page: Page) =>
   page.route('**/api/upsdk/config', async (route) => {
@@ -15,10 +16,15 @@ const badSignature = (page: Page) =>
 /** The next pay sheet answers `outcome` (the stub's simulated 云闪付 pay control). */
 async function nextPaySheet(page: Page, outcome: 'success' | 'cancel') {
   await page.waitForFunction(() => Boolean((window as unknown as { __upsdkStub?: { pay?: unknown } }).__upsdkStub?.pay))
-  await page.evaluate((o) => (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script(o), outcome)
+  await page.evaluate(
+    (o) => (window as unknown as { __upsdkStub: { pay: { script(o: string): void } } }).__upsdkStub.pay.script(o),
+    outcome,
+  )
 }
 
-test('in-app pay is refused while upsdk is not ready: the real reason, no order, no "you cancelled"', async ({ page }, info) => {
+test('in-app pay is refused while upsdk is not ready: the real reason, no order, no "you cancelled"', async ({
+  page,
+}, info) => {
   const tnRequests: string[] = []
   page.on('request', (r) => {
     if (r.url().includes('/api/pay/tn')) tnRequests.push(r.url())
@@ -67,7 +73,9 @@ async function cashierOrder(page: Page, amount: string, button: '确认支付' |
   return new URL(page.url()).searchParams.get('merOrderId') ?? ''
 }
 
-test('a double tap on 确认退款 refunds once, the card keeps its height, the outcome is in the card', async ({ page }, info) => {
+test('a double tap on 确认退款 refunds once, the card keeps its height, the outcome is in the card', async ({
+  page,
+}, info) => {
   const merOrderId = await cashierOrder(page, '6', '确认支付')
   await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
   const refunds: string[] = []
@@ -152,10 +160,17 @@ test('every page but home has a way home; the sandbox badge is visible', async (
 })
 
 test.describe('slow 3G with a 4× slower CPU', () => {
-  test('the loading shell paints before the app, and a page shows progress while its code loads', async ({ page }, info) => {
+  test('the loading shell paints before the app, and a page shows progress while its code loads', async ({
+    page,
+  }, info) => {
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Network.enable')
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 })
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 400,
+      downloadThroughput: (400 * 1024) / 8,
+      uploadThroughput: (400 * 1024) / 8,
+    })
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
     await page.goto('/', { waitUntil: 'commit' })
     await expect(page.getByTestId('loading-shell')).toBeVisible()
@@ -170,7 +185,9 @@ test.describe('slow 3G with a 4× slower CPU', () => {
   })
 })
 
-test('the debug console: off by default, ?debug=1 opens eruda with the kit\'s upsdk log, ?debug=0 closes it', async ({ page }, info) => {
+test("the debug console: off by default, ?debug=1 opens eruda with the kit's upsdk log, ?debug=0 closes it", async ({
+  page,
+}, info) => {
   await page.goto('/')
   await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
   await expect(page.locator('#eruda')).toHaveCount(0)
@@ -201,7 +218,9 @@ test('the debug console: off by default, ?debug=1 opens eruda with the kit\'s up
   await shot(page, 'debug-off', info.project.name)
 })
 
-test('the 沙箱工具 card: console link, debug toggle, and the upsdk calls in the eruda console', async ({ page }, info) => {
+test('the 沙箱工具 card: console link, debug toggle, and the upsdk calls in the eruda console', async ({
+  page,
+}, info) => {
   const messages: string[] = []
   page.on('console', (m) => messages.push(m.text()))
   await page.goto('/')
@@ -236,7 +255,7 @@ test('退出登录 leaves a notice', async ({ page }, info) => {
   await shot(page, 'logout-notice', info.project.name)
 })
 
-test('沙箱工具 · 撤销授权 ends the session through the platform\'s notification', async ({ page }, info) => {
+test("沙箱工具 · 撤销授权 ends the session through the platform's notification", async ({ page }, info) => {
   await page.goto('/profile')
   await page.waitForURL('**/profile')
   await expect(page.getByTestId('profile-openid')).not.toBeEmpty()
@@ -249,7 +268,12 @@ test('沙箱工具 · 撤销授权 ends the session through the platform\'s noti
 })
 
 test.describe('outside 云闪付 on a wide screen', () => {
-  test.use({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36', viewport: { width: 1200, height: 900 }, isMobile: false, hasTouch: false })
+  test.use({
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36',
+    viewport: { width: 1200, height: 900 },
+    isMobile: false,
+    hasTouch: false,
+  })
   test('shows a QR code of the page to scan with 云闪付', async ({ page }, info) => {
     await page.goto('/')
     await expect(page.getByTestId('outside-app')).toBeVisible()
@@ -259,7 +283,17 @@ test.describe('outside 云闪付 on a wide screen', () => {
 })
 
 test.describe('accessibility (axe: contrast, names)', () => {
-  for (const path of ['/', '/login', '/contract', '/pay', '/orders', '/bluetooth', '/nfc', '/pay/result?merOrderId=none', '/nope']) {
+  for (const path of [
+    '/',
+    '/login',
+    '/contract',
+    '/pay',
+    '/orders',
+    '/bluetooth',
+    '/nfc',
+    '/pay/result?merOrderId=none',
+    '/nope',
+  ]) {
     test(`axe finds no serious problem on ${path}`, async ({ page }) => {
       await page.goto(path)
       await page.waitForLoadState('networkidle')

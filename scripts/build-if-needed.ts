@@ -4,7 +4,16 @@ import { join } from 'node:path'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const STAMP = join(ROOT, 'dist', '.upkit-build.json')
-const INPUTS = ['src', 'public', 'common', 'index.html', 'vite.config.ts', 'scripts/vite-precompress.ts', 'package-lock.json', 'env.d.ts']
+const INPUTS = [
+  'src',
+  'public',
+  'common',
+  'index.html',
+  'vite.config.ts',
+  'scripts/vite-precompress.ts',
+  'package-lock.json',
+  'env.d.ts',
+]
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0

@@ -26,7 +26,9 @@ Object.assign(process.env, {
   UNIONPAY_SECRET: SANDBOX_UNIONPAY.secret,
   UNIONPAY_SYMMETRIC_KEY: SANDBOX_UNIONPAY.symmetricKey,
   // Only for verifying 开放平台 notifications, which this test does not send.
-  UNIONPAY_PUBLIC_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  UNIONPAY_PUBLIC_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .publicKey.export({ type: 'spki', format: 'der' })
+    .toString('base64'),
   UPSDK_ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
   CHINAUMS_BASE_URL: `${platform}/sandbox/chinaums`,
   CHINAUMS_APP_ID: SANDBOX_CHINAUMS.appId,

@@ -110,11 +110,17 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerErrorHandler(app)
   registerNoStore(app)
   registerAdminCheck(app, config)
-  registerSecurityHeaders(app, { publicBaseUrl: config.publicBaseUrl, upsdkUrl: config.upsdkUrl, sandbox: config.sandbox })
+  registerSecurityHeaders(app, {
+    publicBaseUrl: config.publicBaseUrl,
+    upsdkUrl: config.upsdkUrl,
+    sandbox: config.sandbox,
+  })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
   await registerRateLimit(app, options.rateLimitPerMinute ?? config.rateLimitPerMinute)
-  registerCsrfGuard(app, { allowedOrigins: [new URL(config.publicBaseUrl).origin, ...config.unionpay.upsdkAllowedOrigins] })
+  registerCsrfGuard(app, {
+    allowedOrigins: [new URL(config.publicBaseUrl).origin, ...config.unionpay.upsdkAllowedOrigins],
+  })
   registerSessions(app, sessions)
   registerCallSubjects(app)
 
@@ -148,7 +154,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
           clock,
           // The platform holds the partner's public key (3.1 后台加解密公钥), never the private one.
           partnerPublicKeyPem: config.unionpay.privateKey
-            ? createPublicKey(parsePrivateKey(config.unionpay.privateKey)).export({ type: 'spki', format: 'pem' }).toString()
+            ? createPublicKey(parsePrivateKey(config.unionpay.privateKey))
+                .export({ type: 'spki', format: 'pem' })
+                .toString()
             : undefined,
         })
       },

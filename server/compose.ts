@@ -65,7 +65,13 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
 
   const contractRepo = new ContractRepo(ctx.db, clock)
   const contractApi = new ContractApi({ client: ctx.unionpay, tokens: ctx.tokens, appId })
-  const contract = new ContractService({ repo: contractRepo, api: contractApi, appId, clock, upPublicKey: ctx.upPublicKey })
+  const contract = new ContractService({
+    repo: contractRepo,
+    api: contractApi,
+    appId,
+    clock,
+    upPublicKey: ctx.upPublicKey,
+  })
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
   const records = openPayRecords(ctx.db, clock)
@@ -119,9 +125,23 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   if (acp) {
     jobs.push(
       // Unknown 全渠道 outcomes: each order is queried when due (5 min after, then acp/rules.ts); rows are claimed.
-      periodicJob({ name: 'acp-checks', firstAfterMs: 30_000, everyMs: 30_000, run: () => acp.checkDue(), log, doneMessage: 'queried 全渠道 orders with an unknown outcome' }),
+      periodicJob({
+        name: 'acp-checks',
+        firstAfterMs: 30_000,
+        everyMs: 30_000,
+        run: () => acp.checkDue(),
+        log,
+        doneMessage: 'queried 全渠道 orders with an unknown outcome',
+      }),
       // 加密公钥更新查询 (95) once a day (seed 000).
-      periodicJob({ name: 'acp-encrypt-cert', firstAfterMs: 24 * 3600_000, everyMs: 24 * 3600_000, run: async () => Number(await acp.refreshEncryptCert()), log, doneMessage: 'adopted a new 全渠道 encryption certificate' }),
+      periodicJob({
+        name: 'acp-encrypt-cert',
+        firstAfterMs: 24 * 3600_000,
+        everyMs: 24 * 3600_000,
+        run: async () => Number(await acp.refreshEncryptCert()),
+        log,
+        doneMessage: 'adopted a new 全渠道 encryption certificate',
+      }),
     )
   }
 
@@ -145,7 +165,15 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
   if (!cfg) return null
   const verifier = new AcpVerifier(cfg.trust, { allowTestCn: cfg.allowTestCn, clock: ctx.clock })
   const encryptCerts = new EncryptCerts(cfg.encryptCert)
-  const client = new AcpClient({ baseUrl: cfg.baseUrl, merId: cfg.merId, identity: cfg.identity, verifier, encryptCerts, timeoutMs: cfg.timeoutMs, clock: ctx.clock })
+  const client = new AcpClient({
+    baseUrl: cfg.baseUrl,
+    merId: cfg.merId,
+    identity: cfg.identity,
+    verifier,
+    encryptCerts,
+    timeoutMs: cfg.timeoutMs,
+    clock: ctx.clock,
+  })
   return new AcpService({
     config: cfg,
     repo: new AcpRepo(ctx.db, ctx.clock),
@@ -163,7 +191,11 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
       } catch (e) {
         if (!(e instanceof IllegalTransitionError)) throw e
         // Paid through 全渠道 while the pay order is closed here: money is taken, a person must look.
-        if (status === 'SUCCESS') ctx.log.error({ payOrderId, from: e.from }, 'acp tn paid for a pay order that cannot move to TRADE_SUCCESS — check it by hand')
+        if (status === 'SUCCESS')
+          ctx.log.error(
+            { payOrderId, from: e.from },
+            'acp tn paid for a pay order that cannot move to TRADE_SUCCESS — check it by hand',
+          )
       }
     },
   })

@@ -82,8 +82,7 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''))
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
 const csv = z.string().transform((s) =>
   s
@@ -105,7 +104,9 @@ const envSchema = z.object({
   UNIONPAY_APP_ID: optional(z.string().min(1)),
   UNIONPAY_SECRET: optional(z.string().min(1)),
   UNIONPAY_SYMMETRIC_KEY: optional(
-    z.string().regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{48})$/, 'must be 32 or 48 hex characters (a 16- or 24-byte 3DES key)'),
+    z
+      .string()
+      .regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{48})$/, 'must be 32 or 48 hex characters (a 16- or 24-byte 3DES key)'),
   ),
   UNIONPAY_PUBLIC_KEY: optional(z.string().min(1)),
   UNIONPAY_PRIVATE_KEY: optional(z.string().min(1)),
@@ -114,12 +115,25 @@ const envSchema = z.object({
   UNIONPAY_CALLS_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
   UNIONPAY_CALLS_PER_USER_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
   TRUST_PROXY: optional(z.string()),
-  VITE_UPSDK_URL: optional(z.string().refine((u) => u === 'stub' || u.startsWith('/') || /^https?:\/\/[^/]+/.test(u), 'must be `stub`, a path, or an http(s) URL')),
+  VITE_UPSDK_URL: optional(
+    z
+      .string()
+      .refine(
+        (u) => u === 'stub' || u.startsWith('/') || /^https?:\/\/[^/]+/.test(u),
+        'must be `stub`, a path, or an http(s) URL',
+      ),
+  ),
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   UNIONPAY_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
-  UNIONPAY_PAYPWD_MERCHANT_ID: optional(z.string().regex(/^[0-9A-Za-z]{1,32}$/, 'must be the 商户号 (1-32 letters or digits)')),
-  UNIONPAY_PAYPWD_BIZ_TYPE: optional(z.string().regex(/^[0-9A-Za-z]{1,8}$/, 'must be the 业务类型 agreed with 云闪付 (e.g. 4a)')),
-  UNIONPAY_INS_ACCT_ID: optional(z.string().regex(/^[0-9A-Za-z]{18}$/, 'must be the 18-character 机构账户代码 (T00 + 接入方代码)')),
+  UNIONPAY_PAYPWD_MERCHANT_ID: optional(
+    z.string().regex(/^[0-9A-Za-z]{1,32}$/, 'must be the 商户号 (1-32 letters or digits)'),
+  ),
+  UNIONPAY_PAYPWD_BIZ_TYPE: optional(
+    z.string().regex(/^[0-9A-Za-z]{1,8}$/, 'must be the 业务类型 agreed with 云闪付 (e.g. 4a)'),
+  ),
+  UNIONPAY_INS_ACCT_ID: optional(
+    z.string().regex(/^[0-9A-Za-z]{18}$/, 'must be the 18-character 机构账户代码 (T00 + 接入方代码)'),
+  ),
   UNIONPAY_QUAL_NUM: optional(z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'must be the 资格池编号 (UUID)')),
   UNIONPAY_ACTIVITY_NUMBER: optional(z.string().regex(/^[0-9A-Za-z]{1,32}$/, 'must be the 抽奖活动编号')),
   CHINAUMS_BASE_URL: optional(httpUrl),
@@ -168,8 +182,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const host = e.HOST ?? '127.0.0.1'
   const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`
   // Seed 003 3.1 "访问页面仅支持https": outside the sandbox only a loopback host may be plain http.
-  if (!sandbox && e.PUBLIC_BASE_URL !== undefined && !publicBaseUrl.startsWith('https://') && !isLoopbackUrl(publicBaseUrl)) {
-    problems.push('PUBLIC_BASE_URL: must be https outside the sandbox (the platform only opens https pages; plain http only for a loopback host)')
+  if (
+    !sandbox &&
+    e.PUBLIC_BASE_URL !== undefined &&
+    !publicBaseUrl.startsWith('https://') &&
+    !isLoopbackUrl(publicBaseUrl)
+  ) {
+    problems.push(
+      'PUBLIC_BASE_URL: must be https outside the sandbox (the platform only opens https pages; plain http only for a loopback host)',
+    )
   }
   const sandboxBase = `${publicBaseUrl}${SANDBOX_PREFIX}`
 
@@ -181,7 +202,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const origins = e.UPSDK_ALLOWED_ORIGINS ?? [new URL(publicBaseUrl).origin]
-  for (const o of origins) if (!isOrigin(o)) problems.push(`UPSDK_ALLOWED_ORIGINS: "${o}" is not an http(s) origin (scheme://host[:port])`)
+  for (const o of origins)
+    if (!isOrigin(o)) problems.push(`UPSDK_ALLOWED_ORIGINS: "${o}" is not an http(s) origin (scheme://host[:port])`)
 
   const unionpay = {
     baseUrl: e.UNIONPAY_OPEN_BASE_URL ?? (sandbox ? `${sandboxBase}/unionpay` : REAL_UNIONPAY_OPEN_BASE_URL),
@@ -231,7 +253,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push('UNIONPAY_CALLS_PER_USER_PER_MINUTE: must not exceed UNIONPAY_CALLS_PER_MINUTE')
   }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY)
-  if ('problem' in trustProxy) problems.push(`TRUST_PROXY: ${trustProxy.problem} (a hop count 1..10, or a comma-separated list of proxy addresses / CIDRs)`)
+  if ('problem' in trustProxy)
+    problems.push(
+      `TRUST_PROXY: ${trustProxy.problem} (a hop count 1..10, or a comma-separated list of proxy addresses / CIDRs)`,
+    )
   const sealKey = parseSealKey(e.TOKEN_ENCRYPTION_KEY, unionpay.secret)
   if ('problem' in sealKey) problems.push(`TOKEN_ENCRYPTION_KEY: ${sealKey.problem}`)
   if (problems.length) throw new ConfigError(problems)

@@ -40,7 +40,13 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   app.log.info({ sandbox: config.sandbox, publicBaseUrl: config.publicBaseUrl }, 'listening')
-  for (const line of startupLines({ publicBaseUrl: config.publicBaseUrl, host: config.host, port: config.port, sandbox: config.sandbox })) console.error(line)
+  for (const line of startupLines({
+    publicBaseUrl: config.publicBaseUrl,
+    host: config.host,
+    port: config.port,
+    sandbox: config.sandbox,
+  }))
+    console.error(line)
 }
 
 void main()

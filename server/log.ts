@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 /** Query parameters whose values are credentials or personal data; never logged. */
-const SENSITIVE_QUERY = /^(code|state|token|accessToken|backendToken|frontToken|sign|signature|openId|mobile|authorization|content)$/i
+const SENSITIVE_QUERY =
+  /^(code|state|token|accessToken|backendToken|frontToken|sign|signature|openId|mobile|authorization|content)$/i
 
 export function redactUrl(url: string): string {
   const q = url.indexOf('?')

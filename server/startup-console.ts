@@ -18,7 +18,8 @@ export function terminalLogStream(env: Record<string, string | undefined>, isTty
 
 function lanAddresses(): string[] {
   const out: string[] = []
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address)
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address)
   return out
 }
 
@@ -48,8 +49,10 @@ export function startupLines(info: StartupInfo, lan: string[] = lanAddresses()):
 /** A listen failure as one line (e.g. the port is taken), or null when it is something else. */
 export function listenFailureLine(err: unknown, port: number): string | null {
   const code = (err as { code?: unknown } | null)?.code
-  if (code === 'EADDRINUSE') return `端口 ${port} 已被占用 / port ${port} is already in use: stop the other process or start with PORT=<another port>`
-  if (code === 'EACCES') return `没有权限监听端口 ${port} / no permission to listen on port ${port}: use a port above 1024`
+  if (code === 'EADDRINUSE')
+    return `端口 ${port} 已被占用 / port ${port} is already in use: stop the other process or start with PORT=<another port>`
+  if (code === 'EACCES')
+    return `没有权限监听端口 ${port} / no permission to listen on port ${port}: use a port above 1024`
   if (code === 'EADDRNOTAVAIL') return `无法监听该地址 / HOST is not an address of this machine: check HOST`
   return null
 }

@@ -3,7 +3,8 @@ import { STARTER_GLOBAL } from '@common/starter'
 import { fetchSignatureWithStarter } from './upsdk-start'
 
 const sig = { appId: 'app', timestamp: '1700000000', nonceStr: 'n', signature: 's' }
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 const holder = window as unknown as Record<string, unknown>
 
 describe('fetchSignatureWithStarter', () => {
@@ -35,7 +36,13 @@ describe('fetchSignatureWithStarter', () => {
   })
 
   it('reports the starter’s error answer like any other', async () => {
-    holder[STARTER_GLOBAL] = { url: 'https://h5.example/a', response: Promise.resolve(json({ error: { code: 'URL_NOT_ALLOWED', message: '不允许' } }, 400)) }
-    await expect(fetchSignatureWithStarter('https://h5.example/a')).rejects.toMatchObject({ code: 'URL_NOT_ALLOWED', source: 'server' })
+    holder[STARTER_GLOBAL] = {
+      url: 'https://h5.example/a',
+      response: Promise.resolve(json({ error: { code: 'URL_NOT_ALLOWED', message: '不允许' } }, 400)),
+    }
+    await expect(fetchSignatureWithStarter('https://h5.example/a')).rejects.toMatchObject({
+      code: 'URL_NOT_ALLOWED',
+      source: 'server',
+    })
   })
 })

@@ -21,10 +21,15 @@ beforeAll(async () => {
 afterAll(async () => s.close())
 
 const api = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${s.baseUrl}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, ...(body ? { body: JSON.stringify(body) } : {}) })
+  const r = await fetch(`${s.baseUrl}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
   return { status: r.status, json: (await r.json()) as Json }
 }
-const charge = (contractId: string, amount: number, idempotencyKey = idem()) => api('POST', '/api/contract/charges', { contractId, amount, idempotencyKey })
+const charge = (contractId: string, amount: number, idempotencyKey = idem()) =>
+  api('POST', '/api/contract/charges', { contractId, amount, idempotencyKey })
 const gatewayCalls = () => s.sandbox!.acp.log.length
 const order = async (id: string) => (await api('GET', `/api/acp/orders/${id}`)).json
 const settled = async (id: string, status = 'SUCCESS') => {
@@ -106,7 +111,11 @@ describe('charging a signed contract', () => {
 
 describe('POST /notify/unionpay/acp', () => {
   const post = (fields: Record<string, string>) =>
-    fetch(`${s.baseUrl}/notify/unionpay/acp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() })
+    fetch(`${s.baseUrl}/notify/unionpay/acp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    })
   const lost = async () => {
     const c = contract()
     s.sandbox!.acp.next.push('lost_notify')
@@ -114,7 +123,8 @@ describe('POST /notify/unionpay/acp', () => {
     const txn = [...s.sandbox!.acp.txns.values()].find((t) => t.orderId === r.json.orderId)!
     return { orderId: r.json.orderId as string, fields: new AcpNotifier(s.sandbox!.acp).fields(txn) }
   }
-  const notifications = (orderId: string) => (s.ctx.db.prepare('SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = ?').get(orderId) as { n: number }).n
+  const notifications = (orderId: string) =>
+    (s.ctx.db.prepare('SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = ?').get(orderId) as { n: number }).n
 
   it('valid: stored, applied, 200', async () => {
     const { orderId, fields } = await lost()
@@ -153,7 +163,13 @@ describe('POST /notify/unionpay/acp', () => {
     const other = { ...rest, orderId: 'A20261130000000099999999' }
     const txnLike = { ...other, signature: sandboxSign(other, s.sandbox!.acp.pki.signKeyPem) }
     expect((await post(txnLike)).status).toBe(404)
-    expect((s.ctx.db.prepare("SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = 'A20261130000000099999999'").get() as { n: number }).n).toBe(0)
+    expect(
+      (
+        s.ctx.db
+          .prepare("SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = 'A20261130000000099999999'")
+          .get() as { n: number }
+      ).n,
+    ).toBe(0)
   })
 })
 
@@ -190,7 +206,8 @@ describe('void (31) and refund (04)', () => {
     const id = await paid(1000)
     expect((await refund(id, 300)).status).toBe(200)
     expect((await refund(id, 700)).status).toBe(200)
-    for (let i = 0; i < 200 && (await order(id)).refundedAmount !== 1000; i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 200 && (await order(id)).refundedAmount !== 1000; i++)
+      await new Promise((r) => setTimeout(r, 10))
     expect((await order(id)).refundedAmount).toBe(1000)
     const over = await refund(id, 1)
     expect([over.status, over.json.error.code]).toEqual([409, 'REFUND_EXCEEDS'])
@@ -205,7 +222,11 @@ describe('tn for upsdk.pay', () => {
     const { orderId, tn } = r.json as { orderId: string; tn: string }
     expect(s.sandbox!.acp.byTn.has(tn)).toBe(true)
     expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('NEW_ORDER')
-    const pay = await fetch(`${s.baseUrl}/sandbox/chinaums/tn/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tn, outcome: 'success' }) })
+    const pay = await fetch(`${s.baseUrl}/sandbox/chinaums/tn/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tn, outcome: 'success' }),
+    })
     expect(pay.status).toBe(200)
     expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('TRADE_SUCCESS')
     expect((await order(orderId)).events.at(-1)).toMatchObject({ toStatus: 'SUCCESS', source: 'notify' })
@@ -217,7 +238,11 @@ describe('tn refused', () => {
     const r = await api('POST', '/api/pay/tn', { amount: 300 })
     const { orderId, tn } = r.json as { orderId: string; tn: string }
     s.sandbox!.acp.next.push('insufficient')
-    const pay = await fetch(`${s.baseUrl}/sandbox/acp/tn/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tn, outcome: 'success' }) })
+    const pay = await fetch(`${s.baseUrl}/sandbox/acp/tn/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tn, outcome: 'success' }),
+    })
     expect(pay.status).toBe(402)
     expect((await api('GET', `/api/pay/orders/${orderId}`)).json.status).toBe('NEW_ORDER')
     now += 5 * 60_000 + 1000
@@ -229,6 +254,10 @@ describe('tn refused', () => {
 
 describe('GET /api/capabilities', () => {
   it('says what the sandbox deployment can serve', async () => {
-    expect((await api('GET', '/api/capabilities')).json).toMatchObject({ inAppPay: true, contractCharging: true, acp: true })
+    expect((await api('GET', '/api/capabilities')).json).toMatchObject({
+      inAppPay: true,
+      contractCharging: true,
+      acp: true,
+    })
   })
 })

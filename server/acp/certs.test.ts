@@ -1,14 +1,25 @@
 import { execFileSync } from 'node:child_process'
 import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { AcpCertError, checkUnionpayCert, cnOwner, loadCertificate, loadPkcs12, readSetting, type TrustAnchors } from './certs.ts'
+import {
+  AcpCertError,
+  checkUnionpayCert,
+  cnOwner,
+  loadCertificate,
+  loadPkcs12,
+  readSetting,
+  type TrustAnchors,
+} from './certs.ts'
 import { EncryptCerts, encryptSensitive } from './encrypt.ts'
 import { FIXTURE_NOW, fixture, fixtureBytes, fixturePath, vectors } from './fixtures.ts'
 import { parseAnswer } from './message.ts'
 import { signFields, verifyFields } from './sign.ts'
 import { AcpVerifier } from './verify.ts'
 
-const trust: TrustAnchors = { root: loadCertificate(fixtureBytes('root.cert.pem')), middle: loadCertificate(fixtureBytes('middle.cert.pem')) }
+const trust: TrustAnchors = {
+  root: loadCertificate(fixtureBytes('root.cert.pem')),
+  middle: loadCertificate(fixtureBytes('middle.cert.pem')),
+}
 const opts = { now: FIXTURE_NOW, allowTestCn: false }
 const reason = (f: () => unknown): string => {
   try {
@@ -48,7 +59,15 @@ describe('signPubKeyCert chain check', () => {
   })
   it('refuses a certificate chaining to another root', () => {
     expect(reason(() => checkUnionpayCert(fixture('forged.cert.pem'), trust, opts))).toBe('chain')
-    expect(reason(() => checkUnionpayCert(fixture('upsign.cert.pem'), { ...trust, root: loadCertificate(fixtureBytes('otherroot.cert.pem')) }, opts))).toBe('chain')
+    expect(
+      reason(() =>
+        checkUnionpayCert(
+          fixture('upsign.cert.pem'),
+          { ...trust, root: loadCertificate(fixtureBytes('otherroot.cert.pem')) },
+          opts,
+        ),
+      ),
+    ).toBe('chain')
   })
   it('refuses an expired certificate', () => {
     expect(reason(() => checkUnionpayCert(fixture('expired.cert.pem'), trust, opts))).toBe('expired')
@@ -56,8 +75,12 @@ describe('signPubKeyCert chain check', () => {
   it('refuses a certificate whose CN is not UnionPay; the test CN only with the test switch', () => {
     expect(reason(() => checkUnionpayCert(fixture('wrongcn.cert.pem'), trust, opts))).toBe('cn')
     expect(reason(() => checkUnionpayCert(fixture('upsigntest.cert.pem'), trust, opts))).toBe('cn')
-    expect(reason(() => checkUnionpayCert(fixture('upsigntest.cert.pem'), trust, { ...opts, allowTestCn: true }))).toBe('accepted')
-    expect(reason(() => checkUnionpayCert(fixture('wrongcn.cert.pem'), trust, { ...opts, allowTestCn: true }))).toBe('cn')
+    expect(reason(() => checkUnionpayCert(fixture('upsigntest.cert.pem'), trust, { ...opts, allowTestCn: true }))).toBe(
+      'accepted',
+    )
+    expect(reason(() => checkUnionpayCert(fixture('wrongcn.cert.pem'), trust, { ...opts, allowTestCn: true }))).toBe(
+      'cn',
+    )
   })
 })
 
@@ -105,7 +128,11 @@ describe('sensitive-field encryption', () => {
     const certs = new EncryptCerts(loadCertificate(fixtureBytes('encrypt.cert.pem')))
     expect(certs.current().certId).toBe('69042905377')
     const c = encryptSensitive('6216261000000000018', certs.current())
-    const plain = execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', fixturePath('encrypt.key.pem'), '-pkeyopt', 'rsa_padding_mode:pkcs1'], { input: Buffer.from(c, 'base64') })
+    const plain = execFileSync(
+      'openssl',
+      ['pkeyutl', '-decrypt', '-inkey', fixturePath('encrypt.key.pem'), '-pkeyopt', 'rsa_padding_mode:pkcs1'],
+      { input: Buffer.from(c, 'base64') },
+    )
     expect(plain.toString('utf8')).toBe('6216261000000000018')
   })
   it('a key update keeps the previous certificate known for the overlap and uses the new one', () => {

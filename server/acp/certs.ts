@@ -34,7 +34,8 @@ export class AcpCertError extends Error {
 export function readSetting(value: string): Buffer {
   const v = value.trim()
   if (v.startsWith('-----BEGIN')) return Buffer.from(v, 'utf8')
-  if (v.startsWith('/') || v.startsWith('./') || v.startsWith('../') || /\.(pfx|p12|cer|crt|pem)$/i.test(v)) return readFileSync(v)
+  if (v.startsWith('/') || v.startsWith('./') || v.startsWith('../') || /\.(pfx|p12|cer|crt|pem)$/i.test(v))
+    return readFileSync(v)
   return Buffer.from(v, 'base64')
 }
 
@@ -49,7 +50,10 @@ export function loadPkcs12(bytes: Buffer, password: string): SigningIdentity {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')))
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, password)
   } catch (e) {
-    throw new AcpCertError('unreadable', `not a readable PKCS#12 with this password (${e instanceof Error ? e.message : String(e)})`)
+    throw new AcpCertError(
+      'unreadable',
+      `not a readable PKCS#12 with this password (${e instanceof Error ? e.message : String(e)})`,
+    )
   }
   const bags = (oid: string | undefined) => (oid ? (p12.getBags({ bagType: oid })[oid] ?? []) : [])
   const keyBags = [...bags(forge.pki.oids.pkcs8ShroudedKeyBag), ...bags(forge.pki.oids.keyBag)]
@@ -61,7 +65,8 @@ export function loadPkcs12(bytes: Buffer, password: string): SigningIdentity {
   for (const bag of certBags) {
     if (!bag.cert) continue
     const certificate = new X509Certificate(forge.pki.certificateToPem(bag.cert))
-    if (certificate.checkPrivateKey(privateKey)) return { privateKey, certId: serialToDecimal(certificate.serialNumber), certificate }
+    if (certificate.checkPrivateKey(privateKey))
+      return { privateKey, certId: serialToDecimal(certificate.serialNumber), certificate }
   }
   throw new AcpCertError('unreadable', 'the PKCS#12 holds no certificate for its private key')
 }
@@ -90,7 +95,8 @@ export interface CertCheckOptions {
 }
 
 function checkValidity(cert: X509Certificate, now: number, what: string): void {
-  if (now < Date.parse(cert.validFrom)) throw new AcpCertError('not_yet_valid', `${what} is not valid before ${cert.validFrom}`)
+  if (now < Date.parse(cert.validFrom))
+    throw new AcpCertError('not_yet_valid', `${what} is not valid before ${cert.validFrom}`)
   if (now > Date.parse(cert.validTo)) throw new AcpCertError('expired', `${what} expired ${cert.validTo}`)
 }
 

@@ -91,7 +91,10 @@ export class AcpClient {
     } catch (e) {
       if (e instanceof AcpError) throw e
       const timeout = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')
-      throw new AcpError(timeout ? 'timeout' : 'network', timeout ? `全渠道 did not answer within ${this.o.timeoutMs} ms` : '全渠道 unreachable')
+      throw new AcpError(
+        timeout ? 'timeout' : 'network',
+        timeout ? `全渠道 did not answer within ${this.o.timeoutMs} ms` : '全渠道 unreachable',
+      )
     }
     let answer: AcpFields
     try {
@@ -102,7 +105,12 @@ export class AcpClient {
     const v = this.o.verifier.verify(answer)
     if (!v.ok) throw new AcpError('unverified', `answer not verified: ${v.reason}`)
     const respCode = answer.respCode ?? ''
-    return { fields: answer, respCode, respMsg: answer.respMsg ?? respMessage(respCode), outcome: classify(respCode || undefined) }
+    return {
+      fields: answer,
+      respCode,
+      respMsg: answer.respMsg ?? respMessage(respCode),
+      outcome: classify(respCode || undefined),
+    }
   }
 
   /** 手机控件 consume (appTransReq): the answer's `tn` goes to `upsdk.pay({tn})`. */
@@ -166,12 +174,26 @@ export class AcpClient {
 
   /** 交易状态查询 (00): the original's outcome is in `origRespCode`. */
   query(p: OrderRef): Promise<AcpAnswer> {
-    return this.call(ACP_PATHS.query, { txnType: '00', txnSubType: '00', bizType: '000000', orderId: p.orderId, txnTime: p.txnTime })
+    return this.call(ACP_PATHS.query, {
+      txnType: '00',
+      txnSubType: '00',
+      bizType: '000000',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+    })
   }
 
   /** 加密公钥更新查询 (95): answers the current encryption certificate in `encryptPubKeyCert`. */
   encryptCertQuery(p: OrderRef): Promise<AcpAnswer> {
-    return this.call(ACP_PATHS.back, { txnType: '95', txnSubType: '00', bizType: '000000', channelType: '07', certType: '01', orderId: p.orderId, txnTime: p.txnTime })
+    return this.call(ACP_PATHS.back, {
+      txnType: '95',
+      txnSubType: '00',
+      bizType: '000000',
+      channelType: '07',
+      certType: '01',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+    })
   }
 
   /** Encrypts a sensitive field and names the certificate used. */

@@ -39,5 +39,8 @@ export class EncryptCerts {
 
 /** RSA PKCS#1 v1.5 with the encryption certificate's key, base64 (accNo, customerInfo parts). */
 export function encryptSensitive(plain: string, cert: EncryptCert): string {
-  return publicEncrypt({ key: cert.cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(plain, 'utf8')).toString('base64')
+  return publicEncrypt(
+    { key: cert.cert.publicKey, padding: constants.RSA_PKCS1_PADDING },
+    Buffer.from(plain, 'utf8'),
+  ).toString('base64')
 }

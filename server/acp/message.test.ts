@@ -3,7 +3,9 @@ import { braceValue, encodeForm, parseAnswer, parseBraceValue } from './message.
 
 describe('answer parser', () => {
   it('keeps + / = raw (no url-decoding) and splits each pair on its first =', () => {
-    const a = parseAnswer('respCode=00&signature=ab+c/d==&signPubKeyCert=-----BEGIN CERTIFICATE-----\r\nMII+/x==\r\n-----END CERTIFICATE-----')
+    const a = parseAnswer(
+      'respCode=00&signature=ab+c/d==&signPubKeyCert=-----BEGIN CERTIFICATE-----\r\nMII+/x==\r\n-----END CERTIFICATE-----',
+    )
     expect(a.signature).toBe('ab+c/d==')
     expect(a.signPubKeyCert).toBe('-----BEGIN CERTIFICATE-----\r\nMII+/x==\r\n-----END CERTIFICATE-----')
     expect(a.respCode).toBe('00')
@@ -23,6 +25,8 @@ describe('answer parser', () => {
   })
 
   it('encodes requests as forms (+ becomes %2B) and drops empty values', () => {
-    expect(encodeForm({ signature: 'a+b/c=', empty: '', t: braceValue({ token: 'X' }) })).toBe('signature=a%2Bb%2Fc%3D&t=%7Btoken%3DX%7D')
+    expect(encodeForm({ signature: 'a+b/c=', empty: '', t: braceValue({ token: 'X' }) })).toBe(
+      'signature=a%2Bb%2Fc%3D&t=%7Btoken%3DX%7D',
+    )
   })
 })

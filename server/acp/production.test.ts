@@ -57,9 +57,17 @@ describe('SANDBOX=0 against the sandbox gateway by URL', () => {
     // The contract exists in our records and on the platform side.
     const c = seedSignedContract(prod.ctx.db, platforms.sandbox!)
     const headers = { 'content-type': 'application/json', 'x-admin-token': 'admin-token-0123456789' }
-    const noToken = await fetch(`${prod.baseUrl}/api/contract/charges`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ contractId: c.contractId, amount: 100, idempotencyKey: 'prod-key-0001' }) })
+    const noToken = await fetch(`${prod.baseUrl}/api/contract/charges`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contractId: c.contractId, amount: 100, idempotencyKey: 'prod-key-0001' }),
+    })
     expect(noToken.status).toBe(403)
-    const r = await fetch(`${prod.baseUrl}/api/contract/charges`, { method: 'POST', headers, body: JSON.stringify({ contractId: c.contractId, amount: 2500, idempotencyKey: 'prod-key-0001' }) })
+    const r = await fetch(`${prod.baseUrl}/api/contract/charges`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ contractId: c.contractId, amount: 2500, idempotencyKey: 'prod-key-0001' }),
+    })
     const o = (await r.json()) as { orderId: string; status: string }
     expect(r.status, JSON.stringify(o)).toBe(200)
     let cur = o
@@ -84,10 +92,22 @@ describe('a deployment without 全渠道', () => {
       expect(bare.acp).toBeNull()
       const caps = (await (await fetch(`${bare.baseUrl}/api/capabilities`)).json()) as Record<string, unknown>
       expect(caps).toMatchObject({ inAppPay: false, contractCharging: false, acp: false })
-      const r = await fetch(`${bare.baseUrl}/api/contract/charges`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-admin-token': 'admin-token-0123456789' }, body: '{}' })
+      const r = await fetch(`${bare.baseUrl}/api/contract/charges`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-admin-token': 'admin-token-0123456789' },
+        body: '{}',
+      })
       expect(r.status).toBe(503)
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('ACP_NOT_CONFIGURED')
-      expect((await fetch(`${bare.baseUrl}/api/pay/tn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 100 }) })).status).toBe(503)
+      expect(
+        (
+          await fetch(`${bare.baseUrl}/api/pay/tn`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ amount: 100 }),
+          })
+        ).status,
+      ).toBe(503)
     } finally {
       await bare.close()
     }

@@ -5,7 +5,20 @@ import { AcpRepo, AcpTransitionError } from './repo.ts'
 let now = 1_000_000
 let repo: AcpRepo
 const order = (orderId: string, extra: Partial<Parameters<AcpRepo['insert']>[0]> = {}) =>
-  repo.insert({ orderId, kind: 'contract', txnTime: '20261130120000', amount: 1000, contractId: 'C1', openId: 'o1', planId: 'PLAN0001', nextCheckAt: now + 300_000, ...extra }, 'test')
+  repo.insert(
+    {
+      orderId,
+      kind: 'contract',
+      txnTime: '20261130120000',
+      amount: 1000,
+      contractId: 'C1',
+      openId: 'o1',
+      planId: 'PLAN0001',
+      nextCheckAt: now + 300_000,
+      ...extra,
+    },
+    'test',
+  )
 
 beforeEach(() => {
   repo = new AcpRepo(openDatabase('sqlite::memory:'), () => now)
@@ -54,7 +67,14 @@ describe('AcpRepo (real SQLite)', () => {
     now += 300_000
     expect(repo.claimDue(now, 60_000).map((o) => o.orderId)).toEqual(['A0000000001'])
     expect(repo.claimDue(now, 60_000)).toHaveLength(0)
-    const n = { signatureHash: 'h', orderId: 'A0000000001', txnType: '01', respCode: '00', outcome: 'received', params: '{}' }
+    const n = {
+      signatureHash: 'h',
+      orderId: 'A0000000001',
+      txnType: '01',
+      respCode: '00',
+      outcome: 'received',
+      params: '{}',
+    }
     expect(repo.recordNotification(n)).toBe(true)
     expect(repo.recordNotification(n)).toBe(false)
     expect(repo.notificationCount('A0000000001')).toBe(1)

@@ -34,7 +34,14 @@ export function acpView(o: AcpOrder, reversals: AcpOrder[] = []) {
     needsReconciliation: o.needsReconciliation,
     createdAt: o.createdAt,
     settledAt: o.settledAt,
-    reversals: reversals.map((r) => ({ orderId: r.orderId, kind: r.kind, amount: r.amount, status: r.status, respMsg: r.respMsg, createdAt: r.createdAt })),
+    reversals: reversals.map((r) => ({
+      orderId: r.orderId,
+      kind: r.kind,
+      amount: r.amount,
+      status: r.status,
+      respMsg: r.respMsg,
+      createdAt: r.createdAt,
+    })),
   }
 }
 
@@ -51,8 +58,10 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
     const off = async () => {
       throw unavailable('ACP_NOT_CONFIGURED', '未配置全渠道（UNIONPAY_ACP_*），无感支付扣款与 App 内支付不可用')
     }
-    for (const url of ['/api/contract/charges', '/api/acp/orders/:orderId/void', '/api/acp/orders/:orderId/refund']) app.post(url, { config: admin }, off)
-    for (const url of ['/api/acp/contracts', '/api/acp/orders', '/api/acp/orders/:orderId']) app.get(url, { config: admin }, off)
+    for (const url of ['/api/contract/charges', '/api/acp/orders/:orderId/void', '/api/acp/orders/:orderId/refund'])
+      app.post(url, { config: admin }, off)
+    for (const url of ['/api/acp/contracts', '/api/acp/orders', '/api/acp/orders/:orderId'])
+      app.get(url, { config: admin }, off)
     app.post('/notify/unionpay/acp', off)
     app.get('/api/contract/charges', async (req) => {
       requireSession(req)
@@ -90,21 +99,29 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
     return { orders: s.repo.listConsumes().map((o) => withReversals(s, o)) }
   })
 
-  app.get('/api/acp/orders/:orderId', { config: { ...admin, inputName: '订单号' }, schema: { params: orderParams } }, async (req) => {
-    const o = s.repo.get(req.params.orderId)
-    if (!o) throw notFound('NO_ORDER', '订单不存在')
-    return { ...withReversals(s, o), events: s.repo.events(o.orderId) }
-  })
+  app.get(
+    '/api/acp/orders/:orderId',
+    { config: { ...admin, inputName: '订单号' }, schema: { params: orderParams } },
+    async (req) => {
+      const o = s.repo.get(req.params.orderId)
+      if (!o) throw notFound('NO_ORDER', '订单不存在')
+      return { ...withReversals(s, o), events: s.repo.events(o.orderId) }
+    },
+  )
 
   app.post('/api/acp/orders/:orderId/void', { config: admin, schema: { params: orderParams } }, async (req) => {
     const r = await s.voidConsume(req.params.orderId)
     return { reversal: acpView(r), order: withReversals(s, s.repo.get(req.params.orderId) as AcpOrder) }
   })
 
-  app.post('/api/acp/orders/:orderId/refund', { config: admin, schema: { params: orderParams, body: refundBody } }, async (req) => {
-    const r = await s.refund(req.params.orderId, req.body.amount)
-    return { reversal: acpView(r), order: withReversals(s, s.repo.get(req.params.orderId) as AcpOrder) }
-  })
+  app.post(
+    '/api/acp/orders/:orderId/refund',
+    { config: admin, schema: { params: orderParams, body: refundBody } },
+    async (req) => {
+      const r = await s.refund(req.params.orderId, req.body.amount)
+      return { reversal: acpView(r), order: withReversals(s, s.repo.get(req.params.orderId) as AcpOrder) }
+    },
+  )
 
   /** backUrl: an url-encoded form; 200 only once the result is stored. */
   app.post('/notify/unionpay/acp', async (req, reply) => {
@@ -116,6 +133,9 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
       }
     }
     const r = s.handleNotification(fields)
-    return reply.status(r.status).type('text/plain').send(r.status === 200 ? 'ok' : 'fail')
+    return reply
+      .status(r.status)
+      .type('text/plain')
+      .send(r.status === 200 ? 'ok' : 'fail')
   })
 }

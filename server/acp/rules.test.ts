@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { chargeLimitProblem, queryGap, refundProblem, voidProblem, type ConsumeFacts } from './rules.ts'
 
-const paid: ConsumeFacts = { kind: 'contract', status: 'SUCCESS', amount: 1000, refundedAmount: 0, queryId: '123456789012345678901', txnTime: '20261130101010' }
+const paid: ConsumeFacts = {
+  kind: 'contract',
+  status: 'SUCCESS',
+  amount: 1000,
+  refundedAmount: 0,
+  queryId: '123456789012345678901',
+  txnTime: '20261130101010',
+}
 
 describe('全渠道 money rules', () => {
   it('charge limits: single, then daily including what was charged today', () => {

@@ -10,7 +10,14 @@ import { DomainError } from '../errors.ts'
 import type { AcpFields } from './message.ts'
 import { AcpTransitionError, type AcpOrder, type AcpRepo } from './repo.ts'
 import type { PlanLimits } from './config.ts'
-import { chargeLimitProblem, FIRST_QUERY_AFTER_MS, queryGap, refundProblem, voidProblem, type Problem } from './rules.ts'
+import {
+  chargeLimitProblem,
+  FIRST_QUERY_AFTER_MS,
+  queryGap,
+  refundProblem,
+  voidProblem,
+  type Problem,
+} from './rules.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export interface AcpServiceDeps {
@@ -37,7 +44,10 @@ export interface ChargeInput {
   description?: string
 }
 
-export type NotifyResult = { status: 200 | 400 | 404; outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch' }
+export type NotifyResult = {
+  status: 200 | 400 | 404
+  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
+}
 
 const BEIJING_MS = 8 * 3600_000
 
@@ -69,10 +79,16 @@ export class AcpService {
   // --- tn (手机控件) -------------------------------------------------------------------------------
 
   /** appTransReq consume for a pay order; the pay order settles only by notification or query. */
-  async issueTn(payOrderId: string, amount: number): Promise<{ tn: string } | { refused: AcpAnswer } | { unknown: string }> {
+  async issueTn(
+    payOrderId: string,
+    amount: number,
+  ): Promise<{ tn: string } | { refused: AcpAnswer } | { unknown: string }> {
     const { repo, client, clock } = this.d
     const txnTime = client.txnTime()
-    const order = repo.insert({ orderId: payOrderId, kind: 'tn', txnTime, amount, payOrderId, nextCheckAt: clock() + FIRST_QUERY_AFTER_MS }, 'tn')
+    const order = repo.insert(
+      { orderId: payOrderId, kind: 'tn', txnTime, amount, payOrderId, nextCheckAt: clock() + FIRST_QUERY_AFTER_MS },
+      'tn',
+    )
     let a: AcpAnswer
     try {
       a = await client.appConsume({ orderId: order.orderId, txnTime, txnAmt: amount, backUrl: this.d.backUrl })
@@ -83,7 +99,10 @@ export class AcpService {
     repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
     if (a.outcome === 'success' && a.fields.tn && /^\d{10,64}$/.test(a.fields.tn)) return { tn: a.fields.tn }
     if (a.outcome === 'refused') {
-      repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, { respCode: a.respCode, respMsg: a.respMsg })
+      repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+        respCode: a.respCode,
+        respMsg: a.respMsg,
+      })
       return { refused: a }
     }
     return { unknown: `${a.respCode} ${a.respMsg}` }
@@ -98,12 +117,18 @@ export class AcpService {
     const contract = repo.signedContract(this.d.appId, input.contractId)
     if (!contract) throw new DomainError('not_found', 'CONTRACT_NOT_SIGNED', '签约协议号不存在或已解约，不能扣款')
     const limits = config.planLimits[contract.planId]
-    if (!limits) throw new DomainError('conflict', 'PLAN_LIMITS_MISSING', `套餐 ${contract.planId} 未配置单笔/单日限额（UNIONPAY_ACP_PLAN_LIMITS），不能扣款`)
+    if (!limits)
+      throw new DomainError(
+        'conflict',
+        'PLAN_LIMITS_MISSING',
+        `套餐 ${contract.planId} 未配置单笔/单日限额（UNIONPAY_ACP_PLAN_LIMITS），不能扣款`,
+      )
     const dayStart = beijingDayStart(clock())
     const limitProblem = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
     if (limitProblem) throw limitError(limitProblem, limits)
     // 用户状态查询 first: a user who owes must settle in 云闪付 before being charged again.
-    if (await this.d.userOwes(contract.openId)) throw new DomainError('conflict', 'USER_IN_ARREARS', '用户在云闪付有欠款未补缴，暂不能扣款')
+    if (await this.d.userOwes(contract.openId))
+      throw new DomainError('conflict', 'USER_IN_ARREARS', '用户在云闪付有欠款未补缴，暂不能扣款')
     const txnTime = this.d.client.txnTime()
     const created = repo.atomic(() => {
       const again = repo.byIdempotencyKey(input.idempotencyKey)
@@ -132,11 +157,20 @@ export class AcpService {
     if (created.existing) return this.sameCharge(created.existing, input)
     const order = created.order
     try {
-      const a = await this.d.client.contractConsume({ orderId: order.orderId, txnTime, txnAmt: order.amount, backUrl: this.d.backUrl, contractId: contract.contractId })
+      const a = await this.d.client.contractConsume({
+        orderId: order.orderId,
+        txnTime,
+        txnAmt: order.amount,
+        backUrl: this.d.backUrl,
+        contractId: contract.contractId,
+      })
       this.afterAnswer(order, a)
     } catch (e) {
       if (!(e instanceof AcpError)) throw e
-      this.d.log.warn({ orderId: order.orderId, kind: e.kind }, 'acp consume outcome unknown; the notification or a query will tell')
+      this.d.log.warn(
+        { orderId: order.orderId, kind: e.kind },
+        'acp consume outcome unknown; the notification or a query will tell',
+      )
     }
     return repo.get(order.orderId) as AcpOrder
   }
@@ -150,7 +184,10 @@ export class AcpService {
   /** A direct answer: `00` = accepted (the notification or a query settles), refusal = FAILED. */
   private afterAnswer(order: AcpOrder, a: AcpAnswer): void {
     if (a.outcome === 'refused') {
-      this.d.repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, { respCode: a.respCode, respMsg: a.respMsg })
+      this.d.repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+        respCode: a.respCode,
+        respMsg: a.respMsg,
+      })
     } else {
       this.d.repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
     }
@@ -179,8 +216,24 @@ export class AcpService {
   private async reverse(c: AcpOrder, kind: 'void' | 'refund', amount: number): Promise<AcpOrder> {
     const { repo, client, clock } = this.d
     const txnTime = client.txnTime()
-    const r = repo.insert({ orderId: this.newOrderId(), kind, txnTime, amount, origOrderId: c.orderId, nextCheckAt: clock() + FIRST_QUERY_AFTER_MS }, kind)
-    const args = { orderId: r.orderId, txnTime, txnAmt: amount, origQryId: c.queryId as string, backUrl: this.d.backUrl }
+    const r = repo.insert(
+      {
+        orderId: this.newOrderId(),
+        kind,
+        txnTime,
+        amount,
+        origOrderId: c.orderId,
+        nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
+      },
+      kind,
+    )
+    const args = {
+      orderId: r.orderId,
+      txnTime,
+      txnAmt: amount,
+      origQryId: c.queryId as string,
+      backUrl: this.d.backUrl,
+    }
     try {
       const a = kind === 'void' ? await client.voidConsume(args) : await client.refund(args)
       this.afterAnswer(r, a)
@@ -189,7 +242,13 @@ export class AcpService {
       this.d.log.warn({ orderId: r.orderId, kind: e.kind }, `acp ${kind} outcome unknown`)
     }
     const after = repo.get(r.orderId) as AcpOrder
-    if (after.status === 'FAILED') throw new DomainError('upstream', `ACP_${after.respCode ?? 'REFUSED'}`, `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`, { orderId: after.orderId })
+    if (after.status === 'FAILED')
+      throw new DomainError(
+        'upstream',
+        `ACP_${after.respCode ?? 'REFUSED'}`,
+        `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`,
+        { orderId: after.orderId },
+      )
     return after
   }
 
@@ -200,24 +259,37 @@ export class AcpService {
    * transaction: a void marks its consume VOIDED, a refund adds to the refunded amount, a tn
    * consume settles its pay order.
    */
-  private settle(o: AcpOrder, respCode: string, respMsg: string, queryId: string | undefined, source: string): 'applied' | 'unchanged' {
+  private settle(
+    o: AcpOrder,
+    respCode: string,
+    respMsg: string,
+    queryId: string | undefined,
+    source: string,
+  ): 'applied' | 'unchanged' {
     const { repo } = this.d
     const cls = classify(respCode)
     if (cls === 'unknown') return 'unchanged'
     const facts = { respCode, respMsg, ...(queryId ? { queryId } : {}) }
     if (cls === 'refused') {
       if (!repo.transition(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
-      if (o.kind === 'tn' && o.payOrderId) this.d.onTnSettled(o.payOrderId, 'FAILED', `全渠道 ${source} ${respCode} ${respMsg}`)
+      if (o.kind === 'tn' && o.payOrderId)
+        this.d.onTnSettled(o.payOrderId, 'FAILED', `全渠道 ${source} ${respCode} ${respMsg}`)
       return 'applied'
     }
     if (!repo.transition(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
     if (o.kind === 'void' && o.origOrderId) repo.transition(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
     if (o.kind === 'refund' && o.origOrderId) repo.addRefunded(o.origOrderId, o.amount, o.orderId)
-    if (o.kind === 'tn' && o.payOrderId) this.d.onTnSettled(o.payOrderId, 'SUCCESS', `全渠道 ${source} queryId ${queryId ?? ''}`)
+    if (o.kind === 'tn' && o.payOrderId)
+      this.d.onTnSettled(o.payOrderId, 'SUCCESS', `全渠道 ${source} queryId ${queryId ?? ''}`)
     return 'applied'
   }
 
-  private static readonly TXN_TYPE: Record<AcpOrder['kind'], string> = { tn: '01', contract: '01', void: '31', refund: '04' }
+  private static readonly TXN_TYPE: Record<AcpOrder['kind'], string> = {
+    tn: '01',
+    contract: '01',
+    void: '31',
+    refund: '04',
+  }
 
   /** `POST /notify/unionpay/acp`: verified, stored before answering 200, applied once. */
   handleNotification(fields: AcpFields): NotifyResult {
@@ -228,22 +300,44 @@ export class AcpService {
       return { status: 400, outcome: 'bad_signature' }
     }
     const orderId = fields.orderId ?? ''
-    if (fields.merId !== config.merId || !orderId || !fields.respCode || !fields.txnType) return { status: 400, outcome: 'bad_fields' }
+    if (fields.merId !== config.merId || !orderId || !fields.respCode || !fields.txnType)
+      return { status: 400, outcome: 'bad_fields' }
     const o = repo.get(orderId)
     if (!o) {
       log.warn({ orderId }, 'acp notification for an unknown order')
       return { status: 404, outcome: 'no_order' }
     }
-    if (AcpService.TXN_TYPE[o.kind] !== fields.txnType || (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)) {
-      log.error({ orderId, txnType: fields.txnType, txnAmt: fields.txnAmt, ours: o.amount }, 'acp notification does not match the order')
+    if (
+      AcpService.TXN_TYPE[o.kind] !== fields.txnType ||
+      (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
+    ) {
+      log.error(
+        { orderId, txnType: fields.txnType, txnAmt: fields.txnAmt, ours: o.amount },
+        'acp notification does not match the order',
+      )
       return { status: 400, outcome: 'mismatch' }
     }
-    const signatureHash = createHash('sha256').update(fields.signature ?? '').digest('hex')
+    const signatureHash = createHash('sha256')
+      .update(fields.signature ?? '')
+      .digest('hex')
     const { signature: _s, signPubKeyCert: _c, ...kept } = fields
     return repo.atomic(() => {
-      const fresh = repo.recordNotification({ signatureHash, orderId, txnType: fields.txnType!, respCode: fields.respCode!, outcome: 'received', params: JSON.stringify(kept) })
+      const fresh = repo.recordNotification({
+        signatureHash,
+        orderId,
+        txnType: fields.txnType!,
+        respCode: fields.respCode!,
+        outcome: 'received',
+        params: JSON.stringify(kept),
+      })
       if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      const outcome = this.settle(repo.get(orderId) as AcpOrder, fields.respCode!, fields.respMsg ?? '', fields.queryId, 'notify')
+      const outcome = this.settle(
+        repo.get(orderId) as AcpOrder,
+        fields.respCode!,
+        fields.respMsg ?? '',
+        fields.queryId,
+        'notify',
+      )
       repo.setNotificationOutcome(signatureHash, outcome)
       return { status: 200 as const, outcome }
     })
@@ -263,17 +357,33 @@ export class AcpService {
       const amountOk = a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount
       if (amountOk) {
         try {
-          repo.atomic(() => this.settle(repo.get(o.orderId) as AcpOrder, a.fields.origRespCode!, a.fields.origRespMsg ?? '', a.fields.queryId, 'query'))
+          repo.atomic(() =>
+            this.settle(
+              repo.get(o.orderId) as AcpOrder,
+              a.fields.origRespCode!,
+              a.fields.origRespMsg ?? '',
+              a.fields.queryId,
+              'query',
+            ),
+          )
         } catch (e) {
           if (!(e instanceof AcpTransitionError)) throw e
         }
-      } else log.error({ orderId: o.orderId, answered: a.fields.txnAmt, ours: o.amount }, 'acp query answer does not match the order')
+      } else
+        log.error(
+          { orderId: o.orderId, answered: a.fields.txnAmt, ours: o.amount },
+          'acp query answer does not match the order',
+        )
     }
     const after = repo.get(o.orderId) as AcpOrder
     if (after.status === 'PENDING') {
       const gap = queryGap(after.checkCount + 1)
       repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
-      if (gap === null) log.warn({ orderId: o.orderId }, 'acp order still unknown after the last query: left to the reconciliation file')
+      if (gap === null)
+        log.warn(
+          { orderId: o.orderId },
+          'acp order still unknown after the last query: left to the reconciliation file',
+        )
     }
     return repo.get(o.orderId) as AcpOrder
   }
@@ -296,7 +406,10 @@ export class AcpService {
     }
     const cert = loadCertificate(Buffer.from(pem, 'utf8'))
     const now = clock()
-    const chained = cert.checkIssued(config.trust.middle) && cert.verify(config.trust.middle.publicKey) && now <= Date.parse(cert.validTo)
+    const chained =
+      cert.checkIssued(config.trust.middle) &&
+      cert.verify(config.trust.middle.publicKey) &&
+      now <= Date.parse(cert.validTo)
     if (!chained) {
       log.error('acp encryption certificate from the 95 answer does not chain to the configured middle certificate')
       return false

@@ -27,7 +27,9 @@ export function verifyFields(fields: AcpFields, publicKey: KeyObject): boolean {
   const signature = fields.signature
   if (!signature) return false
   try {
-    return createVerify('RSA-SHA256').update(signingDigestHex(fields), 'utf8').verify(publicKey, Buffer.from(signature, 'base64'))
+    return createVerify('RSA-SHA256')
+      .update(signingDigestHex(fields), 'utf8')
+      .verify(publicKey, Buffer.from(signature, 'base64'))
   } catch {
     return false
   }

@@ -19,7 +19,13 @@ export class AcpTnProvider implements TnProvider {
   async issue(req: TnRequest): Promise<{ tn: string }> {
     const r = await this.acp.issueTn(req.merOrderId, req.amount)
     if ('tn' in r) return r
-    if ('refused' in r) throw new ChinaumsError('acp/appTransReq', `ACP_${r.refused.respCode}`, `全渠道：${r.refused.respMsg}`, 'rejected')
+    if ('refused' in r)
+      throw new ChinaumsError(
+        'acp/appTransReq',
+        `ACP_${r.refused.respCode}`,
+        `全渠道：${r.refused.respMsg}`,
+        'rejected',
+      )
     throw new ChinaumsError('acp/appTransReq', 'TIMEOUT', `全渠道结果不明：${r.unknown}`, 'indeterminate')
   }
 }

@@ -34,7 +34,10 @@ export class AcpVerifier {
         this.checked.set(pem, cert)
       }
     } catch (e) {
-      return { ok: false, reason: e instanceof AcpCertError ? `signPubKeyCert: ${e.message}` : 'signPubKeyCert unreadable' }
+      return {
+        ok: false,
+        reason: e instanceof AcpCertError ? `signPubKeyCert: ${e.message}` : 'signPubKeyCert unreadable',
+      }
     }
     return verifyFields(fields, cert.publicKey) ? { ok: true } : { ok: false, reason: 'signature does not verify' }
   }

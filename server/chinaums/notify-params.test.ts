@@ -17,22 +17,45 @@ describe('reading 银商 notifies and return pages', () => {
       seqId: '00096057515N',
       notifyId: undefined,
     })
-    expect(f?.all).toMatchObject({ targetSys: 'WXPay', payTime: '2016-09-28 10:38:32', billQRCode: 'https://mobl-test.chinaums.com/bills/qrCode.do?id=10001609284363805109837670' })
+    expect(f?.all).toMatchObject({
+      targetSys: 'WXPay',
+      payTime: '2016-09-28 10:38:32',
+      billQRCode: 'https://mobl-test.chinaums.com/bills/qrCode.do?id=10001609284363805109837670',
+    })
   })
 
   it('the flat shape of the field tables', () => {
     expect(
-      readNotifyFields({ merOrderId: '1017ABC0001', status: 'TRADE_SUCCESS', totalAmount: '800', notifyId: 'n1', mid: '898340149000005', attachedData: '', secureStatus: 'UNCOMPLETED' }),
-    ).toMatchObject({ shape: 'flat', orderIds: ['1017ABC0001'], status: 'TRADE_SUCCESS', totalAmount: '800', notifyId: 'n1', secureStatus: 'UNCOMPLETED' })
+      readNotifyFields({
+        merOrderId: '1017ABC0001',
+        status: 'TRADE_SUCCESS',
+        totalAmount: '800',
+        notifyId: 'n1',
+        mid: '898340149000005',
+        attachedData: '',
+        secureStatus: 'UNCOMPLETED',
+      }),
+    ).toMatchObject({
+      shape: 'flat',
+      orderIds: ['1017ABC0001'],
+      status: 'TRADE_SUCCESS',
+      totalAmount: '800',
+      notifyId: 'n1',
+      secureStatus: 'UNCOMPLETED',
+    })
   })
 
   it('billStatus gives the status when billPayment has none; a billPayment that is not a JSON object is refused', () => {
-    expect(readNotifyFields({ billPayment: '{"totalAmount":5}', billNo: '1017ABC0001', billStatus: 'CLOSED' })?.status).toBe('TRADE_CLOSED')
+    expect(
+      readNotifyFields({ billPayment: '{"totalAmount":5}', billNo: '1017ABC0001', billStatus: 'CLOSED' })?.status,
+    ).toBe('TRADE_CLOSED')
     expect(readNotifyFields({ billPayment: 'not json', billNo: '1017ABC0001' })).toBeNull()
     expect(readNotifyFields({ billPayment: '[1]', billNo: '1017ABC0001' })).toBeNull()
   })
 
   it('a notify without totalAmount says so (the handler must not skip the amount check)', () => {
-    expect(readNotifyFields({ merOrderId: '1017ABC0001', status: 'TRADE_SUCCESS', totalAmount: '' })?.totalAmount).toBeUndefined()
+    expect(
+      readNotifyFields({ merOrderId: '1017ABC0001', status: 'TRADE_SUCCESS', totalAmount: '' })?.totalAmount,
+    ).toBeUndefined()
   })
 })

@@ -37,7 +37,13 @@ const BILL_STATUS: Readonly<Record<string, string>> = {
 }
 
 const text = (v: unknown): string | undefined =>
-  typeof v === 'string' ? (v === '' ? undefined : v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined
+  typeof v === 'string'
+    ? v === ''
+      ? undefined
+      : v
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : undefined
 
 /** Reads a verified notify / return query. null when `billPayment` is present but not a JSON object. */
 export function readNotifyFields(params: Record<string, string>): NotifyFields | null {

@@ -17,7 +17,13 @@ export const SEED_RETURN_BILLS = `billPayment=${billPayment('otdJ_uJ8xHjsMbqc-x9
 /** Seed 1.9.5 支付结果通知 example (the form body; the seed's buyerId differs by one character). */
 export const SEED_NOTIFY_BILLS = `billPayment=${billPayment('otdJ_uJ8xHjsMbqc-x9Ng9D16y0M')}${rest}`
 /** The examples' merchant: mid, the order (billNo, 28 characters by the 1.1 rule) and its amount. */
-export const SEED_BILLS_ORDER = { mid: '123456789900080', tid: '12345080', billNo: '1001201609283810050223258730', sourceId: '1001', amount: 1 } as const
+export const SEED_BILLS_ORDER = {
+  mid: '123456789900080',
+  tid: '12345080',
+  billNo: '1001201609283810050223258730',
+  sourceId: '1001',
+  amount: 1,
+} as const
 
 /** A form body / query string read the way fastify's parsers read it: raw text per key, '+' as space. */
 export function formFields(body: string): Record<string, string> {

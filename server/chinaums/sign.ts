@@ -15,22 +15,44 @@ export interface OpenSigned {
 }
 
 /** `Base64(HmacSHA256(appId + timestamp + nonce + SHA256_HEX(content), AppKey))` — both OPEN-FORM-PARAM and OPEN-BODY-SIG. */
-export function openSignature(appId: string, timestamp: string, nonce: string, content: string, appKey: string): string {
+export function openSignature(
+  appId: string,
+  timestamp: string,
+  nonce: string,
+  content: string,
+  appKey: string,
+): string {
   return createHmac('sha256', appKey)
     .update(appId + timestamp + nonce + sha256Hex(content), 'utf8')
     .digest('base64')
 }
 
-export function signOpen(creds: OpenCredentials, content: string, now: number, nonce: string = createNonceStr(32)): OpenSigned {
+export function signOpen(
+  creds: OpenCredentials,
+  content: string,
+  now: number,
+  nonce: string = createNonceStr(32),
+): OpenSigned {
   const timestamp = compactTimestamp(now)
-  return { appId: creds.appId, timestamp, nonce, signature: openSignature(creds.appId, timestamp, nonce, content, creds.appKey) }
+  return {
+    appId: creds.appId,
+    timestamp,
+    nonce,
+    signature: openSignature(creds.appId, timestamp, nonce, content, creds.appKey),
+  }
 }
 
 /**
  * The GET URL the browser is sent to (seed 1.1): `authorization=OPEN-FORM-PARAM`, appId, timestamp,
  * nonce, content (the JSON text), signature, each URL-encoded.
  */
-export function openFormParamUrl(url: string, creds: OpenCredentials, content: string, now: number, nonce?: string): string {
+export function openFormParamUrl(
+  url: string,
+  creds: OpenCredentials,
+  content: string,
+  now: number,
+  nonce?: string,
+): string {
   const s = signOpen(creds, content, now, nonce)
   const q = new URLSearchParams({
     authorization: 'OPEN-FORM-PARAM',
@@ -78,7 +100,11 @@ export function notifySignString(params: Record<string, string | undefined>, md5
 }
 
 /** MD5 is upper-case hex, SHA256 lower-case hex (as in the seed's example). */
-export function notifySign(params: Record<string, string | undefined>, md5Key: string, signType: NotifySignType = 'MD5'): string {
+export function notifySign(
+  params: Record<string, string | undefined>,
+  md5Key: string,
+  signType: NotifySignType = 'MD5',
+): string {
   const data = notifySignString(params, md5Key)
   if (signType === 'SHA256') return createHash('sha256').update(data, 'utf8').digest('hex')
   return createHash('md5').update(data, 'utf8').digest('hex').toUpperCase()
@@ -91,9 +117,17 @@ export function notifySignType(raw: string | undefined): NotifySignType | null {
   return t === 'MD5' || t === 'SHA256' ? t : null
 }
 
-function signWith(params: Record<string, string | undefined>, md5Key: string, type: NotifySignType, skipEmpty: boolean): string {
+function signWith(
+  params: Record<string, string | undefined>,
+  md5Key: string,
+  type: NotifySignType,
+  skipEmpty: boolean,
+): string {
   const data = sortedJoin(params, { exclude: ['sign'], skipEmpty }) + md5Key
-  return createHash(type === 'SHA256' ? 'sha256' : 'md5').update(data, 'utf8').digest('hex').toUpperCase()
+  return createHash(type === 'SHA256' ? 'sha256' : 'md5')
+    .update(data, 'utf8')
+    .digest('hex')
+    .toUpperCase()
 }
 
 /**

@@ -60,10 +60,16 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
   function seedContract(contractCode: string, contractId: string, openId = OPEN_ID, signedAt = Date.UTC(2019, 0, 1)) {
     const at = new ContractRepo(built.ctx.db, () => signedAt)
     at.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0001', contractCode, leaseMs: 30_000 })
-    at.transition(contractCode, ['applying'], { to: 'signed', source: 'apply', contractId, operateTime: '20190101080000' })
+    at.transition(contractCode, ['applying'], {
+      to: 'signed',
+      source: 'apply',
+      contractId,
+      operateTime: '20190101080000',
+    })
   }
   const statusOf = (code: string) => repo.byCode(code)?.status
-  const notifications = () => (built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contract_notifications').get() as { n: number }).n
+  const notifications = () =>
+    (built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contract_notifications').get() as { n: number }).n
 
   it('accepts the seed example as a GET query string, relieves the contract, and ignores the replay', async () => {
     seedContract('1000001', CONTRACT_ID)
@@ -101,7 +107,9 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       method: 'POST',
       url: '/notify/unionpay/contract',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(notification(privateKey, { contractId: '6218400000020003333', nonceStr: 'form0000form0000' })).toString(),
+      payload: new URLSearchParams(
+        notification(privateKey, { contractId: '6218400000020003333', nonceStr: 'form0000form0000' }),
+      ).toString(),
     })
     expect(form.json()).toEqual({ resp: '00' })
     expect(statusOf('1000003')).toBe('relieved')
@@ -123,7 +131,11 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     const { signature: _s, ...unsigned } = good
     const r4 = await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: unsigned })
     expect(r4.json()).toEqual({ resp: '01' })
-    const r5 = await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: { ...good, contractId: { x: 1 } } })
+    const r5 = await built.app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/contract',
+      payload: { ...good, contractId: { x: 1 } },
+    })
     expect(r5.json()).toEqual({ resp: '01' })
     const r6 = await built.app.inject({
       method: 'POST',
@@ -145,7 +157,9 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       payload: notification(privateKey, { contractId: '6218499999999999999' }),
     })
     expect(res.json()).toEqual({ resp: '00' })
-    expect(repo.notificationsFor('unknown')).toEqual([expect.objectContaining({ contractId: '6218499999999999999', outcome: 'unknown' })])
+    expect(repo.notificationsFor('unknown')).toEqual([
+      expect.objectContaining({ contractId: '6218499999999999999', outcome: 'unknown' }),
+    ])
   })
 
   it('ignores a late notification about an earlier signing of the same contractId', async () => {
@@ -175,13 +189,21 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
 
   it('a replay with the signature re-encoded (URL-safe, no padding) is still a replay', async () => {
     seedContract('1000011', '6218400000020011111', 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000')
-    const params = notification(privateKey, { contractId: '6218400000020011111', nonceStr: 'reenc000reenc000', openId: 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000' })
-    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: params })).json()).toEqual({ resp: '00' })
+    const params = notification(privateKey, {
+      contractId: '6218400000020011111',
+      nonceStr: 'reenc000reenc000',
+      openId: 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000',
+    })
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: params })).json(),
+    ).toEqual({ resp: '00' })
     expect(statusOf('1000011')).toBe('relieved')
     const before = notifications()
     const reencoded = { ...params, signature: Buffer.from(params.signature ?? '', 'base64').toString('base64url') }
     expect(reencoded.signature).not.toBe(params.signature)
-    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: reencoded })).json()).toEqual({ resp: '00' })
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: reencoded })).json(),
+    ).toEqual({ resp: '00' })
     expect(notifications()).toBe(before)
   })
 
@@ -189,15 +211,31 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     seedContract('1000012', '6218400000020012222', 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000')
     const before = notifications()
     for (const drop of ['trid', 'timestamp', 'nonceStr', 'operateTime']) {
-      const p: Record<string, string> = { timestamp: '1568251930', appId: SANDBOX_UNIONPAY.appId, trid: '62009000052', operateTime: '2019-11-05 10:45:55', nonceStr: 'drop0000drop0000', contractId: '6218400000020012222', openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000' }
+      const p: Record<string, string> = {
+        timestamp: '1568251930',
+        appId: SANDBOX_UNIONPAY.appId,
+        trid: '62009000052',
+        operateTime: '2019-11-05 10:45:55',
+        nonceStr: 'drop0000drop0000',
+        contractId: '6218400000020012222',
+        openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000',
+      }
       delete p[drop]
       p.signature = signNotification(p, privateKey)
-      expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: p })).json(), drop).toEqual({ resp: '01' })
+      expect(
+        (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: p })).json(),
+        drop,
+      ).toEqual({ resp: '01' })
     }
-    const old = notification(privateKey, { contractId: '6218400000020012222', openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000', timestamp: String(1_568_251_990 - 25 * 3600) })
-    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: old })).json()).toEqual({ resp: '01' })
+    const old = notification(privateKey, {
+      contractId: '6218400000020012222',
+      openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000',
+      timestamp: String(1_568_251_990 - 25 * 3600),
+    })
+    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: old })).json()).toEqual(
+      { resp: '01' },
+    )
     expect(statusOf('1000012')).toBe('signed')
     expect(notifications()).toBe(before)
   })
-
 })

@@ -43,12 +43,22 @@ describe('ContractRepo: one live contract per (appId, openId, planId)', () => {
     const repo = new ContractRepo(openDatabase('sqlite::memory:'), () => now)
     start(repo, 'C1')
     now = 2_000
-    expect(repo.transition('C1', ['applying'], { to: 'signed', source: 'apply', contractId: '62184001', operateTime: '20260101120000' }))
-      .toMatchObject({ status: 'signed', signedAt: 2_000, updatedAt: 2_000, leaseUntil: null })
+    expect(
+      repo.transition('C1', ['applying'], {
+        to: 'signed',
+        source: 'apply',
+        contractId: '62184001',
+        operateTime: '20260101120000',
+      }),
+    ).toMatchObject({ status: 'signed', signedAt: 2_000, updatedAt: 2_000, leaseUntil: null })
     now = 3_000
     expect(repo.transition('C1', ['applying'], { to: 'failed', source: 'apply' })).toBeNull()
-    expect(repo.transition('C1', ['signed'], { to: 'relieved', source: 'relieve', relievedBy: 'user' }))
-      .toMatchObject({ status: 'relieved', relievedAt: 3_000, relievedBy: 'user', signedAt: 2_000 })
+    expect(repo.transition('C1', ['signed'], { to: 'relieved', source: 'relieve', relievedBy: 'user' })).toMatchObject({
+      status: 'relieved',
+      relievedAt: 3_000,
+      relievedBy: 'user',
+      signedAt: 2_000,
+    })
     expect(repo.events('C1')).toEqual([
       { at: 1_000, from: null, to: 'applying', source: 'apply', detail: null },
       { at: 2_000, from: 'applying', to: 'signed', source: 'apply', detail: null },
@@ -103,7 +113,9 @@ describe('ContractService.sign never signs twice', () => {
       info: async (): Promise<InfoResult> => ({ status: 'none', contractId: null, raw: '' }),
     } as unknown as ContractApi
     const service = new ContractService({ repo, api, appId: APP })
-    await expect(service.sign({ openId: 'u1', accessToken: 't', planId: 'P1' })).rejects.toMatchObject({ resp: 'N62131' })
+    await expect(service.sign({ openId: 'u1', accessToken: 't', planId: 'P1' })).rejects.toMatchObject({
+      resp: 'N62131',
+    })
     const row = repo.latest(APP, 'u1', 'P1')
     expect(row).toMatchObject({ status: 'failed', contractId: null })
     expect(row?.failure).toContain('N62131')

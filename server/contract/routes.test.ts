@@ -43,7 +43,8 @@ class Browser {
   }
 }
 
-const CLOUDPAY_UA = 'Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36 (com.unionpay.chsp) (cordova 7.0.0) (updebug 0)'
+const CLOUDPAY_UA =
+  'Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36 (com.unionpay.chsp) (cordova 7.0.0) (updebug 0)'
 const USER = DEFAULT_USERS[0]!
 const USER2 = DEFAULT_USERS[1]!
 const pathOf = (location: string) => {
@@ -67,10 +68,16 @@ describe('contract routes against the sandbox over HTTP', () => {
   const applyCalls = () => built.sandbox!.unionpay.calls.filter((c) => c.api === 'contract.apply').length
 
   /** authorize → sandbox sign page → agree/cancel → callback; returns the final redirect. */
-  async function signFlow(b: Browser, opts: { planId?: string; openId?: string; action?: 'agree' | 'cancel'; redirect?: string } = {}) {
+  async function signFlow(
+    b: Browser,
+    opts: { planId?: string; openId?: string; action?: 'agree' | 'cancel'; redirect?: string } = {},
+  ) {
     const planId = opts.planId ?? 'PLAN0001'
     const redirect = opts.redirect ?? '/contract'
-    const auth = await b.request('GET', `/api/contract/authorize?planId=${planId}&redirect=${encodeURIComponent(redirect)}`)
+    const auth = await b.request(
+      'GET',
+      `/api/contract/authorize?planId=${planId}&redirect=${encodeURIComponent(redirect)}`,
+    )
     expect(auth.statusCode).toBe(302)
     const signPage = new URL(auth.headers.location as string)
     expect(signPage.origin + signPage.pathname).toBe(`${base}/sandbox/unionpay/s/open/noPwd/html/open.html`)
@@ -122,7 +129,14 @@ describe('contract routes against the sandbox over HTTP', () => {
     const unknown = await b.request('GET', '/api/contract/authorize?planId=NOPE')
     expect(unknown.statusCode).toBe(400)
     expect(unknown.json().error.message).toContain('planId')
-    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'contract', '/.//evil.example', '/a/..//evil.example']) {
+    for (const bad of [
+      '//evil.example/x',
+      'https://evil.example/',
+      '/\\evil.example',
+      'contract',
+      '/.//evil.example',
+      '/a/..//evil.example',
+    ]) {
       const r = await b.request('GET', `/api/contract/authorize?planId=PLAN0001&redirect=${encodeURIComponent(bad)}`)
       expect(r.statusCode, bad).toBe(400)
       expect(r.json().error.code).toBe('INVALID_REDIRECT')
@@ -192,7 +206,9 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(again.final).toBe('/contract?contract=signed&planId=PLAN0001')
     expect(applyCalls()).toBe(before + 1)
     const repo = new ContractRepo(built.ctx.db)
-    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER.openId) as { n: number }
+    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER.openId) as {
+      n: number
+    }
     expect(rows.n).toBe(1)
     expect(repo.events(c.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
   })
@@ -202,7 +218,9 @@ describe('contract routes against the sandbox over HTTP', () => {
     const { callback, final } = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId, action: 'cancel' })
     expect(callback.searchParams.get('errorcode')).toBe('user0001')
     expect(final).toBe('/contract?contract=cancelled&planId=PLAN0002')
-    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER2.openId) as { n: number }
+    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER2.openId) as {
+      n: number
+    }
     expect(rows.n).toBe(0)
   })
 
@@ -210,7 +228,11 @@ describe('contract routes against the sandbox over HTTP', () => {
     const b = new Browser(built.app)
     const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0002')
     const signPage = new URL(auth.headers.location as string)
-    const agreed = await b.request('POST', signPage.pathname, { ...Object.fromEntries(signPage.searchParams), openId: USER2.openId, action: 'agree' })
+    const agreed = await b.request('POST', signPage.pathname, {
+      ...Object.fromEntries(signPage.searchParams),
+      openId: USER2.openId,
+      action: 'agree',
+    })
     const cb = pathOf(agreed.headers.location as string)
 
     const stranger = new Browser(built.app)
@@ -225,7 +247,11 @@ describe('contract routes against the sandbox over HTTP', () => {
 
   it('a refused apply leaves a failed record, and the next attempt signs', async () => {
     const b = new Browser(built.app)
-    await built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/fail-next', payload: { api: 'contract.apply', resp: 'N62137', msg: '获取签约商户信息异常' } })
+    await built.app.inject({
+      method: 'POST',
+      url: '/sandbox/unionpay/__control/contract/fail-next',
+      payload: { api: 'contract.apply', resp: 'N62137', msg: '获取签约商户信息异常' },
+    })
     const first = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId })
     expect(first.final).toBe('/contract?contract=error&code=UNIONPAY_N62137&planId=PLAN0002')
     const failed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
@@ -244,12 +270,21 @@ describe('contract routes against the sandbox over HTTP', () => {
     const signed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
     expect(signed.status).toBe('signed')
 
-    const noSession = await built.app.inject({ method: 'POST', url: '/api/contract/relieve', payload: { planId: 'PLAN0002' } })
+    const noSession = await built.app.inject({
+      method: 'POST',
+      url: '/api/contract/relieve',
+      payload: { planId: 'PLAN0002' },
+    })
     expect(noSession.statusCode).toBe(401)
 
     const res = await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ planId: 'PLAN0002', status: 'relieved', relievedBy: 'user', contractId: signed.contractId })
+    expect(res.json()).toMatchObject({
+      planId: 'PLAN0002',
+      status: 'relieved',
+      relievedBy: 'user',
+      contractId: signed.contractId,
+    })
     expect(res.json().operateTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
     expect(sbx().contracts.get(signed.contractId)?.status).toBe('3')
     const info = (await b.request('GET', '/api/contract?planId=PLAN0002&info=1')).json()
@@ -267,11 +302,23 @@ describe('contract routes against the sandbox over HTTP', () => {
     const zero = await b.request('GET', '/api/contract/status')
     expect(zero.json()).toEqual({ unfinishedOrders: 0, owing: false, raw: '0' })
     const set = (enable: string) =>
-      built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/unfinished', payload: { openId: USER.openId, enable } })
+      built.app.inject({
+        method: 'POST',
+        url: '/sandbox/unionpay/__control/contract/unfinished',
+        payload: { openId: USER.openId, enable },
+      })
     await set('2')
-    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({ unfinishedOrders: 2, owing: true, raw: '2' })
+    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({
+      unfinishedOrders: 2,
+      owing: true,
+      raw: '2',
+    })
     await set('N/A')
-    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({ unfinishedOrders: null, owing: false, raw: 'N/A' })
+    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({
+      unfinishedOrders: null,
+      owing: false,
+      raw: 'N/A',
+    })
     await set('0')
     expect((await built.app.inject({ method: 'GET', url: '/api/contract/status' })).statusCode).toBe(401)
   })
@@ -299,7 +346,11 @@ describe('contract routes against the sandbox over HTTP', () => {
     })
     expect(repeat.json().notification.answer).toBe('{"resp":"00"}')
     const repo = new ContractRepo(built.ctx.db)
-    expect(repo.events(signed.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:apply', 'relieved:notify'])
+    expect(repo.events(signed.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual([
+      'applying:apply',
+      'signed:apply',
+      'relieved:notify',
+    ])
   })
 
   it('the sandbox 云闪付-side page relieves a contract and notifies; relieve without planId picks the signed one', async () => {
@@ -316,7 +367,10 @@ describe('contract routes against the sandbox over HTTP', () => {
       payload: `contractId=${signed.contractId}`,
     })
     expect(form.statusCode).toBe(303)
-    expect((await b.request('GET', '/api/contract?planId=PLAN0001')).json()).toMatchObject({ status: 'relieved', relievedBy: 'platform' })
+    expect((await b.request('GET', '/api/contract?planId=PLAN0001')).json()).toMatchObject({
+      status: 'relieved',
+      relievedBy: 'platform',
+    })
 
     await signFlow(b, { planId: 'PLAN0001', openId: USER2.openId })
     const res = await b.request('POST', '/api/contract/relieve')
@@ -328,7 +382,12 @@ describe('contract routes against the sandbox over HTTP', () => {
     await signFlow(b, { planId: 'PLAN0002', openId: USER.openId })
     const signed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
     expect(signed.status).toBe('signed')
-    const permit = (permitted: boolean) => built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/permission', payload: { permitted } })
+    const permit = (permitted: boolean) =>
+      built.app.inject({
+        method: 'POST',
+        url: '/sandbox/unionpay/__control/contract/permission',
+        payload: { permitted },
+      })
     await permit(false)
     try {
       const status = await b.request('GET', '/api/contract/status')
@@ -341,7 +400,10 @@ describe('contract routes against the sandbox over HTTP', () => {
     } finally {
       await permit(true)
     }
-    expect((await b.request('GET', '/api/contract?planId=PLAN0002')).json()).toMatchObject({ status: 'signed', contractId: signed.contractId })
+    expect((await b.request('GET', '/api/contract?planId=PLAN0002')).json()).toMatchObject({
+      status: 'signed',
+      contractId: signed.contractId,
+    })
     await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
   })
 
@@ -353,9 +415,15 @@ describe('contract routes against the sandbox over HTTP', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ appId: SANDBOX_UNIONPAY.appId, backendToken: token, ...body }),
       }).then((r) => r.json())) as { resp: string; params: Record<string, string> }
-    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, planId: 'PLAN0001' })).resp).toBe('N62113')
-    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, contractCode: '1' })).resp).toBe('N62114')
-    expect((await call('contract.relieve', { openId: USER.openId, planId: 'PLAN0001', contractCode: '1' })).resp).toBe('N62115')
+    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, planId: 'PLAN0001' })).resp).toBe(
+      'N62113',
+    )
+    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, contractCode: '1' })).resp).toBe(
+      'N62114',
+    )
+    expect((await call('contract.relieve', { openId: USER.openId, planId: 'PLAN0001', contractCode: '1' })).resp).toBe(
+      'N62115',
+    )
     expect((await call('contract.info', { openId: USER.openId })).resp).toBe('N62114')
     expect((await call('contract.status', {})).resp).toBe('N62110')
     expect((await call('contract.status', { openId: USER.openId, backendToken: 'stale' })).resp).toBe('a10')
@@ -364,7 +432,12 @@ describe('contract routes against the sandbox over HTTP', () => {
     const sandbox = built.sandbox!.unionpay
     const code = sandbox.issueCode({ openId: USER.openId, scope: 'upapi_base', redirectUri: `${base}/x` })
     const t = sandbox.issueAccessToken(sandbox.useCode(code.code)!)
-    const wrongScope = await call('contract.apply', { accessToken: t.accessToken, openId: USER.openId, planId: 'PLAN0001', contractCode: '99' })
+    const wrongScope = await call('contract.apply', {
+      accessToken: t.accessToken,
+      openId: USER.openId,
+      planId: 'PLAN0001',
+      contractCode: '99',
+    })
     expect(wrongScope.resp).toBe('N62131')
 
     const info = await call('contract.info', { openId: 'nobody', planId: 'PLAN0001' })
@@ -379,7 +452,12 @@ describe('contract routes against the sandbox over HTTP', () => {
     // an accessToken as the callback would have it, from a code the user agreed to on the sign page
     const sandbox = built.sandbox!.unionpay
     const grant = () => {
-      const code = sandbox.issueCode({ openId, scope: 'upapi_contract', planId, redirectUri: `${base}/api/contract/callback` })
+      const code = sandbox.issueCode({
+        openId,
+        scope: 'upapi_contract',
+        planId,
+        redirectUri: `${base}/api/contract/callback`,
+      })
       return sandbox.issueAccessToken(sandbox.useCode(code.code)!).accessToken
     }
     const crashing = new ContractService({
@@ -401,16 +479,30 @@ describe('contract routes against the sandbox over HTTP', () => {
 
     // while the attempt's lease runs, another attempt is told to wait
     const restarted = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
-    await expect(restarted.sign({ openId, accessToken: grant(), planId })).rejects.toMatchObject({ code: 'CONTRACT_BUSY' })
+    await expect(restarted.sign({ openId, accessToken: grant(), planId })).rejects.toMatchObject({
+      code: 'CONTRACT_BUSY',
+    })
 
     // after the lease (a restarted server, later), the next attempt reconciles with contract.info
     const laterClock = () => Date.now() + 60_000
-    const later = new ContractService({ repo: new ContractRepo(built.ctx.db, laterClock), api, appId: SANDBOX_UNIONPAY.appId, clock: laterClock })
+    const later = new ContractService({
+      repo: new ContractRepo(built.ctx.db, laterClock),
+      api,
+      appId: SANDBOX_UNIONPAY.appId,
+      clock: laterClock,
+    })
     const outcome = await later.sign({ openId, accessToken: grant(), planId })
     expect(outcome.kind).toBe('reconciled')
-    expect(outcome.record).toMatchObject({ status: 'signed', contractId: platformSide?.contractId, contractCode: pending?.contractCode })
+    expect(outcome.record).toMatchObject({
+      status: 'signed',
+      contractId: platformSide?.contractId,
+      contractCode: pending?.contractCode,
+    })
     expect(applyCalls()).toBe(before + 1)
-    expect(repo.events(pending!.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:reconcile'])
+    expect(repo.events(pending!.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual([
+      'applying:apply',
+      'signed:reconcile',
+    ])
   })
 
   it('a read settles a stale attempt the platform never signed', async () => {
@@ -427,8 +519,20 @@ describe('contract routes against the sandbox over HTTP', () => {
   it('the background sweep settles attempts left behind by a crash without any user action', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-1', planId: 'PLAN0001', contractCode: '5678', leaseMs: 0 })
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-2', planId: 'PLAN0002', contractCode: '5679', leaseMs: 60_000 })
+    repo.startApply({
+      appId: SANDBOX_UNIONPAY.appId,
+      openId: 'swept-user-1',
+      planId: 'PLAN0001',
+      contractCode: '5678',
+      leaseMs: 0,
+    })
+    repo.startApply({
+      appId: SANDBOX_UNIONPAY.appId,
+      openId: 'swept-user-2',
+      planId: 'PLAN0002',
+      contractCode: '5679',
+      leaseMs: 60_000,
+    })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     expect(await service.sweepStale()).toBeGreaterThanOrEqual(1)
     expect(repo.byCode('5678')?.status).toBe('failed')
@@ -446,7 +550,9 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(other.final).toContain('contract=error')
     expect(other.final).toContain('code=USER_MISMATCH')
     expect(b.cookies.get('upkit_sid')).toBe(session)
-    const rows = built.ctx.db.prepare("SELECT COUNT(*) AS n FROM contracts WHERE open_id = ? AND plan_id = 'PLAN0002' AND status = 'signed'").get(USER2.openId) as { n: number }
+    const rows = built.ctx.db
+      .prepare("SELECT COUNT(*) AS n FROM contracts WHERE open_id = ? AND plan_id = 'PLAN0002' AND status = 'signed'")
+      .get(USER2.openId) as { n: number }
     expect(rows.n).toBe(0)
     const me = await b.request('GET', '/api/contract?planId=PLAN0001')
     expect(me.json().status).toBe('signed')
@@ -474,7 +580,11 @@ describe('contracts survive a restart', () => {
       const b = new Browser(first.app)
       const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0001')
       const signPage = new URL(auth.headers.location as string)
-      const agreed = await b.request('POST', signPage.pathname, { ...Object.fromEntries(signPage.searchParams), openId: USER.openId, action: 'agree' })
+      const agreed = await b.request('POST', signPage.pathname, {
+        ...Object.fromEntries(signPage.searchParams),
+        openId: USER.openId,
+        action: 'agree',
+      })
       const done = await b.request('GET', pathOf(agreed.headers.location as string))
       expect(done.headers.location).toBe('/contract?contract=signed&planId=PLAN0001')
       const before = (await b.request('GET', '/api/contract?planId=PLAN0001')).json()
@@ -482,10 +592,21 @@ describe('contracts survive a restart', () => {
       await first.app.close()
 
       const second = await start()
-      const after = await second.app.inject({ method: 'GET', url: '/api/contract?planId=PLAN0001', headers: { cookie: b.cookieHeader } })
+      const after = await second.app.inject({
+        method: 'GET',
+        url: '/api/contract?planId=PLAN0001',
+        headers: { cookie: b.cookieHeader },
+      })
       expect(after.statusCode).toBe(200)
-      expect(after.json()).toMatchObject({ status: 'signed', contractId: before.contractId, contractCode: before.contractCode })
-      expect(new ContractRepo(second.ctx.db).events(before.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
+      expect(after.json()).toMatchObject({
+        status: 'signed',
+        contractId: before.contractId,
+        contractCode: before.contractCode,
+      })
+      expect(new ContractRepo(second.ctx.db).events(before.contractCode).map((e) => e.to)).toEqual([
+        'applying',
+        'signed',
+      ])
       await second.app.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -53,12 +53,20 @@ function view(planId: string, r: ContractRecord | null, platform: InfoResult | n
 /** The code the callback hands back to the page in `?contract=error&code=`. */
 const errorCode = (err: unknown): string => {
   const code =
-    err instanceof DomainError || err instanceof AppError ? err.code : err instanceof UnionpayError ? `UNIONPAY_${err.resp}` : 'INTERNAL'
+    err instanceof DomainError || err instanceof AppError
+      ? err.code
+      : err instanceof UnionpayError
+        ? `UNIONPAY_${err.resp}`
+        : 'INTERNAL'
   return /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : 'INTERNAL'
 }
 
 /** 无感支付 contract routes and the 解约结果通知 (issue 4): HTTP in, ContractService, HTTP out. */
-export async function registerContractRoutes(root: FastifyInstance, ctx: AppContext, deps: ContractDeps): Promise<void> {
+export async function registerContractRoutes(
+  root: FastifyInstance,
+  ctx: AppContext,
+  deps: ContractDeps,
+): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const { config } = ctx
   const { service, oauth } = deps
@@ -69,7 +77,9 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 
   const planSchema = z.string().refine((p) => plans.includes(p), { message: '不是已配置的签约模板 (planId)' })
 
-  app.get('/api/contract/plans', async (): Promise<ContractPlansView> => ({ plans: plans.map((planId) => ({ planId })) }))
+  app.get('/api/contract/plans', async (): Promise<ContractPlansView> => ({
+    plans: plans.map((planId) => ({ planId })),
+  }))
 
   app.get(
     '/api/contract/authorize',
@@ -86,10 +96,21 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
       if (!isCloudpayUserAgent(req.headers['user-agent'])) {
         return reply.redirect(withQuery(redirect, { contract: 'error', code: 'NOT_IN_CLOUDPAY', planId }), 302)
       }
-      const binding = ensureBindingCookie(req, reply, { name: CONTRACT_BIND_COOKIE, path: '/api/contract', secure: config.secureCookies })
+      const binding = ensureBindingCookie(req, reply, {
+        name: CONTRACT_BIND_COOKIE,
+        path: '/api/contract',
+        secure: config.secureCookies,
+      })
       const state = await states.create({ planId, redirect, binding: hashBinding(binding) })
       const target = new URL(`${config.unionpay.baseUrl}/s/open/noPwd/html/open.html`)
-      const params = new URLSearchParams({ appId, redirectUri, responseType: 'code', scope: CONTRACT_SCOPE, planId, state })
+      const params = new URLSearchParams({
+        appId,
+        redirectUri,
+        responseType: 'code',
+        scope: CONTRACT_SCOPE,
+        planId,
+        state,
+      })
       // sandbox mode only: the sandbox sign page preselects the logged-in user (docs/contract.md)
       if (config.sandbox && req.session) params.set('sandboxOpenId', req.session.openId)
       target.search = params.toString()
@@ -102,7 +123,8 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     const q = readCallbackQuery(req.url)
     const st = await states.take(q.get('state'), req.cookies[CONTRACT_BIND_COOKIE])
     if (!st) return reply.redirect(withQuery(DEFAULT_RETURN, { contract: 'error', code: 'STATE_INVALID' }), 302)
-    const back = (params: Record<string, string>) => reply.redirect(withQuery(st.redirect, { ...params, planId: st.planId }), 302)
+    const back = (params: Record<string, string>) =>
+      reply.redirect(withQuery(st.redirect, { ...params, planId: st.planId }), 302)
 
     if (!q.get('code')) {
       const errorcode = q.get('errorcode') ?? ''
@@ -134,7 +156,11 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 
   app.get(
     '/api/contract',
-    { schema: { querystring: z.object({ planId: planSchema.optional(), info: z.enum(['0', '1', 'true', 'false']).optional() }) } },
+    {
+      schema: {
+        querystring: z.object({ planId: planSchema.optional(), info: z.enum(['0', '1', 'true', 'false']).optional() }),
+      },
+    },
     async (req): Promise<ContractListView> => {
       const session = requireSession(req)
       const q = req.query
@@ -151,13 +177,19 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     },
   )
 
-  app.get('/api/contract/status', async (req): Promise<UnfinishedOrdersView> => service.status(requireSession(req).openId))
+  app.get('/api/contract/status', async (req): Promise<UnfinishedOrdersView> =>
+    service.status(requireSession(req).openId),
+  )
 
-  app.post('/api/contract/relieve', { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } }, async (req): Promise<ContractView> => {
-    const session = requireSession(req)
-    const planId = req.body?.planId ?? service.signedPlan(session.openId, plans)
-    return view(planId, await service.relieve({ openId: session.openId, planId }), null)
-  })
+  app.post(
+    '/api/contract/relieve',
+    { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } },
+    async (req): Promise<ContractView> => {
+      const session = requireSession(req)
+      const planId = req.body?.planId ?? service.signedPlan(session.openId, plans)
+      return view(planId, await service.relieve({ openId: session.openId, planId }), null)
+    },
+  )
 
   await app.register(async (scope) => registerNotify(scope, ctx, service))
 }
@@ -180,7 +212,8 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, service: Co
     const { answer: resp, outcome } = service.handleNotification(collectParams(pairs.query, pairs.body))
     if (outcome === 'unverified') req.log.warn('contract notification: signature did not verify')
     else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
-    else if (outcome !== 'duplicate' && outcome !== 'already') req.log.warn({ outcome }, 'contract notification kept for review')
+    else if (outcome !== 'duplicate' && outcome !== 'already')
+      req.log.warn({ outcome }, 'contract notification kept for review')
     return answer(resp)
   }
   app.get('/notify/unionpay/contract', handler)

@@ -128,7 +128,12 @@ export class ContractService {
     let operateTime: string | null
     try {
       operateTime = (
-        await this.api.relieve({ openId: input.openId, contractId, planId: input.planId, contractCode: current.contractCode })
+        await this.api.relieve({
+          openId: input.openId,
+          contractId,
+          planId: input.planId,
+          contractCode: current.contractCode,
+        })
       ).operateTime
     } catch (err) {
       if (err instanceof UnionpayError && err.kind === 'platform') {
@@ -163,7 +168,10 @@ export class ContractService {
    * The 解约结果通知 (5.4.3): verifies the signature (both readings of `+`, see verifiedParams),
    * then applies it exactly once. `answer` is what the platform is told: `01` when unverifiable.
    */
-  handleNotification(params: NotifyParams | null): { answer: '00' | '01'; outcome: NotificationOutcome | 'duplicate' | 'unverified' | 'expired' } {
+  handleNotification(params: NotifyParams | null): {
+    answer: '00' | '01'
+    outcome: NotificationOutcome | 'duplicate' | 'unverified' | 'expired'
+  } {
     const key = this.options.upPublicKey ?? null
     const verified = params && key ? verifiedParams(params, key) : null
     if (!verified) return { answer: '01', outcome: 'unverified' }
@@ -178,7 +186,11 @@ export class ContractService {
    * The user's newest contract for a plan, after settling an `applying` row whose lease ran out
    * and, with `checkPlatform`, comparing a signed row with contract.info.
    */
-  async view(openId: string, planId: string, checkPlatform: boolean): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
+  async view(
+    openId: string,
+    planId: string,
+    checkPlatform: boolean,
+  ): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
     let record = this.repo.latest(this.options.appId, openId, planId)
     let platform: InfoResult | null = null
     const stale = record?.status === 'applying' && (record.leaseUntil ?? 0) <= this.clock()
@@ -215,7 +227,11 @@ export class ContractService {
         failure: 'contract.info: 未签约',
       })
     }
-    if (record.status === 'signed' && info.status !== 'signed' && (info.contractId === null || info.contractId === record.contractId)) {
+    if (
+      record.status === 'signed' &&
+      info.status !== 'signed' &&
+      (info.contractId === null || info.contractId === record.contractId)
+    ) {
       return this.repo.transition(record.contractCode, ['signed'], {
         to: 'relieved',
         source: 'reconcile',

@@ -30,7 +30,12 @@ describe('sealing OAuth access tokens at rest', () => {
   it('the session table holds no access token in clear; the store reads it back', () => {
     const db = openDatabase('sqlite::memory:')
     const store = new SessionStore(db, undefined, Date.now, KEY)
-    const { id } = store.create({ openId: 'o', scope: 'upapi_base', accessToken: 'plain-access-token', accessExpiresAt: Date.now() + 3600_000 })
+    const { id } = store.create({
+      openId: 'o',
+      scope: 'upapi_base',
+      accessToken: 'plain-access-token',
+      accessExpiresAt: Date.now() + 3600_000,
+    })
     const row = db.prepare('SELECT access_token FROM sessions').get() as { access_token: string }
     expect(row.access_token).not.toContain('plain-access-token')
     expect(row.access_token.startsWith('v1.')).toBe(true)

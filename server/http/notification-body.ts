@@ -10,7 +10,9 @@ const RAW_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'tex
  */
 export function useRawNotificationBodies(scope: FastifyInstance, bodyLimit = 16 * 1024): void {
   for (const type of RAW_TYPES) if (scope.hasContentTypeParser(type)) scope.removeContentTypeParser(type)
-  scope.addContentTypeParser(RAW_TYPES, { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, { rawForm: String(body) }))
+  scope.addContentTypeParser(RAW_TYPES, { parseAs: 'string', bodyLimit }, (_req, body, done) =>
+    done(null, { rawForm: String(body) }),
+  )
 }
 
 /** A JSON body's fields as strings; null when it is not a flat object of scalars. */
@@ -30,7 +32,9 @@ export function jsonPairs(body: unknown): Array<[string, string]> | null {
  * The notification's name/value pairs: the raw query first, then the body (a flat JSON object or
  * a form). null when the body is JSON but not a flat object of scalars.
  */
-export function readNotificationPairs(req: FastifyRequest): { query: Array<[string, string]>; body: Array<[string, string]> } | null {
+export function readNotificationPairs(
+  req: FastifyRequest,
+): { query: Array<[string, string]>; body: Array<[string, string]> } | null {
   const query = parseRawPairs(rawQuery(req.url))
   const raw = (req.body as { rawForm?: unknown } | undefined)?.rawForm
   if (typeof raw !== 'string' || raw.trim() === '') return { query, body: [] }

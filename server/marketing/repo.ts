@@ -34,19 +34,25 @@ export class MarketingRepo {
   requested(transNumber: string, kind: MarketingKind, openId: string, amount: number | null): void {
     const now = this.clock()
     this.db
-      .prepare(`INSERT INTO marketing_ops (trans_number, kind, open_id, amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'requested', ?, ?)`)
+      .prepare(
+        `INSERT INTO marketing_ops (trans_number, kind, open_id, amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'requested', ?, ?)`,
+      )
       .run(transNumber, kind, openId, amount, now, now)
   }
 
   done(transNumber: string, result: unknown): void {
     this.db
-      .prepare(`UPDATE marketing_ops SET status = 'done', result_json = ?, updated_at = ? WHERE trans_number = ? AND status = 'requested'`)
+      .prepare(
+        `UPDATE marketing_ops SET status = 'done', result_json = ?, updated_at = ? WHERE trans_number = ? AND status = 'requested'`,
+      )
       .run(JSON.stringify(result ?? null), this.clock(), transNumber)
   }
 
   failed(transNumber: string, failure: string): void {
     this.db
-      .prepare(`UPDATE marketing_ops SET status = 'failed', failure = ?, updated_at = ? WHERE trans_number = ? AND status = 'requested'`)
+      .prepare(
+        `UPDATE marketing_ops SET status = 'failed', failure = ?, updated_at = ? WHERE trans_number = ? AND status = 'requested'`,
+      )
       .run(failure.slice(0, 200), this.clock(), transNumber)
   }
 

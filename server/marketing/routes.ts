@@ -18,7 +18,11 @@ const grantBody = z.object({ count: z.number().int('须为整数').min(1, '至�
  * is `admin` (X-Admin-Token outside the sandbox); the user side (chances, draw) needs a session.
  * Every action targets the session's own openId.
  */
-export async function registerMarketingRoutes(root: FastifyInstance, ctx: AppContext, m: MarketingModule): Promise<void> {
+export async function registerMarketingRoutes(
+  root: FastifyInstance,
+  ctx: AppContext,
+  m: MarketingModule,
+): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const { config } = ctx
   const admin = { admin: true }

@@ -46,7 +46,12 @@ export class MarketingService {
 
   private need<K extends 'insAcctId' | 'qualNum' | 'activityNumber'>(key: K, env: string): string {
     const v = this.o[key]
-    if (!v) throw new DomainError('unavailable', 'MARKETING_NOT_CONFIGURED', `红包/抽奖未配置：请设置 ${env}（附录十 接入流程）`)
+    if (!v)
+      throw new DomainError(
+        'unavailable',
+        'MARKETING_NOT_CONFIGURED',
+        `红包/抽奖未配置：请设置 ${env}（附录十 接入流程）`,
+      )
     return v
   }
 
@@ -55,7 +60,12 @@ export class MarketingService {
   }
 
   /** Records the operation before the call and its outcome after it. */
-  private async recorded<T>(kind: MarketingKind, openId: string, amount: number | null, fn: (transNumber: string) => Promise<T>): Promise<T> {
+  private async recorded<T>(
+    kind: MarketingKind,
+    openId: string,
+    amount: number | null,
+    fn: (transNumber: string) => Promise<T>,
+  ): Promise<T> {
     const transNumber = newTransNumber(this.o.api.clock())
     this.o.repo.requested(transNumber, kind, openId, amount)
     try {
@@ -69,24 +79,43 @@ export class MarketingService {
   }
 
   async balance(): Promise<RedPacketAccount> {
-    return selectRedPacketAccount(this.o.api, { insAcctId: this.need('insAcctId', 'UNIONPAY_INS_ACCT_ID'), transNumber: newTransNumber(this.o.api.clock()) })
+    return selectRedPacketAccount(this.o.api, {
+      insAcctId: this.need('insAcctId', 'UNIONPAY_INS_ACCT_ID'),
+      transNumber: newTransNumber(this.o.api.clock()),
+    })
   }
 
   async give(openId: string, amount: number, remark?: string): Promise<GiveResult> {
     const insAcctId = this.need('insAcctId', 'UNIONPAY_INS_ACCT_ID')
     const before = await this.balance()
-    if (before.status !== '0') throw new DomainError('conflict', 'ACCOUNT_UNAVAILABLE', `机构账户状态异常（acctSt ${before.status}），暂不能赠送红包`)
+    if (before.status !== '0')
+      throw new DomainError(
+        'conflict',
+        'ACCOUNT_UNAVAILABLE',
+        `机构账户状态异常（acctSt ${before.status}），暂不能赠送红包`,
+      )
     if (before.balance < amount) {
-      throw new DomainError('conflict', 'BALANCE_TOO_LOW', `机构账户余额 ${(before.balance / 100).toFixed(2)} 元，不足以赠送 ${(amount / 100).toFixed(2)} 元`, {
-        balance: before.balance,
-      })
+      throw new DomainError(
+        'conflict',
+        'BALANCE_TOO_LOW',
+        `机构账户余额 ${(before.balance / 100).toFixed(2)} 元，不足以赠送 ${(amount / 100).toFixed(2)} 元`,
+        {
+          balance: before.balance,
+        },
+      )
     }
     const transNumber = await this.recorded('give', openId, amount, async (tn) => {
       await giveRedPacket(this.o.api, { insAcctId, transNumber: tn, openId, amount, remark })
       return tn
     })
     const after = await this.balance()
-    return { transNumber, amount, balanceBefore: before.balance, balanceAfter: after.balance, confirmed: after.balance <= before.balance - amount }
+    return {
+      transNumber,
+      amount,
+      balanceBefore: before.balance,
+      balanceAfter: after.balance,
+      confirmed: after.balance <= before.balance - amount,
+    }
   }
 
   async chances(openId: string): Promise<Qualification[]> {
@@ -105,6 +134,8 @@ export class MarketingService {
 
   async draw(openId: string): Promise<DrawResult> {
     const activityNumber = this.need('activityNumber', 'UNIONPAY_ACTIVITY_NUMBER')
-    return this.recorded('draw', openId, null, (transNumber) => draw(this.o.api, { ...this.qualifier(openId), activityNumber, transNumber }))
+    return this.recorded('draw', openId, null, (transNumber) =>
+      draw(this.o.api, { ...this.qualifier(openId), activityNumber, transNumber }),
+    )
   }
 }

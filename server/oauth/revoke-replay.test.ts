@@ -15,8 +15,13 @@ const USER = DEFAULT_USERS[0]!
 let now = Date.now()
 const clock = () => now
 
-const start = (databaseUrl: string) => startTestServer({ DATABASE_URL: databaseUrl }, { clock, kv: new MemoryKv(clock), rateLimitPerMinute: 10_000 })
-const cookieOf = (h: string | string[] | undefined) => [h ?? []].flat().map((c) => c.split(';')[0]).join('; ')
+const start = (databaseUrl: string) =>
+  startTestServer({ DATABASE_URL: databaseUrl }, { clock, kv: new MemoryKv(clock), rateLimitPerMinute: 10_000 })
+const cookieOf = (h: string | string[] | undefined) =>
+  [h ?? []]
+    .flat()
+    .map((c) => c.split(';')[0])
+    .join('; ')
 const path = (u: string) => {
   const x = new URL(u, 'http://x')
   return x.pathname + x.search
@@ -24,22 +29,48 @@ const path = (u: string) => {
 
 /** Logs USER in through the sandbox consent page; returns the session cookie. */
 async function login(t: TestServer): Promise<string> {
-  const a = await t.app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base', headers: { 'user-agent': UA } })
+  const a = await t.app.inject({
+    method: 'GET',
+    url: '/api/oauth/authorize?scope=upapi_base',
+    headers: { 'user-agent': UA },
+  })
   const bind = cookieOf(a.headers['set-cookie'])
-  const page = await t.app.inject({ method: 'GET', url: path(a.headers.location as string), headers: { cookie: bind, 'user-agent': UA } })
-  const cb = await t.app.inject({ method: 'GET', url: path(page.headers.location as string), headers: { cookie: bind, 'user-agent': UA } })
+  const page = await t.app.inject({
+    method: 'GET',
+    url: path(a.headers.location as string),
+    headers: { cookie: bind, 'user-agent': UA },
+  })
+  const cb = await t.app.inject({
+    method: 'GET',
+    url: path(page.headers.location as string),
+    headers: { cookie: bind, 'user-agent': UA },
+  })
   expect(cb.statusCode).toBe(302)
   return cookieOf(cb.headers['set-cookie'])
 }
-const me = async (t: TestServer, cookie: string) => (await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode
+const me = async (t: TestServer, cookie: string) =>
+  (await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode
 
 function revoke(t: TestServer, over: Record<string, string> = {}, drop: string[] = []) {
-  const p: Record<string, string> = { appId: t.ctx.config.unionpay.appId, timestamp: String(Math.floor(now / 1000)), nonceStr: createNonceStr(), openId: USER.openId, ...over }
+  const p: Record<string, string> = {
+    appId: t.ctx.config.unionpay.appId,
+    timestamp: String(Math.floor(now / 1000)),
+    nonceStr: createNonceStr(),
+    openId: USER.openId,
+    ...over,
+  }
   for (const k of drop) delete p[k]
   return { ...p, signature: signNotification(p, createPrivateKey(sandboxRsaKeyPair().privateKeyPem)) }
 }
 const send = async (t: TestServer, n: Record<string, string>) =>
-  (await t.app.inject({ method: 'POST', url: '/notify/unionpay/auth-revoke', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(n) })).json()
+  (
+    await t.app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/auth-revoke',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(n),
+    })
+  ).json()
 
 describe('用户授权解除通知: replays, restarts, freshness', () => {
   let dir: string
@@ -63,7 +94,9 @@ describe('用户授权解除通知: replays, restarts, freshness', () => {
       const fresh = await login(second)
       expect(await send(second, n)).toEqual({ resp: '00' })
       expect(await me(second, fresh)).toBe(200)
-      expect(second.ctx.db.prepare("SELECT COUNT(*) AS n FROM notify_receipts WHERE channel = 'auth-revoke'").get()).toEqual({ n: 1 })
+      expect(
+        second.ctx.db.prepare("SELECT COUNT(*) AS n FROM notify_receipts WHERE channel = 'auth-revoke'").get(),
+      ).toEqual({ n: 1 })
     } finally {
       await second.app.close()
     }
@@ -91,7 +124,9 @@ describe('用户授权解除通知: replays, restarts, freshness', () => {
       const s = await login(t)
       expect(await send(t, revoke(t, { timestamp: String(Math.floor(now / 1000) - 120) }))).toEqual({ resp: '00' })
       expect(await me(t, s)).toBe(200)
-      expect(await send(t, revoke(t, { timestamp: String(Math.floor(now / 1000) - 25 * 3600) }))).toEqual({ resp: '01' })
+      expect(await send(t, revoke(t, { timestamp: String(Math.floor(now / 1000) - 25 * 3600) }))).toEqual({
+        resp: '01',
+      })
       expect(await send(t, revoke(t, { timestamp: String(Math.floor(now / 1000) + 600) }))).toEqual({ resp: '01' })
       expect(await send(t, revoke(t, {}, ['nonceStr']))).toEqual({ resp: '01' })
       expect(await me(t, s)).toBe(200)

@@ -11,7 +11,6 @@ import { exchangeCode, type ExchangedToken } from '../unionpay/oauth.ts'
 import type { TokenManager } from '../unionpay/tokens.ts'
 import { fetchIdentity, fetchMobile, MOBILE_SCOPES, type UserIdentity } from '../unionpay/user.ts'
 
-
 export interface OauthServiceDeps {
   db: Db
   sessions: SessionStore
@@ -41,7 +40,8 @@ export interface MeView {
  */
 export class OauthService {
   constructor(private readonly d: OauthServiceDeps) {
-    if (!d.upPublicKey) d.log.warn('UNIONPAY_PUBLIC_KEY is not set: every 用户授权解除通知 will be answered {"resp":"01"}')
+    if (!d.upPublicKey)
+      d.log.warn('UNIONPAY_PUBLIC_KEY is not set: every 用户授权解除通知 will be answered {"resp":"01"}')
   }
 
   /** Step 2 of 4.3: the code for openId + accessToken (a31 when spent or expired, as a UnionpayError). */
@@ -54,7 +54,11 @@ export class OauthService {
    * the login and the scope granted, and opens a new session holding the accessToken — in one
    * transaction. The caller sets the cookie.
    */
-  startSession(token: ExchangedToken, scope: string, currentSessionId: string | null): { id: string; session: Session } {
+  startSession(
+    token: ExchangedToken,
+    scope: string,
+    currentSessionId: string | null,
+  ): { id: string; session: Session } {
     const { db, sessions, users } = this.d
     const now = this.d.clock()
     if (currentSessionId) sessions.end(currentSessionId, 'relogin')
@@ -120,15 +124,19 @@ export class OauthService {
       return '01'
     }
     const at = notificationTime(params.timestamp) ?? 0
-    const ended = db.transaction((): number | null => {
-      const fresh = db
-        .prepare("INSERT OR IGNORE INTO notify_receipts (channel, replay_key, received_at) VALUES ('auth-revoke', ?, ?)")
-        .run(replayKey(params.signature ?? ''), clock()).changes
-      if (fresh === 0) return null
-      this.d.users.revoke(openId)
-      // The timestamp has seconds: a session begun within its second is counted as before it.
-      return this.d.sessions.endAllFor(openId, 'auth-revoked', at + 1000)
-    }).immediate()
+    const ended = db
+      .transaction((): number | null => {
+        const fresh = db
+          .prepare(
+            "INSERT OR IGNORE INTO notify_receipts (channel, replay_key, received_at) VALUES ('auth-revoke', ?, ?)",
+          )
+          .run(replayKey(params.signature ?? ''), clock()).changes
+        if (fresh === 0) return null
+        this.d.users.revoke(openId)
+        // The timestamp has seconds: a session begun within its second is counted as before it.
+        return this.d.sessions.endAllFor(openId, 'auth-revoked', at + 1000)
+      })
+      .immediate()
     if (ended === null) log.info('用户授权解除通知: a replay, already applied')
     else log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
     return '00'
@@ -140,7 +148,12 @@ export class OauthService {
 
   private userApiInput(s: Session) {
     if (!this.accessTokenValid(s) || !s.accessToken) {
-      throw new DomainError('unauthenticated', 'ACCESS_TOKEN_EXPIRED', '云闪付授权已过期（有效期 1 小时），请重新登录后再查看', { scope: s.scope })
+      throw new DomainError(
+        'unauthenticated',
+        'ACCESS_TOKEN_EXPIRED',
+        '云闪付授权已过期（有效期 1 小时），请重新登录后再查看',
+        { scope: s.scope },
+      )
     }
     return { appId: this.d.appId, symmetricKey: this.d.symmetricKey, openId: s.openId, accessToken: s.accessToken }
   }

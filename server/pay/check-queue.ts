@@ -31,8 +31,9 @@ export class CheckQueue {
   /** Takes a due order: moves `next_check_at` to `leaseUntil` only if it still holds the value we read. */
   claimOrder(merOrderId: string, seenNextCheckAt: number, leaseUntil: number): boolean {
     return (
-      this.db.prepare('UPDATE pay_orders SET next_check_at = ? WHERE mer_order_id = ? AND next_check_at = ?').run(leaseUntil, merOrderId, seenNextCheckAt)
-        .changes === 1
+      this.db
+        .prepare('UPDATE pay_orders SET next_check_at = ? WHERE mer_order_id = ? AND next_check_at = ?')
+        .run(leaseUntil, merOrderId, seenNextCheckAt).changes === 1
     )
   }
 
@@ -58,7 +59,9 @@ export class CheckQueue {
   claimRefund(refundOrderId: string, leaseUntil: number): boolean {
     return (
       this.db
-        .prepare("UPDATE pay_refunds SET next_check_at = ? WHERE refund_order_id = ? AND status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?")
+        .prepare(
+          "UPDATE pay_refunds SET next_check_at = ? WHERE refund_order_id = ? AND status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?",
+        )
         .run(leaseUntil, refundOrderId, FIRST_CHECK_AFTER_MS, this.clock()).changes === 1
     )
   }
@@ -66,7 +69,9 @@ export class CheckQueue {
   /** After a refund-query without a final answer: the next one after a growing gap (schedule.ts), or never. */
   scheduleRefund(refundOrderId: string, nextCheckAt: number | null): void {
     this.db
-      .prepare('UPDATE pay_refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE refund_order_id = ?')
+      .prepare(
+        'UPDATE pay_refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE refund_order_id = ?',
+      )
       .run(nextCheckAt, this.clock(), refundOrderId)
   }
 }

@@ -52,7 +52,8 @@ export class Checkout {
 
   /** Refuses one more unpaid order from a client that already holds too many (order-limits.ts). */
   private checkLimit(owner: OrderOwner | undefined): void {
-    if (owner) assertMayCreateOrder(this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS))
+    if (owner)
+      assertMayCreateOrder(this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS))
   }
 
   createH5Order(input: CreateH5Input, owner?: OrderOwner): { merOrderId: string; redirectUrl: string; order: Order } {
@@ -63,7 +64,11 @@ export class Checkout {
       if (input.platformAmount === undefined) throw new PayInputError(['分账时 platformAmount 必传'])
       const problems = divisionProblems(
         input.amount,
-        { platformAmount: input.platformAmount, ...(input.subOrders ? { subOrders: input.subOrders } : {}), ...(input.goods ? { goods: input.goods } : {}) },
+        {
+          platformAmount: input.platformAmount,
+          ...(input.subOrders ? { subOrders: input.subOrders } : {}),
+          ...(input.goods ? { goods: input.goods } : {}),
+        },
         input.secureTransaction === true,
       )
       if (problems.length) throw new PayInputError(problems)
@@ -87,7 +92,11 @@ export class Checkout {
       ...(input.goods ? { goods: input.goods } : {}),
       ...(input.secureTransaction ? { secureTransaction: 'true' as const } : {}),
       ...(input.divisionFlag
-        ? { divisionFlag: true as const, platformAmount: input.platformAmount ?? 0, ...(input.subOrders ? { subOrders: input.subOrders } : {}) }
+        ? {
+            divisionFlag: true as const,
+            platformAmount: input.platformAmount ?? 0,
+            ...(input.subOrders ? { subOrders: input.subOrders } : {}),
+          }
         : {}),
     }
     const order = this.d.records.orders.create({
@@ -108,7 +117,11 @@ export class Checkout {
   }
 
   /** Creates a tn order. A definite refusal closes it; an unknown outcome leaves it to reconciliation. */
-  async createTnOrder(amount: number, description?: string, owner?: OrderOwner): Promise<{ orderId: string; tn: string }> {
+  async createTnOrder(
+    amount: number,
+    description?: string,
+    owner?: OrderOwner,
+  ): Promise<{ orderId: string; tn: string }> {
     const provider = this.tn
     if (!provider) throw new ChinaumsError('uac/app-order', 'NO_SERVICE', 'no tn provider configured', 'rejected')
     this.checkLimit(owner)
@@ -144,5 +157,9 @@ export class Checkout {
 
 function orderDivision(input: CreateH5Input): OrderDivision {
   const goodsMids = [...new Set((input.goods ?? []).flatMap((g) => (g.subMerchantId ? [g.subMerchantId] : [])))]
-  return { platformAmount: input.platformAmount ?? 0, subOrders: input.subOrders ?? null, ...(goodsMids.length ? { goodsMids } : {}) }
+  return {
+    platformAmount: input.platformAmount ?? 0,
+    subOrders: input.subOrders ?? null,
+    ...(goodsMids.length ? { goodsMids } : {}),
+  }
 }

@@ -20,7 +20,8 @@ export class IllegalTransitionError extends DomainError {
   }
 }
 
-export type RefundRefusal = 'NO_ORDER' | 'NOT_PAID' | 'SECURE_UNCOMPLETED' | 'EXCEEDS_AMOUNT' | 'EXCEEDS_SHARE' | 'REFUND_ID_CONFLICT'
+export type RefundRefusal =
+  'NO_ORDER' | 'NOT_PAID' | 'SECURE_UNCOMPLETED' | 'EXCEEDS_AMOUNT' | 'EXCEEDS_SHARE' | 'REFUND_ID_CONFLICT'
 
 /** A refund the money rules refuse (409, or 404 for NO_ORDER). */
 export class RefundRefusedError extends DomainError {

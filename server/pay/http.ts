@@ -11,16 +11,31 @@ import type { Order, Refund } from './model.ts'
 export function toAppError(err: unknown): unknown {
   if (err instanceof ChinaumsError) {
     if (err.indeterminate) {
-      return new AppError(504, `CHINAUMS_${err.errCode}`, `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，请勿重复付款或退款`, {
+      return new AppError(
+        504,
+        `CHINAUMS_${err.errCode}`,
+        `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，请勿重复付款或退款`,
+        {
+          api: err.api,
+          errCode: err.errCode,
+        },
+      )
+    }
+    const status =
+      err.errCode === 'NO_ORDER'
+        ? 404
+        : ['OPERATION_NOT_ALLOWED', 'HAS_CANCELLED', 'ORDER_PROCESSING'].includes(err.errCode)
+          ? 409
+          : 502
+    return new AppError(
+      status,
+      `CHINAUMS_${err.errCode}`,
+      `银商拒绝了请求（${err.errCode}：${err.errMsg || err.meaning}）`,
+      {
         api: err.api,
         errCode: err.errCode,
-      })
-    }
-    const status = err.errCode === 'NO_ORDER' ? 404 : ['OPERATION_NOT_ALLOWED', 'HAS_CANCELLED', 'ORDER_PROCESSING'].includes(err.errCode) ? 409 : 502
-    return new AppError(status, `CHINAUMS_${err.errCode}`, `银商拒绝了请求（${err.errCode}：${err.errMsg || err.meaning}）`, {
-      api: err.api,
-      errCode: err.errCode,
-    })
+      },
+    )
   }
   return err
 }
@@ -36,7 +51,13 @@ export function publicOrder(o: Order): OrderView {
     status: o.status,
     description: o.description,
     payTime: o.payTime,
-    ...(o.secure ? { secureStatus: o.secureStatus, completedAmount: o.completedAmount, securePending: o.securePending?.action ?? null } : {}),
+    ...(o.secure
+      ? {
+          secureStatus: o.secureStatus,
+          completedAmount: o.completedAmount,
+          securePending: o.securePending?.action ?? null,
+        }
+      : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   }

@@ -14,14 +14,20 @@ export class OrderActions {
     const { records, client } = this.d
     const order = records.orders.get(merOrderId)
     if (!order) throw new ChinaumsError('close', 'NO_ORDER', '订单不存在', 'rejected')
-    if (!PENDING_STATUSES.has(order.status)) throw new ChinaumsError('close', 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}，不能关闭`, 'rejected')
+    if (!PENDING_STATUSES.has(order.status))
+      throw new ChinaumsError('close', 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}，不能关闭`, 'rejected')
     try {
       await client.close(merOrderId, order.instMid)
     } catch (err) {
       // The buyer never opened the cashier, so 银商 has no such order yet. Closing it only here is not
       // safe (the signed URL still works until expireTime); reconciliation closes it after that.
       if (err instanceof ChinaumsError && err.errCode === 'NO_ORDER' && order.kind === 'h5') {
-        throw new ChinaumsError('close', 'NO_ORDER', '买家尚未打开收银台，银商还没有这笔订单；订单过期（30 分钟）后会自动关闭', 'rejected')
+        throw new ChinaumsError(
+          'close',
+          'NO_ORDER',
+          '买家尚未打开收银台，银商还没有这笔订单；订单过期（30 分钟）后会自动关闭',
+          'rejected',
+        )
       }
       throw err
     }
@@ -39,7 +45,8 @@ export class OrderActions {
     try {
       await client.secureCancel(merOrderId, order.instMid)
     } catch (err) {
-      if (err instanceof ChinaumsError && err.errCode === 'HAS_CANCELLED') return records.orders.recordSecureCancel(merOrderId, 'secure-cancel')
+      if (err instanceof ChinaumsError && err.errCode === 'HAS_CANCELLED')
+        return records.orders.recordSecureCancel(merOrderId, 'secure-cancel')
       this.pendingOnUnknown(err, merOrderId, 'cancel', null)
       throw err
     }
@@ -47,7 +54,10 @@ export class OrderActions {
   }
 
   /** 担保完成: `completedAmount` is settled to the merchant, the rest goes back to the buyer. */
-  async secureComplete(merOrderId: string, completedAmount: number): Promise<{ order: Order; secureStatus: string | null }> {
+  async secureComplete(
+    merOrderId: string,
+    completedAmount: number,
+  ): Promise<{ order: Order; secureStatus: string | null }> {
     const { client, records } = this.d
     const order = this.secureActionable(merOrderId, 'secure-complete', 'complete')
     if (completedAmount > order.amount) throw new PayInputError([`completedAmount 不能超过订单金额 ${order.amount} 分`])
@@ -58,17 +68,32 @@ export class OrderActions {
       if (err instanceof ChinaumsError && err.errCode === 'HAS_CANCELLED') {
         // Cancelled already (by us earlier, or 银商's 30-day automatic cancel): record it, then say so.
         records.orders.recordSecureCancel(merOrderId, 'secure-complete')
-        throw new ChinaumsError('secure-complete', 'HAS_CANCELLED', '担保交易已撤销（可能已超过 30 天被自动撤销），资金已全部退还买家', 'rejected')
+        throw new ChinaumsError(
+          'secure-complete',
+          'HAS_CANCELLED',
+          '担保交易已撤销（可能已超过 30 天被自动撤销），资金已全部退还买家',
+          'rejected',
+        )
       }
       this.pendingOnUnknown(err, merOrderId, 'complete', completedAmount)
       throw err
     }
     const replied = isSecureStatus(r.secureStatus) ? r.secureStatus : null
-    const status = replied === 'PARTLY_COMPLETED' || replied === 'ALL_COMPLETED' ? replied : completedAmount === order.amount ? 'ALL_COMPLETED' : 'PARTLY_COMPLETED'
+    const status =
+      replied === 'PARTLY_COMPLETED' || replied === 'ALL_COMPLETED'
+        ? replied
+        : completedAmount === order.amount
+          ? 'ALL_COMPLETED'
+          : 'PARTLY_COMPLETED'
     return { order: records.orders.recordSecureComplete(merOrderId, status, completedAmount), secureStatus: replied }
   }
 
-  private pendingOnUnknown(err: unknown, merOrderId: string, action: 'cancel' | 'complete', amount: number | null): void {
+  private pendingOnUnknown(
+    err: unknown,
+    merOrderId: string,
+    action: 'cancel' | 'complete',
+    amount: number | null,
+  ): void {
     if (err instanceof ChinaumsError && err.indeterminate) {
       this.d.records.orders.recordSecurePending(merOrderId, action, amount, this.d.clock() + FIRST_CHECK_AFTER_MS)
     }
@@ -79,10 +104,22 @@ export class OrderActions {
     const order = this.d.records.orders.get(merOrderId)
     if (!order) throw new ChinaumsError(api, 'NO_ORDER', '订单不存在', 'rejected')
     if (!order.secure) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', '不是担保交易', 'rejected')
-    if (order.status !== 'TRADE_SUCCESS') throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}`, 'rejected')
-    if (!isSecureUnfinished(order)) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `担保交易已${order.secureStatus === 'CANCELED' ? '撤销' : '完成'}`, 'rejected')
+    if (order.status !== 'TRADE_SUCCESS')
+      throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}`, 'rejected')
+    if (!isSecureUnfinished(order))
+      throw new ChinaumsError(
+        api,
+        'OPERATION_NOT_ALLOWED',
+        `担保交易已${order.secureStatus === 'CANCELED' ? '撤销' : '完成'}`,
+        'rejected',
+      )
     if (order.securePending && order.securePending.action !== action) {
-      throw new ChinaumsError(api, 'ORDER_PROCESSING', `上一次担保${order.securePending.action === 'cancel' ? '撤销' : '完成'}的结果尚不明确，正在查询，请稍后再试`, 'rejected')
+      throw new ChinaumsError(
+        api,
+        'ORDER_PROCESSING',
+        `上一次担保${order.securePending.action === 'cancel' ? '撤销' : '完成'}的结果尚不明确，正在查询，请稍后再试`,
+        'rejected',
+      )
     }
     return order
   }

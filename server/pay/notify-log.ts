@@ -23,7 +23,9 @@ export class NotifyLog {
       const o = this.orders.get(merOrderId)
       if (!o) return 'no_order'
       const ins = this.db
-        .prepare('INSERT OR IGNORE INTO pay_notifies (notify_id, mer_order_id, status, outcome, received_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR IGNORE INTO pay_notifies (notify_id, mer_order_id, status, outcome, received_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(notifyId, merOrderId, to, 'pending', this.clock())
       if (ins.changes === 0) return 'duplicate'
       let outcome: 'applied' | 'unchanged' | 'stale' = 'unchanged'

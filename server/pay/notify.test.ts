@@ -12,7 +12,9 @@ function sign(p: Record<string, string>, o: { type?: 'MD5' | 'SHA256'; keepEmpty
       .sort()
       .map((k) => `${k}=${p[k]}`)
       .join('&') + KEY
-  return o.type === 'SHA256' ? createHash('sha256').update(s, 'utf8').digest('hex') : createHash('md5').update(s, 'utf8').digest('hex').toUpperCase()
+  return o.type === 'SHA256'
+    ? createHash('sha256').update(s, 'utf8').digest('hex')
+    : createHash('md5').update(s, 'utf8').digest('hex').toUpperCase()
 }
 const resigned = (body: string, o?: { type?: 'MD5' | 'SHA256' }): Record<string, string> => {
   const p = formFields(body)
@@ -22,8 +24,20 @@ const resigned = (body: string, o?: { type?: 'MD5' | 'SHA256' }): Record<string,
 let kit: ReturnType<typeof payKit>
 afterEach(() => kit?.close())
 function seedMerchant() {
-  kit = payKit({ CHINAUMS_MD5_KEY: KEY, CHINAUMS_MID: SEED_BILLS_ORDER.mid, CHINAUMS_TID: SEED_BILLS_ORDER.tid, CHINAUMS_SOURCE_ID: SEED_BILLS_ORDER.sourceId })
-  kit.records.orders.create({ merOrderId: SEED_BILLS_ORDER.billNo, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: SEED_BILLS_ORDER.amount, nextCheckAt: kit.clock.now + 300_000 })
+  kit = payKit({
+    CHINAUMS_MD5_KEY: KEY,
+    CHINAUMS_MID: SEED_BILLS_ORDER.mid,
+    CHINAUMS_TID: SEED_BILLS_ORDER.tid,
+    CHINAUMS_SOURCE_ID: SEED_BILLS_ORDER.sourceId,
+  })
+  kit.records.orders.create({
+    merOrderId: SEED_BILLS_ORDER.billNo,
+    kind: 'h5',
+    channel: 'uac',
+    instMid: 'H5DEFAULT',
+    amount: SEED_BILLS_ORDER.amount,
+    nextCheckAt: kit.clock.now + 300_000,
+  })
   return kit
 }
 
@@ -32,14 +46,23 @@ describe("the seed's bills-shaped examples", () => {
     const { pay, records } = seedMerchant()
     const p = resigned(SEED_NOTIFY_BILLS)
     expect(pay.notifies.handle(p)).toEqual({ answer: 'SUCCESS', outcome: 'applied' })
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)).toMatchObject({ status: 'TRADE_SUCCESS', targetSys: 'WXPay', payTime: '2016-09-28 10:38:32', targetOrderId: '4006652001201609285138635739' })
+    expect(records.orders.get(SEED_BILLS_ORDER.billNo)).toMatchObject({
+      status: 'TRADE_SUCCESS',
+      targetSys: 'WXPay',
+      payTime: '2016-09-28 10:38:32',
+      targetOrderId: '4006652001201609285138635739',
+    })
     expect(pay.notifies.handle(p)).toEqual({ answer: 'SUCCESS', outcome: 'duplicate' })
     expect(records.orders.events(SEED_BILLS_ORDER.billNo)).toHaveLength(2)
   })
 
   it('1.8.5: the return page verifies and says paid', () => {
     const { pay, records } = seedMerchant()
-    expect(pay.notifies.verifyReturn(resigned(SEED_RETURN_BILLS))).toEqual({ merOrderId: SEED_BILLS_ORDER.billNo, verified: true, buyerPaid: true })
+    expect(pay.notifies.verifyReturn(resigned(SEED_RETURN_BILLS))).toEqual({
+      merOrderId: SEED_BILLS_ORDER.billNo,
+      verified: true,
+      buyerPaid: true,
+    })
     expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.seenAt).not.toBeNull()
   })
 
@@ -47,7 +70,10 @@ describe("the seed's bills-shaped examples", () => {
     const { pay, records } = seedMerchant()
     expect(pay.notifies.handle(formFields(SEED_NOTIFY_BILLS)).outcome).toBe('bad_sign')
     const p = resigned(SEED_NOTIFY_BILLS)
-    expect(pay.notifies.handle({ ...p, billPayment: (p.billPayment ?? '').replace('"totalAmount":1', '"totalAmount":100') }).outcome).toBe('bad_sign')
+    expect(
+      pay.notifies.handle({ ...p, billPayment: (p.billPayment ?? '').replace('"totalAmount":1', '"totalAmount":100') })
+        .outcome,
+    ).toBe('bad_sign')
     expect(pay.notifies.verifyReturn(formFields(SEED_RETURN_BILLS)).verified).toBe(false)
     expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('NEW_ORDER')
   })
@@ -63,7 +89,13 @@ describe("the seed's bills-shaped examples", () => {
 
 describe('tolerant verification, strict amount check', () => {
   const flat = (extra: Record<string, string> = {}) => ({
-    mid: SEED_BILLS_ORDER.mid, merOrderId: SEED_BILLS_ORDER.billNo, totalAmount: '1', status: 'TRADE_SUCCESS', notifyId: 'n-1', attachedData: '', ...extra,
+    mid: SEED_BILLS_ORDER.mid,
+    merOrderId: SEED_BILLS_ORDER.billNo,
+    totalAmount: '1',
+    status: 'TRADE_SUCCESS',
+    notifyId: 'n-1',
+    attachedData: '',
+    ...extra,
   })
 
   it.each([
@@ -81,7 +113,9 @@ describe('tolerant verification, strict amount check', () => {
   it('refuses a forged one', () => {
     const { pay, records } = seedMerchant()
     const p = flat()
-    const forged = createHash('md5').update(`merOrderId=${SEED_BILLS_ORDER.billNo}&status=TRADE_SUCCESS&totalAmount=1other-key`).digest('hex')
+    const forged = createHash('md5')
+      .update(`merOrderId=${SEED_BILLS_ORDER.billNo}&status=TRADE_SUCCESS&totalAmount=1other-key`)
+      .digest('hex')
     expect(pay.notifies.handle({ ...p, sign: forged }).outcome).toBe('bad_sign')
     expect(pay.notifies.handle({ ...p, sign: sign(p), status: 'TRADE_CLOSED' }).outcome).toBe('bad_sign')
     expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('NEW_ORDER')

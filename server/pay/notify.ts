@@ -11,7 +11,8 @@ import { isPaid, PENDING_STATUSES, type OrderStatus } from './status.ts'
 export type NotifyAnswer = 'SUCCESS' | 'FAILED'
 
 /** What the notify handler learnt, for logs and tests. */
-export type NotifyOutcome = 'bad_sign' | 'bad_params' | 'no_order' | 'mismatch' | 'amount_missing' | Exclude<NotifyApplied, 'no_order'>
+export type NotifyOutcome =
+  'bad_sign' | 'bad_params' | 'no_order' | 'mismatch' | 'amount_missing' | Exclude<NotifyApplied, 'no_order'>
 
 /** What 银商 tells us: the 支付结果通知 (seed 1.9) and the return page (seed 1.8). */
 export class NotifyHandler {
@@ -27,7 +28,8 @@ export class NotifyHandler {
     const { orders, refunds, notifies, checks } = records
     if (!verifyNotifySign(params, config.chinaums.md5Key)) return { answer: 'FAILED', outcome: 'bad_sign' }
     const f = readNotifyFields(params)
-    if (!f || f.orderIds.length === 0 || (f.mid !== undefined && f.mid !== config.chinaums.mid)) return { answer: 'FAILED', outcome: 'bad_params' }
+    if (!f || f.orderIds.length === 0 || (f.mid !== undefined && f.mid !== config.chinaums.mid))
+      return { answer: 'FAILED', outcome: 'bad_params' }
     const order = this.ourOrder(f.orderIds)
     if (!order) {
       log.warn({ orderIds: f.orderIds }, 'chinaums notify for an unknown order')
@@ -39,13 +41,20 @@ export class NotifyHandler {
       // (which carries totalAmount, checked against ours) settles it — asked on the next round.
       orders.atomic(() => {
         orders.markNotified(merOrderId)
-        if (order.nextCheckAt !== null || PENDING_STATUSES.has(order.status)) checks.scheduleOrder(merOrderId, clock(), false)
+        if (order.nextCheckAt !== null || PENDING_STATUSES.has(order.status))
+          checks.scheduleOrder(merOrderId, clock(), false)
       })
-      log.warn({ merOrderId, status: f.status }, 'chinaums notify without totalAmount: not applied, the order is queried instead')
+      log.warn(
+        { merOrderId, status: f.status },
+        'chinaums notify without totalAmount: not applied, the order is queried instead',
+      )
       return { answer: 'SUCCESS', outcome: 'amount_missing' }
     }
     if (amountOf(f.totalAmount) !== order.amount) {
-      log.error({ merOrderId, notified: f.totalAmount, ours: order.amount }, 'chinaums notify amount differs from the order')
+      log.error(
+        { merOrderId, notified: f.totalAmount, ours: order.amount },
+        'chinaums notify amount differs from the order',
+      )
       return { answer: 'FAILED', outcome: 'mismatch' }
     }
     const status = f.status
@@ -59,7 +68,11 @@ export class NotifyHandler {
       const r = notifies.apply(notifyId, merOrderId, to, factsOf(f.all))
       if (r !== 'applied' && r !== 'unchanged') return r
       if (isSecureStatus(f.secureStatus)) {
-        if (orders.recordSecureFacts(merOrderId, f.secureStatus, amountOf(f.completeAmount), 'notify') && r === 'unchanged') return 'applied' as const
+        if (
+          orders.recordSecureFacts(merOrderId, f.secureStatus, amountOf(f.completeAmount), 'notify') &&
+          r === 'unchanged'
+        )
+          return 'applied' as const
       }
       if (isRefund && refundOrderId) {
         const refund = refunds.get(refundOrderId)
@@ -71,7 +84,10 @@ export class NotifyHandler {
         const refundAmount = amountOf(f.refundAmount)
         if (!refund && MER_ORDER_ID_RE.test(refundOrderId) && refundAmount !== undefined && refundAmount > 0) {
           if (refunds.recordNotified(merOrderId, refundOrderId, refundAmount)) return 'applied' as const
-          log.error({ merOrderId, refundOrderId, refundAmount }, 'chinaums refund notify could not be recorded (amount or order state)')
+          log.error(
+            { merOrderId, refundOrderId, refundAmount },
+            'chinaums refund notify could not be recorded (amount or order state)',
+          )
         }
       }
       return r
@@ -79,7 +95,11 @@ export class NotifyHandler {
     if (outcome === 'no_order') return { answer: 'FAILED', outcome }
     if (outcome === 'stale') {
       // Paid by the gateway while we hold the order closed: money may be taken, a person must look.
-      if (to === 'TRADE_SUCCESS' && order.status === 'TRADE_CLOSED') log.error({ merOrderId, notifyId }, 'chinaums notify: TRADE_SUCCESS for an order closed here — check it by hand')
+      if (to === 'TRADE_SUCCESS' && order.status === 'TRADE_CLOSED')
+        log.error(
+          { merOrderId, notifyId },
+          'chinaums notify: TRADE_SUCCESS for an order closed here — check it by hand',
+        )
       else log.info({ merOrderId, status, current: order.status }, 'stale chinaums notify ignored')
     }
     return { answer: 'SUCCESS', outcome }

@@ -17,6 +17,8 @@ export function clientKeyOf(openId: string | undefined, ip: string): string {
 /** Throws PayLimitError when one more unpaid order would exceed the limit. */
 export function assertMayCreateOrder(unpaidInWindow: number, max: number = MAX_UNPAID_ORDERS_PER_CLIENT): void {
   if (unpaidInWindow >= max) {
-    throw new PayLimitError(`未支付的订单过多（${unpaidInWindow} 笔）：请先完成或等待已有订单过期（约 30 分钟）后再下单`)
+    throw new PayLimitError(
+      `未支付的订单过多（${unpaidInWindow} 笔）：请先完成或等待已有订单过期（约 30 分钟）后再下单`,
+    )
   }
 }

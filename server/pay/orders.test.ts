@@ -26,7 +26,10 @@ describe('order transitions', () => {
     now += 1
     expect(store.transition('1017000000000000000000000001', 'WAIT_BUYER_PAY', 'query').changed).toBe(true)
     expect(store.transition('1017000000000000000000000001', 'WAIT_BUYER_PAY', 'query').changed).toBe(false)
-    store.transition('1017000000000000000000000001', 'TRADE_SUCCESS', 'notify', undefined, { targetSys: 'UnionPay', payTime: '2026-01-01 10:00:00' })
+    store.transition('1017000000000000000000000001', 'TRADE_SUCCESS', 'notify', undefined, {
+      targetSys: 'UnionPay',
+      payTime: '2026-01-01 10:00:00',
+    })
     const o = store.get('1017000000000000000000000001')
     expect(o).toMatchObject({ status: 'TRADE_SUCCESS', targetSys: 'UnionPay', nextCheckAt: null })
     expect(store.events('1017000000000000000000000001').map((e) => [e.fromStatus, e.toStatus, e.source])).toEqual([
@@ -80,7 +83,11 @@ describe('refund sums', () => {
     expect(store.get('1017000000000000000000000001')).toMatchObject({ status: 'TRADE_REFUND', refundedAmount: 400 })
     records.refunds.settle('R1000003', 'SUCCESS', 'refund')
     expect(store.get('1017000000000000000000000001')).toMatchObject({ status: 'TRADE_CLOSED', refundedAmount: 1000 })
-    expect(records.refunds.ofOrder('1017000000000000000000000001').map((r) => r.status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS'])
+    expect(records.refunds.ofOrder('1017000000000000000000000001').map((r) => r.status)).toEqual([
+      'SUCCESS',
+      'FAILED',
+      'SUCCESS',
+    ])
   })
 
   it('a refund of an unpaid order is refused', () => {

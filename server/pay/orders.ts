@@ -65,7 +65,9 @@ export class OrderStore {
   }
 
   list(limit = 50): Order[] {
-    return (this.db.prepare('SELECT * FROM pay_orders ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map(toOrder)
+    return (
+      this.db.prepare('SELECT * FROM pay_orders ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]
+    ).map(toOrder)
   }
 
   /** A user's own orders, newest first: created while logged in as `openId`, or from this browser. */
@@ -73,7 +75,9 @@ export class OrderStore {
     if (!owner.openId && !owner.browser) return []
     return (
       this.db
-        .prepare('SELECT * FROM pay_orders WHERE owner_open_id = ? OR owner_browser = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+        .prepare(
+          'SELECT * FROM pay_orders WHERE owner_open_id = ? OR owner_browser = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        )
         .all(owner.openId ?? null, owner.browser ?? null, limit) as Row[]
     ).map(toOrder)
   }
@@ -90,11 +94,15 @@ export class OrderStore {
 
   /** The platform has shown it knows the order (first time only). */
   markSeen(merOrderId: string): void {
-    this.db.prepare('UPDATE pay_orders SET seen_at = ? WHERE mer_order_id = ? AND seen_at IS NULL').run(this.clock(), merOrderId)
+    this.db
+      .prepare('UPDATE pay_orders SET seen_at = ? WHERE mer_order_id = ? AND seen_at IS NULL')
+      .run(this.clock(), merOrderId)
   }
 
   events(merOrderId: string): OrderEvent[] {
-    return (this.db.prepare('SELECT * FROM pay_order_events WHERE mer_order_id = ? ORDER BY id').all(merOrderId) as Row[]).map((r) => ({
+    return (
+      this.db.prepare('SELECT * FROM pay_order_events WHERE mer_order_id = ? ORDER BY id').all(merOrderId) as Row[]
+    ).map((r) => ({
       fromStatus: isOrderStatus(r.from_status) ? r.from_status : null,
       toStatus: r.to_status as OrderStatus,
       source: String(r.source),
@@ -104,13 +112,17 @@ export class OrderStore {
   }
 
   setTn(merOrderId: string, tn: string): void {
-    this.db.prepare('UPDATE pay_orders SET tn = ?, updated_at = ? WHERE mer_order_id = ?').run(tn, this.clock(), merOrderId)
+    this.db
+      .prepare('UPDATE pay_orders SET tn = ?, updated_at = ? WHERE mer_order_id = ?')
+      .run(tn, this.clock(), merOrderId)
   }
 
   /** Marks that 银商 notified about the order (inside the notify's transaction). */
   markNotified(merOrderId: string): void {
     const now = this.clock()
-    this.db.prepare('UPDATE pay_orders SET notified_at = ?, seen_at = COALESCE(seen_at, ?) WHERE mer_order_id = ?').run(now, now, merOrderId)
+    this.db
+      .prepare('UPDATE pay_orders SET notified_at = ?, seen_at = COALESCE(seen_at, ?) WHERE mer_order_id = ?')
+      .run(now, now, merOrderId)
   }
 
   /** Sets what refunds have returned so far (inside a refund's transaction). */
@@ -122,7 +134,12 @@ export class OrderStore {
    * Records a 担保完成 (completedAmount settled, the rest returned to the buyer) as one event row
    * with the new secureStatus, in one transaction. Returns the order after.
    */
-  recordSecureComplete(merOrderId: string, secureStatus: SecureStatus, completedAmount: number, source = 'secure-complete'): Order {
+  recordSecureComplete(
+    merOrderId: string,
+    secureStatus: SecureStatus,
+    completedAmount: number,
+    source = 'secure-complete',
+  ): Order {
     return this.atomic(() => {
       const o = this.mustGet(merOrderId)
       const now = this.clock()
@@ -131,7 +148,14 @@ export class OrderStore {
           'UPDATE pay_orders SET secure_status = ?, completed_amount = ?, secure_pending = NULL, secure_pending_amount = NULL, next_check_at = NULL, updated_at = ? WHERE mer_order_id = ?',
         )
         .run(secureStatus, completedAmount, now, merOrderId)
-      this.event(merOrderId, o.status, o.status, source, `completed ${completedAmount}, returned ${o.amount - completedAmount}`, now)
+      this.event(
+        merOrderId,
+        o.status,
+        o.status,
+        source,
+        `completed ${completedAmount}, returned ${o.amount - completedAmount}`,
+        now,
+      )
       return this.mustGet(merOrderId)
     })
   }
@@ -145,7 +169,8 @@ export class OrderStore {
           "UPDATE pay_orders SET secure_status = 'CANCELED', completed_amount = 0, secure_pending = NULL, secure_pending_amount = NULL, next_check_at = NULL WHERE mer_order_id = ?",
         )
         .run(merOrderId)
-      if (!this.moveIn(o, 'TRADE_CLOSED', source, `returned ${o.amount}`)) this.event(merOrderId, o.status, o.status, source, 'already closed', this.clock())
+      if (!this.moveIn(o, 'TRADE_CLOSED', source, `returned ${o.amount}`))
+        this.event(merOrderId, o.status, o.status, source, 'already closed', this.clock())
       return this.mustGet(merOrderId)
     })
   }
@@ -156,7 +181,12 @@ export class OrderStore {
    * buyer, e.g. the 30-day automatic cancel), a completion records the completed amount,
    * UNCOMPLETED is stored. Returns whether anything changed.
    */
-  recordSecureFacts(merOrderId: string, secureStatus: SecureStatus, completeAmount: number | undefined, source: string): boolean {
+  recordSecureFacts(
+    merOrderId: string,
+    secureStatus: SecureStatus,
+    completeAmount: number | undefined,
+    source: string,
+  ): boolean {
     return this.atomic(() => {
       const o = this.mustGet(merOrderId)
       if (!o.secure || !isPaid(o.status)) return false
@@ -181,7 +211,9 @@ export class OrderStore {
 
   /** Forgets a 担保 action whose outcome never became known (the merchant may act again). */
   clearSecurePending(merOrderId: string): void {
-    this.db.prepare('UPDATE pay_orders SET secure_pending = NULL, secure_pending_amount = NULL WHERE mer_order_id = ?').run(merOrderId)
+    this.db
+      .prepare('UPDATE pay_orders SET secure_pending = NULL, secure_pending_amount = NULL WHERE mer_order_id = ?')
+      .run(merOrderId)
   }
 
   /** When the order was paid (its move to TRADE_SUCCESS), or null. */
@@ -193,21 +225,44 @@ export class OrderStore {
   }
 
   /** A 担保 action sent whose outcome is unknown: remembered, and the order queried at `checkAt`. */
-  recordSecurePending(merOrderId: string, action: 'cancel' | 'complete', amount: number | null, checkAt: number): Order {
+  recordSecurePending(
+    merOrderId: string,
+    action: 'cancel' | 'complete',
+    amount: number | null,
+    checkAt: number,
+  ): Order {
     return this.atomic(() => {
       const o = this.mustGet(merOrderId)
       const now = this.clock()
       this.db
-        .prepare('UPDATE pay_orders SET secure_pending = ?, secure_pending_amount = ?, next_check_at = ?, check_count = 0, updated_at = ? WHERE mer_order_id = ?')
+        .prepare(
+          'UPDATE pay_orders SET secure_pending = ?, secure_pending_amount = ?, next_check_at = ?, check_count = 0, updated_at = ? WHERE mer_order_id = ?',
+        )
         .run(action, amount, checkAt, now, merOrderId)
-      this.event(merOrderId, o.status, o.status, `secure-${action}`, `outcome unknown${amount === null ? '' : ` (completed ${amount})`}, query at ${checkAt}`, now)
+      this.event(
+        merOrderId,
+        o.status,
+        o.status,
+        `secure-${action}`,
+        `outcome unknown${amount === null ? '' : ` (completed ${amount})`}, query at ${checkAt}`,
+        now,
+      )
       return this.mustGet(merOrderId)
     })
   }
 
-  private event(merOrderId: string, from: OrderStatus | null, to: OrderStatus, source: string, detail: string | null, at: number) {
+  private event(
+    merOrderId: string,
+    from: OrderStatus | null,
+    to: OrderStatus,
+    source: string,
+    detail: string | null,
+    at: number,
+  ) {
     this.db
-      .prepare('INSERT INTO pay_order_events (mer_order_id, from_status, to_status, source, detail, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO pay_order_events (mer_order_id, from_status, to_status, source, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(merOrderId, from, to, source, detail, at)
   }
 
@@ -249,7 +304,13 @@ export class OrderStore {
   }
 
   /** Moves an order in its own transaction. Returns the order after, and whether it changed. */
-  transition(merOrderId: string, to: OrderStatus, source: string, detail?: string, facts?: PaymentFacts): { order: Order; changed: boolean } {
+  transition(
+    merOrderId: string,
+    to: OrderStatus,
+    source: string,
+    detail?: string,
+    facts?: PaymentFacts,
+  ): { order: Order; changed: boolean } {
     return this.atomic(() => {
       const o = this.get(merOrderId)
       if (!o) throw new Error(`no order ${merOrderId}`)

@@ -32,7 +32,15 @@ function setup() {
     clearTimeout: (h) => void ((h as { cleared: boolean }).cleared = true),
   }
   const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn() } as unknown as FastifyBaseLogger
-  const rec = new Reconciler({ checker, checks: records.checks, clock: () => now, log, timers, intervalMs: 1000, batch: 2 })
+  const rec = new Reconciler({
+    checker,
+    checks: records.checks,
+    clock: () => now,
+    log,
+    timers,
+    intervalMs: 1000,
+    batch: 2,
+  })
   return { store, checks: records.checks, rec, pending, reconciled, setNow: (t: number) => (now = t) }
 }
 
@@ -40,7 +48,14 @@ describe('Reconciler', () => {
   it('runs on its timer, takes due orders a few at a time, and stops cleanly', async () => {
     const { store, rec, pending, reconciled, setNow } = setup()
     for (const id of ['1017A00001', '1017A00002', '1017A00003']) {
-      store.create({ merOrderId: id, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1, nextCheckAt: 300_000 })
+      store.create({
+        merOrderId: id,
+        kind: 'h5',
+        channel: 'uac',
+        instMid: 'H5DEFAULT',
+        amount: 1,
+        nextCheckAt: 300_000,
+      })
     }
     rec.start()
     expect(pending).toHaveLength(1)
@@ -63,7 +78,14 @@ describe('Reconciler', () => {
 
   it('a claimed order is not taken twice', () => {
     const { store, checks } = setup()
-    store.create({ merOrderId: '1017A00001', kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1, nextCheckAt: 10 })
+    store.create({
+      merOrderId: '1017A00001',
+      kind: 'h5',
+      channel: 'uac',
+      instMid: 'H5DEFAULT',
+      amount: 1,
+      nextCheckAt: 10,
+    })
     expect(checks.claimOrder('1017A00001', 10, 500)).toBe(true)
     expect(checks.claimOrder('1017A00001', 10, 500)).toBe(false)
   })

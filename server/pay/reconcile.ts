@@ -47,14 +47,22 @@ export class OrderChecker {
         (reply.totalAmount !== undefined && Number(reply.totalAmount) !== order.amount))
     if (reply && foreign) {
       // Like a notify whose amount differs: never settle an order from an answer about something else.
-      log.error({ merOrderId: order.merOrderId, replied: reply.merOrderId, amount: reply.totalAmount, ours: order.amount }, 'query answer does not match the order')
+      log.error(
+        { merOrderId: order.merOrderId, replied: reply.merOrderId, amount: reply.totalAmount, ours: order.amount },
+        'query answer does not match the order',
+      )
     } else if (reply) {
       const answer = reply
       orders.atomic(() => {
         orders.markSeen(order.merOrderId)
         // 担保 facts first: a CANCELED order closes as a cancel (everything back to the buyer).
         if (isSecureStatus(answer.secureStatus)) {
-          orders.recordSecureFacts(order.merOrderId, answer.secureStatus, amountOf(answer.completeAmount ?? answer.completedAmount), 'query')
+          orders.recordSecureFacts(
+            order.merOrderId,
+            answer.secureStatus,
+            amountOf(answer.completeAmount ?? answer.completedAmount),
+            'query',
+          )
         }
         const to = notifiedStatus(answer.status)
         const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
@@ -68,11 +76,19 @@ export class OrderChecker {
           }
         }
       })
-    } else if (error?.errCode === 'NO_ORDER' && order.expiresAt !== null && now > order.expiresAt + NO_ORDER_GRACE_MS && PENDING_STATUSES.has(order.status)) {
+    } else if (
+      error?.errCode === 'NO_ORDER' &&
+      order.expiresAt !== null &&
+      now > order.expiresAt + NO_ORDER_GRACE_MS &&
+      PENDING_STATUSES.has(order.status)
+    ) {
       // The buyer never opened the cashier and the order has expired: it can no longer be paid.
       orders.transition(order.merOrderId, 'TRADE_CLOSED', 'query', 'NO_ORDER after expiry')
     } else if (error) {
-      log.info({ merOrderId: order.merOrderId, errCode: error.errCode, kind: error.kind }, 'status query without a result')
+      log.info(
+        { merOrderId: order.merOrderId, errCode: error.errCode, kind: error.kind },
+        'status query without a result',
+      )
     }
     const after = orders.mustGet(order.merOrderId)
     const stillPending = PENDING_STATUSES.has(after.status)
@@ -87,8 +103,12 @@ export class OrderChecker {
     checks.scheduleOrder(order.merOrderId, next, true)
     if (next === null && stillSecure && after.securePending) {
       orders.clearSecurePending(order.merOrderId)
-      log.warn({ merOrderId: order.merOrderId, action: after.securePending.action }, '担保 action still unknown after the last scheduled query: the merchant may act again')
-    } else if (next === null && (stillPending || stillSecure)) log.warn({ merOrderId: order.merOrderId }, 'order still unsettled after the last scheduled query')
+      log.warn(
+        { merOrderId: order.merOrderId, action: after.securePending.action },
+        '担保 action still unknown after the last scheduled query: the merchant may act again',
+      )
+    } else if (next === null && (stillPending || stillSecure))
+      log.warn({ merOrderId: order.merOrderId }, 'order still unsettled after the last scheduled query')
     return orders.mustGet(order.merOrderId)
   }
 
@@ -104,16 +124,21 @@ export class OrderChecker {
     const order = records.orders.get(refund.merOrderId)
     const status = await this.refundStatus(refund, order?.instMid)
     if (status === 'SUCCESS') return records.refunds.settle(refund.refundOrderId, 'SUCCESS', 'refund-query')
-    if (status === 'FAILED') return records.refunds.settle(refund.refundOrderId, 'FAILED', 'refund-query', 'TARGET_FAIL')
+    if (status === 'FAILED')
+      return records.refunds.settle(refund.refundOrderId, 'FAILED', 'refund-query', 'TARGET_FAIL')
     // Still unknown: ask again after a growing gap, never in a tight loop; after the last one the 对账文件 decides.
     const gap = nextCheckGap(refund.checkCount + 1)
     records.checks.scheduleRefund(refund.refundOrderId, gap === null ? null : clock() + gap)
-    if (gap === null) log.warn({ refundOrderId: refund.refundOrderId }, 'refund still pending after the last scheduled refund-query')
+    if (gap === null)
+      log.warn({ refundOrderId: refund.refundOrderId }, 'refund still pending after the last scheduled refund-query')
     return records.refunds.get(refund.refundOrderId) as Refund
   }
 
   private async refundStatus(refund: Refund, instMid: string | undefined): Promise<'SUCCESS' | 'FAILED' | null> {
-    const readings = [{ merOrderId: refund.refundOrderId }, { merOrderId: refund.merOrderId, refundOrderId: refund.refundOrderId }]
+    const readings = [
+      { merOrderId: refund.refundOrderId },
+      { merOrderId: refund.merOrderId, refundOrderId: refund.refundOrderId },
+    ]
     for (const q of readings) {
       let r: ChinaumsReply
       try {
@@ -125,15 +150,24 @@ export class OrderChecker {
       }
       const about = typeof r.refundOrderId === 'string' ? r.refundOrderId : undefined
       const order = typeof r.merOrderId === 'string' ? r.merOrderId : undefined
-      if ((about !== undefined && about !== refund.refundOrderId) || (order !== undefined && order !== refund.merOrderId && order !== refund.refundOrderId)) {
-        this.d.log.warn({ refundOrderId: refund.refundOrderId, about, order }, 'refund-query answered about another refund; not applied')
+      if (
+        (about !== undefined && about !== refund.refundOrderId) ||
+        (order !== undefined && order !== refund.merOrderId && order !== refund.refundOrderId)
+      ) {
+        this.d.log.warn(
+          { refundOrderId: refund.refundOrderId, about, order },
+          'refund-query answered about another refund; not applied',
+        )
         continue
       }
       if (r.refundStatus === 'SUCCESS') return 'SUCCESS'
       if (r.refundStatus === 'FAIL' || r.refundStatus === 'FAILED') return 'FAILED'
       return null
     }
-    this.d.log.info({ refundOrderId: refund.refundOrderId }, 'refund-query: NO_ORDER under both readings; the refund stays pending')
+    this.d.log.info(
+      { refundOrderId: refund.refundOrderId },
+      'refund-query: NO_ORDER under both readings; the refund stays pending',
+    )
     return null
   }
 }
@@ -205,7 +239,8 @@ export class Reconciler {
     const batch = this.o.batch ?? 5
     const now = clock()
     for (const order of checks.dueOrders(now, batch)) {
-      if (order.nextCheckAt === null || !checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000)) continue
+      if (order.nextCheckAt === null || !checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000))
+        continue
       try {
         await checker.reconcile(order)
       } catch (err) {

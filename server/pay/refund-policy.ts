@@ -14,7 +14,9 @@ export function refundCap(o: Order): number {
 
 /** Seed 1.3: a refundOrderId we are given follows the merOrderId rule — the 来源编号 first. */
 export function refundIdProblems(refundOrderId: string | undefined, sourceId: string): string[] {
-  return refundOrderId !== undefined && !refundOrderId.startsWith(sourceId) ? [`refundOrderId 必须以来源编号 ${sourceId} 开头`] : []
+  return refundOrderId !== undefined && !refundOrderId.startsWith(sourceId)
+    ? [`refundOrderId 必须以来源编号 ${sourceId} 开头`]
+    : []
 }
 
 /**
@@ -41,17 +43,28 @@ export function refundDivisionProblems(order: Order, amount: number, division: R
  * platform's share nor a sub-merchant's share may be refunded beyond what the order gave it (we
  * read the seed's "小于下单接口中上送的platformAmount" as cumulative ≤). Throws RefundRefusedError.
  */
-export function assertRefundFits(order: Order, amount: number, division: RefundDivision | undefined, live: readonly Refund[]): void {
+export function assertRefundFits(
+  order: Order,
+  amount: number,
+  division: RefundDivision | undefined,
+  live: readonly Refund[],
+): void {
   if (!isPaid(order.status)) throw new RefundRefusedError('NOT_PAID', `订单状态为 ${order.status}，不能退款`)
   if (isSecureUnfinished(order)) {
     // Seed 2.3: "担保未完成的交易不允许直接做反交易".
-    throw new RefundRefusedError('SECURE_UNCOMPLETED', '担保交易尚未完成，不能直接退款：请先担保完成（之后可退已完成的金额）或担保撤销（全部退还买家）')
+    throw new RefundRefusedError(
+      'SECURE_UNCOMPLETED',
+      '担保交易尚未完成，不能直接退款：请先担保完成（之后可退已完成的金额）或担保撤销（全部退还买家）',
+    )
   }
   const reserved = live.reduce((s, r) => s + r.amount, 0)
   const cap = refundCap(order)
   if (reserved + amount > cap) {
     const what = cap === order.amount ? '订单金额' : '担保完成金额'
-    throw new RefundRefusedError('EXCEEDS_AMOUNT', `退款总额不能超过${what}：已退/退款中 ${reserved} 分，本次 ${amount} 分，${what} ${cap} 分`)
+    throw new RefundRefusedError(
+      'EXCEEDS_AMOUNT',
+      `退款总额不能超过${what}：已退/退款中 ${reserved} 分，本次 ${amount} 分，${what} ${cap} 分`,
+    )
   }
   const od = order.division
   if (!od || !division) return
@@ -67,7 +80,10 @@ export function assertRefundFits(order: Order, amount: number, division: RefundD
     if (share === undefined) continue
     const done = live.reduce((s, r) => s + (r.division?.subOrders.find((x) => x.mid === sub.mid)?.totalAmount ?? 0), 0)
     if (done + sub.totalAmount > share) {
-      throw new RefundRefusedError('EXCEEDS_SHARE', `子商户 ${sub.mid} 退款总额不能超过其分账金额：已退/退款中 ${done} 分，本次 ${sub.totalAmount} 分，共 ${share} 分`)
+      throw new RefundRefusedError(
+        'EXCEEDS_SHARE',
+        `子商户 ${sub.mid} 退款总额不能超过其分账金额：已退/退款中 ${done} 分，本次 ${sub.totalAmount} 分，共 ${share} 分`,
+      )
     }
   }
 }

@@ -15,12 +15,17 @@ export class RefundStore {
   ) {}
 
   get(refundOrderId: string): Refund | null {
-    const r = this.db.prepare('SELECT * FROM pay_refunds WHERE refund_order_id = ?').get(refundOrderId) as Row | undefined
+    const r = this.db.prepare('SELECT * FROM pay_refunds WHERE refund_order_id = ?').get(refundOrderId) as
+      Row | undefined
     return r ? toRefund(r) : null
   }
 
   ofOrder(merOrderId: string): Refund[] {
-    return (this.db.prepare('SELECT * FROM pay_refunds WHERE mer_order_id = ? ORDER BY created_at, rowid').all(merOrderId) as Row[]).map(toRefund)
+    return (
+      this.db
+        .prepare('SELECT * FROM pay_refunds WHERE mer_order_id = ? ORDER BY created_at, rowid')
+        .all(merOrderId) as Row[]
+    ).map(toRefund)
   }
 
   /**
@@ -28,7 +33,13 @@ export class RefundStore {
    * ones included, count). An existing refundOrderId for the same order and amount is returned as
    * is (idempotent retry); otherwise it is a conflict.
    */
-  reserve(merOrderId: string, refundOrderId: string, amount: number, description?: string, division?: RefundDivision): { refund: Refund; existing: boolean } {
+  reserve(
+    merOrderId: string,
+    refundOrderId: string,
+    amount: number,
+    description?: string,
+    division?: RefundDivision,
+  ): { refund: Refund; existing: boolean } {
     return immediate(this.db, () => {
       const existing = this.get(refundOrderId)
       if (existing) {
@@ -39,14 +50,28 @@ export class RefundStore {
       }
       const o = this.orders.get(merOrderId)
       if (!o) throw new RefundRefusedError('NO_ORDER', '订单不存在')
-      assertRefundFits(o, amount, division, this.ofOrder(merOrderId).filter((r) => r.status !== 'FAILED'))
+      assertRefundFits(
+        o,
+        amount,
+        division,
+        this.ofOrder(merOrderId).filter((r) => r.status !== 'FAILED'),
+      )
       const now = this.clock()
       this.db
         .prepare(
           `INSERT INTO pay_refunds (refund_order_id, mer_order_id, amount, status, description, division_json, next_check_at, created_at, updated_at)
            VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?)`,
         )
-        .run(refundOrderId, merOrderId, amount, description ?? null, division ? JSON.stringify(division) : null, now + FIRST_CHECK_AFTER_MS, now, now)
+        .run(
+          refundOrderId,
+          merOrderId,
+          amount,
+          description ?? null,
+          division ? JSON.stringify(division) : null,
+          now + FIRST_CHECK_AFTER_MS,
+          now,
+          now,
+        )
       return { refund: this.get(refundOrderId) as Refund, existing: false }
     })
   }
@@ -83,7 +108,9 @@ export class RefundStore {
       if (!r) throw new Error(`no refund ${refundOrderId}`)
       if (r.status !== 'PENDING') return r
       this.db
-        .prepare('UPDATE pay_refunds SET status = ?, err_code = ?, updated_at = ?, next_check_at = NULL WHERE refund_order_id = ?')
+        .prepare(
+          'UPDATE pay_refunds SET status = ?, err_code = ?, updated_at = ?, next_check_at = NULL WHERE refund_order_id = ?',
+        )
         .run(outcome, errCode ?? null, this.clock(), refundOrderId)
       if (outcome === 'SUCCESS') {
         const o = this.orders.mustGet(r.merOrderId)

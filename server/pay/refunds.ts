@@ -13,7 +13,13 @@ export class RefundService {
    * Refunds part or all of a paid order. Idempotent by refundOrderId: repeating a request
    * re-asks 银商 with the same id (it answers the existing refund) and never refunds twice here.
    */
-  async refund(merOrderId: string, amount: number, refundOrderId?: string, description?: string, division?: RefundDivision): Promise<Refund> {
+  async refund(
+    merOrderId: string,
+    amount: number,
+    refundOrderId?: string,
+    description?: string,
+    division?: RefundDivision,
+  ): Promise<Refund> {
     const { records, client, config, clock } = this.d
     const idProblems = refundIdProblems(refundOrderId, config.chinaums.sourceId)
     if (idProblems.length) throw new PayInputError(idProblems)
@@ -43,7 +49,8 @@ export class RefundService {
       if (rs === 'FAIL' || rs === 'FAILED') return records.refunds.settle(id, 'FAILED', 'refund', 'TARGET_FAIL')
       return records.refunds.get(id) as Refund // PROCESSING / UNKNOWN: stays PENDING, reconciled by refund-query
     } catch (err) {
-      if (err instanceof ChinaumsError && !err.indeterminate) records.refunds.settle(id, 'FAILED', 'refund', err.errCode)
+      if (err instanceof ChinaumsError && !err.indeterminate)
+        records.refunds.settle(id, 'FAILED', 'refund', err.errCode)
       throw err
     }
   }

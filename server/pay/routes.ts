@@ -1,7 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import type { AdminStatusView, H5OrderCreatedView, MyOrdersView, OrderListView, OrderResultView, OrderView, RefundResultView, TnOrderCreatedView } from '../../common/api.ts'
+import type {
+  AdminStatusView,
+  H5OrderCreatedView,
+  MyOrdersView,
+  OrderListView,
+  OrderResultView,
+  OrderView,
+  RefundResultView,
+  TnOrderCreatedView,
+} from '../../common/api.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
 import type { AppContext } from '../context.ts'
@@ -26,7 +35,9 @@ const amount = z
   .min(1, '金额必须大于 0')
   .max(MAX_AMOUNT, `金额不能超过 ${MAX_AMOUNT} 分`)
 const share = z.number().int('必须是整数（单位：分）').min(0).max(MAX_AMOUNT)
-const subOrdersSchema = z.array(z.strictObject({ mid: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字'), totalAmount: share }))
+const subOrdersSchema = z.array(
+  z.strictObject({ mid: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字'), totalAmount: share }),
+)
 const digits = z.string().regex(/^\d{1,12}$/, '必须是数字字符串')
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -37,7 +48,10 @@ const goodSchema = z.strictObject({
   price: digits.optional(),
   goodsCategory: text(64).optional(),
   body: text(255).optional(),
-  subMerchantId: z.string().regex(/^\d{15}$/, '子商户号必须是 15 位数字').optional(),
+  subMerchantId: z
+    .string()
+    .regex(/^\d{15}$/, '子商户号必须是 15 位数字')
+    .optional(),
   subOrderAmount: share.optional(),
 })
 
@@ -101,7 +115,9 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
   /** Who creates an order: the logged-in user if any, this browser (cookie issued when missing), the client for the unpaid-order limit. */
   const creator = (req: FastifyRequest, reply: FastifyReply): OrderOwner => {
     const openId = req.session?.openId
-    const browser = hashBinding(ensureBindingCookie(req, reply, { name: PAY_BROWSER_COOKIE, path: '/api/pay', secure: config.secureCookies }))
+    const browser = hashBinding(
+      ensureBindingCookie(req, reply, { name: PAY_BROWSER_COOKIE, path: '/api/pay', secure: config.secureCookies }),
+    )
     return { ...(openId ? { openId } : {}), browser, clientKey: clientKeyOf(openId, req.ip) }
   }
   const viewer = (req: FastifyRequest) => {
@@ -110,7 +126,10 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
   }
   const owns = (req: FastifyRequest, o: Order) => {
     const v = viewer(req)
-    return (v.openId !== undefined && o.ownerOpenId === v.openId) || (v.browser !== undefined && o.ownerBrowser === v.browser)
+    return (
+      (v.openId !== undefined && o.ownerOpenId === v.openId) ||
+      (v.browser !== undefined && o.ownerBrowser === v.browser)
+    )
   }
   const orderOrThrow = (merOrderId: string) => {
     const o = store.get(merOrderId)
@@ -118,52 +137,89 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     return o
   }
 
-  app.post('/api/pay/chinaums/orders', { schema: { body: createBody } }, async (req, reply): Promise<H5OrderCreatedView> => {
-    const { merOrderId, redirectUrl } = checkout.createH5Order(req.body, creator(req, reply))
-    return { merOrderId, redirectUrl }
-  })
+  app.post(
+    '/api/pay/chinaums/orders',
+    { schema: { body: createBody } },
+    async (req, reply): Promise<H5OrderCreatedView> => {
+      const { merOrderId, redirectUrl } = checkout.createH5Order(req.body, creator(req, reply))
+      return { merOrderId, redirectUrl }
+    },
+  )
 
   app.post('/api/pay/tn', { schema: { body: tnBody } }, async (req, reply): Promise<TnOrderCreatedView> => {
-    if (!checkout.hasTnProvider) throw new DomainError('unavailable', 'TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
+    if (!checkout.hasTnProvider)
+      throw new DomainError('unavailable', 'TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
     return checkout.createTnOrder(req.body.amount, req.body.description, creator(req, reply))
   })
 
   /** One order, for its owner (the user or browser that created it) or the merchant; anyone else learns nothing. */
-  app.get('/api/pay/orders/:merOrderId', { schema: { params: idParams }, config: { inputName: '订单号' } }, async (req): Promise<OrderView> => {
-    const o = store.get(req.params.merOrderId)
-    if (!o || !(owns(req, o) || isMerchant(req))) throw new DomainError('not_found', 'NO_ORDER', '订单不存在，或不是您的订单')
-    return publicOrder(o)
-  })
+  app.get(
+    '/api/pay/orders/:merOrderId',
+    { schema: { params: idParams }, config: { inputName: '订单号' } },
+    async (req): Promise<OrderView> => {
+      const o = store.get(req.params.merOrderId)
+      if (!o || !(owns(req, o) || isMerchant(req)))
+        throw new DomainError('not_found', 'NO_ORDER', '订单不存在，或不是您的订单')
+      return publicOrder(o)
+    },
+  )
 
   /** The user's own orders: created while logged in as this user, or from this browser. */
-  app.get('/api/pay/my/orders', async (req): Promise<MyOrdersView> => ({ orders: store.listOwned(viewer(req), 50).map(publicOrder) }))
+  app.get('/api/pay/my/orders', async (req): Promise<MyOrdersView> => ({
+    orders: store.listOwned(viewer(req), 50).map(publicOrder),
+  }))
 
-  app.get('/api/pay/admin', async (req): Promise<AdminStatusView> => (isMerchant(req) ? { allowed: true, tokenRequired: config.adminToken !== undefined } : { allowed: false, tokenRequired: true }))
+  app.get('/api/pay/admin', async (req): Promise<AdminStatusView> =>
+    isMerchant(req)
+      ? { allowed: true, tokenRequired: config.adminToken !== undefined }
+      : { allowed: false, tokenRequired: true },
+  )
 
   app.get('/api/pay/orders', { config: { admin: true } }, async (): Promise<OrderListView> => ({
-    orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })),
+    orders: store
+      .list(50)
+      .map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })),
   }))
 
-  app.post('/api/pay/orders/:merOrderId/refund', { schema: { params: idParams, body: refundBody }, config: { admin: true } }, async (req): Promise<RefundResultView> => {
-    const { merOrderId } = req.params
-    const { amount: refundAmount, refundOrderId, description, platformAmount, subOrders } = req.body
-    const division = platformAmount !== undefined || subOrders !== undefined ? { platformAmount: platformAmount ?? 0, subOrders: subOrders ?? [] } : undefined
-    const refund = await refunds.refund(merOrderId, refundAmount, refundOrderId, description, division)
-    return { refund: publicRefund(refund), order: publicOrder(orderOrThrow(merOrderId)) }
-  })
+  app.post(
+    '/api/pay/orders/:merOrderId/refund',
+    { schema: { params: idParams, body: refundBody }, config: { admin: true } },
+    async (req): Promise<RefundResultView> => {
+      const { merOrderId } = req.params
+      const { amount: refundAmount, refundOrderId, description, platformAmount, subOrders } = req.body
+      const division =
+        platformAmount !== undefined || subOrders !== undefined
+          ? { platformAmount: platformAmount ?? 0, subOrders: subOrders ?? [] }
+          : undefined
+      const refund = await refunds.refund(merOrderId, refundAmount, refundOrderId, description, division)
+      return { refund: publicRefund(refund), order: publicOrder(orderOrThrow(merOrderId)) }
+    },
+  )
 
-  app.post('/api/pay/orders/:merOrderId/close', { schema: { params: idParams }, config: { admin: true } }, async (req): Promise<OrderResultView> => ({
-    order: publicOrder(await actions.close(req.params.merOrderId)),
-  }))
+  app.post(
+    '/api/pay/orders/:merOrderId/close',
+    { schema: { params: idParams }, config: { admin: true } },
+    async (req): Promise<OrderResultView> => ({
+      order: publicOrder(await actions.close(req.params.merOrderId)),
+    }),
+  )
 
-  app.post('/api/pay/orders/:merOrderId/secure-cancel', { schema: { params: idParams }, config: { admin: true } }, async (req): Promise<OrderResultView> => ({
-    order: publicOrder(await actions.secureCancel(req.params.merOrderId)),
-  }))
+  app.post(
+    '/api/pay/orders/:merOrderId/secure-cancel',
+    { schema: { params: idParams }, config: { admin: true } },
+    async (req): Promise<OrderResultView> => ({
+      order: publicOrder(await actions.secureCancel(req.params.merOrderId)),
+    }),
+  )
 
-  app.post('/api/pay/orders/:merOrderId/secure-complete', { schema: { params: idParams, body: completeBody }, config: { admin: true } }, async (req): Promise<OrderResultView> => {
-    const r = await actions.secureComplete(req.params.merOrderId, req.body.amount)
-    return { order: publicOrder(r.order), secureStatus: r.secureStatus }
-  })
+  app.post(
+    '/api/pay/orders/:merOrderId/secure-complete',
+    { schema: { params: idParams, body: completeBody }, config: { admin: true } },
+    async (req): Promise<OrderResultView> => {
+      const r = await actions.secureComplete(req.params.merOrderId, req.body.amount)
+      return { order: publicOrder(r.order), secureStatus: r.secureStatus }
+    },
+  )
 
   /**
    * 银商 支付结果通知 (form). The answer is the bare word SUCCESS or FAILED. Not under the browsers'
@@ -175,7 +231,10 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     reply.type('text/plain; charset=utf-8')
     if (!params) return 'FAILED'
     const { answer, outcome } = notifies.handle(params)
-    req.log.info({ merOrderId: params.merOrderId ?? params.billNo, status: params.status ?? params.billStatus, outcome }, 'chinaums notify')
+    req.log.info(
+      { merOrderId: params.merOrderId ?? params.billNo, status: params.status ?? params.billStatus, outcome },
+      'chinaums notify',
+    )
     return answer
   })
 

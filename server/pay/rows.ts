@@ -24,7 +24,8 @@ export function toOrder(r: Row): Order {
     refundedAmount: Number(r.refunded_amount),
     status,
     secure: r.secure === 1,
-    secureStatus: r.secure_status === null || r.secure_status === undefined ? null : (String(r.secure_status) as SecureStatus),
+    secureStatus:
+      r.secure_status === null || r.secure_status === undefined ? null : (String(r.secure_status) as SecureStatus),
     completedAmount: num(r.completed_amount),
     description: str(r.description),
     division: r.division_json ? (JSON.parse(String(r.division_json)) as OrderDivision) : null,
@@ -41,7 +42,9 @@ export function toOrder(r: Row): Order {
     clientKey: str(r.client_key),
     seenAt: num(r.seen_at),
     securePending:
-      r.secure_pending === 'cancel' || r.secure_pending === 'complete' ? { action: r.secure_pending, amount: num(r.secure_pending_amount) } : null,
+      r.secure_pending === 'cancel' || r.secure_pending === 'complete'
+        ? { action: r.secure_pending, amount: num(r.secure_pending_amount) }
+        : null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }

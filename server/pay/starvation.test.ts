@@ -13,19 +13,42 @@ describe('3,000 spam orders cannot starve reconciliation (fake clock)', () => {
     records.orders.atomic(() => {
       for (let i = 0; i < 3000; i++) {
         records.orders.create({
-          merOrderId: `1017SPAM${String(i).padStart(20, '0')}`, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1,
-          expiresAt: t0 + 30 * 60_000, nextCheckAt: t0 + 5 * 60_000, owner: { clientKey: `ip:198.51.100.${i % 250}` },
+          merOrderId: `1017SPAM${String(i).padStart(20, '0')}`,
+          kind: 'h5',
+          channel: 'uac',
+          instMid: 'H5DEFAULT',
+          amount: 1,
+          expiresAt: t0 + 30 * 60_000,
+          nextCheckAt: t0 + 5 * 60_000,
+          owner: { clientKey: `ip:198.51.100.${i % 250}` },
         })
       }
     })
     // A minute later a real buyer pays; the notify is lost, the verified return page arrives.
     clock.now = t0 + 60_000
     const paid = '1017REAL00000000000000000001'
-    records.orders.create({ merOrderId: paid, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 990, expiresAt: clock.now + 30 * 60_000, nextCheckAt: clock.now + 5 * 60_000 })
+    records.orders.create({
+      merOrderId: paid,
+      kind: 'h5',
+      channel: 'uac',
+      instMid: 'H5DEFAULT',
+      amount: 990,
+      expiresAt: clock.now + 30 * 60_000,
+      nextCheckAt: clock.now + 5 * 60_000,
+    })
     records.orders.markSeen(paid)
-    kit.answer('query', (b) => (b.merOrderId === paid ? { merOrderId: paid, totalAmount: 990, status: 'TRADE_SUCCESS' } : gwError('query', 'NO_ORDER')))
+    kit.answer('query', (b) =>
+      b.merOrderId === paid
+        ? { merOrderId: paid, totalAmount: 990, status: 'TRADE_SUCCESS' }
+        : gwError('query', 'NO_ORDER'),
+    )
 
-    const rec = new Reconciler({ checker: kit.pay.checker, checks: records.checks, clock: () => clock.now, log: kit.log })
+    const rec = new Reconciler({
+      checker: kit.pay.checker,
+      checks: records.checks,
+      clock: () => clock.now,
+      log: kit.log,
+    })
     let settledAt: number | null = null
     for (let round = 0; round < 40 && settledAt === null; round++) {
       clock.now += 30_000 // the reconciler's default interval

@@ -31,16 +31,31 @@ export function payKit(env: Record<string, string> = {}) {
     refundQuery: (q: Record<string, unknown>) => call('refund-query', q),
     close: (merOrderId: string) => call('close', { merOrderId }),
     secureCancel: (merOrderId: string) => call('secure-cancel', { merOrderId }),
-    secureComplete: (merOrderId: string, completedAmount: number) => call('secure-complete', { merOrderId, completedAmount }),
+    secureComplete: (merOrderId: string, completedAmount: number) =>
+      call('secure-complete', { merOrderId, completedAmount }),
   } as unknown as ChinaumsClient
   const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() } as unknown as FastifyBaseLogger
-  const config = loadConfig({ SANDBOX: '1', PORT: '18999', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', ...env })
+  const config = loadConfig({
+    SANDBOX: '1',
+    PORT: '18999',
+    DATABASE_URL: 'sqlite::memory:',
+    LOG_LEVEL: 'silent',
+    ...env,
+  })
   const pay = createPay({ config, records, client, clock: () => clock.now, log }, null)
   /** Scripts what `api` answers from now on. */
   const answer = (api: string, fn: (body: Record<string, unknown>) => FakeAnswer) => answers.set(api, fn)
   /** A paid order (through a notify-like move), secure or not. */
   const paidOrder = (merOrderId: string, amount: number, secure = false) => {
-    records.orders.create({ merOrderId, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount, secure, nextCheckAt: clock.now + 300_000 })
+    records.orders.create({
+      merOrderId,
+      kind: 'h5',
+      channel: 'uac',
+      instMid: 'H5DEFAULT',
+      amount,
+      secure,
+      nextCheckAt: clock.now + 300_000,
+    })
     records.orders.transition(merOrderId, 'TRADE_SUCCESS', 'notify')
     return records.orders.mustGet(merOrderId)
   }

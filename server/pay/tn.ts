@@ -42,7 +42,13 @@ export class SandboxTnProvider implements TnProvider {
     )
     const apr = r.appPayRequest
     const tn = apr && typeof apr === 'object' ? (apr as Record<string, unknown>).tn : undefined
-    if (typeof tn !== 'string' || !TN_RE.test(tn)) throw new ChinaumsError('uac/app-order', 'INVALID_RESPONSE', 'reply has no valid appPayRequest.tn', 'indeterminate')
+    if (typeof tn !== 'string' || !TN_RE.test(tn))
+      throw new ChinaumsError(
+        'uac/app-order',
+        'INVALID_RESPONSE',
+        'reply has no valid appPayRequest.tn',
+        'indeterminate',
+      )
     return { tn }
   }
 }

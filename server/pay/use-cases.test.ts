@@ -20,13 +20,24 @@ function setup(reply: Record<string, unknown>, tn: TnProvider | null = null) {
   const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn() } as unknown as FastifyBaseLogger
   const config = loadConfig({ SANDBOX: '1', PORT: '18999', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
   const pay = createPay({ config, records, client, clock: () => now, log }, tn)
-  const order = store.create({ merOrderId: '1017000000000000000000000009', kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 500, nextCheckAt: now })
+  const order = store.create({
+    merOrderId: '1017000000000000000000000009',
+    kind: 'h5',
+    channel: 'uac',
+    instMid: 'H5DEFAULT',
+    amount: 500,
+    nextCheckAt: now,
+  })
   return { pay, store, order, log }
 }
 
 describe('OrderChecker.reconcile', () => {
   it('settles from a query answer about this order', async () => {
-    const { pay, order } = setup({ merOrderId: '1017000000000000000000000009', totalAmount: 500, status: 'TRADE_SUCCESS' })
+    const { pay, order } = setup({
+      merOrderId: '1017000000000000000000000009',
+      totalAmount: 500,
+      status: 'TRADE_SUCCESS',
+    })
     expect((await pay.checker.reconcile(order)).status).toBe('TRADE_SUCCESS')
   })
 

@@ -69,7 +69,9 @@ export class PayPwdRepo {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  create(r: Pick<PayPwdRecord, 'bizOrderId' | 'appId' | 'openId' | 'purpose' | 'bizType' | 'merchantId'>): PayPwdRecord {
+  create(
+    r: Pick<PayPwdRecord, 'bizOrderId' | 'appId' | 'openId' | 'purpose' | 'bizType' | 'merchantId'>,
+  ): PayPwdRecord {
     this.db
       .prepare(
         `INSERT INTO pay_pwd_verifications (biz_order_id, app_id, open_id, purpose, biz_type, merchant_id, status, created_at)
@@ -80,7 +82,8 @@ export class PayPwdRepo {
   }
 
   find(bizOrderId: string): PayPwdRecord | null {
-    const row = this.db.prepare('SELECT * FROM pay_pwd_verifications WHERE biz_order_id = ?').get(bizOrderId) as Row | undefined
+    const row = this.db.prepare('SELECT * FROM pay_pwd_verifications WHERE biz_order_id = ?').get(bizOrderId) as
+      Row | undefined
     return row ? toRecord(row) : null
   }
 
@@ -92,14 +95,18 @@ export class PayPwdRepo {
 
   issued(bizOrderId: string, transNo: string): PayPwdRecord {
     this.db
-      .prepare(`UPDATE pay_pwd_verifications SET trans_no = ?, status = 'pending' WHERE biz_order_id = ? AND status = 'requested'`)
+      .prepare(
+        `UPDATE pay_pwd_verifications SET trans_no = ?, status = 'pending' WHERE biz_order_id = ? AND status = 'requested'`,
+      )
       .run(transNo, bizOrderId)
     return this.require(bizOrderId)
   }
 
   failed(bizOrderId: string, failure: string): void {
     this.db
-      .prepare(`UPDATE pay_pwd_verifications SET status = 'failed', failure = ? WHERE biz_order_id = ? AND status = 'requested'`)
+      .prepare(
+        `UPDATE pay_pwd_verifications SET status = 'failed', failure = ? WHERE biz_order_id = ? AND status = 'requested'`,
+      )
       .run(failure.slice(0, 200), bizOrderId)
   }
 
@@ -109,7 +116,8 @@ export class PayPwdRepo {
    */
   applyNotice(n: VerifiedNotice): NoticeOutcome {
     return this.db.transaction((): NoticeOutcome => {
-      const row = this.db.prepare('SELECT * FROM pay_pwd_verifications WHERE trans_no = ?').get(n.transNo) as Row | undefined
+      const row = this.db.prepare('SELECT * FROM pay_pwd_verifications WHERE trans_no = ?').get(n.transNo) as
+        Row | undefined
       if (!row) return 'unknown'
       const r = toRecord(row)
       const matches =
@@ -119,9 +127,13 @@ export class PayPwdRepo {
         (n.bizType === '' || r.bizType === n.bizType) &&
         (n.merchantId === '' || r.merchantId === n.merchantId)
       if (!matches) return 'mismatch'
-      this.db.prepare('UPDATE pay_pwd_verifications SET notifications = notifications + 1 WHERE trans_no = ?').run(n.transNo)
+      this.db
+        .prepare('UPDATE pay_pwd_verifications SET notifications = notifications + 1 WHERE trans_no = ?')
+        .run(n.transNo)
       const changed = this.db
-        .prepare(`UPDATE pay_pwd_verifications SET status = 'verified', verified_at = ? WHERE trans_no = ? AND status = 'pending'`)
+        .prepare(
+          `UPDATE pay_pwd_verifications SET status = 'verified', verified_at = ? WHERE trans_no = ? AND status = 'pending'`,
+        )
         .run(this.clock(), n.transNo).changes
       return changed === 1 ? 'verified' : 'replay'
     })()
@@ -131,7 +143,9 @@ export class PayPwdRepo {
   use(bizOrderId: string, openId: string): boolean {
     return (
       this.db
-        .prepare(`UPDATE pay_pwd_verifications SET status = 'used', used_at = ? WHERE biz_order_id = ? AND open_id = ? AND status = 'verified'`)
+        .prepare(
+          `UPDATE pay_pwd_verifications SET status = 'used', used_at = ? WHERE biz_order_id = ? AND open_id = ? AND status = 'verified'`,
+        )
         .run(this.clock(), bizOrderId, openId).changes === 1
     )
   }

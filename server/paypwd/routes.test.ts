@@ -13,12 +13,22 @@ afterAll(() => f.server.close())
 
 /** A session cookie for a user logged in through 联登 (a live accessToken). */
 function loginCookie(openId = USER1.openId, accessExpiresAt = Date.now() + 3600_000): string {
-  const { id } = f.server.ctx.sessions.create({ openId, scope: 'upapi_base', accessToken: f.accessToken(openId), accessExpiresAt })
+  const { id } = f.server.ctx.sessions.create({
+    openId,
+    scope: 'upapi_base',
+    accessToken: f.accessToken(openId),
+    accessExpiresAt,
+  })
   return `${SESSION_COOKIE}=${id}`
 }
 
 const inject = (method: 'GET' | 'POST', url: string, cookie?: string, payload?: unknown) =>
-  f.server.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) })
+  f.server.app.inject({
+    method,
+    url,
+    headers: cookie ? { cookie } : {},
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  })
 
 /** What the 云闪付 app does when the user types the password: the sandbox notifies the server. */
 const typePassword = (transNo: string, bizType: string, outcome = 'success') =>
@@ -49,7 +59,9 @@ describe('支付密码验证 end to end', () => {
     expect(bizType).toBe('4a')
     expect(await status(cookie, bizOrderId)).toBe('pending')
     // the action is refused before the notification
-    expect((await inject('POST', `/api/pay-password/verifications/${bizOrderId}/use`, cookie)).json()).toMatchObject({ error: { code: 'PAY_PWD_NOT_VERIFIED' } })
+    expect((await inject('POST', `/api/pay-password/verifications/${bizOrderId}/use`, cookie)).json()).toMatchObject({
+      error: { code: 'PAY_PWD_NOT_VERIFIED' },
+    })
 
     const typed = await typePassword(transNo, bizType)
     expect(typed.json()).toMatchObject({ ok: true, notified: 200 })
@@ -101,11 +113,18 @@ describe('支付密码验证 end to end', () => {
     }
     const signature = platformSign(fields)
     const post = (payload: unknown, type = 'application/json') =>
-      f.server.app.inject({ method: 'POST', url: PAY_PWD_NOTIFY_PATH, headers: { 'content-type': type }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) })
+      f.server.app.inject({
+        method: 'POST',
+        url: PAY_PWD_NOTIFY_PATH,
+        headers: { 'content-type': type },
+        payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+      })
     expect((await post({ ...fields, bizOrderId: `${bizOrderId}0`, signature })).body).toBe('{"resp":"01"}')
     expect((await post({ ...fields, openId: USER2.openId, signature })).body).toBe('{"resp":"01"}')
     expect((await post(fields)).body).toBe('{"resp":"01"}')
-    const other = createSign('RSA-SHA256').update('x').sign(f.server.config.unionpay.privateKey ?? '', 'base64')
+    const other = createSign('RSA-SHA256')
+      .update('x')
+      .sign(f.server.config.unionpay.privateKey ?? '', 'base64')
     expect((await post({ ...fields, signature: other })).body).toBe('{"resp":"01"}')
     expect((await post('{not json')).body).toBe('{"resp":"01"}')
     expect(await status(cookie, bizOrderId)).toBe('pending')
@@ -117,7 +136,7 @@ describe('支付密码验证 end to end', () => {
     expect(await status(cookie, bizOrderId)).toBe('verified')
   })
 
-  it('a validly signed notification for someone else\'s verification changes nothing', async () => {
+  it("a validly signed notification for someone else's verification changes nothing", async () => {
     const a = loginCookie(USER1.openId)
     const { bizOrderId, transNo, bizType } = await start(a)
     const fields: Record<string, string> = {
@@ -130,7 +149,11 @@ describe('支付密码验证 end to end', () => {
       bizType,
       transNo,
     }
-    const res = await f.server.app.inject({ method: 'POST', url: PAY_PWD_NOTIFY_PATH, payload: { ...fields, signature: platformSign(fields) } })
+    const res = await f.server.app.inject({
+      method: 'POST',
+      url: PAY_PWD_NOTIFY_PATH,
+      payload: { ...fields, signature: platformSign(fields) },
+    })
     expect(res.body).toBe('{"resp":"00"}')
     expect(await status(a, bizOrderId)).toBe('pending')
   })
@@ -148,21 +171,34 @@ describe('支付密码验证 end to end', () => {
   })
 
   it('needs a session, a known purpose, and a live accessToken', async () => {
-    expect((await inject('POST', '/api/pay-password/verifications', undefined, { purpose: 'withdraw' })).statusCode).toBe(401)
+    expect(
+      (await inject('POST', '/api/pay-password/verifications', undefined, { purpose: 'withdraw' })).statusCode,
+    ).toBe(401)
     const bad = await inject('POST', '/api/pay-password/verifications', loginCookie(), { purpose: 'transfer' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } })
-    const expired = await inject('POST', '/api/pay-password/verifications', loginCookie(USER1.openId, Date.now() - 1000), { purpose: 'withdraw' })
+    const expired = await inject(
+      'POST',
+      '/api/pay-password/verifications',
+      loginCookie(USER1.openId, Date.now() - 1000),
+      { purpose: 'withdraw' },
+    )
     expect(expired.statusCode).toBe(401)
     expect(expired.json()).toMatchObject({ error: { code: 'ACCESS_TOKEN_EXPIRED' } })
   })
 
   it('a platform refusal leaves a failed record, never a pending one', async () => {
-    await inject('POST', '/sandbox/unionpay/__control/open/fail-next', undefined, { api: 'verifyPwdSeqId', resp: 'N62138', msg: '验证支付密码异常' })
+    await inject('POST', '/sandbox/unionpay/__control/open/fail-next', undefined, {
+      api: 'verifyPwdSeqId',
+      resp: 'N62138',
+      msg: '验证支付密码异常',
+    })
     const res = await inject('POST', '/api/pay-password/verifications', loginCookie(), { purpose: 'withdraw' })
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'UNIONPAY_N62138' } })
-    const row = f.server.ctx.db.prepare(`SELECT status, failure FROM pay_pwd_verifications ORDER BY created_at DESC, rowid DESC LIMIT 1`).get() as { status: string; failure: string }
+    const row = f.server.ctx.db
+      .prepare(`SELECT status, failure FROM pay_pwd_verifications ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+      .get() as { status: string; failure: string }
     expect(row.status).toBe('failed')
     expect(row.failure).toContain('N62138')
   })

@@ -15,7 +15,11 @@ const startBody = z.object({
 const idParams = z.object({ bizOrderId: z.string().regex(/^[0-9A-Za-z]{1,32}$/, '不是业务操作流水号') })
 
 /** 支付密码验证 (seed 003 5.3): start, poll, spend, and the 5.3.2 notification. */
-export async function registerPayPasswordRoutes(root: FastifyInstance, _ctx: AppContext, service: PayPwdService): Promise<void> {
+export async function registerPayPasswordRoutes(
+  root: FastifyInstance,
+  _ctx: AppContext,
+  service: PayPwdService,
+): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>()
 
   app.post('/api/pay-password/verifications', { schema: { body: startBody } }, async (req) =>
@@ -48,7 +52,8 @@ export async function registerPayPasswordRoutes(root: FastifyInstance, _ctx: App
         return answer('01')
       }
       if (result.outcome === 'verified') req.log.info('pay-password verified by notification')
-      else if (result.outcome !== 'replay') req.log.warn({ outcome: result.outcome }, 'pay-password notification matches no pending verification')
+      else if (result.outcome !== 'replay')
+        req.log.warn({ outcome: result.outcome }, 'pay-password notification matches no pending verification')
       return answer('00')
     }
     scope.get(PAY_PWD_NOTIFY_PATH, handler)

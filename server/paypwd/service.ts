@@ -43,20 +43,38 @@ export const view = (r: PayPwdRecord): PayPwdView => ({
   usedAt: r.usedAt,
 })
 
-export type NotificationResult = { ok: false; reason: 'signature' | 'incomplete' | 'no-key' } | { ok: true; outcome: NoticeOutcome }
+export type NotificationResult =
+  { ok: false; reason: 'signature' | 'incomplete' | 'no-key' } | { ok: true; outcome: NoticeOutcome }
 
 /** 支付密码验证 end to end: transNo for the page, the 5.3.2 notification, the guarded action. */
 export class PayPwdService {
   constructor(private readonly o: PayPwdServiceOptions) {}
 
-  async start(user: PayPwdUser, purpose: PayPwdPurpose, clientIp: string | undefined): Promise<{ bizOrderId: string; transNo: string; bizType: string }> {
+  async start(
+    user: PayPwdUser,
+    purpose: PayPwdPurpose,
+    clientIp: string | undefined,
+  ): Promise<{ bizOrderId: string; transNo: string; bizType: string }> {
     const { merchantId, bizType } = this.o
     if (!merchantId || !bizType) {
-      throw new DomainError('unavailable', 'PAY_PWD_NOT_CONFIGURED', '支付密码验证未配置：请设置 UNIONPAY_PAYPWD_MERCHANT_ID 和 UNIONPAY_PAYPWD_BIZ_TYPE')
+      throw new DomainError(
+        'unavailable',
+        'PAY_PWD_NOT_CONFIGURED',
+        '支付密码验证未配置：请设置 UNIONPAY_PAYPWD_MERCHANT_ID 和 UNIONPAY_PAYPWD_BIZ_TYPE',
+      )
     }
-    if (!this.o.upPublicKey) throw new DomainError('unavailable', 'PAY_PWD_NOT_CONFIGURED', '支付密码验证结果通知需要验签：请设置 UNIONPAY_PUBLIC_KEY')
+    if (!this.o.upPublicKey)
+      throw new DomainError(
+        'unavailable',
+        'PAY_PWD_NOT_CONFIGURED',
+        '支付密码验证结果通知需要验签：请设置 UNIONPAY_PUBLIC_KEY',
+      )
     if (!user.accessToken || !user.accessExpiresAt || user.accessExpiresAt <= this.o.api.clock()) {
-      throw new DomainError('unauthenticated', 'ACCESS_TOKEN_EXPIRED', '云闪付授权已过期（有效期 1 小时），请重新登录后再验证支付密码')
+      throw new DomainError(
+        'unauthenticated',
+        'ACCESS_TOKEN_EXPIRED',
+        '云闪付授权已过期（有效期 1 小时），请重新登录后再验证支付密码',
+      )
     }
     const bizOrderId = newTransNumber(this.o.api.clock())
     // Written before the call: a crash leaves a `requested` row, never an untracked transNo.
@@ -91,8 +109,10 @@ export class PayPwdService {
     if (!r || r.openId !== openId) throw new DomainError('not_found', 'PAY_PWD_NOT_FOUND', '没有这笔支付密码验证')
     if (this.o.repo.use(bizOrderId, openId)) return this.status(bizOrderId, openId)
     const now = this.o.repo.find(bizOrderId)
-    if (now?.status === 'used') throw new DomainError('conflict', 'PAY_PWD_ALREADY_USED', '这次支付密码验证已经用过，请重新验证')
-    if (now?.status === 'failed') throw new DomainError('conflict', 'PAY_PWD_FAILED', '这次支付密码验证没有成功发起，请重新验证')
+    if (now?.status === 'used')
+      throw new DomainError('conflict', 'PAY_PWD_ALREADY_USED', '这次支付密码验证已经用过，请重新验证')
+    if (now?.status === 'failed')
+      throw new DomainError('conflict', 'PAY_PWD_FAILED', '这次支付密码验证没有成功发起，请重新验证')
     throw new DomainError('conflict', 'PAY_PWD_NOT_VERIFIED', '尚未收到云闪付的支付密码验证结果，请稍候或重新验证')
   }
 

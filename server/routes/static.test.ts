@@ -36,7 +36,9 @@ describe('static files', () => {
   })
 
   it('caches hashed assets for a year and never index.html, on its path and as the SPA fallback', async () => {
-    expect((await get('/assets/index-abc123.js', 'br')).headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect((await get('/assets/index-abc123.js', 'br')).headers['cache-control']).toBe(
+      'public, max-age=31536000, immutable',
+    )
     expect((await get('/index.html')).headers['cache-control']).toBe('no-cache')
     const page = await get('/profile', 'br')
     expect(page.headers['cache-control']).toBe('no-cache')

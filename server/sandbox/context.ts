@@ -52,6 +52,9 @@ export function createSandboxContext(options: SandboxOptions): SandboxContext {
     contracts: new SandboxContracts(),
     chinaums: new ChinaumsSandboxState(clock),
     acp: new AcpSandboxState(sandboxAcpPki(), clock),
-    open: new SandboxOpenApis(options.partnerPublicKeyPem ? partnerKeyFromPem(options.partnerPublicKeyPem) : null, unionpay.app.symmetricKey),
+    open: new SandboxOpenApis(
+      options.partnerPublicKeyPem ? partnerKeyFromPem(options.partnerPublicKeyPem) : null,
+      unionpay.app.symmetricKey,
+    ),
   }
 }

@@ -9,7 +9,12 @@ describe('SessionStore', () => {
   it('keeps sessions across a restart and stores only a hash of the id', () => {
     const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-s-')), 'db.sqlite')}`
     const db1 = openDatabase(url)
-    const { id } = new SessionStore(db1).create({ openId: 'o+/=', scope: 'upapi_base', accessToken: 'tok', accessExpiresAt: 1 })
+    const { id } = new SessionStore(db1).create({
+      openId: 'o+/=',
+      scope: 'upapi_base',
+      accessToken: 'tok',
+      accessExpiresAt: 1,
+    })
     const raw = JSON.stringify(db1.prepare('SELECT * FROM sessions').all())
     expect(raw).not.toContain(id)
     db1.close()

@@ -62,7 +62,15 @@ export class SessionStore {
         `INSERT INTO sessions (id_hash, open_id, scope, access_token, access_expires_at, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(hashId(id), session.openId, session.scope, session.accessToken === null ? null : seal(this.sealKey, session.accessToken), session.accessExpiresAt, now, session.expiresAt)
+      .run(
+        hashId(id),
+        session.openId,
+        session.scope,
+        session.accessToken === null ? null : seal(this.sealKey, session.accessToken),
+        session.accessExpiresAt,
+        now,
+        session.expiresAt,
+      )
     return { id, session }
   }
 
@@ -103,7 +111,9 @@ export class SessionStore {
    */
   endAllFor(openId: string, reason: string, createdBefore?: number): number {
     return this.db
-      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE open_id = ? AND ended_at IS NULL AND created_at < ?')
+      .prepare(
+        'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE open_id = ? AND ended_at IS NULL AND created_at < ?',
+      )
       .run(this.clock(), reason, openId, createdBefore ?? Number.MAX_SAFE_INTEGER).changes
   }
 }

@@ -49,7 +49,9 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
     name TEXT PRIMARY KEY,
     applied_at INTEGER NOT NULL
   )`)
-  const rename = db.prepare('UPDATE schema_migrations SET name = ? WHERE name = ? AND NOT EXISTS (SELECT 1 FROM schema_migrations WHERE name = ?)')
+  const rename = db.prepare(
+    'UPDATE schema_migrations SET name = ? WHERE name = ? AND NOT EXISTS (SELECT 1 FROM schema_migrations WHERE name = ?)',
+  )
   for (const [from, to] of Object.entries(RENAMED_MIGRATIONS)) rename.run(to, from, to)
   const done = new Set(
     db

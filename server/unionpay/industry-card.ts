@@ -1,5 +1,14 @@
 import { z } from 'zod'
-import { callWithBackendToken, certIdSchema, checkInput, encrypt, mobileSchema, openIdSchema, serialSchema, type OpenApiDeps } from './open-api.ts'
+import {
+  callWithBackendToken,
+  certIdSchema,
+  checkInput,
+  encrypt,
+  mobileSchema,
+  openIdSchema,
+  serialSchema,
+  type OpenApiDeps,
+} from './open-api.ts'
 
 const API = 'putIndustryCard'
 
@@ -27,7 +36,10 @@ const inputSchema = z.object({
   cardModuleId: serialSchema,
   bussCardNo: serialSchema,
   cardSubTp: z.string().regex(/^[0-9A-Za-z]{1,8}$/, '须为 1-8 位字母或数字'),
-  region: z.string().regex(/^\d{6}$/, '须为 6 位地区代码').optional(),
+  region: z
+    .string()
+    .regex(/^\d{6}$/, '须为 6 位地区代码')
+    .optional(),
   channelNo: serialSchema.optional(),
   name: z.string().trim().min(1, '不能为空').max(30, '过长').optional(),
   certId: certIdSchema.optional(),

@@ -62,23 +62,35 @@ describe('5.8.1 red.packet.give + 5.8.2 red.packet.select', () => {
 
   it('refuses before any call: insAcctId not 18, no recipient, a non-positive or fractional amount, a bad transNumber', async () => {
     const before = f.calls('red.packet.give').length
-    await badInput(giveRedPacket(f.deps, { insAcctId: 'T00T0000', transNumber: tn(), openId: USER1.openId, amount: 1 }), 'insAcctId')
+    await badInput(
+      giveRedPacket(f.deps, { insAcctId: 'T00T0000', transNumber: tn(), openId: USER1.openId, amount: 1 }),
+      'insAcctId',
+    )
     await badInput(giveRedPacket(f.deps, { insAcctId, transNumber: tn(), amount: 1 }), 'openId、mobile、pan')
     await badInput(giveRedPacket(f.deps, { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 0 }), 'amount')
     await badInput(giveRedPacket(f.deps, { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 1.5 }), 'amount')
-    await badInput(giveRedPacket(f.deps, { insAcctId, transNumber: 'x'.repeat(33), openId: USER1.openId, amount: 1 }), 'transNumber')
+    await badInput(
+      giveRedPacket(f.deps, { insAcctId, transNumber: 'x'.repeat(33), openId: USER1.openId, amount: 1 }),
+      'transNumber',
+    )
     expect(f.calls('red.packet.give').length).toBe(before)
   })
 
   it('platform refusals: an unknown account, a repeated transNumber', async () => {
-    await expect(giveRedPacket(f.deps, { insAcctId: 'T00T00000000889999', transNumber: tn(), openId: USER1.openId, amount: 1 })).rejects.toMatchObject({ resp: 'RP0002' })
+    await expect(
+      giveRedPacket(f.deps, { insAcctId: 'T00T00000000889999', transNumber: tn(), openId: USER1.openId, amount: 1 }),
+    ).rejects.toMatchObject({ resp: 'RP0002' })
     const transNumber = tn()
     await giveRedPacket(f.deps, { insAcctId, transNumber, openId: USER1.openId, amount: 1 })
-    await expect(giveRedPacket(f.deps, { insAcctId, transNumber, openId: USER1.openId, amount: 1 })).rejects.toMatchObject({ resp: 'RP0004' })
+    await expect(
+      giveRedPacket(f.deps, { insAcctId, transNumber, openId: USER1.openId, amount: 1 }),
+    ).rejects.toMatchObject({ resp: 'RP0004' })
   })
 
   it('without UNIONPAY_PRIVATE_KEY the signed APIs answer 503 naming it', async () => {
-    await expect(giveRedPacket({ ...f.deps, privateKey: null }, { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 1 })).rejects.toMatchObject({
+    await expect(
+      giveRedPacket({ ...f.deps, privateKey: null }, { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 1 }),
+    ).rejects.toMatchObject({
       kind: 'unavailable',
       message: expect.stringContaining('UNIONPAY_PRIVATE_KEY'),
     })
@@ -87,7 +99,12 @@ describe('5.8.1 red.packet.give + 5.8.2 red.packet.select', () => {
   it('a signature by another key is refused by the platform (N62104)', async () => {
     const { generateKeyPairSync } = await import('node:crypto')
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-    await expect(giveRedPacket({ ...f.deps, privateKey: other }, { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 1 })).rejects.toMatchObject({ resp: 'N62104' })
+    await expect(
+      giveRedPacket(
+        { ...f.deps, privateKey: other },
+        { insAcctId, transNumber: tn(), openId: USER1.openId, amount: 1 },
+      ),
+    ).rejects.toMatchObject({ resp: 'N62104' })
   })
 })
 
@@ -106,8 +123,15 @@ describe('5.8.3–5.8.5 抽奖', () => {
     const first = await draw(f.deps, { ...qual, activityNumber, transNumber: tn() })
     expect(first.award).toMatchObject({ kind: 'redPacket', amount: 888, name: '随机红包' })
     expect(first.respTime).toMatch(/^\d{14}$/)
-    expect((await draw(f.deps, { ...qual, activityNumber, transNumber: tn() })).award).toMatchObject({ kind: 'none', drawDesc: '谢谢参与' })
-    expect((await draw(f.deps, { ...qual, activityNumber, transNumber: tn() })).award).toMatchObject({ kind: 'coupon', count: 1, couponId: 'CPN0001' })
+    expect((await draw(f.deps, { ...qual, activityNumber, transNumber: tn() })).award).toMatchObject({
+      kind: 'none',
+      drawDesc: '谢谢参与',
+    })
+    expect((await draw(f.deps, { ...qual, activityNumber, transNumber: tn() })).award).toMatchObject({
+      kind: 'coupon',
+      count: 1,
+      couponId: 'CPN0001',
+    })
     expect(await selectQualifications(f.deps, qual)).toEqual([])
     await expect(draw(f.deps, { ...qual, activityNumber, transNumber: tn() })).rejects.toMatchObject({ resp: 'QL0005' })
   })
@@ -124,9 +148,18 @@ describe('5.8.3–5.8.5 抽奖', () => {
   it('refuses before any call: a bad qualType or value, end before start, count 0, a bad certId', async () => {
     await badInput(selectQualifications(f.deps, { ...qual, qualType: 'email' as 'mobile' }), 'qualType')
     await badInput(selectQualifications(f.deps, { ...qual, qualType: 'mobile', qualValue: '123' }), 'qualValue')
-    await badInput(sendQualification(f.deps, { ...qual, count: 1, transNumber: tn(), startDate: '20261201', endDate: '20261130' }), 'endDate')
-    await badInput(sendQualification(f.deps, { ...qual, count: 0, transNumber: tn(), startDate: '20261201', endDate: '20261231' }), 'count')
-    await badInput(sendQualification(f.deps, { ...qual, count: 1, transNumber: tn(), startDate: '20260230', endDate: '20261231' }), 'startDate')
+    await badInput(
+      sendQualification(f.deps, { ...qual, count: 1, transNumber: tn(), startDate: '20261201', endDate: '20261130' }),
+      'endDate',
+    )
+    await badInput(
+      sendQualification(f.deps, { ...qual, count: 0, transNumber: tn(), startDate: '20261201', endDate: '20261231' }),
+      'count',
+    )
+    await badInput(
+      sendQualification(f.deps, { ...qual, count: 1, transNumber: tn(), startDate: '20260230', endDate: '20261231' }),
+      'startDate',
+    )
     await badInput(draw(f.deps, { ...qual, activityNumber, transNumber: tn(), certId: '123' }), 'certId')
   })
 
@@ -141,7 +174,9 @@ describe('answer parsing', () => {
       { end: '20171108', start: '20171101', count: 2 },
       { end: '20171208', start: '20171201', count: 1 },
     ])
-    expect(parseQualMap('qual.select', '{"20171108_20171101":3}')).toEqual([{ end: '20171108', start: '20171101', count: 3 }])
+    expect(parseQualMap('qual.select', '{"20171108_20171101":3}')).toEqual([
+      { end: '20171108', start: '20171101', count: 3 },
+    ])
     expect(parseQualMap('qual.select', {})).toEqual([])
     expect(() => parseQualMap('qual.select', { '2017-11-08': 1 })).toThrow(UnionpayError)
     expect(() => parseQualMap('qual.select', { '20171108_20171101': -1 })).toThrow(UnionpayError)
@@ -150,8 +185,14 @@ describe('answer parsing', () => {
   it('awardInfo: the seed example (all empty) is no prize; 06/07; an object or a JSON string; unknown types refused', () => {
     const empty = { activityNumber: '', activityName: '', awardType: '', awardValue: '', drawDesc: '' }
     expect(parseAwardInfo('qual.reduce', empty)).toEqual({ kind: 'none', drawDesc: null })
-    expect(parseAwardInfo('qual.reduce', JSON.stringify({ awardType: '06', awardValue: '120', awardName: '红包' }))).toMatchObject({ kind: 'redPacket', amount: 120 })
-    expect(parseAwardInfo('qual.reduce', { awardType: '07', awardValue: 2, extAcctId: 'C1' })).toMatchObject({ kind: 'coupon', count: 2, couponId: 'C1' })
+    expect(
+      parseAwardInfo('qual.reduce', JSON.stringify({ awardType: '06', awardValue: '120', awardName: '红包' })),
+    ).toMatchObject({ kind: 'redPacket', amount: 120 })
+    expect(parseAwardInfo('qual.reduce', { awardType: '07', awardValue: 2, extAcctId: 'C1' })).toMatchObject({
+      kind: 'coupon',
+      count: 2,
+      couponId: 'C1',
+    })
     expect(() => parseAwardInfo('qual.reduce', { awardType: '08', awardValue: '1' })).toThrow(/unknown awardType/)
     expect(() => parseAwardInfo('qual.reduce', { awardType: '06', awardValue: '1.5' })).toThrow(UnionpayError)
     expect(() => parseAwardInfo('qual.reduce', '{not json')).toThrow(UnionpayError)

@@ -29,11 +29,16 @@ export const QUAL_TYPES = ['open_id', 'mobile', 'card_no'] as const
 export type QualType = (typeof QUAL_TYPES)[number]
 
 const qualSchema = z
-  .object({ qualNum: qualNumSchema, qualType: z.enum(QUAL_TYPES, 'qualType 须为 open_id / mobile / card_no'), qualValue: z.string() })
+  .object({
+    qualNum: qualNumSchema,
+    qualType: z.enum(QUAL_TYPES, 'qualType 须为 open_id / mobile / card_no'),
+    qualValue: z.string(),
+  })
   .superRefine((q, ctx) => {
     const rule = q.qualType === 'open_id' ? openIdSchema : q.qualType === 'mobile' ? mobileSchema : panSchema
     const r = rule.safeParse(q.qualValue)
-    if (!r.success) ctx.addIssue({ code: 'custom', path: ['qualValue'], message: r.error.issues[0]?.message ?? '不合法' })
+    if (!r.success)
+      ctx.addIssue({ code: 'custom', path: ['qualValue'], message: r.error.issues[0]?.message ?? '不合法' })
   })
 
 export interface Qualifier {
@@ -57,7 +62,10 @@ function innerResp(api: string, params: PlatformParams): void {
 /** 附录十 note 2: AM03051 = the activity's budget cannot pay; other codes stay UnionpayErrors. */
 export function mapMarketingError(err: unknown): unknown {
   if (err instanceof UnionpayError && err.kind === 'platform' && err.resp === 'AM03051') {
-    return new DomainError('conflict', 'BALANCE_TOO_LOW', '活动预算余额不足（AM03051），请联系运营充值后再试', { api: err.api, resp: err.resp })
+    return new DomainError('conflict', 'BALANCE_TOO_LOW', '活动预算余额不足（AM03051），请联系运营充值后再试', {
+      api: err.api,
+      resp: err.resp,
+    })
   }
   return err
 }
@@ -106,7 +114,15 @@ export async function giveRedPacket(deps: OpenApiDeps, input: GiveRedPacketInput
     const body = signedBody(
       deps,
       api,
-      { insAcctId: i.insAcctId, transNumber: i.transNumber, openId: i.openId, mobile: i.mobile, pan: i.pan, pointAt: String(i.amount), remark: i.remark },
+      {
+        insAcctId: i.insAcctId,
+        transNumber: i.transNumber,
+        openId: i.openId,
+        mobile: i.mobile,
+        pan: i.pan,
+        pointAt: String(i.amount),
+        remark: i.remark,
+      },
       ['mobile', 'pan', 'pointAt'],
     )
     innerResp(api, await deps.client.call(api, body))
@@ -132,16 +148,25 @@ const selectAnswer = z.object({
 })
 
 /** 5.8.2 red.packet.select: the 机构账户's state and balance (both 3DES-encrypted in the answer). */
-export async function selectRedPacketAccount(deps: OpenApiDeps, input: { insAcctId: string; transNumber: string }): Promise<RedPacketAccount> {
+export async function selectRedPacketAccount(
+  deps: OpenApiDeps,
+  input: { insAcctId: string; transNumber: string },
+): Promise<RedPacketAccount> {
   const api = 'red.packet.select'
   const i = checkInput(api, z.object({ insAcctId: insAcctIdSchema, transNumber: serialSchema }), input)
   return guarded(async () => {
     const { date, time } = beijingStamp(deps.clock())
-    const params = await callWithBackendToken(deps, api, { insAcctId: i.insAcctId, transNumber: i.transNumber, transDt: date, transTm: time })
+    const params = await callWithBackendToken(deps, api, {
+      insAcctId: i.insAcctId,
+      transNumber: i.transNumber,
+      transDt: date,
+      transTm: time,
+    })
     innerResp(api, params)
     const a = checkAnswer(api, selectAnswer, params)
     const balance = decryptAnswer(deps, api, 'acctBalance', a.acctBalance.trim())
-    if (!/^\d{1,12}$/.test(balance)) throw new UnionpayError(api, 'PROTOCOL', 'acctBalance is not a whole number of fen', 'protocol')
+    if (!/^\d{1,12}$/.test(balance))
+      throw new UnionpayError(api, 'PROTOCOL', 'acctBalance is not a whole number of fen', 'protocol')
     return {
       status: decryptAnswer(deps, api, 'acctSt', a.acctSt.trim()),
       balance: Number(balance),
@@ -164,12 +189,14 @@ export interface Qualification {
 export function parseQualMap(api: string, raw: unknown): Qualification[] {
   const map = typeof raw === 'string' && raw.trim().startsWith('{') ? (JSON.parse(raw) as unknown) : raw
   if (map === undefined || map === null || map === '') return []
-  if (typeof map !== 'object' || Array.isArray(map)) throw new UnionpayError(api, 'PROTOCOL', 'qualMap is not a map', 'protocol')
+  if (typeof map !== 'object' || Array.isArray(map))
+    throw new UnionpayError(api, 'PROTOCOL', 'qualMap is not a map', 'protocol')
   const out: Qualification[] = []
   for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
     const m = /^(\d{8})_(\d{8})$/.exec(k.trim())
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN
-    if (!m || !Number.isInteger(n) || n < 0) throw new UnionpayError(api, 'PROTOCOL', `bad qualMap entry ${k}`, 'protocol')
+    if (!m || !Number.isInteger(n) || n < 0)
+      throw new UnionpayError(api, 'PROTOCOL', `bad qualMap entry ${k}`, 'protocol')
     out.push({ end: m[1] ?? '', start: m[2] ?? '', count: n })
   }
   return out.sort((a, b) => a.end.localeCompare(b.end))
@@ -180,9 +207,14 @@ export async function selectQualifications(deps: OpenApiDeps, input: Qualifier):
   const api = 'qual.select'
   const i = checkInput(api, qualSchema, input)
   return guarded(async () => {
-    const params = await callWithBackendToken(deps, api, { qualNum: i.qualNum, qualType: i.qualType, qualValue: encrypt(deps, i.qualValue) })
+    const params = await callWithBackendToken(deps, api, {
+      qualNum: i.qualNum,
+      qualType: i.qualType,
+      qualValue: encrypt(deps, i.qualValue),
+    })
     const code = typeof params.respCode === 'string' ? params.respCode.trim() : ''
-    if (code !== '' && code !== '00') throw new UnionpayError(api, code, typeof params.respMsg === 'string' ? params.respMsg : '')
+    if (code !== '' && code !== '00')
+      throw new UnionpayError(api, code, typeof params.respMsg === 'string' ? params.respMsg : '')
     try {
       return parseQualMap(api, params.qualMap)
     } catch (err) {
@@ -272,10 +304,19 @@ const drawSchema = qualSchema.and(
   z.object({
     activityNumber: serialSchema,
     transNumber: serialSchema,
-    orderAmount: z.string().regex(/^\d{1,12}$/, '订单金额须为整数（分）').optional(),
+    orderAmount: z
+      .string()
+      .regex(/^\d{1,12}$/, '订单金额须为整数（分）')
+      .optional(),
     certId: certIdSchema.optional(),
-    icTerminal: z.string().regex(/^[0-9A-Za-z]{1,32}$/, '设备终端须为 1-32 位字母或数字').optional(),
-    qrCode: z.string().regex(/^[0-9A-Za-z]{1,64}$/, '红包码须为 1-64 位字母或数字').optional(),
+    icTerminal: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,32}$/, '设备终端须为 1-32 位字母或数字')
+      .optional(),
+    qrCode: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,64}$/, '红包码须为 1-64 位字母或数字')
+      .optional(),
   }),
 )
 
@@ -319,8 +360,16 @@ export function parseAwardInfo(api: string, raw: unknown): Award {
   const drawDesc = text(a.drawDesc)
   if (type === null) return { kind: 'none', drawDesc }
   const amount = text(a.awardValue)
-  if (amount === null || !/^\d{1,12}$/.test(amount)) throw new UnionpayError(api, 'PROTOCOL', 'awardValue is not a whole number', 'protocol')
-  if (type === '06') return { kind: 'redPacket', amount: Number(amount), name: text(a.awardName), drawDesc, activityName: text(a.activityName) }
+  if (amount === null || !/^\d{1,12}$/.test(amount))
+    throw new UnionpayError(api, 'PROTOCOL', 'awardValue is not a whole number', 'protocol')
+  if (type === '06')
+    return {
+      kind: 'redPacket',
+      amount: Number(amount),
+      name: text(a.awardName),
+      drawDesc,
+      activityName: text(a.activityName),
+    }
   if (type === '07') {
     return {
       kind: 'coupon',
@@ -362,7 +411,8 @@ export async function draw(deps: OpenApiDeps, input: DrawInput): Promise<DrawRes
     const params = await deps.client.call(api, body)
     innerResp(api, params)
     const echoed = typeof params.transNumber === 'string' ? params.transNumber.trim() : ''
-    if (echoed !== '' && echoed !== i.transNumber) throw new UnionpayError(api, 'PROTOCOL', 'answer is about another transNumber', 'protocol')
+    if (echoed !== '' && echoed !== i.transNumber)
+      throw new UnionpayError(api, 'PROTOCOL', 'answer is about another transNumber', 'protocol')
     return {
       transNumber: i.transNumber,
       respTime: typeof params.respTime === 'string' && params.respTime.trim() !== '' ? params.respTime.trim() : null,

@@ -27,12 +27,18 @@ function inputSchema(allowedOrigins: readonly string[]) {
     content: z
       .string()
       .refine((c) => c.trim() !== '', '不能为空')
-      .refine((c) => pushContentUnits(c) <= PUSH_CONTENT_UNITS, `超过 ${PUSH_CONTENT_UNITS} 个字符（中文计 2 个，最多 70 个汉字）`),
+      .refine(
+        (c) => pushContentUnits(c) <= PUSH_CONTENT_UNITS,
+        `超过 ${PUSH_CONTENT_UNITS} 个字符（中文计 2 个，最多 70 个汉字）`,
+      ),
     url: z
       .string()
       .max(1024, '过长')
       .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), '须为 http(s) 绝对地址')
-      .refine((u) => !URL.canParse(u) || allowedOrigins.includes(new URL(u).origin), '不在 UPSDK 安全域名内（UPSDK_ALLOWED_ORIGINS）'),
+      .refine(
+        (u) => !URL.canParse(u) || allowedOrigins.includes(new URL(u).origin),
+        '不在 UPSDK 安全域名内（UPSDK_ALLOWED_ORIGINS）',
+      ),
   })
 }
 
@@ -43,7 +49,11 @@ const answerSchema = z.object({
 })
 
 /** 5.5.1 new.msg.push: one message to one user. `resultCd` other than 00 is a refusal. */
-export async function pushMessage(deps: OpenApiDeps, allowedOrigins: readonly string[], input: PushInput): Promise<void> {
+export async function pushMessage(
+  deps: OpenApiDeps,
+  allowedOrigins: readonly string[],
+  input: PushInput,
+): Promise<void> {
   const i = checkInput(API, inputSchema(allowedOrigins), input)
   const params = await callWithBackendToken(deps, API, i)
   const a = checkAnswer(API, answerSchema, params)
@@ -52,6 +62,9 @@ export async function pushMessage(deps: OpenApiDeps, allowedOrigins: readonly st
   }
   const resultCd = a.resultCd.trim()
   if (resultCd !== '00') {
-    throw new DomainError('upstream', 'PUSH_REFUSED', `云闪付未能推送此消息（resultCd ${resultCd}）`, { api: API, resultCd })
+    throw new DomainError('upstream', 'PUSH_REFUSED', `云闪付未能推送此消息（resultCd ${resultCd}）`, {
+      api: API,
+      resultCd,
+    })
   }
 }

@@ -27,7 +27,16 @@ describe('notification guard', () => {
   })
 
   it("the seed's required fields", () => {
-    const full = { appId: 'a', timestamp: '1', nonceStr: 'n', operateTime: '2026-01-01 10:00:00', openId: 'o', trid: 't', contractId: 'c', signature: 's' }
+    const full = {
+      appId: 'a',
+      timestamp: '1',
+      nonceStr: 'n',
+      operateTime: '2026-01-01 10:00:00',
+      openId: 'o',
+      trid: 't',
+      contractId: 'c',
+      signature: 's',
+    }
     expect(missingFields(full, CONTRACT_RELIEVE_FIELDS)).toEqual([])
     expect(missingFields({ ...full, trid: '', nonceStr: ' ' }, CONTRACT_RELIEVE_FIELDS)).toEqual(['nonceStr', 'trid'])
     const { operateTime: _o, trid: _t, contractId: _c, ...revoke } = full

@@ -8,7 +8,16 @@ import { createHash } from 'node:crypto'
 /** Seed 003 5.2.3.3. */
 export const AUTH_REVOKE_FIELDS = ['appId', 'timestamp', 'nonceStr', 'openId', 'signature'] as const
 /** Seed 003 5.4.3.3. */
-export const CONTRACT_RELIEVE_FIELDS = ['appId', 'timestamp', 'nonceStr', 'operateTime', 'openId', 'trid', 'contractId', 'signature'] as const
+export const CONTRACT_RELIEVE_FIELDS = [
+  'appId',
+  'timestamp',
+  'nonceStr',
+  'operateTime',
+  'openId',
+  'trid',
+  'contractId',
+  'signature',
+] as const
 
 /**
  * How old a signed `timestamp` (seconds) may be. The platform's retries of one notification keep

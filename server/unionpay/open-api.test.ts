@@ -19,16 +19,47 @@ const deps: OpenApiDeps = {
 
 describe('5.8.1 signed bodies', () => {
   it('signs the sorted plain values (SHA256withRSA), then encrypts the listed fields; empty optionals are not sent', () => {
-    const body = signedBody(deps, 'red.packet.give', { insAcctId: 'T00T00000000888527', transNumber: '2019', openId: 'o+/=', mobile: '13812345678', pan: '', pointAt: '188', remark: undefined }, ['mobile', 'pan', 'pointAt'])
-    expect(Object.keys(body).sort()).toEqual(['appId', 'insAcctId', 'mobile', 'nonceStr', 'openId', 'pointAt', 'signature', 'timestamp', 'transNumber'])
+    const body = signedBody(
+      deps,
+      'red.packet.give',
+      {
+        insAcctId: 'T00T00000000888527',
+        transNumber: '2019',
+        openId: 'o+/=',
+        mobile: '13812345678',
+        pan: '',
+        pointAt: '188',
+        remark: undefined,
+      },
+      ['mobile', 'pan', 'pointAt'],
+    )
+    expect(Object.keys(body).sort()).toEqual([
+      'appId',
+      'insAcctId',
+      'mobile',
+      'nonceStr',
+      'openId',
+      'pointAt',
+      'signature',
+      'timestamp',
+      'transNumber',
+    ])
     expect(body.timestamp).toBe('1572338170')
     expect(tdesDecrypt(body.pointAt ?? '', KEY)).toBe('188')
     expect(tdesDecrypt(body.mobile ?? '', KEY)).toBe('13812345678')
     const string1 = `appId=app1&insAcctId=T00T00000000888527&mobile=13812345678&nonceStr=${body.nonceStr}&openId=o+/=&pointAt=188&timestamp=1572338170&transNumber=2019`
-    expect(createVerify('sha256').update(string1).verify(publicKey, Buffer.from(body.signature ?? '', 'base64'))).toBe(true)
+    expect(
+      createVerify('sha256')
+        .update(string1)
+        .verify(publicKey, Buffer.from(body.signature ?? '', 'base64')),
+    ).toBe(true)
     // the ciphertext is not what was signed
     const overCipher = string1.replace('pointAt=188', `pointAt=${body.pointAt}`)
-    expect(createVerify('sha256').update(overCipher).verify(publicKey, Buffer.from(body.signature ?? '', 'base64'))).toBe(false)
+    expect(
+      createVerify('sha256')
+        .update(overCipher)
+        .verify(publicKey, Buffer.from(body.signature ?? '', 'base64')),
+    ).toBe(false)
   })
 })
 

@@ -37,8 +37,14 @@ export function checkAnswer<T extends z.ZodType>(api: string, schema: T, params:
 }
 
 /** Calls an API that carries appId + backendToken, refreshing the token once on a10/BC2127/N62127. */
-export function callWithBackendToken(deps: OpenApiDeps, api: string, body: Record<string, string>): Promise<PlatformParams> {
-  return deps.tokens.withToken('backend', (backendToken) => deps.client.call(api, { appId: deps.appId, backendToken, ...body }))
+export function callWithBackendToken(
+  deps: OpenApiDeps,
+  api: string,
+  body: Record<string, string>,
+): Promise<PlatformParams> {
+  return deps.tokens.withToken('backend', (backendToken) =>
+    deps.client.call(api, { appId: deps.appId, backendToken, ...body }),
+  )
 }
 
 export function encrypt(deps: OpenApiDeps, plain: string): string {
@@ -51,7 +57,12 @@ export function decryptAnswer(deps: OpenApiDeps, api: string, field: string, val
   try {
     return tdesDecrypt(value, deps.symmetricKey)
   } catch {
-    throw new DomainError('upstream', 'DECRYPT_FAILED', `无法解密云闪付 ${api} 返回的 ${field}：请检查 UNIONPAY_SYMMETRIC_KEY`, { api, field })
+    throw new DomainError(
+      'upstream',
+      'DECRYPT_FAILED',
+      `无法解密云闪付 ${api} 返回的 ${field}：请检查 UNIONPAY_SYMMETRIC_KEY`,
+      { api, field },
+    )
   }
 }
 
@@ -60,9 +71,18 @@ export function decryptAnswer(deps: OpenApiDeps, api: string, field: string, val
  * the partner key, then replace the fields in `encrypted` by their 3DES ciphertext. Absent
  * optional fields are left out entirely (never sent empty).
  */
-export function signedBody(deps: OpenApiDeps, api: string, plain: Record<string, string | undefined>, encrypted: readonly string[]): Record<string, string> {
+export function signedBody(
+  deps: OpenApiDeps,
+  api: string,
+  plain: Record<string, string | undefined>,
+  encrypted: readonly string[],
+): Record<string, string> {
   if (!deps.privateKey) {
-    throw new DomainError('unavailable', 'PARTNER_KEY_MISSING', `${api} 需要接入方 RSA 私钥：请配置 UNIONPAY_PRIVATE_KEY`)
+    throw new DomainError(
+      'unavailable',
+      'PARTNER_KEY_MISSING',
+      `${api} 需要接入方 RSA 私钥：请配置 UNIONPAY_PRIVATE_KEY`,
+    )
   }
   const fields: Record<string, string> = { appId: deps.appId }
   for (const [k, v] of Object.entries(plain)) if (v !== undefined && v !== '') fields[k] = v
@@ -92,7 +112,11 @@ export function newTransNumber(now: number): string {
 }
 
 // ---- shared field rules ----
-export const openIdSchema = z.string().min(1, '不能为空').max(128, '过长').regex(/^[A-Za-z0-9+/=_-]+$/, '不是 openId 的字符')
+export const openIdSchema = z
+  .string()
+  .min(1, '不能为空')
+  .max(128, '过长')
+  .regex(/^[A-Za-z0-9+/=_-]+$/, '不是 openId 的字符')
 export const serialSchema = z.string().regex(/^[0-9A-Za-z]{1,32}$/, '须为 1-32 位字母或数字')
 export const yyyymmdd = z
   .string()

@@ -30,10 +30,24 @@ describe('5.3.1 verifyPwdSeqId', () => {
     expect(transNo).toMatch(/^[0-9A-F]{32}$/)
     const sent = f.calls('verifyPwdSeqId').at(-1)
     expect(sent?.resp).toBe('00')
-    expect(Object.keys(sent?.body ?? {}).sort()).toEqual(
-      ['accessToken', 'appId', 'bizOrderId', 'bizType', 'clientIp', 'merchantId', 'nonceStr', 'notifyUrl', 'openId', 'signature', 'timestamp'],
-    )
-    expect(f.sandbox.payPwd.get(transNo)).toMatchObject({ bizOrderId: i.bizOrderId, openId: USER1.openId, status: 'issued' })
+    expect(Object.keys(sent?.body ?? {}).sort()).toEqual([
+      'accessToken',
+      'appId',
+      'bizOrderId',
+      'bizType',
+      'clientIp',
+      'merchantId',
+      'nonceStr',
+      'notifyUrl',
+      'openId',
+      'signature',
+      'timestamp',
+    ])
+    expect(f.sandbox.payPwd.get(transNo)).toMatchObject({
+      bizOrderId: i.bizOrderId,
+      openId: USER1.openId,
+      status: 'issued',
+    })
     // a retry of the same bizOrderId gets the same transNo
     expect((await requestPayPwdSeqId(f.deps, { ...i, accessToken: f.accessToken() })).transNo).toBe(transNo)
   })
@@ -58,14 +72,20 @@ describe('5.3.1 verifyPwdSeqId', () => {
   })
 
   it('an expired or foreign accessToken is a 401 asking to log in again', async () => {
-    const err = await requestPayPwdSeqId(f.deps, input({ accessToken: f.accessToken(USER2.openId) })).catch((e: unknown) => e)
+    const err = await requestPayPwdSeqId(f.deps, input({ accessToken: f.accessToken(USER2.openId) })).catch(
+      (e: unknown) => e,
+    )
     expect(err).toMatchObject({ kind: 'unauthenticated', code: 'ACCESS_TOKEN_EXPIRED' })
   })
 
   it('platform refusals stay typed: unknown merchant, an unopened bizType, a notifyUrl outside the notify domain', async () => {
-    await expect(requestPayPwdSeqId(f.deps, input({ merchantId: '999999999999999' }))).rejects.toMatchObject({ resp: 'N62133' })
+    await expect(requestPayPwdSeqId(f.deps, input({ merchantId: '999999999999999' }))).rejects.toMatchObject({
+      resp: 'N62133',
+    })
     await expect(requestPayPwdSeqId(f.deps, input({ bizType: '4z' }))).rejects.toMatchObject({ resp: 'N62138' })
-    await expect(requestPayPwdSeqId(f.deps, input({ notifyUrl: 'https://evil.example/n' }))).rejects.toBeInstanceOf(UnionpayError)
+    await expect(requestPayPwdSeqId(f.deps, input({ notifyUrl: 'https://evil.example/n' }))).rejects.toBeInstanceOf(
+      UnionpayError,
+    )
   })
 })
 
@@ -92,21 +112,39 @@ describe('5.3.2 notification check', () => {
   it('reads transNo signed under the plain key', () => {
     const p = { ...base, transNo: 'T1' }
     const r = checkPayPwdNotification({ ...p, signature: sign(p) }, publicKey)
-    expect(r).toEqual({ ok: true, notification: expect.objectContaining({ transNo: 'T1', bizOrderId: '711076926887122' }) })
+    expect(r).toEqual({
+      ok: true,
+      notification: expect.objectContaining({ transNo: 'T1', bizOrderId: '711076926887122' }),
+    })
   })
 
   it('reads the example\'s " transNo", signed over the key as sent or trimmed', () => {
     const spaced = { ...base, ' transNo': 'T2' }
-    expect(checkPayPwdNotification({ ...spaced, signature: sign(spaced) }, publicKey)).toMatchObject({ ok: true, notification: { transNo: 'T2' } })
+    expect(checkPayPwdNotification({ ...spaced, signature: sign(spaced) }, publicKey)).toMatchObject({
+      ok: true,
+      notification: { transNo: 'T2' },
+    })
     const trimmedSig = sign({ ...base, transNo: 'T2' })
-    expect(checkPayPwdNotification({ ...spaced, signature: trimmedSig }, publicKey)).toMatchObject({ ok: true, notification: { transNo: 'T2' } })
+    expect(checkPayPwdNotification({ ...spaced, signature: trimmedSig }, publicKey)).toMatchObject({
+      ok: true,
+      notification: { transNo: 'T2' },
+    })
   })
 
   it('refuses a tampered field, another key, and a notification without transNo', () => {
     const p = { ...base, transNo: 'T3' }
     const signature = sign(p)
-    expect(checkPayPwdNotification({ ...p, bizOrderId: '711076926887123', signature }, publicKey)).toEqual({ ok: false, reason: 'signature' })
-    expect(checkPayPwdNotification({ ...p, signature }, parsePublicKey(sandboxRsaKeyPair().publicKeyDer))).toEqual({ ok: false, reason: 'signature' })
-    expect(checkPayPwdNotification({ ...base, signature: sign(base) }, publicKey)).toEqual({ ok: false, reason: 'incomplete' })
+    expect(checkPayPwdNotification({ ...p, bizOrderId: '711076926887123', signature }, publicKey)).toEqual({
+      ok: false,
+      reason: 'signature',
+    })
+    expect(checkPayPwdNotification({ ...p, signature }, parsePublicKey(sandboxRsaKeyPair().publicKeyDer))).toEqual({
+      ok: false,
+      reason: 'signature',
+    })
+    expect(checkPayPwdNotification({ ...base, signature: sign(base) }, publicKey)).toEqual({
+      ok: false,
+      reason: 'incomplete',
+    })
   })
 })

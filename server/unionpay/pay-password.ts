@@ -82,8 +82,7 @@ export interface PayPwdNotification {
 }
 
 export type PayPwdNotificationCheck =
-  | { ok: true; notification: PayPwdNotification }
-  | { ok: false; reason: 'signature' | 'incomplete' }
+  { ok: true; notification: PayPwdNotification } | { ok: false; reason: 'signature' | 'incomplete' }
 
 /** Keys with surrounding spaces read as the trimmed key (5.3.2.3 prints `" transNo"`). */
 function trimKeys(params: Record<string, string>): Record<string, string> {
@@ -97,9 +96,13 @@ function trimKeys(params: Record<string, string>): Record<string, string> {
  * example carries the key `" transNo"`: a signature made over the keys as sent and one made over
  * trimmed keys are both accepted, and the value is read under the trimmed key.
  */
-export function checkPayPwdNotification(params: Record<string, string>, upPublicKey: KeyObject): PayPwdNotificationCheck {
+export function checkPayPwdNotification(
+  params: Record<string, string>,
+  upPublicKey: KeyObject,
+): PayPwdNotificationCheck {
   const trimmed = trimKeys(params)
-  if (!verifyNotification(params, upPublicKey) && !verifyNotification(trimmed, upPublicKey)) return { ok: false, reason: 'signature' }
+  if (!verifyNotification(params, upPublicKey) && !verifyNotification(trimmed, upPublicKey))
+    return { ok: false, reason: 'signature' }
   const pick = (k: keyof PayPwdNotification) => (trimmed[k] ?? '').trim()
   const n: PayPwdNotification = {
     appId: pick('appId'),

@@ -5,11 +5,14 @@ import { UnionpayError } from './errors.ts'
 const API = 'return.tax'
 
 /** 5.6.1 cardType (printed `cardTyoe` in the table). */
-export const TAX_CARD_TYPES: Readonly<Record<string, string>> = { '1': '借记卡', '2': '贷记卡', '3': '准贷记卡', '4': '借贷合一卡' }
+export const TAX_CARD_TYPES: Readonly<Record<string, string>> = {
+  '1': '借记卡',
+  '2': '贷记卡',
+  '3': '准贷记卡',
+  '4': '借贷合一卡',
+}
 
-export type ReturnTaxResult =
-  | { found: false }
-  | { found: true; cardNo: string; cardType: string; cardTypeName: string }
+export type ReturnTaxResult = { found: false } | { found: true; cardNo: string; cardType: string; cardTypeName: string }
 
 const inputSchema = z.object({ refundNo: z.string().regex(/^[0-9A-Za-z]{1,64}$/, '退税号须为 1-64 位字母或数字') })
 
@@ -28,7 +31,8 @@ export async function queryReturnTax(deps: OpenApiDeps, input: { refundNo: strin
   const a = checkAnswer(API, answerSchema, await callWithBackendToken(deps, API, i))
   const cardNo = decryptAnswer(deps, API, 'cardNo', (a.cardNo ?? '').trim())
   if (cardNo === '') return { found: false }
-  if (!/^\d{12,19}$/.test(cardNo)) throw new UnionpayError(API, 'PROTOCOL', 'cardNo does not decrypt to a card number', 'protocol')
+  if (!/^\d{12,19}$/.test(cardNo))
+    throw new UnionpayError(API, 'PROTOCOL', 'cardNo does not decrypt to a card number', 'protocol')
   const cardType = String(a.cardType ?? a.cardTyoe ?? '').trim()
   const name = TAX_CARD_TYPES[cardType]
   if (!name) throw new UnionpayError(API, 'PROTOCOL', `unknown cardType ${cardType || '(empty)'}`, 'protocol')

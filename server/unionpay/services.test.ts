@@ -37,16 +37,34 @@ describe('5.5.1 new.msg.push', () => {
 
   it('refuses 71 Chinese characters, empty content, and a url outside the UPSDK 安全域名 before any call', async () => {
     const before = f.calls('new.msg.push').length
-    await badInput(pushMessage(f.deps, origins, { openId: USER1.openId, content: '红'.repeat(71), url: `${f.server.baseUrl}/` }), 'content')
-    await badInput(pushMessage(f.deps, origins, { openId: USER1.openId, content: ' ', url: `${f.server.baseUrl}/` }), 'content')
-    await badInput(pushMessage(f.deps, origins, { openId: USER1.openId, content: 'hi', url: 'https://evil.example/' }), 'url')
-    await badInput(pushMessage(f.deps, origins, { openId: USER1.openId, content: 'hi', url: 'javascript:alert(1)' }), 'url')
+    await badInput(
+      pushMessage(f.deps, origins, { openId: USER1.openId, content: '红'.repeat(71), url: `${f.server.baseUrl}/` }),
+      'content',
+    )
+    await badInput(
+      pushMessage(f.deps, origins, { openId: USER1.openId, content: ' ', url: `${f.server.baseUrl}/` }),
+      'content',
+    )
+    await badInput(
+      pushMessage(f.deps, origins, { openId: USER1.openId, content: 'hi', url: 'https://evil.example/' }),
+      'url',
+    )
+    await badInput(
+      pushMessage(f.deps, origins, { openId: USER1.openId, content: 'hi', url: 'javascript:alert(1)' }),
+      'url',
+    )
     expect(f.calls('new.msg.push').length).toBe(before)
   })
 
   it('a resultCd other than 00 is PUSH_REFUSED', async () => {
-    await f.server.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/open/push-opt-out', payload: { openId: USER2.openId } })
-    await expect(pushMessage(f.deps, origins, { openId: USER2.openId, content: 'hi', url: `${f.server.baseUrl}/` })).rejects.toMatchObject({
+    await f.server.app.inject({
+      method: 'POST',
+      url: '/sandbox/unionpay/__control/open/push-opt-out',
+      payload: { openId: USER2.openId },
+    })
+    await expect(
+      pushMessage(f.deps, origins, { openId: USER2.openId, content: 'hi', url: `${f.server.baseUrl}/` }),
+    ).rejects.toMatchObject({
       kind: 'upstream',
       code: 'PUSH_REFUSED',
       details: { resultCd: '01' },
@@ -82,7 +100,10 @@ describe('5.6.1 return.tax', () => {
 
   it('an undecryptable cardNo is DECRYPT_FAILED, never a garbled number', async () => {
     const other = { ...f.deps, symmetricKey: 'ffffffffffffffffeeeeeeeeeeeeeeeedddddddddddddddd' }
-    await expect(queryReturnTax(other, { refundNo: 'TR20261130000002' })).rejects.toMatchObject({ kind: 'upstream', code: 'DECRYPT_FAILED' })
+    await expect(queryReturnTax(other, { refundNo: 'TR20261130000002' })).rejects.toMatchObject({
+      kind: 'upstream',
+      code: 'DECRYPT_FAILED',
+    })
   })
 })
 
@@ -113,9 +134,15 @@ describe('5.7.1 putIndustryCard', () => {
     expect(tdesDecrypt(String(sent.name), f.deps.symmetricKey)).toBe('张三')
     expect(tdesDecrypt(String(sent.certId), f.deps.symmetricKey)).toBe('11010519491231002X')
     expect(tdesDecrypt(String(sent.mobileNo), f.deps.symmetricKey)).toBe('13812345678')
-    expect(f.sandbox.industryCards.get(`${USER1.openId}|213454765435423|12321325347654`)).toMatchObject({ name: '张三', mobileNo: '13812345678' })
+    expect(f.sandbox.industryCards.get(`${USER1.openId}|213454765435423|12321325347654`)).toMatchObject({
+      name: '张三',
+      mobileNo: '13812345678',
+    })
 
-    await putIndustryCard(f.deps, card({ action: 'update', cardSubTp: '2', name: undefined, certId: undefined, mobileNo: undefined }))
+    await putIndustryCard(
+      f.deps,
+      card({ action: 'update', cardSubTp: '2', name: undefined, certId: undefined, mobileNo: undefined }),
+    )
     expect(f.calls('putIndustryCard').at(-1)?.body).not.toHaveProperty('name')
     await putIndustryCard(f.deps, card({ action: 'delete' }))
     expect(f.sandbox.industryCards.size).toBe(0)

@@ -8,9 +8,13 @@ const json = (status: number, body: unknown) =>
 
 describe('authorizeUrl / isCloudpayUserAgent', () => {
   it('builds the server route with scope and an encoded same-site redirect', () => {
-    expect(authorizeUrl('upapi_mobile', '/profile?tab=1')).toBe('/api/oauth/authorize?scope=upapi_mobile&redirect=%2Fprofile%3Ftab%3D1')
+    expect(authorizeUrl('upapi_mobile', '/profile?tab=1')).toBe(
+      '/api/oauth/authorize?scope=upapi_mobile&redirect=%2Fprofile%3Ftab%3D1',
+    )
     expect(authorizeUrl()).toBe('/api/oauth/authorize?scope=upapi_base&redirect=%2F')
-    expect(authorizeUrl('upapi_base', 'https://evil.example/')).toBe('/api/oauth/authorize?scope=upapi_base&redirect=%2F')
+    expect(authorizeUrl('upapi_base', 'https://evil.example/')).toBe(
+      '/api/oauth/authorize?scope=upapi_base&redirect=%2F',
+    )
     expect(authorizeUrl('upapi_base', '//evil.example/')).toContain('redirect=%2F')
   })
 
@@ -27,7 +31,15 @@ describe('useAuth', () => {
   })
 
   it('loads the session and reports the user', async () => {
-    const fetch = vi.fn(async (_url: string) => json(200, { openId: 'o+1/', scope: 'upapi_base', accessExpiresAt: 1, accessTokenValid: true, canReadMobile: false }))
+    const fetch = vi.fn(async (_url: string) =>
+      json(200, {
+        openId: 'o+1/',
+        scope: 'upapi_base',
+        accessExpiresAt: 1,
+        accessTokenValid: true,
+        canReadMobile: false,
+      }),
+    )
     vi.stubGlobal('fetch', fetch)
     const auth = useAuth({ navigate: vi.fn() })
     expect(auth.loading.value).toBe(true)
@@ -38,7 +50,10 @@ describe('useAuth', () => {
   })
 
   it('login leaves for the authorize route and comes back to the given path', () => {
-    vi.stubGlobal('fetch', vi.fn(async () => json(401, { error: { code: 'NOT_LOGGED_IN', message: '请先登录' } })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(401, { error: { code: 'NOT_LOGGED_IN', message: '请先登录' } })),
+    )
     const navigate = vi.fn()
     const auth = useAuth({ navigate, immediate: false })
     auth.login({ scope: 'upapi_mobile', redirect: '/profile' })

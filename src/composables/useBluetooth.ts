@@ -1,4 +1,12 @@
-import { computed, shallowReadonly, shallowRef, toValue, type ComputedRef, type MaybeRefOrGetter, type ShallowRef } from 'vue'
+import {
+  computed,
+  shallowReadonly,
+  shallowRef,
+  toValue,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+  type ShallowRef,
+} from 'vue'
 import {
   BLE_ERROR_MESSAGES,
   connectBLEDevice,
@@ -179,9 +187,12 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
 
   function startAging() {
     stopAging()
-    ageTimer = setInterval(() => {
-      devices.value = dropStale(devices.value, now() - staleAfterMs, connectedIds.value)
-    }, Math.max(250, Math.floor(staleAfterMs / 4)))
+    ageTimer = setInterval(
+      () => {
+        devices.value = dropStale(devices.value, now() - staleAfterMs, connectedIds.value)
+      },
+      Math.max(250, Math.floor(staleAfterMs / 4)),
+    )
   }
 
   function stopAging() {
@@ -247,7 +258,13 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
           const { supported } = await openBluetoothAdapter(call())
           if (!supported) {
             status.value = 'unsupported'
-            error.value = new UpsdkError('ble_unsupported', '这台手机不支持低功耗蓝牙（BLE）', 'native', undefined, 'openBluetoothAdapter')
+            error.value = new UpsdkError(
+              'ble_unsupported',
+              '这台手机不支持低功耗蓝牙（BLE）',
+              'native',
+              undefined,
+              'openBluetoothAdapter',
+            )
             return false
           }
           status.value = 'ready'
@@ -272,7 +289,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   async function step<T>(fn: () => Promise<T>): Promise<T> {
     await ready()
     try {
-        return await fn()
+      return await fn()
     } catch (e) {
       throw fail(e)
     }
@@ -325,7 +342,8 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   const getServices = (deviceId: string) => step(() => getBLEDeviceServices({ deviceId }, call()))
-  const getCharacteristics = (deviceId: string, serviceId: string) => step(() => getBLEDeviceCharacteristics({ deviceId, serviceId }, call()))
+  const getCharacteristics = (deviceId: string, serviceId: string) =>
+    step(() => getBLEDeviceCharacteristics({ deviceId, serviceId }, call()))
 
   async function read(ref: BleCharacteristicRef): Promise<BleLogEntry> {
     const v = await step(() => readBLECharacteristicValue(ref, call()))

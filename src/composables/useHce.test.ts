@@ -23,7 +23,8 @@ afterEach(() => {
 })
 
 /** A tiny card: SELECT of our AID → 9000, GET DATA → balance, anything else → 6D00. */
-const card = ({ apdu }: { apdu: string }) => (apdu.startsWith('00A40400') ? '9000' : apdu.startsWith('80CA') ? '000003E89000' : '6D00')
+const card = ({ apdu }: { apdu: string }) =>
+  apdu.startsWith('00A40400') ? '9000' : apdu.startsWith('80CA') ? '000003E89000' : '6D00'
 
 describe('HCE simulator + useHce', () => {
   it('two instances share the one native HCE session: only the last to stop calls stopHCE', async () => {
@@ -44,7 +45,6 @@ describe('HCE simulator + useHce', () => {
     expect(hce.state().started).toBe(false)
   })
 
-
   it('checks the state, starts, lets the reader exchange APDUs, logs both directions', async () => {
     const { h, hce } = setup({ responder: card })
     await expect.poll(() => h.state.value?.code).toBe('0000')
@@ -62,7 +62,14 @@ describe('HCE simulator + useHce', () => {
       'command:00B0000000',
       'response:6D00',
     ])
-    expect(hce.state().log.map((e) => e.dir)).toEqual(['command', 'response', 'command', 'response', 'command', 'response'])
+    expect(hce.state().log.map((e) => e.dir)).toEqual([
+      'command',
+      'response',
+      'command',
+      'response',
+      'command',
+      'response',
+    ])
   })
 
   it('answers 6A82 for an AID that is not registered, without bothering the page', async () => {

@@ -1,4 +1,12 @@
-import { computed, shallowReadonly, shallowRef, toValue, type ComputedRef, type MaybeRefOrGetter, type ShallowRef } from 'vue'
+import {
+  computed,
+  shallowReadonly,
+  shallowRef,
+  toValue,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+  type ShallowRef,
+} from 'vue'
 import { toHex, type BytesLike } from '@/upsdk/bluetooth/hex'
 import { resolveUpsdk } from '@/upsdk/call'
 import { asUpsdkError, type UpsdkError } from '@/upsdk/errors'

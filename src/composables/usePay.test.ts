@@ -22,7 +22,8 @@ function fakeUpsdk(answer: (p: PayParams) => void) {
   return { upsdk, pay }
 }
 const sign = async () => ({ appId: 'a', timestamp: '1', nonceStr: 'n', signature: 's' })
-const client = (upsdk: UpsdkGlobal, userAgent = IN_APP_UA) => createUpsdkClient({ upsdk, userAgent, getUrl: () => 'https://h5/pay', fetchSignature: sign })
+const client = (upsdk: UpsdkGlobal, userAgent = IN_APP_UA) =>
+  createUpsdkClient({ upsdk, userAgent, getUrl: () => 'https://h5/pay', fetchSignature: sign })
 
 /** The server: issues a tn, then reports the order status given by `statuses` in turn. */
 function fakeServer(statuses: string[]) {
@@ -31,10 +32,24 @@ function fakeServer(statuses: string[]) {
     'fetch',
     vi.fn(async (url: string, init?: RequestInit) => {
       calls.push(`${init?.method ?? 'GET'} ${url}`)
-      if (url === '/api/pay/tn') return new Response(JSON.stringify({ orderId: '1017000000000000000000000001', tn: '123456789012345678901' }), { status: 200 })
+      if (url === '/api/pay/tn')
+        return new Response(JSON.stringify({ orderId: '1017000000000000000000000001', tn: '123456789012345678901' }), {
+          status: 200,
+        })
       const status = statuses.length > 1 ? statuses.shift() : statuses[0]
       return new Response(
-        JSON.stringify({ merOrderId: '1017000000000000000000000001', kind: 'tn', channel: 'upsdk', amount: 100, refundedAmount: 0, status, description: null, payTime: null, createdAt: 0, updatedAt: 0 }),
+        JSON.stringify({
+          merOrderId: '1017000000000000000000000001',
+          kind: 'tn',
+          channel: 'upsdk',
+          amount: 100,
+          refundedAmount: 0,
+          status,
+          description: null,
+          payTime: null,
+          createdAt: 0,
+          updatedAt: 0,
+        }),
         { status: 200 },
       )
     }),

@@ -17,7 +17,11 @@ export interface UseRightButtonReturn {
 }
 
 /** `setNavigationBarRightButton` for a component: the handler (and its document listener) goes when the component unmounts. */
-export function useRightButton(params: RightButtonParams, onClick: () => void, options: UseRightButtonOptions = {}): UseRightButtonReturn {
+export function useRightButton(
+  params: RightButtonParams,
+  onClick: () => void,
+  options: UseRightButtonOptions = {},
+): UseRightButtonReturn {
   const client = resolveUpsdkClient(options.client)
   const isSupported = computed(() => client.env.inApp)
   const error = shallowRef<UpsdkError | undefined>()

@@ -42,10 +42,11 @@ export function useUpsdk(options: UseUpsdkOptions = {}): UseUpsdkReturn {
     hint: computed(() => store.hint),
     isReady: computed(() => store.isReady),
     ready: () => client.ready(),
-    retry: () => client.ready().then(
-      () => true,
-      () => false,
-    ),
+    retry: () =>
+      client.ready().then(
+        () => true,
+        () => false,
+      ),
     call: (method, params, callOptions) => client.call(method, params, callOptions),
   }
 }

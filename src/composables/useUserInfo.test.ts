@@ -10,7 +10,11 @@ describe('useUserInfo', () => {
     const fetch = vi
       .fn()
       .mockResolvedValueOnce(json(200, { mobile: '13812345678' }))
-      .mockResolvedValueOnce(json(403, { error: { code: 'SCOPE_NOT_GRANTED', message: '需要 upapi_auth', details: { requiredScope: 'upapi_auth' } } }))
+      .mockResolvedValueOnce(
+        json(403, {
+          error: { code: 'SCOPE_NOT_GRANTED', message: '需要 upapi_auth', details: { requiredScope: 'upapi_auth' } },
+        }),
+      )
     const scope = effectScope()
     const info = scope.run(() => useUserInfo({ fetch }))!
     await info.loadMobile()

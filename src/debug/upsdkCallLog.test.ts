@@ -6,10 +6,17 @@ describe('wrapUpsdkForLog', () => {
     const answers: string[] = []
     const upsdk: Record<string | symbol, unknown> = {
       ready: (cb: () => void) => cb(),
-      pay: (o: { tn: string; success(r: unknown): void; fail(r: unknown): void }) => (o.tn === 'bad' ? o.fail({ msg: '失败' }) : o.success({ ok: 1 })),
+      pay: (o: { tn: string; success(r: unknown): void; fail(r: unknown): void }) =>
+        o.tn === 'bad' ? o.fail({ msg: '失败' }) : o.success({ ok: 1 }),
     }
     const log: Array<[string, UpsdkCallEntry['outcome'], unknown]> = []
-    expect(wrapUpsdkForLog(upsdk, (e, phase) => log.push([phase, e.outcome, phase === 'call' ? e.params : e.answer]), () => 0)).toBe(true)
+    expect(
+      wrapUpsdkForLog(
+        upsdk,
+        (e, phase) => log.push([phase, e.outcome, phase === 'call' ? e.params : e.answer]),
+        () => 0,
+      ),
+    ).toBe(true)
     expect(wrapUpsdkForLog(upsdk, () => log.push(['again', 'pending', null]))).toBe(false)
     const pay = upsdk.pay as (o: object) => void
     pay({ tn: '123456789012', success: () => answers.push('ok'), fail: () => answers.push('fail') })

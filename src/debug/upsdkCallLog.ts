@@ -29,7 +29,11 @@ function redact(params: Record<string, unknown>): Record<string, unknown> {
  * call, its parameters (signatures and tokens shortened) and its `success`/`fail` answer reach
  * `sink`. The object keeps working exactly as before; wrapping twice does nothing.
  */
-export function wrapUpsdkForLog(upsdk: Record<string | symbol, unknown>, sink: Sink, now: () => number = Date.now): boolean {
+export function wrapUpsdkForLog(
+  upsdk: Record<string | symbol, unknown>,
+  sink: Sink,
+  now: () => number = Date.now,
+): boolean {
   if (upsdk[WRAPPED]) return false
   upsdk[WRAPPED] = true
   for (const key of Object.keys(upsdk)) {

@@ -16,7 +16,9 @@ export const navigationState = {
 /** A lazy page whose code could not be fetched (offline, deploy replaced the chunk...). */
 export function isChunkLoadError(err: unknown): boolean {
   const msg = err instanceof Error ? `${err.name} ${err.message}` : String(err)
-  return /dynamically imported module|Importing a module script failed|Failed to fetch|Loading chunk|error loading/i.test(msg)
+  return /dynamically imported module|Importing a module script failed|Failed to fetch|Loading chunk|error loading/i.test(
+    msg,
+  )
 }
 
 /**
@@ -51,7 +53,10 @@ export function installNavigationState(router: Router): () => void {
  * Tries the failed page again; when the browser keeps the failed module cached (Chromium does),
  * a full load of the same address is the only way to fetch it again.
  */
-export async function retryFailedNavigation(router: Router, reload: (path: string) => void = (p) => location.assign(p)): Promise<void> {
+export async function retryFailedNavigation(
+  router: Router,
+  reload: (path: string) => void = (p) => location.assign(p),
+): Promise<void> {
   const path = failedPath.value
   if (!path) return
   failedPath.value = null

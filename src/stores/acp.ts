@@ -54,10 +54,20 @@ export const useAcpStore = defineStore('acp', () => {
     charges.value = (await apiRequest<{ charges: AcpOrder[] }>('GET', '/api/contract/charges')).charges
   }
   async function loadContracts(): Promise<void> {
-    contracts.value = (await apiRequest<{ contracts: ChargeableContract[] }>('GET', '/api/acp/contracts', admin())).contracts
+    contracts.value = (
+      await apiRequest<{ contracts: ChargeableContract[] }>('GET', '/api/acp/contracts', admin())
+    ).contracts
   }
-  async function charge(contractId: string, amount: number, idempotencyKey: string, description?: string): Promise<AcpOrder> {
-    return apiRequest<AcpOrder>('POST', '/api/contract/charges', { ...admin(), body: { contractId, amount, idempotencyKey, ...(description ? { description } : {}) } })
+  async function charge(
+    contractId: string,
+    amount: number,
+    idempotencyKey: string,
+    description?: string,
+  ): Promise<AcpOrder> {
+    return apiRequest<AcpOrder>('POST', '/api/contract/charges', {
+      ...admin(),
+      body: { contractId, amount, idempotencyKey, ...(description ? { description } : {}) },
+    })
   }
   async function fetchOrder(orderId: string): Promise<AcpOrder> {
     return apiRequest<AcpOrder>('GET', `/api/acp/orders/${encodeURIComponent(orderId)}`, admin())

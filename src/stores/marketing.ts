@@ -27,7 +27,14 @@ export interface Chance {
 export type Award =
   | { kind: 'none'; drawDesc: string | null }
   | { kind: 'redPacket'; amount: number; name: string | null; drawDesc: string | null }
-  | { kind: 'coupon'; count: number; couponName: string | null; name: string | null; endDate: string | null; drawDesc: string | null }
+  | {
+      kind: 'coupon'
+      count: number
+      couponName: string | null
+      name: string | null
+      endDate: string | null
+      drawDesc: string | null
+    }
 
 /** 5.5.1: 140 units, a Chinese (non-ASCII) character counting 2. The server checks it again. */
 export function pushUnits(text: string): number {
@@ -92,12 +99,17 @@ export const useMarketingStore = defineStore('marketing', () => {
 
   const loadBalance = () =>
     act('balance', async () => {
-      account.value = await apiRequest<RedPacketAccount>('GET', '/api/marketing/red-packet/balance', { headers: admin() })
+      account.value = await apiRequest<RedPacketAccount>('GET', '/api/marketing/red-packet/balance', {
+        headers: admin(),
+      })
     })
 
   const give = (amount: number) =>
     act('give', async () => {
-      const r = await apiRequest<GiveResult>('POST', '/api/marketing/red-packet', { body: { amount }, headers: admin() })
+      const r = await apiRequest<GiveResult>('POST', '/api/marketing/red-packet', {
+        body: { amount },
+        headers: admin(),
+      })
       lastGive.value = r
       if (account.value) account.value = { ...account.value, balance: r.balanceAfter }
     })
@@ -109,7 +121,9 @@ export const useMarketingStore = defineStore('marketing', () => {
 
   const grant = (count: number) =>
     act('grant', async () => {
-      chances.value = (await apiRequest<{ chances: Chance[] }>('POST', '/api/marketing/chances', { body: { count }, headers: admin() })).chances
+      chances.value = (
+        await apiRequest<{ chances: Chance[] }>('POST', '/api/marketing/chances', { body: { count }, headers: admin() })
+      ).chances
     })
 
   const draw = () =>
@@ -118,5 +132,21 @@ export const useMarketingStore = defineStore('marketing', () => {
       chances.value = (await apiRequest<{ chances: Chance[] }>('GET', '/api/marketing/chances')).chances
     })
 
-  return { busy, errors, account, lastGive, chances, lastAward, pushedAt, adminToken, setAdminToken, push, loadBalance, give, loadChances, grant, draw }
+  return {
+    busy,
+    errors,
+    account,
+    lastGive,
+    chances,
+    lastAward,
+    pushedAt,
+    adminToken,
+    setAdminToken,
+    push,
+    loadBalance,
+    give,
+    loadChances,
+    grant,
+    draw,
+  }
 })

@@ -6,8 +6,16 @@ import { usePayPasswordStore } from './payPassword'
 const verifyPayPwd = vi.fn<(p: { transNo: string; bizType: string }) => Promise<void>>()
 vi.mock('@/upsdk/plugins', () => ({ verifyPayPwd: (p: { transNo: string; bizType: string }) => verifyPayPwd(p) }))
 
-const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-const view = (status: string) => ({ bizOrderId: 'B1', purpose: 'withdraw', purposeName: '提现到银行卡', status, verifiedAt: null, usedAt: null })
+const answer = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const view = (status: string) => ({
+  bizOrderId: 'B1',
+  purpose: 'withdraw',
+  purposeName: '提现到银行卡',
+  status,
+  verifiedAt: null,
+  usedAt: null,
+})
 
 describe('pay-password store', () => {
   const fetchMock = vi.fn<(input: string, init?: RequestInit) => Promise<Response>>()
@@ -54,13 +62,17 @@ describe('pay-password store', () => {
 
   it('a wrong password shows the plugin message; an expired login is named', async () => {
     fetchMock.mockResolvedValueOnce(answer(200, { bizOrderId: 'B1', transNo: 'T1', bizType: '4a' }))
-    verifyPayPwd.mockRejectedValueOnce(new UpsdkError('plugin_failed', '支付密码错误', 'plugin', { msg: '支付密码错误' }, 'verifyPayPwd'))
+    verifyPayPwd.mockRejectedValueOnce(
+      new UpsdkError('plugin_failed', '支付密码错误', 'plugin', { msg: '支付密码错误' }, 'verifyPayPwd'),
+    )
     const store = usePayPasswordStore()
     await store.run('withdraw')
     expect(store.message).toContain('支付密码错误')
     expect(fetchMock).toHaveBeenCalledTimes(1)
 
-    fetchMock.mockResolvedValueOnce(answer(401, { error: { code: 'ACCESS_TOKEN_EXPIRED', message: '云闪付授权已过期' } }))
+    fetchMock.mockResolvedValueOnce(
+      answer(401, { error: { code: 'ACCESS_TOKEN_EXPIRED', message: '云闪付授权已过期' } }),
+    )
     await store.run('withdraw')
     expect(store.errorCode).toBe('ACCESS_TOKEN_EXPIRED')
     expect(verifyPayPwd).toHaveBeenCalledTimes(1)

@@ -53,7 +53,11 @@ export const usePayPasswordStore = defineStore('payPassword', () => {
     errorCode.value = null
     result.value = null
     try {
-      const started = await apiRequest<{ bizOrderId: string; transNo: string; bizType: string }>('POST', '/api/pay-password/verifications', { body: { purpose } })
+      const started = await apiRequest<{ bizOrderId: string; transNo: string; bizType: string }>(
+        'POST',
+        '/api/pay-password/verifications',
+        { body: { purpose } },
+      )
       phase.value = 'verifying'
       try {
         await verifyPayPwd({ transNo: started.transNo, bizType: started.bizType })

@@ -17,7 +17,11 @@ describe('小程序 web-view entry points', () => {
 
   it('a bridge that never gets ready is an error, not a hang', async () => {
     const stub = createUpsdkStub({ userAgent: UA, getUrl: () => 'https://h5.example.com/', bridgeDelayMs: Infinity })
-    await expect(whenPluginReady({ upsdk: stub.upsdk, timeoutMs: 20 })).rejects.toMatchObject({ code: 'bridge_not_ready' })
-    await expect(whenPluginReady({ upsdk: { config() {}, ready() {}, error() {} } })).rejects.toMatchObject({ code: 'not_available' })
+    await expect(whenPluginReady({ upsdk: stub.upsdk, timeoutMs: 20 })).rejects.toMatchObject({
+      code: 'bridge_not_ready',
+    })
+    await expect(whenPluginReady({ upsdk: { config() {}, ready() {}, error() {} } })).rejects.toMatchObject({
+      code: 'not_available',
+    })
   })
 })

@@ -22,12 +22,29 @@ export function whenPluginReady(options: AppletOptions = {}): Promise<UpsdkGloba
   const upsdk = resolve(options.upsdk)
   const pluginReady = upsdk?.pluginReady
   if (!upsdk || typeof pluginReady !== 'function') {
-    return Promise.reject(new UpsdkError('not_available', 'upsdk.pluginReady 不可用：upsdk 未加载或版本过旧', 'environment', undefined, 'pluginReady'))
+    return Promise.reject(
+      new UpsdkError(
+        'not_available',
+        'upsdk.pluginReady 不可用：upsdk 未加载或版本过旧',
+        'environment',
+        undefined,
+        'pluginReady',
+      ),
+    )
   }
   const timeoutMs = options.timeoutMs ?? 10_000
   return new Promise((res, rej) => {
     const timer = setTimeout(
-      () => rej(new UpsdkError('bridge_not_ready', `云闪付的插件桥没有就绪（${Math.round(timeoutMs / 1000)} 秒内 pluginReady 没有回调）`, 'timeout', undefined, 'pluginReady')),
+      () =>
+        rej(
+          new UpsdkError(
+            'bridge_not_ready',
+            `云闪付的插件桥没有就绪（${Math.round(timeoutMs / 1000)} 秒内 pluginReady 没有回调）`,
+            'timeout',
+            undefined,
+            'pluginReady',
+          ),
+        ),
       timeoutMs,
     )
     ;(pluginReady as (cb: () => void) => void).call(upsdk, () => {
@@ -42,6 +59,7 @@ export async function appletAuth(options: AppletOptions = {}): Promise<{ code: s
   const upsdk = await whenPluginReady(options)
   const answer = await callUpsdk<unknown>('appletAuth', {}, { upsdk, timeoutMs: options.timeoutMs, skipGate: true })
   const code = answer && typeof answer === 'object' ? (answer as { code?: unknown }).code : undefined
-  if (typeof code !== 'string' || code === '') throw new UpsdkError('bad_answer', 'appletAuth 的应答缺少 code', 'native', answer, 'appletAuth')
+  if (typeof code !== 'string' || code === '')
+    throw new UpsdkError('bad_answer', 'appletAuth 的应答缺少 code', 'native', answer, 'appletAuth')
   return { code }
 }

@@ -56,7 +56,13 @@ export function callUpsdk<T = unknown>(
   const fn = upsdk?.[method]
   if (typeof fn !== 'function') {
     return Promise.reject(
-      new UpsdkError('not_available', `upsdk.${method} 不可用：upsdk 未加载或版本过旧`, 'environment', undefined, method),
+      new UpsdkError(
+        'not_available',
+        `upsdk.${method} 不可用：upsdk 未加载或版本过旧`,
+        'environment',
+        undefined,
+        method,
+      ),
     )
   }
   const gate = options.skipGate ? undefined : callGate
@@ -81,7 +87,10 @@ export function callUpsdk<T = unknown>(
     }
     if (timeoutMs > 0) {
       timer = setTimeout(
-        () => settle(() => reject(new UpsdkError('timeout', `${method} 在 ${timeoutMs} ms 内没有应答`, 'timeout', undefined, method))),
+        () =>
+          settle(() =>
+            reject(new UpsdkError('timeout', `${method} 在 ${timeoutMs} ms 内没有应答`, 'timeout', undefined, method)),
+          ),
         timeoutMs,
       )
     }

@@ -66,7 +66,14 @@ export interface UpsdkClient {
 function configError(raw: unknown): UpsdkError {
   const e = toUpsdkError('config', raw)
   // the JS layer's own checks answer {msg}: a config the app never accepted
-  if (e.code === 'plugin_fail') return new UpsdkError('c01', e.message === 'config 调用失败' ? 'upsdk.config 失败' : e.message, 'sdk', raw, 'config')
+  if (e.code === 'plugin_fail')
+    return new UpsdkError(
+      'c01',
+      e.message === 'config 调用失败' ? 'upsdk.config 失败' : e.message,
+      'sdk',
+      raw,
+      'config',
+    )
   return e
 }
 
@@ -84,7 +91,8 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   const userAgent = options.userAgent ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent)
   const env = detectEnvironment(userAgent)
   const load = options.load ?? (() => loadUpsdk())
-  const fetchSignature = options.fetchSignature ?? ((url: string, rejected?: UpsdkConfigSignature) => fetchUpsdkSignature(url, {}, rejected))
+  const fetchSignature =
+    options.fetchSignature ?? ((url: string, rejected?: UpsdkConfigSignature) => fetchUpsdkSignature(url, {}, rejected))
   const getUrl = options.getUrl ?? (() => location.href)
   const timeoutMs = options.timeoutMs ?? 10_000
   const callTimeoutMs = options.callTimeoutMs ?? 15_000
@@ -108,7 +116,13 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   function timeoutError(): UpsdkError {
     const seconds = Math.round(timeoutMs / 1000)
     if (!deviceReady && !options.upsdk) {
-      return new UpsdkError('bridge_not_ready', `云闪付的插件桥没有就绪（${seconds} 秒内没有 deviceready），upsdk.config 没有应答`, 'timeout', undefined, 'config')
+      return new UpsdkError(
+        'bridge_not_ready',
+        `云闪付的插件桥没有就绪（${seconds} 秒内没有 deviceready），upsdk.config 没有应答`,
+        'timeout',
+        undefined,
+        'config',
+      )
     }
     return new UpsdkError('timeout', `upsdk.config 在 ${seconds} 秒内没有应答`, 'timeout', undefined, 'config')
   }
@@ -182,7 +196,16 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
       },
       (err: unknown) => {
         if (attempt.gen !== generation) return
-        const e = err instanceof UpsdkError ? err : new UpsdkError('config_failed', err instanceof Error ? err.message : String(err), 'environment', err, 'config')
+        const e =
+          err instanceof UpsdkError
+            ? err
+            : new UpsdkError(
+                'config_failed',
+                err instanceof Error ? err.message : String(err),
+                'environment',
+                err,
+                'config',
+              )
         attempt.outcome = 'fail'
         setState({ status: 'error', error: e })
         attempt.reject(e)
@@ -191,7 +214,11 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
     return promise
   }
 
-  async function call<T>(method: string, params: Record<string, unknown> = {}, callOptions: PluginCallOptions = {}): Promise<T> {
+  async function call<T>(
+    method: string,
+    params: Record<string, unknown> = {},
+    callOptions: PluginCallOptions = {},
+  ): Promise<T> {
     if (!env.inApp) throw notInAppError(method)
     const upsdk = await ready()
     try {

@@ -15,7 +15,10 @@ export interface ConfigListeners {
    * this config's native answer: resolves on `ready`, rejects with the raw `error` value.
    * `skip()` is asked when its turn comes (an attempt overtaken by a newer URL is not sent).
    */
-  configure(params: UpsdkConfigOptions, opts: { timeoutMs: number; onTimeout: () => unknown; skip?: () => boolean }): Promise<void>
+  configure(
+    params: UpsdkConfigOptions,
+    opts: { timeoutMs: number; onTimeout: () => unknown; skip?: () => boolean },
+  ): Promise<void>
 }
 
 interface InFlight {
@@ -72,7 +75,10 @@ function create(upsdk: UpsdkGlobal): ConfigListeners {
     }
   }
 
-  function send(params: UpsdkConfigOptions, opts: { timeoutMs: number; onTimeout: () => unknown; skip?: () => boolean }): Promise<void> {
+  function send(
+    params: UpsdkConfigOptions,
+    opts: { timeoutMs: number; onTimeout: () => unknown; skip?: () => boolean },
+  ): Promise<void> {
     if (opts.skip?.()) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -35,7 +35,9 @@ function parenthesised(userAgent: string): string[] {
  * The one 云闪付 test of the front end (CONTRACT.md): the UA contains `(com.unionpay.chsp)` or
  * `(com.unionpay.mobilepay)`.
  */
-export function isCloudpayUserAgent(userAgent: string = typeof navigator === 'undefined' ? '' : navigator.userAgent): boolean {
+export function isCloudpayUserAgent(
+  userAgent: string = typeof navigator === 'undefined' ? '' : navigator.userAgent,
+): boolean {
   return parenthesised(userAgent).some((t) => APP_TOKENS.includes(t))
 }
 
@@ -44,7 +46,11 @@ export function detectEnvironment(userAgent: string): UpsdkEnvironment {
   const tokens = parenthesised(userAgent)
   const inApp = isCloudpayUserAgent(userAgent)
   const os = /iPhone|iPad|iPod/i.test(userAgent) ? 'ios' : /Android/i.test(userAgent) ? 'android' : 'other'
-  const value = (name: string) => tokens.find((t) => t.startsWith(`${name} `))?.slice(name.length + 1).trim()
+  const value = (name: string) =>
+    tokens
+      .find((t) => t.startsWith(`${name} `))
+      ?.slice(name.length + 1)
+      .trim()
   const updebugText = value('updebug')
   const updebug = updebugText !== undefined && /^\d+$/.test(updebugText) ? Number(updebugText) : undefined
   const bridge: UpsdkBridge = value('cordova') ? 'cordova' : value('securitywebcache') ? 'securitywebcache' : 'none'

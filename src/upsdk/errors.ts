@@ -46,7 +46,8 @@ export function toUpsdkError(method: string, raw: unknown): UpsdkError {
       const msg = typeof o.msg === 'string' && o.msg ? o.msg : `${method} 调用失败`
       return new UpsdkError(String(o.code), msg, 'native', raw, method)
     }
-    if (typeof o.msg === 'string') return new UpsdkError('plugin_fail', o.msg || `${method} 调用失败`, 'plugin', raw, method)
+    if (typeof o.msg === 'string')
+      return new UpsdkError('plugin_fail', o.msg || `${method} 调用失败`, 'plugin', raw, method)
   }
   return new UpsdkError('plugin_fail', `${method} 调用失败`, 'plugin', raw, method)
 }
@@ -63,7 +64,13 @@ export function asUpsdkError(e: unknown, method?: string): UpsdkError {
 
 /** The error every entry point gives outside 云闪付. */
 export function notInAppError(method = 'config'): UpsdkError {
-  return new UpsdkError('not_in_app', '请在云闪付 App 内打开：当前浏览器不是云闪付，upsdk 插件不可用', 'environment', undefined, method)
+  return new UpsdkError(
+    'not_in_app',
+    '请在云闪付 App 内打开：当前浏览器不是云闪付，upsdk 插件不可用',
+    'environment',
+    undefined,
+    method,
+  )
 }
 
 /**

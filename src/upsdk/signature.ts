@@ -25,12 +25,23 @@ export async function fetchUpsdkSignature(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(
-        rejected ? { url, rejected: { timestamp: rejected.timestamp, nonceStr: rejected.nonceStr, signature: rejected.signature } } : { url },
+        rejected
+          ? {
+              url,
+              rejected: { timestamp: rejected.timestamp, nonceStr: rejected.nonceStr, signature: rejected.signature },
+            }
+          : { url },
       ),
       credentials: 'same-origin',
     })
   } catch (err) {
-    throw new UpsdkError('network', '无法连接服务器获取 upsdk 签名，请检查网络', 'server', err instanceof Error ? err.message : err, 'config')
+    throw new UpsdkError(
+      'network',
+      '无法连接服务器获取 upsdk 签名，请检查网络',
+      'server',
+      err instanceof Error ? err.message : err,
+      'config',
+    )
   }
   const body: unknown = await res.json().catch(() => undefined)
   if (!res.ok) {
@@ -40,8 +51,11 @@ export async function fetchUpsdkSignature(
     throw new UpsdkError(code, message, 'server', body, 'config')
   }
   if (!isRecord(body)) throw new UpsdkError('bad_answer', '签名服务的应答不是 JSON 对象', 'server', body, 'config')
-  const missing = ['appId', 'timestamp', 'nonceStr', 'signature'].filter((k) => typeof body[k] !== 'string' || body[k] === '')
-  if (missing.length) throw new UpsdkError('bad_answer', `签名服务的应答缺少 ${missing.join('、')}`, 'server', body, 'config')
+  const missing = ['appId', 'timestamp', 'nonceStr', 'signature'].filter(
+    (k) => typeof body[k] !== 'string' || body[k] === '',
+  )
+  if (missing.length)
+    throw new UpsdkError('bad_answer', `签名服务的应答缺少 ${missing.join('、')}`, 'server', body, 'config')
   return {
     appId: body.appId as string,
     timestamp: body.timestamp as string,
@@ -53,4 +67,3 @@ export async function fetchUpsdkSignature(
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
-

@@ -18,6 +18,8 @@ export function sandboxAcpDefaults(baseUrl: string) {
     UNIONPAY_ACP_ROOT_CERT: pki.rootPem,
     UNIONPAY_ACP_MIDDLE_CERT: pki.middlePem,
     UNIONPAY_ACP_ENCRYPT_CERT: pki.initialEncrypt.certPem,
-    UNIONPAY_ACP_PLAN_LIMITS: SANDBOX_PLANS.map((p) => `${p.planId}:${fen(p.singleLimit)}:${fen(p.dailyLimit)}`).join(','),
+    UNIONPAY_ACP_PLAN_LIMITS: SANDBOX_PLANS.map((p) => `${p.planId}:${fen(p.singleLimit)}:${fen(p.dailyLimit)}`).join(
+      ',',
+    ),
   }
 }

@@ -27,7 +27,10 @@ beforeAll(async () => {
   app = Fastify()
   await app.register(fastifyFormbody)
   sandbox = { state: new AcpSandboxState(sandboxAcpPki(), Date.now) }
-  await app.register(async (s) => void registerAcpGateway(s, { state: sandbox.state, contractActive: (id) => active.has(id) }), { prefix: '/acp' })
+  await app.register(
+    async (s) => void registerAcpGateway(s, { state: sandbox.state, contractActive: (id) => active.has(id) }),
+    { prefix: '/acp' },
+  )
   app.post('/notify', async (req, reply) => {
     notes.push(req.body as Record<string, string>)
     return reply.status(notifyStatus).send('ok')
@@ -61,7 +64,12 @@ const until = async (cond: () => boolean) => {
 
 describe('sandbox 全渠道 gateway', () => {
   it('appTransReq answers a tn in a raw (not url-encoded) answer that the client verifies', async () => {
-    const a = await client.appConsume({ orderId: orderId(), txnTime: client.txnTime(), txnAmt: 1000, backUrl: backUrl() })
+    const a = await client.appConsume({
+      orderId: orderId(),
+      txnTime: client.txnTime(),
+      txnAmt: 1000,
+      backUrl: backUrl(),
+    })
     expect(a.outcome).toBe('success')
     expect(a.fields.tn).toMatch(/^\d{21}$/)
     expect(a.fields.signPubKeyCert).toContain('-----BEGIN CERTIFICATE-----')
@@ -69,9 +77,16 @@ describe('sandbox 全渠道 gateway', () => {
 
   it('validates fields: orderId, amount in fen, txnTime freshness, duplicates per merchant per day', async () => {
     const t = client.txnTime()
-    expect((await client.appConsume({ orderId: 'short', txnTime: t, txnAmt: 1, backUrl: backUrl() })).respCode).toBe('10')
-    expect((await client.appConsume({ orderId: orderId(), txnTime: t, txnAmt: 0, backUrl: backUrl() })).respCode).toBe('10')
-    expect((await client.appConsume({ orderId: orderId(), txnTime: '20200101000000', txnAmt: 1, backUrl: backUrl() })).respCode).toBe('10')
+    expect((await client.appConsume({ orderId: 'short', txnTime: t, txnAmt: 1, backUrl: backUrl() })).respCode).toBe(
+      '10',
+    )
+    expect((await client.appConsume({ orderId: orderId(), txnTime: t, txnAmt: 0, backUrl: backUrl() })).respCode).toBe(
+      '10',
+    )
+    expect(
+      (await client.appConsume({ orderId: orderId(), txnTime: '20200101000000', txnAmt: 1, backUrl: backUrl() }))
+        .respCode,
+    ).toBe('10')
     const id = orderId()
     expect((await client.appConsume({ orderId: id, txnTime: t, txnAmt: 1, backUrl: backUrl() })).respCode).toBe('00')
     const dup = await client.appConsume({ orderId: id, txnTime: t, txnAmt: 1, backUrl: backUrl() })
@@ -80,22 +95,64 @@ describe('sandbox 全渠道 gateway', () => {
   })
 
   it('refuses a tampered request (11) with its own verification', async () => {
-    const signed = client.sign({ txnType: '01', txnSubType: '01', bizType: '000201', channelType: '08', orderId: orderId(), txnTime: client.txnTime(), txnAmt: '100', currencyCode: '156', backUrl: backUrl() })
-    const res = await fetch(`${base}/acp/gateway/api/appTransReq.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...signed, txnAmt: '1' }).toString() })
+    const signed = client.sign({
+      txnType: '01',
+      txnSubType: '01',
+      bizType: '000201',
+      channelType: '08',
+      orderId: orderId(),
+      txnTime: client.txnTime(),
+      txnAmt: '100',
+      currencyCode: '156',
+      backUrl: backUrl(),
+    })
+    const res = await fetch(`${base}/acp/gateway/api/appTransReq.do`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...signed, txnAmt: '1' }).toString(),
+    })
     expect(parseAnswer(await res.text()).respCode).toBe('11')
   })
 
   it('contract consume: unknown contract 40; signed contract 00 + a signed notification; insufficient funds 64', async () => {
-    expect((await client.contractConsume({ orderId: orderId(), txnTime: client.txnTime(), txnAmt: 500, backUrl: backUrl(), contractId: 'NOPE' })).respCode).toBe('40')
+    expect(
+      (
+        await client.contractConsume({
+          orderId: orderId(),
+          txnTime: client.txnTime(),
+          txnAmt: 500,
+          backUrl: backUrl(),
+          contractId: 'NOPE',
+        })
+      ).respCode,
+    ).toBe('40')
     const id = orderId()
-    const a = await client.contractConsume({ orderId: id, txnTime: client.txnTime(), txnAmt: 500, backUrl: backUrl(), contractId: 'CONTRACT0001' })
+    const a = await client.contractConsume({
+      orderId: id,
+      txnTime: client.txnTime(),
+      txnAmt: 500,
+      backUrl: backUrl(),
+      contractId: 'CONTRACT0001',
+    })
     expect(a.respCode).toBe('00')
     await until(() => notes.length > 0)
     expect(notes[0]).toMatchObject({ orderId: id, respCode: '00', txnAmt: '500' })
-    const verifier = new AcpVerifier({ root: loadCertificate(Buffer.from(sandboxAcpPki().rootPem)), middle: loadCertificate(Buffer.from(sandboxAcpPki().middlePem)) }, { allowTestCn: false, clock: Date.now })
+    const verifier = new AcpVerifier(
+      {
+        root: loadCertificate(Buffer.from(sandboxAcpPki().rootPem)),
+        middle: loadCertificate(Buffer.from(sandboxAcpPki().middlePem)),
+      },
+      { allowTestCn: false, clock: Date.now },
+    )
     expect(verifier.verify(notes[0]!)).toEqual({ ok: true })
     sandbox.state.next.push('insufficient')
-    const poor = await client.contractConsume({ orderId: orderId(), txnTime: client.txnTime(), txnAmt: 500, backUrl: backUrl(), contractId: 'CONTRACT0001' })
+    const poor = await client.contractConsume({
+      orderId: orderId(),
+      txnTime: client.txnTime(),
+      txnAmt: 500,
+      backUrl: backUrl(),
+      contractId: 'CONTRACT0001',
+    })
     expect([poor.respCode, poor.outcome]).toEqual(['64', 'refused'])
   })
 
@@ -118,8 +175,16 @@ describe('sandbox 全渠道 gateway', () => {
       return (await client.query(ref)).fields.queryId!
     }
     const q1 = await pay(1000)
-    const v = (amt: number, q: string) => client.voidConsume({ orderId: orderId(), txnTime: client.txnTime(), txnAmt: amt, origQryId: q, backUrl: backUrl() })
-    const r = (amt: number, q: string) => client.refund({ orderId: orderId(), txnTime: client.txnTime(), txnAmt: amt, origQryId: q, backUrl: backUrl() })
+    const v = (amt: number, q: string) =>
+      client.voidConsume({
+        orderId: orderId(),
+        txnTime: client.txnTime(),
+        txnAmt: amt,
+        origQryId: q,
+        backUrl: backUrl(),
+      })
+    const r = (amt: number, q: string) =>
+      client.refund({ orderId: orderId(), txnTime: client.txnTime(), txnAmt: amt, origQryId: q, backUrl: backUrl() })
     expect((await v(999, q1)).respCode).toBe('36')
     expect((await v(1000, q1)).respCode).toBe('00')
     expect((await v(1000, q1)).respCode).toBe('45')
@@ -135,7 +200,13 @@ describe('sandbox 全渠道 gateway', () => {
   it('retries a notification until the merchant answers 200', async () => {
     notifyStatus = 500
     const id = orderId()
-    await client.contractConsume({ orderId: id, txnTime: client.txnTime(), txnAmt: 100, backUrl: backUrl(), contractId: 'CONTRACT0001' })
+    await client.contractConsume({
+      orderId: id,
+      txnTime: client.txnTime(),
+      txnAmt: 100,
+      backUrl: backUrl(),
+      contractId: 'CONTRACT0001',
+    })
     await until(() => notes.length === 1)
     notifyStatus = 200
     await fetch(`${base}/acp/__control/notify/flush`, { method: 'POST' })
@@ -150,7 +221,20 @@ describe('sandbox 全渠道 gateway', () => {
     const enc = client.encrypt('6216261000000000018')
     expect(sandboxDecrypt(enc.value, sandbox.state.currentEncrypt().keyPem)).toBe('6216261000000000018')
     const consumeWith = (e: { value: string; encryptCertId: string }) =>
-      client.call('/gateway/api/backTransReq.do', { txnType: '01', txnSubType: '01', bizType: '000902', channelType: '08', tokenPayData: '{token=CONTRACT0001}', orderId: orderId(), txnTime: client.txnTime(), txnAmt: '1', currencyCode: '156', backUrl: backUrl(), accNo: e.value, encryptCertId: e.encryptCertId })
+      client.call('/gateway/api/backTransReq.do', {
+        txnType: '01',
+        txnSubType: '01',
+        bizType: '000902',
+        channelType: '08',
+        tokenPayData: '{token=CONTRACT0001}',
+        orderId: orderId(),
+        txnTime: client.txnTime(),
+        txnAmt: '1',
+        currencyCode: '156',
+        backUrl: backUrl(),
+        accNo: e.value,
+        encryptCertId: e.encryptCertId,
+      })
     const old = sandbox.state.currentEncrypt().certId
     await fetch(`${base}/acp/__control/rotate-encrypt-cert`, { method: 'POST' })
     expect(sandbox.state.currentEncrypt().certId).not.toBe(old)

@@ -11,12 +11,38 @@ export interface AcpSandboxOptions {
 }
 
 type Fields = Record<string, string>
-const COMMON = ['version', 'encoding', 'signMethod', 'accessType', 'merId', 'certId', 'signature', 'txnType', 'txnSubType', 'bizType'] as const
-const ECHO = ['version', 'encoding', 'signMethod', 'accessType', 'merId', 'orderId', 'txnTime', 'txnType', 'txnSubType', 'bizType', 'txnAmt', 'currencyCode', 'reqReserved'] as const
+const COMMON = [
+  'version',
+  'encoding',
+  'signMethod',
+  'accessType',
+  'merId',
+  'certId',
+  'signature',
+  'txnType',
+  'txnSubType',
+  'bizType',
+] as const
+const ECHO = [
+  'version',
+  'encoding',
+  'signMethod',
+  'accessType',
+  'merId',
+  'orderId',
+  'txnTime',
+  'txnType',
+  'txnSubType',
+  'bizType',
+  'txnAmt',
+  'currencyCode',
+  'reqReserved',
+] as const
 
 /** Form bodies only, one value per key. */
 function formFields(body: unknown): { f: Fields; bad?: Refusal } {
-  if (!body || typeof body !== 'object') return { f: {}, bad: refuse('10', '报文格式错误：须为application/x-www-form-urlencoded') }
+  if (!body || typeof body !== 'object')
+    return { f: {}, bad: refuse('10', '报文格式错误：须为application/x-www-form-urlencoded') }
   const out: Fields = {}
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
     if (typeof v !== 'string') return { f: {}, bad: refuse('10', `报文格式错误：${k}重复或不是字符串`) }
@@ -56,11 +82,13 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     const missing = requireFields(fields, COMMON)
     if (missing) return { f: fields, bad: missing }
     if (fields.version !== '5.1.0') return { f: fields, bad: refuse('10', 'version仅支持5.1.0') }
-    if ((fields.encoding ?? '').toUpperCase() !== 'UTF-8') return { f: fields, bad: refuse('10', 'encoding仅支持UTF-8') }
+    if ((fields.encoding ?? '').toUpperCase() !== 'UTF-8')
+      return { f: fields, bad: refuse('10', 'encoding仅支持UTF-8') }
     if (fields.signMethod !== '01') return { f: fields, bad: refuse('10', 'signMethod仅支持01') }
     if (fields.accessType !== '0') return { f: fields, bad: refuse('10', 'accessType仅支持0（商户直连）') }
     if (fields.merId !== s.merId) return { f: fields, bad: refuse('31', '商户状态不正确：未知的merId') }
-    if (fields.certId !== s.merchantKey.certId) return { f: fields, bad: refuse('11', '验证签名失败：certId不是该商户的签名证书') }
+    if (fields.certId !== s.merchantKey.certId)
+      return { f: fields, bad: refuse('11', '验证签名失败：certId不是该商户的签名证书') }
     if (!sandboxVerify(fields, s.merchantKey.publicKey)) return { f: fields, bad: refuse('11', '验证签名失败') }
     return { f: fields }
   }
@@ -92,7 +120,12 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
 
   const duplicate = (f: Fields) => s.txns.has(AcpSandboxState.key(f.merId!, f.orderId!, f.txnTime!))
 
-  const settle = (t: SandboxTxn, ok: boolean, respCode = ok ? '00' : '01', respMsg = ok ? '成功[0000000]' : '交易失败') => {
+  const settle = (
+    t: SandboxTxn,
+    ok: boolean,
+    respCode = ok ? '00' : '01',
+    respMsg = ok ? '成功[0000000]' : '交易失败',
+  ) => {
     t.status = ok ? 'success' : 'failed'
     t.respCode = respCode
     t.respMsg = respMsg
@@ -104,8 +137,11 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     const e = envelope(req.body)
     if ('bad' in e) return refused(reply, path, e.f, e.bad)
     const f = e.f
-    if (f.txnType !== '01' || f.txnSubType !== '01' || f.bizType !== '000201') return refused(reply, path, f, refuse('32', '无此交易权限：appTransReq仅受理消费(01/01/000201)'))
-    const bad = requireFields(f, ['orderId', 'txnTime', 'txnAmt', 'currencyCode', 'backUrl', 'channelType']) ?? checkOrder(f, s.clock(), { fresh: true, amount: true, backUrl: true })
+    if (f.txnType !== '01' || f.txnSubType !== '01' || f.bizType !== '000201')
+      return refused(reply, path, f, refuse('32', '无此交易权限：appTransReq仅受理消费(01/01/000201)'))
+    const bad =
+      requireFields(f, ['orderId', 'txnTime', 'txnAmt', 'currencyCode', 'backUrl', 'channelType']) ??
+      checkOrder(f, s.clock(), { fresh: true, amount: true, backUrl: true })
     if (bad) return refused(reply, path, f, bad)
     if (f.channelType !== '08') return refused(reply, path, f, refuse('10', 'channelType须为08（移动）'))
     if (duplicate(f)) return refused(reply, path, f, refuse('12', '重复交易：orderId当日已使用'))
@@ -124,20 +160,30 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     const now = s.clock()
 
     if (f.txnType === '95') {
-      const bad = requireFields(f, ['orderId', 'txnTime', 'certType']) ?? checkOrder(f, now, { fresh: true, amount: false, backUrl: false })
+      const bad =
+        requireFields(f, ['orderId', 'txnTime', 'certType']) ??
+        checkOrder(f, now, { fresh: true, amount: false, backUrl: false })
       if (bad) return refused(reply, path, f, bad)
       if (f.certType !== '01') return refused(reply, path, f, refuse('10', 'certType仅支持01（敏感信息加密公钥）'))
       s.log.push({ path, txnType: '95', orderId: f.orderId!, respCode: '00' })
-      return answer(reply, f, { respCode: '00', respMsg: '成功[0000000]', certType: '01', encryptPubKeyCert: s.currentEncrypt().certPem })
+      return answer(reply, f, {
+        respCode: '00',
+        respMsg: '成功[0000000]',
+        certType: '01',
+        encryptPubKeyCert: s.currentEncrypt().certPem,
+      })
     }
 
-    const base = requireFields(f, ['orderId', 'txnTime', 'txnAmt', 'backUrl']) ?? checkOrder(f, now, { fresh: true, amount: true, backUrl: true })
+    const base =
+      requireFields(f, ['orderId', 'txnTime', 'txnAmt', 'backUrl']) ??
+      checkOrder(f, now, { fresh: true, amount: true, backUrl: true })
     if (base) return refused(reply, path, f, base)
     if (duplicate(f)) return refused(reply, path, f, refuse('12', '重复交易：orderId当日已使用'))
     const amount = Number(f.txnAmt)
 
     if (f.txnType === '01') {
-      if (f.txnSubType !== '01' || f.bizType !== '000902') return refused(reply, path, f, refuse('32', '无此交易权限：后台消费须为01/01/000902'))
+      if (f.txnSubType !== '01' || f.bizType !== '000902')
+        return refused(reply, path, f, refuse('32', '无此交易权限：后台消费须为01/01/000902'))
       const token = /^\{token=([^&{}]+)\}$/.exec(f.tokenPayData ?? '')?.[1]
       if (!token) return refused(reply, path, f, refuse('13', '报文交易要素缺失[tokenPayData={token=签约协议号}]'))
       if (f.accNo) {
@@ -149,7 +195,8 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
           return refused(reply, path, f, refuse('10', 'accNo解密失败'))
         }
       }
-      if (!o.contractActive(token)) return refused(reply, path, f, refuse('40', '绑定关系检查失败：签约协议号无效或已解约'))
+      if (!o.contractActive(token))
+        return refused(reply, path, f, refuse('40', '绑定关系检查失败：签约协议号无效或已解约'))
       const t = newTxn(f, 'contract_consume', { contractId: token })
       s.add(t)
       const next = nextOutcome()
@@ -163,20 +210,35 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
       const code = next === 'unknown' ? '03' : '00'
       s.log.push({ path, txnType: '01', orderId: t.orderId, respCode: code })
       void notifier.send(t)
-      return answer(reply, f, code === '00' ? { respCode: '00', respMsg: '成功[0000000]' } : { respCode: '03', respMsg: '交易通讯超时，请发起查询交易' })
+      return answer(
+        reply,
+        f,
+        code === '00'
+          ? { respCode: '00', respMsg: '成功[0000000]' }
+          : { respCode: '03', respMsg: '交易通讯超时，请发起查询交易' },
+      )
     }
 
     if (f.txnType === '31' || f.txnType === '04') {
-      if (f.txnSubType !== '00' || f.bizType !== '000201') return refused(reply, path, f, refuse('32', '无此交易权限：撤销/退货须为00/000201'))
-      if (!RULES.queryId.test(f.origQryId ?? '')) return refused(reply, path, f, refuse('13', '报文交易要素缺失[origQryId]'))
+      if (f.txnSubType !== '00' || f.bizType !== '000201')
+        return refused(reply, path, f, refuse('32', '无此交易权限：撤销/退货须为00/000201'))
+      if (!RULES.queryId.test(f.origQryId ?? ''))
+        return refused(reply, path, f, refuse('13', '报文交易要素缺失[origQryId]'))
       const orig = s.byQueryId.get(f.origQryId!)
-      if (!orig || orig.merId !== f.merId || (orig.kind !== 'app_consume' && orig.kind !== 'contract_consume') || orig.status !== 'success')
+      if (
+        !orig ||
+        orig.merId !== f.merId ||
+        (orig.kind !== 'app_consume' && orig.kind !== 'contract_consume') ||
+        orig.status !== 'success'
+      )
         return refused(reply, path, f, refuse('35', '原交易不存在或状态不正确'))
       if (orig.voided) return refused(reply, path, f, refuse('45', '原交易已被成功退货或已被成功撤销'))
       if (f.txnType === '31') {
-        if (beijingDay(parseTxnTime(orig.txnTime)!) !== beijingDay(now)) return refused(reply, path, f, refuse('35', '原交易状态不正确：撤销仅限当日交易，请发起退货'))
+        if (beijingDay(parseTxnTime(orig.txnTime)!) !== beijingDay(now))
+          return refused(reply, path, f, refuse('35', '原交易状态不正确：撤销仅限当日交易，请发起退货'))
         if (orig.refundedAmt > 0) return refused(reply, path, f, refuse('35', '原交易已部分退货，不能撤销'))
-        if (amount !== orig.txnAmt) return refused(reply, path, f, refuse('36', '与原交易信息不符：撤销金额须等于原交易金额'))
+        if (amount !== orig.txnAmt)
+          return refused(reply, path, f, refuse('36', '与原交易信息不符：撤销金额须等于原交易金额'))
       } else if (amount > orig.txnAmt - orig.refundedAmt) {
         return refused(reply, path, f, refuse('36', '与原交易信息不符：退货金额超过可退金额'))
       }
@@ -190,7 +252,10 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
       const code = next === 'unknown' ? '03' : '00'
       s.log.push({ path, txnType: f.txnType, orderId: t.orderId, respCode: code })
       void notifier.send(t)
-      return answer(reply, f, { respCode: code, respMsg: code === '00' ? '成功[0000000]' : '交易通讯超时，请发起查询交易' })
+      return answer(reply, f, {
+        respCode: code,
+        respMsg: code === '00' ? '成功[0000000]' : '交易通讯超时，请发起查询交易',
+      })
     }
 
     return refused(reply, path, f, refuse('32', `无此交易权限：txnType ${f.txnType}`))
@@ -202,8 +267,11 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     const e = envelope(req.body)
     if ('bad' in e) return refused(reply, path, e.f, e.bad)
     const f = e.f
-    if (f.txnType !== '00' || f.txnSubType !== '00' || f.bizType !== '000000') return refused(reply, path, f, refuse('32', '无此交易权限：查询须为00/00/000000'))
-    const bad = requireFields(f, ['orderId', 'txnTime']) ?? checkOrder(f, s.clock(), { fresh: false, amount: false, backUrl: false })
+    if (f.txnType !== '00' || f.txnSubType !== '00' || f.bizType !== '000000')
+      return refused(reply, path, f, refuse('32', '无此交易权限：查询须为00/00/000000'))
+    const bad =
+      requireFields(f, ['orderId', 'txnTime']) ??
+      checkOrder(f, s.clock(), { fresh: false, amount: false, backUrl: false })
     if (bad) return refused(reply, path, f, bad)
     const t = s.txns.get(AcpSandboxState.key(f.merId!, f.orderId!, f.txnTime!))
     if (!t) return refused(reply, path, f, refuse('34', '查无此交易'))
@@ -257,7 +325,8 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
   // --- control ---------------------------------------------------------------------------------
   app.post('/__control/next', async (req, reply) => {
     const outcome = String(((req.body ?? {}) as Record<string, unknown>).outcome ?? '')
-    if (outcome !== 'unknown' && outcome !== 'lost_notify' && outcome !== 'insufficient') return reply.status(400).send({ error: 'outcome must be unknown, lost_notify or insufficient' })
+    if (outcome !== 'unknown' && outcome !== 'lost_notify' && outcome !== 'insufficient')
+      return reply.status(400).send({ error: 'outcome must be unknown, lost_notify or insufficient' })
     s.next.push(outcome)
     return { ok: true, queued: s.next.length }
   })

@@ -65,8 +65,16 @@ function issue(subjectCn: string, org: string, issuer: Issued | 'self', ca: bool
   cert.setIssuer(issuer === 'self' ? subject : issuer.cert.subject.attributes)
   cert.setExtensions(
     ca
-      ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]
-      : [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true }, { name: 'subjectKeyIdentifier' }],
+      ? [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+          { name: 'subjectKeyIdentifier' },
+        ],
   )
   cert.sign(issuer === 'self' ? key.priv : issuer.key.priv, forge.md.sha256.create())
   return { cert, key }
@@ -90,7 +98,11 @@ let serialized: Serialized | undefined
 function withIssuer(s: Serialized): SandboxAcpPki {
   const middle: Issued = {
     cert: forge.pki.certificateFromPem(s.middlePem),
-    key: { pub: forge.pki.certificateFromPem(s.middlePem).publicKey as forge.pki.rsa.PublicKey, priv: forge.pki.privateKeyFromPem(s.middleKeyPem) as forge.pki.rsa.PrivateKey, privPem: s.middleKeyPem },
+    key: {
+      pub: forge.pki.certificateFromPem(s.middlePem).publicKey as forge.pki.rsa.PublicKey,
+      priv: forge.pki.privateKeyFromPem(s.middleKeyPem) as forge.pki.rsa.PrivateKey,
+      privPem: s.middleKeyPem,
+    },
   }
   const { middleKeyPem: _k, ...pub } = s
   return {

@@ -100,7 +100,9 @@ export class AcpSandboxState {
   /** A ciphertext's encryptCertId is accepted when current, or retired less than a month ago. */
   acceptedEncrypt(certId: string): EncryptKey | undefined {
     const now = this.clock()
-    return this.encryptKeys.find((k) => k.certId === certId && (k.retiredAt === undefined || now - k.retiredAt < OVERLAP_MS))
+    return this.encryptKeys.find(
+      (k) => k.certId === certId && (k.retiredAt === undefined || now - k.retiredAt < OVERLAP_MS),
+    )
   }
 
   rotateEncrypt(): EncryptKey {

@@ -20,7 +20,14 @@ export const TXN_TIME_SKEW_MS = 15 * 60_000
 /** yyyyMMddHHmmss in Beijing time → epoch ms; undefined when not a real date. */
 export function parseTxnTime(s: string): number | undefined {
   if (!RULES.txnTime.test(s)) return undefined
-  const [y, mo, d, h, mi, se] = [s.slice(0, 4), s.slice(4, 6), s.slice(6, 8), s.slice(8, 10), s.slice(10, 12), s.slice(12, 14)].map(Number) as [number, number, number, number, number, number]
+  const [y, mo, d, h, mi, se] = [
+    s.slice(0, 4),
+    s.slice(4, 6),
+    s.slice(6, 8),
+    s.slice(8, 10),
+    s.slice(10, 12),
+    s.slice(12, 14),
+  ].map(Number) as [number, number, number, number, number, number]
   const t = Date.UTC(y, mo - 1, d, h, mi, se)
   const back = new Date(t)
   if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return undefined
@@ -37,7 +44,11 @@ export function requireFields(f: Record<string, string>, names: readonly string[
   return missing.length ? refuse('13', `报文交易要素缺失[${missing.join(',')}]`) : undefined
 }
 
-export function checkOrder(f: Record<string, string>, now: number, opts: { fresh: boolean; amount: boolean; backUrl: boolean }): Refusal | undefined {
+export function checkOrder(
+  f: Record<string, string>,
+  now: number,
+  opts: { fresh: boolean; amount: boolean; backUrl: boolean },
+): Refusal | undefined {
   if (!RULES.orderId.test(f.orderId ?? '')) return refuse('10', 'orderId格式错误：8-40位字母或数字')
   const t = parseTxnTime(f.txnTime ?? '')
   if (t === undefined) return refuse('10', 'txnTime格式错误：yyyyMMddHHmmss')
@@ -46,7 +57,8 @@ export function checkOrder(f: Record<string, string>, now: number, opts: { fresh
   if (opts.amount) {
     if (!RULES.txnAmt.test(f.txnAmt ?? '')) return refuse('10', 'txnAmt格式错误：以分为单位的正整数')
   }
-  if (opts.amount && f.currencyCode !== undefined && f.currencyCode !== '156') return refuse('10', 'currencyCode仅支持156')
+  if (opts.amount && f.currencyCode !== undefined && f.currencyCode !== '156')
+    return refuse('10', 'currencyCode仅支持156')
   if (opts.backUrl) {
     const u = f.backUrl ?? ''
     if (u.length > 256 || !/^https?:\/\/[^\s]+$/.test(u)) return refuse('10', 'backUrl格式错误')

@@ -15,7 +15,10 @@ export const ok = (params: Record<string, unknown>): ApiReply => ({ resp: '00', 
 export const fail = (resp: string, msg: string): ApiReply => ({ resp, msg })
 
 /** Returns the reply for the first missing field, in the order given: `[field, code, message]`. */
-export function missing(body: Record<string, unknown>, rules: ReadonlyArray<readonly [string, string, string]>): ApiReply | null {
+export function missing(
+  body: Record<string, unknown>,
+  rules: ReadonlyArray<readonly [string, string, string]>,
+): ApiReply | null {
   for (const [field, code, msg] of rules) {
     const v = body[field]
     if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return fail(code, msg)
@@ -103,10 +106,16 @@ export function registerApiDispatcher(app: FastifyInstance, ctx: SandboxContext,
     const api = req.params.api
     const handler = Object.hasOwn(apis, api) ? apis[api] : undefined
     if (!handler) {
-      return reply.status(403).type('text/plain').send('The server has understood the request, but refused to implement it.')
+      return reply
+        .status(403)
+        .type('text/plain')
+        .send('The server has understood the request, but refused to implement it.')
     }
     if (!state.admitCall()) {
-      return reply.status(403).type('text/plain').send('访问控制拒绝了你的请求（调用频率超过1000次/分钟，已封禁24小时）')
+      return reply
+        .status(403)
+        .type('text/plain')
+        .send('访问控制拒绝了你的请求（调用频率超过1000次/分钟，已封禁24小时）')
     }
     const body = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -51,7 +51,8 @@ export function resultMessage(contract: unknown, code: unknown): ResultMessage |
   const c = typeof code === 'string' ? code : ''
   const known = ERROR_TEXT[c]
   if (known) return { tone: 'error', text: known }
-  if (c.startsWith('UNIONPAY_')) return { tone: 'error', text: `云闪付返回错误（${c.slice(9)}），未能开通，请稍后重试。` }
+  if (c.startsWith('UNIONPAY_'))
+    return { tone: 'error', text: `云闪付返回错误（${c.slice(9)}），未能开通，请稍后重试。` }
   if (c.startsWith('PLATFORM_')) return { tone: 'error', text: `云闪付签约页返回错误（${c.slice(9)}），未能开通。` }
   return { tone: 'error', text: `开通失败${c ? `（${c}）` : ''}，请稍后重试。` }
 }

@@ -12,7 +12,9 @@ export interface MiniUpsdk {
  * define, with config treated as done. For unit tests and the dev shim only — the real stub core
  * (kit) adds config checking, per-method scripting and the call log UI.
  */
-export function createMiniUpsdk(options: { target?: EventTarget; sandboxBase?: string; document?: Document } = {}): MiniUpsdk {
+export function createMiniUpsdk(
+  options: { target?: EventTarget; sandboxBase?: string; document?: Document } = {},
+): MiniUpsdk {
   const calls: StubCall[] = []
   const target = options.target ?? document
   const upsdk: UpsdkGlobal = {
@@ -27,7 +29,14 @@ export function createMiniUpsdk(options: { target?: EventTarget; sandboxBase?: s
           success?: (a: unknown) => void
           fail?: (e: unknown) => void
         }
-        const call: StubCall = { method, service: 'UPWPluginBluetooth', action: method, params, at: Date.now(), outcome: 'pending' }
+        const call: StubCall = {
+          method,
+          service: 'UPWPluginBluetooth',
+          action: method,
+          params,
+          at: Date.now(),
+          outcome: 'pending',
+        }
         calls.push(call)
         void handler(params, {
           success(answer?: unknown) {

@@ -64,7 +64,10 @@ function discoveryParams(d: DiscoveryOptions): Record<string, unknown> {
 }
 
 /** 6.23.4 开始扫描; optional fields are not sent when unset. */
-export async function startBluetoothDevicesDiscovery(d: DiscoveryOptions = {}, o: BleCallOptions = none): Promise<void> {
+export async function startBluetoothDevicesDiscovery(
+  d: DiscoveryOptions = {},
+  o: BleCallOptions = none,
+): Promise<void> {
   await call('startBluetoothDevicesDiscovery', discoveryParams(d), o)
 }
 
@@ -98,7 +101,10 @@ export async function getConnectedBluetoothDevices(
   p: { services?: readonly string[] } = {},
   o: BleCallOptions = none,
 ): Promise<BluetoothDevice[]> {
-  return normalizeDeviceList(await call('getConnectedBluetoothDevices', { services: services(p.services) }, o), 'getConnectedBluetoothDevices')
+  return normalizeDeviceList(
+    await call('getConnectedBluetoothDevices', { services: services(p.services) }, o),
+    'getConnectedBluetoothDevices',
+  )
 }
 
 /** 6.23.10 服务列表 */
@@ -113,7 +119,9 @@ export async function getBLEDeviceCharacteristics(
   o: BleCallOptions = none,
 ): Promise<BleCharacteristic[]> {
   required('getBLEDeviceCharacteristics', p, ['deviceId', 'serviceId'])
-  return normalizeCharacteristics(await call('getBLEDeviceCharacteristics', { deviceId: p.deviceId, serviceId: p.serviceId }, o))
+  return normalizeCharacteristics(
+    await call('getBLEDeviceCharacteristics', { deviceId: p.deviceId, serviceId: p.serviceId }, o),
+  )
 }
 
 const CHAR_FIELDS = ['deviceId', 'serviceId', 'characteristicId'] as const
@@ -138,7 +146,10 @@ export async function writeBLECharacteristicValue(
 }
 
 /** 6.23.13 读数据 */
-export async function readBLECharacteristicValue(p: BleCharacteristicRef, o: BleCallOptions = none): Promise<BleCharacteristicValue> {
+export async function readBLECharacteristicValue(
+  p: BleCharacteristicRef,
+  o: BleCallOptions = none,
+): Promise<BleCharacteristicValue> {
   const method = 'readBLECharacteristicValue'
   required(method, p, CHAR_FIELDS)
   const v = normalizeCharacteristicValue(await call(method, ref(p), o), method)
@@ -158,14 +169,22 @@ export async function notifyBLECharacteristicValueChange(
  * 6.23.15–22: the raw register/cancel pairs. Prefer the subscription helpers in
  * `./listeners`, which share one native registration between many subscribers.
  */
-export const registerBluetoothDeviceFound = (o: BleCallOptions = none) => call<unknown>('registerBluetoothDeviceFound', {}, o).then(() => undefined)
-export const cancelBluetoothDeviceFound = (o: BleCallOptions = none) => call<unknown>('cancelBluetoothDeviceFound', {}, o).then(() => undefined)
-export const registerBLEConnectionStateChange = (o: BleCallOptions = none) => call<unknown>('registerBLEConnectionStateChange', {}, o).then(() => undefined)
-export const cancelBLEConnectionStateChange = (o: BleCallOptions = none) => call<unknown>('cancelBLEConnectionStateChange', {}, o).then(() => undefined)
-export const registerBLECharacteristicValueChange = (o: BleCallOptions = none) => call<unknown>('registerBLECharacteristicValueChange', {}, o).then(() => undefined)
-export const cancelBLECharacteristicValueChange = (o: BleCallOptions = none) => call<unknown>('cancelBLECharacteristicValueChange', {}, o).then(() => undefined)
-export const registerBluetoothAdapterStateChange = (o: BleCallOptions = none) => call<unknown>('registerBluetoothAdapterStateChange', {}, o).then(() => undefined)
-export const cancelBluetoothAdapterStateChange = (o: BleCallOptions = none) => call<unknown>('cancelBluetoothAdapterStateChange', {}, o).then(() => undefined)
+export const registerBluetoothDeviceFound = (o: BleCallOptions = none) =>
+  call<unknown>('registerBluetoothDeviceFound', {}, o).then(() => undefined)
+export const cancelBluetoothDeviceFound = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBluetoothDeviceFound', {}, o).then(() => undefined)
+export const registerBLEConnectionStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('registerBLEConnectionStateChange', {}, o).then(() => undefined)
+export const cancelBLEConnectionStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBLEConnectionStateChange', {}, o).then(() => undefined)
+export const registerBLECharacteristicValueChange = (o: BleCallOptions = none) =>
+  call<unknown>('registerBLECharacteristicValueChange', {}, o).then(() => undefined)
+export const cancelBLECharacteristicValueChange = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBLECharacteristicValueChange', {}, o).then(() => undefined)
+export const registerBluetoothAdapterStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('registerBluetoothAdapterStateChange', {}, o).then(() => undefined)
+export const cancelBluetoothAdapterStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBluetoothAdapterStateChange', {}, o).then(() => undefined)
 
 /** 6.23.23 跳转到系统蓝牙设置 */
 export async function openBluetoothSetting(o: BleCallOptions = none): Promise<void> {

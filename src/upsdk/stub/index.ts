@@ -64,7 +64,13 @@ export function createUpsdkStub(options: UpsdkStubOptions = {}): UpsdkStub {
     os: detectEnvironment(userAgent).os,
     strictUrl: options.strictUrl ?? true,
   })
-  const js = createUpsdkJs({ userAgent, document: doc, getUrl, cordova: () => native.cordova, outsideApp: options.outsideApp })
+  const js = createUpsdkJs({
+    userAgent,
+    document: doc,
+    getUrl,
+    cordova: () => native.cordova,
+    outsideApp: options.outsideApp,
+  })
   let fired = false
   const fireDeviceReady = () => {
     if (fired) return

@@ -52,6 +52,7 @@ export function bridgeTarget(plugin: PluginName): BridgeTarget {
 
 /** The plugin a bridge call stands for (the inverse of `bridgeTarget`), used to name calls in the log and scripts. */
 export function pluginOf(service: string, action: string, params: Record<string, unknown>): string {
-  if (service === 'UPWalletPlugin' && action === 'fetchNativeData') return String(params.type) === '1' ? 'getLocationGps' : 'getLocationCity'
+  if (service === 'UPWalletPlugin' && action === 'fetchNativeData')
+    return String(params.type) === '1' ? 'getLocationGps' : 'getLocationCity'
   return action
 }

@@ -5,7 +5,8 @@ import { createUpsdkStub, type UpsdkStubOptions } from '.'
 
 /** Each test pins one fact of ../shared/UPSDK.md on the stub (JS layer over the simulated native side). */
 
-const BASE = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36'
+const BASE =
+  'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36'
 const IN_APP_UA = `${BASE} (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 929)`
 const PAGE = 'https://h5.example.com/pay?x=1'
 const GOOD = { appId: 'app', timestamp: '1700000000', nonceStr: 'n', signature: 'good' }
@@ -16,7 +17,9 @@ function fakeSandbox() {
     const body = JSON.parse(String(init?.body)) as Record<string, unknown>
     bodies.push(body)
     const ok = body.signature === 'good'
-    return Response.json(ok ? { ok: true } : { ok: false, errcode: body.signature === 'old' ? 'a20' : 'c01', errmsg: '验签失败' })
+    return Response.json(
+      ok ? { ok: true } : { ok: false, errcode: body.signature === 'old' ? 'a20' : 'c01', errmsg: '验签失败' },
+    )
   })
   return { fetch: spy as unknown as typeof fetch, bodies, spy }
 }
@@ -30,7 +33,11 @@ function makeStub(extra: UpsdkStubOptions = {}) {
 type Outcome = { ok: boolean; value: unknown }
 function call(upsdk: UpsdkGlobal, method: string, params: Record<string, unknown> = {}) {
   return new Promise<Outcome>((resolve) => {
-    ;(upsdk[method] as (p: unknown) => void)({ ...params, success: (v: unknown) => resolve({ ok: true, value: v }), fail: (e: unknown) => resolve({ ok: false, value: e }) })
+    ;(upsdk[method] as (p: unknown) => void)({
+      ...params,
+      success: (v: unknown) => resolve({ ok: true, value: v }),
+      fail: (e: unknown) => resolve({ ok: false, value: e }),
+    })
   })
 }
 /** Calls a plugin and records what answered by the time `settle` resolves (nothing, for never-answering calls). */
@@ -38,7 +45,13 @@ async function callNoWait(upsdk: UpsdkGlobal, method: string, params: unknown = 
   const seen: Outcome[] = []
   const p = typeof params === 'object' && params !== null ? params : {}
   ;(upsdk[method] as (p: unknown) => void)(
-    typeof params === 'object' ? { ...p, success: (v: unknown) => seen.push({ ok: true, value: v }), fail: (e: unknown) => seen.push({ ok: false, value: e }) } : params,
+    typeof params === 'object'
+      ? {
+          ...p,
+          success: (v: unknown) => seen.push({ ok: true, value: v }),
+          fail: (e: unknown) => seen.push({ ok: false, value: e }),
+        }
+      : params,
   )
   await new Promise((r) => setTimeout(r, 30))
   return seen
@@ -125,7 +138,12 @@ describe('config, ready and error', () => {
     const { upsdk, handle, sandbox } = makeStub({ sandboxBase: '/sb' })
     const events = listen(upsdk)
     upsdk.config({ ...GOOD, debug: false })
-    expect(handle.calls[0]).toMatchObject({ method: 'config', service: 'UPWebSdk', action: 'config', params: { ...GOOD, debug: false } })
+    expect(handle.calls[0]).toMatchObject({
+      method: 'config',
+      service: 'UPWebSdk',
+      action: 'config',
+      params: { ...GOOD, debug: false },
+    })
     await until(() => events.length === 1)
     expect(sandbox.spy.mock.calls[0]?.[0]).toBe('/sb/unionpay/__upsdk/verify-config')
     expect(sandbox.bodies[0]).toEqual({ ...GOOD, url: PAGE })
@@ -218,7 +236,10 @@ describe('config, ready and error', () => {
     await until(() => events.length === 1)
     upsdk.config({ ...GOOD, signature: 'bad' })
     await until(() => events.length === 2)
-    expect(await call(upsdk, 'scanQRCode')).toEqual({ ok: false, value: { errcode: 'c05', errmsg: 'config执行成功以后才能调用插件方法' } })
+    expect(await call(upsdk, 'scanQRCode')).toEqual({
+      ok: false,
+      value: { errcode: 'c05', errmsg: 'config执行成功以后才能调用插件方法' },
+    })
     expect(handle.calls.filter((c) => c.method === 'scanQRCode')).toEqual([])
   })
 
@@ -275,8 +296,15 @@ describe('answers', () => {
     const { upsdk, handle } = await ready()
     expect(await call(upsdk, 'pay', {})).toEqual({ ok: false, value: { msg: 'pay调用方法缺少参数tn' } })
     handle.script('pay', { fail: { desc: '余额不足', code: '9' } })
-    expect(await call(upsdk, 'pay', { tn: 'T123456789', merchantId: 'm' })).toEqual({ ok: false, value: { msg: '余额不足' } })
-    expect(handle.calls.at(-1)).toMatchObject({ service: 'UPWebPay', action: 'pay', params: { tn: 'T123456789', mode: '00' } })
+    expect(await call(upsdk, 'pay', { tn: 'T123456789', merchantId: 'm' })).toEqual({
+      ok: false,
+      value: { msg: '余额不足' },
+    })
+    expect(handle.calls.at(-1)).toMatchObject({
+      service: 'UPWebPay',
+      action: 'pay',
+      params: { tn: 'T123456789', mode: '00' },
+    })
     expect(handle.calls.at(-1)?.params).not.toHaveProperty('merchantId')
     handle.script('pay', { fail: {} })
     expect(await call(upsdk, 'pay', { tn: 'T123456789' })).toEqual({ ok: false, value: { msg: '支付插件调用失败' } })
@@ -301,7 +329,11 @@ describe('answers', () => {
     expect(await call(upsdk, 'chooseImage')).toEqual({ ok: true, value: { base64: 'AAA', type: 'png' } })
     expect(handle.calls.at(-1)?.params).toEqual({ maxWidth: 500, maxHeight: 1000, sourceType: '3' })
     expect(await call(upsdk, 'getLocationCity')).toEqual({ ok: true, value: '310100' })
-    expect(handle.calls.at(-1)).toMatchObject({ service: 'UPWalletPlugin', action: 'fetchNativeData', params: { type: '0' } })
+    expect(handle.calls.at(-1)).toMatchObject({
+      service: 'UPWalletPlugin',
+      action: 'fetchNativeData',
+      params: { type: '0' },
+    })
     handle.script('getLocationGps', { answer: '{"latitude":"1"}' })
     expect(await call(upsdk, 'getLocationGps')).toEqual({ ok: true, value: '{"latitude":"1"}' })
     expect(handle.calls.at(-1)?.params).toEqual({ type: '1' })

@@ -105,7 +105,8 @@ export function createUpsdkJs(options: UpsdkJsOptions): { upsdk: UpsdkGlobal; st
   }
 
   function configOutsideApp() {
-    if (options.outsideApp === 'legacy') return void errorSlot?.({ errcode: 'c101', errmsg: '请在云闪付中打开（页面不是由云闪付加载的）' })
+    if (options.outsideApp === 'legacy')
+      return void errorSlot?.({ errcode: 'c101', errmsg: '请在云闪付中打开（页面不是由云闪付加载的）' })
     configured = true
     for (const cb of [...readyQueue]) cb()
   }
@@ -164,7 +165,11 @@ export function createUpsdkJs(options: UpsdkJsOptions): { upsdk: UpsdkGlobal; st
     const target = bridgeTarget(name)
     return (input: unknown) => {
       if (!inApp) {
-        if (options.outsideApp === 'legacy') ((input as Params | undefined)?.fail as Callback | undefined)?.({ errcode: 'c101', errmsg: '请在云闪付中打开（页面不是由云闪付加载的）' })
+        if (options.outsideApp === 'legacy')
+          ((input as Params | undefined)?.fail as Callback | undefined)?.({
+            errcode: 'c101',
+            errmsg: '请在云闪付中打开（页面不是由云闪付加载的）',
+          })
         return // the newest builds never answer outside the app
       }
       if (!bridgeReady) return // before deviceready plugin methods are silent no-ops
@@ -194,12 +199,19 @@ export function createUpsdkJs(options: UpsdkJsOptions): { upsdk: UpsdkGlobal; st
           sent.mode = updebug === '2' ? '02' : '00'
           onFail = (e) => {
             const o = (e && typeof e === 'object' ? e : {}) as Params
-            const text = [o.desc, o.msg, o.errmsg, typeof e === 'string' ? e : undefined].find((v) => typeof v === 'string' && v)
+            const text = [o.desc, o.msg, o.errmsg, typeof e === 'string' ? e : undefined].find(
+              (v) => typeof v === 'string' && v,
+            )
             fail?.({ msg: text ?? '支付插件调用失败' })
           }
         }
         if (name === 'addBankCard' && sent.scene === undefined) sent.scene = '10007'
-        if (name === 'chooseImage') Object.assign(sent, { maxWidth: sent.maxWidth ?? 500, maxHeight: sent.maxHeight ?? 1000, sourceType: sent.sourceType ?? '3' })
+        if (name === 'chooseImage')
+          Object.assign(sent, {
+            maxWidth: sent.maxWidth ?? 500,
+            maxHeight: sent.maxHeight ?? 1000,
+            sourceType: sent.sourceType ?? '3',
+          })
         const listener = LISTENERS[name]
         if (listener) {
           attach(listener.event, p[listener.callback])

@@ -7,7 +7,8 @@ type Rules = ReadonlyArray<readonly [string, string, string]>
 export const isReply = (x: unknown): x is ApiReply => typeof x === 'object' && x !== null && 'resp' in x
 
 function allStrings(body: Record<string, unknown>): ApiReply | null {
-  for (const [k, v] of Object.entries(body)) if (typeof v !== 'string') return fail('N62104', `请求报文解析错误：${k} 须为字符串`)
+  for (const [k, v] of Object.entries(body))
+    if (typeof v !== 'string') return fail('N62104', `请求报文解析错误：${k} 须为字符串`)
   return null
 }
 
@@ -20,8 +21,18 @@ export function scripted(o: SandboxOpenApis, api: string): ApiReply | null {
 }
 
 /** Fields, appId/backendToken, then any scripted failure: the gate every backendToken API passes. */
-export function gate(o: SandboxOpenApis, api: string, body: Record<string, unknown>, state: UnionpaySandboxState, rules: Rules): ApiReply | null {
-  const m = missing(body, [['appId', 'N62100', '商户appId不能为空'], ['backendToken', 'N62101', 'backendToken不能为空'], ...rules])
+export function gate(
+  o: SandboxOpenApis,
+  api: string,
+  body: Record<string, unknown>,
+  state: UnionpaySandboxState,
+  rules: Rules,
+): ApiReply | null {
+  const m = missing(body, [
+    ['appId', 'N62100', '商户appId不能为空'],
+    ['backendToken', 'N62101', 'backendToken不能为空'],
+    ...rules,
+  ])
   return m ?? allStrings(body) ?? checkBackendToken(body, state) ?? scripted(o, api)
 }
 
@@ -29,7 +40,11 @@ export function gate(o: SandboxOpenApis, api: string, body: Record<string, unkno
  * The envelope of a self-signed request (5.3.1, 5.8.1/4/5): the fields present and all strings,
  * our appId, nonceStr, and a seconds timestamp within ±5 minutes.
  */
-export function envelope(body: Record<string, unknown>, state: UnionpaySandboxState, rules: Rules): Record<string, string> | ApiReply {
+export function envelope(
+  body: Record<string, unknown>,
+  state: UnionpaySandboxState,
+  rules: Rules,
+): Record<string, string> | ApiReply {
   const m = missing(body, [
     ['appId', 'N62100', '商户appId不能为空'],
     ...rules,

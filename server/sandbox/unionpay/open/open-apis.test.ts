@@ -58,32 +58,37 @@ describe('verifyPwdSeqId (5.3.1) in the sandbox', () => {
   })
   const sha = (p: Record<string, string>) => createHash('sha256').update(join(p)).digest('hex')
 
-  it('accepts the table\'s sha256 and the example\'s RSA signature', async () => {
+  it("accepts the table's sha256 and the example's RSA signature", async () => {
     const a = fields()
     expect((await post('verifyPwdSeqId', { ...a, signature: sha(a) })).resp).toBe('00')
     const b = fields()
     expect((await post('verifyPwdSeqId', { ...b, signature: rsa(join(b)) })).resp).toBe('00')
   })
 
-  it('accepts the backendToken in accessToken (the table\'s description)', async () => {
+  it("accepts the backendToken in accessToken (the table's description)", async () => {
     const a = fields({ accessToken: await f.server.ctx.tokens.get('backend') })
     expect((await post('verifyPwdSeqId', { ...a, signature: sha(a) })).resp).toBe('00')
   })
 
   it('refuses a tampered field, a stale timestamp, a missing field, a non-string field', async () => {
     const a = fields()
-    expect((await post('verifyPwdSeqId', { ...a, bizOrderId: `${a.bizOrderId}9`, signature: sha(a) })).resp).toBe('N62104')
+    expect((await post('verifyPwdSeqId', { ...a, bizOrderId: `${a.bizOrderId}9`, signature: sha(a) })).resp).toBe(
+      'N62104',
+    )
     const stale = fields({ timestamp: String(Number(now()) - 600) })
     expect((await post('verifyPwdSeqId', { ...stale, signature: sha(stale) })).resp).toBe('N62108')
     const { merchantId: _m, ...noMerchant } = fields()
     expect((await post('verifyPwdSeqId', { ...noMerchant, signature: 'x' })).resp).toBe('N62124')
-    expect((await post('verifyPwdSeqId', { ...fields(), timestamp: Number(now()), signature: 'x' })).resp).toBe('N62104')
+    expect((await post('verifyPwdSeqId', { ...fields(), timestamp: Number(now()), signature: 'x' })).resp).toBe(
+      'N62104',
+    )
   })
 
   it('the device endpoint: unknown transNo 404, another bizType 400, a second verification 409', async () => {
     const a = fields()
     const { params } = await post('verifyPwdSeqId', { ...a, signature: sha(a) })
-    const device = (body: Record<string, unknown>) => f.server.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-pay-pwd', payload: body })
+    const device = (body: Record<string, unknown>) =>
+      f.server.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-pay-pwd', payload: body })
     expect((await device({ transNo: 'nope', bizType: '4h' })).statusCode).toBe(404)
     expect((await device({ transNo: params.transNo, bizType: '4a' })).statusCode).toBe(400)
     expect((await device({ transNo: params.transNo, bizType: '4h' })).statusCode).toBe(200)
@@ -108,7 +113,7 @@ describe('5.8 signing and encryption rules in the sandbox', () => {
     expect((await post('red.packet.give', { ...p, pointAt: enc('1'), signature: rsa(join(p)) })).resp).toBe('00')
   })
 
-  it('accepts the example\'s empty pan/remark, signed with or without them', async () => {
+  it("accepts the example's empty pan/remark, signed with or without them", async () => {
     const p = give({ pan: '', remark: '' })
     expect((await post('red.packet.give', { ...p, pointAt: enc('1'), signature: rsa(join(p)) })).resp).toBe('00')
     const q = give({ pan: '', remark: '' })
@@ -141,7 +146,16 @@ describe('5.5–5.7 in the sandbox', () => {
 
   it('putIndustryCard refuses a name sent in the clear', async () => {
     const backendToken = await f.server.ctx.tokens.get('backend')
-    const body = { appId: SANDBOX_UNIONPAY.appId, backendToken, cardModuleId: '213454765435423', bussCardNo: '1', cardSubTp: '1', transTp: '01', openId: USER1.openId, name: '张三' }
+    const body = {
+      appId: SANDBOX_UNIONPAY.appId,
+      backendToken,
+      cardModuleId: '213454765435423',
+      bussCardNo: '1',
+      cardSubTp: '1',
+      transTp: '01',
+      openId: USER1.openId,
+      name: '张三',
+    }
     expect((await post('putIndustryCard', body)).resp).toBe('IC0005')
     expect((await post('putIndustryCard', { ...body, name: enc('张三'), transTp: '04' })).resp).toBe('IC0001')
   })

@@ -82,14 +82,20 @@ export class SandboxOpenApis {
   ])
   readonly industryCards = new Map<string, IndustryCard>()
   readonly accounts = new Map<string, InstitutionAccount>([
-    [SANDBOX_UNIONPAY.insAcctId, { status: '0', balance: 100_000, validBegin: '20260101000000', validEnd: '20271231235959' }],
+    [
+      SANDBOX_UNIONPAY.insAcctId,
+      { status: '0', balance: 100_000, validBegin: '20260101000000', validEnd: '20271231235959' },
+    ],
   ])
   /** transNumbers already used per API (5.8 "确保唯一"). */
   readonly usedTransNumbers = new Map<string, Set<string>>()
   /** qualNum → "qualType:qualValue" → grants. */
   readonly pools = new Map<string, Map<string, Grant[]>>([[SANDBOX_UNIONPAY.qualNum, new Map()]])
   readonly activities = new Map<string, Activity>([
-    [SANDBOX_UNIONPAY.activityNumber, { qualNum: SANDBOX_UNIONPAY.qualNum, name: 'upkit 演示抽奖', budget: 2_000, prizes: [888, 0, -1, 166], next: 0 }],
+    [
+      SANDBOX_UNIONPAY.activityNumber,
+      { qualNum: SANDBOX_UNIONPAY.qualNum, name: 'upkit 演示抽奖', budget: 2_000, prizes: [888, 0, -1, 166], next: 0 },
+    ],
   ])
   /** One scripted failure per API, spent by the next call. */
   readonly failNext = new Map<string, { resp: string; msg: string }>()

@@ -22,12 +22,21 @@ export function createNativeConfig(options: { fetch: typeof fetch; sandboxBase: 
     url = ok ? forUrl : undefined
   }
 
-  async function verify(params: Record<string, unknown>, forUrl: string): Promise<{ ok: boolean; errcode?: string; errmsg?: string }> {
+  async function verify(
+    params: Record<string, unknown>,
+    forUrl: string,
+  ): Promise<{ ok: boolean; errcode?: string; errmsg?: string }> {
     try {
       const res = await options.fetch(`${options.sandboxBase}/unionpay/__upsdk/verify-config`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ appId: params.appId, timestamp: params.timestamp, nonceStr: params.nonceStr, signature: params.signature, url: forUrl }),
+        body: JSON.stringify({
+          appId: params.appId,
+          timestamp: params.timestamp,
+          nonceStr: params.nonceStr,
+          signature: params.signature,
+          url: forUrl,
+        }),
       })
       const body = (await res.json()) as { ok?: unknown; errcode?: unknown; errmsg?: unknown }
       if (body.ok === true) return { ok: true }

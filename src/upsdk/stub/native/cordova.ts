@@ -145,7 +145,9 @@ export function createNativeSide(options: NativeSideOptions): NativeSide {
       if (handler) {
         Promise.resolve()
           .then(() => handler(params, reply))
-          .catch((err: unknown) => reply.fail({ code: '04', msg: `其他错误：${err instanceof Error ? err.message : String(err)}` }))
+          .catch((err: unknown) =>
+            reply.fail({ code: '04', msg: `其他错误：${err instanceof Error ? err.message : String(err)}` }),
+          )
         return
       }
       const outcome = DEFAULT_HANDLERS[method as keyof typeof DEFAULT_HANDLERS]?.(params, device, doc)

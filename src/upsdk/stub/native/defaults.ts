@@ -17,7 +17,15 @@ export interface StubDevice {
 }
 
 export function newStubDevice(os: StubDevice['os']): StubDevice {
-  return { os, brightness: 0.5, audioRecorded: false, audioRecording: false, videoRecorded: false, closed: false, title: undefined }
+  return {
+    os,
+    brightness: 0.5,
+    audioRecorded: false,
+    audioRecording: false,
+    videoRecorded: false,
+    closed: false,
+    title: undefined,
+  }
 }
 
 const MAX_BUFFER = 512 * 1024
@@ -49,7 +57,13 @@ function toBase64(bytes: Uint8Array): string {
 function chunk(file: Uint8Array, params: Record<string, unknown>, whole = false): DefaultOutcome {
   const bufferSize = whole ? file.length : Number(params.bufferSize)
   const fromOffset = whole ? 0 : Number(params.fromOffset)
-  if (!Number.isInteger(bufferSize) || bufferSize <= 0 || bufferSize > MAX_BUFFER || !Number.isInteger(fromOffset) || fromOffset < 0) {
+  if (
+    !Number.isInteger(bufferSize) ||
+    bufferSize <= 0 ||
+    bufferSize > MAX_BUFFER ||
+    !Number.isInteger(fromOffset) ||
+    fromOffset < 0
+  ) {
     return { fail: { code: '00', msg: '参数错误' } }
   }
   if (fromOffset > file.length) return { fail: { code: '00', msg: '参数错误' } }
@@ -84,20 +98,25 @@ export const DEFAULT_HANDLERS: Record<PluginName | 'appletAuth', DefaultHandler>
     showOverlay(doc, 'toast', String(p.msg), 2000)
     return { silent: true }
   },
-  scanQRCode: (_p, d) => (d.os === 'ios' ? ok({ value: 'https://upkit.example/qr/demo' }) : ok('https://upkit.example/qr/demo')),
+  scanQRCode: (_p, d) =>
+    d.os === 'ios' ? ok({ value: 'https://upkit.example/qr/demo' }) : ok('https://upkit.example/qr/demo'),
   chooseImage: () => ok({ base64: PNG_1PX, type: 'png' }),
   getLocationCity: () => ok({ cityCd: '310100' }),
   verifyPayPwd: () => ok(),
   getLocationGps: (_p, d) =>
-    d.os === 'ios' ? ok({ latitude: 31.23958, longitude: 121.499763 }) : ok(JSON.stringify({ latitude: '31.23958', longitude: '121.499763' })),
+    d.os === 'ios'
+      ? ok({ latitude: 31.23958, longitude: 121.499763 })
+      : ok(JSON.stringify({ latitude: '31.23958', longitude: '121.499763' })),
   showSharePopup: () => ok(),
   chooseFileFromAlbum: (p) => {
     const max = Number(p.maxSize)
-    if (!Number.isFinite(max) || max <= 0 || !['00', '01', '02'].includes(String(p.sourceType))) return { fail: { code: '00', msg: '参数错误' } }
+    if (!Number.isFinite(max) || max <= 0 || !['00', '01', '02'].includes(String(p.sourceType)))
+      return { fail: { code: '00', msg: '参数错误' } }
     if (FILES.album.length > max) return { fail: { code: '03', msg: '用户选择的文件超过最大值' } }
     return ok({ url: ALBUM_URL, size: String(FILES.album.length), filename: 'demo.mp4' })
   },
-  readAlbumData: (p) => (p.url === ALBUM_URL ? chunk(FILES.album, p) : { fail: { code: '04', msg: '其他错误：文件不存在' } }),
+  readAlbumData: (p) =>
+    p.url === ALBUM_URL ? chunk(FILES.album, p) : { fail: { code: '04', msg: '其他错误：文件不存在' } },
   startAudioRecording: (p, d) => {
     if (!(Number(p.maxTime) > 0)) return { fail: { code: '00', msg: '参数错误' } }
     d.audioRecording = true
@@ -108,13 +127,15 @@ export const DEFAULT_HANDLERS: Record<PluginName | 'appletAuth', DefaultHandler>
     d.audioRecording = false
     return ok()
   },
-  readAudioRecordingData: (p, d) => (d.audioRecorded ? chunk(FILES.audio, p) : { fail: { code: '04', msg: '其他错误：没有录音文件' } }),
+  readAudioRecordingData: (p, d) =>
+    d.audioRecorded ? chunk(FILES.audio, p) : { fail: { code: '04', msg: '其他错误：没有录音文件' } },
   startVideoRecording: (p, d) => {
     if (!(Number(p.maxTime) > 0)) return { fail: { code: '00', msg: '参数错误' } }
     d.videoRecorded = true
     return ok()
   },
-  readVideoRecordingData: (p, d) => (d.videoRecorded ? chunk(FILES.video, p) : { fail: { code: '04', msg: '其他错误：没有视频文件' } }),
+  readVideoRecordingData: (p, d) =>
+    d.videoRecorded ? chunk(FILES.video, p) : { fail: { code: '04', msg: '其他错误：没有视频文件' } },
   readFaceVideoData: () => chunk(FILES.faceVideo, {}, true),
   readFaceImageData: () => chunk(FILES.faceImage, {}, true),
   getScreenBrightness: (_p, d) => ok({ brightness: String(d.brightness) }),
@@ -138,7 +159,8 @@ export const DEFAULT_HANDLERS: Record<PluginName | 'appletAuth', DefaultHandler>
   getBLEDeviceServices: () => ok({ services: [] }),
   getBLEDeviceCharacteristics: () => ok({ characteristics: [] }),
   writeBLECharacteristicValue: () => ok(),
-  readBLECharacteristicValue: (p) => ok({ characteristic: { characteristicId: p.characteristicId, serviceId: p.serviceId, value: '' } }),
+  readBLECharacteristicValue: (p) =>
+    ok({ characteristic: { characteristicId: p.characteristicId, serviceId: p.serviceId, value: '' } }),
   notifyBLECharacteristicValueChange: () => ok(),
   registerBluetoothDeviceFound: () => ok(),
   cancelBluetoothDeviceFound: () => ok(),

@@ -65,7 +65,8 @@ export function installHce(host: StubHost): HceStubHandle {
   let aids: string[] = []
   let listener: StubReply | null = null
   let selected: string | null = null
-  let pending: { resolve(hex: string): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> } | null = null
+  let pending: { resolve(hex: string): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> } | null =
+    null
   const log: HceExchange[] = []
   const failures = new Map<string, { code: string; msg: string }>()
 
@@ -128,7 +129,8 @@ export function installHce(host: StubHost): HceStubHandle {
   })
   define('openNFCSetting', (_p, reply) => {
     reply.success({ code: '0000', msg: 'ok' })
-    if ((code === '1002' || code === '1004') && settingsFixesAfter !== null) setTimeout(() => (code = '0000'), settingsFixesAfter)
+    if ((code === '1002' || code === '1004') && settingsFixesAfter !== null)
+      setTimeout(() => (code = '0000'), settingsFixesAfter)
   })
 
   function deliver(apdu: string): Promise<string> {

@@ -27,11 +27,17 @@ describe('stub pay sheet', () => {
     ;(sheet()?.querySelector('[data-outcome="cancel"]') as HTMLButtonElement).click()
     expect(await answer).toEqual({ ok: false, answer: { msg: '用户取消了交易' } })
     expect(sheet()).toBeNull()
-    expect(fetch).toHaveBeenCalledWith('/sandbox/chinaums/tn/pay', expect.objectContaining({ body: JSON.stringify({ tn: TN, outcome: 'cancel' }) }))
+    expect(fetch).toHaveBeenCalledWith(
+      '/sandbox/chinaums/tn/pay',
+      expect.objectContaining({ body: JSON.stringify({ tn: TN, outcome: 'cancel' }) }),
+    )
   })
 
   it('scripted outcomes choose by themselves; fail answers only {msg}', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('{"ok":true}', { status: 200 })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('{"ok":true}', { status: 200 })),
+    )
     const { h, call } = host()
     const handle = installPay(h)
     handle.setAutoChooseMs(0)
@@ -43,7 +49,10 @@ describe('stub pay sheet', () => {
   })
 
   it('an invalid or unknown tn fails like the real control', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('{"ok":false}', { status: 404 })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('{"ok":false}', { status: 404 })),
+    )
     const { h, call } = host()
     const handle = installPay(h)
     expect(await call({})).toEqual({ ok: false, answer: { msg: 'TN号不合法' } })

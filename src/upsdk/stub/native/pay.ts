@@ -28,9 +28,11 @@ function drawSheet(doc: Document, tn: string, onChoose: (o: PayOutcome) => void)
   backdrop.dataset.upsdkStub = 'pay-sheet'
   backdrop.setAttribute('role', 'dialog')
   backdrop.setAttribute('aria-label', '云闪付支付（模拟）')
-  backdrop.style.cssText = 'position:fixed;inset:0;background:rgba(0,0,0,.55);z-index:2147483646;display:flex;align-items:flex-end;font-family:inherit'
+  backdrop.style.cssText =
+    'position:fixed;inset:0;background:rgba(0,0,0,.55);z-index:2147483646;display:flex;align-items:flex-end;font-family:inherit'
   const sheet = doc.createElement('div')
-  sheet.style.cssText = 'width:100%;background:#fff;border-radius:16px 16px 0 0;padding:20px 16px 28px;box-sizing:border-box;color:#222'
+  sheet.style.cssText =
+    'width:100%;background:#fff;border-radius:16px 16px 0 0;padding:20px 16px 28px;box-sizing:border-box;color:#222'
   const title = doc.createElement('h2')
   title.textContent = '云闪付收银台（沙箱模拟）'
   title.style.cssText = 'margin:0 0 8px;font-size:18px;text-align:center'

@@ -59,7 +59,9 @@ describe('BLE simulator', () => {
     track(await onBluetoothDeviceFound((d) => seen.push(...d), l))
     await startBluetoothDevicesDiscovery({ allowDuplicatesKey: true }, o)
     await expect.poll(() => seen.length).toBeGreaterThan(9)
-    expect(new Set(seen.map((d) => d.deviceId))).toEqual(new Set([HEART_RATE.deviceId, DOOR_LOCK.deviceId, 'AA:BB:CC:00:00:BE']))
+    expect(new Set(seen.map((d) => d.deviceId))).toEqual(
+      new Set([HEART_RATE.deviceId, DOOR_LOCK.deviceId, 'AA:BB:CC:00:00:BE']),
+    )
     expect(seen.every((d) => typeof d.rssi === 'number' && d.rssi <= -30 && d.rssi >= -100)).toBe(true)
     expect(ble.state().discovering).toBe(true)
   })
@@ -83,16 +85,24 @@ describe('BLE simulator', () => {
     track(await onBLEConnectionStateChange(() => undefined, l))
     await connectBLEDevice({ deviceId: DOOR_LOCK.deviceId }, o)
     const ref = { deviceId: DOOR_LOCK.deviceId, serviceId: DOOR_LOCK.service }
-    expect((await getBLEDeviceServices({ deviceId: DOOR_LOCK.deviceId }, o)).map((s) => s.uuid)).toEqual([DOOR_LOCK.service])
+    expect((await getBLEDeviceServices({ deviceId: DOOR_LOCK.deviceId }, o)).map((s) => s.uuid)).toEqual([
+      DOOR_LOCK.service,
+    ])
     await writeBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.command, value: '01' }, o)
     await expect
       .poll(async () => (await readBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.status }, o)).value)
       .toBe('A00101')
     await writeBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.command, value: '7F' }, o)
-    await expect.poll(async () => (await readBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.status }, o)).value).toBe('EE7F')
+    await expect
+      .poll(async () => (await readBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.status }, o)).value)
+      .toBe('EE7F')
     // write-only / read-only properties are enforced
-    await expect(readBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.command }, o)).rejects.toMatchObject({ code: '10007' })
-    await expect(writeBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.status, value: '01' }, o)).rejects.toMatchObject({ code: '10007' })
+    await expect(readBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.command }, o)).rejects.toMatchObject({
+      code: '10007',
+    })
+    await expect(
+      writeBLECharacteristicValue({ ...ref, characteristicId: DOOR_LOCK.status, value: '01' }, o),
+    ).rejects.toMatchObject({ code: '10007' })
   })
 
   it('the heart-rate sensor notifies while notify is on, and stops when the peripheral disconnects', async () => {
@@ -103,7 +113,10 @@ describe('BLE simulator', () => {
     track(await onBLEConnectionStateChange((s) => states.push(s.connected), l))
     track(await onBLECharacteristicValueChange((v) => values.push(v.value), l))
     await connectBLEDevice({ deviceId: HEART_RATE.deviceId }, o)
-    await notifyBLECharacteristicValueChange({ deviceId: HEART_RATE.deviceId, serviceId: HEART_RATE.service, characteristicId: HEART_RATE.measurement }, o)
+    await notifyBLECharacteristicValueChange(
+      { deviceId: HEART_RATE.deviceId, serviceId: HEART_RATE.service, characteristicId: HEART_RATE.measurement },
+      o,
+    )
     await expect.poll(() => values.length).toBeGreaterThan(2)
     expect(values.every((v) => /^00[0-9A-F]{2}$/.test(v))).toBe(true)
     ble.disconnect(HEART_RATE.deviceId)
@@ -133,7 +146,9 @@ describe('BLE simulator', () => {
     const { upsdk, ble } = setup()
     await openBluetoothAdapter({ upsdk })
     const raw = (params: Record<string, unknown>) =>
-      new Promise((resolve, reject) => (upsdk.startBluetoothDevicesDiscovery as (p: unknown) => void)({ ...params, success: resolve, fail: reject }))
+      new Promise((resolve, reject) =>
+        (upsdk.startBluetoothDevicesDiscovery as (p: unknown) => void)({ ...params, success: resolve, fail: reject }),
+      )
     await expect(raw({ services: [] })).rejects.toMatchObject({ code: '10013' })
     await expect(raw({ allowDuplicatesKey: '' })).rejects.toMatchObject({ code: '10013' })
     expect(ble.state().discovering).toBe(false)

@@ -84,7 +84,6 @@ export interface SimDevice {
   services: Map<string, SimService>
 }
 
-
 function lockSpec(): SimDeviceSpec {
   let locked = true
   return {
@@ -102,7 +101,8 @@ function lockSpec(): SimDeviceSpec {
               const cmd = value.slice(0, 2)
               if (cmd === '01') locked = false
               else if (cmd === '02') locked = true
-              const answer = cmd === '01' || cmd === '02' || cmd === '03' ? `A0${cmd}${locked ? '00' : '01'}` : `EE${cmd || '00'}`
+              const answer =
+                cmd === '01' || cmd === '02' || cmd === '03' ? `A0${cmd}${locked ? '00' : '01'}` : `EE${cmd || '00'}`
               dev.setValue(DOOR_LOCK.service, DOOR_LOCK.status, answer)
             },
           },
@@ -126,13 +126,22 @@ function heartRateSpec(): SimDeviceSpec {
           { uuid: HEART_RATE.sensorLocation, properties: { read: true }, value: '01' },
         ],
       },
-      { uuid: HEART_RATE.batteryService, characteristics: [{ uuid: HEART_RATE.batteryLevel, properties: { read: true, notify: true }, value: '5A' }] },
+      {
+        uuid: HEART_RATE.batteryService,
+        characteristics: [{ uuid: HEART_RATE.batteryLevel, properties: { read: true, notify: true }, value: '5A' }],
+      },
     ],
   }
 }
 
 function beaconSpec(): SimDeviceSpec {
-  return { deviceId: BEACON.deviceId, name: BEACON.name, rssi: -84, connectable: false, advertisServiceUUIDs: [sigUuid('FEAA')] }
+  return {
+    deviceId: BEACON.deviceId,
+    name: BEACON.name,
+    rssi: -84,
+    connectable: false,
+    advertisServiceUUIDs: [sigUuid('FEAA')],
+  }
 }
 
 export function toDevice(spec: SimDeviceSpec): SimDevice {
@@ -142,7 +151,12 @@ export function toDevice(spec: SimDeviceSpec): SimDevice {
     for (const c of s.characteristics) {
       chars.set(up(c.uuid), {
         uuid: up(c.uuid),
-        properties: { read: !!c.properties.read, write: !!c.properties.write, notify: !!c.properties.notify, indicate: !!c.properties.indicate },
+        properties: {
+          read: !!c.properties.read,
+          write: !!c.properties.write,
+          notify: !!c.properties.notify,
+          indicate: !!c.properties.indicate,
+        },
         value: up(c.value ?? ''),
         onWrite: c.onWrite,
       })
@@ -155,7 +169,8 @@ export function toDevice(spec: SimDeviceSpec): SimDevice {
     name: spec.name,
     rssi,
     baseRssi: rssi,
-    advertisServiceUUIDs: spec.advertisServiceUUIDs ?? [...services.values()].filter((s) => s.isPrimary).map((s) => s.uuid),
+    advertisServiceUUIDs:
+      spec.advertisServiceUUIDs ?? [...services.values()].filter((s) => s.isPrimary).map((s) => s.uuid),
     inRange: spec.inRange ?? true,
     connectable: spec.connectable ?? true,
     services,

@@ -12,4 +12,3 @@ export const ERR = {
   property: { code: '10007', msg: '当前特征值不支持此操作' },
   badParam: { code: '10013', msg: '参数不合法' },
 } satisfies Record<string, NativeError>
-

@@ -1,10 +1,26 @@
 import { normalizeUuid as up } from '../../../bluetooth/uuid'
 import type { StubHost, StubReply } from '../host'
-import { demoDevices, HEART_RATE, toDevice, type SimChar, type SimDevice, type SimDeviceControl, type SimService } from './devices'
+import {
+  demoDevices,
+  HEART_RATE,
+  toDevice,
+  type SimChar,
+  type SimDevice,
+  type SimDeviceControl,
+  type SimService,
+} from './devices'
 import { ERR } from './errors'
 import type { BleStubHandle, NativeError } from './types'
 
-export { BEACON, DOOR_LOCK, HEART_RATE, type SimCharacteristicSpec, type SimDeviceControl, type SimDeviceSpec, type SimServiceSpec } from './devices'
+export {
+  BEACON,
+  DOOR_LOCK,
+  HEART_RATE,
+  type SimCharacteristicSpec,
+  type SimDeviceControl,
+  type SimDeviceSpec,
+  type SimServiceSpec,
+} from './devices'
 export type { BleStubHandle, BleStubState, NativeError } from './types'
 
 const HEX = /^(?:[0-9A-F]{2})+$/
@@ -41,7 +57,13 @@ export function installBle(host: StubHost): BleStubHandle {
   }
 
   function deviceJson(d: SimDevice) {
-    return { deviceId: d.deviceId, name: d.name, localName: d.name, RSSI: d.rssi, advertisServiceUUIDs: [...d.advertisServiceUUIDs] }
+    return {
+      deviceId: d.deviceId,
+      name: d.name,
+      localName: d.name,
+      RSSI: d.rssi,
+      advertisServiceUUIDs: [...d.advertisServiceUUIDs],
+    }
   }
 
   function setConnected(deviceId: string, on: boolean, emit: 'now' | 'later' = 'now') {
@@ -67,7 +89,12 @@ export function installBle(host: StubHost): BleStubHandle {
     if (!c) throw new Error(`stub ble: no characteristic ${deviceId} ${serviceId} ${charId}`)
     c.value = up(hex)
     if (connected.has(deviceId) && notifying.has(key(deviceId, serviceId, charId))) {
-      emitIf('value', 'BLECharacteristicValueChange', { deviceId, serviceId: up(serviceId), characteristicId: up(charId), value: c.value })
+      emitIf('value', 'BLECharacteristicValueChange', {
+        deviceId,
+        serviceId: up(serviceId),
+        characteristicId: up(charId),
+        value: c.value,
+      })
     }
   }
 
@@ -95,11 +122,19 @@ export function installBle(host: StubHost): BleStubHandle {
   }
 
   function syncHeartRate() {
-    const on = connected.has(HEART_RATE.deviceId) && notifying.has(key(HEART_RATE.deviceId, HEART_RATE.service, HEART_RATE.measurement))
+    const on =
+      connected.has(HEART_RATE.deviceId) &&
+      notifying.has(key(HEART_RATE.deviceId, HEART_RATE.service, HEART_RATE.measurement))
     if (on && !hrTimer) {
       hrTimer = setInterval(() => {
         bpm = Math.max(50, Math.min(180, bpm + Math.round((Math.random() - 0.5) * 4)))
-        if (devices.has(HEART_RATE.deviceId)) setValue(HEART_RATE.deviceId, HEART_RATE.service, HEART_RATE.measurement, `00${bpm.toString(16).padStart(2, '0')}`)
+        if (devices.has(HEART_RATE.deviceId))
+          setValue(
+            HEART_RATE.deviceId,
+            HEART_RATE.service,
+            HEART_RATE.measurement,
+            `00${bpm.toString(16).padStart(2, '0')}`,
+          )
       }, timing.heartRateIntervalMs)
     } else if (!on && hrTimer) {
       clearInterval(hrTimer)
@@ -118,7 +153,11 @@ export function installBle(host: StubHost): BleStubHandle {
   }
 
   /** Wraps a handler with the checks every radio operation shares. */
-  function define(method: string, needs: 'nothing' | 'init' | 'radio', fn: (p: Record<string, unknown>, reply: StubReply) => void) {
+  function define(
+    method: string,
+    needs: 'nothing' | 'init' | 'radio',
+    fn: (p: Record<string, unknown>, reply: StubReply) => void,
+  ) {
     host.define(method, (params, reply) => {
       const forced = failures.get(method)
       if (forced) {
@@ -140,7 +179,10 @@ export function installBle(host: StubHost): BleStubHandle {
     return d
   }
 
-  function characteristic(p: Record<string, unknown>, reply: StubReply): { d: SimDevice; c: SimChar; s: SimService } | undefined {
+  function characteristic(
+    p: Record<string, unknown>,
+    reply: StubReply,
+  ): { d: SimDevice; c: SimChar; s: SimService } | undefined {
     const d = connectedDevice(p, reply)
     if (!d) return undefined
     const sid = str(p.serviceId)
@@ -174,7 +216,9 @@ export function installBle(host: StubHost): BleStubHandle {
     seen.clear()
     reply.success()
   })
-  define('getBluetoothAdapterState', 'init', (_p, reply) => reply.success({ available: yn(adapterOn), discovering: yn(discovering) }))
+  define('getBluetoothAdapterState', 'init', (_p, reply) =>
+    reply.success({ available: yn(adapterOn), discovering: yn(discovering) }),
+  )
   define('startBluetoothDevicesDiscovery', 'radio', (p, reply) => {
     if (!discoveryParams(p, reply)) return
     serviceFilter = Array.isArray(p.services) ? p.services.map((s) => up(String(s))) : undefined
@@ -192,7 +236,9 @@ export function installBle(host: StubHost): BleStubHandle {
     reply.success()
   })
   define('getBluetoothDevices', 'init', (_p, reply) =>
-    reply.success({ devices: [...seen].flatMap((id) => (devices.get(id) ? [deviceJson(devices.get(id) as SimDevice)] : [])) }),
+    reply.success({
+      devices: [...seen].flatMap((id) => (devices.get(id) ? [deviceJson(devices.get(id) as SimDevice)] : [])),
+    }),
   )
   define('connectBLEDevice', 'radio', (p, reply) => {
     const id = str(p.deviceId)
@@ -222,7 +268,8 @@ export function installBle(host: StubHost): BleStubHandle {
   })
   define('getBLEDeviceServices', 'radio', (p, reply) => {
     const d = connectedDevice(p, reply)
-    if (d) reply.success({ services: [...d.services.values()].map((s) => ({ uuid: s.uuid, isPrimary: yn(s.isPrimary) })) })
+    if (d)
+      reply.success({ services: [...d.services.values()].map((s) => ({ uuid: s.uuid, isPrimary: yn(s.isPrimary) })) })
   })
   define('getBLEDeviceCharacteristics', 'radio', (p, reply) => {
     const d = connectedDevice(p, reply)
@@ -234,7 +281,12 @@ export function installBle(host: StubHost): BleStubHandle {
     reply.success({
       characteristics: [...s.chars.values()].map((c) => ({
         uuid: c.uuid,
-        properties: { read: yn(c.properties.read), write: yn(c.properties.write), notify: yn(c.properties.notify), indicate: yn(c.properties.indicate) },
+        properties: {
+          read: yn(c.properties.read),
+          write: yn(c.properties.write),
+          notify: yn(c.properties.notify),
+          indicate: yn(c.properties.indicate),
+        },
       })),
     })
   })
@@ -281,7 +333,8 @@ export function installBle(host: StubHost): BleStubHandle {
   }
   define('openBluetoothSetting', 'nothing', (_p, reply) => {
     reply.success()
-    if (!adapterOn && timing.settingsTurnsOnAfter !== null) setTimeout(() => setAdapter(true), timing.settingsTurnsOnAfter)
+    if (!adapterOn && timing.settingsTurnsOnAfter !== null)
+      setTimeout(() => setAdapter(true), timing.settingsTurnsOnAfter)
   })
 
   function reset() {
@@ -293,7 +346,8 @@ export function installBle(host: StubHost): BleStubHandle {
     supported = true
     initialized = false
     bpm = 72
-    for (const s of [devices, seen, reportedThisScan, connected, announced, registrations, notifying, failures]) s.clear()
+    for (const s of [devices, seen, reportedThisScan, connected, announced, registrations, notifying, failures])
+      s.clear()
     for (const spec of demoDevices()) devices.set(spec.deviceId, toDevice(spec))
   }
   reset()
@@ -338,7 +392,12 @@ export function installBle(host: StubHost): BleStubHandle {
       connected: [...connected],
       registrations: listeners.filter(([, r]) => registrations.has(r)).map(([n]) => `register${n}`),
       notifying: [...notifying],
-      devices: [...devices.values()].map((d) => ({ deviceId: d.deviceId, name: d.name, rssi: d.rssi, inRange: d.inRange })),
+      devices: [...devices.values()].map((d) => ({
+        deviceId: d.deviceId,
+        name: d.name,
+        rssi: d.rssi,
+        inRange: d.inRange,
+      })),
     }),
     reset,
   }

@@ -41,4 +41,3 @@ export type BleStubHandle = {
   /** Back to the initial devices and settings; nothing registered, connected or scanning. */
   reset(): void
 }
-
