@@ -69,14 +69,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       req.log.warn({ api: err.api, resp: err.resp, kind: err.kind }, 'unionpay call failed')
       // "no permission for this API" is the merchant's configuration, not a gateway failure
       const status = err.kind === 'timeout' ? 504 : FORBIDDEN_CODES.has(err.resp) ? 403 : 502
-      return reply
-        .status(status)
-        .send(
-          body(`UNIONPAY_${err.resp}`, `云闪付开放平台返回 ${err.resp}：${err.meaning}`, {
-            api: err.api,
-            resp: err.resp,
-          }),
-        )
+      return reply.status(status).send(
+        body(`UNIONPAY_${err.resp}`, `云闪付开放平台返回 ${err.resp}：${err.meaning}`, {
+          api: err.api,
+          resp: err.resp,
+        }),
+      )
     }
     const fe = err as FastifyError
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(body('BODY_TOO_LARGE', '请求体过大'))
