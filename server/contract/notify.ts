@@ -6,18 +6,6 @@ import type { NotificationRecord } from './repo.ts'
 
 export type NotifyParams = Record<string, string>
 
-/** Fields of the 解约结果通知 (5.4.3.3); anything else is kept but not required. */
-export const NOTIFY_FIELDS = [
-  'appId',
-  'timestamp',
-  'nonceStr',
-  'operateTime',
-  'openId',
-  'trid',
-  'contractId',
-  'signature',
-] as const
-
 /**
  * Merges name/value pairs from the query and the body into one map. A name given twice with
  * different values makes the message ambiguous: null.
