@@ -50,6 +50,13 @@ export interface OrderRef {
   txnTime: string
 }
 
+/** A 消费撤销 or 退货: this request's order, the amount, and the consume it reverses. */
+export interface ReversalRef extends OrderRef {
+  txnAmt: number
+  origQryId: string
+  backUrl: string
+}
+
 /** The 全渠道 gateway client: signs, posts form-encoded, verifies and classifies the answer. */
 export class AcpClient {
   private readonly fetch: FetchLike
@@ -143,24 +150,19 @@ export class AcpClient {
   }
 
   /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
-  voidConsume(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
-    return this.call(ACP_PATHS.back, {
-      txnType: '31',
-      txnSubType: '00',
-      bizType: '000201',
-      channelType: '08',
-      orderId: p.orderId,
-      txnTime: p.txnTime,
-      txnAmt: String(p.txnAmt),
-      origQryId: p.origQryId,
-      backUrl: p.backUrl,
-    })
+  voidConsume(p: ReversalRef): Promise<AcpAnswer> {
+    return this.reversal('31', p)
   }
 
   /** 退货 (04): partial and repeated, up to what was paid. */
-  refund(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
+  refund(p: ReversalRef): Promise<AcpAnswer> {
+    return this.reversal('04', p)
+  }
+
+  /** 31 and 04 carry the same fields: an amount taken back from the consume `origQryId`. */
+  private reversal(txnType: '31' | '04', p: ReversalRef): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
-      txnType: '04',
+      txnType,
       txnSubType: '00',
       bizType: '000201',
       channelType: '08',
