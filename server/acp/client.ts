@@ -50,6 +50,9 @@ export interface OrderRef {
   txnTime: string
 }
 
+/** Void (31) or refund (04) of a consume; `bizType` is the consume's product (default 000201). */
+export type ReversalRequest = OrderRef & { txnAmt: number; origQryId: string; backUrl: string; bizType?: string }
+
 /** The 全渠道 gateway client: signs, posts form-encoded, verifies and classifies the answer. */
 export class AcpClient {
   private readonly fetch: FetchLike
@@ -143,11 +146,11 @@ export class AcpClient {
   }
 
   /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
-  voidConsume(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
+  voidConsume(p: ReversalRequest): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
       txnType: '31',
       txnSubType: '00',
-      bizType: '000201',
+      bizType: p.bizType ?? '000201',
       channelType: '08',
       orderId: p.orderId,
       txnTime: p.txnTime,
@@ -158,11 +161,11 @@ export class AcpClient {
   }
 
   /** 退货 (04): partial and repeated, up to what was paid. */
-  refund(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
+  refund(p: ReversalRequest): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
       txnType: '04',
       txnSubType: '00',
-      bizType: '000201',
+      bizType: p.bizType ?? '000201',
       channelType: '08',
       orderId: p.orderId,
       txnTime: p.txnTime,
@@ -194,6 +197,11 @@ export class AcpClient {
       orderId: p.orderId,
       txnTime: p.txnTime,
     })
+  }
+
+  /** The serial of the certificate `encrypt` uses now (the `encryptCertId` field). */
+  encryptCertId(): string {
+    return this.o.encryptCerts.current().certId
   }
 
   /** Encrypts a sensitive field and names the certificate used. */

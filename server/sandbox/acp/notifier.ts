@@ -38,6 +38,7 @@ export class AcpNotifier {
     }
     if (t.origQryId) f.origQryId = t.origQryId
     if (t.reqReserved) f.reqReserved = t.reqReserved
+    if (t.notifyExtra) Object.assign(f, t.notifyExtra)
     return { ...f, signature: sandboxSign(f, this.state.pki.signKeyPem) }
   }
 
