@@ -215,6 +215,7 @@ function buildNojump(ctx: AppContext, p: AcpParts): NojumpService | null {
     notifications: p.repo,
     merId: p.cfg.merId,
     backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp/nojump`,
+    frontUrl: `${ctx.config.publicBaseUrl}/pay/return/nojump`,
     clock: ctx.clock,
     log: ctx.log,
   })

@@ -9,6 +9,7 @@ import { signFields } from './sign.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export const ACP_PATHS = {
+  front: '/gateway/api/frontTransReq.do',
   app: '/gateway/api/appTransReq.do',
   back: '/gateway/api/backTransReq.do',
   query: '/gateway/api/queryTrans.do',
@@ -77,6 +78,11 @@ export class AcpClient {
       ...fields,
     })
     return { ...msg, signature: signFields(msg, this.o.identity.privateKey) }
+  }
+
+  /** A front-end transaction: the signed fields the buyer's browser posts to the gateway. */
+  frontForm(fields: AcpFields): { action: string; fields: AcpFields } {
+    return { action: `${this.o.baseUrl}${ACP_PATHS.front}`, fields: this.sign(fields) }
   }
 
   async call(path: string, fields: AcpFields): Promise<AcpAnswer> {

@@ -72,6 +72,42 @@ export class NojumpClient {
     })
   }
 
+  /**
+   * 前台开通 (79/00 to frontTransReq): the buyer enters the card on the bank's page; the token
+   * comes by the backUrl notification, the signed frontUrl result or 开通查询.
+   */
+  frontOpenForm(p: OrderRef & { frontUrl: string; backUrl: string; card?: CardInput }) {
+    return this.acp.frontForm({
+      txnType: '79',
+      txnSubType: '00',
+      bizType: TOKEN_BIZ_TYPE,
+      channelType: CHANNEL,
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+      frontUrl: p.frontUrl,
+      backUrl: p.backUrl,
+      tokenPayData: tokenPayData({ trId: this.trId, tokenType: '01' }),
+      ...(p.card ? this.encrypted(p.card) : {}),
+    })
+  }
+
+  /** 开通并支付 (01/01/000902 to frontTransReq): one front transaction; the token by 79/05 afterwards. */
+  openAndPayForm(p: OrderRef & { txnAmt: number; frontUrl: string; backUrl: string }) {
+    return this.acp.frontForm({
+      txnType: '01',
+      txnSubType: '01',
+      bizType: TOKEN_BIZ_TYPE,
+      channelType: CHANNEL,
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+      txnAmt: String(p.txnAmt),
+      currencyCode: '156',
+      frontUrl: p.frontUrl,
+      backUrl: p.backUrl,
+      tokenPayData: tokenPayData({ trId: this.trId, tokenType: '01' }),
+    })
+  }
+
   /** 开通查询 (78/02): the token of a front-end open, by that open's orderId and txnTime. */
   openQuery(p: OrderRef): Promise<AcpAnswer> {
     return this.back({ txnType: '78', txnSubType: '02', orderId: p.orderId, txnTime: p.txnTime })

@@ -244,6 +244,142 @@ describe('bindings', () => {
   })
 })
 
+/** The buyer's browser on the bank page: posts the merchant's form, fills the card, reads the sandbox SMS. */
+async function bankPage(form: { action: string; fields: Record<string, string> }, c = credit, step = 'submit') {
+  const post = (url: string, body: Record<string, string>) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body).toString(),
+      redirect: 'manual',
+    })
+  const first = await post(form.action, form.fields)
+  const page = await first.text()
+  expect(first.status, page).toBe(200)
+  const action = new URL(/<form method="post" action="([^"]+)"/.exec(page)![1]!, form.action).toString()
+  const values = { pan: c.pan, phone: c.phone, cvn2: c.cvn2 ?? '', expired: c.expired ?? '' }
+  if (step === 'cancel') return hiddenOf(await (await post(action, { ...values, step: 'cancel' })).text())
+  const smsPage = await (await post(action, { ...values, step: 'sms' })).text()
+  const code = /data-testid="bank-sms-code">(\d{6})</.exec(smsPage)![1]!
+  const done = await (await post(action, { ...values, step: 'submit', smsCode: code })).text()
+  return hiddenOf(done)
+}
+function hiddenOf(page: string) {
+  const out: Record<string, string> = {}
+  const dec = (v: string) =>
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) out[m[1]!] = dec(m[2]!)
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1] ?? ''
+  return { action: dec(action), fields: out }
+}
+async function backToMerchant(result: { action: string; fields: Record<string, string> }) {
+  const r = await fetch(result.action, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(result.fields).toString(),
+    redirect: 'manual',
+  })
+  return { status: r.status, location: r.headers.get('location') ?? '' }
+}
+
+describe('front-end open and open-and-pay (the bank page)', () => {
+  it('front open: the bank page opens the card; the signed result brings the buyer back with the binding ACTIVE', async () => {
+    const u = userCookie()
+    const start = await call(u, 'POST', '/api/nojump/cards/front')
+    expect(start.status, JSON.stringify(start.json)).toBe(200)
+    expect(start.json.form.action).toMatch(/\/gateway\/api\/frontTransReq\.do$/)
+    expect(start.json.form.fields).toMatchObject({ txnType: '79', txnSubType: '00', bizType: '000902' })
+    const result = await bankPage(start.json.form, debit)
+    expect(result.fields.respCode).toBe('00')
+    const back = await backToMerchant(result)
+    expect(back.status).toBe(303)
+    expect(back.location).toBe(`/bindcard?binding=${start.json.binding.bindingId}`)
+    const b = await call(u, 'GET', `/api/nojump/cards/${start.json.binding.bindingId}`)
+    expect(b.json).toMatchObject({ status: 'ACTIVE', via: 'front', maskedPan: '621626*********0018' })
+  })
+
+  it('front open without the buyer coming back: the notification (79) opens it; cancel fails it; a forged result changes nothing', async () => {
+    const u = userCookie()
+    const start = await call(u, 'POST', '/api/nojump/cards/front')
+    await bankPage(start.json.form, credit)
+    const id = start.json.binding.bindingId as string
+    for (let i = 0; i < 200 && s.nojump!.repo.binding(id)!.status !== 'ACTIVE'; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(s.nojump!.repo.binding(id)!.status).toBe('ACTIVE')
+
+    const other = await call(u, 'POST', '/api/nojump/cards/front')
+    const forged = await backToMerchant({
+      action: `${s.baseUrl}/pay/return/nojump`,
+      fields: { ...other.json.form.fields, respCode: '00', tokenPayData: '{token=9111&trId=62000000001}' },
+    })
+    expect(forged.location).toBe('/bindcard?returned=unverified')
+    expect(s.nojump!.repo.binding(other.json.binding.bindingId)!.status).toBe('OPENING')
+    const cancelled = await bankPage(other.json.form, credit, 'cancel')
+    await backToMerchant(cancelled)
+    expect(s.nojump!.repo.binding(other.json.binding.bindingId)!.status).toBe('FAILED')
+  })
+
+  it('open-and-pay: one front transaction pays; the notification settles it; the token comes by orderId (79/05)', async () => {
+    const u = userCookie()
+    const start = await call(u, 'POST', '/api/nojump/open-and-pay', { amount: 990 })
+    expect(start.status, JSON.stringify(start.json)).toBe(200)
+    expect(start.json.form.fields).toMatchObject({ txnType: '01', txnSubType: '01', bizType: '000902', txnAmt: '990' })
+    const result = await bankPage(start.json.form, credit)
+    const back = await backToMerchant(result)
+    expect(back.location).toBe(`/bindcard?binding=${start.json.binding.bindingId}&order=${start.json.order.orderId}`)
+    const o = await settled(u, start.json.order.orderId)
+    expect(o.status).toBe('SUCCESS')
+    let b: Json = {}
+    for (let i = 0; i < 200 && b.status !== 'ACTIVE'; i++) {
+      b = (await call(u, 'GET', `/api/nojump/cards/${start.json.binding.bindingId}`)).json
+      if (b.status !== 'ACTIVE') await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(b).toMatchObject({ status: 'ACTIVE', via: 'open_pay', maskedPan: '622638******0095' })
+    // and the new binding pays without redirect
+    const p = await pay(u, b.bindingId, 120)
+    expect((await settled(u, p.json.orderId)).status).toBe('SUCCESS')
+  })
+
+  it('open-and-pay refused for insufficient funds: the order FAILED, the binding FAILED', async () => {
+    const u = userCookie()
+    const start = await call(u, 'POST', '/api/nojump/open-and-pay', { amount: 5000 })
+    const result = await bankPage(start.json.form, poor)
+    expect(result.fields.respCode).toBe('64')
+    expect((await settled(u, start.json.order.orderId, 'FAILED')).status).toBe('FAILED')
+    let b: Json = {}
+    for (let i = 0; i < 200 && b.status !== 'FAILED'; i++)
+      b = (await call(u, 'GET', `/api/nojump/cards/${start.json.binding.bindingId}`)).json
+    expect(b.status).toBe('FAILED')
+  })
+})
+
+describe('update token (79/03)', () => {
+  it('answers a new token for the holder; a wrong phone is refused', async () => {
+    const u = userCookie()
+    const b = (await openCard(u)).json
+    const before = s.nojump!.repo.binding(b.bindingId)!.token
+    const bad = await call(u, 'POST', `/api/nojump/cards/${b.bindingId}/update`, {
+      phone: '13900000000',
+      cvn2: '248',
+      expired: '3012',
+    })
+    expect(bad.json.error.code).toBe('ACP_01')
+    const ok = await call(u, 'POST', `/api/nojump/cards/${b.bindingId}/update`, {
+      phone: credit.phone,
+      cvn2: credit.cvn2,
+      expired: credit.expired,
+    })
+    expect(ok.json.status).toBe('ACTIVE')
+    expect(s.nojump!.repo.binding(b.bindingId)!.token).not.toBe(before)
+    expect((await pay(u, b.bindingId, 50)).json.status).toBe('PENDING')
+  })
+})
+
 describe('logs', () => {
   it('never carry a card number, phone, CVN2 or expiry, even at trace level', () => {
     expect(log).toContain('nojump')

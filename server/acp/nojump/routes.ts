@@ -78,8 +78,17 @@ export async function registerNojumpRoutes(
         '未配置银联无跳转支付（UNIONPAY_ACP_* 与 UNIONPAY_ACP_TR_ID），绑卡支付不可用',
       )
     }
-    for (const url of ['/api/nojump/cards', '/api/nojump/payments']) app.get(url, off)
     for (const url of [
+      '/api/nojump/cards',
+      '/api/nojump/cards/:bindingId',
+      '/api/nojump/payments',
+      '/api/nojump/payments/:orderId',
+    ])
+      app.get(url, off)
+    for (const url of [
+      '/api/nojump/cards/front',
+      '/api/nojump/open-and-pay',
+      '/pay/return/nojump',
       '/api/nojump/cards/sms',
       '/api/nojump/cards/:bindingId/open',
       '/api/nojump/cards/:bindingId/update',
@@ -105,6 +114,39 @@ export async function registerNojumpRoutes(
   app.get('/api/nojump/cards', async (req) => ({
     cards: s.bindings(requireSession(req).openId).map(bindingView),
   }))
+
+  app.get('/api/nojump/cards/:bindingId', { schema: { params: bindingParams } }, async (req) =>
+    bindingView(await s.refreshBinding(requireSession(req).openId, req.params.bindingId)),
+  )
+
+  /** 前台开通: the page posts `form.fields` to `form.action` (the bank's page). */
+  app.post('/api/nojump/cards/front', async (req) => {
+    const { binding, form } = s.frontOpen(requireSession(req).openId)
+    return { binding: bindingView(binding), form }
+  })
+
+  /** 开通并支付 in one front transaction. */
+  app.post(
+    '/api/nojump/open-and-pay',
+    { schema: { body: z.strictObject({ amount, description: z.string().max(64).optional() }) } },
+    async (req) => {
+      const r = s.openAndPay(requireSession(req).openId, req.body.amount, req.body.description)
+      return { binding: bindingView(r.binding), order: view(r.order), form: r.form }
+    },
+  )
+
+  /** frontUrl: the bank page's signed result, posted by the buyer's browser; back to the 绑卡支付 page. */
+  app.post('/pay/return/nojump', async (req, reply) => {
+    const fields: Record<string, string> = {}
+    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>))
+      if (typeof v === 'string') fields[k] = v
+    const r = s.frontReturn(fields)
+    const q = new URLSearchParams()
+    if (r.bindingId) q.set('binding', r.bindingId)
+    if (r.orderId) q.set('order', r.orderId)
+    if (!r.bindingId) q.set('returned', 'unverified')
+    return reply.redirect(`/bindcard?${q.toString()}`, 303)
+  })
 
   app.post('/api/nojump/cards/sms', { schema: { body: card } }, async (req) => {
     const b = await s.openSms(requireSession(req).openId, req.body)

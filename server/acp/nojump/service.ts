@@ -22,6 +22,8 @@ export interface NojumpServiceDeps {
   merId: string
   /** `${PUBLIC_BASE_URL}/notify/unionpay/acp/nojump` */
   backUrl: string
+  /** `${PUBLIC_BASE_URL}/pay/return/nojump`: where the bank page sends the buyer back. */
+  frontUrl: string
   clock: () => number
   log: FastifyBaseLogger
 }
@@ -32,6 +34,12 @@ export type NotifyResult = {
 }
 
 const TXN_TYPE: Partial<Record<NojumpOrder['kind'], string>> = { consume: '01', void: '31', refund: '04' }
+
+/** What the page posts to the gateway (the buyer's browser carries it). */
+export interface FrontForm {
+  action: string
+  fields: AcpFields
+}
 
 /** A refused answer as the error the user sees (the gateway's own message, its code as ACP_xx). */
 function refusedError(a: AcpAnswer, what: string): DomainError {
@@ -149,6 +157,152 @@ export class NojumpService {
       respMsg: fields.respMsg ?? '',
     })
     return this.d.repo.binding(b.id) as Binding
+  }
+
+  // --- opening: front end (bank page) and open-and-pay ----------------------------------------------
+
+  /** 前台开通 (79/00): a binding waits as OPENING; the page posts `form` to the gateway. */
+  frontOpen(openId: string): { binding: Binding; form: FrontForm } {
+    const { repo, client } = this.d
+    const orderId = this.newOrderId()
+    const txnTime = client.txnTime()
+    const binding = repo.insertBinding({
+      id: this.newId('B', (id) => repo.binding(id) !== null),
+      openId,
+      via: 'front',
+      trId: client.trId,
+      maskedPan: null,
+      openOrderId: orderId,
+      openTxnTime: txnTime,
+    })
+    const form = client.frontOpenForm({ orderId, txnTime, frontUrl: this.d.frontUrl, backUrl: this.d.backUrl })
+    return { binding, form }
+  }
+
+  /**
+   * 开通并支付 (01/01/000902 front): a binding (OPENING) and its consume (PENDING, queried if no
+   * notification comes) share the orderId; once paid, the token is asked by orderId (79/05).
+   */
+  openAndPay(
+    openId: string,
+    amount: number,
+    description?: string,
+  ): { binding: Binding; order: NojumpOrder; form: FrontForm } {
+    const { repo, client, clock } = this.d
+    const orderId = this.newOrderId()
+    const txnTime = client.txnTime()
+    const { binding, order } = repo.atomic(() => {
+      const binding = repo.insertBinding({
+        id: this.newId('B', (id) => repo.binding(id) !== null),
+        openId,
+        via: 'open_pay',
+        trId: client.trId,
+        maskedPan: null,
+        openOrderId: orderId,
+        openTxnTime: txnTime,
+      })
+      const order = repo.insertOrder(
+        {
+          orderId,
+          kind: 'consume',
+          status: 'PENDING',
+          txnTime,
+          amount,
+          bindingId: binding.id,
+          openId,
+          ...(description ? { description } : {}),
+          nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
+        },
+        'open_pay',
+      )
+      return { binding, order }
+    })
+    const form = client.openAndPayForm({
+      orderId,
+      txnTime,
+      txnAmt: amount,
+      frontUrl: this.d.frontUrl,
+      backUrl: this.d.backUrl,
+    })
+    return { binding, order, form }
+  }
+
+  /**
+   * The buyer is back from the bank page (frontUrl, verified): an open's signed result may open
+   * the binding; a payment's never settles it (only the notification or a query does).
+   * Answers where the page should go.
+   */
+  frontReturn(fields: AcpFields): { bindingId: string | null; orderId: string | null } {
+    const v = this.d.verifier.verify(fields)
+    if (!v.ok || fields.merId !== this.d.merId) {
+      this.d.log.warn({ reason: v.ok ? 'merId' : v.reason }, 'acp nojump front result not verified')
+      return { bindingId: null, orderId: null }
+    }
+    const b = this.d.repo.bindingByOpenOrder(fields.orderId ?? '')
+    if (!b) return { bindingId: null, orderId: null }
+    if (b.via === 'front' && b.status === 'OPENING') this.applyOpenResult(b, fields, 'front')
+    return { bindingId: b.id, orderId: b.via === 'open_pay' ? b.openOrderId : null }
+  }
+
+  private applyOpenResult(b: Binding, fields: AcpFields, source: string): void {
+    const cls = classify(fields.respCode)
+    try {
+      if (cls === 'success' && readTokenPayData(fields.tokenPayData)) this.activate(b, { fields } as AcpAnswer, source)
+      else if (cls === 'refused')
+        this.d.repo.moveBinding(b.id, 'FAILED', source, { respCode: fields.respCode!, respMsg: fields.respMsg ?? '' })
+    } catch (e) {
+      if (!(e instanceof NojumpTransitionError) && !(e instanceof DomainError)) throw e
+    }
+  }
+
+  /**
+   * A binding still OPENING, looked at again: a front open asks 开通查询 (78/02); an
+   * open-and-pay asks 79/05 once its consume succeeded, and fails with a failed consume.
+   */
+  async refreshBinding(openId: string, bindingId: string): Promise<Binding> {
+    const b = this.ownBinding(openId, bindingId)
+    if (b.status !== 'OPENING') return b
+    await this.completeOpening(b)
+    return this.d.repo.binding(b.id) as Binding
+  }
+
+  private async completeOpening(b: Binding): Promise<void> {
+    const { repo, client } = this.d
+    const ref = { orderId: b.openOrderId, txnTime: b.openTxnTime }
+    if (b.via === 'front') {
+      const q = await this.tryCall('open query', b.id, () => client.openQuery(ref))
+      if (q) this.applyOpenResult(b, q.fields, 'query')
+      return
+    }
+    if (b.via !== 'open_pay') return
+    const o = repo.order(b.openOrderId)
+    if (!o) return
+    if (o.status === 'FAILED' || o.status === 'REVERSED') {
+      repo.moveBinding(b.id, 'FAILED', 'consume', { respCode: o.respCode ?? '', respMsg: o.respMsg ?? '' })
+      return
+    }
+    if (o.status !== 'SUCCESS' && o.status !== 'VOIDED') return
+    const a = await this.tryCall('token by order', b.id, () => client.tokenByOrder(ref))
+    if (a?.outcome === 'success') {
+      try {
+        this.activate(b, a, 'token_by_order')
+      } catch (e) {
+        if (!(e instanceof DomainError) && !(e instanceof NojumpTransitionError)) throw e
+      }
+    } else if (a) repo.noteBindingAnswer(b.id, a.respCode, a.respMsg)
+  }
+
+  /** After an open-and-pay's consume settled: finish its binding without holding the notification. */
+  private followOpenPay(o: NojumpOrder): void {
+    if (!o.bindingId) return
+    const b = this.d.repo.binding(o.bindingId)
+    if (!b || b.via !== 'open_pay' || b.status !== 'OPENING') return
+    void this.completeOpening(b).catch((e: unknown) =>
+      this.d.log.error(
+        { bindingId: b.id, err: e instanceof Error ? e.message : 'error' },
+        'acp nojump open-and-pay token',
+      ),
+    )
   }
 
   bindings(openId: string): Binding[] {
@@ -379,6 +533,7 @@ export class NojumpService {
     const orderId = fields.orderId ?? ''
     if (fields.merId !== this.d.merId || !orderId || !fields.respCode || !fields.txnType)
       return { status: 400, outcome: 'bad_fields' }
+    if (fields.txnType === '79') return this.openNotification(fields)
     const o = repo.order(orderId)
     if (!o) {
       log.warn({ orderId }, 'acp nojump notification for an unknown order')
@@ -391,8 +546,8 @@ export class NojumpService {
     const signatureHash = createHash('sha256')
       .update(fields.signature ?? '')
       .digest('hex')
-    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, ...kept } = fields
-    return repo.atomic(() => {
+    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
+    const r: NotifyResult = repo.atomic(() => {
       const fresh = this.d.notifications.recordNotification({
         signatureHash,
         orderId,
@@ -409,6 +564,38 @@ export class NojumpService {
         if (!(e instanceof NojumpTransitionError)) throw e
         outcome = 'unchanged'
       }
+      this.d.notifications.setNotificationOutcome(signatureHash, outcome)
+      return { status: 200 as const, outcome }
+    })
+    if (r.outcome === 'applied') this.followOpenPay(repo.order(orderId)!)
+    return r
+  }
+
+  /** A front open's notification (79): opens the binding with its tokenPayData, once. */
+  private openNotification(fields: AcpFields): NotifyResult {
+    const { repo, log } = this.d
+    const b = repo.bindingByOpenOrder(fields.orderId!)
+    if (!b || b.via !== 'front') {
+      log.warn({ orderId: fields.orderId }, 'acp nojump open notification for an unknown binding')
+      return { status: 404, outcome: 'no_order' }
+    }
+    const signatureHash = createHash('sha256')
+      .update(fields.signature ?? '')
+      .digest('hex')
+    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
+    return repo.atomic(() => {
+      const fresh = this.d.notifications.recordNotification({
+        signatureHash,
+        orderId: fields.orderId!,
+        txnType: '79',
+        respCode: fields.respCode!,
+        outcome: 'received',
+        params: JSON.stringify(kept),
+      })
+      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
+      const before = repo.binding(b.id)!.status
+      this.applyOpenResult(repo.binding(b.id)!, fields, 'notify')
+      const outcome = repo.binding(b.id)!.status !== before ? ('applied' as const) : ('unchanged' as const)
       this.d.notifications.setNotificationOutcome(signatureHash, outcome)
       return { status: 200 as const, outcome }
     })
@@ -436,6 +623,7 @@ export class NojumpService {
       } else log.error({ orderId: o.orderId, answered: a.fields.txnAmt }, 'acp nojump query answer does not match')
     }
     const after = repo.order(o.orderId) as NojumpOrder
+    if (after.status !== 'PENDING') this.followOpenPay(after)
     if (after.status === 'PENDING') {
       const gap = queryGap(after.checkCount + 1)
       repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)

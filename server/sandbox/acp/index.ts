@@ -3,6 +3,7 @@ import type { SandboxContext } from '../context.ts'
 import { registerAcpGateway } from './gateway.ts'
 import { nojumpBackHandler } from './nojump/back.ts'
 import { registerNojumpControls } from './nojump/controls.ts'
+import { registerNojumpFront } from './nojump/front.ts'
 
 /** Mounts the 全渠道 gateway (register it under `/acp`); its state is `ctx.acp`. */
 export async function registerSandboxAcp(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
@@ -10,6 +11,6 @@ export async function registerSandboxAcp(app: FastifyInstance, ctx: SandboxConte
     state: ctx.acp,
     contractActive: (id) => ctx.contracts.contracts.get(id)?.status === '1',
     backHandlers: [nojumpBackHandler()],
-    extraRoutes: [registerNojumpControls],
+    extraRoutes: [registerNojumpControls, registerNojumpFront],
   })
 }

@@ -3,7 +3,7 @@ import { publicKeyOf } from './crypto.ts'
 import { NojumpSandboxState } from './nojump/state.ts'
 import { SANDBOX_ACP_MER_ID, type SandboxAcpPki } from './pki.ts'
 
-export type TxnKind = 'app_consume' | 'contract_consume' | 'token_consume' | 'void' | 'refund'
+export type TxnKind = 'app_consume' | 'contract_consume' | 'token_consume' | 'token_open' | 'void' | 'refund'
 export type TxnStatus = 'pending' | 'success' | 'failed'
 
 export interface SandboxTxn {

@@ -8,7 +8,7 @@ import { NojumpSandboxState, type SandboxToken } from './state.ts'
 
 type Fields = Record<string, string>
 const PATH = 'backTransReq'
-const TOKEN_BIZ = '000902'
+export const TOKEN_BIZ = '000902'
 
 /** What a sandbox token answers in `tokenPayData`. */
 export function tokenPayDataOf(t: SandboxToken): string {
