@@ -153,23 +153,18 @@ export class AcpClient {
 
   /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
   voidConsume(p: ReversalRequest): Promise<AcpAnswer> {
-    return this.call(ACP_PATHS.back, {
-      txnType: '31',
-      txnSubType: '00',
-      bizType: p.bizType ?? '000201',
-      channelType: '08',
-      orderId: p.orderId,
-      txnTime: p.txnTime,
-      txnAmt: String(p.txnAmt),
-      origQryId: p.origQryId,
-      backUrl: p.backUrl,
-    })
+    return this.reversal('31', p)
   }
 
   /** 退货 (04): partial and repeated, up to what was paid. */
   refund(p: ReversalRequest): Promise<AcpAnswer> {
+    return this.reversal('04', p)
+  }
+
+  /** 31 and 04 carry the same fields: an amount taken back from the consume `origQryId`. */
+  private reversal(txnType: '31' | '04', p: ReversalRequest): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
-      txnType: '04',
+      txnType,
       txnSubType: '00',
       bizType: p.bizType ?? '000201',
       channelType: '08',

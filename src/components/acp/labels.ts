@@ -1,4 +1,5 @@
 import type { AcpOrder, AcpStatus } from '@/stores/acp'
+import { beijingMinute } from '@/utils/beijingTime'
 
 export const STATUS_TEXT: Record<AcpStatus, string> = {
   PENDING: '处理中',
@@ -15,9 +16,5 @@ export function statusText(o: Pick<AcpOrder, 'status' | 'refundedAmount' | 'amou
   return STATUS_TEXT[o.status]
 }
 
-/** Beijing time (UTC+8), like every time the platforms show. */
-export function formatTime(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
-}
+/** Beijing time `yyyy-MM-dd HH:mm`. */
+export const formatTime = beijingMinute

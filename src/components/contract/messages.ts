@@ -1,3 +1,4 @@
+import { beijingMinute } from '@/utils/beijingTime'
 import type { ContractInfo, ContractStatus } from '@/stores/contract'
 
 export const STATUS_LABEL: Record<ContractStatus, string> = {
@@ -60,5 +61,5 @@ export function resultMessage(contract: unknown, code: unknown): ResultMessage |
 /** Beijing-time `yyyy-MM-dd HH:mm` of an epoch ms. */
 export function formatTime(ms: number | null): string {
   if (ms === null) return ''
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+  return beijingMinute(ms)
 }
