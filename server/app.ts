@@ -20,6 +20,7 @@ import { registerAdminCheck } from './http/admin.ts'
 import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
+import { registerReconcileRoutes } from './acp/reconcile/routes.ts'
 import type { AcpService } from './acp/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
 import { registerCapabilitiesRoute } from './routes/capabilities.ts'
@@ -140,6 +141,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
+  await registerReconcileRoutes(app, ctx, services.reconcile)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)

@@ -4,6 +4,8 @@ import { AcpRepo } from './acp/repo.ts'
 import { AcpService } from './acp/service.ts'
 import { AcpTnProvider } from './acp/tn-provider.ts'
 import { AcpVerifier } from './acp/verify.ts'
+import { buildReconcile } from './acp/reconcile/index.ts'
+import type { ReconcileService } from './acp/reconcile/service.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
 import { ContractRepo } from './contract/repo.ts'
@@ -32,6 +34,8 @@ export interface Services {
   pay: PayModule
   /** 全渠道; null when UNIONPAY_ACP_* is not configured (its routes answer 503). */
   acp: AcpService | null
+  /** 全渠道 reconciliation file (docs/reconcile.md); null without 全渠道. */
+  reconcile: ReconcileService | null
   /** 支付密码验证 (seed 003 5.3) */
   payPwd: PayPwdService
   /** 消息推送 and 红包/抽奖 (5.5, 5.8) */
@@ -77,6 +81,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const records = openPayRecords(ctx.db, clock)
   const acp = buildAcp(ctx, contractApi, records.orders)
   // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
+  const reconcile = acp ? buildReconcile(ctx, acp) : null
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
   const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 
@@ -144,6 +149,18 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       }),
     )
   }
+  if (reconcile)
+    jobs.push(
+      // The last closed settle day's file (available the next morning): tried hourly until reconciled, once per day.
+      periodicJob({
+        name: 'acp-reconcile',
+        firstAfterMs: 60_000,
+        everyMs: 3600_000,
+        run: () => reconcile.runDue(),
+        log,
+        doneMessage: 'reconciled a 全渠道 settle day',
+      }),
+    )
 
   return {
     services: {
@@ -151,6 +168,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       contract: { service: contract, repo: contractRepo, api: contractApi },
       pay,
       acp,
+      reconcile,
       payPwd,
       marketing,
       openApi,

@@ -51,6 +51,14 @@ export type NotifyResult = {
 
 const BEIJING_MS = 8 * 3600_000
 
+/** The txnType each kind of order is sent with. */
+export const ACP_TXN_TYPE: Readonly<Record<AcpOrder['kind'], string>> = {
+  tn: '01',
+  contract: '01',
+  void: '31',
+  refund: '04',
+}
+
 /** Over the single limit is bad input (400); over the daily limit depends on today's charges (409). */
 function limitError(p: Problem, limits: PlanLimits): DomainError {
   return new DomainError(p.code === 'LIMIT_SINGLE' ? 'invalid' : 'conflict', p.code, p.message, { limits })
@@ -67,6 +75,15 @@ export class AcpService {
 
   get repo(): AcpRepo {
     return this.d.repo
+  }
+
+  /** The gateway client and settings, for features built on the same 全渠道 merchant (reconciliation). */
+  get client(): AcpClient {
+    return this.d.client
+  }
+
+  get config(): AcpConfig {
+    return this.d.config
   }
 
   newOrderId(): string {
@@ -284,13 +301,6 @@ export class AcpService {
     return 'applied'
   }
 
-  private static readonly TXN_TYPE: Record<AcpOrder['kind'], string> = {
-    tn: '01',
-    contract: '01',
-    void: '31',
-    refund: '04',
-  }
-
   /** `POST /notify/unionpay/acp`: verified, stored before answering 200, applied once. */
   handleNotification(fields: AcpFields): NotifyResult {
     const { repo, config, log } = this.d
@@ -308,7 +318,7 @@ export class AcpService {
       return { status: 404, outcome: 'no_order' }
     }
     if (
-      AcpService.TXN_TYPE[o.kind] !== fields.txnType ||
+      ACP_TXN_TYPE[o.kind] !== fields.txnType ||
       (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
     ) {
       log.error(
@@ -341,6 +351,19 @@ export class AcpService {
       repo.setNotificationOutcome(signatureHash, outcome)
       return { status: 200 as const, outcome }
     })
+  }
+
+  /**
+   * The reconciliation file's verdict on an order still PENDING (seed 003 FAQ 35: the file is
+   * final): listed → SUCCESS with its queryId, not listed → FAILED (`34` 查无此交易). Same
+   * consequences as a notification; run inside the reconciliation's transaction.
+   */
+  settleByFile(orderId: string, listed: { queryId: string } | null): 'applied' | 'unchanged' {
+    const o = this.d.repo.get(orderId)
+    if (!o) throw new Error(`no acp order ${orderId}`)
+    return listed
+      ? this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+      : this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
   }
 
   /** One status query (`00`) for an order whose outcome is unknown; reschedules per queryGap. */

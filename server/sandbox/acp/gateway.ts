@@ -8,9 +8,24 @@ export interface AcpSandboxOptions {
   state: AcpSandboxState
   /** Whether a 无感支付 contract is signed and usable (the 开放平台 sandbox knows). */
   contractActive(contractId: string): boolean
+  /** Routes of other products mounted beside the gateway (front-end pages), given the same tools. */
+  extraRoutes?: readonly ((app: FastifyInstance, tools: GatewayTools) => void)[]
 }
 
 type Fields = Record<string, string>
+
+/** What the gateway lends to other products' handlers so every answer is shaped and signed one way. */
+export interface GatewayTools {
+  state: AcpSandboxState
+  notifier: AcpNotifier
+  answer(reply: FastifyReply, req: Fields, a: Fields): FastifyReply
+  refused(reply: FastifyReply, path: string, req: Fields, r: Refusal): FastifyReply
+  envelope(body: unknown): { f: Fields } | { f: Fields; bad: Refusal }
+  newTxn(f: Fields, kind: TxnKind, extra: Partial<SandboxTxn>): SandboxTxn
+  settle(t: SandboxTxn, ok: boolean, respCode?: string, respMsg?: string): void
+  nextOutcome(): NextOutcome | undefined
+  duplicate(f: Fields): boolean
+}
 const COMMON = [
   'version',
   'encoding',
@@ -130,6 +145,19 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     t.respCode = respCode
     t.respMsg = respMsg
   }
+
+  const tools: GatewayTools = {
+    state: s,
+    notifier,
+    answer,
+    refused,
+    envelope,
+    newTxn,
+    settle,
+    nextOutcome,
+    duplicate,
+  }
+  for (const add of o.extraRoutes ?? []) add(app, tools)
 
   // --- 手机控件 consume: a tn ------------------------------------------------------------------
   app.post('/gateway/api/appTransReq.do', async (req, reply) => {
