@@ -138,10 +138,11 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
         log,
         doneMessage: 'queried 全渠道 orders with an unknown outcome',
       }),
-      // 加密公钥更新查询 (95) once a day (seed 000).
+      // 加密公钥更新查询 (95) soon after start (the configured certificate may have been replaced
+      // while this instance was down), then once a day (seed 000).
       periodicJob({
         name: 'acp-encrypt-cert',
-        firstAfterMs: 24 * 3600_000,
+        firstAfterMs: 5 * 60_000,
         everyMs: 24 * 3600_000,
         run: async () => Number(await acp.refreshEncryptCert()),
         log,

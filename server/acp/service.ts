@@ -432,9 +432,17 @@ export class AcpService {
     const chained =
       cert.checkIssued(config.trust.middle) &&
       cert.verify(config.trust.middle.publicKey) &&
+      now >= Date.parse(cert.validFrom) &&
       now <= Date.parse(cert.validTo)
     if (!chained) {
-      log.error('acp encryption certificate from the 95 answer does not chain to the configured middle certificate')
+      log.error(
+        'acp encryption certificate from the 95 answer does not chain to the configured middle certificate or is not valid now',
+      )
+      return false
+    }
+    // Never step back to an older certificate than the one in use (a stale or replayed answer).
+    if (Date.parse(cert.validFrom) < Date.parse(this.d.encryptCerts.current().cert.validFrom)) {
+      log.warn('acp encryption certificate from the 95 answer is older than the current one; kept the current one')
       return false
     }
     return this.d.encryptCerts.adopt(cert)
