@@ -21,6 +21,7 @@ import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
 import { registerNojumpRoutes } from './acp/nojump/routes.ts'
+import { registerReconcileRoutes } from './acp/reconcile/routes.ts'
 import type { AcpService } from './acp/service.ts'
 import type { NojumpService } from './acp/nojump/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
@@ -145,6 +146,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
   await registerNojumpRoutes(app, ctx, services.nojump)
+  await registerReconcileRoutes(app, ctx, services.reconcile)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)

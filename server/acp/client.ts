@@ -85,11 +85,17 @@ export class AcpClient {
     return { action: `${this.o.baseUrl}${ACP_PATHS.front}`, fields: this.sign(fields) }
   }
 
-  async call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+  /** A transaction on the gateway origin (`path` is one of ACP_PATHS). */
+  call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+    return this.post(`${this.o.baseUrl}${path}`, fields)
+  }
+
+  /** Signs, posts, parses, verifies and classifies; `url` may be another origin (file transfer). */
+  async post(url: string, fields: AcpFields): Promise<AcpAnswer> {
     const body = encodeForm(this.sign(fields))
     let text: string
     try {
-      const res = await this.fetch(`${this.o.baseUrl}${path}`, {
+      const res = await this.fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
         body,
