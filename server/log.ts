@@ -37,10 +37,41 @@ export const requestSerializer = (req: FastifyRequest) => ({
   remoteAddress: req.ip,
 })
 
-/** One line per answered request (method, redacted URL, address, status, time), at info. */
+const ERROR_CODE = Symbol('errorCode')
+type WithErrorCode = FastifyRequest & { [ERROR_CODE]?: string }
+
+/** The code of an error answer: `{"error":{"code":"…"}}` (the API) or `data-error-code="…"` (server-written pages). */
+export function errorCodeOf(payload: unknown): string | undefined {
+  if (typeof payload !== 'string') return undefined
+  const m =
+    /^\{"error":\{"code":"([A-Za-z0-9_]{1,64})"/.exec(payload) ?? /data-error-code="([A-Za-z0-9_]{1,64})"/.exec(payload)
+  return m?.[1]
+}
+
+/**
+ * One line per answered request (method, redacted URL, address, status, time): at debug when it
+ * went well, a warning carrying the error code for 4xx and 5xx, so the default `info` level shows
+ * problems and nothing else.
+ */
 export function logAccess(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode >= 400) {
+      const code = errorCodeOf(payload)
+      if (code) (req as WithErrorCode)[ERROR_CODE] = code
+    }
+    return payload
+  })
   app.addHook('onResponse', (req, reply, done) => {
-    req.log.info({ req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed')
+    const status = reply.statusCode
+    if (status < 400) {
+      req.log.debug({ req, res: { statusCode: status }, responseTime: reply.elapsedTime }, 'request completed')
+    } else {
+      const code = (req as WithErrorCode)[ERROR_CODE] ?? `HTTP_${status}`
+      req.log.warn(
+        { req, res: { statusCode: status }, responseTime: reply.elapsedTime, code },
+        `request failed: ${code}`,
+      )
+    }
     done()
   })
 }

@@ -1,5 +1,4 @@
 import type { AcpOrder, AcpStatus } from '@/stores/acp'
-import { beijingMinute } from '@/utils/beijingTime'
 
 export const STATUS_TEXT: Record<AcpStatus, string> = {
   PENDING: '处理中',
@@ -15,6 +14,3 @@ export function statusText(o: Pick<AcpOrder, 'status' | 'refundedAmount' | 'amou
   if (o.kind === 'tn' && o.status === 'SUCCESS') return '支付成功'
   return STATUS_TEXT[o.status]
 }
-
-/** Beijing time `yyyy-MM-dd HH:mm`. */
-export const formatTime = beijingMinute
