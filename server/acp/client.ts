@@ -9,6 +9,7 @@ import { signFields } from './sign.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export const ACP_PATHS = {
+  front: '/gateway/api/frontTransReq.do',
   app: '/gateway/api/appTransReq.do',
   back: '/gateway/api/backTransReq.do',
   query: '/gateway/api/queryTrans.do',
@@ -50,12 +51,8 @@ export interface OrderRef {
   txnTime: string
 }
 
-/** A 消费撤销 or 退货: this request's order, the amount, and the consume it reverses. */
-export interface ReversalRef extends OrderRef {
-  txnAmt: number
-  origQryId: string
-  backUrl: string
-}
+/** Void (31) or refund (04) of a consume; `bizType` is the consume's product (default 000201). */
+export type ReversalRequest = OrderRef & { txnAmt: number; origQryId: string; backUrl: string; bizType?: string }
 
 /** The 全渠道 gateway client: signs, posts form-encoded, verifies and classifies the answer. */
 export class AcpClient {
@@ -83,11 +80,22 @@ export class AcpClient {
     return { ...msg, signature: signFields(msg, this.o.identity.privateKey) }
   }
 
-  async call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+  /** A front-end transaction: the signed fields the buyer's browser posts to the gateway. */
+  frontForm(fields: AcpFields): { action: string; fields: AcpFields } {
+    return { action: `${this.o.baseUrl}${ACP_PATHS.front}`, fields: this.sign(fields) }
+  }
+
+  /** A transaction on the gateway origin (`path` is one of ACP_PATHS). */
+  call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+    return this.post(`${this.o.baseUrl}${path}`, fields)
+  }
+
+  /** Signs, posts, parses, verifies and classifies; `url` may be another origin (file transfer). */
+  async post(url: string, fields: AcpFields): Promise<AcpAnswer> {
     const body = encodeForm(this.sign(fields))
     let text: string
     try {
-      const res = await this.fetch(`${this.o.baseUrl}${path}`, {
+      const res = await this.fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
         body,
@@ -150,21 +158,21 @@ export class AcpClient {
   }
 
   /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
-  voidConsume(p: ReversalRef): Promise<AcpAnswer> {
+  voidConsume(p: ReversalRequest): Promise<AcpAnswer> {
     return this.reversal('31', p)
   }
 
   /** 退货 (04): partial and repeated, up to what was paid. */
-  refund(p: ReversalRef): Promise<AcpAnswer> {
+  refund(p: ReversalRequest): Promise<AcpAnswer> {
     return this.reversal('04', p)
   }
 
   /** 31 and 04 carry the same fields: an amount taken back from the consume `origQryId`. */
-  private reversal(txnType: '31' | '04', p: ReversalRef): Promise<AcpAnswer> {
+  private reversal(txnType: '31' | '04', p: ReversalRequest): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
       txnType,
       txnSubType: '00',
-      bizType: '000201',
+      bizType: p.bizType ?? '000201',
       channelType: '08',
       orderId: p.orderId,
       txnTime: p.txnTime,
@@ -196,6 +204,11 @@ export class AcpClient {
       orderId: p.orderId,
       txnTime: p.txnTime,
     })
+  }
+
+  /** The serial of the certificate `encrypt` uses now (the `encryptCertId` field). */
+  encryptCertId(): string {
+    return this.o.encryptCerts.current().certId
   }
 
   /** Encrypts a sensitive field and names the certificate used. */

@@ -212,6 +212,33 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect((await get(victim, callback)).body).toContain('STATE_UNKNOWN')
     })
 
+    it('a callback on another host than the one the login started on says so (localhost vs PUBLIC_BASE_URL)', async () => {
+      const b = new Browser()
+      const a = await t.app.inject({
+        method: 'GET',
+        url: '/api/oauth/authorize?scope=upapi_base&redirect=%2Fprofile',
+        headers: { 'user-agent': b.ua, host: 'localhost:8787' },
+      })
+      const page = await t.app.inject({
+        method: 'GET',
+        url: pathOf(String(a.headers.location)),
+        headers: { 'user-agent': b.ua },
+      })
+      expect(page.statusCode).toBe(303)
+      // the platform sends the browser to PUBLIC_BASE_URL's host, where the binding cookie set on localhost is absent
+      const res = await t.app.inject({
+        method: 'GET',
+        url: pathOf(String(page.headers.location)),
+        headers: { 'user-agent': b.ua, host: '127.0.0.1:8787' },
+      })
+      expect(res.statusCode).toBe(400)
+      expect(res.body).toContain('HOST_MISMATCH')
+      expect(res.body).toContain('localhost:8787')
+      expect(res.body).toContain('不是攻击')
+      expect(res.body).toContain(`href="${t.baseUrl}/login?redirect=%2Fprofile"`)
+      expect(String(res.headers['set-cookie'] ?? '')).not.toContain('upkit_sid')
+    })
+
     it('refuses an unknown or missing state', async () => {
       const b = new Browser()
       expect((await get(b, '/api/oauth/callback?code=abc&state=nosuchstate')).body).toContain('STATE_UNKNOWN')

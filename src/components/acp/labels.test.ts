@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatTime, reversalText, statusText } from './labels'
+import { reversalText, statusText } from './labels'
 
 describe('全渠道 status text', () => {
   it('names refunds and voids the way the user thinks of them', () => {
@@ -21,11 +21,5 @@ describe('reversalText', () => {
     expect(reversalText({ ...r, status: 'FAILED', respMsg: '原交易不存在' }, true)).toBe(
       '退款 ¥1.50 · 失败 原交易不存在',
     )
-  })
-})
-
-describe('formatTime', () => {
-  it('shows Beijing time whatever the device zone', () => {
-    expect(formatTime(Date.UTC(2026, 10, 30, 18, 48))).toBe('2026-12-01 02:48')
   })
 })

@@ -1,6 +1,5 @@
 import { formatFen } from '@/components/pay/money'
 import type { AcpOrder, AcpReversal, AcpStatus } from '@/stores/acp'
-import { beijingMinute } from '@/utils/beijingTime'
 
 export const STATUS_TEXT: Record<AcpStatus, string> = {
   PENDING: '处理中',
@@ -25,6 +24,3 @@ export function reversalText(r: Pick<AcpReversal, 'kind' | 'amount' | 'status' |
     r.status === 'SUCCESS' ? '已完成' : r.status === 'FAILED' ? (reason ? `失败 ${r.respMsg ?? ''}` : '失败') : '处理中'
   return `${REVERSAL_KIND[r.kind]} ¥${formatFen(r.amount)} · ${state}`
 }
-
-/** Beijing time `yyyy-MM-dd HH:mm`. */
-export const formatTime = beijingMinute

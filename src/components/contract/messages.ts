@@ -1,4 +1,3 @@
-import { beijingMinute } from '@/utils/beijingTime'
 import type { ContractInfo, ContractStatus } from '@/stores/contract'
 
 export const STATUS_LABEL: Record<ContractStatus, string> = {
@@ -56,10 +55,4 @@ export function resultMessage(contract: unknown, code: unknown): ResultMessage |
     return { tone: 'error', text: `云闪付返回错误（${c.slice(9)}），未能开通，请稍后重试。` }
   if (c.startsWith('PLATFORM_')) return { tone: 'error', text: `云闪付签约页返回错误（${c.slice(9)}），未能开通。` }
   return { tone: 'error', text: `开通失败${c ? `（${c}）` : ''}，请稍后重试。` }
-}
-
-/** Beijing-time `yyyy-MM-dd HH:mm` of an epoch ms. */
-export function formatTime(ms: number | null): string {
-  if (ms === null) return ''
-  return beijingMinute(ms)
 }
