@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { beijingDayStart, compactTimestamp, parseBeijingTime, requestTimestamp } from './time.ts'
+import { beijingDayStart, compactTimestamp, isCompactDate, parseBeijingTime, requestTimestamp } from './time.ts'
 
 describe('Beijing time', () => {
   it('writes an instant in UTC+8 whatever the machine zone', () => {
@@ -12,5 +12,11 @@ describe('Beijing time', () => {
   it('a Beijing day starts at 16:00 UTC the day before', () => {
     expect(beijingDayStart(Date.UTC(2026, 10, 30, 16, 30))).toBe(Date.UTC(2026, 10, 30, 16, 0))
     expect(beijingDayStart(Date.UTC(2026, 10, 30, 15, 59))).toBe(Date.UTC(2026, 10, 29, 16, 0))
+  })
+
+  it('knows a real yyyyMMdd from an impossible one', () => {
+    expect(isCompactDate('20240229')).toBe(true)
+    expect(isCompactDate('20250229')).toBe(false)
+    expect(isCompactDate('2025-01-01')).toBe(false)
   })
 })

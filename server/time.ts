@@ -19,6 +19,13 @@ export function beijingParts(now: number) {
   }
 }
 
+/** Is `yyyyMMdd` a real calendar date? */
+export function isCompactDate(s: string): boolean {
+  if (!/^\d{8}$/.test(s)) return false
+  const d = new Date(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8))))
+  return d.toISOString().slice(0, 10).replaceAll('-', '') === s
+}
+
 /** Start (epoch ms) of the Beijing day holding `now` (daily limits count from Beijing midnight). */
 export function beijingDayStart(now: number): number {
   return Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000) * 86_400_000 - BEIJING_OFFSET_MS

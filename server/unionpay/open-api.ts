@@ -5,7 +5,7 @@ import { createNonceStr, unixSeconds } from '../crypto/signing.ts'
 import { tdesDecrypt, tdesEncrypt } from '../crypto/tdes.ts'
 import { DomainError } from '../errors.ts'
 import type { PlatformParams, UnionpayClient } from './client.ts'
-import { compactTimestamp } from '../time.ts'
+import { compactTimestamp, isCompactDate } from '../time.ts'
 import { UnionpayError } from './errors.ts'
 import type { TokenManager } from './tokens.ts'
 
@@ -119,10 +119,7 @@ export const serialSchema = z.string().regex(/^[0-9A-Za-z]{1,32}$/, '须为 1-32
 export const yyyymmdd = z
   .string()
   .regex(/^\d{8}$/, '须为 yyyyMMdd')
-  .refine((s) => {
-    const d = new Date(Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8))))
-    return d.toISOString().slice(0, 10).replace(/-/g, '') === s
-  }, '不是有效日期')
+  .refine(isCompactDate, '不是有效日期')
 export const mobileSchema = z.string().regex(/^1\d{10}$/, '须为 11 位手机号')
 /** 18-digit 居民身份证号 with its check digit (GB 11643), or the old 15-digit form. */
 export const certIdSchema = z.string().refine(isChineseId, '不是有效的身份证号')

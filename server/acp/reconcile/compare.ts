@@ -1,3 +1,4 @@
+import { isCompactDate } from '../../time.ts'
 import type { ZmRecord } from './zm-file.ts'
 
 /**
@@ -60,11 +61,7 @@ export function previousDay(yyyymmdd: string): string {
 }
 
 /** Is YYYYMMDD a real date? */
-export function isSettleDate(s: string): boolean {
-  if (!/^\d{8}$/.test(s)) return false
-  const d = new Date(Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)))
-  return d.toISOString().slice(0, 10).replaceAll('-', '') === s
-}
+export const isSettleDate = isCompactDate
 
 /**
  * The txnTime range `[from, to)` of settle day D: the clearing day runs from 23:00 the day before

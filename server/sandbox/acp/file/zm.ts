@@ -1,4 +1,5 @@
 import { zipSync, zlibSync } from 'fflate'
+import { beijingCompact, parseBeijingCompact } from '../../crypto/time.ts'
 import type { SandboxTxn } from '../state.ts'
 
 /**
@@ -19,17 +20,14 @@ const CLEARED_TYPES = new Set(['01', '31', '04', '03', '33'])
 /** Merchant fee the sandbox charges: 0.6 % (the public sample's ratio). */
 const FEE_RATE = 0.006
 
-const BEIJING_MS = 8 * 3600_000
-
 /** The settle day (YYYYMMDD) of a txnTime: the clearing day ends at 23:00 Beijing (seed 001). */
 export function settleDateOf(txnTime: string): string {
-  const t = Date.UTC(+txnTime.slice(0, 4), +txnTime.slice(4, 6) - 1, +txnTime.slice(6, 8), +txnTime.slice(8, 10) + 1)
-  return new Date(t).toISOString().slice(0, 10).replaceAll('-', '')
+  return beijingCompact(parseBeijingCompact(txnTime) + 3600_000).slice(0, 8)
 }
 
 /** The epoch ms of a settle day's 23:00 Beijing cut-off. */
 export function cutOffOf(settleDate: string): number {
-  return Date.UTC(+settleDate.slice(0, 4), +settleDate.slice(4, 6) - 1, +settleDate.slice(6, 8), 23) - BEIJING_MS
+  return parseBeijingCompact(`${settleDate}230000`)
 }
 
 export interface FileOptions {

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto'
+import { beijingCompact } from '../../crypto/time.ts'
 import type { TestCard } from './cards.ts'
 
 /** SMS codes live 5 minutes and allow 3 wrong tries (sandbox choices, docs/nojump.md). */
@@ -96,7 +97,6 @@ export class NojumpSandboxState {
   /** Opens a card for a merchant: every open issues a new token (a card may be opened by several users). */
   open(card: TestCard, p: { merId: string; trId: string; via: SandboxToken['via']; openKey: string }): SandboxToken {
     const now = this.clock()
-    const end = new Date(now + 8 * 3600_000 + 5 * 365 * 24 * 3600_000)
     const t: SandboxToken = {
       token: this.newToken(),
       merId: p.merId,
@@ -106,7 +106,7 @@ export class NojumpSandboxState {
       via: p.via,
       openKey: p.openKey,
       openedAt: now,
-      tokenEnd: `${end.getUTCFullYear()}${String(end.getUTCMonth() + 1).padStart(2, '0')}${String(end.getUTCDate()).padStart(2, '0')}235959`,
+      tokenEnd: `${beijingCompact(now + 5 * 365 * 24 * 3600_000).slice(0, 8)}235959`,
     }
     this.tokens.set(t.token, t)
     this.opens.set(p.openKey, t)
