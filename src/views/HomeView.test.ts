@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { createUpsdk } from '@/composables/upsdkPlugin'
 import { useSdkStore } from '@/stores/sdk'
@@ -11,6 +11,19 @@ import HomeView from './HomeView.vue'
 const IN_APP_UA =
   'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 929)'
 const BROWSER_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36'
+
+// The home page's occasional parts are their own chunks: loaded here first, so that none is still
+// loading when a test's environment is torn down.
+beforeAll(async () => {
+  await Promise.all([
+    import('@/components/QrCode.vue'),
+    import('@/components/UpsdkPlayground.vue'),
+    import('@/components/SandboxStubPanel.vue'),
+    import('@/components/sandbox/SandboxToolsCard.vue'),
+    import('@/debug/console'),
+    import('@/upsdk/faq'),
+  ])
+})
 
 async function mountHome(opts: { userAgent: string; signature?: string }) {
   const url = 'https://h5.example.com/'
