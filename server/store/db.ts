@@ -39,8 +39,6 @@ export const RENAMED_MIGRATIONS: Readonly<Record<string, string>> = {
   '003_oauth_users.sql': '002_oauth_users.sql',
   '004_contracts.sql': '003_contracts.sql',
   '005_orders.sql': '004_orders.sql',
-  // 无跳转 and the 全渠道 reconciliation both took 011 on parallel branches
-  '011_nojump.sql': '012_nojump.sql',
 }
 
 /** `NNN_name.sql`: three digits, an underscore, a snake_case name. */
