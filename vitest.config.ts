@@ -22,6 +22,7 @@ export default defineConfig((env) =>
             name: 'server',
             environment: 'node',
             include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
+            globalSetup: ['server/test/pg-teardown.ts'],
             testTimeout: 20_000,
           },
         },

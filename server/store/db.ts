@@ -1,11 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { MIGRATIONS_DIR, migrateSqlite } from './migrate.ts'
 
 export type Db = Database.Database
-
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
 
 /** Turns `sqlite:./data/upkit.db` / `sqlite::memory:` into a path better-sqlite3 understands. */
 export function sqlitePath(databaseUrl: string): string {
@@ -32,28 +30,5 @@ export function openDatabase(databaseUrl: string): Db {
 }
 
 export function migrate(db: Db, dir: string = MIGRATIONS_DIR): string[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name TEXT PRIMARY KEY,
-    applied_at INTEGER NOT NULL
-  )`)
-  const done = new Set(
-    db
-      .prepare('SELECT name FROM schema_migrations')
-      .all()
-      .map((r) => (r as { name: string }).name),
-  )
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-  const applied: string[] = []
-  for (const file of files) {
-    if (done.has(file)) continue
-    const sql = readFileSync(join(dir, file), 'utf8')
-    db.transaction(() => {
-      db.exec(sql)
-      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(file, Date.now())
-    })()
-    applied.push(file)
-  }
-  return applied
+  return migrateSqlite(db, dir)
 }
