@@ -17,5 +17,5 @@ Object.assign(process.env, {
   RATE_LIMIT_PER_MINUTE: '100000',
 })
 for (const k of ['UNIONPAY_APP_ID', 'UNIONPAY_OPEN_BASE_URL', 'CHINAUMS_BASE_URL', 'REDIS_URL']) delete process.env[k]
-ensureBuild('sandbox')
+ensureBuild('production')
 await import('../server/index.ts')

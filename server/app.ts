@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import { parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
+import { clientSettings } from './http/client-settings.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
 import { REDACT_PATHS, requestSerializer } from './log.ts'
 import { registerContractRoutes } from './routes/contract.ts'
@@ -119,7 +120,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   }
 
   const distDir = options.distDir === undefined ? DEFAULT_DIST : options.distDir
-  if (distDir) await registerStatic(app, distDir)
+  if (distDir) await registerStatic(app, distDir, clientSettings(config))
 
   app.addHook('onClose', async () => {
     if (!options.kv) await kv.close()

@@ -18,6 +18,8 @@ export interface Config {
   /** Requests per minute per client IP on the API, notify and return routes. */
   rateLimitPerMinute: number
   databaseUrl: string
+  /** PostgreSQL connections per instance. */
+  databasePoolMax: number
   redisUrl: string | undefined
   unionpay: {
     baseUrl: string
@@ -43,6 +45,13 @@ export interface Config {
     sourceId: string
     timeoutMs: number
   }
+  /** Deploy-time settings injected into index.html (server/http/client-settings.ts). */
+  client: {
+    /** UPSDK_URL (or VITE_UPSDK_URL read at run time); `stub` in sandbox mode when neither is set. */
+    upsdkUrl: string | undefined
+    /** UPSDK_DEBUG=1/0; undefined follows the UA's `(updebug 1)`. */
+    upsdkDebug: boolean | undefined
+  }
   /** ADMIN_TOKEN: guards merchant actions (order list, refund, close). Outside the sandbox they are refused without it. */
   adminToken: string | undefined
 }
@@ -63,6 +72,8 @@ const httpUrl = z
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
+const upsdkUrl = z.string().refine((s) => s === 'stub' || /^https?:\/\/[^/]/.test(s), 'must be an http(s) URL or stub')
+
 const csv = z.string().transform((s) =>
   s
     .split(',')
@@ -77,7 +88,18 @@ const envSchema = z.object({
   SANDBOX: optional(z.enum(['0', '1'])),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   RATE_LIMIT_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1_000_000)),
-  DATABASE_URL: optional(z.string().regex(/^sqlite:.+/, 'must look like sqlite:./path/to/file.db or sqlite::memory:')),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(
+        /^(sqlite:.+|postgres(ql)?:\/\/[^/].*)$/,
+        'must look like sqlite:./path/to/file.db, sqlite::memory: or postgres://user:password@host:5432/database',
+      ),
+  ),
+  DATABASE_POOL_MAX: optional(z.coerce.number().int().min(1).max(500)),
+  UPSDK_URL: optional(upsdkUrl),
+  VITE_UPSDK_URL: optional(upsdkUrl),
+  UPSDK_DEBUG: optional(z.enum(['0', '1'])),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')),
   UNIONPAY_OPEN_BASE_URL: optional(httpUrl),
   UNIONPAY_APP_ID: optional(z.string().min(1)),
@@ -172,6 +194,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('UNIONPAY_PRIVATE_KEY: not a readable RSA private key (PKCS#8 base64 DER or PEM)')
     }
   }
+  const upsdkUrlSetting = e.UPSDK_URL ?? e.VITE_UPSDK_URL ?? (sandbox ? 'stub' : undefined)
+  if (upsdkUrlSetting === 'stub' && !sandbox) problems.push('UPSDK_URL: stub (the kit\'s stand-in) only in sandbox mode')
   if (problems.length) throw new ConfigError(problems)
   return {
     port,
@@ -182,9 +206,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/upkit.db',
+    databasePoolMax: e.DATABASE_POOL_MAX ?? 10,
     redisUrl: e.REDIS_URL,
     unionpay,
     chinaums,
     adminToken: e.ADMIN_TOKEN,
+    client: { upsdkUrl: upsdkUrlSetting, upsdkDebug: e.UPSDK_DEBUG === undefined ? undefined : e.UPSDK_DEBUG === '1' },
   }
 }

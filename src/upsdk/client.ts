@@ -1,3 +1,4 @@
+import { runtimeSettings } from '../settings'
 import { callUpsdk, setCallGate, toUpsdkError, type CallOptions } from './call'
 import { detectEnvironment, type UpsdkEnvironment } from './env'
 import { UpsdkError } from './errors'
@@ -39,7 +40,7 @@ export interface UpsdkClientOptions {
   timeoutMs?: number
   /** Default timeout for plugin calls. @default 15000 */
   callTimeoutMs?: number
-  /** Passed to `upsdk.config`: the app toasts debug information. @default the UA's `(updebug 1)` */
+  /** Passed to `upsdk.config`: the app toasts debug information. @default the server's UPSDK_DEBUG, else the UA's `(updebug 1)` */
   debug?: boolean
 }
 
@@ -139,7 +140,7 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   const getUrl = options.getUrl ?? (() => location.href)
   const timeoutMs = options.timeoutMs ?? 10_000
   const callTimeoutMs = options.callTimeoutMs ?? 15_000
-  const debug = options.debug ?? env.debug
+  const debug = options.debug ?? runtimeSettings().upsdkDebug ?? env.debug
 
   let state: UpsdkClientState = { status: 'idle', error: undefined, signedUrl: undefined, configCount: 0 }
   const listeners = new Set<(s: Readonly<UpsdkClientState>) => void>()
