@@ -20,7 +20,9 @@ import type { SandboxContext } from './sandbox/context.ts'
 import { registerSandbox } from './sandbox/index.ts'
 import { registerSessions } from './session/plugin.ts'
 import { SessionStore } from './session/store.ts'
-import { openDatabase, openKv, type Db, type KvStore } from './store/index.ts'
+import { openKv, type KvStore } from './store/index.ts'
+import { legacySqliteOf, openDatabase, sqliteStore, type Db } from './store/kysely-db.ts'
+import type { Db as SqliteDb } from './store/db.ts'
 import { CallBudget } from './unionpay/budget.ts'
 import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
 import { TokenManager } from './unionpay/tokens.ts'
@@ -28,6 +30,8 @@ import { TokenManager } from './unionpay/tokens.ts'
 export interface BuildAppOptions {
   /** Injected for tests; opened from the config otherwise. */
   db?: Db
+  /** Injected for tests (wrapped as `db` when that is not given): a raw SQLite handle. */
+  sqlite?: SqliteDb
   kv?: KvStore
   fetch?: FetchLike
   clock?: () => number
@@ -63,7 +67,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     trustProxy: config.publicBaseUrl.startsWith('https://'),
   })
   const clock = options.clock ?? Date.now
-  const db = options.db ?? openDatabase(config.databaseUrl)
+  const db = options.db ?? (options.sqlite ? sqliteStore(options.sqlite) : await openDatabase(config.databaseUrl, { poolMax: config.databasePoolMax }))
+  const sqlite = options.sqlite ?? legacySqliteOf(db)
   const kv = options.kv ?? openKv(config.redisUrl, clock)
   const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock)
   const unionpay = new UnionpayClient({
@@ -81,7 +86,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   const sessions = new SessionStore(db, undefined, clock)
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
-  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
+  const ctx: AppContext = { config, db, sqlite, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
 
   registerErrorHandler(app)
   app.addHook('onSend', async (_req, reply) => {
@@ -124,7 +129,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   app.addHook('onClose', async () => {
     if (!options.kv) await kv.close()
-    if (!options.db) db.close()
+    if (!options.db && !options.sqlite) await db.destroy()
   })
   await app.ready()
   return { app, ctx, sandbox }

@@ -54,7 +54,7 @@ export class ContractService {
 
   async sign(input: { openId: string; accessToken: string; planId: string }): Promise<SignOutcome> {
     const { appId } = this.options
-    const start = this.repo.startApply({
+    const start = await this.repo.startApply({
       appId,
       openId: input.openId,
       planId: input.planId,
@@ -64,12 +64,12 @@ export class ContractService {
     let record = start.record
     if (!start.created) {
       if (record.status === 'signed') return { kind: 'already', record }
-      if (!this.repo.takeLease(record.contractCode, this.leaseMs)) {
+      if (!(await this.repo.takeLease(record.contractCode, this.leaseMs))) {
         throw conflict('CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
       }
       const info = await this.api.info({ openId: input.openId, planId: input.planId })
       if (info.status === 'signed' && info.contractId) {
-        const signed = this.adopt(record, info.contractId, 'reconcile')
+        const signed = await this.adopt(record, info.contractId, 'reconcile')
         if (signed) return { kind: 'reconciled', record: signed }
       }
       // The lost attempt did not sign: try again with the same contractCode.
@@ -88,10 +88,10 @@ export class ContractService {
         // A definite refusal. The platform may still hold a contract (e.g. signed earlier): ask once.
         const info = await this.safeInfo(input.openId, input.planId)
         if (info?.status === 'signed' && info.contractId) {
-          const signed = this.adopt(record, info.contractId, 'reconcile')
+          const signed = await this.adopt(record, info.contractId, 'reconcile')
           if (signed) return { kind: 'reconciled', record: signed }
         }
-        this.repo.transition(record.contractCode, ['applying'], {
+        await this.repo.transition(record.contractCode, ['applying'], {
           to: 'failed',
           source: 'apply',
           failure: `${err.resp} ${err.msg || err.meaning}`.trim(),
@@ -101,18 +101,18 @@ export class ContractService {
       throw err
     }
     await this.options.afterApply?.(record)
-    const signed = this.repo.transition(record.contractCode, ['applying'], {
+    const signed = await this.repo.transition(record.contractCode, ['applying'], {
       to: 'signed',
       source: 'apply',
       contractId: result.contractId,
       operateTime: result.operateTime ?? beijingTime(this.clock()),
     })
-    record = signed ?? this.repo.byCode(record.contractCode) ?? record
+    record = signed ?? (await this.repo.byCode(record.contractCode)) ?? record
     return { kind: 'signed', record }
   }
 
   async relieve(input: { openId: string; planId: string }): Promise<ContractRecord> {
-    const current = this.repo.active(this.options.appId, input.openId, input.planId)
+    const current = await this.repo.active(this.options.appId, input.openId, input.planId)
     if (!current || current.status !== 'signed' || !current.contractId) {
       throw notFound('NO_CONTRACT', '没有已开通的无感支付，无需关闭')
     }
@@ -126,7 +126,7 @@ export class ContractService {
       if (err instanceof UnionpayError && err.kind === 'platform') {
         const info = await this.safeInfo(input.openId, input.planId)
         if (info && info.status !== 'signed') {
-          const done = this.repo.transition(current.contractCode, ['signed'], {
+          const done = await this.repo.transition(current.contractCode, ['signed'], {
             to: 'relieved',
             source: 'reconcile',
             relievedBy: 'platform',
@@ -137,13 +137,13 @@ export class ContractService {
       }
       throw err
     }
-    const done = this.repo.transition(current.contractCode, ['signed'], {
+    const done = await this.repo.transition(current.contractCode, ['signed'], {
       to: 'relieved',
       source: 'relieve',
       relievedBy: 'user',
       operateTime: operateTime ?? beijingTime(this.clock()),
     })
-    return done ?? this.repo.byCode(current.contractCode) ?? current
+    return done ?? (await this.repo.byCode(current.contractCode)) ?? current
   }
 
   /**
@@ -151,12 +151,14 @@ export class ContractService {
    * and, with `checkPlatform`, comparing a signed row with contract.info.
    */
   async view(openId: string, planId: string, checkPlatform: boolean): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
-    let record = this.repo.latest(this.options.appId, openId, planId)
+    let record = await this.repo.latest(this.options.appId, openId, planId)
     let platform: InfoResult | null = null
-    const stale = record?.status === 'applying' && (record.leaseUntil ?? 0) <= this.clock()
+    // a stale attempt is settled by whoever takes its lease (one instance at a time)
+    const stale =
+      record?.status === 'applying' && (record.leaseUntil ?? 0) <= this.clock() && (await this.repo.takeLease(record.contractCode, this.leaseMs))
     if (record && (stale || (checkPlatform && record.status === 'signed'))) {
       platform = await this.api.info({ openId, planId })
-      record = this.settle(record, platform) ?? this.repo.byCode(record.contractCode) ?? record
+      record = (await this.settle(record, platform)) ?? (await this.repo.byCode(record.contractCode)) ?? record
     } else if (checkPlatform) {
       platform = await this.api.info({ openId, planId })
     }
@@ -166,19 +168,22 @@ export class ContractService {
   /**
    * Settles `applying` rows left behind (a crash between contract.apply and storing its answer)
    * through contract.info, at most `limit` per run so the platform budget stays untouched.
-   * Returns how many were settled; a failing lookup leaves its row for the next run.
+   * Returns how many were settled; a failing lookup leaves its row for the next run (after its
+   * lease). Each row is leased before contract.info, so N instances sweeping at once never ask
+   * about the same contract together.
    */
   async sweepStale(limit = 10): Promise<number> {
     let settled = 0
-    for (const record of this.repo.staleApplying(this.options.appId, limit)) {
+    for (const record of await this.repo.staleApplying(this.options.appId, limit)) {
+      if (!(await this.repo.takeLease(record.contractCode, this.leaseMs))) continue
       const info = await this.safeInfo(record.openId, record.planId)
-      if (info && this.settle(record, info)) settled++
+      if (info && (await this.settle(record, info))) settled++
     }
     return settled
   }
 
   /** Brings a local row in line with contract.info; null when nothing changed. */
-  private settle(record: ContractRecord, info: InfoResult): ContractRecord | null {
+  private settle(record: ContractRecord, info: InfoResult): Promise<ContractRecord | null> {
     if (record.status === 'applying') {
       if (info.status === 'signed' && info.contractId) return this.adopt(record, info.contractId, 'reconcile')
       return this.repo.transition(record.contractCode, ['applying'], {
@@ -195,10 +200,10 @@ export class ContractService {
         detail: `contract.info says ${info.raw || '未签约'}`,
       })
     }
-    return null
+    return Promise.resolve(null)
   }
 
-  private adopt(record: ContractRecord, contractId: string, source: string): ContractRecord | null {
+  private adopt(record: ContractRecord, contractId: string, source: string): Promise<ContractRecord | null> {
     return this.repo.transition(record.contractCode, ['applying'], {
       to: 'signed',
       source,

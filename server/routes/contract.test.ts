@@ -193,9 +193,9 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(again.final).toBe('/contract?contract=signed&planId=PLAN0001')
     expect(applyCalls()).toBe(before + 1)
     const repo = new ContractRepo(built.ctx.db)
-    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER.openId) as { n: number }
+    const rows = { n: (await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER.openId).execute()).length }
     expect(rows.n).toBe(1)
-    expect(repo.events(c.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
+    expect((await repo.events(c.contractCode)).map((e) => e.to)).toEqual(['applying', 'signed'])
   })
 
   it('a cancelled sign page comes back as cancelled and stores nothing', async () => {
@@ -203,7 +203,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     const { callback, final } = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId, action: 'cancel' })
     expect(callback.searchParams.get('errorcode')).toBe('user0001')
     expect(final).toBe('/contract?contract=cancelled&planId=PLAN0002')
-    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER2.openId) as { n: number }
+    const rows = { n: (await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER2.openId).execute()).length }
     expect(rows.n).toBe(0)
   })
 
@@ -300,7 +300,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     })
     expect(repeat.json().notification.answer).toBe('{"resp":"00"}')
     const repo = new ContractRepo(built.ctx.db)
-    expect(repo.events(signed.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:apply', 'relieved:notify'])
+    expect((await repo.events(signed.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:apply', 'relieved:notify'])
   })
 
   it('the sandbox 云闪付-side page relieves a contract and notifies; relieve without planId picks the signed one', async () => {
@@ -394,7 +394,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     const before = applyCalls()
     await expect(crashing.sign({ openId, accessToken: grant(), planId })).rejects.toThrow('simulated crash')
     expect(applyCalls()).toBe(before + 1)
-    const pending = repo.active(SANDBOX_UNIONPAY.appId, openId, planId)
+    const pending = await repo.active(SANDBOX_UNIONPAY.appId, openId, planId)
     expect(pending?.status).toBe('applying')
     expect(pending?.contractId).toBeNull()
     const platformSide = sbx().find(openId, planId, '1')
@@ -411,30 +411,30 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(outcome.kind).toBe('reconciled')
     expect(outcome.record).toMatchObject({ status: 'signed', contractId: platformSide?.contractId, contractCode: pending?.contractCode })
     expect(applyCalls()).toBe(before + 1)
-    expect(repo.events(pending!.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:reconcile'])
+    expect((await repo.events(pending!.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:reconcile'])
   })
 
   it('a read settles a stale attempt the platform never signed', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const openId = 'sandbox-user-that-never-signed'
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0002', contractCode: '1234', leaseMs: 0 })
+    await repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0002', contractCode: '1234', leaseMs: 0 })
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     const { record } = await service.view(openId, 'PLAN0002', false)
     expect(record?.status).toBe('failed')
-    expect(repo.active(SANDBOX_UNIONPAY.appId, openId, 'PLAN0002')).toBeNull()
+    expect(await repo.active(SANDBOX_UNIONPAY.appId, openId, 'PLAN0002')).toBeNull()
   })
 
   it('the background sweep settles attempts left behind by a crash without any user action', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-1', planId: 'PLAN0001', contractCode: '5678', leaseMs: 0 })
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-2', planId: 'PLAN0002', contractCode: '5679', leaseMs: 60_000 })
+    await repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-1', planId: 'PLAN0001', contractCode: '5678', leaseMs: 0 })
+    await repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-2', planId: 'PLAN0002', contractCode: '5679', leaseMs: 60_000 })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     expect(await service.sweepStale()).toBeGreaterThanOrEqual(1)
-    expect(repo.byCode('5678')?.status).toBe('failed')
+    expect((await repo.byCode('5678'))?.status).toBe('failed')
     // an attempt whose lease still runs is left to its owner
-    expect(repo.byCode('5679')?.status).toBe('applying')
+    expect((await repo.byCode('5679'))?.status).toBe('applying')
   })
 })
 
@@ -465,7 +465,7 @@ describe('contracts survive a restart', () => {
       const after = await second.app.inject({ method: 'GET', url: '/api/contract?planId=PLAN0001', headers: { cookie: b.cookieHeader } })
       expect(after.statusCode).toBe(200)
       expect(after.json()).toMatchObject({ status: 'signed', contractId: before.contractId, contractCode: before.contractCode })
-      expect(new ContractRepo(second.ctx.db).events(before.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
+      expect((await new ContractRepo(second.ctx.db).events(before.contractCode)).map((e) => e.to)).toEqual(['applying', 'signed'])
       await second.app.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

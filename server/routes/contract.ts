@@ -18,6 +18,7 @@ import { AppError, badRequest, notFound } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
 import { UserStore } from '../session/users.ts'
+import { atomically } from '../store/kysely-db.ts'
 import { decodeCode, exchangeCode, rawQueryParam } from '../unionpay/oauth.ts'
 import { ContractApi, type InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
@@ -145,11 +146,11 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
       if ((exchanged.scope || CONTRACT_SCOPE) !== CONTRACT_SCOPE) return back({ contract: 'error', code: 'WRONG_SCOPE' })
 
       if (req.session?.openId !== openId) {
-        if (req.sessionId) ctx.sessions.end(req.sessionId, 'relogin')
-        const s = ctx.db.transaction(() => {
-          users.recordLogin(openId, CONTRACT_SCOPE)
-          return ctx.sessions.create({ openId, scope: CONTRACT_SCOPE, accessToken, accessExpiresAt: ctx.clock() + expiresIn * 1000 })
-        })()
+        if (req.sessionId) await ctx.sessions.end(req.sessionId, 'relogin')
+        const s = await atomically(ctx.db, async (trx) => {
+          await users.in(trx).recordLogin(openId, CONTRACT_SCOPE)
+          return ctx.sessions.in(trx).create({ openId, scope: CONTRACT_SCOPE, accessToken, accessExpiresAt: ctx.clock() + expiresIn * 1000 })
+        })
         setSessionCookie(reply, s.id, config.secureCookies, ctx.sessions.ttlMs)
       }
       const outcome = await service.sign({ openId, accessToken, planId: st.planId })
@@ -193,7 +194,8 @@ export async function registerContractRoutes(app: FastifyInstance, ctx: AppConte
     const body = parseInput(z.object({ planId: planSchema.optional() }), req.body ?? {}, '请求体')
     let planId = body.planId
     if (!planId) {
-      const signed = plans.filter((p) => repo.active(appId, session.openId, p)?.status === 'signed')
+      const live = await Promise.all(plans.map((p) => repo.active(appId, session.openId, p)))
+      const signed = plans.filter((_p, i) => live[i]?.status === 'signed')
       if (signed.length === 0) throw notFound('NO_CONTRACT', '没有已开通的无感支付，无需关闭')
       if (signed.length > 1) throw badRequest('PLAN_REQUIRED', '开通了多个签约模板，请指定 planId')
       planId = signed[0] as string
@@ -248,7 +250,7 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, repo: Contr
       req.log.warn('contract notification: signature did not verify')
       return answer('01')
     }
-    const outcome = repo.applyNotification(notificationRecord(verified), ctx.config.unionpay.appId)
+    const outcome = await repo.applyNotification(notificationRecord(verified), ctx.config.unionpay.appId)
     if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
     else if (outcome !== 'duplicate' && outcome !== 'already') req.log.warn({ outcome }, 'contract notification kept for review')
     return answer('00')

@@ -9,6 +9,7 @@ import { parseInput } from '../http/validate.ts'
 import { clearSessionCookie, requireSession, setSessionCookie } from '../session/plugin.ts'
 import type { Session } from '../session/store.ts'
 import { UserStore } from '../session/users.ts'
+import { atomically } from '../store/kysely-db.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { notificationParams } from '../unionpay/notification.ts'
 import {
@@ -138,23 +139,23 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
 
     const scope = token.scope || pending.scope
     const now = ctx.clock()
-    if (req.sessionId) ctx.sessions.end(req.sessionId, 'relogin')
-    const { id } = ctx.db.transaction(() => {
-      users.recordLogin(token.openId, scope)
-      return ctx.sessions.create({
+    if (req.sessionId) await ctx.sessions.end(req.sessionId, 'relogin')
+    const { id } = await atomically(ctx.db, async (trx) => {
+      await users.in(trx).recordLogin(token.openId, scope)
+      return ctx.sessions.in(trx).create({
         openId: token.openId,
         scope,
         accessToken: token.accessToken,
         accessExpiresAt: now + token.expiresIn * 1000,
       })
-    })()
+    })
     setSessionCookie(reply, id, secure, ctx.sessions.ttlMs)
     reply.header('cache-control', 'no-store')
     return reply.redirect(pending.redirect, 302)
   })
 
   app.post('/api/oauth/logout', async (req, reply) => {
-    if (req.sessionId) ctx.sessions.end(req.sessionId, 'logout')
+    if (req.sessionId) await ctx.sessions.end(req.sessionId, 'logout')
     clearSessionCookie(reply, secure)
     return { ok: true }
   })
@@ -212,10 +213,10 @@ export async function registerOauthRoutes(app: FastifyInstance, ctx: AppContext)
     }
     const nonceKey = `notify:auth-revoke:${sha256Hex(`${params.nonceStr ?? ''}|${params.timestamp ?? ''}|${openId}`)}`
     if (!(await ctx.kv.setIfAbsent(nonceKey, '1', REVOKE_NONCE_TTL_MS))) return { resp: '00' }
-    const ended = ctx.db.transaction(() => {
-      users.revoke(openId)
-      return ctx.sessions.endAllFor(openId, 'auth-revoked')
-    })()
+    const ended = await atomically(ctx.db, async (trx) => {
+      await users.in(trx).revoke(openId)
+      return ctx.sessions.in(trx).endAllFor(openId, 'auth-revoked')
+    })
     req.log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
     return { resp: '00' }
   }

@@ -95,7 +95,7 @@ async function domain<T>(fn: () => Promise<T> | T): Promise<T> {
 export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { config } = ctx
   const client = new ChinaumsClient({ ...config.chinaums, clock: ctx.clock })
-  const store = new OrderStore(ctx.db, ctx.clock)
+  const store = new OrderStore(ctx.sqlite, ctx.clock)
   const service = new PayService({
     config,
     store,

@@ -23,6 +23,7 @@ export type Db = Kysely<Tables>
 export type Tx = Transaction<Tables>
 
 const engines = new WeakMap<object, Engine>()
+const rawSqlite = new WeakMap<object, Database.Database>()
 
 /** Which engine a store (or a transaction opened on it) runs on. */
 export function engineOf(db: Kysely<Tables>): Engine {
@@ -113,8 +114,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
       raw.close()
       throw err
     }
-    const dialect = new ImmediateSqliteDialect({ database: raw })
-    return register(new Kysely<Tables>({ dialect }), 'sqlite')
+    return sqliteStore(raw)
   }
   if (parsed.schema) {
     const admin = new pg.Client({ connectionString: parsed.connectionString })
@@ -142,6 +142,27 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   return register(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres')
 }
 
+/** A store over an open better-sqlite3 handle (migrated by the caller). */
+export function sqliteStore(raw: Database.Database): Db {
+  const db = register(new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), 'sqlite')
+  rawSqlite.set(db.getExecutor().adapter, raw)
+  return db
+}
+
+/**
+ * The better-sqlite3 handle under a SQLite store, for code not yet moved to the query builder
+ * (the payment records); on PostgreSQL a handle that names the problem on first use.
+ */
+export function legacySqliteOf(db: Db): Database.Database {
+  const raw = rawSqlite.get(db.getExecutor().adapter)
+  if (raw) return raw
+  return new Proxy({} as Database.Database, {
+    get() {
+      throw new Error('this feature still uses SQLite-only SQL and does not run with DATABASE_URL=postgres:// yet')
+    },
+  })
+}
+
 function register(db: Db, engine: Engine): Db {
   engines.set(db.getExecutor().adapter, engine)
   return db
@@ -151,4 +172,20 @@ function register(db: Db, engine: Engine): Db {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown } | null
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+/**
+ * Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite; READ COMMITTED plus row locks on
+ * PostgreSQL), or inside the caller's when `db` already is one.
+ */
+export function atomically<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+}
+
+/**
+ * Whether reads that decide a write must lock their rows (`SELECT … FOR UPDATE`): on PostgreSQL
+ * yes; SQLite's BEGIN IMMEDIATE already serialises every writer.
+ */
+export function locksRows(db: Db): boolean {
+  return engineOf(db) === 'postgres'
 }

@@ -60,6 +60,7 @@ export interface Tables {
     detail: string | null
   }
   contract_notifications: {
+    rowid: Generated<number>
     signature_hash: string
     received_at: number
     app_id: string | null
