@@ -104,7 +104,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   registerSessions(app, sessions)
 
-  registerHealthRoutes(app)
+  registerHealthRoutes(app, ctx)
   registerUpsdkRoutes(app, ctx)
   await registerOauthRoutes(app, ctx)
   await registerContractRoutes(app, ctx)

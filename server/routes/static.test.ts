@@ -64,3 +64,15 @@ describe('deploy-time settings in index.html', () => {
     expect(settingsOf(html)).toEqual({ upsdkUrl: 'https://x.example/</script><script>alert(1)</script>' })
   })
 })
+
+describe('/readyz', () => {
+  it('answers 200 while the stores answer, and 503 once the database is gone', async () => {
+    const built = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), { distDir: false })
+    expect((await built.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true })
+    await built.ctx.db.destroy()
+    const down = await built.app.inject({ method: 'GET', url: '/readyz' })
+    expect(down.statusCode).toBe(503)
+    expect(down.json()).toEqual({ ok: false, failed: ['database'] })
+    await built.app.close()
+  })
+})

@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
 import { injectClientSettings, type ClientSettings } from '../http/client-settings.ts'
 
-const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/pay/return']
+const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/readyz', '/pay/return']
 
 /**
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
