@@ -122,3 +122,26 @@ describe('migrations', () => {
     expect(() => parseDatabaseUrl('postgres://db/x?schema=Bad;drop')).toThrow(/schema/)
   })
 })
+
+describe.each(testEngines)('transactions on %s', (engine) => {
+  it('nested atomically() joins the outer transaction, and a failure rolls all of it back', async () => {
+    const { atomically, within } = await import('./kysely-db.ts')
+    const db = await openTestDb(engine)
+    const row = (id: string) => ({ notify_id: id, mer_order_id: 'm', status: null, outcome: 'x', received_at: 1 })
+    await expect(
+      atomically(db, async () => {
+        await within(db).insertInto('pay_notifies').values(row('outer')).execute()
+        await atomically(db, async (inner) => {
+          await inner.insertInto('pay_notifies').values(row('inner')).execute()
+        })
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    expect(await db.selectFrom('pay_notifies').select('notify_id').execute()).toEqual([])
+    await atomically(db, async () => {
+      await within(db).insertInto('pay_notifies').values(row('kept')).execute()
+    })
+    expect(await db.selectFrom('pay_notifies').select('notify_id').execute()).toEqual([{ notify_id: 'kept' }])
+    await db.destroy()
+  })
+})

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
@@ -174,12 +175,28 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
 
+const activeTx = new AsyncLocalStorage<{ root: Db; trx: Db }>()
+
 /**
  * Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite; READ COMMITTED plus row locks on
- * PostgreSQL), or inside the caller's when `db` already is one.
+ * PostgreSQL), or inside the caller's: when `db` is a transaction, or when `fn` runs within an
+ * `atomically` on the same store (nested calls join the outer transaction, as savepoint-free
+ * nesting). Store methods read the current handle with `within(db)`.
  */
 export function atomically<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+  if (db.isTransaction) return fn(db)
+  const active = activeTx.getStore()
+  if (active?.root === db) return fn(active.trx)
+  return db.transaction().execute((trx) => activeTx.run({ root: db, trx }, () => fn(trx)))
+}
+
+/**
+ * The handle a store query must use: the transaction opened by an enclosing `atomically` on this
+ * store, else `db`. (On SQLite a query outside the open transaction would wait for it forever.)
+ */
+export function within(db: Db): Db {
+  const active = activeTx.getStore()
+  return active?.root === db ? active.trx : db
 }
 
 /**
