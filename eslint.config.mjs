@@ -1,6 +1,8 @@
 import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescript'
 import pluginVue from 'eslint-plugin-vue'
 
+const NO_SANDBOX = { group: ['**/sandbox/*', '**/sandbox'], message: 'Production server code does not import server/sandbox.' }
+
 export default defineConfigWithVueTs(
   { name: 'upkit/files', files: ['**/*.{ts,mts,vue}'] },
   { name: 'upkit/ignores', ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test-results/**', '.tmp/**'] },
@@ -12,6 +14,58 @@ export default defineConfigWithVueTs(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'vue/multi-word-component-names': 'off',
+    },
+  },
+  // Import boundaries (issue 10 item 8); a later block replaces the rule of an earlier one, so the domain block repeats NO_SANDBOX.
+  // Production server code never reaches into the simulated platforms. The two exceptions are
+  // explicit: app.ts mounts the sandbox (sandbox mode only), config.ts takes its default credentials.
+  {
+    name: 'upkit/boundaries/no-sandbox-in-production',
+    files: ['server/**/*.ts'],
+    ignores: ['server/sandbox/**', 'server/app.ts', 'server/config.ts', 'server/test/**', '**/*.test.ts', '**/*.fixture.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [NO_SANDBOX] },
+      ],
+    },
+  },
+  // Domain code throws DomainError (server/errors.ts) and
+  // never speaks HTTP: only a feature's routes.ts (and pay/http.ts, its error mapper) may.
+  {
+    name: 'upkit/boundaries/domain',
+    files: ['server/{contract,oauth,pay,unionpay,chinaums,crypto,acp}/**/*.ts'],
+    ignores: ['**/routes.ts', 'server/pay/http.ts', '**/*.test.ts', '**/*.fixture.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/http/errors*', '**/http/error-handler*', '**/http/validate*'],
+              message: 'Domain code throws DomainError (server/errors.ts); the error handler maps it to HTTP.',
+            },
+            { group: ['fastify', '@fastify/*', 'fastify-*'], allowTypeImports: true, message: 'Domain code does not use fastify (type-only imports such as the logger are fine).' },
+            NO_SANDBOX,
+          ],
+        },
+      ],
+    },
+  },
+  // The app does not import the upsdk stub; the loader is the one entry that installs it (dev and sandbox builds).
+  {
+    name: 'upkit/boundaries/no-stub-in-app',
+    files: ['src/**/*.{ts,vue}'],
+    ignores: ['src/upsdk/stub/**', 'src/upsdk/loader.ts', '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './stub/*', '@/upsdk/stub', '@/upsdk/stub/*'], message: 'Only src/upsdk/loader.ts loads the stub.' }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression[source.value=/(^|\\/)(upsdk\\/)?stub(\\/|$)/]', message: 'Only src/upsdk/loader.ts loads the stub.' },
+      ],
     },
   },
   {

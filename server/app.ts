@@ -3,16 +3,20 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { clientSettings } from './http/client-settings.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
+import { registerNoStore } from './http/no-store.ts'
+import { registerAdminCheck } from './http/admin.ts'
 import { REDACT_PATHS, requestSerializer } from './log.ts'
-import { registerContractRoutes } from './routes/contract.ts'
+import { buildServices } from './compose.ts'
+import { registerContractRoutes } from './contract/routes.ts'
 import { registerHealthRoutes } from './routes/health.ts'
-import { registerOauthRoutes } from './routes/oauth.ts'
+import { registerOauthRoutes } from './oauth/routes.ts'
 import { registerPayRoutes } from './routes/pay.ts'
 import { registerStatic } from './routes/static.ts'
 import { registerUpsdkRoutes } from './routes/upsdk.ts'
@@ -88,7 +92,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
   const ctx: AppContext = { config, db, sqlite, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
 
+  // Route schemas are zod (fastify-type-provider-zod); a failure is answered by the error handler.
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
   registerErrorHandler(app)
+  registerNoStore(app)
+  registerAdminCheck(app, config)
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'strict-origin-when-cross-origin')
@@ -104,11 +113,21 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   registerSessions(app, sessions)
 
+  // The composition root: every service and background job is built here, once.
+  const { services, jobs } = buildServices(ctx)
+  app.decorate('pay', services.pay)
+  app.addHook('onReady', async () => {
+    for (const job of jobs) job.start()
+  })
+  app.addHook('onClose', async () => {
+    for (const job of jobs) await job.stop()
+  })
+
   registerHealthRoutes(app, ctx)
   registerUpsdkRoutes(app, ctx)
-  await registerOauthRoutes(app, ctx)
-  await registerContractRoutes(app, ctx)
-  await registerPayRoutes(app, ctx)
+  await registerOauthRoutes(app, ctx, services.oauth)
+  await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
+  await registerPayRoutes(app, ctx, services.pay)
 
   let sandbox: SandboxContext | undefined
   if (config.sandbox) {

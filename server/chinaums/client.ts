@@ -1,4 +1,4 @@
-import type { FetchLike } from '../unionpay/client.ts'
+import { postJson, type FetchLike, type TransportFailure } from '../platform-http.ts'
 import { ChinaumsError } from './errors.ts'
 import { openBodySigHeader, type OpenCredentials } from './sign.ts'
 import { requestTimestamp } from './time.ts'
@@ -26,6 +26,19 @@ export interface RefundRequest {
   subOrders?: Array<{ mid: string; totalAmount: number }>
 }
 
+function transportError(api: ChinaumsApi, f: TransportFailure): ChinaumsError {
+  switch (f.kind) {
+    case 'timeout':
+      return new ChinaumsError(api, 'TIMEOUT', `no answer within ${f.timeoutMs} ms`, 'indeterminate')
+    case 'network':
+      return new ChinaumsError(api, 'NET_ERROR', 'network failure', 'indeterminate')
+    case 'not_json':
+      return new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${f.status}, reply is not JSON`, 'indeterminate')
+    case 'not_object':
+      return new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${f.status}, reply is not an object`, 'indeterminate')
+  }
+}
+
 /**
  * Calls 银商 with `Authorization: OPEN-BODY-SIG ...` signed over the exact JSON text sent.
  * `errCode` other than SUCCESS, a timeout, a network failure or an unreadable reply become a
@@ -46,35 +59,10 @@ export class ChinaumsClient {
   async call(api: ChinaumsApi, fields: Record<string, unknown>, instMid = 'H5DEFAULT'): Promise<ChinaumsReply> {
     const body = JSON.stringify({ ...this.base(instMid), ...fields })
     const url = `${this.o.baseUrl}/v1/netpay/${api}`
-    let status: number
-    let text: string
-    try {
-      const res = await this.fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          accept: 'application/json',
-          authorization: openBodySigHeader(this.o, body, this.o.clock()),
-        },
-        body,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      })
-      status = res.status
-      text = await res.text()
-    } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-      throw new ChinaumsError(api, timedOut ? 'TIMEOUT' : 'NET_ERROR', timedOut ? `no answer within ${this.o.timeoutMs} ms` : 'network failure', 'indeterminate')
-    }
-    let reply: unknown
-    try {
-      reply = JSON.parse(text)
-    } catch {
-      throw new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${status}, reply is not JSON`, 'indeterminate')
-    }
-    if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) {
-      throw new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${status}, reply is not an object`, 'indeterminate')
-    }
-    const r = reply as Record<string, unknown>
+    const { status, reply: r } = await postJson(
+      { fetch: this.fetch, url, body, headers: { authorization: openBodySigHeader(this.o, body, this.o.clock()) }, timeoutMs: this.o.timeoutMs },
+      (f) => transportError(api, f),
+    )
     if (typeof r.errCode !== 'string') throw new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${status}, reply has no errCode`, 'indeterminate')
     if (r.errCode !== 'SUCCESS') throw new ChinaumsError(api, r.errCode, typeof r.errMsg === 'string' ? r.errMsg : '')
     return r as ChinaumsReply

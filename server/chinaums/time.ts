@@ -1,31 +1,6 @@
-const BEIJING_OFFSET_MS = 8 * 3600_000
+import { beijingParts } from '../time.ts'
 
-/** Calendar fields of an instant in Beijing time (UTC+8, no daylight saving). */
-function beijingParts(now: number) {
-  const d = new Date(now + BEIJING_OFFSET_MS)
-  const p2 = (n: number) => String(n).padStart(2, '0')
-  return {
-    yyyy: String(d.getUTCFullYear()),
-    MM: p2(d.getUTCMonth() + 1),
-    dd: p2(d.getUTCDate()),
-    HH: p2(d.getUTCHours()),
-    mm: p2(d.getUTCMinutes()),
-    ss: p2(d.getUTCSeconds()),
-    SSS: String(d.getUTCMilliseconds()).padStart(3, '0'),
-  }
-}
-
-/** `yyyyMMddHHmmss`, the OPEN-FORM-PARAM / OPEN-BODY-SIG timestamp. */
-export function compactTimestamp(now: number): string {
-  const p = beijingParts(now)
-  return `${p.yyyy}${p.MM}${p.dd}${p.HH}${p.mm}${p.ss}`
-}
-
-/** `yyyy-MM-dd HH:mm:ss`, the business `requestTimestamp` / `expireTime`. */
-export function requestTimestamp(now: number): string {
-  const p = beijingParts(now)
-  return `${p.yyyy}-${p.MM}-${p.dd} ${p.HH}:${p.mm}:${p.ss}`
-}
+export { compactTimestamp, parseCompactTimestamp, parseRequestTimestamp, requestTimestamp } from '../time.ts'
 
 /**
  * The 17-digit time part of the seed's merOrderId rule, `yyyyMMddmmHHssSSS`: note that the seed
@@ -34,20 +9,4 @@ export function requestTimestamp(now: number): string {
 export function orderIdTime(now: number): string {
   const p = beijingParts(now)
   return `${p.yyyy}${p.MM}${p.dd}${p.mm}${p.HH}${p.ss}${p.SSS}`
-}
-
-/** Parses `yyyyMMddHHmmss` (Beijing) to epoch ms, or NaN. */
-export function parseCompactTimestamp(s: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s)
-  if (!m) return NaN
-  const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number]
-  const t = Date.UTC(y, mo - 1, d, h, mi, se) - BEIJING_OFFSET_MS
-  return compactTimestamp(t) === s ? t : NaN
-}
-
-/** Parses `yyyy-MM-dd HH:mm:ss` (Beijing) to epoch ms, or NaN. */
-export function parseRequestTimestamp(s: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(s)
-  if (!m) return NaN
-  return parseCompactTimestamp(m.slice(1).join(''))
 }

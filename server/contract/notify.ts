@@ -1,5 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto'
 import { verifyNotification } from '../crypto/rsa.ts'
+import { parseBeijingTime } from '../time.ts'
 import type { NotificationRecord } from './repo.ts'
 
 export type NotifyParams = Record<string, string>
@@ -72,13 +73,4 @@ export function notificationRecord(params: NotifyParams): NotificationRecord {
     operateAt: parseBeijingTime(params.operateTime),
     params: rest,
   }
-}
-
-/** `yyyy-MM-dd HH:mm:ss` or `yyyyMMddHHmmss`, Beijing time, to epoch ms; null otherwise. */
-export function parseBeijingTime(value: string | undefined): number | null {
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/.exec(value?.trim() ?? '')
-  if (!m) return null
-  const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number]
-  const ms = Date.UTC(y, mo - 1, d, h, mi, se) - 8 * 3600_000
-  return Number.isFinite(ms) ? ms : null
 }

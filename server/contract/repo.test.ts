@@ -152,7 +152,7 @@ describe.each(testEngines)('ContractService on %s', (engine) => {
     const input = { openId: 'u1', accessToken: 't', planId: 'P1' }
     const first = service.sign(input)
     const second = await service.sign(input).catch((e: unknown) => e)
-    expect(second).toMatchObject({ code: 'CONTRACT_BUSY', status: 409 })
+    expect(second).toMatchObject({ code: 'CONTRACT_BUSY', kind: 'conflict' })
     fake.release({ contractId: '6218400001', operateTime: '20260101120000', contractCode: null })
     expect(await first).toMatchObject({ kind: 'signed', record: { status: 'signed', contractId: '6218400001' } })
     expect(fake.calls.filter((c) => c.startsWith('apply'))).toHaveLength(1)

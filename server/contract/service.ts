@@ -1,8 +1,10 @@
-import { randomInt } from 'node:crypto'
-import { conflict, notFound } from '../http/errors.ts'
-import type { ContractApi, InfoResult } from '../unionpay/contract.ts'
+import { randomInt, type KeyObject } from 'node:crypto'
+import { DomainError } from '../errors.ts'
+import { compactTimestamp, requestTimestamp } from '../time.ts'
+import type { ContractApi, InfoResult, StatusResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
-import type { ContractRecord, ContractRepo } from './repo.ts'
+import { notificationRecord, verifiedParams, type NotifyParams } from './notify.ts'
+import type { ContractRecord, ContractRepo, NotificationOutcome } from './repo.ts'
 
 export interface ContractServiceOptions {
   repo: ContractRepo
@@ -15,6 +17,8 @@ export interface ContractServiceOptions {
    * @default 30_000
    */
   leaseMs?: number
+  /** upPublicKey, to verify the 解约结果通知; null (the default) refuses every notification. */
+  upPublicKey?: KeyObject | null
   /** Test seam: runs after contract.apply answered and before the answer is stored. */
   afterApply?: (record: ContractRecord) => void | Promise<void>
 }
@@ -23,16 +27,11 @@ export type SignOutcome = { kind: 'signed' | 'already' | 'reconciled'; record: C
 
 /** 22 digits: Beijing-time yyyyMMddHHmmss and 8 random digits (unique per attempt, enforced by the table). */
 export function newContractCode(now: number): string {
-  const d = new Date(now + 8 * 3600_000)
-  const p = (n: number, w = 2) => String(n).padStart(w, '0')
-  const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
-  return `${stamp}${p(randomInt(100_000_000), 8)}`
+  return `${compactTimestamp(now)}${String(randomInt(100_000_000)).padStart(8, '0')}`
 }
 
 /** Beijing time `yyyy-MM-dd HH:mm:ss`, for operateTime when the platform gives none. */
-export function beijingTime(now: number): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
+export const beijingTime = requestTimestamp
 
 /**
  * The 无感支付 lifecycle on our side: sign (record the attempt, then contract.apply, then store),
@@ -65,7 +64,7 @@ export class ContractService {
     if (!start.created) {
       if (record.status === 'signed') return { kind: 'already', record }
       if (!(await this.repo.takeLease(record.contractCode, this.leaseMs))) {
-        throw conflict('CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
+        throw new DomainError('conflict', 'CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
       }
       const info = await this.api.info({ openId: input.openId, planId: input.planId })
       if (info.status === 'signed' && info.contractId) {
@@ -111,10 +110,19 @@ export class ContractService {
     return { kind: 'signed', record }
   }
 
+  /** The plan to relieve when the user names none: their one signed plan (none or several is refused). */
+  async signedPlan(openId: string, plans: readonly string[]): Promise<string> {
+    const live = await Promise.all(plans.map((p) => this.repo.active(this.options.appId, openId, p)))
+    const signed = plans.filter((_p, i) => live[i]?.status === 'signed')
+    if (signed.length === 0) throw new DomainError('not_found', 'NO_CONTRACT', '没有已开通的无感支付，无需关闭')
+    if (signed.length > 1) throw new DomainError('invalid', 'PLAN_REQUIRED', '开通了多个签约模板，请指定 planId')
+    return signed[0] as string
+  }
+
   async relieve(input: { openId: string; planId: string }): Promise<ContractRecord> {
     const current = await this.repo.active(this.options.appId, input.openId, input.planId)
     if (!current || current.status !== 'signed' || !current.contractId) {
-      throw notFound('NO_CONTRACT', '没有已开通的无感支付，无需关闭')
+      throw new DomainError('not_found', 'NO_CONTRACT', '没有已开通的无感支付，无需关闭')
     }
     const contractId = current.contractId
     let operateTime: string | null
@@ -144,6 +152,22 @@ export class ContractService {
       operateTime: operateTime ?? beijingTime(this.clock()),
     })
     return done ?? (await this.repo.byCode(current.contractCode)) ?? current
+  }
+
+  /** 用户状态查询 (contract.status): unfinished orders of the user. */
+  status(openId: string): Promise<StatusResult> {
+    return this.api.status({ openId })
+  }
+
+  /**
+   * The 解约结果通知 (5.4.3): verifies the signature (both readings of `+`, see verifiedParams),
+   * then applies it exactly once. `answer` is what the platform is told: `01` when unverifiable.
+   */
+  async handleNotification(params: NotifyParams | null): Promise<{ answer: '00' | '01'; outcome: NotificationOutcome | 'duplicate' | 'unverified' }> {
+    const key = this.options.upPublicKey ?? null
+    const verified = params && key ? verifiedParams(params, key) : null
+    if (!verified) return { answer: '01', outcome: 'unverified' }
+    return { answer: '00', outcome: await this.repo.applyNotification(notificationRecord(verified), this.options.appId) }
   }
 
   /**

@@ -3,9 +3,6 @@ import type { KvStore } from '../store/kv.ts'
 
 export { hashBinding, newBinding } from '../http/bound-state.ts'
 
-export { safeRedirectPath } from '../http/redirect.ts'
-export { parseRawPairs, rawQuery } from '../http/raw-query.ts'
-
 /** What an authorize request leaves for its callback. */
 export interface ContractState {
   planId: string

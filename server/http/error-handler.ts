@@ -1,9 +1,36 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { DomainError, type DomainErrorKind } from '../errors.ts'
+import { toAppError as payError } from '../pay/http.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { AppError } from './errors.ts'
 
 /** Platform codes that mean the appId or the user's scope does not allow the API. */
 const FORBIDDEN_CODES = new Set(['N62131', 'S52131'])
+
+/** The HTTP status of each domain error kind: the one place where domain meets HTTP. */
+export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  upstream: 502,
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** How the error message names this route's input (e.g. 登录参数). @default by part: 查询参数 / 请求体 / 路径参数 */
+    inputName?: string
+  }
+}
+
+const PART_NAMES: Readonly<Record<string, string>> = { querystring: '查询参数', body: '请求体', params: '路径参数', headers: '请求头' }
+
+function inputName(req: FastifyRequest, part: string | undefined): string {
+  return req.routeOptions.config.inputName ?? PART_NAMES[part ?? ''] ?? '请求参数'
+}
 
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }
@@ -16,6 +43,19 @@ const body = (code: string, message: string, details?: Record<string, unknown>):
 /** Maps every thrown error to `{"error":{"code","message"}}` with a fitting status. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      // route schemas (fastify-type-provider-zod): the same answer parseInput gives
+      const problems = err.validation.map((v) => `${v.instancePath.slice(1).replaceAll('/', '.') || '(root)'}: ${v.message}`)
+      const what = inputName(req, err.validationContext)
+      return reply.status(400).send(body('INVALID_INPUT', `${what}不合法：${problems.join('；')}`, { problems }))
+    }
+    if (err instanceof DomainError) {
+      const status = STATUS_OF_KIND[err.kind]
+      if (status >= 500) req.log.warn({ code: err.code }, err.message)
+      return reply.status(status).send(body(err.code, err.message, err.details))
+    }
+    const mapped = payError(err)
+    if (mapped !== err) err = mapped as Error
     if (err instanceof AppError) {
       if (err.status >= 500) req.log.warn({ code: err.code }, err.message)
       return reply.status(err.status).send(body(err.code, err.message, err.details))

@@ -43,3 +43,17 @@ export function rawQueryParam(url: string, name: string): string | undefined {
   }
   return undefined
 }
+
+/** A platform callback's query, read once and one way for every redirect flow (OAuth, contract). */
+export interface CallbackQuery {
+  /** The first value of `name`, percent-decoded with `+` kept (see parseRawPairs). */
+  get(name: string): string | undefined
+  /** The first value of `name` still percent-encoded (for `code`, which decodeCode reads itself). */
+  raw(name: string): string | undefined
+}
+
+export function readCallbackQuery(url: string): CallbackQuery {
+  const decoded = new Map<string, string>()
+  for (const [k, v] of parseRawPairs(rawQuery(url))) if (!decoded.has(k)) decoded.set(k, v)
+  return { get: (name) => decoded.get(name), raw: (name) => rawQueryParam(url, name) }
+}

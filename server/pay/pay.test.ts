@@ -1,20 +1,7 @@
 import { createHash, createHmac } from 'node:crypto'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type App } from '../app.ts'
-import { loadConfig } from '../config.ts'
 import { SANDBOX_CHINAUMS } from '../sandbox/credentials.ts'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
-    })
-  })
-}
+import { startTestServer, type TestServer } from '../test/harness.ts'
 
 /** Independent 通讯密钥 signing, written from seed 1.8.4 without the app's helpers. */
 function md5Sign(params: Record<string, string>, key: string = SANDBOX_CHINAUMS.md5Key, type: 'MD5' | 'SHA256' = 'MD5'): string {
@@ -27,17 +14,14 @@ function md5Sign(params: Record<string, string>, key: string = SANDBOX_CHINAUMS.
   return type === 'MD5' ? createHash('md5').update(s, 'utf8').digest('hex').toUpperCase() : createHash('sha256').update(s, 'utf8').digest('hex')
 }
 
-let app: App
+let app: TestServer
 let base: string
 let now = Date.UTC(2026, 0, 15, 2, 0, 0)
 const clock = () => now
 
 beforeAll(async () => {
-  const port = await freePort()
-  const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
-  app = await buildApp(config, { distDir: false, clock })
-  await app.app.listen({ port, host: '127.0.0.1' })
-  base = `http://127.0.0.1:${port}`
+  app = await startTestServer({}, { clock })
+  base = app.baseUrl
 })
 afterAll(async () => {
   await app?.app.close()

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { sql } from 'kysely'
+import { z } from 'zod'
 import type { AppContext } from '../context.ts'
+
+const healthReply = z.object({ ok: z.literal(true) })
 
 /**
  * `/healthz`: the process answers (liveness). `/readyz`: this instance can serve — the record
@@ -11,7 +15,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx?: Pick<AppContext
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.get('/healthz', async () => ({ ok: true }))
+  app.withTypeProvider<ZodTypeProvider>().get('/healthz', { schema: { response: { 200: healthReply } } }, async () => ({ ok: true as const }))
   app.get('/readyz', async (_req, reply) => {
     const failed: string[] = []
     if (closing) failed.push('shutting-down')

@@ -1,29 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { ChinaumsClient } from '../chinaums/client.ts'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
+import type { PayModule } from '../compose.ts'
 import type { AppContext } from '../context.ts'
-import { safeEqual } from '../crypto/signing.ts'
-import { forbidden, notFound, unavailable } from '../http/errors.ts'
+import { checkAdmin } from '../http/admin.ts'
+import { notFound, unavailable } from '../http/errors.ts'
 import { parseInput } from '../http/validate.ts'
 import { publicOrder, publicRefund, toAppError } from '../pay/http.ts'
-import { OrderStore } from '../pay/orders.ts'
-import { Reconciler } from '../pay/reconcile.ts'
-import { PayService } from '../pay/service.ts'
-import { SandboxTnProvider } from '../pay/tn.ts'
-
-export interface PayModule {
-  service: PayService
-  reconciler: Reconciler
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Payments (issue 5): exposed for tests and scripts. */
-    pay: PayModule
-  }
-}
 
 const amount = z
   .number({ error: '金额必须是数字（单位：分）' })
@@ -92,32 +76,9 @@ async function domain<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 /** 银商 H5 pay, tn pay, orders, the 银商 notify and return page (issue 5). */
-export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext, pay: PayModule): Promise<void> {
   const { config } = ctx
-  const client = new ChinaumsClient({ ...config.chinaums, clock: ctx.clock })
-  const store = new OrderStore(ctx.sqlite, ctx.clock)
-  const service = new PayService({
-    config,
-    store,
-    client,
-    tn: config.sandbox ? new SandboxTnProvider(client) : null,
-    clock: ctx.clock,
-    log: ctx.log,
-  })
-  const reconciler = new Reconciler({ service, clock: ctx.clock, log: ctx.log })
-  app.decorate('pay', { service, reconciler })
-  app.addHook('onReady', async () => reconciler.start())
-  app.addHook('onClose', async () => reconciler.stop())
-
-  /** Merchant actions: open in the sandbox unless ADMIN_TOKEN is set; otherwise the token is required. */
-  const requireAdmin = (req: FastifyRequest) => {
-    if (!config.adminToken) {
-      if (config.sandbox) return
-      throw forbidden('ADMIN_DISABLED', '未配置 ADMIN_TOKEN，商户操作（订单列表、退款、关单）已关闭')
-    }
-    const given = req.headers['x-admin-token']
-    if (typeof given !== 'string' || !safeEqual(given, config.adminToken)) throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
-  }
+  const { service, store } = pay
 
   app.post('/api/pay/chinaums/orders', async (req) => {
     const input = parseInput(createSchema, req.body)
@@ -140,20 +101,18 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.get('/api/pay/admin', async (req) => {
     try {
-      requireAdmin(req)
+      checkAdmin(req, config)
       return { allowed: true, tokenRequired: config.adminToken !== undefined }
     } catch {
       return { allowed: false, tokenRequired: true }
     }
   })
 
-  app.get('/api/pay/orders', async (req) => {
-    requireAdmin(req)
+  app.get('/api/pay/orders', { config: { admin: true } }, async () => {
     return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: store.refunds(o.merOrderId).map(publicRefund) })) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/refund', async (req) => {
-    requireAdmin(req)
+  app.post('/api/pay/orders/:merOrderId/refund', { config: { admin: true } }, async (req) => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(refundSchema, req.body)
     const division =
@@ -164,20 +123,17 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext): 
     return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/close', async (req) => {
-    requireAdmin(req)
+  app.post('/api/pay/orders/:merOrderId/close', { config: { admin: true } }, async (req) => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     return { order: publicOrder(await domain(() => service.close(merOrderId))) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/secure-cancel', async (req) => {
-    requireAdmin(req)
+  app.post('/api/pay/orders/:merOrderId/secure-cancel', { config: { admin: true } }, async (req) => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     return { order: publicOrder(await domain(() => service.secureCancel(merOrderId))) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/secure-complete', async (req) => {
-    requireAdmin(req)
+  app.post('/api/pay/orders/:merOrderId/secure-complete', { config: { admin: true } }, async (req) => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(completeSchema, req.body)
     const r = await domain(() => service.secureComplete(merOrderId, input.amount))

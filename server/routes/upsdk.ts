@@ -23,7 +23,7 @@ async function dropRejectedFrontToken(ctx: AppContext): Promise<void> {
 
 /** POST /api/upsdk/config {url} → {appId, timestamp, nonceStr, signature} for upsdk.config. */
 export function registerUpsdkRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req, reply) => {
+  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req) => {
     const body = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）')
@@ -32,7 +32,6 @@ export function registerUpsdkRoutes(app: FastifyInstance, ctx: AppContext): void
     const signedUrl = normaliseSignedUrl(url, ctx.config.unionpay.upsdkAllowedOrigins)
     if (frontTokenRejected === true) await dropRejectedFrontToken(ctx)
     const frontToken = await ctx.tokens.get('front')
-    reply.header('cache-control', 'no-store')
     return signUpsdkConfig(ctx.config.unionpay.appId, frontToken, signedUrl, ctx.clock())
   })
 }

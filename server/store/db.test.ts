@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { migrate, openDatabase, sqlitePath } from './db.ts'
+import { MIGRATION_NAME, MIGRATIONS_DIR, RENAMED_MIGRATIONS, migrate, openDatabase, sqlitePath } from './db.ts'
 
 describe('record store', () => {
   it('opens a SQLite file in WAL mode with every migration applied once', () => {
@@ -35,5 +35,28 @@ describe('record store', () => {
     expect(sqlitePath('sqlite:./data/upkit.db')).toBe('./data/upkit.db')
     expect(sqlitePath('sqlite::memory:')).toBe(':memory:')
     expect(() => sqlitePath('postgres://x')).toThrow(/sqlite:/)
+  })
+
+  it('numbers the migrations 001, 002, ... without gaps or duplicates', () => {
+    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()
+    expect(files.length).toBeGreaterThan(0)
+    files.forEach((f, i) => {
+      expect(f, f).toMatch(MIGRATION_NAME)
+      expect(Number(MIGRATION_NAME.exec(f)?.[1]), f).toBe(i + 1)
+    })
+    for (const to of Object.values(RENAMED_MIGRATIONS)) expect(files).toContain(to)
+  })
+
+  it('a record store migrated under the old names is not migrated again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upkit-renamed-'))
+    const url = `sqlite:${join(dir, 'upkit.db')}`
+    const db = openDatabase(url)
+    // what a record store migrated before the renumbering holds
+    for (const [from, to] of Object.entries(RENAMED_MIGRATIONS)) db.prepare('UPDATE schema_migrations SET name = ? WHERE name = ?').run(from, to)
+    db.close()
+    const again = openDatabase(url)
+    const names = (again.prepare('SELECT name FROM schema_migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name)
+    expect(names).toEqual(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort())
+    again.close()
   })
 })

@@ -3,6 +3,8 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { MIGRATIONS_DIR, migrateSqlite } from './migrate.ts'
 
+export { MIGRATION_NAME, MIGRATIONS_DIR, RENAMED_MIGRATIONS } from './migrate.ts'
+
 export type Db = Database.Database
 
 /** Turns `sqlite:./data/upkit.db` / `sqlite::memory:` into a path better-sqlite3 understands. */

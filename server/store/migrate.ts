@@ -51,9 +51,26 @@ export function toPostgres(sql: string): string {
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`
 
+/**
+ * Migrations renumbered so that the numbers run without gaps or duplicates (issue 10): a record
+ * store migrated under the old name keeps its history under the new one instead of re-running it.
+ */
+export const RENAMED_MIGRATIONS: Readonly<Record<string, string>> = {
+  '003_oauth_users.sql': '002_oauth_users.sql',
+  '004_contracts.sql': '003_contracts.sql',
+  '005_orders.sql': '004_orders.sql',
+}
+
+/** `NNN_name.sql` (optionally `.pg.sql` / `.sqlite.sql`): three digits, an underscore, a snake_case name. */
+export const MIGRATION_NAME = /^(\d{3})_[a-z0-9_]+(\.pg|\.sqlite)?\.sql$/
+
+const RENAME_SQL = 'UPDATE schema_migrations SET name = $1 WHERE name = $2 AND NOT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)'
+
 /** Applies pending migrations to a SQLite database, each in its own transaction. */
 export function migrateSqlite(db: BetterSqlite.Database, dir: string = MIGRATIONS_DIR): string[] {
   db.exec(CREATE_TABLE)
+  const rename = db.prepare(RENAME_SQL.replace(/\$\d/g, '?'))
+  for (const [from, to] of Object.entries(RENAMED_MIGRATIONS)) rename.run(to, from, to)
   const done = new Set(db.prepare('SELECT name FROM schema_migrations').all().map((r) => (r as { name: string }).name))
   const applied: string[] = []
   for (const m of migrationsFor('sqlite', dir)) {
@@ -81,6 +98,7 @@ export async function migratePostgres(pool: pg.Pool, dir: string = MIGRATIONS_DI
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
     try {
       await client.query(CREATE_TABLE)
+      for (const [from, to] of Object.entries(RENAMED_MIGRATIONS)) await client.query(RENAME_SQL, [to, from])
       const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name))
       for (const m of migrationsFor('postgres', dir)) {
         if (done.has(m.name)) continue

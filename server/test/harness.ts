@@ -17,6 +17,7 @@ export async function freePort(): Promise<number> {
 
 export interface TestServer extends App {
   config: Config
+  port: number
   baseUrl: string
   close(): Promise<void>
 }
@@ -36,5 +37,16 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   })
   const built = await buildApp(config, { distDir: false, ...options })
   await built.app.listen({ port, host: '127.0.0.1' })
-  return { ...built, config, baseUrl: `http://127.0.0.1:${port}`, close: () => built.app.close() }
+  return { ...built, config, port, baseUrl: `http://127.0.0.1:${port}`, close: () => built.app.close() }
+}
+
+/** The error `fn` throws, checked to be a `type`; fails the test when it throws nothing or something else. */
+export function thrownBy<T extends Error>(fn: () => unknown, type: new (...args: never[]) => T): T {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof type) return err
+    throw err
+  }
+  throw new Error(`expected a ${type.name}`)
 }

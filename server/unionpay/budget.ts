@@ -1,4 +1,4 @@
-import { unavailable } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { KvStore } from '../store/kv.ts'
 
 /**
@@ -17,7 +17,8 @@ export class CallBudget {
   async take(): Promise<void> {
     const ok = await this.kv.admit(this.key, this.perMinute, 60_000, this.clock())
     if (!ok) {
-      throw unavailable(
+      throw new DomainError(
+        'unavailable',
         'UPSTREAM_BUDGET_EXHAUSTED',
         `云闪付开放平台调用已达每分钟上限（${this.perMinute} 次），请稍后再试`,
       )

@@ -1,10 +1,8 @@
+import { postJson, type FetchLike, type TransportFailure } from '../platform-http.ts'
 import type { CallBudget } from './budget.ts'
 import { UnionpayError } from './errors.ts'
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
-  status: number
-  text(): Promise<string>
-}>
+export type { FetchLike }
 
 export interface UnionpayClientOptions {
   baseUrl: string
@@ -29,41 +27,30 @@ export class UnionpayClient {
   async call(api: string, body: Record<string, unknown>): Promise<PlatformParams> {
     await this.options.budget.take()
     const url = `${this.options.baseUrl}/open/access/1.0/${api}`
-    let status: number
-    let text: string
-    try {
-      const res = await this.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      })
-      status = res.status
-      text = await res.text()
-    } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-      throw new UnionpayError(
-        api,
-        timedOut ? 'TIMEOUT' : 'NETWORK',
-        timedOut ? `no answer within ${this.options.timeoutMs} ms` : String((err as Error).message ?? err),
-        timedOut ? 'timeout' : 'network',
-      )
-    }
-    let reply: unknown
-    try {
-      reply = JSON.parse(text)
-    } catch {
-      throw new UnionpayError(api, `HTTP_${status}`, 'reply is not JSON', 'protocol')
-    }
-    if (typeof reply !== 'object' || reply === null || typeof (reply as { resp?: unknown }).resp !== 'string') {
-      throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
-    }
+    const { status, reply } = await postJson(
+      { fetch: this.fetch, url, body: JSON.stringify(body), timeoutMs: this.options.timeoutMs },
+      (f) => transportError(api, f),
+    )
+    if (typeof reply.resp !== 'string') throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
     const { resp, msg, params } = reply as { resp: string; msg?: unknown; params?: unknown }
     if (resp !== '00') throw new UnionpayError(api, resp, typeof msg === 'string' ? msg : '')
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
       throw new UnionpayError(api, 'PROTOCOL', 'params is not an object', 'protocol')
     }
     return (params ?? {}) as PlatformParams
+  }
+}
+
+function transportError(api: string, f: TransportFailure): UnionpayError {
+  switch (f.kind) {
+    case 'timeout':
+      return new UnionpayError(api, 'TIMEOUT', `no answer within ${f.timeoutMs} ms`, 'timeout')
+    case 'network':
+      return new UnionpayError(api, 'NETWORK', f.message, 'network')
+    case 'not_json':
+      return new UnionpayError(api, `HTTP_${f.status}`, 'reply is not JSON', 'protocol')
+    case 'not_object':
+      return new UnionpayError(api, `HTTP_${f.status}`, 'reply has no resp field', 'protocol')
   }
 }
 

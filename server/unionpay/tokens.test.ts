@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { KvStore } from '../store/kv.ts'
 import { MemoryKv } from '../store/memory-kv.ts'
 import { RedisKv } from '../store/redis-kv.ts'
@@ -155,11 +155,11 @@ describe('CallBudget', () => {
     const client = new UnionpayClient({ baseUrl: 'http://x', timeoutMs: 1000, budget, fetch: p.fetch })
     for (let i = 0; i < 5; i++) await client.call('backendToken', {})
     const err = await client.call('backendToken', {}).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(AppError)
-    expect(err).toMatchObject({ status: 503, code: 'UPSTREAM_BUDGET_EXHAUSTED' })
+    expect(err).toBeInstanceOf(DomainError)
+    expect(err).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_BUDGET_EXHAUSTED' })
     expect(p.calls).toHaveLength(5)
     now += 59_000
-    await expect(client.call('backendToken', {})).rejects.toMatchObject({ status: 503 })
+    await expect(client.call('backendToken', {})).rejects.toMatchObject({ kind: 'unavailable' })
     now += 1_001
     await client.call('backendToken', {})
     expect(p.calls).toHaveLength(6)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { unavailable } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import type { KvStore } from '../store/kv.ts'
 import { createNonceStr, unionpaySignature, unixSeconds } from '../crypto/signing.ts'
 import { requireSeconds, requireString, type UnionpayClient } from './client.ts'
@@ -131,7 +131,7 @@ export class TokenManager {
         }
       }
       if (this.clock() > deadline) {
-        throw unavailable('TOKEN_REFRESH_BUSY', `另一个实例正在刷新 ${API[kind]}，等待超时，请稍后重试`)
+        throw new DomainError('unavailable', 'TOKEN_REFRESH_BUSY', `另一个实例正在刷新 ${API[kind]}，等待超时，请稍后重试`)
       }
       await sleep(50)
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { tdesDecrypt, tdesEncrypt } from '../crypto/tdes.ts'
-import { AppError } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
+import { STATUS_OF_KIND } from '../http/error-handler.ts'
 import { UnionpayError } from './errors.ts'
 import { mapUserInfoError } from './user.ts'
 
@@ -26,7 +27,7 @@ describe('3DES (DESede/ECB/PKCS5Padding, base64)', () => {
 
 describe('user info error mapping', () => {
   const map = (resp: string, what: 'mobile' | 'identity' = 'mobile') =>
-    mapUserInfoError(new UnionpayError(what === 'mobile' ? 'user.mobile' : 'user.auth', resp, ''), what) as AppError
+    mapUserInfoError(new UnionpayError(what === 'mobile' ? 'user.mobile' : 'user.auth', resp, ''), what) as DomainError
 
   it.each([
     ['N62131', 403, 'SCOPE_NOT_GRANTED'],
@@ -37,8 +38,8 @@ describe('user info error mapping', () => {
     ['a31', 401, 'ACCESS_TOKEN_EXPIRED'],
   ])('%s → %i %s', (resp, status, code) => {
     const e = map(resp)
-    expect(e).toBeInstanceOf(AppError)
-    expect(e.status).toBe(status)
+    expect(e).toBeInstanceOf(DomainError)
+    expect(STATUS_OF_KIND[e.kind]).toBe(status)
     expect(e.code).toBe(code)
     expect(e.message).toContain(resp === 'a31' ? '重新登录' : resp)
   })

@@ -1,4 +1,4 @@
-import { AppError, badGateway, notFound, unauthorized } from '../http/errors.ts'
+import { DomainError } from '../errors.ts'
 import { tdesDecrypt } from '../crypto/tdes.ts'
 import type { UnionpayClient } from './client.ts'
 import { UnionpayError } from './errors.ts'
@@ -28,17 +28,17 @@ export function mapUserInfoError(err: unknown, what: 'mobile' | 'identity'): unk
   switch (err.resp) {
     case 'N62131':
     case 'S52131':
-      return new AppError(403, 'SCOPE_NOT_GRANTED', `当前授权范围不允许读取${what === 'mobile' ? '手机号' : '实名信息'}（${err.resp}），需要用户授权 ${needed}`, {
+      return new DomainError('forbidden', 'SCOPE_NOT_GRANTED', `当前授权范围不允许读取${what === 'mobile' ? '手机号' : '实名信息'}（${err.resp}），需要用户授权 ${needed}`, {
         resp: err.resp,
         requiredScope: what === 'mobile' ? 'upapi_mobile' : 'upapi_auth',
       })
     case 'N62135':
-      return notFound('MOBILE_NOT_PROVIDED', '用户授权时没有提供手机号（N62135）')
+      return new DomainError('not_found', 'MOBILE_NOT_PROVIDED', '用户授权时没有提供手机号（N62135）')
     case 'N62136':
     case 'S52136':
-      return notFound('NO_MOBILE', `该云闪付用户没有手机号（${err.resp}）`)
+      return new DomainError('not_found', 'NO_MOBILE', `该云闪付用户没有手机号（${err.resp}）`)
     case 'a31':
-      return unauthorized('ACCESS_TOKEN_EXPIRED', '云闪付授权已过期，请重新登录')
+      return new DomainError('unauthenticated', 'ACCESS_TOKEN_EXPIRED', '云闪付授权已过期，请重新登录')
     default:
       return err
   }
@@ -46,11 +46,11 @@ export function mapUserInfoError(err: unknown, what: 'mobile' | 'identity'): unk
 
 function decrypt(value: unknown, field: string, key: string): string {
   if (value === undefined || value === null || value === '') return ''
-  if (typeof value !== 'string') throw badGateway('DECRYPT_FAILED', `云闪付返回的 ${field} 不是字符串`)
+  if (typeof value !== 'string') throw new DomainError('upstream', 'DECRYPT_FAILED', `云闪付返回的 ${field} 不是字符串`)
   try {
     return tdesDecrypt(value, key)
   } catch {
-    throw badGateway('DECRYPT_FAILED', `无法解密云闪付返回的 ${field}：请检查 UNIONPAY_SYMMETRIC_KEY`)
+    throw new DomainError('upstream', 'DECRYPT_FAILED', `无法解密云闪付返回的 ${field}：请检查 UNIONPAY_SYMMETRIC_KEY`)
   }
 }
 
@@ -73,7 +73,7 @@ async function callUserApi(
 export async function fetchMobile(client: UnionpayClient, tokens: TokenManager, i: UserApiInput): Promise<string> {
   const params = await callUserApi(client, tokens, 'user.mobile', i)
   const mobile = decrypt(params.mobile, 'mobile', i.symmetricKey)
-  if (!mobile) throw notFound('NO_MOBILE', '该云闪付用户没有手机号')
+  if (!mobile) throw new DomainError('not_found', 'NO_MOBILE', '该云闪付用户没有手机号')
   return mobile
 }
 

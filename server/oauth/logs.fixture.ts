@@ -3,21 +3,9 @@
  * reads the mobile number and identity with LOG_LEVEL=trace, so the parent can search every log
  * line (pino writes straight to fd 1) for the personal data. Prints the answers on stderr.
  */
-import { createServer } from 'node:net'
-import { buildApp } from '../app.ts'
-import { loadConfig } from '../config.ts'
+import { startTestServer } from '../test/harness.ts'
 
-const port = await new Promise<number>((resolve, reject) => {
-  const srv = createServer()
-  srv.once('error', reject)
-  srv.listen(0, '127.0.0.1', () => {
-    const addr = srv.address()
-    srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))))
-  })
-})
-const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'trace' })
-const { app } = await buildApp(config, { distDir: false })
-await app.listen({ port, host: '127.0.0.1' })
+const { app } = await startTestServer({ LOG_LEVEL: 'trace' })
 
 const UA = 'Mozilla/5.0 (Linux; Android 13) Mobile (com.unionpay.chsp)'
 const jar = new Map<string, string>()

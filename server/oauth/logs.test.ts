@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 
 const run = promisify(execFile)
-const fixture = fileURLToPath(new URL('./oauth-logs.fixture.ts', import.meta.url))
+const fixture = fileURLToPath(new URL('./logs.fixture.ts', import.meta.url))
 const USER = DEFAULT_USERS[0]!
 
 describe('personal data never reaches the logs', () => {

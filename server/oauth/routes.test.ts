@@ -1,10 +1,9 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type App } from '../app.ts'
+import { buildApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import { signNotification } from '../crypto/rsa.ts'
 import { createNonceStr } from '../crypto/signing.ts'
@@ -12,6 +11,7 @@ import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { MemoryKv } from '../store/memory-kv.ts'
 import { UserStore } from '../session/users.ts'
+import { freePort, startTestServer, type TestServer } from '../test/harness.ts'
 
 const CLOUDPAY_UA =
   'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (UnionPay/1.0 CloudPay)'
@@ -19,26 +19,11 @@ const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 const USER1 = DEFAULT_USERS[0]!
 const USER2 = DEFAULT_USERS[1]!
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
 let now = Date.now()
 const clock = () => now
 
-async function start(databaseUrl = 'sqlite::memory:'): Promise<App & { port: number }> {
-  const port = await freePort()
-  const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' })
-  const built = await buildApp(config, { distDir: false, clock, kv: new MemoryKv(clock), rateLimitPerMinute: 10_000 })
-  await built.app.listen({ port, host: '127.0.0.1' })
-  return { ...built, port }
+async function start(databaseUrl = 'sqlite::memory:'): Promise<TestServer> {
+  return startTestServer({ DATABASE_URL: databaseUrl }, { clock, kv: new MemoryKv(clock), rateLimitPerMinute: 10_000 })
 }
 
 /** A tiny cookie jar for app.inject. */
@@ -66,7 +51,7 @@ const pathOf = (url: string) => {
 }
 
 describe('OAuth2 联登 routes against the sandbox', () => {
-  let t: App & { port: number }
+  let t: TestServer
 
   beforeAll(async () => {
     t = await start()

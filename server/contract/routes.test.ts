@@ -1,27 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type App } from '../app.ts'
-import { loadConfig } from '../config.ts'
+import type { App } from '../app.ts'
 import { ContractRepo } from '../contract/repo.ts'
 import { ContractService } from '../contract/service.ts'
 import { SANDBOX_UNIONPAY } from '../sandbox/credentials.ts'
 import { sandboxContracts } from '../sandbox/unionpay/contract.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
+import { startTestServer, type TestServer } from '../test/harness.ts'
 import { ContractApi } from '../unionpay/contract.ts'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      if (typeof addr === 'object' && addr) srv.close(() => resolve(addr.port))
-      else reject(new Error('no port'))
-    })
-  })
-}
 
 /** A tiny browser: follows nothing by itself, keeps cookies by name. */
 class Browser {
@@ -58,15 +46,12 @@ const pathOf = (location: string) => {
 }
 
 describe('contract routes against the sandbox over HTTP', () => {
-  let built: App
+  let built: TestServer
   let base: string
 
   beforeAll(async () => {
-    const port = await freePort()
-    const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
-    built = await buildApp(config, { distDir: false })
-    await built.app.listen({ port, host: '127.0.0.1' })
-    base = config.publicBaseUrl
+    built = await startTestServer()
+    base = built.config.publicBaseUrl
   })
   afterAll(async () => {
     await built?.app.close()
@@ -442,13 +427,7 @@ describe('contracts survive a restart', () => {
   it('a contract signed before the restart is still there, with the same session', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'upkit-contract-'))
     const url = `sqlite:${join(dir, 'upkit.db')}`
-    const start = async () => {
-      const port = await freePort()
-      const config = loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: url, LOG_LEVEL: 'silent' })
-      const built = await buildApp(config, { distDir: false })
-      await built.app.listen({ port, host: '127.0.0.1' })
-      return built
-    }
+    const start = () => startTestServer({ DATABASE_URL: url })
     try {
       const first = await start()
       const b = new Browser(first.app)
