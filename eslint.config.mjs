@@ -1,6 +1,31 @@
 import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescript'
 import pluginVue from 'eslint-plugin-vue'
 
+/**
+ * The sandbox checks our messages with its OWN crypto and rules, written from the seeds: it may
+ * not import production code (else a misreading is accepted by both sides). Outside its folder it
+ * may only use the HTML shell `server/http/html.ts`. One block per folder depth, because a
+ * relative path only says where it leads once you know where the file is. Its tests may drive the
+ * app; known answers shared with production tests live in server/test-vectors/.
+ */
+const sandboxIndependence = [1, 2, 3, 4].map((depth) => ({
+  name: `upkit/sandbox-independent-${depth}`,
+  files: [`server/sandbox/${'*/'.repeat(depth - 1)}*.ts`],
+  ignores: ['server/sandbox/**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./){${depth}}(?!http/html\\.ts$)`,
+            message: 'The sandbox uses its own crypto and rules (server/sandbox/crypto, ...), never production code.',
+          },
+        ],
+      },
+    ],
+  },
+}))
 const NO_SANDBOX = { group: ['**/sandbox/*', '**/sandbox'], message: 'Production server code does not import server/sandbox.' }
 
 export default defineConfigWithVueTs(
@@ -68,6 +93,7 @@ export default defineConfigWithVueTs(
       ],
     },
   },
+  ...sandboxIndependence,
   {
     name: 'upkit/tests',
     files: ['**/*.test.ts', 'e2e/**/*.ts'],

@@ -27,7 +27,10 @@ export default defineConfig(({ mode }) => {
   return {
     plugins: [zeptoAsModule(), vue()],
     resolve: {
-      alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+      alias: {
+        '@': fileURLToPath(new URL('./src', import.meta.url)),
+        '@common': fileURLToPath(new URL('./common', import.meta.url)),
+      },
     },
     define: {
       'import.meta.env.VITE_UPSDK_URL': JSON.stringify(upsdkUrl),
@@ -43,6 +46,7 @@ export default defineConfig(({ mode }) => {
         '/pay/return': apiTarget,
       },
     },
-    build: { target: 'es2020', sourcemap: true },
+    // 'hidden': maps are written for error reporting but no bundle points at them (the server never serves them).
+    build: { target: 'es2020', sourcemap: 'hidden' },
   }
 })

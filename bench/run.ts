@@ -8,6 +8,7 @@ import { SessionStore } from '../server/session/store.ts'
 import { openDatabase } from '../server/store/kysely-db.ts'
 import { startTestServer } from '../server/test/harness.ts'
 import { benchInstances } from './instances.ts'
+import { benchBudget } from './budget.ts'
 import { benchPayments } from './payments.ts'
 
 interface Result {
@@ -106,6 +107,7 @@ try {
 }
 
 results.push(...(await benchInstances()))
+await benchBudget((row) => results.push(row))
 
 /** Display width: CJK characters take two columns in a terminal. */
 const width = (s: string) => [...s].reduce((w, c) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1), 0)

@@ -2,6 +2,7 @@ import 'dotenv/config'
 import { spawn } from 'node:child_process'
 import { buildApp } from '../server/app.ts'
 import { loadConfig } from '../server/config.ts'
+import { sandboxBanner } from '../server/sandbox-mode.ts'
 
 /**
  * `npm run dev`: the API server on UPKIT_API_PORT (8788) without static files, and the Vite dev
@@ -15,6 +16,7 @@ const config = loadConfig({
   PORT: String(apiPort),
   PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${vitePort}`,
 })
+if (config.sandbox) for (const line of sandboxBanner(config)) console.error(line)
 const { app } = await buildApp(config, { distDir: false })
 await app.listen({ port: apiPort, host: config.host })
 const vite = spawn('npx', ['vite', '--port', String(vitePort), '--strictPort'], {

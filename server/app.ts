@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
-import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
@@ -9,7 +8,13 @@ import { parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
 import { clientSettings } from './http/client-settings.ts'
+import { registerCallSubjects } from './http/call-subject.ts'
+import { registerCsrfGuard } from './http/csrf.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
+import { registerRateLimit } from './http/rate-limit.ts'
+import { registerSecurityHeaders } from './http/security-headers.ts'
+import { fastifyTrustProxy } from './http/trust-proxy.ts'
+import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
 import { registerNoStore } from './http/no-store.ts'
 import { registerAdminCheck } from './http/admin.ts'
 import { REDACT_PATHS, requestSerializer } from './log.ts'
@@ -54,8 +59,6 @@ export interface App {
   sandbox: SandboxContext | undefined
 }
 
-const RATE_LIMITED = ['/api/', '/notify/', '/pay/return', '/healthz']
-
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
 
 /** Builds the whole server (API, notifications, sandbox when configured, static app) without listening. */
@@ -68,13 +71,17 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: 64 * 1024,
-    trustProxy: config.publicBaseUrl.startsWith('https://'),
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    ...SERVER_TIMEOUTS,
   })
+  applyServerTimeouts(app)
   const clock = options.clock ?? Date.now
   const db = options.db ?? (options.sqlite ? sqliteStore(options.sqlite) : await openDatabase(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const sqlite = options.sqlite ?? legacySqliteOf(db)
   const kv = options.kv ?? openKv(config.redisUrl, clock)
-  const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock)
+  const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock, {
+    perSubject: config.unionpay.callsPerUserPerMinute,
+  })
   const unionpay = new UnionpayClient({
     baseUrl: config.unionpay.baseUrl,
     timeoutMs: config.unionpay.timeoutMs,
@@ -88,7 +95,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     secret: config.unionpay.secret,
     clock,
   })
-  const sessions = new SessionStore(db, undefined, clock)
+  const sessions = new SessionStore(db, undefined, clock, config.tokenEncryptionKey)
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
   const ctx: AppContext = { config, db, sqlite, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
 
@@ -98,20 +105,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerErrorHandler(app)
   registerNoStore(app)
   registerAdminCheck(app, config)
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin')
-    reply.header('x-frame-options', 'DENY')
-  })
+  registerSecurityHeaders(app, { publicBaseUrl: config.publicBaseUrl, upsdkUrl: config.upsdkUrl, sandbox: config.sandbox })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
-  await app.register(fastifyRateLimit, {
-    max: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    // Dynamic routes only: the app's static files are cheap, cached, and a page load fetches many.
-    allowList: (req) => !RATE_LIMITED.some((prefix) => req.url.startsWith(prefix)),
-  })
+  await registerRateLimit(app, options.rateLimitPerMinute ?? config.rateLimitPerMinute)
+  registerCsrfGuard(app, { allowedOrigins: [new URL(config.publicBaseUrl).origin, ...config.unionpay.upsdkAllowedOrigins] })
   registerSessions(app, sessions)
+  registerCallSubjects(app)
 
   // The composition root: every service and background job is built here, once.
   const { services, jobs } = buildServices(ctx)

@@ -104,7 +104,7 @@ describe('loadConfig error reporting', () => {
 
 describe('RSA keys in the configuration', () => {
   it('refuses unreadable keys at start, naming the variable', () => {
-    const problems = problemsOf({ UNIONPAY_PUBLIC_KEY: 'bm90IGEga2V5', UNIONPAY_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----' })
+    const problems = problemsOf({ SANDBOX: '1', UNIONPAY_PUBLIC_KEY: 'bm90IGEga2V5', UNIONPAY_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----' })
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['UNIONPAY_PRIVATE_KEY', 'UNIONPAY_PUBLIC_KEY'])
   })
 })

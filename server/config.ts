@@ -1,6 +1,9 @@
 import { z } from 'zod'
 import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
+import { parseSealKey } from './crypto/seal.ts'
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts'
 import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from './sandbox/credentials.ts'
+import { decideSandboxMode } from './sandbox-mode.ts'
 
 export const REAL_UNIONPAY_OPEN_BASE_URL = 'https://open.95516.com'
 export const REAL_CHINAUMS_BASE_URL = 'https://api-mop.chinaums.com'
@@ -17,6 +20,12 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Requests per minute per client IP on the API, notify and return routes. */
   rateLimitPerMinute: number
+  /** Which reverse proxies' X-Forwarded-For is believed (TRUST_PROXY); false = none. */
+  trustProxy: TrustProxy
+  /** AES-256-GCM key for OAuth access tokens at rest (TOKEN_ENCRYPTION_KEY). */
+  tokenEncryptionKey: Buffer
+  /** Where pages load upsdk.js from (UPSDK_URL, else VITE_UPSDK_URL, else stub in sandbox mode); the CSP allows its origin. */
+  upsdkUrl: string | undefined
   databaseUrl: string
   /** PostgreSQL connections per instance. */
   databasePoolMax: number
@@ -31,8 +40,10 @@ export interface Config {
     privateKey: string | undefined
     upsdkAllowedOrigins: string[]
     contractPlans: string[]
-    /** Upper bound of calls to the platform in any sliding minute, across all instances. */
+    /** Upper bound of calls ARRIVING at the platform in any minute, across all instances. */
     callsPerMinute: number
+    /** Calls one user (or one client address before login) may cause per minute. */
+    callsPerUserPerMinute: number
     timeoutMs: number
   }
   chinaums: {
@@ -72,7 +83,7 @@ const httpUrl = z
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
-const upsdkUrl = z.string().refine((s) => s === 'stub' || /^https?:\/\/[^/]/.test(s), 'must be an http(s) URL or stub')
+const upsdkUrl = z.string().refine((s) => s === 'stub' || /^\/(?!\/)/.test(s) || /^https?:\/\/[^/]/.test(s), 'must be an http(s) URL, a path, or stub')
 
 const csv = z.string().transform((s) =>
   s
@@ -98,7 +109,6 @@ const envSchema = z.object({
   ),
   DATABASE_POOL_MAX: optional(z.coerce.number().int().min(1).max(500)),
   UPSDK_URL: optional(upsdkUrl),
-  VITE_UPSDK_URL: optional(upsdkUrl),
   UPSDK_DEBUG: optional(z.enum(['0', '1'])),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')),
   UNIONPAY_OPEN_BASE_URL: optional(httpUrl),
@@ -112,6 +122,10 @@ const envSchema = z.object({
   UPSDK_ALLOWED_ORIGINS: optional(csv),
   UNIONPAY_CONTRACT_PLANS: optional(csv),
   UNIONPAY_CALLS_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
+  UNIONPAY_CALLS_PER_USER_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
+  TRUST_PROXY: optional(z.string()),
+  VITE_UPSDK_URL: optional(z.string().refine((u) => u === 'stub' || u.startsWith('/') || /^https?:\/\/[^/]+/.test(u), 'must be `stub`, a path, or an http(s) URL')),
+  TOKEN_ENCRYPTION_KEY: optional(z.string()),
   UNIONPAY_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
   CHINAUMS_BASE_URL: optional(httpUrl),
   CHINAUMS_APP_ID: optional(z.string().min(1)),
@@ -142,7 +156,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (r.success) (e as Record<string, unknown>)[name] = r.data
     else problems.push(`${name}: ${r.error.issues.map((i) => i.message).join('; ')}`)
   }
-  const sandbox = e.SANDBOX ? e.SANDBOX === '1' : !e.UNIONPAY_APP_ID
+  const mode = decideSandboxMode(env)
+  // Without a decided mode, every "required when SANDBOX=0" line would only be noise.
+  if (mode.problems.length) throw new ConfigError([...problems, ...mode.problems])
+  const sandbox = mode.sandbox
   const port = e.PORT ?? 8787
   const host = e.HOST ?? '127.0.0.1'
   const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`
@@ -168,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     upsdkAllowedOrigins: origins.map((o) => new URL(o).origin),
     contractPlans: e.UNIONPAY_CONTRACT_PLANS ?? (sandbox ? [...SANDBOX_UNIONPAY.contractPlans] : []),
     callsPerMinute: e.UNIONPAY_CALLS_PER_MINUTE ?? 1000,
+    callsPerUserPerMinute: e.UNIONPAY_CALLS_PER_USER_PER_MINUTE ?? 30,
     timeoutMs: e.UNIONPAY_TIMEOUT_MS ?? 10_000,
   }
   const chinaums = {
@@ -194,6 +212,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('UNIONPAY_PRIVATE_KEY: not a readable RSA private key (PKCS#8 base64 DER or PEM)')
     }
   }
+  if (unionpay.callsPerUserPerMinute > unionpay.callsPerMinute) {
+    problems.push('UNIONPAY_CALLS_PER_USER_PER_MINUTE: must not exceed UNIONPAY_CALLS_PER_MINUTE')
+  }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY)
+  if ('problem' in trustProxy) problems.push(`TRUST_PROXY: ${trustProxy.problem} (a hop count 1..10, or a comma-separated list of proxy addresses / CIDRs)`)
+  const sealKey = parseSealKey(e.TOKEN_ENCRYPTION_KEY, unionpay.secret)
+  if ('problem' in sealKey) problems.push(`TOKEN_ENCRYPTION_KEY: ${sealKey.problem}`)
   const upsdkUrlSetting = e.UPSDK_URL ?? e.VITE_UPSDK_URL ?? (sandbox ? 'stub' : undefined)
   if (upsdkUrlSetting === 'stub' && !sandbox) problems.push('UPSDK_URL: stub (the kit\'s stand-in) only in sandbox mode')
   if (problems.length) throw new ConfigError(problems)
@@ -205,6 +230,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sandbox,
     logLevel: e.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    trustProxy: 'value' in trustProxy ? trustProxy.value : false,
+    tokenEncryptionKey: 'key' in sealKey ? sealKey.key : Buffer.alloc(32),
+    // the CSP's script-src follows the URL pages are told to load (the injected run-time setting)
+    upsdkUrl: upsdkUrlSetting,
     databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/upkit.db',
     databasePoolMax: e.DATABASE_POOL_MAX ?? 10,
     redisUrl: e.REDIS_URL,

@@ -1,3 +1,5 @@
+import type { ApiErrorCode } from '../common/api.ts'
+
 /**
  * What a rule refused, in domain terms. Domain code (services, platform clients) throws these and
  * never an HTTP status: the one mapper in `http/error-handler.ts` turns `kind` into the status and
@@ -13,6 +15,8 @@ export type DomainErrorKind =
   | 'not_found'
   /** the current state does not allow it (409) */
   | 'conflict'
+  /** this caller has used its share for now; try later (429) */
+  | 'too_many'
   /** a dependency is busy or not configured; try later (503) */
   | 'unavailable'
   /** a platform answered something we cannot use (502) */
@@ -21,7 +25,7 @@ export type DomainErrorKind =
 export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {

@@ -1,6 +1,7 @@
 import 'dotenv/config'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
+import { sandboxBanner } from './sandbox-mode.ts'
 
 /** Thin entry: validate config, build, listen, and shut down gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
+  if (config.sandbox) for (const line of sandboxBanner(config)) console.error(line)
   const { app } = await buildApp(config)
   let closing = false
   const shutdown = async (signal: string) => {

@@ -23,6 +23,8 @@ export interface PostJsonInput {
   body: string
   headers?: Record<string, string>
   timeoutMs: number
+  /** Called once the reply's status line is in: the request has certainly reached the platform. */
+  onAnswer?: () => Promise<void>
 }
 
 /** POSTs `body`; resolves to the reply's HTTP status and JSON object, or throws what `fail` makes of the failure. */
@@ -40,6 +42,7 @@ export async function postJson(
       signal: AbortSignal.timeout(i.timeoutMs),
     })
     status = res.status
+    await i.onAnswer?.()
     text = await res.text()
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')

@@ -30,16 +30,18 @@ export interface Division {
 }
 
 /**
- * The sums seed 1.1 requires when `divisionFlag` is true: goods and subOrders not both empty;
- * totalAmount = Σ subOrders.totalAmount + platformAmount; totalAmount = Σ goods.subOrderAmount
- * (when goods name sub-merchants); at most 20 elements; no guaranteed (secure) transaction.
+ * The sums seed 1.1 requires when `divisionFlag` is true: the split carried by subOrders or by
+ * goods naming sub-merchants (not neither); totalAmount = Σ subOrders.totalAmount + platformAmount;
+ * when goods name sub-merchants, every element names one with its subOrderAmount and
+ * totalAmount = Σ goods.subOrderAmount; at most 20 elements; no guaranteed (secure) transaction.
  * Returns the problems found (empty when valid).
  */
 export function divisionProblems(totalAmount: number, d: Division, secureTransaction: boolean): string[] {
   const problems: string[] = []
   const subs = d.subOrders ?? []
   const goods = d.goods ?? []
-  if (subs.length === 0 && goods.length === 0) problems.push('分账时 goods 与 subOrders 不能同时为空')
+  const withSub = goods.filter((g) => g.subMerchantId !== undefined)
+  if (subs.length === 0 && withSub.length === 0) problems.push('分账时 subOrders 与（含子商户号的）goods 不能同时为空')
   if (secureTransaction) problems.push('分账交易不能同时是担保交易（secureTransaction）')
   if (subs.length > 20) problems.push('subOrders 的子商户不能超过 20 个')
   if (goods.length > 20) problems.push('goods 的元素不能超过 20 个')
@@ -48,9 +50,9 @@ export function divisionProblems(totalAmount: number, d: Division, secureTransac
     if (sum !== totalAmount) problems.push(`subOrders 分账金额之和 + platformAmount（${sum}）必须等于 totalAmount（${totalAmount}）`)
     if (new Set(subs.map((s) => s.mid)).size !== subs.length) problems.push('subOrders 的子商户号重复')
   }
-  const withSub = goods.filter((g) => g.subMerchantId !== undefined)
   if (withSub.length > 0) {
-    if (withSub.some((g) => g.subOrderAmount === undefined)) problems.push('goods 中传了 subMerchantId 的元素必须传 subOrderAmount')
+    // Seed 1.1 goods: "goods字段中每个元素中subMerchantId与subOrderAmount不能为空".
+    if (goods.some((g) => g.subMerchantId === undefined || g.subOrderAmount === undefined)) problems.push('goods 分账时每个元素都必须传 subMerchantId 与 subOrderAmount')
     const sum = goods.reduce((s, g) => s + (g.subOrderAmount ?? 0), 0)
     if (sum !== totalAmount) problems.push(`goods 的 subOrderAmount 之和（${sum}）必须等于 totalAmount（${totalAmount}）`)
   }

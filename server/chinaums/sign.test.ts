@@ -8,40 +8,21 @@ import {
   parseOpenBodySig,
   verifyNotifySign,
 } from './sign.ts'
+import { BEIJING_TIME, NOTIFY_SIGN, OPEN_SIGNATURE } from '../test-vectors/chinaums.ts'
 import { compactTimestamp, orderIdTime, parseCompactTimestamp, requestTimestamp } from './time.ts'
 
-/** Seed 004, 1.8.4 签名示例. */
-const SEED_KEY = 'fcAmtnx7MwismjWNhNKdHC44mNXtnEQeJkRrhKJwyrW2ysRR'
-const seedParams = (): Record<string, string> => ({
-  walletOption: 'SINGLE',
-  billNo: '31940000201700002',
-  billDate: '2017-06-26',
-  sign: '2631915B7F7822C4B00A488A32E03764',
-  requestTimestamp: '2017-06-26 17:28:02',
-  instMid: 'QRPAYDEFAULT',
-  msgSrc: 'WWW.TEST.COM',
-  totalAmount: '1',
-  goods: JSON.stringify([
-    { body: '微信二维码测试', price: '1', goodsName: '微信二维码测试', goodsId: '1', quantity: '1', goodsCategory: 'TEST' },
-  ]),
-  msgType: 'bills.getQRCode',
-  mid: '898340149000005',
-  tid: '88880001',
-})
+/** Seed 004, 1.8.4 签名示例 (shared with the sandbox's tests). */
+const SEED_KEY = NOTIFY_SIGN.key
+const seedParams = (): Record<string, string> => ({ ...NOTIFY_SIGN.params })
 
 describe('通讯密钥 signatures (notify / return page)', () => {
   it('reproduces the seed example exactly (MD5 and SHA256)', () => {
-    expect(notifySign(seedParams(), SEED_KEY, 'MD5')).toBe('57F81BAF8E3BAE1190B26D6C733038AF')
-    expect(notifySign(seedParams(), SEED_KEY, 'SHA256')).toBe('a9eced8dd8425d1fc4047cf94e672c69ed1073557ee831c51287341cfab0b21f')
+    expect(notifySign(seedParams(), SEED_KEY, 'MD5')).toBe(NOTIFY_SIGN.md5)
+    expect(notifySign(seedParams(), SEED_KEY, 'SHA256')).toBe(NOTIFY_SIGN.sha256)
   })
 
   it('builds the string the seed shows (its line breaks are layout only)', () => {
-    expect(notifySignString(seedParams(), SEED_KEY)).toBe(
-      'billDate=2017-06-26&billNo=31940000201700002&goods=[{"body":"微信二维码测试","price":"1","goodsName":"微信二维码测试","goodsId":"1","quantity":"1","goodsCategory":"TEST"}]' +
-        '&instMid=QRPAYDEFAULT&mid=898340149000005&msgSrc=WWW.TEST.COM&msgType=bills.getQRCode&requestTimestamp=2017-06-26 17:28:02' +
-        '&tid=88880001&totalAmount=1&walletOption=SINGLE' +
-        SEED_KEY,
-    )
+    expect(notifySignString(seedParams(), SEED_KEY)).toBe(NOTIFY_SIGN.signString)
   })
 
   it('skips empty values and verifies per signType, case-insensitively', () => {
@@ -95,10 +76,21 @@ describe('OPEN-FORM-PARAM / OPEN-BODY-SIG', () => {
     expect(parseOpenBodySig('OPEN-FORM-PARAM x')).toBeNull()
     expect(parseOpenBodySig('OPEN-BODY-SIG AppId="a", Nonce="b"')).toBeNull()
   })
+
+  it('matches the shared openssl vector (header and HMAC)', () => {
+    const v = OPEN_SIGNATURE
+    const now = BEIJING_TIME.epochMs
+    expect(openBodySigHeader({ appId: v.appId, appKey: v.appKey }, v.content, now, v.nonce)).toBe(v.header)
+    expect(parseOpenBodySig(v.header)).toEqual({ appId: v.appId, timestamp: v.timestamp, nonce: v.nonce, signature: v.signature })
+  })
 })
 
 describe('Beijing time formats', () => {
   const t = Date.UTC(2024, 0, 31, 17, 4, 5, 67) // 2024-02-01 01:04:05.067 in Beijing
+  it('matches the shared vector', () => {
+    expect(compactTimestamp(BEIJING_TIME.epochMs)).toBe(BEIJING_TIME.compact)
+    expect(requestTimestamp(BEIJING_TIME.epochMs)).toBe(BEIJING_TIME.dashed)
+  })
   it('formats and parses', () => {
     expect(compactTimestamp(t)).toBe('20240201010405')
     expect(requestTimestamp(t)).toBe('2024-02-01 01:04:05')

@@ -6,7 +6,6 @@ import type { App } from '../app.ts'
 import { ContractRepo } from '../contract/repo.ts'
 import { ContractService } from '../contract/service.ts'
 import { SANDBOX_UNIONPAY } from '../sandbox/credentials.ts'
-import { sandboxContracts } from '../sandbox/unionpay/contract.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { startTestServer, type TestServer } from '../test/harness.ts'
 import { ContractApi } from '../unionpay/contract.ts'
@@ -20,15 +19,17 @@ class Browser {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
   }
 
+  /** The app's own API takes JSON (as the H5 sends it); the sandbox's pages post forms. */
   async request(method: 'GET' | 'POST', url: string, payload?: Record<string, string>) {
+    const json = url.startsWith('/api/')
     const res = await this.app.inject({
       method,
       url,
       headers: {
         cookie: this.cookieHeader,
-        ...(payload ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...(payload ? { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
       },
-      ...(payload ? { payload: new URLSearchParams(payload).toString() } : {}),
+      ...(payload ? { payload: json ? JSON.stringify(payload) : new URLSearchParams(payload).toString() } : {}),
     })
     for (const c of res.cookies) {
       if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name)
@@ -57,7 +58,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     await built?.app.close()
   })
 
-  const sbx = () => sandboxContracts(built.sandbox!)
+  const sbx = () => built.sandbox!.contracts
   const applyCalls = () => built.sandbox!.unionpay.calls.filter((c) => c.api === 'contract.apply').length
 
   /** authorize → sandbox sign page → agree/cancel → callback; returns the final redirect. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ContractListView, ContractPlansView, ContractView, UnfinishedOrdersView } from '../../common/api.ts'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
@@ -29,19 +30,7 @@ export interface ContractDeps {
   oauth: OauthService
 }
 
-/** The JSON shape of one contract as the H5 sees it (no openId, no tokens). */
-export interface ContractView {
-  planId: string
-  status: 'none' | ContractRecord['status']
-  contractId: string | null
-  contractCode: string | null
-  operateTime: string | null
-  signedAt: number | null
-  relievedAt: number | null
-  relievedBy: ContractRecord['relievedBy']
-  failure: string | null
-  platform?: { contractStatus: InfoResult['status']; contractId: string | null }
-}
+export type { ContractView }
 
 function view(planId: string, r: ContractRecord | null, platform: InfoResult | null): ContractView {
   const v: ContractView = {
@@ -78,7 +67,7 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 
   const planSchema = z.string().refine((p) => plans.includes(p), { message: '不是已配置的签约模板 (planId)' })
 
-  app.get('/api/contract/plans', async () => ({ plans: plans.map((planId) => ({ planId })) }))
+  app.get('/api/contract/plans', async (): Promise<ContractPlansView> => ({ plans: plans.map((planId) => ({ planId })) }))
 
   app.get(
     '/api/contract/authorize',
@@ -132,7 +121,7 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
   app.get(
     '/api/contract',
     { schema: { querystring: z.object({ planId: planSchema.optional(), info: z.enum(['0', '1', 'true', 'false']).optional() }) } },
-    async (req) => {
+    async (req): Promise<ContractListView> => {
       const session = requireSession(req)
       const q = req.query
       const checkPlatform = q.info === '1' || q.info === 'true'
@@ -148,9 +137,9 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     },
   )
 
-  app.get('/api/contract/status', async (req) => service.status(requireSession(req).openId))
+  app.get('/api/contract/status', async (req): Promise<UnfinishedOrdersView> => service.status(requireSession(req).openId))
 
-  app.post('/api/contract/relieve', { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } }, async (req) => {
+  app.post('/api/contract/relieve', { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } }, async (req): Promise<ContractView> => {
     const session = requireSession(req)
     const planId = req.body?.planId ?? (await service.signedPlan(session.openId, plans))
     return view(planId, await service.relieve({ openId: session.openId, planId }), null)

@@ -1,5 +1,6 @@
 import { createSign, generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { NOTIFICATION_SIGN_STRING } from '../test-vectors/open-platform.ts'
 import { notificationSignString, parsePrivateKey, parsePublicKey, signNotification, verifyNotification } from './rsa.ts'
 
 const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -15,6 +16,10 @@ describe('appendix 5: upPublicKey verification', () => {
     empty: '',
     symmetricKey: 'not-signed',
   }
+
+  it('matches the shared appendix 5 vector', () => {
+    expect(notificationSignString(NOTIFICATION_SIGN_STRING.params)).toBe(NOTIFICATION_SIGN_STRING.string)
+  })
 
   it('signs the sorted non-empty params except signature and symmetricKey', () => {
     expect(notificationSignString({ ...params, signature: 'x' })).toBe(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { TOKEN_SIGNATURE, UPSDK_CONFIG_SIGNATURE } from '../test-vectors/open-platform.ts'
 import { createNonceStr, safeEqual, sha256Hex, sortedJoin, unionpaySignature, unixSeconds } from './signing.ts'
 
 describe('2.4.1 signing', () => {
@@ -21,6 +22,13 @@ describe('2.4.1 signing', () => {
     expect(sortedJoin(params)).toBe(string1)
     // Computed independently; the seed's printed value a4bb34a2... does not reproduce from these inputs.
     expect(unionpaySignature(params)).toBe(createHash('sha256').update(string1).digest('hex'))
+  })
+
+  it('matches the shared vectors (appendix 1 config signature, token signature with secret)', () => {
+    expect(sortedJoin(UPSDK_CONFIG_SIGNATURE.params)).toBe(UPSDK_CONFIG_SIGNATURE.string1)
+    expect(unionpaySignature(UPSDK_CONFIG_SIGNATURE.params)).toBe(UPSDK_CONFIG_SIGNATURE.signature)
+    expect(sortedJoin({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(TOKEN_SIGNATURE.string1)
+    expect(unionpaySignature({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(TOKEN_SIGNATURE.signature)
   })
 
   it('includes secret in the token signature even though it is never sent', () => {

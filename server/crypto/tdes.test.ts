@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { TDES } from '../test-vectors/open-platform.ts'
 import { tdesDecrypt, tdesEncrypt } from './tdes.ts'
 
-const KEY24 = '0123456789abcdeffedcba9876543210a1b2c3d4e5f60718'
+const KEY24 = TDES.keyHex
 
 describe('3DES ECB PKCS5 (2.4.2)', () => {
   it('matches a known ciphertext computed with openssl', () => {
     // printf '13812345678' | openssl enc -des-ede3 -K <KEY24> -nosalt | base64
-    expect(tdesEncrypt('13812345678', KEY24)).toBe('cTnzjWO6meDjK/hQ99T00A==')
-    expect(tdesDecrypt('cTnzjWO6meDjK/hQ99T00A==', KEY24)).toBe('13812345678')
+    expect(tdesEncrypt(TDES.plain, KEY24)).toBe(TDES.cipherBase64)
+    expect(tdesDecrypt(TDES.cipherBase64, KEY24)).toBe(TDES.plain)
   })
 
   it('round-trips Chinese text and treats an empty value as empty', () => {

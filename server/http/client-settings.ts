@@ -28,7 +28,8 @@ export function clientSettings(config: Config): ClientSettings {
 export function injectClientSettings(html: string, settings: ClientSettings): string {
   const json = JSON.stringify(settings).replace(/</g, '\\u003c')
   const tag = `<script id="${CLIENT_SETTINGS_ID}" type="application/json">${json}</script>`
-  const at = html.indexOf('</head>')
-  if (at < 0) throw new Error('index.html has no </head>')
+  // before </head>; a page without one (a minimal index.html) gets it before <body>, else at the end
+  const head = html.indexOf('</head>')
+  const at = head >= 0 ? head : html.search(/<body[\s>]/i) >= 0 ? html.search(/<body[\s>]/i) : html.length
   return `${html.slice(0, at)}${tag}\n${html.slice(at)}`
 }

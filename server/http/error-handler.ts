@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import type { ApiErrorBody, ApiErrorCode } from '../../common/api.ts'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { DomainError, type DomainErrorKind } from '../errors.ts'
 import { toAppError as payError } from '../pay/http.ts'
@@ -15,6 +16,7 @@ export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many: 429,
   unavailable: 503,
   upstream: 502,
 }
@@ -32,11 +34,7 @@ function inputName(req: FastifyRequest, part: string | undefined): string {
   return req.routeOptions.config.inputName ?? PART_NAMES[part ?? ''] ?? '请求参数'
 }
 
-interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> }
-}
-
-const body = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
+const body = (code: ApiErrorCode, message: string, details?: Record<string, unknown>): ApiErrorBody => ({
   error: details ? { code, message, details } : { code, message },
 })
 

@@ -1,3 +1,5 @@
+import type { ApiErrorCode } from '../../common/api.ts'
+
 /**
  * The one error type routes throw. It becomes `{"error":{"code","message"}}` with `status`;
  * `message` is shown to users, so it must never carry secrets.
@@ -5,7 +7,7 @@
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -14,12 +16,12 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
+export const badRequest = (code: ApiErrorCode, message: string, details?: Record<string, unknown>) =>
   new AppError(400, code, message, details)
-export const unauthorized = (code: string, message: string) => new AppError(401, code, message)
-export const forbidden = (code: string, message: string) => new AppError(403, code, message)
-export const notFound = (code: string, message: string) => new AppError(404, code, message)
-export const conflict = (code: string, message: string) => new AppError(409, code, message)
-export const unavailable = (code: string, message: string) => new AppError(503, code, message)
-export const badGateway = (code: string, message: string, details?: Record<string, unknown>) =>
+export const unauthorized = (code: ApiErrorCode, message: string) => new AppError(401, code, message)
+export const forbidden = (code: ApiErrorCode, message: string) => new AppError(403, code, message)
+export const notFound = (code: ApiErrorCode, message: string) => new AppError(404, code, message)
+export const conflict = (code: ApiErrorCode, message: string) => new AppError(409, code, message)
+export const unavailable = (code: ApiErrorCode, message: string) => new AppError(503, code, message)
+export const badGateway = (code: ApiErrorCode, message: string, details?: Record<string, unknown>) =>
   new AppError(502, code, message, details)

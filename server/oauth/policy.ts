@@ -1,3 +1,4 @@
+import type { ApiErrorCode } from '../../common/api.ts'
 import { DomainError } from '../errors.ts'
 import { safeRedirectPath } from '../http/redirect.ts'
 
@@ -17,7 +18,7 @@ const OUT_APP_SCOPES: Readonly<Record<string, string>> = {
   upapi_auth: 'upapi_user',
 }
 
-const invalid = (code: string, message: string) => new DomainError('invalid', code, message)
+const invalid = (code: ApiErrorCode, message: string) => new DomainError('invalid', code, message)
 
 /** The scope to send to the platform for this page, or an `invalid` error naming what is allowed. */
 export function resolveScope(requested: string | undefined, inApp: boolean): string {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { IdentityView, MobileView, SessionUserView } from '../../common/api.ts'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
@@ -114,9 +115,9 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
     return { ok: true }
   })
 
-  app.get('/api/me', async (req) => oauth.me(requireSession(req)))
-  app.post('/api/me/mobile', async (req) => ({ mobile: await oauth.mobile(requireSession(req)) }))
-  app.post('/api/me/identity', async (req) => oauth.identity(requireSession(req)))
+  app.get('/api/me', async (req): Promise<SessionUserView> => oauth.me(requireSession(req)))
+  app.post('/api/me/mobile', async (req): Promise<MobileView> => ({ mobile: await oauth.mobile(requireSession(req)) }))
+  app.post('/api/me/identity', async (req): Promise<IdentityView> => oauth.identity(requireSession(req)))
 
   const revoke = async (req: FastifyRequest) => ({ resp: await oauth.handleRevoke(notificationParams(req.url, req.body)) })
   app.post('/notify/unionpay/auth-revoke', revoke)

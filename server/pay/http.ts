@@ -1,3 +1,4 @@
+import type { OrderView, RefundView } from '../../common/api.ts'
 import { ChinaumsError } from '../chinaums/errors.ts'
 import { AppError } from '../http/errors.ts'
 import { IllegalTransitionError, RefundRefusedError, type Order, type Refund } from './orders.ts'
@@ -25,7 +26,7 @@ export function toAppError(err: unknown): unknown {
 }
 
 /** What anyone holding the merOrderId may see. */
-export function publicOrder(o: Order) {
+export function publicOrder(o: Order): OrderView {
   return {
     merOrderId: o.merOrderId,
     kind: o.kind,
@@ -41,7 +42,7 @@ export function publicOrder(o: Order) {
   }
 }
 
-export function publicRefund(r: Refund) {
+export function publicRefund(r: Refund): RefundView {
   return {
     refundOrderId: r.refundOrderId,
     merOrderId: r.merOrderId,

@@ -1,13 +1,14 @@
-/** Seed 004 2.2 status values, plus what our store needs. */
-export const ORDER_STATUSES = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN', 'TRADE_SUCCESS', 'TRADE_REFUND', 'TRADE_CLOSED'] as const
-export type OrderStatus = (typeof ORDER_STATUSES)[number]
+import { ORDER_STATUSES, PENDING_ORDER_STATUSES, type OrderStatus } from '../../common/api.ts'
+
+/** Seed 004 2.2 status values, plus what our store needs (one list, shared with the H5). */
+export { ORDER_STATUSES, type OrderStatus }
 
 export function isOrderStatus(s: unknown): s is OrderStatus {
   return typeof s === 'string' && (ORDER_STATUSES as readonly string[]).includes(s)
 }
 
 /** Not settled yet: the buyer may still pay (reconciliation keeps asking). */
-export const PENDING_STATUSES: ReadonlySet<OrderStatus> = new Set(['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN'])
+export const PENDING_STATUSES: ReadonlySet<OrderStatus> = new Set(PENDING_ORDER_STATUSES)
 
 /**
  * The allowed moves. Staying in the same status is not a move (a no-op, always allowed);

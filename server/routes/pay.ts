@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { AdminStatusView, H5OrderCreatedView, OrderListView, OrderResultView, OrderView, RefundResultView, TnOrderCreatedView } from '../../common/api.ts'
 import { z } from 'zod'
 import { H5_CHANNEL_IDS, MAX_AMOUNT } from '../chinaums/h5.ts'
 import { MER_ORDER_ID_RE } from '../chinaums/ids.ts'
@@ -80,26 +81,26 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext, p
   const { config } = ctx
   const { service, store } = pay
 
-  app.post('/api/pay/chinaums/orders', async (req) => {
+  app.post('/api/pay/chinaums/orders', async (req): Promise<H5OrderCreatedView> => {
     const input = parseInput(createSchema, req.body)
     const { merOrderId, redirectUrl } = await domain(() => service.createH5Order(input))
     return { merOrderId, redirectUrl }
   })
 
-  app.post('/api/pay/tn', async (req) => {
+  app.post('/api/pay/tn', async (req): Promise<TnOrderCreatedView> => {
     const input = parseInput(tnSchema, req.body)
     if (!service.hasTnProvider) throw unavailable('TN_PROVIDER_MISSING', '尚未配置 tn 提供方（全渠道），App 内支付暂不可用')
     return domain(() => service.createTnOrder(input.amount, input.description))
   })
 
-  app.get('/api/pay/orders/:merOrderId', async (req) => {
+  app.get('/api/pay/orders/:merOrderId', async (req): Promise<OrderView> => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const o = store.get(merOrderId)
     if (!o) throw notFound('NO_ORDER', '订单不存在')
     return publicOrder(o)
   })
 
-  app.get('/api/pay/admin', async (req) => {
+  app.get('/api/pay/admin', async (req): Promise<AdminStatusView> => {
     try {
       checkAdmin(req, config)
       return { allowed: true, tokenRequired: config.adminToken !== undefined }
@@ -108,11 +109,11 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext, p
     }
   })
 
-  app.get('/api/pay/orders', { config: { admin: true } }, async () => {
+  app.get('/api/pay/orders', { config: { admin: true } }, async (): Promise<OrderListView> => {
     return { orders: store.list(50).map((o) => ({ ...publicOrder(o), refunds: store.refunds(o.merOrderId).map(publicRefund) })) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/refund', { config: { admin: true } }, async (req) => {
+  app.post('/api/pay/orders/:merOrderId/refund', { config: { admin: true } }, async (req): Promise<RefundResultView> => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(refundSchema, req.body)
     const division =
@@ -123,17 +124,17 @@ export async function registerPayRoutes(app: FastifyInstance, ctx: AppContext, p
     return { refund: publicRefund(refund), order: publicOrder(store.get(merOrderId)!) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/close', { config: { admin: true } }, async (req) => {
+  app.post('/api/pay/orders/:merOrderId/close', { config: { admin: true } }, async (req): Promise<OrderResultView> => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     return { order: publicOrder(await domain(() => service.close(merOrderId))) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/secure-cancel', { config: { admin: true } }, async (req) => {
+  app.post('/api/pay/orders/:merOrderId/secure-cancel', { config: { admin: true } }, async (req): Promise<OrderResultView> => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     return { order: publicOrder(await domain(() => service.secureCancel(merOrderId))) }
   })
 
-  app.post('/api/pay/orders/:merOrderId/secure-complete', { config: { admin: true } }, async (req) => {
+  app.post('/api/pay/orders/:merOrderId/secure-complete', { config: { admin: true } }, async (req): Promise<OrderResultView> => {
     const { merOrderId } = parseInput(idParams, req.params, '订单号')
     const input = parseInput(completeSchema, req.body)
     const r = await domain(() => service.secureComplete(merOrderId, input.amount))

@@ -55,7 +55,7 @@ describe('deploy-time settings in index.html', () => {
     })()
     expect(err).toBeInstanceOf(ConfigError)
     expect((err as ConfigError).problems).toContain("UPSDK_URL: stub (the kit's stand-in) only in sandbox mode")
-    expect(() => loadConfig({ SANDBOX: '1', UPSDK_URL: 'javascript:alert(1)' })).toThrow(/UPSDK_URL: must be an http\(s\) URL or stub/)
+    expect(() => loadConfig({ SANDBOX: '1', UPSDK_URL: 'javascript:alert(1)' })).toThrow(/UPSDK_URL: must be an http\(s\) URL, a path, or stub/)
   })
 
   it('escapes < so no value can close the element', () => {

@@ -18,6 +18,8 @@ export async function registerStatic(app: FastifyInstance, distDir: string, sett
     root: distDir,
     wildcard: false,
     index: false,
+    // Source maps stay on disk for error reporting; they are never served.
+    allowedPath: (path) => !path.endsWith('.map'),
     setHeaders(res, path) {
       if (path.includes(`${join('dist', 'assets')}`)) res.header('cache-control', 'public, max-age=31536000, immutable')
       else res.header('cache-control', 'no-cache')

@@ -160,21 +160,52 @@ describe('a20: the app rejects our frontToken', () => {
   const verify = (payload: Record<string, string>) =>
     s.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload }).then((r) => r.json<{ ok: boolean; errcode?: string }>())
 
-  it('signs with a fresh token once the page reports a20; each token is dropped once', async () => {
+  const fetches = () => s.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
+  const rotateOnPlatform = () => s.app.inject({ method: 'POST', url: '/sandbox/__control/unionpay/rotate-front-token' })
+
+  it('signs with a fresh token once the page reports the a20 config it was given; each token is dropped once', async () => {
     const url = `${s.baseUrl}/contract`
     const first = await sign({ url })
     expect(await verify({ ...first, url })).toEqual({ ok: true })
     // another system with our appId fetches a new frontToken
-    await s.app.inject({ method: 'POST', url: '/sandbox/__control/unionpay/rotate-front-token' })
+    await rotateOnPlatform()
     const stale = await sign({ url })
     expect(await verify({ ...stale, url })).toMatchObject({ ok: false, errcode: 'a20' })
-    const fresh = await sign({ url, frontTokenRejected: true })
+    const fresh = await sign({ url, rejected: stale })
     expect(await verify({ ...fresh, url })).toEqual({ ok: true })
-    const fetches = () => s.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
     const before = fetches()
-    await sign({ url, frontTokenRejected: true })
-    await sign({ url, frontTokenRejected: true })
+    // the same report again, and reports of the old token, change nothing
+    await sign({ url, rejected: stale })
+    await sign({ url, rejected: first })
     expect(fetches()).toBe(before)
+  })
+
+  it('ignores anonymous, forged and stale reports: the frontToken is not rotated', async () => {
+    const url = `${s.baseUrl}/`
+    const good = await sign({ url })
+    const before = fetches()
+    await sign({ url, frontTokenRejected: true }) // the old unproven flag
+    await sign({ url, rejected: { ...good, signature: 'f'.repeat(64) } })
+    await sign({ url, rejected: { ...good, timestamp: String(Number(good.timestamp) - 1) } })
+    await sign({ url: `${s.baseUrl}/other`, rejected: good }) // signed for another page
+    expect(fetches()).toBe(before)
+    const again = await sign({ url })
+    expect(await verify({ ...again, url })).toEqual({ ok: true })
+    const bad = await s.app.inject({ method: 'POST', url: '/api/upsdk/config', payload: { url, rejected: 'a20' } })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json()).toMatchObject({ error: { code: 'REJECTED_CONFIG_INVALID' } })
+  })
+
+  it('an attacker replaying valid reports gets the token rotated at doubling gaps, not every 10 s', async () => {
+    const url = `${s.baseUrl}/`
+    const before = fetches()
+    // 30 rounds, back to back: fetch a config, report it as rejected
+    for (let i = 0; i < 30; i++) {
+      const cfg = await sign({ url })
+      await sign({ url, rejected: cfg })
+    }
+    // a few back-to-back rotations at most (the first, plus any whose gap elapsed), never 30
+    expect(fetches() - before).toBeLessThanOrEqual(2)
   })
 })
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { seal, unseal } from '../crypto/seal.ts'
 import type { Db } from '../store/kysely-db.ts'
 
 export interface Session {
@@ -19,10 +20,13 @@ export interface NewSession {
 }
 
 const hashId = (id: string) => createHash('sha256').update(id).digest('hex')
+/** Used when no key is given (tests): tokens are still never written in clear. */
+const PROCESS_KEY = randomBytes(32)
 
 /**
  * Sessions in the record store, so a restart keeps users logged in. The cookie carries a random
  * 256-bit id; the table keeps only its sha256, so a copy of the database opens no session.
+ * OAuth access tokens are stored sealed (AES-256-GCM, TOKEN_ENCRYPTION_KEY).
  */
 export class SessionStore {
   constructor(
@@ -30,11 +34,12 @@ export class SessionStore {
     /** @default 7 days */
     readonly ttlMs: number = 7 * 24 * 3600_000,
     private readonly clock: () => number = Date.now,
+    private readonly sealKey: Buffer = PROCESS_KEY,
   ) {}
 
   /** The same store inside a caller's transaction. */
   in(trx: Db): SessionStore {
-    return new SessionStore(trx, this.ttlMs, this.clock)
+    return new SessionStore(trx, this.ttlMs, this.clock, this.sealKey)
   }
 
   async create(s: NewSession): Promise<{ id: string; session: Session }> {
@@ -54,7 +59,7 @@ export class SessionStore {
         id_hash: hashId(id),
         open_id: session.openId,
         scope: session.scope,
-        access_token: session.accessToken,
+        access_token: session.accessToken === null ? null : seal(this.sealKey, session.accessToken),
         access_expires_at: session.accessExpiresAt,
         created_at: now,
         expires_at: session.expiresAt,
@@ -78,11 +83,17 @@ export class SessionStore {
     return {
       openId: row.open_id,
       scope: row.scope,
-      accessToken: row.access_token,
+      accessToken: this.openToken(row.access_token),
       accessExpiresAt: row.access_expires_at,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
     }
+  }
+
+  /** Sealed → plain; a row written before sealing (no `v1.` prefix) is read as it is. */
+  private openToken(stored: string | null): string | null {
+    if (stored === null) return null
+    return stored.startsWith('v1.') ? unseal(this.sealKey, stored) : stored
   }
 
   async end(id: string, reason: string): Promise<void> {

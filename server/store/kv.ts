@@ -17,5 +17,13 @@ export interface KvStore {
    * events were admitted in the last `windowMs`; otherwise records nothing and returns false.
    */
   admit(key: string, limit: number, windowMs: number, now?: number): Promise<boolean>
+  /**
+   * Admission against entries that each count until their own expiry: forgets entries whose
+   * expiry is at or before `now`, then adds `member` (counting until `expiresAt`) when fewer
+   * than `limit` remain. True when added.
+   */
+  reserve(key: string, limit: number, member: string, expiresAt: number, now: number): Promise<boolean>
+  /** Brings an entry's expiry forward to `expiresAt` (never later); nothing when it is gone. */
+  shorten(key: string, member: string, expiresAt: number): Promise<void>
   close(): Promise<void>
 }

@@ -8,6 +8,7 @@ interface Entry {
 export class MemoryKv implements KvStore {
   private readonly entries = new Map<string, Entry>()
   private readonly windows = new Map<string, number[]>()
+  private readonly reservations = new Map<string, Map<string, number>>()
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -58,8 +59,24 @@ export class MemoryKv implements KvStore {
     return ok
   }
 
+  async reserve(key: string, limit: number, member: string, expiresAt: number, now: number): Promise<boolean> {
+    const set = this.reservations.get(key) ?? new Map<string, number>()
+    for (const [m, until] of set) if (until <= now) set.delete(m)
+    this.reservations.set(key, set)
+    if (set.size >= limit) return false
+    set.set(member, expiresAt)
+    return true
+  }
+
+  async shorten(key: string, member: string, expiresAt: number): Promise<void> {
+    const set = this.reservations.get(key)
+    const until = set?.get(member)
+    if (set && until !== undefined && expiresAt < until) set.set(member, expiresAt)
+  }
+
   async close(): Promise<void> {
     this.entries.clear()
     this.windows.clear()
+    this.reservations.clear()
   }
 }

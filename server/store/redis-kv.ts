@@ -13,6 +13,16 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
   return 1
 end
 return 0`
+/** Entries scored by their own expiry: forget the expired, add when under the limit, keep the key as long as its last entry. */
+const RESERVE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+  local want = math.ceil(tonumber(ARGV[3]) - tonumber(ARGV[1]))
+  if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
+  return 1
+end
+return 0`
 
 export class RedisKv implements KvStore {
   private readonly redis: Redis
@@ -52,6 +62,14 @@ export class RedisKv implements KvStore {
   async admit(key: string, limit: number, windowMs: number, now: number = Date.now()): Promise<boolean> {
     const member = `${now}-${randomBytes(6).toString('hex')}`
     return (await this.redis.eval(ADMIT, 1, this.k(key), now, windowMs, limit, member)) === 1
+  }
+
+  async reserve(key: string, limit: number, member: string, expiresAt: number, now: number): Promise<boolean> {
+    return (await this.redis.eval(RESERVE, 1, this.k(key), now, limit, expiresAt, member)) === 1
+  }
+
+  async shorten(key: string, member: string, expiresAt: number): Promise<void> {
+    await this.redis.zadd(this.k(key), 'XX', 'LT', expiresAt, member)
   }
 
   async close(): Promise<void> {

@@ -14,8 +14,8 @@ export interface UnionpayClientOptions {
 export type PlatformParams = Record<string, unknown>
 
 /**
- * JSON POSTs to `${baseUrl}/open/access/1.0/<api>`. Every call takes a budget slot first and
- * has a timeout; a reply whose `resp` is not "00" becomes a `UnionpayError`.
+ * JSON POSTs to `${baseUrl}/open/access/1.0/<api>`. Every call takes a budget slot first (sized
+ * by its timeout: it may arrive until then, or later if we give up on it) and has a timeout; a reply whose `resp` is not "00" becomes a `UnionpayError`.
  */
 export class UnionpayClient {
   private readonly fetch: FetchLike
@@ -25,11 +25,16 @@ export class UnionpayClient {
   }
 
   async call(api: string, body: Record<string, unknown>): Promise<PlatformParams> {
-    await this.options.budget.take()
+    const ticket = await this.options.budget.take(this.options.timeoutMs)
     const url = `${this.options.baseUrl}/open/access/1.0/${api}`
     const { status, reply } = await postJson(
-      { fetch: this.fetch, url, body: JSON.stringify(body), timeoutMs: this.options.timeoutMs },
-      (f) => transportError(api, f),
+      { fetch: this.fetch, url, body: JSON.stringify(body), timeoutMs: this.options.timeoutMs, onAnswer: () => ticket.arrived() },
+      (f) => {
+        // No connection: whatever was sent arrived by now. A call we gave up on may still be on its
+        // way: it keeps counting until its latest arrival.
+        if (f.kind === 'network') void ticket.arrived()
+        return transportError(api, f)
+      },
     )
     if (typeof reply.resp !== 'string') throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
     const { resp, msg, params } = reply as { resp: string; msg?: unknown; params?: unknown }

@@ -8,6 +8,8 @@ import { CallBudget } from './budget.ts'
 import { UnionpayClient, type FetchLike } from './client.ts'
 import { UnionpayError } from './errors.ts'
 import { TokenManager } from './tokens.ts'
+import { signUpsdkConfig } from './upsdk-config.ts'
+import { seededRandom } from '../test/budget-sim.ts'
 
 /** A fake platform: counts token fetches, can delay and fail, issues numbered tokens. */
 function fakePlatform(opts: { delayMs?: number; expiresIn?: number } = {}) {
@@ -147,18 +149,18 @@ describe('TokenManager', () => {
 })
 
 describe('CallBudget', () => {
-  it('never lets more than the budget through in any sliding minute and answers 503 past it', async () => {
+  it('answers 503 past the budget; an answered call counts until a window (plus margin) after its answer', async () => {
     let now = 1_700_000_000_000
     const p = fakePlatform()
     const kv = new MemoryKv(() => now)
-    const budget = new CallBudget(kv, 'b', 5, () => now)
+    const budget = new CallBudget(kv, 'b', 5, () => now, { marginMs: 2_000 })
     const client = new UnionpayClient({ baseUrl: 'http://x', timeoutMs: 1000, budget, fetch: p.fetch })
     for (let i = 0; i < 5; i++) await client.call('backendToken', {})
     const err = await client.call('backendToken', {}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(DomainError)
     expect(err).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_BUDGET_EXHAUSTED' })
     expect(p.calls).toHaveLength(5)
-    now += 59_000
+    now += 61_000
     await expect(client.call('backendToken', {})).rejects.toMatchObject({ kind: 'unavailable' })
     now += 1_001
     await client.call('backendToken', {})
@@ -216,6 +218,129 @@ describe.skipIf(!redisUrl)('with Redis (REDIS_URL)', () => {
     } finally {
       await kvA.close()
       await kvB.close()
+    }
+  })
+})
+
+describe('TokenManager.reportFrontTokenRejected (the frontToken-drop policy)', () => {
+  const URL_ = 'https://h5.example.com/'
+  function setup() {
+    let now = 1_800_000_000_000
+    const p = fakePlatform()
+    const tm = manager(new MemoryKv(() => now), p.fetch, () => now)
+    const configFor = async () => {
+      const frontToken = await tm.get('front')
+      return { url: URL_, ...signUpsdkConfig('app', frontToken, URL_, now) }
+    }
+    return { tm, p, configFor, advance: (ms: number) => (now += ms), fronts: () => p.calls.filter((c) => c.api === 'frontToken').length }
+  }
+
+  it('drops only on proof about the current token, once per token', async () => {
+    const { tm, configFor, fronts } = setup()
+    const cfg = await configFor()
+    expect(await tm.reportFrontTokenRejected({ ...cfg, signature: 'a'.repeat(64) })).toBe('not-current')
+    expect(await tm.reportFrontTokenRejected({ ...cfg, url: 'https://h5.example.com/x' })).toBe('not-current')
+    expect(fronts()).toBe(1)
+    expect(await tm.reportFrontTokenRejected(cfg)).toBe('dropped')
+    expect(await tm.get('front')).toBe('frontToken-2')
+    expect(await tm.reportFrontTokenRejected(cfg)).toBe('not-current') // about the old token now
+    expect(fronts()).toBe(2)
+  })
+
+  it('refuses a config signed more than 5 minutes ago', async () => {
+    const { tm, configFor, advance } = setup()
+    const cfg = await configFor()
+    advance(5 * 60_000 + 1_000)
+    expect(await tm.reportFrontTokenRejected(cfg)).toBe('stale')
+  })
+
+  it('an attacker reporting every 10 s for 10 minutes gets a handful of rotations, not 60', async () => {
+    const { tm, configFor, advance, fronts } = setup()
+    const outcomes: string[] = []
+    for (let i = 0; i < 60; i++) {
+      outcomes.push(await tm.reportFrontTokenRejected(await configFor()))
+      advance(10_000)
+    }
+    const rotations = outcomes.filter((o) => o === 'dropped').length
+    expect(rotations).toBeLessThanOrEqual(7) // gaps 5, 10, 20, 40, 80, 160, 320 s ...
+    expect(rotations).toBeGreaterThanOrEqual(3) // ... but genuine knock-outs 10 s apart still recover
+    expect(outcomes.slice(0, 3)).toEqual(['dropped', 'dropped', 'dropped'])
+    expect(fronts()).toBe(1 + rotations)
+  })
+
+  it('a concurrent report of an already-dropped token makes sure nobody signs with it', async () => {
+    const { tm, configFor } = setup()
+    const cfg = await configFor()
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => tm.reportFrontTokenRejected(cfg)))
+    expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(1)
+    expect(await tm.get('front')).toBe('frontToken-2')
+  })
+})
+
+describe('TokenManager: the shared store is the only copy', () => {
+  it('a token dropped by one instance is dead for every instance at once', async () => {
+    const p = fakePlatform()
+    const kv = new MemoryKv()
+    const a = manager(kv, p.fetch)
+    const b = manager(kv, p.fetch)
+    expect(await a.get('front')).toBe('frontToken-1')
+    expect(await b.get('front')).toBe('frontToken-1')
+    await a.invalidate('front', 'frontToken-1')
+    expect(await b.get('front')).toBe('frontToken-2')
+    expect(await a.get('front')).toBe('frontToken-2')
+    // a late invalidation of the old token never drops the new one
+    await b.invalidate('front', 'frontToken-1')
+    expect(await a.get('front')).toBe('frontToken-2')
+    expect(p.calls).toHaveLength(2)
+  })
+
+  it('requests racing an invalidation never bring the dead token back', async () => {
+    const p = fakePlatform({ delayMs: 5 })
+    const kv = new MemoryKv()
+    const a = manager(kv, p.fetch)
+    const b = manager(kv, p.fetch)
+    await a.get('front')
+    const racing = Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).get('front')))
+    await a.invalidate('front', 'frontToken-1')
+    await racing
+    const after = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).get('front')))
+    expect(new Set(after)).toEqual(new Set(['frontToken-2']))
+  })
+})
+
+/** A store whose every operation takes a random 0–11 ms, so concurrent callers interleave in every order. */
+function jitteryKv(inner: KvStore, random: () => number): KvStore {
+  const later = <T>(f: () => Promise<T>) => sleep(Math.floor(random() * 12)).then(f)
+  return {
+    get: (k) => later(() => inner.get(k)),
+    set: (k, v, t) => later(() => inner.set(k, v, t)),
+    del: (k) => later(() => inner.del(k)),
+    setIfAbsent: (k, v, t) => later(() => inner.setIfAbsent(k, v, t)),
+    delIfEquals: (k, v) => later(() => inner.delIfEquals(k, v)),
+    take: (k) => later(() => inner.take(k)),
+    admit: (k, l, w, n) => later(() => inner.admit(k, l, w, n)),
+    reserve: (k, l, m, e, n) => later(() => inner.reserve(k, l, m, e, n)),
+    shorten: (k, m, e) => later(() => inner.shorten(k, m, e)),
+    close: () => inner.close(),
+  }
+}
+
+describe('TokenManager.reportFrontTokenRejected under concurrency', () => {
+  it('reports racing the one that drops the token never leave it in use (no false backoff)', async () => {
+    let now = 1_800_000_000_000
+    const p = fakePlatform()
+    const kv = jitteryKv(new MemoryKv(() => now), seededRandom(5))
+    const a = manager(kv, p.fetch, () => now)
+    const b = manager(kv, p.fetch, () => now)
+    const URL_ = 'https://h5.example.com/'
+    for (let round = 0; round < 8; round++) {
+      now += 20 * 60_000 // past any backoff: every round's first report may drop
+      const cfg = { url: URL_, ...signUpsdkConfig('app', await a.get('front'), URL_, now) }
+      const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).reportFrontTokenRejected(cfg)))
+      expect(outcomes).not.toContain('backoff')
+      expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(1)
+      const after = await Promise.all([a.get('front'), b.get('front')])
+      expect(after).toEqual([`frontToken-${round + 2}`, `frontToken-${round + 2}`])
     }
   })
 })

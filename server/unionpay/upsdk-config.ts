@@ -1,12 +1,8 @@
+import type { UpsdkConfigSignature } from '../../common/api.ts'
 import { DomainError } from '../errors.ts'
 import { createNonceStr, unionpaySignature, unixSeconds } from '../crypto/signing.ts'
 
-export interface UpsdkConfigSignature {
-  appId: string
-  timestamp: string
-  nonceStr: string
-  signature: string
-}
+export type { UpsdkConfigSignature }
 
 /**
  * The page URL as the native side sees it: absolute http(s), without `#...`, and on one of the

@@ -1,8 +1,13 @@
-/** An error answer of the kit's server: `{"error":{"code","message","details"}}` with its HTTP status. */
+import type { ApiErrorBody, ApiErrorCode } from '@common/api'
+
+/** Codes made here, not by the server: no answer, an answer that is not the API's, a bad value in it. */
+export type ClientErrorCode = 'NETWORK' | 'UNKNOWN' | 'BAD_REDIRECT' | `HTTP_${number}`
+
+/** An error answer of the kit's server (`ApiErrorBody`) with its HTTP status, or a client-side failure. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode | ClientErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
@@ -45,10 +50,11 @@ export async function apiRequest<T>(method: 'GET' | 'POST', url: string, options
     // empty or non-JSON body
   }
   if (res.ok) return body as T
-  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error
+  // Read defensively: a proxy or an old server may answer something else.
+  const err = (body as { error?: Partial<Record<keyof ApiErrorBody['error'], unknown>> } | null)?.error
   throw new ApiError(
     res.status,
-    typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`,
+    typeof err?.code === 'string' && err.code ? (err.code as ApiErrorCode) : `HTTP_${res.status}`,
     typeof err?.message === 'string' ? err.message : `服务器返回 ${res.status}`,
     typeof err?.details === 'object' && err.details !== null ? (err.details as Record<string, unknown>) : {},
   )

@@ -1,3 +1,4 @@
+import type { IdentityView, MobileView } from '@common/api'
 import { computed, getCurrentScope, onScopeDispose, shallowRef, type ComputedRef, type Ref } from 'vue'
 import { ApiError, apiRequest, type FetchFn } from '@/api/client'
 import { useSessionStore, type SessionUser } from '@/stores/session'
@@ -64,12 +65,8 @@ export function useAuth(options: UseAuthOptions = {}): UseAuthReturn {
   }
 }
 
-export interface UserIdentity {
-  realName: string
-  certType: string
-  certTypeName: string
-  certId: string
-}
+/** `POST /api/me/identity` (the API type shared with the server). */
+export type UserIdentity = IdentityView
 
 export interface UseUserInfoOptions {
   /** @default globalThis.fetch */
@@ -110,7 +107,7 @@ export function useUserInfo(options: UseUserInfoOptions = {}): UseUserInfoReturn
     loadingMobile.value = true
     mobileError.value = null
     try {
-      mobile.value = (await apiRequest<{ mobile: string }>('POST', '/api/me/mobile', fetchFn)).mobile
+      mobile.value = (await apiRequest<MobileView>('POST', '/api/me/mobile', fetchFn)).mobile
     } catch (err) {
       mobile.value = null
       mobileError.value = asApiError(err)

@@ -1,29 +1,15 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import type { ContractListView, ContractPlansView, ContractView, UnfinishedOrdersView } from '@common/api'
 import { ApiError, apiRequest } from '@/api/client'
 
-export type ContractStatus = 'none' | 'applying' | 'signed' | 'relieved' | 'failed'
+export type { ContractStatus } from '@common/api'
 
 /** One plan's contract as `GET /api/contract` describes it. */
-export interface ContractInfo {
-  planId: string
-  status: ContractStatus
-  contractId: string | null
-  contractCode: string | null
-  operateTime: string | null
-  signedAt: number | null
-  relievedAt: number | null
-  relievedBy: 'user' | 'platform' | null
-  failure: string | null
-  platform?: { contractStatus: 'signed' | 'relieved' | 'none'; contractId: string | null }
-}
+export type ContractInfo = ContractView
 
 /** `GET /api/contract/status`: contract.status's unfinished-order count. */
-export interface UnfinishedOrders {
-  unfinishedOrders: number | null
-  owing: boolean
-  raw: string
-}
+export type UnfinishedOrders = UnfinishedOrdersView
 
 const request = <T>(method: 'GET' | 'POST', url: string, body?: Record<string, unknown>): Promise<T> =>
   apiRequest<T>(method, url, body ? { body } : {})
@@ -67,7 +53,7 @@ export const useContractStore = defineStore('contract', () => {
   async function load(options: { info?: boolean; quiet?: boolean } = {}): Promise<void> {
     if (!options.quiet) loading.value = true
     try {
-      const data = await request<{ contracts: ContractInfo[] }>('GET', options.info ? '/api/contract?info=1' : '/api/contract')
+      const data = await request<ContractListView>('GET', options.info ? '/api/contract?info=1' : '/api/contract')
       contracts.value = data.contracts
       loggedIn.value = true
       error.value = null
@@ -77,7 +63,7 @@ export const useContractStore = defineStore('contract', () => {
         loggedIn.value = false
         unfinished.value = null
         try {
-          const { plans } = await request<{ plans: Array<{ planId: string }> }>('GET', '/api/contract/plans')
+          const { plans } = await request<ContractPlansView>('GET', '/api/contract/plans')
           contracts.value = plans.map((p) => emptyContract(p.planId))
           error.value = null
         } catch (err2) {

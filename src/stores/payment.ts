@@ -1,37 +1,26 @@
 import { defineStore } from 'pinia'
+import {
+  PENDING_ORDER_STATUSES,
+  type AdminStatusView,
+  type H5Channel,
+  type H5OrderCreatedView,
+  type OrderListView,
+  type OrderResultView,
+  type OrderStatus,
+  type OrderView,
+  type RefundResultView,
+  type RefundView,
+  type TnOrderCreatedView,
+} from '@common/api'
 import { ApiError, apiRequest } from '@/api/client'
 import { ref, shallowRef } from 'vue'
 
-export type OrderStatus = 'NEW_ORDER' | 'WAIT_BUYER_PAY' | 'UNKNOWN' | 'TRADE_SUCCESS' | 'TRADE_REFUND' | 'TRADE_CLOSED'
-export type H5Channel = 'uac' | 'qmf' | 'alipay'
+export type { H5Channel, OrderStatus } from '@common/api'
+export type PayRefund = RefundView
+/** An order; in the merchant's list it carries its refunds. */
+export type PayOrder = OrderView & { refunds?: PayRefund[] }
 
-export interface PayRefund {
-  refundOrderId: string
-  amount: number
-  status: 'PENDING' | 'SUCCESS' | 'FAILED'
-  errCode: string | null
-  createdAt: number
-}
-
-export interface PayOrder {
-  merOrderId: string
-  kind: 'h5' | 'tn'
-  channel: string
-  /** 分 */
-  amount: number
-  refundedAmount: number
-  status: OrderStatus
-  description: string | null
-  payTime: string | null
-  /** 担保交易 only: seed 2.3 secureStatus, and what 担保完成 settled (the rest went back to the buyer). */
-  secureStatus?: 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED' | null
-  completedAmount?: number | null
-  createdAt: number
-  updatedAt: number
-  refunds?: PayRefund[]
-}
-
-export const PENDING: ReadonlySet<OrderStatus> = new Set(['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN'])
+export const PENDING: ReadonlySet<OrderStatus> = new Set(PENDING_ORDER_STATUSES)
 
 const ADMIN_TOKEN_KEY = 'upkit.adminToken'
 
@@ -65,7 +54,7 @@ export const usePaymentStore = defineStore('payment', () => {
   }
 
   async function createH5Order(amount: number, channel: H5Channel, orderDesc?: string) {
-    const r = await api<{ merOrderId: string; redirectUrl: string }>('/api/pay/chinaums/orders', {
+    const r = await api<H5OrderCreatedView>('/api/pay/chinaums/orders', {
       method: 'POST',
       body: { amount, channel, ...(orderDesc ? { orderDesc } : {}) },
     })
@@ -75,21 +64,21 @@ export const usePaymentStore = defineStore('payment', () => {
   }
 
   async function createTn(amount: number, description?: string) {
-    return api<{ orderId: string; tn: string }>('/api/pay/tn', { method: 'POST', body: { amount, ...(description ? { description } : {}) } })
+    return api<TnOrderCreatedView>('/api/pay/tn', { method: 'POST', body: { amount, ...(description ? { description } : {}) } })
   }
 
   async function fetchOrder(merOrderId: string): Promise<PayOrder> {
-    const o = await api<PayOrder>(`/api/pay/orders/${encodeURIComponent(merOrderId)}`)
+    const o = await api<OrderView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}`)
     current.value = o
     return o
   }
 
   async function adminStatus() {
-    return api<{ allowed: boolean; tokenRequired: boolean }>('/api/pay/admin', { admin: true })
+    return api<AdminStatusView>('/api/pay/admin', { admin: true })
   }
 
   async function loadOrders() {
-    const r = await api<{ orders: PayOrder[] }>('/api/pay/orders', { admin: true })
+    const r = await api<OrderListView>('/api/pay/orders', { admin: true })
     orders.value = r.orders
     return r.orders
   }
@@ -99,7 +88,7 @@ export const usePaymentStore = defineStore('payment', () => {
   }
 
   async function refund(merOrderId: string, amount: number) {
-    const r = await api<{ refund: PayRefund; order: PayOrder }>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/refund`, {
+    const r = await api<RefundResultView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/refund`, {
       method: 'POST',
       body: { amount },
       admin: true,
@@ -109,7 +98,7 @@ export const usePaymentStore = defineStore('payment', () => {
   }
 
   async function close(merOrderId: string) {
-    const r = await api<{ order: PayOrder }>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/close`, { method: 'POST', body: {}, admin: true })
+    const r = await api<OrderResultView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/close`, { method: 'POST', body: {}, admin: true })
     replace(r.order)
     return r.order
   }

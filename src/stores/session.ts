@@ -1,16 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import type { SessionUserView } from '@common/api'
 import { ApiError, apiRequest } from '@/api/client'
 
 /** What `GET /api/me` answers for a logged-in user. */
-export interface SessionUser {
-  openId: string
-  scope: string
-  /** ms epoch; after it user.mobile / user.auth need a new authorisation. */
-  accessExpiresAt: number | null
-  accessTokenValid: boolean
-  canReadMobile: boolean
-}
+export type SessionUser = SessionUserView
 
 export type SessionStatus = 'unknown' | 'loading' | 'authenticated' | 'anonymous' | 'error'
 

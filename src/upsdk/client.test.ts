@@ -149,20 +149,20 @@ describe('a20 (the app rejected our frontToken)', () => {
       return Response.json({ ok: false, errcode: 'a20', errmsg: '不合法的frontToken，或已过期' })
     })
     const stub = createUpsdkStub({ userAgent: IN_APP_UA, getUrl: () => url, fetch: verify as unknown as typeof fetch })
-    const fetchSignature = vi.fn(async (_u: string, frontTokenRejected?: boolean): Promise<UpsdkConfigSignature> => ({
+    const fetchSignature = vi.fn(async (_u: string, rejected?: UpsdkConfigSignature): Promise<UpsdkConfigSignature> => ({
       appId: 'app',
       timestamp: '1700000000',
       nonceStr: 'n',
-      signature: frontTokenRejected ? 'fresh' : 'stale',
+      signature: rejected ? 'fresh' : 'stale',
     }))
     const client = createUpsdkClient({ load: async () => stub.upsdk, fetchSignature, getUrl: () => url, userAgent: IN_APP_UA, timeoutMs: 5000 })
     return { client, fetchSignature }
   }
 
-  it('asks the server for a fresh signature once and configures again', async () => {
+  it('reports the refused signature to the server once and configures again', async () => {
     const { client, fetchSignature } = setupA20()
     await client.ready()
-    expect(fetchSignature.mock.calls.map((c) => c[1] ?? false)).toEqual([false, true])
+    expect(fetchSignature.mock.calls.map((c) => c[1]?.signature)).toEqual([undefined, 'stale'])
     expect(client.state).toMatchObject({ status: 'ready', configCount: 2 })
   })
 

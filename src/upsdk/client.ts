@@ -4,14 +4,10 @@ import { detectEnvironment, type UpsdkEnvironment } from './env'
 import { UpsdkError } from './errors'
 import { loadUpsdk } from './loader'
 import type { UpsdkGlobal } from './types'
+import type { UpsdkConfigSignature } from '@common/api'
 
-/** What `POST /api/upsdk/config` answers: the fields `upsdk.config` needs. */
-export interface UpsdkConfigSignature {
-  appId: string
-  timestamp: string
-  nonceStr: string
-  signature: string
-}
+/** What `POST /api/upsdk/config` answers: the fields `upsdk.config` needs (shared with the server). */
+export type { UpsdkConfigSignature }
 
 export type UpsdkStatus = 'idle' | 'loading' | 'configuring' | 'ready' | 'error' | 'outside-app'
 
@@ -30,8 +26,8 @@ export interface UpsdkClientOptions {
   /** Loads upsdk.js. @default loadUpsdk() */
   load?: () => Promise<UpsdkGlobal>
   /** Gets the config signature for a URL. @default fetchUpsdkSignature (POST /api/upsdk/config) */
-  /** `frontTokenRejected`: the app answered a20, the server should sign with a fresh frontToken. */
-  fetchSignature?: (url: string, frontTokenRejected?: boolean) => Promise<UpsdkConfigSignature>
+  /** `rejected`: the signature the app refused with a20; the server checks it and may sign with a fresh frontToken. */
+  fetchSignature?: (url: string, rejected?: UpsdkConfigSignature) => Promise<UpsdkConfigSignature>
   /** The current page address. @default () => location.href */
   getUrl?: () => string
   /** @default navigator.userAgent */
@@ -74,8 +70,8 @@ export interface FetchSignatureOptions {
 export async function fetchUpsdkSignature(
   url: string,
   options: FetchSignatureOptions = {},
-  /** Tell the server the app rejected its frontToken (a20), so it signs with a fresh one. */
-  frontTokenRejected = false,
+  /** The signature the app rejected with a20: the server drops its frontToken when it proves the current one failed. */
+  rejected?: UpsdkConfigSignature,
 ): Promise<UpsdkConfigSignature> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   let res: Response
@@ -83,7 +79,9 @@ export async function fetchUpsdkSignature(
     res = await doFetch(options.endpoint ?? '/api/upsdk/config', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(frontTokenRejected ? { url, frontTokenRejected: true } : { url }),
+      body: JSON.stringify(
+        rejected ? { url, rejected: { timestamp: rejected.timestamp, nonceStr: rejected.nonceStr, signature: rejected.signature } } : { url },
+      ),
       credentials: 'same-origin',
     })
   } catch (err) {
@@ -136,7 +134,7 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   const userAgent = options.userAgent ?? (typeof navigator === 'undefined' ? '' : navigator.userAgent)
   const env = detectEnvironment(userAgent)
   const load = options.load ?? (() => loadUpsdk())
-  const fetchSignature = options.fetchSignature ?? ((url: string, frontTokenRejected?: boolean) => fetchUpsdkSignature(url, {}, frontTokenRejected))
+  const fetchSignature = options.fetchSignature ?? ((url: string, rejected?: UpsdkConfigSignature) => fetchUpsdkSignature(url, {}, rejected))
   const getUrl = options.getUrl ?? (() => location.href)
   const timeoutMs = options.timeoutMs ?? 10_000
   const callTimeoutMs = options.callTimeoutMs ?? 15_000
@@ -186,12 +184,13 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
     const upsdk = options.upsdk ?? (await load())
     if (stale()) return upsdk
     setState({ status: 'configuring' })
+    const signature = await fetchSignature(attempt.url)
     try {
-      await configureOnce(upsdk, await fetchSignature(attempt.url), stale)
+      await configureOnce(upsdk, signature, stale)
     } catch (err) {
-      // a20: the app no longer accepts the frontToken we signed with; ask for a fresh one, once.
+      // a20: the app no longer accepts the frontToken we signed with; report it with the refused signature and retry once.
       if (!(err instanceof UpsdkError) || err.code !== 'a20' || stale()) throw err
-      await configureOnce(upsdk, await fetchSignature(attempt.url, true), stale)
+      await configureOnce(upsdk, await fetchSignature(attempt.url, signature), stale)
     }
     return upsdk
   }

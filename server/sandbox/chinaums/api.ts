@@ -1,28 +1,21 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { requestTimestamp } from '../../chinaums/time.ts'
+import type { FastifyInstance } from 'fastify'
 import type { SandboxContext } from '../context.ts'
+import { beijingDashed } from '../crypto/time.ts'
 import { checkBodySig, parseJsonObject } from './auth.ts'
+import { refundSplitProblem, type RefundSplit } from './division.ts'
 import type { Notifier } from './notifier.ts'
-import { digits, type ChinaumsSandboxState, type SandboxOrder } from './state.ts'
-import { checkCommon, checkMerOrderId, checkOwnUrl, gwError, toAmount, type GatewayError } from './validate.ts'
+import { digits, type SandboxOrder } from './state.ts'
+import { checkCommon, checkMerOrderId, checkOwnUrl, gwError, readShares, toAmount, type GatewayError } from './validate.ts'
 
 type Reply = Record<string, unknown>
 type Handler = (c: Record<string, unknown>) => Reply | GatewayError | Promise<Reply | GatewayError>
 
-const rawBodies = new WeakMap<FastifyRequest, string>()
-
 /** The OPEN-BODY-SIG APIs of seed 1.2–1.7, plus the sandbox tn issuer `uac/app-order`. */
-export function registerGatewayApis(
-  app: FastifyInstance,
-  ctx: SandboxContext,
-  state: ChinaumsSandboxState,
-  notifier: Notifier,
-): void {
-  // Keep the exact body text: the signature covers it byte for byte.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8')
-    rawBodies.set(req, text)
-    done(null, parseJsonObject(text) ?? {})
+export function registerGatewayApis(app: FastifyInstance, ctx: SandboxContext, notifier: Notifier): void {
+  const state = ctx.chinaums
+  // The body stays the exact text: the signature covers it byte for byte.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, typeof body === 'string' ? body : body.toString('utf8'))
   })
 
   const orderOf = (c: Record<string, unknown>): SandboxOrder | GatewayError => {
@@ -76,33 +69,15 @@ export function registerGatewayApis(
       // After a partial 担保完成 the rest already went back to the buyer: only the completed part can be refunded.
       const cap = o.secure && o.secureStatus !== undefined ? o.completedAmount : o.totalAmount
       if (o.refundedAmount + refundAmount > cap) return gwError('OPERATION_NOT_ALLOWED', '退款金额超过可退金额')
-      let split: { platformAmount: number; subOrders: Array<{ mid: string; totalAmount: number }> } = { platformAmount: 0, subOrders: [] }
+      let split: RefundSplit = { platformAmount: 0, subOrders: [] }
       if (o.division) {
-        // Seed 1.3: platformAmount required, subOrders for one sub-merchant at a time, sums = refundAmount,
-        // and no share refunded beyond what the order gave it.
-        const platform = toAmount(c.platformAmount, 0)
-        if (platform === null) return gwError('BAD_REQUEST', '分账交易退款 platformAmount 必传')
-        if (c.subOrders !== undefined && !Array.isArray(c.subOrders)) return gwError('BAD_REQUEST', 'subOrders 必须是数组')
-        const subs: Array<{ mid: string; totalAmount: number }> = []
-        for (const x of (c.subOrders ?? []) as Array<Record<string, unknown>>) {
-          const amt = toAmount(x?.totalAmount, 0)
-          if (typeof x?.mid !== 'string' || amt === null) return gwError('BAD_REQUEST', 'subOrders 每个元素的 mid 与 totalAmount 必传')
-          subs.push({ mid: x.mid, totalAmount: amt })
-        }
-        if (subs.length > 1) return gwError('BAD_REQUEST', '一次只能对一个子商户进行退款')
-        const sum = subs.reduce((s, x) => s + x.totalAmount, 0) + platform
-        if (sum !== refundAmount) return gwError('BAD_REQUEST', 'refundAmount 必须等于 subOrders 中 totalAmount 之和 + platformAmount')
-        const done = [...o.refunds.values()]
-        if (done.reduce((s, r) => s + r.platformAmount, 0) + platform > o.division.platformAmount) {
-          return gwError('OPERATION_NOT_ALLOWED', '平台商户退款分账金额超过下单时的 platformAmount')
-        }
-        for (const x of subs) {
-          const share = o.division.subOrders.find((s) => s.mid === x.mid)
-          if (!share && !o.division.goodsMids.includes(x.mid)) return gwError('BAD_REQUEST', `子商户 ${x.mid} 不在原交易的分账中`)
-          const refunded = done.reduce((s, r) => s + (r.subOrders.find((y) => y.mid === x.mid)?.totalAmount ?? 0), 0)
-          if (share && refunded + x.totalAmount > share.totalAmount) return gwError('OPERATION_NOT_ALLOWED', `子商户 ${x.mid} 退款金额超过其分账金额`)
-        }
-        split = { platformAmount: platform, subOrders: subs }
+        const platform = c.platformAmount === undefined ? null : toAmount(c.platformAmount, 0)
+        if (c.platformAmount !== undefined && platform === null) return gwError('BAD_REQUEST', 'platformAmount 必须是 0..100000000 的整数（分）')
+        const subs = readShares(c.subOrders, 'subOrders')
+        if ('errCode' in subs) return subs
+        const problem = refundSplitProblem(o.division, [...o.refunds.values()], refundAmount, platform, subs.shares)
+        if (problem) return gwError(problem.errCode, problem.errMsg)
+        split = { platformAmount: platform ?? 0, subOrders: subs.shares }
       }
       const refund = {
         refundOrderId: typeof rid === 'string' ? rid : `${o.merOrderId.slice(0, 4)}R${digits(20)}`,
@@ -202,9 +177,9 @@ export function registerGatewayApis(
   for (const [api, handler] of Object.entries(apis)) {
     app.post(`/v1/netpay/${api}`, async (req) => {
       const now = ctx.clock()
-      const stamp = { responseTimestamp: requestTimestamp(now) }
-      const raw = rawBodies.get(req)
-      if (raw === undefined) return { errCode: 'BAD_REQUEST', errMsg: '请求体必须是 JSON', ...stamp }
+      const stamp = { responseTimestamp: beijingDashed(now) }
+      const raw = req.body
+      if (typeof raw !== 'string') return { errCode: 'BAD_REQUEST', errMsg: '请求体必须是 JSON', ...stamp }
       const sigBad = checkBodySig(req.headers.authorization, raw, now)
       if (sigBad) return { ...sigBad, ...stamp }
       const c = parseJsonObject(raw)

@@ -1,6 +1,6 @@
-import { parseCompactTimestamp } from '../../chinaums/time.ts'
-import { parseOpenBodySig, verifyOpenSignature } from '../../chinaums/sign.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
+import { gatewaySignatureMatches, readBodySigHeader } from '../crypto/chinaums.ts'
+import { parseBeijingCompact } from '../crypto/time.ts'
 import { gwError, type GatewayError } from './validate.ts'
 
 const TIMESTAMP_SKEW_MS = 10 * 60_000
@@ -17,10 +17,10 @@ export function checkFormParam(q: Record<string, unknown>, now: number): Gateway
   if (!appId || !timestamp || !nonce || !content || !signature) return gwError('BAD_REQUEST', 'appId、timestamp、nonce、content、signature 均必传')
   if (appId !== SANDBOX_CHINAUMS.appId) return gwError('BAD_SIGN', 'appId 不存在')
   if (nonce.length > 128) return gwError('BAD_REQUEST', 'nonce 不能超过 128 位')
-  const t = parseCompactTimestamp(timestamp)
+  const t = parseBeijingCompact(timestamp)
   if (Number.isNaN(t)) return gwError('BAD_REQUEST', 'timestamp 必须是 yyyyMMddHHmmss')
   if (Math.abs(t - now) > TIMESTAMP_SKEW_MS) return gwError('ABNORMAL_REQUEST_TIME', '请求时间异常')
-  if (!verifyOpenSignature({ appId, timestamp, nonce, signature }, content, SANDBOX_CHINAUMS.appKey)) return gwError('BAD_SIGN', '签名错误')
+  if (!gatewaySignatureMatches({ appId, timestamp, nonce, signature }, content, SANDBOX_CHINAUMS.appKey)) return gwError('BAD_SIGN', '签名错误')
   return { content }
 }
 
@@ -35,12 +35,12 @@ export function parseJsonObject(text: string): Record<string, unknown> | null {
 
 /** Verifies `Authorization: OPEN-BODY-SIG ...` against the raw body. */
 export function checkBodySig(header: string | undefined, raw: string, now: number): GatewayError | null {
-  const sig = parseOpenBodySig(header)
-  if (!sig) return gwError('BAD_REQUEST', 'Authorization 必须是 OPEN-BODY-SIG AppId="", Timestamp="", Nonce="", Signature=""')
+  const sig = readBodySigHeader(header)
+  if (typeof sig === 'string') return gwError('BAD_REQUEST', sig)
   if (sig.appId !== SANDBOX_CHINAUMS.appId) return gwError('BAD_SIGN', 'AppId 不存在')
-  const t = parseCompactTimestamp(sig.timestamp)
+  const t = parseBeijingCompact(sig.timestamp)
   if (Number.isNaN(t) || Math.abs(t - now) > TIMESTAMP_SKEW_MS) return gwError('ABNORMAL_REQUEST_TIME', '请求时间异常')
-  if (!verifyOpenSignature(sig, raw, SANDBOX_CHINAUMS.appKey)) return gwError('BAD_SIGN', '签名错误')
+  if (!gatewaySignatureMatches(sig, raw, SANDBOX_CHINAUMS.appKey)) return gwError('BAD_SIGN', '签名错误')
   return null
 }
 

@@ -71,6 +71,25 @@ describe('sandbox 银商 OPEN-BODY-SIG APIs', () => {
     expect((await call('query', { merOrderId: '1017000000000' }, { tamper: true })).errCode).toBe('BAD_SIGN')
   })
 
+  it('refuses plausible misreadings of the seed formula, not only wrong keys', async () => {
+    const body = JSON.stringify({ requestTimestamp: beijing().request, mid: SANDBOX_CHINAUMS.mid, tid: SANDBOX_CHINAUMS.tid, instMid: 'H5DEFAULT', merOrderId: '1017000000000' })
+    const send = async (authorization: string) =>
+      (await (await fetch(`${base}/sandbox/chinaums/v1/netpay/query`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body })).json()) as Record<string, unknown>
+    const sign = (timestamp: string, hex: (h: string) => string, digest: 'base64' | 'hex' = 'base64') =>
+      createHmac('sha256', SANDBOX_CHINAUMS.appKey)
+        .update(SANDBOX_CHINAUMS.appId + timestamp + 'n0nce' + hex(createHash('sha256').update(body).digest('hex')))
+        .digest(digest)
+    const header = (timestamp: string, signature: string) =>
+      `OPEN-BODY-SIG AppId="${SANDBOX_CHINAUMS.appId}", Timestamp="${timestamp}", Nonce="n0nce", Signature="${signature}"`
+    const bj = beijing().compact
+    expect((await send(header(bj, sign(bj, (h) => h)))).errCode).toBe('NO_ORDER') // the seed's formula
+    expect((await send(header(bj, sign(bj, (h) => h.toUpperCase())))).errCode).toBe('BAD_SIGN') // SHA256_HEX upper-case
+    expect((await send(header(bj, sign(bj, (h) => h, 'hex')))).errCode).toBe('BAD_SIGN') // hex instead of Base64
+    const utc = new Date().toISOString().replace(/\D/g, '').slice(0, 14)
+    expect((await send(header(utc, sign(utc, (h) => h)))).errCode).toBe('ABNORMAL_REQUEST_TIME') // UTC, not Beijing time
+    expect((await send(header(bj, sign(bj, (h) => h)).replace(/"/g, ''))).errCode).toBe('BAD_REQUEST') // values unquoted
+  })
+
   it('NO_ORDER, query, DUP_ORDER and OPERATION_NOT_ALLOWED', async () => {
     expect((await call('query', { merOrderId: '1017000000000' })).errCode).toBe('NO_ORDER')
     const id = await paidOrder()

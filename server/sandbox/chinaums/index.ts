@@ -1,17 +1,24 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { H5_CHANNELS, type H5Channel } from '../../chinaums/h5.ts'
-import { requestTimestamp } from '../../chinaums/time.ts'
 import type { SandboxContext } from '../context.ts'
+import { beijingDashed } from '../crypto/time.ts'
 import { checkFormParam, parseJsonObject } from './auth.ts'
 import { Notifier, nowPayTime, resultParams, signParams } from './notifier.ts'
 import { cashierPage, donePage, errorPage } from './pages.ts'
-import { ChinaumsSandboxState, digits, type SandboxOrder } from './state.ts'
+import { digits, type SandboxOrder } from './state.ts'
 import { checkOrderContent, gwError, type GatewayError } from './validate.ts'
 import { registerGatewayApis } from './api.ts'
 
+/** Seed 1.1.2: the three H5 channels and their paths under `/v1/netpay/`. */
+const H5_CHANNELS = {
+  alipay: { path: 'trade/h5-pay', name: '支付宝' },
+  qmf: { path: 'qmf/h5-pay', name: '银联在线无卡' },
+  uac: { path: 'uac/order', name: '银联云闪付' },
+} as const
+type H5Channel = keyof typeof H5_CHANNELS
+
 /** The simulated 银商 gateway: H5 cashier pages, OPEN-BODY-SIG APIs, notifies (issue 5). */
 export async function registerSandboxChinaums(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
-  const state = new ChinaumsSandboxState(ctx.clock)
+  const state = ctx.chinaums
   const notifier = new Notifier(state)
   app.addHook('onClose', async () => notifier.stop())
   const base = new URL(ctx.sandboxBaseUrl).pathname.replace(/\/$/, '') + '/chinaums'
@@ -69,7 +76,7 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
   const markPaid = (o: SandboxOrder) => {
     o.status = 'TRADE_SUCCESS'
     o.payTime = nowPayTime(state)
-    o.targetOrderId = `${requestTimestamp(ctx.clock()).replace(/\D/g, '')}${digits(14)}`
+    o.targetOrderId = `${beijingDashed(ctx.clock()).replace(/\D/g, '')}${digits(14)}`
     if (o.secure) o.secureStatus = 'UNCOMPLETED'
   }
 
@@ -121,7 +128,8 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
     return { ok: true, status: o.status }
   })
 
-  registerGatewayApis(app, ctx, state, notifier)
+  // Its own plugin scope: the raw-body JSON parser of the signed APIs stays there.
+  await app.register(async (apis) => registerGatewayApis(apis, ctx, notifier))
 
   // --- control (tests and the demo) ------------------------------------------------------------
   app.get('/__control/orders/:merOrderId', async (req, reply) => {

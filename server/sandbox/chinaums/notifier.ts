@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { notifySign } from '../../chinaums/sign.ts'
-import { requestTimestamp } from '../../chinaums/time.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
+import { notifySignature } from '../crypto/chinaums.ts'
+import { beijingDashed } from '../crypto/time.ts'
 import { digits, type ChinaumsSandboxState, type SandboxOrder, type SandboxRefund } from './state.ts'
 
 /** Gaps between notify attempts (the real gateway retries for 24 h; the sandbox compresses that). */
@@ -40,7 +40,7 @@ export function resultParams(state: ChinaumsSandboxState, o: SandboxOrder): Reco
 }
 
 export function signParams(state: ChinaumsSandboxState, p: Record<string, string>): Record<string, string> {
-  return { ...p, sign: notifySign(p, SANDBOX_CHINAUMS.md5Key, state.signType) }
+  return { ...p, sign: notifySignature(p, SANDBOX_CHINAUMS.md5Key, state.signType) }
 }
 
 /**
@@ -115,5 +115,5 @@ export class Notifier {
 }
 
 export function nowPayTime(state: ChinaumsSandboxState): string {
-  return requestTimestamp(state.clock())
+  return beijingDashed(state.clock())
 }

@@ -1,14 +1,12 @@
 import { randomInt } from 'node:crypto'
+import type { OrderSplit, RefundSplit } from './division.ts'
 
 export type SandboxStatus = 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_REFUND' | 'TRADE_CLOSED'
 export type SecureStatus = 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED'
 
-export interface SandboxRefund {
+export interface SandboxRefund extends RefundSplit {
   refundOrderId: string
   amount: number
-  /** Divided orders: the split of this refund. */
-  platformAmount: number
-  subOrders: Array<{ mid: string; totalAmount: number }>
   seqId: string
   targetOrderId: string
   at: number
@@ -30,7 +28,7 @@ export interface SandboxOrder {
   secure: boolean
   secureStatus: SecureStatus | undefined
   completedAmount: number
-  division: SandboxDivision | undefined
+  division: OrderSplit | undefined
   seqId: string
   targetOrderId: string | undefined
   targetSys: string
@@ -39,13 +37,6 @@ export interface SandboxOrder {
   refundedAmount: number
   tn: string | undefined
   createdAt: number
-}
-
-export interface SandboxDivision {
-  platformAmount: number
-  subOrders: Array<{ mid: string; totalAmount: number }>
-  /** Sub-merchants named in goods (their shares are proportional, seed 1.1 备注). */
-  goodsMids: string[]
 }
 
 export type Fault = { errCode: string; errMsg: string } | { drop: true }

@@ -1,7 +1,6 @@
-import { divisionProblems, MAX_AMOUNT, type Good } from '../../chinaums/h5.ts'
-import { parseRequestTimestamp } from '../../chinaums/time.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
-import type { SandboxDivision } from './state.ts'
+import { parseBeijingDashed } from '../crypto/time.ts'
+import { orderSplit, type DivisionGood, type OrderSplit, type Share } from './division.ts'
 
 export interface GatewayError {
   errCode: string
@@ -9,6 +8,9 @@ export interface GatewayError {
 }
 
 export const gwError = (errCode: string, errMsg: string): GatewayError => ({ errCode, errMsg })
+
+/** Seed 1.1.3: amounts are 分, 1..100000000 (division amounts 0..100000000). */
+const MAX_AMOUNT = 100_000_000
 
 const isAmount = (v: unknown, min = 1) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_AMOUNT
 /** Numbers may come as JSON numbers or numeric strings (the seed's examples do both). */
@@ -20,8 +22,8 @@ export function toAmount(v: unknown, min = 1): number | null {
 /** The fields every request carries: requestTimestamp, mid, tid, instMid (seed 1.1–1.7). */
 export function checkCommon(c: Record<string, unknown>, now: number): GatewayError | null {
   const ts = c.requestTimestamp
-  if (typeof ts !== 'string' || Number.isNaN(parseRequestTimestamp(ts))) return gwError('BAD_REQUEST', 'requestTimestamp 必须是 yyyy-MM-dd HH:mm:ss')
-  if (Math.abs(parseRequestTimestamp(ts) - now) > 10 * 60_000) return gwError('ABNORMAL_REQUEST_TIME', '请求时间异常')
+  if (typeof ts !== 'string' || Number.isNaN(parseBeijingDashed(ts))) return gwError('BAD_REQUEST', 'requestTimestamp 必须是 yyyy-MM-dd HH:mm:ss')
+  if (Math.abs(parseBeijingDashed(ts) - now) > 10 * 60_000) return gwError('ABNORMAL_REQUEST_TIME', '请求时间异常')
   if (c.mid !== SANDBOX_CHINAUMS.mid) return gwError('NO_MERCHANT', '找不到请求指定的商户')
   if (c.tid !== SANDBOX_CHINAUMS.tid) return gwError('BAD_REQUEST', 'tid 与商户不匹配')
   if (typeof c.instMid !== 'string' || c.instMid.length < 8 || c.instMid.length > 32) return gwError('BAD_REQUEST', 'instMid 长度必须为 8..32')
@@ -67,7 +69,7 @@ export interface CheckedOrder {
   returnUrl: string | undefined
   expireAt: number | undefined
   secure: boolean
-  division: SandboxDivision | undefined
+  division: OrderSplit | undefined
 }
 
 /** The H5 order content of seed 1.1.3. */
@@ -91,7 +93,7 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
   }
   let expireAt: number | undefined
   if (c.expireTime !== undefined) {
-    expireAt = typeof c.expireTime === 'string' ? parseRequestTimestamp(c.expireTime) : NaN
+    expireAt = typeof c.expireTime === 'string' ? parseBeijingDashed(c.expireTime) : NaN
     if (Number.isNaN(expireAt)) return gwError('BAD_REQUEST', 'expireTime 必须是 yyyy-MM-dd HH:mm:ss')
   }
   const secure = c.secureTransaction === true || c.secureTransaction === 'true'
@@ -101,24 +103,16 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
   let division: CheckedOrder['division']
   if (c.divisionFlag === true || c.divisionFlag === 'true') {
     const platformAmount = toAmount(c.platformAmount, 0)
-    if (platformAmount === null) return gwError('BAD_REQUEST', '分账时 platformAmount 必传')
-    const rawSubs = c.subOrders
-    if (rawSubs !== undefined && !Array.isArray(rawSubs)) return gwError('BAD_REQUEST', 'subOrders 必须是数组')
-    const subs: Array<{ mid: string; totalAmount: number }> = []
-    for (const s of (rawSubs ?? []) as unknown[]) {
-      const o = s as Record<string, unknown>
-      const amt = toAmount(o?.totalAmount, 0)
-      if (typeof o?.mid !== 'string' || !/^\d{15}$/.test(o.mid) || amt === null) return gwError('BAD_REQUEST', 'subOrders 每个元素的 mid 与 totalAmount 必传')
-      subs.push({ mid: o.mid, totalAmount: amt })
-    }
-    const goods = (c.goods as Good[] | undefined)?.map((g) => ({
-      ...g,
-      ...(g.subOrderAmount !== undefined ? { subOrderAmount: toAmount(g.subOrderAmount, 0) ?? -1 } : {}),
+    if (platformAmount === null) return gwError('BAD_REQUEST', '分账时 platformAmount 必传（0..100000000 的整数）')
+    const subs = readShares(c.subOrders, 'subOrders')
+    if ('errCode' in subs) return subs
+    const goods: DivisionGood[] = ((c.goods ?? []) as Array<Record<string, unknown>>).map((g) => ({
+      ...(g.subMerchantId !== undefined && g.subMerchantId !== '' ? { subMerchantId: String(g.subMerchantId) } : {}),
+      ...(g.subOrderAmount !== undefined && g.subOrderAmount !== '' ? { subOrderAmount: toAmount(g.subOrderAmount, 0) ?? NaN } : {}),
     }))
-    const problems = divisionProblems(totalAmount, { platformAmount, subOrders: subs, ...(goods ? { goods } : {}) }, secure)
-    if (problems.length) return gwError('BAD_REQUEST', problems.join('；'))
-    const goodsMids = [...new Set((goods ?? []).flatMap((g) => (typeof g.subMerchantId === 'string' ? [g.subMerchantId] : [])))]
-    division = { platformAmount, subOrders: subs, goodsMids }
+    const split = orderSplit(totalAmount, platformAmount, subs.shares, goods, secure)
+    if ('refused' in split) return gwError('BAD_REQUEST', split.refused.join('；'))
+    division = split
   }
   return {
     merOrderId: c.merOrderId as string,
@@ -129,4 +123,20 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
     secure,
     division,
   }
+}
+
+/** `subOrders` of an order or a refund: absent → none; each element's 15-digit mid and amount required. */
+export function readShares(v: unknown, field: string): { shares: Share[] } | GatewayError {
+  if (v === undefined) return { shares: [] }
+  if (!Array.isArray(v)) return gwError('BAD_REQUEST', `${field} 必须是数组`)
+  const shares: Share[] = []
+  for (const x of v as unknown[]) {
+    const o = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>
+    const amount = toAmount(o.totalAmount, 0)
+    if (typeof o.mid !== 'string' || !/^\d{15}$/.test(o.mid) || amount === null) {
+      return gwError('BAD_REQUEST', `${field} 每个元素的 mid（15 位）与 totalAmount 必传`)
+    }
+    shares.push({ mid: o.mid, totalAmount: amount })
+  }
+  return { shares }
 }

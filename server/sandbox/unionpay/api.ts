@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import { safeEqual, unionpaySignature } from '../../crypto/signing.ts'
+import type { SandboxContext } from '../context.ts'
+import { sameString } from '../crypto/compare.ts'
+import { platformSignature } from '../crypto/open-platform.ts'
 import type { UnionpaySandboxState } from './state.ts'
 
 export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown> }
-export type ApiHandler = (body: Record<string, unknown>, state: UnionpaySandboxState) => ApiReply | Promise<ApiReply>
+/** One back-end API of `POST /open/access/1.0/<name>`: the JSON body in, the platform's reply out. */
+export type ApiHandler = (body: Record<string, unknown>, ctx: SandboxContext) => ApiReply | Promise<ApiReply>
+/** A feature's APIs by name (`backendToken`, `user.mobile`, `contract.apply`, ...). */
+export type ApiTable = Readonly<Record<string, ApiHandler>>
 
 export const ok = (params: Record<string, unknown>): ApiReply => ({ resp: '00', msg: '', params })
 export const fail = (resp: string, msg: string): ApiReply => ({ resp, msg })
@@ -43,30 +48,31 @@ function checkTokenRequest(body: Record<string, unknown>, state: UnionpaySandbox
   if (!/^\d{10}$/.test(ts) || Math.abs(Number(ts) * 1000 - state.clock()) > 5 * 60_000) {
     return fail('N62108', '请求非法：时间戳无效（须为秒级时间戳，有效期5分钟）')
   }
-  const expected = unionpaySignature({
+  const expected = platformSignature({
     appId: String(body.appId),
     secret: state.app.secret,
     nonceStr: String(body.nonceStr),
     timestamp: ts,
   })
-  if (!safeEqual(expected, String(body.signature))) return fail('N62117', '不合法APPSECRET：签名校验失败')
+  if (!sameString(expected, String(body.signature))) return fail('N62117', '不合法APPSECRET：签名校验失败')
   return null
 }
 
-export const coreApis: Record<string, ApiHandler> = {
-  backendToken(body, state) {
+/** 5.1: backendToken, frontToken and the OAuth code exchange. */
+export const tokenApis: ApiTable = {
+  backendToken(body, { unionpay: state }) {
     const bad = checkTokenRequest(body, state)
     if (bad) return bad
     const t = state.issueToken('backend')
     return ok({ backendToken: t.token, expiresIn: state.tokenLifetimeS })
   },
-  frontToken(body, state) {
+  frontToken(body, { unionpay: state }) {
     const bad = checkTokenRequest(body, state)
     if (bad) return bad
     const t = state.issueToken('front')
     return ok({ frontToken: t.token, expiresIn: state.tokenLifetimeS })
   },
-  token(body, state) {
+  token(body, { unionpay: state }) {
     const m = missing(body, [
       ['appId', 'N62100', '商户appId不能为空'],
       ['backendToken', 'N62101', 'backendToken不能为空'],
@@ -89,15 +95,12 @@ export const coreApis: Record<string, ApiHandler> = {
   },
 }
 
-/** Mounts `POST /open/access/1.0/:api` dispatching to the registered handlers. */
-export function registerApiDispatcher(
-  app: FastifyInstance,
-  state: UnionpaySandboxState,
-  apis: Map<string, ApiHandler>,
-): void {
+/** Mounts `POST /open/access/1.0/:api` dispatching to the given handlers. */
+export function registerApiDispatcher(app: FastifyInstance, ctx: SandboxContext, apis: ApiTable): void {
+  const state = ctx.unionpay
   app.post<{ Params: { api: string } }>('/open/access/1.0/:api', async (req, reply) => {
     const api = req.params.api
-    const handler = apis.get(api)
+    const handler = Object.hasOwn(apis, api) ? apis[api] : undefined
     if (!handler) {
       return reply.status(403).type('text/plain').send('The server has understood the request, but refused to implement it.')
     }
@@ -109,7 +112,7 @@ export function registerApiDispatcher(
       state.log(api, {}, 'BAD_BODY')
       return { resp: 'N62116', msg: '请求报文解析错误：须为 JSON 对象' }
     }
-    const result = await handler(body as Record<string, unknown>, state)
+    const result = await handler(body as Record<string, unknown>, ctx)
     state.log(api, body as Record<string, unknown>, result.resp)
     return { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
   })

@@ -1,10 +1,9 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { generateKeyPairSync } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { signNotification } from '../../crypto/rsa.ts'
-import { createNonceStr, unixSeconds } from '../../crypto/signing.ts'
-import { tdesEncrypt } from '../../crypto/tdes.ts'
 import type { SandboxContext } from '../context.ts'
-import { checkBackendToken, fail, missing, ok, type ApiHandler, type ApiReply } from './api.ts'
+import { platformNonce, signAsPlatform } from '../crypto/open-platform.ts'
+import { encryptForPartner } from '../crypto/tdes.ts'
+import { checkBackendToken, fail, missing, ok, type ApiReply, type ApiTable } from './api.ts'
 import type { AccessToken, SandboxUser, UnionpaySandboxState } from './state.ts'
 import { escapeHtml, phonePage } from '../../http/html.ts'
 
@@ -178,15 +177,36 @@ function checkUserRequest(body: Record<string, unknown>, state: UnionpaySandboxS
   return { t, user }
 }
 
-let wrongKey: KeyObject | undefined
-function aWrongKey(): KeyObject {
-  wrongKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-  return wrongKey
+/** 5.2: user.mobile and user.auth, fields 3DES-encrypted with the app's symmetricKey. */
+export const userApis: ApiTable = {
+  'user.mobile'(body, { unionpay: st }) {
+    const r = checkUserRequest(body, st)
+    if ('resp' in r) return r
+    if (!MOBILE_SCOPES.has(r.t.scope)) return fail('N62131', '无权限访问此接口（请检查授权联登上送scope是否正确）')
+    if (!r.user.mobile) return fail('N62136', '用户没有手机号')
+    if (r.t.mobileGranted === false) return fail('N62135', '用户授权时，没有提供手机号')
+    return ok({ mobile: encryptForPartner(r.user.mobile, st.app.symmetricKey) })
+  },
+  'user.auth'(body, { unionpay: st }) {
+    const r = checkUserRequest(body, st)
+    if ('resp' in r) return r
+    if (!IDENTITY_SCOPES.has(r.t.scope)) return fail('S52131', '无权限访问此接口（请检查授权联登上送scope是否正确）')
+    const key = st.app.symmetricKey
+    return ok({
+      realName: encryptForPartner(r.user.realName, key),
+      certTp: encryptForPartner(r.user.certType, key),
+      certId: encryptForPartner(r.user.certId, key),
+    })
+  },
 }
 
-/** OAuth2 authorize pages, user.mobile / user.auth and the auth-revoke notification (issue 3). */
-export function registerSandboxOauth(app: FastifyInstance, apis: Map<string, ApiHandler>, ctx: SandboxContext): void {
+/** OAuth2 authorize pages and the auth-revoke notification control (issue 3). */
+export function registerSandboxOauth(app: FastifyInstance, ctx: SandboxContext): void {
   const state = ctx.unionpay
+  /** A key that is not the platform's, for the forged-notification control (made on first use). */
+  let wrongKeyPem: string | undefined
+  const aWrongKey = (): string =>
+    (wrongKeyPem ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())
   // The sandbox's 申请表 lists the app's own host as a 联登授权域名, as a real application would:
   // without it, sandbox mode behind any PUBLIC_BASE_URL other than 127.0.0.1/localhost is all N62132.
   const appHost = new URL(ctx.appBaseUrl).hostname
@@ -255,27 +275,6 @@ export function registerSandboxOauth(app: FastifyInstance, apis: Map<string, Api
     return redirectWithCode(reply, r, user, r.scope !== 'upapi_auth' || body.shareMobile === '1')
   })
 
-  apis.set('user.mobile', (body, st) => {
-    const r = checkUserRequest(body, st)
-    if ('resp' in r) return r
-    if (!MOBILE_SCOPES.has(r.t.scope)) return fail('N62131', '无权限访问此接口（请检查授权联登上送scope是否正确）')
-    if (!r.user.mobile) return fail('N62136', '用户没有手机号')
-    if (r.t.mobileGranted === false) return fail('N62135', '用户授权时，没有提供手机号')
-    return ok({ mobile: tdesEncrypt(r.user.mobile, st.app.symmetricKey) })
-  })
-
-  apis.set('user.auth', (body, st) => {
-    const r = checkUserRequest(body, st)
-    if ('resp' in r) return r
-    if (!IDENTITY_SCOPES.has(r.t.scope)) return fail('S52131', '无权限访问此接口（请检查授权联登上送scope是否正确）')
-    const key = st.app.symmetricKey
-    return ok({
-      realName: tdesEncrypt(r.user.realName, key),
-      certTp: tdesEncrypt(r.user.certType, key),
-      certId: tdesEncrypt(r.user.certId, key),
-    })
-  })
-
   /**
    * Test/demo control: the user withdraws the authorisation in 云闪付 (安全中心 › 账号授权), so the
    * platform drops their accessTokens and POSTs a signed 用户授权解除通知 to the app.
@@ -288,12 +287,11 @@ export function registerSandboxOauth(app: FastifyInstance, apis: Map<string, Api
     const forge = body.forge === 'tampered' || body.forge === 'wrong-key' ? body.forge : undefined
     const params: Record<string, string> = {
       appId: state.app.appId,
-      timestamp: String(unixSeconds(ctx.clock())),
-      nonceStr: createNonceStr(),
+      timestamp: String(Math.floor(ctx.clock() / 1000)),
+      nonceStr: platformNonce(),
       openId,
     }
-    const key = forge === 'wrong-key' ? aWrongKey() : createPrivateKey(ctx.rsaPrivateKeyPem)
-    const signature = signNotification(params, key)
+    const signature = signAsPlatform(params, forge === 'wrong-key' ? aWrongKey() : ctx.rsaPrivateKeyPem)
     if (forge === 'tampered') params.timestamp = String(Number(params.timestamp) + 1)
     const revokedTokens = forge ? 0 : state.revokeAuthorization(openId)
     const res = await fetch(`${ctx.appBaseUrl}/notify/unionpay/auth-revoke`, {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { safeEqual, unionpaySignature } from '../../crypto/signing.ts'
+import { sameString } from '../crypto/compare.ts'
+import { platformSignature } from '../crypto/open-platform.ts'
 import type { UnionpaySandboxState } from './state.ts'
 
 export interface VerifyConfigResult {
@@ -32,10 +33,10 @@ export function verifyUpsdkConfig(input: Record<string, unknown>, state: Unionpa
     return { ok: false, errcode: 'c01', errmsg: 'url 不合法' }
   }
   if (!state.app.oauthHosts.includes(host)) return { ok: false, errcode: 'c01', errmsg: '请求非法：页面地址不在 UPSDK 安全域名内' }
-  const expected = unionpaySignature({ appId, frontToken: front.token, nonceStr, timestamp, url: pageUrl })
-  if (!safeEqual(expected, signature)) {
+  const expected = platformSignature({ appId, frontToken: front.token, nonceStr, timestamp, url: pageUrl })
+  if (!sameString(expected, signature)) {
     const signedWithOldToken = state.supersededFrontTokens.some((old) =>
-      safeEqual(unionpaySignature({ appId, frontToken: old, nonceStr, timestamp, url: pageUrl }), signature),
+      sameString(platformSignature({ appId, frontToken: old, nonceStr, timestamp, url: pageUrl }), signature),
     )
     if (signedWithOldToken) return { ok: false, errcode: 'a20', errmsg: '不合法的frontToken，或已过期（已被新的 frontToken 顶掉）' }
     return { ok: false, errcode: 'c01', errmsg: 'upsdk.config 验签失败' }

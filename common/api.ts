@@ -1,0 +1,197 @@
+/**
+ * The JSON of the kit's own HTTP API (`/api/*`), written once for both halves: the server
+ * annotates what it sends with these types and the H5 reads its answers with them, so a field
+ * renamed on one side fails the typecheck of the other. Types and literal lists only — no code
+ * that depends on the browser or on Node.
+ */
+
+// ---- errors -----------------------------------------------------------------------------------
+
+/** Every error answer: `{"error":{"code","message","details"?}}` with a 4xx/5xx status. */
+export interface ApiErrorBody {
+  error: {
+    code: ApiErrorCode
+    /** Chinese, shown to the user as is; never carries secrets. */
+    message: string
+    details?: Record<string, unknown>
+  }
+}
+
+/** The codes the server answers with (see docs/ per feature for when). */
+export const API_ERROR_CODES = [
+  // request shape and transport
+  'BAD_JSON', 'BAD_REQUEST', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL', 'INVALID_INPUT', 'CROSS_ORIGIN_REFUSED',
+  // sessions and OAuth 联登
+  'NOT_LOGGED_IN', 'ACCESS_TOKEN_EXPIRED', 'SCOPE_INVALID', 'SCOPE_NOT_ALLOWED', 'SCOPE_NOT_GRANTED', 'INVALID_REDIRECT', 'REDIRECT_NOT_ALLOWED',
+  'STATE_MISSING', 'STATE_UNKNOWN', 'STATE_MISMATCH', 'CODE_MISSING', 'CODE_INVALID', 'CODE_EXPIRED',
+  'NO_MOBILE', 'MOBILE_NOT_PROVIDED', 'DECRYPT_FAILED', 'TOKEN_REFRESH_BUSY', 'UPSTREAM_BUDGET_EXHAUSTED', 'UPSTREAM_USER_QUOTA',
+  // upsdk.config signature
+  'URL_REQUIRED', 'URL_TOO_LONG', 'URL_INVALID', 'URL_ORIGIN_NOT_ALLOWED', 'REJECTED_CONFIG_INVALID',
+  // 无感支付 contracts
+  'PLAN_REQUIRED', 'NO_CONTRACT', 'CONTRACT_BUSY',
+  // payments
+  'ADMIN_DISABLED', 'ADMIN_TOKEN_REQUIRED', 'TN_PROVIDER_MISSING', 'NO_ORDER', 'NOT_PAID', 'EXCEEDS_AMOUNT', 'EXCEEDS_SHARE',
+  'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION',
+] as const
+
+/**
+ * A code of `API_ERROR_CODES`, or a platform's own code passed through: `UNIONPAY_<resp>`
+ * (云闪付开放平台) and `CHINAUMS_<errCode>` (银商).
+ */
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}`
+
+// ---- upsdk.config -----------------------------------------------------------------------------
+
+/** `POST /api/upsdk/config {url, frontTokenRejected?}`: what `upsdk.config` needs besides `url`. */
+export interface UpsdkConfigSignature {
+  appId: string
+  /** Seconds since the epoch, as a string. */
+  timestamp: string
+  nonceStr: string
+  /** sha256 hex over appId, frontToken, nonceStr, timestamp, url (seed 003 appendix 1). */
+  signature: string
+}
+
+// ---- session ----------------------------------------------------------------------------------
+
+/** `GET /api/me`: the logged-in user (401 `NOT_LOGGED_IN` otherwise). */
+export interface SessionUserView {
+  openId: string
+  scope: string
+  /** ms epoch; after it user.mobile / user.auth need a new authorisation. */
+  accessExpiresAt: number | null
+  accessTokenValid: boolean
+  canReadMobile: boolean
+}
+
+/** `POST /api/me/mobile`. */
+export interface MobileView {
+  mobile: string
+}
+
+/** `POST /api/me/identity` (user.auth, decrypted). */
+export interface IdentityView {
+  realName: string
+  /** 01 身份证, 03 护照, 04 回乡证, 05 台胞证 */
+  certType: string
+  certTypeName: string
+  certId: string
+}
+
+// ---- 无感支付 contracts -----------------------------------------------------------------------
+
+/** A contract as the H5 sees it; `none` when the user never applied for the plan. */
+export type ContractStatus = 'none' | 'applying' | 'signed' | 'relieved' | 'failed'
+
+/** One plan's contract (`GET /api/contract`, `POST /api/contract/relieve`); no openId, no tokens. */
+export interface ContractView {
+  planId: string
+  status: ContractStatus
+  contractId: string | null
+  contractCode: string | null
+  operateTime: string | null
+  signedAt: number | null
+  relievedAt: number | null
+  relievedBy: 'user' | 'platform' | null
+  failure: string | null
+  /** With `?info=1`: what contract.info says now. */
+  platform?: { contractStatus: 'signed' | 'relieved' | 'none'; contractId: string | null }
+}
+
+/** `GET /api/contract`: every plan's contract, and the primary plan's fields at the top level. */
+export type ContractListView = Partial<ContractView> & { contracts: ContractView[] }
+
+/** `GET /api/contract/plans` (no session needed). */
+export interface ContractPlansView {
+  plans: Array<{ planId: string }>
+}
+
+/** `GET /api/contract/status`: contract.status's unfinished-order count. */
+export interface UnfinishedOrdersView {
+  unfinishedOrders: number | null
+  owing: boolean
+  /** The platform's `enable` as it came. */
+  raw: string
+}
+
+// ---- payments ---------------------------------------------------------------------------------
+
+/** Seed 004 2.2 status values, plus `NEW_ORDER` (not yet seen by 银商) and `UNKNOWN`. */
+export const ORDER_STATUSES = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN', 'TRADE_SUCCESS', 'TRADE_REFUND', 'TRADE_CLOSED'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
+/** Not settled yet: the buyer may still pay. */
+export const PENDING_ORDER_STATUSES: readonly OrderStatus[] = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN']
+
+/** The H5 cashiers of seed 004 1.1.2. */
+export type H5Channel = 'uac' | 'qmf' | 'alipay'
+
+/** Seed 004 2.3 担保 status. */
+export type SecureStatus = 'UNCOMPLETED' | 'PARTLY_COMPLETED' | 'ALL_COMPLETED' | 'CANCELED'
+
+export type RefundStatus = 'PENDING' | 'SUCCESS' | 'FAILED'
+
+export interface RefundView {
+  refundOrderId: string
+  merOrderId: string
+  /** 分 */
+  amount: number
+  status: RefundStatus
+  errCode: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** What anyone holding the merOrderId may see (`GET /api/pay/orders/:merOrderId`). */
+export interface OrderView {
+  merOrderId: string
+  kind: 'h5' | 'tn'
+  channel: string
+  /** 分 */
+  amount: number
+  refundedAmount: number
+  status: OrderStatus
+  description: string | null
+  payTime: string | null
+  /** 担保交易 only: the 担保 status, and what 担保完成 settled (the rest went back to the buyer). */
+  secureStatus?: SecureStatus | null
+  completedAmount?: number | null
+  createdAt: number
+  updatedAt: number
+}
+
+/** `GET /api/pay/orders` (merchant). */
+export interface OrderListView {
+  orders: Array<OrderView & { refunds: RefundView[] }>
+}
+
+/** `POST /api/pay/chinaums/orders`: where to send the browser. */
+export interface H5OrderCreatedView {
+  merOrderId: string
+  redirectUrl: string
+}
+
+/** `POST /api/pay/tn`. */
+export interface TnOrderCreatedView {
+  orderId: string
+  tn: string
+}
+
+/** `POST /api/pay/orders/:merOrderId/refund`. */
+export interface RefundResultView {
+  refund: RefundView
+  order: OrderView
+}
+
+/** `POST /api/pay/orders/:merOrderId/{close,secure-cancel,secure-complete}`. */
+export interface OrderResultView {
+  order: OrderView
+  /** secure-complete only: 银商's own `secureStatus` answer, as it came. */
+  secureStatus?: string | null
+}
+
+/** `GET /api/pay/admin`: may this browser act as the merchant. */
+export interface AdminStatusView {
+  allowed: boolean
+  tokenRequired: boolean
+}
