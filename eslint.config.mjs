@@ -26,11 +26,17 @@ const sandboxIndependence = [1, 2, 3, 4].map((depth) => ({
     ],
   },
 }))
-const NO_SANDBOX = { group: ['**/sandbox/*', '**/sandbox'], message: 'Production server code does not import server/sandbox.' }
+const NO_SANDBOX = {
+  group: ['**/sandbox/*', '**/sandbox'],
+  message: 'Production server code does not import server/sandbox.',
+}
 
 export default defineConfigWithVueTs(
   { name: 'upkit/files', files: ['**/*.{ts,mts,vue}'] },
-  { name: 'upkit/ignores', ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test-results/**', '.tmp/**'] },
+  {
+    name: 'upkit/ignores',
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test-results/**', '.tmp/**'],
+  },
   pluginVue.configs['flat/essential'],
   vueTsConfigs.recommended,
   {
@@ -47,19 +53,23 @@ export default defineConfigWithVueTs(
   {
     name: 'upkit/boundaries/no-sandbox-in-production',
     files: ['server/**/*.ts'],
-    ignores: ['server/sandbox/**', 'server/app.ts', 'server/config.ts', 'server/test/**', '**/*.test.ts', '**/*.fixture.ts'],
+    ignores: [
+      'server/sandbox/**',
+      'server/app.ts',
+      'server/config.ts',
+      'server/test/**',
+      '**/*.test.ts',
+      '**/*.fixture.ts',
+    ],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [NO_SANDBOX] },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_SANDBOX] }],
     },
   },
   // Domain code throws DomainError (server/errors.ts) and
   // never speaks HTTP: only a feature's routes.ts (and pay/http.ts, its error mapper) may.
   {
     name: 'upkit/boundaries/domain',
-    files: ['server/{contract,oauth,pay,unionpay,chinaums,crypto,acp}/**/*.ts'],
+    files: ['server/{contract,oauth,pay,unionpay,chinaums,crypto,acp,paypwd,marketing}/**/*.ts'],
     ignores: ['**/routes.ts', 'server/pay/http.ts', '**/*.test.ts', '**/*.fixture.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -70,7 +80,11 @@ export default defineConfigWithVueTs(
               group: ['**/http/errors*', '**/http/error-handler*', '**/http/validate*'],
               message: 'Domain code throws DomainError (server/errors.ts); the error handler maps it to HTTP.',
             },
-            { group: ['fastify', '@fastify/*', 'fastify-*'], allowTypeImports: true, message: 'Domain code does not use fastify (type-only imports such as the logger are fine).' },
+            {
+              group: ['fastify', '@fastify/*', 'fastify-*'],
+              allowTypeImports: true,
+              message: 'Domain code does not use fastify (type-only imports such as the logger are fine).',
+            },
             NO_SANDBOX,
           ],
         },
@@ -85,11 +99,21 @@ export default defineConfigWithVueTs(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './stub/*', '@/upsdk/stub', '@/upsdk/stub/*'], message: 'Only src/upsdk/loader.ts loads the stub.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './stub/*', '@/upsdk/stub', '@/upsdk/stub/*'],
+              message: 'Only src/upsdk/loader.ts loads the stub.',
+            },
+          ],
+        },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ImportExpression[source.value=/(^|\\/)(upsdk\\/)?stub(\\/|$)/]', message: 'Only src/upsdk/loader.ts loads the stub.' },
+        {
+          selector: 'ImportExpression[source.value=/(^|\\/)(upsdk\\/)?stub(\\/|$)/]',
+          message: 'Only src/upsdk/loader.ts loads the stub.',
+        },
       ],
     },
   },

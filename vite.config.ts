@@ -1,6 +1,8 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig, loadEnv, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { STARTER_SCRIPT } from './common/starter.ts'
+import { precompress } from './scripts/vite-precompress.ts'
 
 const REAL_UPSDK_URL = 'https://open.95516.com/s/open/js/upsdk.js'
 
@@ -13,9 +15,40 @@ function zeptoAsModule(): Plugin {
       // In dev the id carries a `?v=hash` query.
       if (!/[\\/]zepto[\\/]dist[\\/]zepto(\.min)?\.js(\?.*)?$/.test(id)) return null
       return {
-        code: code.replace('}(this, function(window)', '}(window, function(window)') + '\nexport default window.Zepto\n',
+        code:
+          code.replace('}(this, function(window)', '}(window, function(window)') + '\nexport default window.Zepto\n',
         map: null,
       }
+    },
+  }
+}
+
+/**
+ * Starts the upsdk path in parallel with the app bundle: the inline starter signs the page URL and
+ * the Zepto chunk is preloaded, so neither waits for the bundle to run. upsdk.js itself is preloaded
+ * by the server, which knows this deployment's URL (server/http/client-settings.ts).
+ */
+function parallelStart(): Plugin {
+  return {
+    name: 'upkit:parallel-start',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const tags: Array<{
+          tag: string
+          attrs?: Record<string, string | boolean>
+          children?: string
+          injectTo: 'head-prepend' | 'head'
+        }> = [{ tag: 'script', children: STARTER_SCRIPT, injectTo: 'head-prepend' }]
+        const zepto = Object.values(ctx.bundle ?? {}).find((o) => o.type === 'chunk' && /zepto/i.test(o.name))
+        if (zepto)
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${zepto.fileName}` },
+            injectTo: 'head',
+          })
+        return tags
+      },
     },
   }
 }
@@ -25,7 +58,7 @@ export default defineConfig(({ mode }) => {
   const upsdkUrl = env.VITE_UPSDK_URL || (mode === 'production' ? REAL_UPSDK_URL : 'stub')
   const apiTarget = `http://127.0.0.1:${process.env.UPKIT_API_PORT ?? '8788'}`
   return {
-    plugins: [zeptoAsModule(), vue()],
+    plugins: [zeptoAsModule(), vue(), parallelStart(), precompress()],
     resolve: {
       alias: {
         '@': fileURLToPath(new URL('./src', import.meta.url)),

@@ -29,7 +29,11 @@ const CONCURRENCY = 40
 export async function benchInstances(): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = []
   const redisPort = await freePort()
-  const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  )
   const redisReady = new Promise<void>((resolve, reject) => {
     redis.once('error', reject)
     setTimeout(resolve, 300)
@@ -37,10 +41,20 @@ export async function benchInstances(): Promise<ThroughputRow[]> {
   try {
     await redisReady
   } catch {
-    return [{ name: 'notify throughput (instances)', ops: 0, seconds: 0, opsPerSec: 0, note: 'skipped: redis-server not found' }]
+    return [
+      {
+        name: 'notify throughput (instances)',
+        ops: 0,
+        seconds: 0,
+        opsPerSec: 0,
+        note: 'skipped: redis-server not found',
+      },
+    ]
   }
   const pgUrl = process.env.UPKIT_BENCH_PG_URL || process.env.UPKIT_TEST_PG_URL
-  const engines: Array<['SQLite' | 'PostgreSQL', () => string]> = [['SQLite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-bench-')), 'b.db')}`]]
+  const engines: Array<['SQLite' | 'PostgreSQL', () => string]> = [
+    ['SQLite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-bench-')), 'b.db')}`],
+  ]
   if (pgUrl) {
     process.env.UPKIT_TEST_PG_URL = pgUrl
     engines.push(['PostgreSQL', () => testDbUrl('postgres')])
@@ -78,7 +92,14 @@ export async function benchInstances(): Promise<ThroughputRow[]> {
         }
       }
     }
-    if (!pgUrl) rows.push({ name: 'notify throughput, PostgreSQL', ops: 0, seconds: 0, opsPerSec: 0, note: 'skipped: set UPKIT_BENCH_PG_URL' })
+    if (!pgUrl)
+      rows.push({
+        name: 'notify throughput, PostgreSQL',
+        ops: 0,
+        seconds: 0,
+        opsPerSec: 0,
+        note: 'skipped: set UPKIT_BENCH_PG_URL',
+      })
   } finally {
     redis.kill('SIGTERM')
   }

@@ -8,8 +8,8 @@ import { buildApp } from '../server/app.ts'
 import type { ChinaumsClient } from '../server/chinaums/client.ts'
 import { notifySign, verifyNotifySign } from '../server/chinaums/sign.ts'
 import { loadConfig } from '../server/config.ts'
-import { OrderStore } from '../server/pay/orders.ts'
-import { PayService } from '../server/pay/service.ts'
+import { NotifyHandler } from '../server/pay/notify.ts'
+import { openPayRecords } from '../server/pay/records.ts'
 import { SANDBOX_CHINAUMS } from '../server/sandbox/credentials.ts'
 import { openDatabase } from '../server/store/db.ts'
 
@@ -46,7 +46,15 @@ function notifyFor(merOrderId: string, notifyId: string, signType: 'MD5' | 'SHA2
   return { ...p, sign: notifySign(p, KEY, signType) }
 }
 
-const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {}, fatal() {}, child: () => silent } as unknown as FastifyBaseLogger
+const silent = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  trace() {},
+  fatal() {},
+  child: () => silent,
+} as unknown as FastifyBaseLogger
 
 export async function benchPayments(record: BenchRecord): Promise<void> {
   const md5 = notifyFor('10172026011510000000001234567', 'n-md5')
@@ -58,14 +66,22 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
   const config = loadConfig({ SANDBOX: '1', PORT: '18787', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
   const db = openDatabase('sqlite::memory:')
   try {
-    const store = new OrderStore(db, Date.now)
-    const service = new PayService({ config, store, client: {} as ChinaumsClient, tn: null, clock: Date.now, log: silent })
+    const records = openPayRecords(db, Date.now)
+    const store = records.orders
+    const notifies = new NotifyHandler({ config, records, client: {} as ChinaumsClient, clock: Date.now, log: silent })
     const N = 50_000
     const ids: string[] = []
     store.atomic(() => {
       for (let i = 0; i < N; i++) {
         const id = `1017${String(i).padStart(24, '0')}`
-        store.create({ merOrderId: id, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1234, nextCheckAt: Date.now() + 300_000 })
+        store.create({
+          merOrderId: id,
+          kind: 'h5',
+          channel: 'uac',
+          instMid: 'H5DEFAULT',
+          amount: 1234,
+          nextCheckAt: Date.now() + 300_000,
+        })
         ids.push(id)
       }
     })
@@ -73,12 +89,12 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
     let i = 0
     await record(
       'notify processing: verify + apply (SQLite :memory:)',
-      () => service.handleNotify(fresh[i++ % N] as Record<string, string>),
+      () => notifies.handle(fresh[i++ % N] as Record<string, string>),
       1000,
       `first ${N} ops move NEW_ORDER→TRADE_SUCCESS, later ones are duplicates`,
     )
     const dup = fresh[0] as Record<string, string>
-    await record('notify processing: replayed notifyId', () => service.handleNotify(dup))
+    await record('notify processing: replayed notifyId', () => notifies.handle(dup))
   } finally {
     db.close()
   }
@@ -86,7 +102,11 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
   // HTTP level: POST /notify/chinaums through fastify (form parsing, routing), in-process inject.
   const { app } = await buildApp(config, { distDir: false, rateLimitPerMinute: 1_000_000 })
   try {
-    const created = await app.inject({ method: 'POST', url: '/api/pay/chinaums/orders', payload: { amount: 1234, channel: 'uac' } })
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/pay/chinaums/orders',
+      payload: { amount: 1234, channel: 'uac' },
+    })
     const { merOrderId } = created.json() as { merOrderId: string }
     let n = 0
     await record(

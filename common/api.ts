@@ -20,25 +20,90 @@ export interface ApiErrorBody {
 /** The codes the server answers with (see docs/ per feature for when). */
 export const API_ERROR_CODES = [
   // request shape and transport
-  'BAD_JSON', 'BAD_REQUEST', 'BODY_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL', 'INVALID_INPUT', 'CROSS_ORIGIN_REFUSED',
+  'BAD_JSON',
+  'BAD_REQUEST',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'INVALID_INPUT',
+  'CROSS_ORIGIN_REFUSED',
   // sessions and OAuth 联登
-  'NOT_LOGGED_IN', 'ACCESS_TOKEN_EXPIRED', 'SCOPE_INVALID', 'SCOPE_NOT_ALLOWED', 'SCOPE_NOT_GRANTED', 'INVALID_REDIRECT', 'REDIRECT_NOT_ALLOWED',
-  'STATE_MISSING', 'STATE_UNKNOWN', 'STATE_MISMATCH', 'CODE_MISSING', 'CODE_INVALID', 'CODE_EXPIRED',
-  'NO_MOBILE', 'MOBILE_NOT_PROVIDED', 'DECRYPT_FAILED', 'TOKEN_REFRESH_BUSY', 'UPSTREAM_BUDGET_EXHAUSTED', 'UPSTREAM_USER_QUOTA',
+  'NOT_LOGGED_IN',
+  'ACCESS_TOKEN_EXPIRED',
+  'SCOPE_INVALID',
+  'SCOPE_NOT_ALLOWED',
+  'SCOPE_NOT_GRANTED',
+  'INVALID_REDIRECT',
+  'REDIRECT_NOT_ALLOWED',
+  'STATE_MISSING',
+  'STATE_UNKNOWN',
+  'STATE_MISMATCH',
+  'CODE_MISSING',
+  'CODE_INVALID',
+  'CODE_EXPIRED',
+  'NO_MOBILE',
+  'MOBILE_NOT_PROVIDED',
+  'DECRYPT_FAILED',
+  'TOKEN_REFRESH_BUSY',
+  'UPSTREAM_BUDGET_EXHAUSTED',
+  'UPSTREAM_USER_QUOTA',
   // upsdk.config signature
-  'URL_REQUIRED', 'URL_TOO_LONG', 'URL_INVALID', 'URL_ORIGIN_NOT_ALLOWED', 'REJECTED_CONFIG_INVALID',
+  'URL_REQUIRED',
+  'URL_TOO_LONG',
+  'URL_INVALID',
+  'URL_ORIGIN_NOT_ALLOWED',
+  'REJECTED_CONFIG_INVALID',
   // 无感支付 contracts
-  'PLAN_REQUIRED', 'NO_CONTRACT', 'CONTRACT_BUSY',
+  'PLAN_REQUIRED',
+  'NO_CONTRACT',
+  'CONTRACT_BUSY',
   // payments
-  'ADMIN_DISABLED', 'ADMIN_TOKEN_REQUIRED', 'TN_PROVIDER_MISSING', 'NO_ORDER', 'NOT_PAID', 'EXCEEDS_AMOUNT', 'EXCEEDS_SHARE',
-  'REFUND_ID_CONFLICT', 'ILLEGAL_TRANSITION',
+  'ADMIN_DISABLED',
+  'ADMIN_TOKEN_REQUIRED',
+  'TN_PROVIDER_MISSING',
+  'NO_ORDER',
+  'NOT_PAID',
+  'EXCEEDS_AMOUNT',
+  'EXCEEDS_SHARE',
+  'REFUND_ID_CONFLICT',
+  'ILLEGAL_TRANSITION',
+  'SECURE_UNCOMPLETED',
+  'TOO_MANY_UNPAID_ORDERS',
+  // 全渠道 (docs/acp.md)
+  'ACP_NOT_CONFIGURED',
+  'CONTRACT_NOT_SIGNED',
+  'PLAN_LIMITS_MISSING',
+  'LIMIT_SINGLE',
+  'LIMIT_DAILY',
+  'USER_IN_ARREARS',
+  'IDEMPOTENCY_KEY_REUSED',
+  'NOT_A_CONSUME',
+  'ALREADY_VOIDED',
+  'NOT_SETTLED',
+  'VOID_NOT_SAME_DAY',
+  'VOID_AFTER_REFUND',
+  'REFUND_EXCEEDS',
+  // 开放平台 5.3 / 5.5–5.8 (docs/open-apis.md)
+  'PAY_PWD_NOT_CONFIGURED',
+  'PAY_PWD_NOT_FOUND',
+  'PAY_PWD_NOT_VERIFIED',
+  'PAY_PWD_ALREADY_USED',
+  'PAY_PWD_FAILED',
+  'PUSH_REFUSED',
+  'PARTNER_KEY_MISSING',
+  'MARKETING_NOT_CONFIGURED',
+  'ACCOUNT_UNAVAILABLE',
+  'BALANCE_TOO_LOW',
 ] as const
 
 /**
  * A code of `API_ERROR_CODES`, or a platform's own code passed through: `UNIONPAY_<resp>`
- * (云闪付开放平台) and `CHINAUMS_<errCode>` (银商).
+ * (云闪付开放平台), `CHINAUMS_<errCode>` (银商) and `ACP_<respCode>` (全渠道).
  */
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}`
+export type ApiErrorCode =
+  (typeof API_ERROR_CODES)[number] | `UNIONPAY_${string}` | `CHINAUMS_${string}` | `ACP_${string}`
 
 // ---- upsdk.config -----------------------------------------------------------------------------
 
@@ -117,7 +182,14 @@ export interface UnfinishedOrdersView {
 // ---- payments ---------------------------------------------------------------------------------
 
 /** Seed 004 2.2 status values, plus `NEW_ORDER` (not yet seen by 银商) and `UNKNOWN`. */
-export const ORDER_STATUSES = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN', 'TRADE_SUCCESS', 'TRADE_REFUND', 'TRADE_CLOSED'] as const
+export const ORDER_STATUSES = [
+  'NEW_ORDER',
+  'WAIT_BUYER_PAY',
+  'UNKNOWN',
+  'TRADE_SUCCESS',
+  'TRADE_REFUND',
+  'TRADE_CLOSED',
+] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
 /** Not settled yet: the buyer may still pay. */
@@ -156,8 +228,15 @@ export interface OrderView {
   /** 担保交易 only: the 担保 status, and what 担保完成 settled (the rest went back to the buyer). */
   secureStatus?: SecureStatus | null
   completedAmount?: number | null
+  /** 担保交易 only: a 担保撤销/担保完成 whose outcome is not known yet (the server is querying 银商). */
+  securePending?: 'cancel' | 'complete' | null
   createdAt: number
   updatedAt: number
+}
+
+/** `GET /api/pay/my/orders`: the visitor's own orders. */
+export interface MyOrdersView {
+  orders: OrderView[]
 }
 
 /** `GET /api/pay/orders` (merchant). */

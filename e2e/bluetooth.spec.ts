@@ -23,9 +23,14 @@ test.describe('Bluetooth console', () => {
     await openConsole(page)
     await page.getByTestId('ble-scan').click()
     await expect(page.getByTestId('ble-device')).toHaveCount(3)
-    await expect(page.getByTestId('ble-device')).toContainText(['UP-HeartRate', 'UP-DoorLock', 'UP-Beacon'], { ignoreCase: false, useInnerText: true })
+    await expect(page.getByTestId('ble-device')).toContainText(['UP-HeartRate', 'UP-DoorLock', 'UP-Beacon'], {
+      ignoreCase: false,
+      useInnerText: true,
+    })
     await page.evaluate((id) => (window as unknown as StubWindow).__upsdkStub.ble.setRssi(id, -40), HR)
-    await expect.poll(async () => Number(await device(page, HR).getByTestId('ble-rssi').textContent())).toBeGreaterThanOrEqual(-44)
+    await expect
+      .poll(async () => Number(await device(page, HR).getByTestId('ble-rssi').textContent()))
+      .toBeGreaterThanOrEqual(-44)
     // the beacon only advertises: connecting fails with a readable message
     await device(page, 'AA:BB:CC:00:00:BE').getByRole('button', { name: '连接' }).click()
     await expect(page.getByTestId('ble-error')).toContainText('连接设备失败')
@@ -41,9 +46,14 @@ test.describe('Bluetooth console', () => {
     await expect(device(page, HR)).toContainText('已连接')
     const panel = page.getByTestId('ble-panel')
     await panel.getByRole('button', { name: /心率服务/ }).click()
-    await panel.locator('[data-testid="ble-char"]', { hasText: '心率测量' }).getByRole('button', { name: '开启通知' }).click()
+    await panel
+      .locator('[data-testid="ble-char"]', { hasText: '心率测量' })
+      .getByRole('button', { name: '开启通知' })
+      .click()
     await expect(page.locator('[data-testid="ble-log-entry"][data-kind="notify"]').nth(2)).toBeVisible()
-    await expect(page.locator('[data-testid="ble-log-entry"][data-kind="notify"]').first()).toContainText(/心率 \d+ 次\/分/)
+    await expect(page.locator('[data-testid="ble-log-entry"][data-kind="notify"]').first()).toContainText(
+      /心率 \d+ 次\/分/,
+    )
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-heart-rate.png', fullPage: true })
   })
 
@@ -123,7 +133,10 @@ test('a failed config is explained on the console with 重试, which recovers', 
   await page.route('**/api/upsdk/config', async (route) => {
     if (refused) return route.continue()
     refused = true
-    await route.fulfill({ status: 503, json: { error: { code: 'UPSTREAM_BUDGET', message: '调用云闪付的频率已达上限，请稍后再试' } } })
+    await route.fulfill({
+      status: 503,
+      json: { error: { code: 'UPSTREAM_BUDGET', message: '调用云闪付的频率已达上限，请稍后再试' } },
+    })
   })
   await page.goto('/bluetooth')
   await expect(page.getByTestId('ble-ready-error')).toContainText('请稍后再试')
@@ -132,7 +145,10 @@ test('a failed config is explained on the console with 重试, which recovers', 
 })
 
 test.describe('an ordinary browser', () => {
-  test.use({ userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' })
+  test.use({
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+  })
 
   test('the console says to open it in 云闪付 at once, without hanging', async ({ page }) => {
     await page.goto('/bluetooth')

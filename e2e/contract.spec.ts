@@ -69,7 +69,9 @@ test.describe('无感支付 contract page', () => {
     await page.goto('/contract')
     await signPlan1(page)
     await expect(plan1(page).getByTestId('contract-status')).toHaveText('已开通')
-    await request.post('/sandbox/unionpay/__control/contract/fail-next', { data: { api: 'contract.relieve', resp: 'N62137', msg: '获取签约商户信息异常' } })
+    await request.post('/sandbox/unionpay/__control/contract/fail-next', {
+      data: { api: 'contract.relieve', resp: 'N62137', msg: '获取签约商户信息异常' },
+    })
     await plan1(page).getByRole('button', { name: '关闭无感支付' }).click()
     await page.getByRole('button', { name: '确认关闭' }).click()
     await expect(page.getByTestId('result')).toContainText('关闭失败')

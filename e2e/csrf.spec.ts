@@ -51,7 +51,12 @@ test.describe('CSRF: a same-site page cannot change the user’s state', () => {
     await evil.goto(attackerUrl)
     await expect(evil.locator('#fetch')).toHaveText('sent')
     await evil.evaluate(() => (document.getElementById('plain') as HTMLFormElement).submit())
-    const answer = evil.waitForResponse((r) => r.url().endsWith('/api/contract/relieve') && r.request().method() === 'POST' && r.request().resourceType() === 'document')
+    const answer = evil.waitForResponse(
+      (r) =>
+        r.url().endsWith('/api/contract/relieve') &&
+        r.request().method() === 'POST' &&
+        r.request().resourceType() === 'document',
+    )
     await evil.evaluate(() => (document.getElementById('form') as HTMLFormElement).submit())
     const res = await answer
     expect(res.status()).toBe(403)

@@ -20,10 +20,17 @@ test.describe('NFC (HCE) console', () => {
     await page.getByTestId('hce-toggle').click()
     await expect(page.getByTestId('hce-running')).toHaveText('运行中')
     // the reader taps once the page's onHCEMessage listener is registered
-    await expect.poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().listening)).toBe(true)
-    const select = await page.evaluate((aid) => (window as unknown as StubWindow).__upsdkStub.hce.reader.select(aid), AID)
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().listening))
+      .toBe(true)
+    const select = await page.evaluate(
+      (aid) => (window as unknown as StubWindow).__upsdkStub.hce.reader.select(aid),
+      AID,
+    )
     expect(select).toBe('9000')
-    const balance = await page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.reader.exchange('80CA9F7F00'))
+    const balance = await page.evaluate(() =>
+      (window as unknown as StubWindow).__upsdkStub.hce.reader.exchange('80CA9F7F00'),
+    )
     expect(balance).toBe('000003E89000')
     const log = page.getByTestId('apdu-entry')
     await expect(log.filter({ hasText: '选择应用' })).toContainText(`00 A4 04 00 07 F0 01 02 03 04 05 06 00`)
@@ -68,7 +75,9 @@ test.describe('NFC (HCE) console', () => {
       dispatchEvent(new PopStateEvent('popstate'))
     })
     await expect(page.getByTestId('hce-state')).toHaveCount(0)
-    await expect.poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().started)).toBe(false)
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as StubWindow).__upsdkStub.hce.state().started))
+      .toBe(false)
   })
 
   test('a bad AID list is refused before startHCE', async ({ page }) => {
@@ -82,7 +91,10 @@ test.describe('NFC (HCE) console', () => {
 })
 
 test.describe('an ordinary browser', () => {
-  test.use({ userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' })
+  test.use({
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+  })
 
   test('the NFC page says to open it in 云闪付 at once, without hanging', async ({ page }) => {
     await page.goto('/nfc')

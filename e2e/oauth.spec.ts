@@ -89,7 +89,9 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await shot(page, 'identity', info.project.name)
   })
 
-  test('a mobile the user did not share (N62135) is explained, and authorising again can share it', async ({ page }, info) => {
+  test('a mobile the user did not share (N62135) is explained, and authorising again can share it', async ({
+    page,
+  }, info) => {
     await openConsent(page, 'upapi_auth')
     await page.getByTestId('share-mobile').uncheck()
     await page.getByRole('button', { name: '同意', exact: true }).click()
@@ -107,7 +109,8 @@ test.describe('OAuth2 联登 in 云闪付', () => {
 
   test('the login page offers the three scopes', async ({ page }, info) => {
     await page.goto('/login')
-    for (const s of ['upapi_base', 'upapi_mobile', 'upapi_auth']) await expect(page.getByTestId(`login-${s}`)).toBeVisible()
+    for (const s of ['upapi_base', 'upapi_mobile', 'upapi_auth'])
+      await expect(page.getByTestId(`login-${s}`)).toBeVisible()
     await shot(page, 'login', info.project.name)
   })
 
@@ -119,7 +122,10 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await page.waitForURL('**/profile')
     expect(callbackUrl).toMatch(/code=[^&]*%2B/)
 
-    const other = await browser.newContext({ userAgent: await page.evaluate(() => navigator.userAgent), viewport: { width: 390, height: 844 } })
+    const other = await browser.newContext({
+      userAgent: await page.evaluate(() => navigator.userAgent),
+      viewport: { width: 390, height: 844 },
+    })
     const thief = await other.newPage()
     const res = await thief.goto(callbackUrl)
     expect(res?.status()).toBe(400)
@@ -138,7 +144,9 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await page.getByTestId('sandbox-user').selectOption('1')
     await page.getByRole('button', { name: '同意', exact: true }).click()
     await page.waitForURL('**/profile')
-    const forged = await page.request.post('/sandbox/unionpay/__control/auth-revoke', { data: { openId: USER2_OPENID, forge: 'tampered' } })
+    const forged = await page.request.post('/sandbox/unionpay/__control/auth-revoke', {
+      data: { openId: USER2_OPENID, forge: 'tampered' },
+    })
     expect((await forged.json()).answer).toEqual({ resp: '01' })
     expect((await page.request.get('/api/me')).status()).toBe(200)
     const real = await page.request.post('/sandbox/unionpay/__control/auth-revoke', { data: { openId: USER2_OPENID } })
@@ -149,7 +157,12 @@ test.describe('OAuth2 联登 in 云闪付', () => {
 
 test.describe('outside 云闪付', () => {
   test('an ordinary browser goes to the outApp login page', async ({ browser }, info) => {
-    const ctx = await browser.newContext({ userAgent: ORDINARY_UA, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+    const ctx = await browser.newContext({
+      userAgent: ORDINARY_UA,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    })
     const page = await ctx.newPage()
     await page.goto('/login?redirect=/profile')
     await expect(page.getByText('当前不在云闪付 App 内')).toBeVisible()

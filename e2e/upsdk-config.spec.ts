@@ -8,13 +8,18 @@ interface StubCallLog {
 type StubWindow = Window & { __upsdkStub?: { calls: StubCallLog[]; configuredUrl?: string; configState: string } }
 
 const configCalls = (page: Page) =>
-  page.evaluate(() => ((window as StubWindow).__upsdkStub?.calls ?? []).filter((c) => c.method === 'config').map((c) => c.outcome ?? ''))
+  page.evaluate(() =>
+    ((window as StubWindow).__upsdkStub?.calls ?? []).filter((c) => c.method === 'config').map((c) => c.outcome ?? ''),
+  )
 
-const shot = (page: Page, name: string, project: string) => page.screenshot({ path: `/tmp/shots-kit/${name}-${project}.png`, fullPage: true })
+const shot = (page: Page, name: string, project: string) =>
+  page.screenshot({ path: `/tmp/shots-kit/${name}-${project}.png`, fullPage: true })
 
 test.describe('upsdk.config inside 云闪付', () => {
   test('the home page reaches ready through the real server and the sandbox', async ({ page, request }, info) => {
-    const before = (await (await request.get('/sandbox/__control/unionpay/calls')).json()) as { calls: { api: string }[] }
+    const before = (await (await request.get('/sandbox/__control/unionpay/calls')).json()) as {
+      calls: { api: string }[]
+    }
     await page.goto('/')
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
     await expect(page.getByTestId('sdk-status-text')).toHaveText('已就绪，可以调用插件')
@@ -27,7 +32,9 @@ test.describe('upsdk.config inside 云闪付', () => {
     })
     expect(stub).toEqual({ state: 'ready', url: new URL('/', page.url()).href })
     // The server signed with a frontToken it got from the sandbox platform.
-    const after = (await (await request.get('/sandbox/__control/unionpay/calls')).json()) as { calls: { api: string }[] }
+    const after = (await (await request.get('/sandbox/__control/unionpay/calls')).json()) as {
+      calls: { api: string }[]
+    }
     expect(after.calls.length).toBeGreaterThanOrEqual(before.calls.length)
     expect(after.calls.map((c) => c.api).join(' ')).toMatch(/frontToken/i)
     await shot(page, 'home-ready', info.project.name)
@@ -58,7 +65,15 @@ test.describe('upsdk.config inside 云闪付', () => {
 
   test('a server refusal (origin not allowed) is explained', async ({ page }, info) => {
     await page.route('**/api/upsdk/config', (route) =>
-      route.fulfill({ status: 400, json: { error: { code: 'URL_ORIGIN_NOT_ALLOWED', message: 'http://evil 不在 UPSDK 安全域名（UPSDK_ALLOWED_ORIGINS）内' } } }),
+      route.fulfill({
+        status: 400,
+        json: {
+          error: {
+            code: 'URL_ORIGIN_NOT_ALLOWED',
+            message: 'http://evil 不在 UPSDK 安全域名（UPSDK_ALLOWED_ORIGINS）内',
+          },
+        },
+      }),
     )
     await page.goto('/')
     await expect(page.getByTestId('sdk-error-code')).toHaveText('URL_ORIGIN_NOT_ALLOWED')
@@ -108,13 +123,21 @@ test.describe('upsdk.config inside 云闪付', () => {
   test('the plugin playground calls typed plugins through the stub', async ({ page }, info) => {
     await page.goto('/')
     await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
-    await page.evaluate(() => (window as unknown as { __upsdkStub: { script(m: string, s: unknown): void } }).__upsdkStub.script('scanQRCode', { answer: { value: 'https://upkit.example/p/42' }, delayMs: 300 }))
+    await page.evaluate(() =>
+      (window as unknown as { __upsdkStub: { script(m: string, s: unknown): void } }).__upsdkStub.script('scanQRCode', {
+        answer: { value: 'https://upkit.example/p/42' },
+        delayMs: 300,
+      }),
+    )
     await page.getByTestId('try-scan').click()
     await expect(page.getByTestId('playground-result')).toContainText('https://upkit.example/p/42')
     await page.getByTestId('try-gps').click()
     await expect(page.getByTestId('playground-result')).toContainText('31.23958')
     await page.evaluate(() =>
-      (window as unknown as { __upsdkStub: { script(m: string, s: unknown): void } }).__upsdkStub.script('getLocationCity', { fail: { code: '02', msg: '权限失败' } }),
+      (window as unknown as { __upsdkStub: { script(m: string, s: unknown): void } }).__upsdkStub.script(
+        'getLocationCity',
+        { fail: { code: '02', msg: '权限失败' } },
+      ),
     )
     await page.getByTestId('try-city').click()
     await expect(page.getByTestId('playground-result')).toContainText('权限失败')
@@ -132,7 +155,12 @@ test.describe('upsdk.config inside 云闪付', () => {
         upsdk: Record<string, (p: unknown) => void>
       }
       const call = (method: string) =>
-        new Promise((resolve) => w.upsdk[method]?.({ success: (a: unknown) => resolve({ ok: a }), fail: (e: unknown) => resolve({ fail: e }) }))
+        new Promise((resolve) =>
+          w.upsdk[method]?.({
+            success: (a: unknown) => resolve({ ok: a }),
+            fail: (e: unknown) => resolve({ fail: e }),
+          }),
+        )
       w.__upsdkStub.script('scanQRCode', { answer: { value: 'hello' } })
       const scripted = await call('scanQRCode')
       // The address changes behind the router's back: the app has not been configured for it.
@@ -141,13 +169,17 @@ test.describe('upsdk.config inside 云闪付', () => {
       history.back()
       return { scripted, unconfigured }
     })
-    expect(result.scripted).toEqual({ ok: { value: 'hello' } })
+    // upsdk.js turns scanQRCode's {value} into the string
+    expect(result.scripted).toEqual({ ok: 'hello' })
     expect(result.unconfigured).toMatchObject({ fail: { errcode: 'c05' } })
   })
 })
 
 test.describe('an ordinary browser', () => {
-  test.use({ userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' })
+  test.use({
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+  })
 
   test('shows the "open in 云闪付" screen and never configures', async ({ page }, info) => {
     await page.goto('/')
@@ -160,7 +192,10 @@ test.describe('an ordinary browser', () => {
   })
 })
 
-test('a frontToken knocked out by another system (a20) is replaced and the page still reaches ready', async ({ page, request }) => {
+test('a frontToken knocked out by another system (a20) is replaced and the page still reaches ready', async ({
+  page,
+  request,
+}) => {
   await page.goto('/')
   await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
   // Another system with the same appId fetches a new frontToken: the server's cached one dies.
@@ -169,6 +204,8 @@ test('a frontToken knocked out by another system (a20) is replaced and the page 
   await expect(page).toHaveURL(/\/orders$/)
   // config #2 fails with a20, the kit asks for a fresh signature, config #3 succeeds
   await expect.poll(() => configCalls(page)).toEqual(['success', 'fail', 'success'])
-  const second = await page.evaluate(() => (window as StubWindow).__upsdkStub?.calls.filter((c) => c.method === 'config')[1])
+  const second = await page.evaluate(
+    () => (window as StubWindow).__upsdkStub?.calls.filter((c) => c.method === 'config')[1],
+  )
   expect(JSON.stringify(second)).toContain('a20')
 })

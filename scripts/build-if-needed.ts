@@ -5,7 +5,16 @@ import { loadEnv } from 'vite'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const STAMP = join(ROOT, 'dist', '.upkit-build.json')
-const INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json', 'env.d.ts']
+const INPUTS = [
+  'src',
+  'public',
+  'common',
+  'index.html',
+  'vite.config.ts',
+  'scripts/vite-precompress.ts',
+  'package-lock.json',
+  'env.d.ts',
+]
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0
@@ -29,7 +38,11 @@ export function ensureBuild(mode: 'sandbox' | 'production' = 'production'): void
   )
   if (existsSync(STAMP)) {
     try {
-      const stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as { mode?: string; inputsMtime?: number; defaults?: unknown }
+      const stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as {
+        mode?: string
+        inputsMtime?: number
+        defaults?: unknown
+      }
       const same = JSON.stringify(stamp.defaults ?? {}) === JSON.stringify(defaults)
       if (stamp.mode === mode && same && (stamp.inputsMtime ?? 0) >= inputsMtime) return
     } catch {

@@ -15,6 +15,8 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   // the whole suite comes from one IP within a few minutes
   RATE_LIMIT_PER_MINUTE: '100000',
+  // one sandbox user drives every page of both device projects within a minute or two
+  UNIONPAY_CALLS_PER_USER_PER_MINUTE: '1000',
 })
 for (const k of ['UNIONPAY_APP_ID', 'UNIONPAY_OPEN_BASE_URL', 'CHINAUMS_BASE_URL', 'REDIS_URL']) delete process.env[k]
 ensureBuild('production')

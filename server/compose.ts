@@ -1,34 +1,43 @@
+import { AcpClient } from './acp/client.ts'
+import { EncryptCerts } from './acp/encrypt.ts'
+import { AcpRepo } from './acp/repo.ts'
+import { AcpService } from './acp/service.ts'
+import { AcpTnProvider } from './acp/tn-provider.ts'
+import { AcpVerifier } from './acp/verify.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
 import { ContractRepo } from './contract/repo.ts'
+import { parsePrivateKey } from './crypto/rsa.ts'
+import { MarketingRepo } from './marketing/repo.ts'
+import { MarketingService, type MarketingModule } from './marketing/service.ts'
 import { ContractService } from './contract/service.ts'
 import { periodicJob, type Job } from './jobs.ts'
 import { OauthService } from './oauth/service.ts'
-import { OrderStore } from './pay/orders.ts'
-import { Reconciler } from './pay/reconcile.ts'
-import { PayService } from './pay/service.ts'
+import { IllegalTransitionError } from './pay/errors.ts'
+import { createPay, type PayModule } from './pay/index.ts'
+import type { OrderStore } from './pay/orders.ts'
+import { openPayRecords } from './pay/records.ts'
 import { SandboxTnProvider } from './pay/tn.ts'
+import { PayPwdRepo } from './paypwd/repo.ts'
+import { PayPwdService } from './paypwd/service.ts'
 import { UserStore } from './session/users.ts'
 import { ContractApi } from './unionpay/contract.ts'
-
-export interface PayModule {
-  service: PayService
-  store: OrderStore
-  reconciler: Reconciler
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Payments (issue 5): exposed for tests and scripts. */
-    pay: PayModule
-  }
-}
+import { pushMessage } from './unionpay/msg-push.ts'
+import type { OpenApiDeps } from './unionpay/open-api.ts'
 
 /** Every feature's services, built once per app from the AppContext. */
 export interface Services {
   oauth: OauthService
   contract: { service: ContractService; repo: ContractRepo; api: ContractApi }
   pay: PayModule
+  /** 全渠道; null when UNIONPAY_ACP_* is not configured (its routes answer 503). */
+  acp: AcpService | null
+  /** 支付密码验证 (seed 003 5.3) */
+  payPwd: PayPwdService
+  /** 消息推送 and 红包/抽奖 (5.5, 5.8) */
+  marketing: MarketingModule
+  /** What the 5.3/5.5–5.8 client functions take (also 5.6 return.tax and 5.7 putIndustryCard, which no page uses yet). */
+  openApi: OpenApiDeps
 }
 
 /**
@@ -43,7 +52,6 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const users = new UserStore(ctx.db, clock)
   const oauth = new OauthService({
     db: ctx.db,
-    kv: ctx.kv,
     sessions: ctx.sessions,
     users,
     unionpay: ctx.unionpay,
@@ -57,19 +65,48 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
 
   const contractRepo = new ContractRepo(ctx.db, clock)
   const contractApi = new ContractApi({ client: ctx.unionpay, tokens: ctx.tokens, appId })
-  const contract = new ContractService({ repo: contractRepo, api: contractApi, appId, clock, upPublicKey: ctx.upPublicKey })
+  const contract = new ContractService({
+    repo: contractRepo,
+    api: contractApi,
+    appId,
+    clock,
+    upPublicKey: ctx.upPublicKey,
+  })
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
-  const orders = new OrderStore(ctx.sqlite, clock)
-  const pay = new PayService({
-    config,
-    store: orders,
-    client: chinaums,
-    tn: config.sandbox ? new SandboxTnProvider(chinaums) : null,
+  const records = openPayRecords(ctx.sqlite, clock)
+  const acp = buildAcp(ctx, contractApi, records.orders)
+  // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
+  const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
+  const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
+
+  // 5.3 / 5.5–5.8 (docs/open-apis.md): one set of deps for every client function.
+  const openApi: OpenApiDeps = {
+    client: ctx.unionpay,
+    tokens: ctx.tokens,
+    appId,
+    symmetricKey: config.unionpay.symmetricKey,
+    privateKey: config.unionpay.privateKey ? parsePrivateKey(config.unionpay.privateKey) : null,
     clock,
-    log,
+  }
+  const payPwd = new PayPwdService({
+    repo: new PayPwdRepo(ctx.sqlite, clock),
+    api: openApi,
+    merchantId: config.unionpay.payPwdMerchantId,
+    bizType: config.unionpay.payPwdBizType,
+    notifyUrl: `${config.publicBaseUrl}/notify/unionpay/pay-password`,
+    upPublicKey: ctx.upPublicKey,
   })
-  const reconciler = new Reconciler({ service: pay, clock, log })
+  const marketing: MarketingModule = {
+    service: new MarketingService({
+      repo: new MarketingRepo(ctx.sqlite, clock),
+      api: openApi,
+      insAcctId: config.unionpay.insAcctId,
+      qualNum: config.unionpay.qualNum,
+      activityNumber: config.unionpay.activityNumber,
+    }),
+    push: (input) => pushMessage(openApi, config.unionpay.upsdkAllowedOrigins, input),
+  }
 
   const jobs: Job[] = [
     // Attempts left `applying` by a crash are settled through contract.info: first shortly after
@@ -83,15 +120,83 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       doneMessage: 'settled contract attempts left by a crash',
     }),
     // Orders and refunds whose outcome is unknown, on the pay schedule (pay/schedule.ts).
-    { name: 'pay-reconcile', start: () => reconciler.start(), stop: () => reconciler.stop() },
+    { name: 'pay-reconcile', start: () => pay.reconciler.start(), stop: () => pay.reconciler.stop() },
   ]
+  if (acp) {
+    jobs.push(
+      // Unknown 全渠道 outcomes: each order is queried when due (5 min after, then acp/rules.ts); rows are claimed.
+      periodicJob({
+        name: 'acp-checks',
+        firstAfterMs: 30_000,
+        everyMs: 30_000,
+        run: () => acp.checkDue(),
+        log,
+        doneMessage: 'queried 全渠道 orders with an unknown outcome',
+      }),
+      // 加密公钥更新查询 (95) once a day (seed 000).
+      periodicJob({
+        name: 'acp-encrypt-cert',
+        firstAfterMs: 24 * 3600_000,
+        everyMs: 24 * 3600_000,
+        run: async () => Number(await acp.refreshEncryptCert()),
+        log,
+        doneMessage: 'adopted a new 全渠道 encryption certificate',
+      }),
+    )
+  }
 
   return {
     services: {
       oauth,
       contract: { service: contract, repo: contractRepo, api: contractApi },
-      pay: { service: pay, store: orders, reconciler },
+      pay,
+      acp,
+      payPwd,
+      marketing,
+      openApi,
     },
     jobs,
   }
+}
+
+/** The 全渠道 feature from the validated config; null when it is not configured. */
+function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore): AcpService | null {
+  const cfg = ctx.config.acp
+  if (!cfg) return null
+  const verifier = new AcpVerifier(cfg.trust, { allowTestCn: cfg.allowTestCn, clock: ctx.clock })
+  const encryptCerts = new EncryptCerts(cfg.encryptCert)
+  const client = new AcpClient({
+    baseUrl: cfg.baseUrl,
+    merId: cfg.merId,
+    identity: cfg.identity,
+    verifier,
+    encryptCerts,
+    timeoutMs: cfg.timeoutMs,
+    clock: ctx.clock,
+  })
+  return new AcpService({
+    config: cfg,
+    repo: new AcpRepo(ctx.sqlite, ctx.clock),
+    client,
+    verifier,
+    encryptCerts,
+    backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp`,
+    appId: ctx.config.unionpay.appId,
+    clock: ctx.clock,
+    log: ctx.log,
+    userOwes: async (openId) => (await contracts.status({ openId })).owing,
+    onTnSettled: (payOrderId, status, detail) => {
+      try {
+        payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
+      } catch (e) {
+        if (!(e instanceof IllegalTransitionError)) throw e
+        // Paid through 全渠道 while the pay order is closed here: money is taken, a person must look.
+        if (status === 'SUCCESS')
+          ctx.log.error(
+            { payOrderId, from: e.from },
+            'acp tn paid for a pay order that cannot move to TRADE_SUCCESS — check it by hand',
+          )
+      }
+    },
+  })
 }

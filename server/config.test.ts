@@ -60,6 +60,32 @@ describe('loadConfig', () => {
     expect(c.unionpay.upsdkAllowedOrigins).toEqual(['https://h5.example.com'])
   })
 
+  it('outside the sandbox PUBLIC_BASE_URL must be https unless its host is loopback', () => {
+    const real = {
+      UNIONPAY_APP_ID: 'app',
+      UNIONPAY_SECRET: 's',
+      UNIONPAY_SYMMETRIC_KEY: '0123456789abcdef0123456789abcdef',
+      CHINAUMS_APP_ID: 'a',
+      CHINAUMS_APP_KEY: 'k',
+      CHINAUMS_MD5_KEY: 'm',
+      CHINAUMS_MID: '898340149000005',
+      CHINAUMS_TID: '88880001',
+      CHINAUMS_SOURCE_ID: '1017',
+    }
+    expect(problemsOf({ ...real, PUBLIC_BASE_URL: 'http://h5.example.com' })).toEqual([
+      'PUBLIC_BASE_URL: must be https outside the sandbox (the platform only opens https pages; plain http only for a loopback host)',
+    ])
+    for (const ok of [
+      'https://h5.example.com',
+      'http://127.0.0.1:8787',
+      'http://localhost:8787',
+      'http://[::1]:8787',
+    ]) {
+      expect(problemsOf({ ...real, PUBLIC_BASE_URL: ok })).toEqual([])
+    }
+    expect(problemsOf({ SANDBOX: '1', PUBLIC_BASE_URL: 'http://192.168.1.20:8787' })).toEqual([])
+  })
+
   it('names each malformed variable', () => {
     const problems = problemsOf({
       PORT: 'eighty',
@@ -104,7 +130,11 @@ describe('loadConfig error reporting', () => {
 
 describe('RSA keys in the configuration', () => {
   it('refuses unreadable keys at start, naming the variable', () => {
-    const problems = problemsOf({ SANDBOX: '1', UNIONPAY_PUBLIC_KEY: 'bm90IGEga2V5', UNIONPAY_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----' })
+    const problems = problemsOf({
+      SANDBOX: '1',
+      UNIONPAY_PUBLIC_KEY: 'bm90IGEga2V5',
+      UNIONPAY_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nxx\n-----END PRIVATE KEY-----',
+    })
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['UNIONPAY_PRIVATE_KEY', 'UNIONPAY_PUBLIC_KEY'])
   })
 })

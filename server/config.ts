@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
+import { ACP_VARS, loadAcpConfig, type AcpConfig, type AcpEnv } from './acp/config.ts'
+import { sandboxAcpDefaults } from './sandbox/acp/defaults.ts'
 import { parseSealKey } from './crypto/seal.ts'
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts'
-import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from './sandbox/credentials.ts'
+import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxPartnerKeyPair, sandboxRsaKeyPair } from './sandbox/credentials.ts'
 import { decideSandboxMode } from './sandbox-mode.ts'
 
 export const REAL_UNIONPAY_OPEN_BASE_URL = 'https://open.95516.com'
@@ -45,6 +47,13 @@ export interface Config {
     /** Calls one user (or one client address before login) may cause per minute. */
     callsPerUserPerMinute: number
     timeoutMs: number
+    /** 5.3.1 支付密码验证: 商户号 and 业务类型 agreed with 云闪付; undefined when not configured. */
+    payPwdMerchantId: string | undefined
+    payPwdBizType: string | undefined
+    /** 5.8 红包/抽奖 (附录十): 机构账户代码, 资格池编号, 抽奖活动编号; undefined when not configured. */
+    insAcctId: string | undefined
+    qualNum: string | undefined
+    activityNumber: string | undefined
   }
   chinaums: {
     baseUrl: string
@@ -63,6 +72,8 @@ export interface Config {
     /** UPSDK_DEBUG=1/0; undefined follows the UA's `(updebug 1)`. */
     upsdkDebug: boolean | undefined
   }
+  /** 全渠道 (UNIONPAY_ACP_*); null when not configured outside the sandbox. */
+  acp: AcpConfig | null
   /** ADMIN_TOKEN: guards merchant actions (order list, refund, close). Outside the sandbox they are refused without it. */
   adminToken: string | undefined
 }
@@ -80,10 +91,14 @@ const httpUrl = z
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''))
 
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
-const upsdkUrl = z.string().refine((s) => s === 'stub' || /^\/(?!\/)/.test(s) || /^https?:\/\/[^/]/.test(s), 'must be an http(s) URL, a path, or stub')
+const upsdkUrl = z
+  .string()
+  .refine(
+    (s) => s === 'stub' || /^\/(?!\/)/.test(s) || /^https?:\/\/[^/]/.test(s),
+    'must be an http(s) URL, a path, or stub',
+  )
 
 const csv = z.string().transform((s) =>
   s
@@ -115,7 +130,9 @@ const envSchema = z.object({
   UNIONPAY_APP_ID: optional(z.string().min(1)),
   UNIONPAY_SECRET: optional(z.string().min(1)),
   UNIONPAY_SYMMETRIC_KEY: optional(
-    z.string().regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{48})$/, 'must be 32 or 48 hex characters (a 16- or 24-byte 3DES key)'),
+    z
+      .string()
+      .regex(/^([0-9a-fA-F]{32}|[0-9a-fA-F]{48})$/, 'must be 32 or 48 hex characters (a 16- or 24-byte 3DES key)'),
   ),
   UNIONPAY_PUBLIC_KEY: optional(z.string().min(1)),
   UNIONPAY_PRIVATE_KEY: optional(z.string().min(1)),
@@ -124,9 +141,27 @@ const envSchema = z.object({
   UNIONPAY_CALLS_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
   UNIONPAY_CALLS_PER_USER_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1000)),
   TRUST_PROXY: optional(z.string()),
-  VITE_UPSDK_URL: optional(z.string().refine((u) => u === 'stub' || u.startsWith('/') || /^https?:\/\/[^/]+/.test(u), 'must be `stub`, a path, or an http(s) URL')),
+  VITE_UPSDK_URL: optional(
+    z
+      .string()
+      .refine(
+        (u) => u === 'stub' || u.startsWith('/') || /^https?:\/\/[^/]+/.test(u),
+        'must be `stub`, a path, or an http(s) URL',
+      ),
+  ),
   TOKEN_ENCRYPTION_KEY: optional(z.string()),
   UNIONPAY_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
+  UNIONPAY_PAYPWD_MERCHANT_ID: optional(
+    z.string().regex(/^[0-9A-Za-z]{1,32}$/, 'must be the 商户号 (1-32 letters or digits)'),
+  ),
+  UNIONPAY_PAYPWD_BIZ_TYPE: optional(
+    z.string().regex(/^[0-9A-Za-z]{1,8}$/, 'must be the 业务类型 agreed with 云闪付 (e.g. 4a)'),
+  ),
+  UNIONPAY_INS_ACCT_ID: optional(
+    z.string().regex(/^[0-9A-Za-z]{18}$/, 'must be the 18-character 机构账户代码 (T00 + 接入方代码)'),
+  ),
+  UNIONPAY_QUAL_NUM: optional(z.string().regex(/^[0-9A-Za-z-]{1,64}$/, 'must be the 资格池编号 (UUID)')),
+  UNIONPAY_ACTIVITY_NUMBER: optional(z.string().regex(/^[0-9A-Za-z]{1,32}$/, 'must be the 抽奖活动编号')),
   CHINAUMS_BASE_URL: optional(httpUrl),
   CHINAUMS_APP_ID: optional(z.string().min(1)),
   CHINAUMS_APP_KEY: optional(z.string().min(1)),
@@ -142,6 +177,15 @@ function isOrigin(s: string): boolean {
   try {
     const u = new URL(s)
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/+$/, '')
+  } catch {
+    return false
+  }
+}
+
+function isLoopbackUrl(s: string): boolean {
+  try {
+    const h = new URL(s).hostname
+    return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
   } catch {
     return false
   }
@@ -163,6 +207,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const port = e.PORT ?? 8787
   const host = e.HOST ?? '127.0.0.1'
   const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`
+  // Seed 003 3.1 "访问页面仅支持https": outside the sandbox only a loopback host may be plain http.
+  if (
+    !sandbox &&
+    e.PUBLIC_BASE_URL !== undefined &&
+    !publicBaseUrl.startsWith('https://') &&
+    !isLoopbackUrl(publicBaseUrl)
+  ) {
+    problems.push(
+      'PUBLIC_BASE_URL: must be https outside the sandbox (the platform only opens https pages; plain http only for a loopback host)',
+    )
+  }
   const sandboxBase = `${publicBaseUrl}${SANDBOX_PREFIX}`
 
   const need = (name: keyof typeof e, value: string | undefined, sandboxValue: string): string => {
@@ -173,7 +228,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const origins = e.UPSDK_ALLOWED_ORIGINS ?? [new URL(publicBaseUrl).origin]
-  for (const o of origins) if (!isOrigin(o)) problems.push(`UPSDK_ALLOWED_ORIGINS: "${o}" is not an http(s) origin (scheme://host[:port])`)
+  for (const o of origins)
+    if (!isOrigin(o)) problems.push(`UPSDK_ALLOWED_ORIGINS: "${o}" is not an http(s) origin (scheme://host[:port])`)
 
   const unionpay = {
     baseUrl: e.UNIONPAY_OPEN_BASE_URL ?? (sandbox ? `${sandboxBase}/unionpay` : REAL_UNIONPAY_OPEN_BASE_URL),
@@ -181,12 +237,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secret: need('UNIONPAY_SECRET', e.UNIONPAY_SECRET, SANDBOX_UNIONPAY.secret),
     symmetricKey: need('UNIONPAY_SYMMETRIC_KEY', e.UNIONPAY_SYMMETRIC_KEY, SANDBOX_UNIONPAY.symmetricKey),
     publicKey: e.UNIONPAY_PUBLIC_KEY ?? (sandbox ? sandboxRsaKeyPair().publicKeyDer : undefined),
-    privateKey: e.UNIONPAY_PRIVATE_KEY,
+    privateKey: e.UNIONPAY_PRIVATE_KEY ?? (sandbox ? sandboxPartnerKeyPair().privateKeyPem : undefined),
     upsdkAllowedOrigins: origins.map((o) => new URL(o).origin),
     contractPlans: e.UNIONPAY_CONTRACT_PLANS ?? (sandbox ? [...SANDBOX_UNIONPAY.contractPlans] : []),
     callsPerMinute: e.UNIONPAY_CALLS_PER_MINUTE ?? 1000,
     callsPerUserPerMinute: e.UNIONPAY_CALLS_PER_USER_PER_MINUTE ?? 30,
     timeoutMs: e.UNIONPAY_TIMEOUT_MS ?? 10_000,
+    payPwdMerchantId: e.UNIONPAY_PAYPWD_MERCHANT_ID ?? (sandbox ? SANDBOX_UNIONPAY.payPwdMerchantId : undefined),
+    payPwdBizType: e.UNIONPAY_PAYPWD_BIZ_TYPE ?? (sandbox ? SANDBOX_UNIONPAY.payPwdBizTypes[0] : undefined),
+    insAcctId: e.UNIONPAY_INS_ACCT_ID ?? (sandbox ? SANDBOX_UNIONPAY.insAcctId : undefined),
+    qualNum: e.UNIONPAY_QUAL_NUM ?? (sandbox ? SANDBOX_UNIONPAY.qualNum : undefined),
+    activityNumber: e.UNIONPAY_ACTIVITY_NUMBER ?? (sandbox ? SANDBOX_UNIONPAY.activityNumber : undefined),
   }
   const chinaums = {
     baseUrl: e.CHINAUMS_BASE_URL ?? (sandbox ? `${sandboxBase}/chinaums` : REAL_CHINAUMS_BASE_URL),
@@ -212,15 +273,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('UNIONPAY_PRIVATE_KEY: not a readable RSA private key (PKCS#8 base64 DER or PEM)')
     }
   }
+  const acpEnv = Object.fromEntries(ACP_VARS.map((k) => [k, env[k]])) as AcpEnv
+  const acp = loadAcpConfig(acpEnv, sandbox ? () => sandboxAcpDefaults(`${sandboxBase}/acp`) : null, problems)
   if (unionpay.callsPerUserPerMinute > unionpay.callsPerMinute) {
     problems.push('UNIONPAY_CALLS_PER_USER_PER_MINUTE: must not exceed UNIONPAY_CALLS_PER_MINUTE')
   }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY)
-  if ('problem' in trustProxy) problems.push(`TRUST_PROXY: ${trustProxy.problem} (a hop count 1..10, or a comma-separated list of proxy addresses / CIDRs)`)
+  if ('problem' in trustProxy)
+    problems.push(
+      `TRUST_PROXY: ${trustProxy.problem} (a hop count 1..10, or a comma-separated list of proxy addresses / CIDRs)`,
+    )
   const sealKey = parseSealKey(e.TOKEN_ENCRYPTION_KEY, unionpay.secret)
   if ('problem' in sealKey) problems.push(`TOKEN_ENCRYPTION_KEY: ${sealKey.problem}`)
   const upsdkUrlSetting = e.UPSDK_URL ?? e.VITE_UPSDK_URL ?? (sandbox ? 'stub' : undefined)
-  if (upsdkUrlSetting === 'stub' && !sandbox) problems.push('UPSDK_URL: stub (the kit\'s stand-in) only in sandbox mode')
+  if (upsdkUrlSetting === 'stub' && !sandbox) problems.push("UPSDK_URL: stub (the kit's stand-in) only in sandbox mode")
   if (problems.length) throw new ConfigError(problems)
   return {
     port,
@@ -239,6 +305,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     unionpay,
     chinaums,
+    acp,
     adminToken: e.ADMIN_TOKEN,
     client: { upsdkUrl: upsdkUrlSetting, upsdkDebug: e.UPSDK_DEBUG === undefined ? undefined : e.UPSDK_DEBUG === '1' },
   }

@@ -2,6 +2,7 @@ import 'dotenv/config'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { sandboxBanner } from './sandbox-mode.ts'
+import { listenFailureLine, startupLines, terminalLogStream } from './startup-console.ts'
 
 /** Thin entry: validate config, build, listen, and shut down gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
     throw err
   }
   if (config.sandbox) for (const line of sandboxBanner(config)) console.error(line)
-  const { app } = await buildApp(config)
+  const logStream = terminalLogStream(process.env, process.stdout.isTTY === true)
+  const { app } = await buildApp(config, logStream ? { logStream } : {})
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return
@@ -29,11 +31,22 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  await app.listen({ port: config.port, host: config.host })
-  app.log.info(
-    { sandbox: config.sandbox, publicBaseUrl: config.publicBaseUrl },
-    config.sandbox ? `upkit 沙箱模式已启动：${config.publicBaseUrl}` : `upkit started: ${config.publicBaseUrl}`,
-  )
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    const line = listenFailureLine(err, config.port)
+    if (!line) throw err
+    console.error(line)
+    process.exit(1)
+  }
+  app.log.info({ sandbox: config.sandbox, publicBaseUrl: config.publicBaseUrl }, 'listening')
+  for (const line of startupLines({
+    publicBaseUrl: config.publicBaseUrl,
+    host: config.host,
+    port: config.port,
+    sandbox: config.sandbox,
+  }))
+    console.error(line)
 }
 
 void main()

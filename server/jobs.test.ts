@@ -2,7 +2,11 @@ import type { FastifyBaseLogger } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { periodicJob } from './jobs.ts'
 
-const log = () => ({ info: vi.fn(), warn: vi.fn() }) as unknown as FastifyBaseLogger & { info: ReturnType<typeof vi.fn>; warn: ReturnType<typeof vi.fn> }
+const log = () =>
+  ({ info: vi.fn(), warn: vi.fn() }) as unknown as FastifyBaseLogger & {
+    info: ReturnType<typeof vi.fn>
+    warn: ReturnType<typeof vi.fn>
+  }
 
 describe('periodicJob', () => {
   beforeEach(() => vi.useFakeTimers())

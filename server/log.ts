@@ -1,7 +1,8 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 /** Query parameters whose values are credentials or personal data; never logged. */
-const SENSITIVE_QUERY = /^(code|state|token|accessToken|backendToken|frontToken|sign|signature|openId|mobile|authorization|content)$/i
+const SENSITIVE_QUERY =
+  /^(code|state|token|accessToken|backendToken|frontToken|sign|signature|openId|mobile|authorization|content)$/i
 
 export function redactUrl(url: string): string {
   const q = url.indexOf('?')
@@ -35,3 +36,11 @@ export const requestSerializer = (req: FastifyRequest) => ({
   url: redactUrl(req.url),
   remoteAddress: req.ip,
 })
+
+/** One line per answered request (method, redacted URL, address, status, time), at info. */
+export function logAccess(app: FastifyInstance): void {
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info({ req, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime }, 'request completed')
+    done()
+  })
+}

@@ -49,13 +49,19 @@ describe.skipIf(!redisUrl)('several instances sharing Redis and the record store
         }),
       ),
     )
-    expect(await Promise.all(replies.map(async (r) => `${r.status} ${r.status === 200 ? "" : await r.text()}`))).toEqual(Array(30).fill("200 "))
+    expect(
+      await Promise.all(replies.map(async (r) => `${r.status} ${r.status === 200 ? '' : await r.text()}`)),
+    ).toEqual(Array(30).fill('200 '))
     // a cached token from an earlier run may be reused; never more than one fetch
     expect(frontTokenFetches() - before).toBeLessThanOrEqual(1)
   })
 
   it('a login started on one instance completes on the other, and the session works on both', async () => {
-    const start = await a.app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile', headers: { 'user-agent': IN_APP_UA } })
+    const start = await a.app.inject({
+      method: 'GET',
+      url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile',
+      headers: { 'user-agent': IN_APP_UA },
+    })
     expect(start.statusCode).toBe(302)
     const location = new URL(String(start.headers.location))
     const state = location.searchParams.get('state') ?? ''
@@ -78,7 +84,11 @@ describe.skipIf(!redisUrl)('several instances sharing Redis and the record store
       expect(me.json()).toMatchObject({ openId: user.openId })
     }
     // the state was spent on B: replaying it on A fails
-    const replay = await a.app.inject({ method: 'GET', url: `/api/oauth/callback?code=x&state=${state}`, headers: { cookie: binding } })
+    const replay = await a.app.inject({
+      method: 'GET',
+      url: `/api/oauth/callback?code=x&state=${state}`,
+      headers: { cookie: binding },
+    })
     expect(replay.statusCode).toBe(400)
   })
 

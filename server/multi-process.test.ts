@@ -21,7 +21,9 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
   let db: Db
 
   beforeAll(async () => {
-    const databaseUrl = onPg ? testDbUrl('postgres') : `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-procs-')), 'upkit.db')}`
+    const databaseUrl = onPg
+      ? testDbUrl('postgres')
+      : `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-procs-')), 'upkit.db')}`
     db = await openDatabase(databaseUrl)
     // A Redis database of its own, emptied, so the stampede below starts truly cold.
     const sharedRedisUrl = `${redisUrl}/${1 + Math.floor(Math.random() * 15)}`
@@ -37,7 +39,12 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
   }, 30_000)
 
   async function notifyEventsPerOrder(ids: string[]): Promise<Map<string, number>> {
-    const rows = await db.selectFrom('pay_order_events').select(['mer_order_id']).where('source', '=', 'notify').where('mer_order_id', 'in', ids).execute()
+    const rows = await db
+      .selectFrom('pay_order_events')
+      .select(['mer_order_id'])
+      .where('source', '=', 'notify')
+      .where('mer_order_id', 'in', ids)
+      .execute()
     const counts = new Map<string, number>()
     for (const r of rows) counts.set(r.mer_order_id, (counts.get(r.mer_order_id) ?? 0) + 1)
     return counts
@@ -60,7 +67,11 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
     const counts = await notifyEventsPerOrder(ids)
     expect(ids.every((id) => counts.get(id) === 1)).toBe(true)
     expect(await allPaid(ids)).toBe(true)
-    const notifies = await db.selectFrom('pay_notifies').select(['notify_id']).where('mer_order_id', 'in', ids).execute()
+    const notifies = await db
+      .selectFrom('pay_notifies')
+      .select(['notify_id'])
+      .where('mer_order_id', 'in', ids)
+      .execute()
     expect(notifies.length).toBe(200)
   }, 120_000)
 
@@ -69,7 +80,9 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
     const control = `${a.base}/sandbox/__control/unionpay`
     await fetch(`${control}/expire-tokens`, { method: 'POST' })
     const frontTokenCalls = async () =>
-      ((await (await fetch(`${control}/calls`)).json()) as { calls: Array<{ api: string }> }).calls.filter((c) => c.api === 'frontToken').length
+      ((await (await fetch(`${control}/calls`)).json()) as { calls: Array<{ api: string }> }).calls.filter(
+        (c) => c.api === 'frontToken',
+      ).length
     const before = await frontTokenCalls()
     const replies = await Promise.all(
       Array.from({ length: 45 }, (_, i) =>

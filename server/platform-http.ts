@@ -4,7 +4,10 @@
  * headers, signing and reply rules, and turns a failure here into its own typed error.
  */
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{
   status: number
   text(): Promise<string>
 }>
@@ -46,7 +49,11 @@ export async function postJson(
     text = await res.text()
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-    throw fail(timedOut ? { kind: 'timeout', timeoutMs: i.timeoutMs } : { kind: 'network', message: String((err as Error).message ?? err) })
+    throw fail(
+      timedOut
+        ? { kind: 'timeout', timeoutMs: i.timeoutMs }
+        : { kind: 'network', message: String((err as Error).message ?? err) },
+    )
   }
   let reply: unknown
   try {

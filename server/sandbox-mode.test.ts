@@ -27,7 +27,9 @@ describe('sandbox mode is explicit or unmistakable', () => {
   it('refuses to start with real 银商 credentials and no SANDBOX, one line per platform, no values echoed', () => {
     const problems = problemsOf(CHINAUMS)
     expect(problems).toHaveLength(1)
-    expect(problems[0]).toMatch(/^SANDBOX: real 银商 credentials are set \(CHINAUMS_APP_ID, CHINAUMS_APP_KEY, CHINAUMS_MD5_KEY, CHINAUMS_MID, CHINAUMS_TID\)/)
+    expect(problems[0]).toMatch(
+      /^SANDBOX: real 银商 credentials are set \(CHINAUMS_APP_ID, CHINAUMS_APP_KEY, CHINAUMS_MD5_KEY, CHINAUMS_MID, CHINAUMS_TID\)/,
+    )
     expect(problems[0]).toContain('SANDBOX=1')
     expect(problems.join('\n')).not.toContain('real-key')
     const both = problemsOf({ ...CHINAUMS, UNIONPAY_SECRET: 's', UNIONPAY_ACP_MER_ID: '777290058110048' })
@@ -35,8 +37,16 @@ describe('sandbox mode is explicit or unmistakable', () => {
   })
 
   it('the server process exits at start with that line when run with mixed credentials', () => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...CHINAUMS, DOTENV_CONFIG_PATH: '/nonexistent' }
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/index.ts'], { env, encoding: 'utf8', timeout: 30_000 })
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      ...CHINAUMS,
+      DOTENV_CONFIG_PATH: '/nonexistent',
+    }
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('config error: SANDBOX: real 银商 credentials are set')
     expect(run.stderr).not.toContain('real-key')

@@ -2,7 +2,10 @@ import type { Config } from './config.ts'
 
 /** The settings that are a real platform's credentials, per platform. */
 export const REAL_CREDENTIALS: ReadonlyArray<readonly [platform: string, variables: readonly string[]]> = [
-  ['云闪付开放平台', ['UNIONPAY_APP_ID', 'UNIONPAY_SECRET', 'UNIONPAY_SYMMETRIC_KEY', 'UNIONPAY_PUBLIC_KEY', 'UNIONPAY_PRIVATE_KEY']],
+  [
+    '云闪付开放平台',
+    ['UNIONPAY_APP_ID', 'UNIONPAY_SECRET', 'UNIONPAY_SYMMETRIC_KEY', 'UNIONPAY_PUBLIC_KEY', 'UNIONPAY_PRIVATE_KEY'],
+  ],
   ['银商', ['CHINAUMS_APP_ID', 'CHINAUMS_APP_KEY', 'CHINAUMS_MD5_KEY', 'CHINAUMS_MID', 'CHINAUMS_TID']],
   ['全渠道', ['UNIONPAY_ACP_MER_ID', 'UNIONPAY_ACP_SIGN_CERT', 'UNIONPAY_ACP_SIGN_CERT_PASSWORD']],
 ]
@@ -38,7 +41,12 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 function gatewayUrls(config: Config): string[] {
   const urls: string[] = []
   for (const section of Object.values(config)) {
-    if (typeof section === 'object' && section !== null && 'baseUrl' in section && typeof section.baseUrl === 'string') {
+    if (
+      typeof section === 'object' &&
+      section !== null &&
+      'baseUrl' in section &&
+      typeof section.baseUrl === 'string'
+    ) {
       urls.push(section.baseUrl)
     }
   }

@@ -24,7 +24,11 @@ export function runtimeSettings(doc: Document | undefined = globalThis.document)
   }
   if (typeof raw !== 'object' || raw === null) return out
   const { upsdkUrl, upsdkDebug } = raw as Record<string, unknown>
-  if (typeof upsdkUrl === 'string' && (upsdkUrl === 'stub' || /^\/(?!\/)/.test(upsdkUrl) || /^https?:\/\/[^/]/.test(upsdkUrl))) out.upsdkUrl = upsdkUrl
+  if (
+    typeof upsdkUrl === 'string' &&
+    (upsdkUrl === 'stub' || /^\/(?!\/)/.test(upsdkUrl) || /^https?:\/\/[^/]/.test(upsdkUrl))
+  )
+    out.upsdkUrl = upsdkUrl
   if (typeof upsdkDebug === 'boolean') out.upsdkDebug = upsdkDebug
   return out
 }

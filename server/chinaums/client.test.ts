@@ -7,15 +7,34 @@ import { ChinaumsError } from './errors.ts'
 const creds = { appId: 'app0000000000000000000000000001', appKey: 'key-123' }
 const now = Date.UTC(2026, 0, 15, 2, 0, 0) // 2026-01-15 10:00:00 Beijing
 
-function client(answer: (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number; text(): Promise<string> }>) {
+function client(
+  answer: (
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+  ) => Promise<{ status: number; text(): Promise<string> }>,
+) {
   const seen: Array<{ url: string; body: string; headers: Record<string, string> }> = []
   const fetch: FetchLike = async (url, init) => {
     seen.push({ url, body: init.body, headers: init.headers })
     return answer(url, init.body, init.headers)
   }
-  return { c: new ChinaumsClient({ ...creds, baseUrl: 'https://gw.test', mid: '898340149000005', tid: '88880001', timeoutMs: 1000, clock: () => now, fetch }), seen }
+  return {
+    c: new ChinaumsClient({
+      ...creds,
+      baseUrl: 'https://gw.test',
+      mid: '898340149000005',
+      tid: '88880001',
+      timeoutMs: 1000,
+      clock: () => now,
+      fetch,
+    }),
+    seen,
+  }
 }
-const json = (v: unknown, status = 200) => async () => ({ status, text: async () => JSON.stringify(v) })
+const json =
+  (v: unknown, status = 200) =>
+  async () => ({ status, text: async () => JSON.stringify(v) })
 
 async function failure(p: Promise<unknown>): Promise<ChinaumsError> {
   try {
@@ -33,8 +52,16 @@ describe('ChinaumsClient (OPEN-BODY-SIG calls, seed 1.2–1.7)', () => {
     await c.query('1017000000000001')
     const { url, body, headers } = seen[0]!
     expect(url).toBe('https://gw.test/v1/netpay/query')
-    expect(JSON.parse(body)).toEqual({ requestTimestamp: '2026-01-15 10:00:00', mid: '898340149000005', tid: '88880001', instMid: 'H5DEFAULT', merOrderId: '1017000000000001' })
-    const m = /^OPEN-BODY-SIG AppId="([^"]+)", Timestamp="(\d{14})", Nonce="([^"]+)", Signature="([^"]+)"$/.exec(headers.authorization ?? '')
+    expect(JSON.parse(body)).toEqual({
+      requestTimestamp: '2026-01-15 10:00:00',
+      mid: '898340149000005',
+      tid: '88880001',
+      instMid: 'H5DEFAULT',
+      merOrderId: '1017000000000001',
+    })
+    const m = /^OPEN-BODY-SIG AppId="([^"]+)", Timestamp="(\d{14})", Nonce="([^"]+)", Signature="([^"]+)"$/.exec(
+      headers.authorization ?? '',
+    )
     expect(m?.[1]).toBe(creds.appId)
     expect(m?.[2]).toBe('20260115100000')
     const expected = createHmac('sha256', creds.appKey)
@@ -57,19 +84,27 @@ describe('ChinaumsClient (OPEN-BODY-SIG calls, seed 1.2–1.7)', () => {
     ]
     for (const [code, kind] of cases) {
       const { c } = client(json({ errCode: code, errMsg: 'x' }))
-      const e = await failure(c.refund({ merOrderId: '1017000000000001', refundOrderId: '1017000000000002', refundAmount: 1 }))
+      const e = await failure(
+        c.refund({ merOrderId: '1017000000000001', refundOrderId: '1017000000000002', refundAmount: 1 }),
+      )
       expect([e.errCode, e.kind]).toEqual([code, kind])
     }
   })
 
   it('a network failure, a timeout or an unreadable answer is never taken as a refusal', async () => {
-    const net = await failure(client(async () => Promise.reject(new TypeError('fetch failed'))).c.close('1017000000000001'))
+    const net = await failure(
+      client(async () => Promise.reject(new TypeError('fetch failed'))).c.close('1017000000000001'),
+    )
     expect([net.errCode, net.indeterminate]).toEqual(['NET_ERROR', true])
     const slow = await failure(
-      client(async () => Promise.reject(Object.assign(new Error('t'), { name: 'TimeoutError' }))).c.close('1017000000000001'),
+      client(async () => Promise.reject(Object.assign(new Error('t'), { name: 'TimeoutError' }))).c.close(
+        '1017000000000001',
+      ),
     )
     expect([slow.errCode, slow.indeterminate]).toEqual(['TIMEOUT', true])
-    const html = await failure(client(async () => ({ status: 502, text: async () => '<html>Bad Gateway</html>' })).c.query('1017000000000001'))
+    const html = await failure(
+      client(async () => ({ status: 502, text: async () => '<html>Bad Gateway</html>' })).c.query('1017000000000001'),
+    )
     expect([html.errCode, html.indeterminate]).toEqual(['INVALID_RESPONSE', true])
     const noCode = await failure(client(json({ status: 'TRADE_SUCCESS' })).c.query('1017000000000001'))
     expect([noCode.errCode, noCode.indeterminate]).toEqual(['INVALID_RESPONSE', true])

@@ -15,7 +15,8 @@ export interface ChinaumsClientOptions extends OpenCredentials {
 export type ChinaumsReply = Record<string, unknown> & { errCode: 'SUCCESS' }
 
 /** The back-end APIs of seed 004 (1.2–1.7), all POST JSON under `/v1/netpay/`. */
-export type ChinaumsApi = 'query' | 'refund' | 'refund-query' | 'close' | 'secure-cancel' | 'secure-complete' | 'uac/app-order'
+export type ChinaumsApi =
+  'query' | 'refund' | 'refund-query' | 'close' | 'secure-cancel' | 'secure-complete' | 'uac/app-order'
 
 export interface RefundRequest {
   merOrderId: string
@@ -60,10 +61,17 @@ export class ChinaumsClient {
     const body = JSON.stringify({ ...this.base(instMid), ...fields })
     const url = `${this.o.baseUrl}/v1/netpay/${api}`
     const { status, reply: r } = await postJson(
-      { fetch: this.fetch, url, body, headers: { authorization: openBodySigHeader(this.o, body, this.o.clock()) }, timeoutMs: this.o.timeoutMs },
+      {
+        fetch: this.fetch,
+        url,
+        body,
+        headers: { authorization: openBodySigHeader(this.o, body, this.o.clock()) },
+        timeoutMs: this.o.timeoutMs,
+      },
       (f) => transportError(api, f),
     )
-    if (typeof r.errCode !== 'string') throw new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${status}, reply has no errCode`, 'indeterminate')
+    if (typeof r.errCode !== 'string')
+      throw new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${status}, reply has no errCode`, 'indeterminate')
     if (r.errCode !== 'SUCCESS') throw new ChinaumsError(api, r.errCode, typeof r.errMsg === 'string' ? r.errMsg : '')
     return r as ChinaumsReply
   }
@@ -74,9 +82,12 @@ export class ChinaumsClient {
   refund(req: RefundRequest, instMid?: string) {
     return this.call('refund', { ...req }, instMid)
   }
-  /** Seed 1.4: `merOrderId` carries the refund order id. */
-  refundQuery(refundOrderId: string, instMid?: string) {
-    return this.call('refund-query', { merOrderId: refundOrderId }, instMid)
+  /**
+   * Seed 1.4. Its table says `merOrderId` carries the refund's id (退货订单号), its example sends
+   * the original order's: the caller picks the reading; `refundOrderId` is sent along when given.
+   */
+  refundQuery(q: { merOrderId: string; refundOrderId?: string }, instMid?: string) {
+    return this.call('refund-query', { ...q }, instMid)
   }
   close(merOrderId: string, instMid?: string) {
     return this.call('close', { merOrderId }, instMid)

@@ -7,7 +7,11 @@ describe('分账 rules of an order (seed 1.1), shared cases', () => {
     it(`${c.name} → ${c.valid ? 'accepted' : 'refused'}`, () => {
       const problems = divisionProblems(
         c.totalAmount,
-        { platformAmount: c.platformAmount, ...(c.subOrders ? { subOrders: [...c.subOrders] } : {}), ...(c.goods ? { goods: [...c.goods] } : {}) },
+        {
+          platformAmount: c.platformAmount,
+          ...(c.subOrders ? { subOrders: [...c.subOrders] } : {}),
+          ...(c.goods ? { goods: [...c.goods] } : {}),
+        },
         c.secureTransaction,
       )
       expect(problems.length === 0).toBe(c.valid)

@@ -47,14 +47,17 @@ export function divisionProblems(totalAmount: number, d: Division, secureTransac
   if (goods.length > 20) problems.push('goods 的元素不能超过 20 个')
   if (subs.length > 0) {
     const sum = subs.reduce((s, o) => s + o.totalAmount, 0) + d.platformAmount
-    if (sum !== totalAmount) problems.push(`subOrders 分账金额之和 + platformAmount（${sum}）必须等于 totalAmount（${totalAmount}）`)
+    if (sum !== totalAmount)
+      problems.push(`subOrders 分账金额之和 + platformAmount（${sum}）必须等于 totalAmount（${totalAmount}）`)
     if (new Set(subs.map((s) => s.mid)).size !== subs.length) problems.push('subOrders 的子商户号重复')
   }
   if (withSub.length > 0) {
     // Seed 1.1 goods: "goods字段中每个元素中subMerchantId与subOrderAmount不能为空".
-    if (goods.some((g) => g.subMerchantId === undefined || g.subOrderAmount === undefined)) problems.push('goods 分账时每个元素都必须传 subMerchantId 与 subOrderAmount')
+    if (goods.some((g) => g.subMerchantId === undefined || g.subOrderAmount === undefined))
+      problems.push('goods 分账时每个元素都必须传 subMerchantId 与 subOrderAmount')
     const sum = goods.reduce((s, g) => s + (g.subOrderAmount ?? 0), 0)
-    if (sum !== totalAmount) problems.push(`goods 的 subOrderAmount 之和（${sum}）必须等于 totalAmount（${totalAmount}）`)
+    if (sum !== totalAmount)
+      problems.push(`goods 的 subOrderAmount 之和（${sum}）必须等于 totalAmount（${totalAmount}）`)
   }
   return problems
 }
@@ -78,6 +81,12 @@ export interface H5OrderContent {
 }
 
 /** The signed GET URL the browser is redirected to. */
-export function h5PayUrl(baseUrl: string, channel: H5Channel, creds: OpenCredentials, content: H5OrderContent, now: number): string {
+export function h5PayUrl(
+  baseUrl: string,
+  channel: H5Channel,
+  creds: OpenCredentials,
+  content: H5OrderContent,
+  now: number,
+): string {
   return openFormParamUrl(`${baseUrl}/v1/netpay/${H5_CHANNELS[channel].path}`, creds, JSON.stringify(content), now)
 }

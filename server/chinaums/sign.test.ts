@@ -38,6 +38,57 @@ describe('通讯密钥 signatures (notify / return page)', () => {
   })
 })
 
+describe('tolerant notify verification (public implementations disagree)', () => {
+  const md5Upper = (s: string) => createHash('md5').update(s, 'utf8').digest('hex').toUpperCase()
+
+  it("no signType: the seed's SHA256 signature is accepted as well as its MD5 one", () => {
+    const p = seedParams()
+    expect(
+      verifyNotifySign({ ...p, sign: 'a9eced8dd8425d1fc4047cf94e672c69ed1073557ee831c51287341cfab0b21f' }, SEED_KEY),
+    ).toBe(true)
+    expect(verifyNotifySign({ ...p, sign: '57F81BAF8E3BAE1190B26D6C733038AF' }, SEED_KEY)).toBe(true)
+    // An explicit signType is the only reading tried.
+    expect(
+      verifyNotifySign(
+        { ...p, signType: 'MD5', sign: 'a9eced8dd8425d1fc4047cf94e672c69ed1073557ee831c51287341cfab0b21f' },
+        SEED_KEY,
+      ),
+    ).toBe(false)
+  })
+
+  it('empty values signed (k=) or left out: either reading verifies; a forged one does not', () => {
+    const p: Record<string, string> = {
+      mid: '898340149000005',
+      attachedData: '',
+      merOrderId: '1017ABC000001',
+      totalAmount: '1',
+    }
+    const withEmpty = md5Upper(`attachedData=&merOrderId=1017ABC000001&mid=898340149000005&totalAmount=1${SEED_KEY}`)
+    const withoutEmpty = md5Upper(`merOrderId=1017ABC000001&mid=898340149000005&totalAmount=1${SEED_KEY}`)
+    expect(verifyNotifySign({ ...p, sign: withEmpty }, SEED_KEY)).toBe(true)
+    expect(verifyNotifySign({ ...p, sign: withoutEmpty }, SEED_KEY)).toBe(true)
+    expect(verifyNotifySign({ ...p, totalAmount: '100', sign: withEmpty }, SEED_KEY)).toBe(false)
+    expect(
+      verifyNotifySign(
+        { ...p, sign: md5Upper(`attachedData=&merOrderId=1017ABC000001&mid=898340149000005&totalAmount=1wrong-key`) },
+        SEED_KEY,
+      ),
+    ).toBe(false)
+  })
+
+  it('we sign strictly: empty values left out, MD5 unless asked', () => {
+    const p: Record<string, string> = {
+      mid: '898340149000005',
+      attachedData: '',
+      merOrderId: '1017ABC000001',
+      totalAmount: '1',
+    }
+    expect(notifySign(p, SEED_KEY)).toBe(
+      md5Upper(`merOrderId=1017ABC000001&mid=898340149000005&totalAmount=1${SEED_KEY}`),
+    )
+  })
+})
+
 describe('OPEN-FORM-PARAM / OPEN-BODY-SIG', () => {
   const creds = { appId: '10037ca75e6125aa015e9e12a89b001b', appKey: '1c4e3b16066244ae9b236a09e5b312e8' }
   const now = Date.UTC(2017, 5, 6, 5, 57, 0) // 2017-06-06 13:57:00 Beijing
@@ -51,8 +102,19 @@ describe('OPEN-FORM-PARAM / OPEN-BODY-SIG', () => {
   }
 
   it('signs the redirect URL and encodes every parameter', () => {
-    const content = JSON.stringify({ requestTimestamp: '2017-06-06 13:57:00', mid: '898201612345678', totalAmount: 3, goodsName: '测试 & +' })
-    const url = openFormParamUrl('https://example.test/v1/netpay/uac/order', creds, content, now, '99930a147f5353dd8a8f29a5329f37e9')
+    const content = JSON.stringify({
+      requestTimestamp: '2017-06-06 13:57:00',
+      mid: '898201612345678',
+      totalAmount: 3,
+      goodsName: '测试 & +',
+    })
+    const url = openFormParamUrl(
+      'https://example.test/v1/netpay/uac/order',
+      creds,
+      content,
+      now,
+      '99930a147f5353dd8a8f29a5329f37e9',
+    )
     const u = new URL(url)
     expect(u.origin + u.pathname).toBe('https://example.test/v1/netpay/uac/order')
     expect(u.searchParams.get('authorization')).toBe('OPEN-FORM-PARAM')
@@ -71,8 +133,15 @@ describe('OPEN-FORM-PARAM / OPEN-BODY-SIG', () => {
     const body = '{"requestTimestamp":"2017-06-06 13:57:00","merOrderId":"1017abc"}'
     const h = openBodySigHeader(creds, body, now, 'n0nce')
     const sig = expectedSignature(creds.appId, '20170606135700', 'n0nce', body, creds.appKey)
-    expect(h).toBe(`OPEN-BODY-SIG AppId="${creds.appId}", Timestamp="20170606135700", Nonce="n0nce", Signature="${sig}"`)
-    expect(parseOpenBodySig(h)).toEqual({ appId: creds.appId, timestamp: '20170606135700', nonce: 'n0nce', signature: sig })
+    expect(h).toBe(
+      `OPEN-BODY-SIG AppId="${creds.appId}", Timestamp="20170606135700", Nonce="n0nce", Signature="${sig}"`,
+    )
+    expect(parseOpenBodySig(h)).toEqual({
+      appId: creds.appId,
+      timestamp: '20170606135700',
+      nonce: 'n0nce',
+      signature: sig,
+    })
     expect(parseOpenBodySig('OPEN-FORM-PARAM x')).toBeNull()
     expect(parseOpenBodySig('OPEN-BODY-SIG AppId="a", Nonce="b"')).toBeNull()
   })
@@ -81,7 +150,12 @@ describe('OPEN-FORM-PARAM / OPEN-BODY-SIG', () => {
     const v = OPEN_SIGNATURE
     const now = BEIJING_TIME.epochMs
     expect(openBodySigHeader({ appId: v.appId, appKey: v.appKey }, v.content, now, v.nonce)).toBe(v.header)
-    expect(parseOpenBodySig(v.header)).toEqual({ appId: v.appId, timestamp: v.timestamp, nonce: v.nonce, signature: v.signature })
+    expect(parseOpenBodySig(v.header)).toEqual({
+      appId: v.appId,
+      timestamp: v.timestamp,
+      nonce: v.nonce,
+      signature: v.signature,
+    })
   })
 })
 

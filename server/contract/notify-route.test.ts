@@ -48,7 +48,8 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       LOG_LEVEL: 'silent',
       UNIONPAY_PUBLIC_KEY: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
     })
-    built = await buildApp(config, { distDir: false })
+    // The seed example's timestamp (1568251930) is fresh a minute later (notifications are checked for freshness).
+    built = await buildApp(config, { distDir: false, clock: () => 1_568_251_990_000 })
     repo = new ContractRepo(built.ctx.db)
   })
   afterAll(async () => {
@@ -56,13 +57,24 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
   })
 
   /** A signed contract in the record store, as if signed through the sign page. */
-  async function seedContract(contractCode: string, contractId: string, openId = OPEN_ID, signedAt = Date.UTC(2019, 0, 1)) {
+  async function seedContract(
+    contractCode: string,
+    contractId: string,
+    openId = OPEN_ID,
+    signedAt = Date.UTC(2019, 0, 1),
+  ) {
     const at = new ContractRepo(built.ctx.db, () => signedAt)
     await at.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0001', contractCode, leaseMs: 30_000 })
-    await at.transition(contractCode, ['applying'], { to: 'signed', source: 'apply', contractId, operateTime: '20190101080000' })
+    await at.transition(contractCode, ['applying'], {
+      to: 'signed',
+      source: 'apply',
+      contractId,
+      operateTime: '20190101080000',
+    })
   }
   const statusOf = async (code: string) => (await repo.byCode(code))?.status
-  const notifications = async () => (await built.ctx.db.selectFrom('contract_notifications').select('signature_hash').execute()).length
+  const notifications = async () =>
+    (await built.ctx.db.selectFrom('contract_notifications').select('signature_hash').execute()).length
 
   it('accepts the seed example as a GET query string, relieves the contract, and ignores the replay', async () => {
     await seedContract('1000001', CONTRACT_ID)
@@ -100,7 +112,9 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       method: 'POST',
       url: '/notify/unionpay/contract',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(notification(privateKey, { contractId: '6218400000020003333', nonceStr: 'form0000form0000' })).toString(),
+      payload: new URLSearchParams(
+        notification(privateKey, { contractId: '6218400000020003333', nonceStr: 'form0000form0000' }),
+      ).toString(),
     })
     expect(form.json()).toEqual({ resp: '00' })
     expect(await statusOf('1000003')).toBe('relieved')
@@ -122,7 +136,11 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     const { signature: _s, ...unsigned } = good
     const r4 = await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: unsigned })
     expect(r4.json()).toEqual({ resp: '01' })
-    const r5 = await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: { ...good, contractId: { x: 1 } } })
+    const r5 = await built.app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/contract',
+      payload: { ...good, contractId: { x: 1 } },
+    })
     expect(r5.json()).toEqual({ resp: '01' })
     const r6 = await built.app.inject({
       method: 'POST',
@@ -144,7 +162,9 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       payload: notification(privateKey, { contractId: '6218499999999999999' }),
     })
     expect(res.json()).toEqual({ resp: '00' })
-    expect(await repo.notificationsFor('unknown')).toEqual([expect.objectContaining({ contractId: '6218499999999999999', outcome: 'unknown' })])
+    expect(await repo.notificationsFor('unknown')).toEqual([
+      expect.objectContaining({ contractId: '6218499999999999999', outcome: 'unknown' }),
+    ])
   })
 
   it('ignores a late notification about an earlier signing of the same contractId', async () => {
@@ -170,5 +190,65 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     expect(res.json()).toEqual({ resp: '00' })
     expect(await statusOf('1000005')).toBe('signed')
     expect((await repo.notificationsFor('mismatch')).map((n) => n.contractId)).toContain('6218400000020005555')
+  })
+
+  it('a replay with the signature re-encoded (URL-safe, no padding) is still a replay', async () => {
+    await seedContract(
+      '1000011',
+      '6218400000020011111',
+      'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000',
+    )
+    const params = notification(privateKey, {
+      contractId: '6218400000020011111',
+      nonceStr: 'reenc000reenc000',
+      openId: 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000',
+    })
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: params })).json(),
+    ).toEqual({ resp: '00' })
+    expect(await statusOf('1000011')).toBe('relieved')
+    const before = await notifications()
+    const reencoded = { ...params, signature: Buffer.from(params.signature ?? '', 'base64').toString('base64url') }
+    expect(reencoded.signature).not.toBe(params.signature)
+    expect(
+      (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: reencoded })).json(),
+    ).toEqual({ resp: '00' })
+    expect(await notifications()).toBe(before)
+  })
+
+  it("refuses (01) a signed notification without the seed's fields or with a stale timestamp, changing nothing", async () => {
+    await seedContract(
+      '1000012',
+      '6218400000020012222',
+      'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000',
+    )
+    const before = await notifications()
+    for (const drop of ['trid', 'timestamp', 'nonceStr', 'operateTime']) {
+      const p: Record<string, string> = {
+        timestamp: '1568251930',
+        appId: SANDBOX_UNIONPAY.appId,
+        trid: '62009000052',
+        operateTime: '2019-11-05 10:45:55',
+        nonceStr: 'drop0000drop0000',
+        contractId: '6218400000020012222',
+        openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000',
+      }
+      delete p[drop]
+      p.signature = signNotification(p, privateKey)
+      expect(
+        (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: p })).json(),
+        drop,
+      ).toEqual({ resp: '01' })
+    }
+    const old = notification(privateKey, {
+      contractId: '6218400000020012222',
+      openId: 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000',
+      timestamp: String(1_568_251_990 - 25 * 3600),
+    })
+    expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: old })).json()).toEqual(
+      { resp: '01' },
+    )
+    expect(await statusOf('1000012')).toBe('signed')
+    expect(await notifications()).toBe(before)
   })
 })

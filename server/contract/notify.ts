@@ -1,12 +1,10 @@
-import { createHash, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { verifyNotification } from '../crypto/rsa.ts'
+import { replayKey } from '../unionpay/notify-guard.ts'
 import { parseBeijingTime } from '../time.ts'
 import type { NotificationRecord } from './repo.ts'
 
 export type NotifyParams = Record<string, string>
-
-/** Fields of the 解约结果通知 (5.4.3.3); anything else is kept but not required. */
-export const NOTIFY_FIELDS = ['appId', 'timestamp', 'nonceStr', 'operateTime', 'openId', 'trid', 'contractId', 'signature'] as const
 
 /**
  * Merges name/value pairs from the query and the body into one map. A name given twice with
@@ -24,18 +22,7 @@ export function collectParams(...sources: Array<Array<[string, string]>>): Notif
   return out
 }
 
-/** A JSON body's fields as strings; null when it is not a flat object of scalars. */
-export function jsonPairs(body: unknown): Array<[string, string]> | null {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null
-  const out: Array<[string, string]> = []
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (v === null || v === undefined) continue
-    if (typeof v === 'string') out.push([k, v])
-    else if (typeof v === 'number' || typeof v === 'boolean') out.push([k, String(v)])
-    else return null
-  }
-  return out
-}
+export { jsonPairs } from '../http/notification-body.ts'
 
 /**
  * Verifies the signature (appendix 5: SHA256withRSA over the sorted non-empty params except
@@ -60,12 +47,12 @@ export function verifiedParams(params: NotifyParams, publicKey: KeyObject): Noti
   return null
 }
 
-/** What the record store keeps of a verified notification (the signature only as a hash). */
+/** What the record store keeps of a verified notification (the signature only as the hash of its bytes: the replay key). */
 export function notificationRecord(params: NotifyParams): NotificationRecord {
   const { signature = '', ...rest } = params
   const pick = (k: string) => (params[k] ? params[k].trim() || null : null)
   return {
-    signatureHash: createHash('sha256').update(signature).digest('hex'),
+    signatureHash: replayKey(signature),
     appId: pick('appId'),
     openId: pick('openId'),
     contractId: pick('contractId'),

@@ -54,8 +54,20 @@ describe.each(testEngines)('ContractRepo on %s: one live contract per (appId, op
         db
           .insertInto('contracts')
           .values({
-            contract_code: code, app_id: APP, open_id: 'u+1/=', plan_id: 'P1', status, created_at: 1, updated_at: 1,
-            contract_id: null, operate_time: null, relieved_by: null, failure: null, lease_until: null, signed_at: null, relieved_at: null,
+            contract_code: code,
+            app_id: APP,
+            open_id: 'u+1/=',
+            plan_id: 'P1',
+            status,
+            created_at: 1,
+            updated_at: 1,
+            contract_id: null,
+            operate_time: null,
+            relieved_by: null,
+            failure: null,
+            lease_until: null,
+            signed_at: null,
+            relieved_at: null,
           })
           .execute()
       await expect(insert('C2', 'signed')).rejects.toThrow(/UNIQUE|unique/)
@@ -71,12 +83,19 @@ describe.each(testEngines)('ContractRepo on %s: one live contract per (appId, op
       const repo = new ContractRepo(db, () => now)
       await start(repo, 'C1')
       now = 2_000
-      expect(await repo.transition('C1', ['applying'], { to: 'signed', source: 'apply', contractId: '62184001', operateTime: '20260101120000' }))
-        .toMatchObject({ status: 'signed', signedAt: 2_000, updatedAt: 2_000, leaseUntil: null })
+      expect(
+        await repo.transition('C1', ['applying'], {
+          to: 'signed',
+          source: 'apply',
+          contractId: '62184001',
+          operateTime: '20260101120000',
+        }),
+      ).toMatchObject({ status: 'signed', signedAt: 2_000, updatedAt: 2_000, leaseUntil: null })
       now = 3_000
       expect(await repo.transition('C1', ['applying'], { to: 'failed', source: 'apply' })).toBeNull()
-      expect(await repo.transition('C1', ['signed'], { to: 'relieved', source: 'relieve', relievedBy: 'user' }))
-        .toMatchObject({ status: 'relieved', relievedAt: 3_000, relievedBy: 'user', signedAt: 2_000 })
+      expect(
+        await repo.transition('C1', ['signed'], { to: 'relieved', source: 'relieve', relievedBy: 'user' }),
+      ).toMatchObject({ status: 'relieved', relievedAt: 3_000, relievedBy: 'user', signedAt: 2_000 })
       expect(await repo.events('C1')).toEqual([
         { at: 1_000, from: null, to: 'applying', source: 'apply', detail: null },
         { at: 2_000, from: 'applying', to: 'signed', source: 'apply', detail: null },
@@ -92,7 +111,11 @@ describe.each(testEngines)('ContractRepo on %s: one live contract per (appId, op
       await start(repo, 'M1')
       const moves = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          repo.transition('M1', ['applying'], i % 2 ? { to: 'signed', source: 'apply', contractId: `6218${i}` } : { to: 'failed', source: 'reconcile' }),
+          repo.transition(
+            'M1',
+            ['applying'],
+            i % 2 ? { to: 'signed', source: 'apply', contractId: `6218${i}` } : { to: 'failed', source: 'reconcile' },
+          ),
         ),
       )
       expect(moves.filter((m) => m !== null)).toHaveLength(1)
@@ -115,12 +138,20 @@ describe.each(testEngines)('ContractRepo on %s: one live contract per (appId, op
       const repo = new ContractRepo(db, () => 9_000)
       await start(repo, 'N1', 'u9')
       await repo.transition('N1', ['applying'], { to: 'signed', source: 'apply', contractId: '62189999' })
-      const n = notificationRecord({ appId: APP, openId: 'u9', contractId: '62189999', operateTime: '20260101120000', signature: 'sig' })
+      const n = notificationRecord({
+        appId: APP,
+        openId: 'u9',
+        contractId: '62189999',
+        operateTime: '20260101120000',
+        signature: 'sig',
+      })
       const outcomes = await Promise.all(Array.from({ length: 10 }, () => repo.applyNotification(n, APP)))
       expect(outcomes.filter((o) => o === 'relieved')).toHaveLength(1)
       expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(9)
       expect((await repo.events('N1')).filter((e) => e.to === 'relieved')).toHaveLength(1)
-      expect(await repo.notificationsFor()).toEqual([{ contractId: '62189999', outcome: 'relieved', receivedAt: 9_000 }])
+      expect(await repo.notificationsFor()).toEqual([
+        { contractId: '62189999', outcome: 'relieved', receivedAt: 9_000 },
+      ])
     }))
 })
 
@@ -171,7 +202,9 @@ describe.each(testEngines)('ContractService on %s', (engine) => {
       info: async (): Promise<InfoResult> => ({ status: 'none', contractId: null, raw: '' }),
     } as unknown as ContractApi
     const service = new ContractService({ repo, api, appId: APP })
-    await expect(service.sign({ openId: 'u1', accessToken: 't', planId: 'P1' })).rejects.toMatchObject({ resp: 'N62131' })
+    await expect(service.sign({ openId: 'u1', accessToken: 't', planId: 'P1' })).rejects.toMatchObject({
+      resp: 'N62131',
+    })
     const row = await repo.latest(APP, 'u1', 'P1')
     expect(row).toMatchObject({ status: 'failed', contractId: null })
     expect(row?.failure).toContain('N62131')
@@ -194,7 +227,9 @@ describe.each(testEngines)('ContractService on %s', (engine) => {
         return { status: 'none', contractId: null, raw: '' }
       },
     } as unknown as ContractApi
-    const instances = [0, 1, 2].map(() => new ContractService({ repo: new ContractRepo(db, clock), api, appId: APP, clock }))
+    const instances = [0, 1, 2].map(
+      () => new ContractService({ repo: new ContractRepo(db, clock), api, appId: APP, clock }),
+    )
     const settled = await Promise.all(instances.map((s) => s.sweepStale(10)))
     expect(settled.reduce((a, b) => a + b, 0)).toBe(6)
     expect(asked.sort()).toEqual(['user0', 'user1', 'user2', 'user3', 'user4', 'user5'])

@@ -87,7 +87,12 @@ export class ContractRepo {
 
   /** Every contract of a user for a plan. */
   private ofUserPlan(appId: string, openId: string, planId: string) {
-    return this.db.selectFrom('contracts').selectAll().where('app_id', '=', appId).where('open_id', '=', openId).where('plan_id', '=', planId)
+    return this.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('open_id', '=', openId)
+      .where('plan_id', '=', planId)
   }
 
   /** The live (applying or signed) contract of a user for a plan. */
@@ -122,7 +127,11 @@ export class ContractRepo {
   }
 
   async byCode(contractCode: string): Promise<ContractRecord | null> {
-    const row = await this.db.selectFrom('contracts').selectAll().where('contract_code', '=', contractCode).executeTakeFirst()
+    const row = await this.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('contract_code', '=', contractCode)
+      .executeTakeFirst()
     return row ? toRecord(row) : null
   }
 
@@ -140,7 +149,9 @@ export class ContractRepo {
     return rows.map(toRecord)
   }
 
-  async events(contractCode: string): Promise<Array<{ at: number; from: string | null; to: string; source: string; detail: string | null }>> {
+  async events(
+    contractCode: string,
+  ): Promise<Array<{ at: number; from: string | null; to: string; source: string; detail: string | null }>> {
     const rows = await this.db
       .selectFrom('contract_events')
       .select(['at', 'from_status', 'to_status', 'source', 'detail'])
@@ -155,9 +166,13 @@ export class ContractRepo {
    * plan; returns the new row, or the live one with `created: false`. The partial unique index
    * `contracts_active` decides between concurrent attempts (ON CONFLICT … DO NOTHING), not a read.
    */
-  async startApply(input: { appId: string; openId: string; planId: string; contractCode: string; leaseMs: number }): Promise<
-    { created: true; record: ContractRecord } | { created: false; record: ContractRecord }
-  > {
+  async startApply(input: {
+    appId: string
+    openId: string
+    planId: string
+    contractCode: string
+    leaseMs: number
+  }): Promise<{ created: true; record: ContractRecord } | { created: false; record: ContractRecord }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await atomically(this.db, async (trx) => {
         const now = this.clock()
@@ -181,7 +196,10 @@ export class ContractRepo {
           })
           .onConflict((oc) =>
             // the partial index's own predicate, literally: SQLite only matches it that way
-            oc.columns(['app_id', 'open_id', 'plan_id']).where(sql<boolean>`status IN ('applying', 'signed')`).doNothing(),
+            oc
+              .columns(['app_id', 'open_id', 'plan_id'])
+              .where(sql<boolean>`status IN ('applying', 'signed')`)
+              .doNothing(),
           )
           .returningAll()
           .executeTakeFirst()
@@ -290,12 +308,20 @@ export class ContractRepo {
           const live = mine.find((c) => c.status === 'signed' || c.status === 'applying')
           if (mine.length === 0) outcome = 'mismatch'
           else if (!live) outcome = 'already'
-          else if (n.operateAt !== null && live.signedAt !== null && n.operateAt < live.signedAt - STALE_MS) outcome = 'stale'
+          else if (n.operateAt !== null && live.signedAt !== null && n.operateAt < live.signedAt - STALE_MS)
+            outcome = 'stale'
           else {
             const now = this.clock()
             await trx
               .updateTable('contracts')
-              .set({ status: 'relieved', relieved_by: 'platform', relieved_at: now, operate_time: n.operateTime ?? live.operateTime, lease_until: null, updated_at: now })
+              .set({
+                status: 'relieved',
+                relieved_by: 'platform',
+                relieved_at: now,
+                operate_time: n.operateTime ?? live.operateTime,
+                lease_until: null,
+                updated_at: now,
+              })
               .where('contract_code', '=', live.contractCode)
               .execute()
             await this.event(trx, live.contractCode, now, live.status, 'relieved', 'notify', n.operateTime)
@@ -303,12 +329,18 @@ export class ContractRepo {
           }
         }
       }
-      await trx.updateTable('contract_notifications').set({ outcome }).where('signature_hash', '=', n.signatureHash).execute()
+      await trx
+        .updateTable('contract_notifications')
+        .set({ outcome })
+        .where('signature_hash', '=', n.signatureHash)
+        .execute()
       return outcome
     })
   }
 
-  async notificationsFor(outcome?: NotificationOutcome): Promise<Array<{ contractId: string | null; outcome: string; receivedAt: number }>> {
+  async notificationsFor(
+    outcome?: NotificationOutcome,
+  ): Promise<Array<{ contractId: string | null; outcome: string; receivedAt: number }>> {
     const rows = await this.db
       .selectFrom('contract_notifications')
       .select(['contract_id', 'outcome', 'received_at'])
@@ -319,7 +351,18 @@ export class ContractRepo {
     return rows.map((r) => ({ contractId: r.contract_id, outcome: r.outcome, receivedAt: r.received_at }))
   }
 
-  private async event(trx: Db, code: string, at: number, from: string | null, to: string, source: string, detail: string | null): Promise<void> {
-    await trx.insertInto('contract_events').values({ contract_code: code, at, from_status: from, to_status: to, source, detail }).execute()
+  private async event(
+    trx: Db,
+    code: string,
+    at: number,
+    from: string | null,
+    to: string,
+    source: string,
+    detail: string | null,
+  ): Promise<void> {
+    await trx
+      .insertInto('contract_events')
+      .values({ contract_code: code, at, from_status: from, to_status: to, source, detail })
+      .execute()
   }
 }

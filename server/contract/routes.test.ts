@@ -13,7 +13,10 @@ import { ContractApi } from '../unionpay/contract.ts'
 /** A tiny browser: follows nothing by itself, keeps cookies by name. */
 class Browser {
   readonly cookies = new Map<string, string>()
-  constructor(private readonly app: App['app']) {}
+  constructor(
+    private readonly app: App['app'],
+    private readonly userAgent = CLOUDPAY_UA,
+  ) {}
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -27,6 +30,7 @@ class Browser {
       url,
       headers: {
         cookie: this.cookieHeader,
+        'user-agent': this.userAgent,
         ...(payload ? { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
       },
       ...(payload ? { payload: json ? JSON.stringify(payload) : new URLSearchParams(payload).toString() } : {}),
@@ -39,6 +43,8 @@ class Browser {
   }
 }
 
+const CLOUDPAY_UA =
+  'Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36 (com.unionpay.chsp) (cordova 7.0.0) (updebug 0)'
 const USER = DEFAULT_USERS[0]!
 const USER2 = DEFAULT_USERS[1]!
 const pathOf = (location: string) => {
@@ -62,10 +68,16 @@ describe('contract routes against the sandbox over HTTP', () => {
   const applyCalls = () => built.sandbox!.unionpay.calls.filter((c) => c.api === 'contract.apply').length
 
   /** authorize → sandbox sign page → agree/cancel → callback; returns the final redirect. */
-  async function signFlow(b: Browser, opts: { planId?: string; openId?: string; action?: 'agree' | 'cancel'; redirect?: string } = {}) {
+  async function signFlow(
+    b: Browser,
+    opts: { planId?: string; openId?: string; action?: 'agree' | 'cancel'; redirect?: string } = {},
+  ) {
     const planId = opts.planId ?? 'PLAN0001'
     const redirect = opts.redirect ?? '/contract'
-    const auth = await b.request('GET', `/api/contract/authorize?planId=${planId}&redirect=${encodeURIComponent(redirect)}`)
+    const auth = await b.request(
+      'GET',
+      `/api/contract/authorize?planId=${planId}&redirect=${encodeURIComponent(redirect)}`,
+    )
     expect(auth.statusCode).toBe(302)
     const signPage = new URL(auth.headers.location as string)
     expect(signPage.origin + signPage.pathname).toBe(`${base}/sandbox/unionpay/s/open/noPwd/html/open.html`)
@@ -104,12 +116,27 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(page.body).toContain('1000.00 元')
   })
 
+  it('authorize outside the 云闪付 app goes back to the page with NOT_IN_CLOUDPAY and starts nothing', async () => {
+    const b = new Browser(built.app, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36')
+    const res = await b.request('GET', '/api/contract/authorize?planId=PLAN0001&redirect=/contract')
+    expect(res.statusCode).toBe(302)
+    expect(res.headers.location).toBe('/contract?contract=error&code=NOT_IN_CLOUDPAY&planId=PLAN0001')
+    expect(b.cookies.has('upkit_cbind')).toBe(false)
+  })
+
   it('authorize accepts only configured plans and same-origin paths', async () => {
     const b = new Browser(built.app)
     const unknown = await b.request('GET', '/api/contract/authorize?planId=NOPE')
     expect(unknown.statusCode).toBe(400)
     expect(unknown.json().error.message).toContain('planId')
-    for (const bad of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'contract', '/.//evil.example', '/a/..//evil.example']) {
+    for (const bad of [
+      '//evil.example/x',
+      'https://evil.example/',
+      '/\\evil.example',
+      'contract',
+      '/.//evil.example',
+      '/a/..//evil.example',
+    ]) {
       const r = await b.request('GET', `/api/contract/authorize?planId=PLAN0001&redirect=${encodeURIComponent(bad)}`)
       expect(r.statusCode, bad).toBe(400)
       expect(r.json().error.code).toBe('INVALID_REDIRECT')
@@ -179,7 +206,11 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(again.final).toBe('/contract?contract=signed&planId=PLAN0001')
     expect(applyCalls()).toBe(before + 1)
     const repo = new ContractRepo(built.ctx.db)
-    const rows = { n: (await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER.openId).execute()).length }
+    const rows = {
+      n: (
+        await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER.openId).execute()
+      ).length,
+    }
     expect(rows.n).toBe(1)
     expect((await repo.events(c.contractCode)).map((e) => e.to)).toEqual(['applying', 'signed'])
   })
@@ -189,7 +220,11 @@ describe('contract routes against the sandbox over HTTP', () => {
     const { callback, final } = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId, action: 'cancel' })
     expect(callback.searchParams.get('errorcode')).toBe('user0001')
     expect(final).toBe('/contract?contract=cancelled&planId=PLAN0002')
-    const rows = { n: (await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER2.openId).execute()).length }
+    const rows = {
+      n: (
+        await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER2.openId).execute()
+      ).length,
+    }
     expect(rows.n).toBe(0)
   })
 
@@ -197,7 +232,11 @@ describe('contract routes against the sandbox over HTTP', () => {
     const b = new Browser(built.app)
     const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0002')
     const signPage = new URL(auth.headers.location as string)
-    const agreed = await b.request('POST', signPage.pathname, { ...Object.fromEntries(signPage.searchParams), openId: USER2.openId, action: 'agree' })
+    const agreed = await b.request('POST', signPage.pathname, {
+      ...Object.fromEntries(signPage.searchParams),
+      openId: USER2.openId,
+      action: 'agree',
+    })
     const cb = pathOf(agreed.headers.location as string)
 
     const stranger = new Browser(built.app)
@@ -212,7 +251,11 @@ describe('contract routes against the sandbox over HTTP', () => {
 
   it('a refused apply leaves a failed record, and the next attempt signs', async () => {
     const b = new Browser(built.app)
-    await built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/fail-next', payload: { api: 'contract.apply', resp: 'N62137', msg: '获取签约商户信息异常' } })
+    await built.app.inject({
+      method: 'POST',
+      url: '/sandbox/unionpay/__control/contract/fail-next',
+      payload: { api: 'contract.apply', resp: 'N62137', msg: '获取签约商户信息异常' },
+    })
     const first = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId })
     expect(first.final).toBe('/contract?contract=error&code=UNIONPAY_N62137&planId=PLAN0002')
     const failed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
@@ -231,12 +274,21 @@ describe('contract routes against the sandbox over HTTP', () => {
     const signed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
     expect(signed.status).toBe('signed')
 
-    const noSession = await built.app.inject({ method: 'POST', url: '/api/contract/relieve', payload: { planId: 'PLAN0002' } })
+    const noSession = await built.app.inject({
+      method: 'POST',
+      url: '/api/contract/relieve',
+      payload: { planId: 'PLAN0002' },
+    })
     expect(noSession.statusCode).toBe(401)
 
     const res = await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ planId: 'PLAN0002', status: 'relieved', relievedBy: 'user', contractId: signed.contractId })
+    expect(res.json()).toMatchObject({
+      planId: 'PLAN0002',
+      status: 'relieved',
+      relievedBy: 'user',
+      contractId: signed.contractId,
+    })
     expect(res.json().operateTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
     expect(sbx().contracts.get(signed.contractId)?.status).toBe('3')
     const info = (await b.request('GET', '/api/contract?planId=PLAN0002&info=1')).json()
@@ -254,11 +306,23 @@ describe('contract routes against the sandbox over HTTP', () => {
     const zero = await b.request('GET', '/api/contract/status')
     expect(zero.json()).toEqual({ unfinishedOrders: 0, owing: false, raw: '0' })
     const set = (enable: string) =>
-      built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/unfinished', payload: { openId: USER.openId, enable } })
+      built.app.inject({
+        method: 'POST',
+        url: '/sandbox/unionpay/__control/contract/unfinished',
+        payload: { openId: USER.openId, enable },
+      })
     await set('2')
-    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({ unfinishedOrders: 2, owing: true, raw: '2' })
+    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({
+      unfinishedOrders: 2,
+      owing: true,
+      raw: '2',
+    })
     await set('N/A')
-    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({ unfinishedOrders: null, owing: false, raw: 'N/A' })
+    expect((await b.request('GET', '/api/contract/status')).json()).toEqual({
+      unfinishedOrders: null,
+      owing: false,
+      raw: 'N/A',
+    })
     await set('0')
     expect((await built.app.inject({ method: 'GET', url: '/api/contract/status' })).statusCode).toBe(401)
   })
@@ -286,7 +350,11 @@ describe('contract routes against the sandbox over HTTP', () => {
     })
     expect(repeat.json().notification.answer).toBe('{"resp":"00"}')
     const repo = new ContractRepo(built.ctx.db)
-    expect((await repo.events(signed.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:apply', 'relieved:notify'])
+    expect((await repo.events(signed.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual([
+      'applying:apply',
+      'signed:apply',
+      'relieved:notify',
+    ])
   })
 
   it('the sandbox 云闪付-side page relieves a contract and notifies; relieve without planId picks the signed one', async () => {
@@ -303,7 +371,10 @@ describe('contract routes against the sandbox over HTTP', () => {
       payload: `contractId=${signed.contractId}`,
     })
     expect(form.statusCode).toBe(303)
-    expect((await b.request('GET', '/api/contract?planId=PLAN0001')).json()).toMatchObject({ status: 'relieved', relievedBy: 'platform' })
+    expect((await b.request('GET', '/api/contract?planId=PLAN0001')).json()).toMatchObject({
+      status: 'relieved',
+      relievedBy: 'platform',
+    })
 
     await signFlow(b, { planId: 'PLAN0001', openId: USER2.openId })
     const res = await b.request('POST', '/api/contract/relieve')
@@ -315,7 +386,12 @@ describe('contract routes against the sandbox over HTTP', () => {
     await signFlow(b, { planId: 'PLAN0002', openId: USER.openId })
     const signed = (await b.request('GET', '/api/contract?planId=PLAN0002')).json()
     expect(signed.status).toBe('signed')
-    const permit = (permitted: boolean) => built.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/contract/permission', payload: { permitted } })
+    const permit = (permitted: boolean) =>
+      built.app.inject({
+        method: 'POST',
+        url: '/sandbox/unionpay/__control/contract/permission',
+        payload: { permitted },
+      })
     await permit(false)
     try {
       const status = await b.request('GET', '/api/contract/status')
@@ -328,7 +404,10 @@ describe('contract routes against the sandbox over HTTP', () => {
     } finally {
       await permit(true)
     }
-    expect((await b.request('GET', '/api/contract?planId=PLAN0002')).json()).toMatchObject({ status: 'signed', contractId: signed.contractId })
+    expect((await b.request('GET', '/api/contract?planId=PLAN0002')).json()).toMatchObject({
+      status: 'signed',
+      contractId: signed.contractId,
+    })
     await b.request('POST', '/api/contract/relieve', { planId: 'PLAN0002' })
   })
 
@@ -340,9 +419,15 @@ describe('contract routes against the sandbox over HTTP', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ appId: SANDBOX_UNIONPAY.appId, backendToken: token, ...body }),
       }).then((r) => r.json())) as { resp: string; params: Record<string, string> }
-    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, planId: 'PLAN0001' })).resp).toBe('N62113')
-    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, contractCode: '1' })).resp).toBe('N62114')
-    expect((await call('contract.relieve', { openId: USER.openId, planId: 'PLAN0001', contractCode: '1' })).resp).toBe('N62115')
+    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, planId: 'PLAN0001' })).resp).toBe(
+      'N62113',
+    )
+    expect((await call('contract.apply', { accessToken: 'x', openId: USER.openId, contractCode: '1' })).resp).toBe(
+      'N62114',
+    )
+    expect((await call('contract.relieve', { openId: USER.openId, planId: 'PLAN0001', contractCode: '1' })).resp).toBe(
+      'N62115',
+    )
     expect((await call('contract.info', { openId: USER.openId })).resp).toBe('N62114')
     expect((await call('contract.status', {})).resp).toBe('N62110')
     expect((await call('contract.status', { openId: USER.openId, backendToken: 'stale' })).resp).toBe('a10')
@@ -351,7 +436,12 @@ describe('contract routes against the sandbox over HTTP', () => {
     const sandbox = built.sandbox!.unionpay
     const code = sandbox.issueCode({ openId: USER.openId, scope: 'upapi_base', redirectUri: `${base}/x` })
     const t = sandbox.issueAccessToken(sandbox.useCode(code.code)!)
-    const wrongScope = await call('contract.apply', { accessToken: t.accessToken, openId: USER.openId, planId: 'PLAN0001', contractCode: '99' })
+    const wrongScope = await call('contract.apply', {
+      accessToken: t.accessToken,
+      openId: USER.openId,
+      planId: 'PLAN0001',
+      contractCode: '99',
+    })
     expect(wrongScope.resp).toBe('N62131')
 
     const info = await call('contract.info', { openId: 'nobody', planId: 'PLAN0001' })
@@ -366,7 +456,12 @@ describe('contract routes against the sandbox over HTTP', () => {
     // an accessToken as the callback would have it, from a code the user agreed to on the sign page
     const sandbox = built.sandbox!.unionpay
     const grant = () => {
-      const code = sandbox.issueCode({ openId, scope: 'upapi_contract', planId, redirectUri: `${base}/api/contract/callback` })
+      const code = sandbox.issueCode({
+        openId,
+        scope: 'upapi_contract',
+        planId,
+        redirectUri: `${base}/api/contract/callback`,
+      })
       return sandbox.issueAccessToken(sandbox.useCode(code.code)!).accessToken
     }
     const crashing = new ContractService({
@@ -388,22 +483,42 @@ describe('contract routes against the sandbox over HTTP', () => {
 
     // while the attempt's lease runs, another attempt is told to wait
     const restarted = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
-    await expect(restarted.sign({ openId, accessToken: grant(), planId })).rejects.toMatchObject({ code: 'CONTRACT_BUSY' })
+    await expect(restarted.sign({ openId, accessToken: grant(), planId })).rejects.toMatchObject({
+      code: 'CONTRACT_BUSY',
+    })
 
     // after the lease (a restarted server, later), the next attempt reconciles with contract.info
     const laterClock = () => Date.now() + 60_000
-    const later = new ContractService({ repo: new ContractRepo(built.ctx.db, laterClock), api, appId: SANDBOX_UNIONPAY.appId, clock: laterClock })
+    const later = new ContractService({
+      repo: new ContractRepo(built.ctx.db, laterClock),
+      api,
+      appId: SANDBOX_UNIONPAY.appId,
+      clock: laterClock,
+    })
     const outcome = await later.sign({ openId, accessToken: grant(), planId })
     expect(outcome.kind).toBe('reconciled')
-    expect(outcome.record).toMatchObject({ status: 'signed', contractId: platformSide?.contractId, contractCode: pending?.contractCode })
+    expect(outcome.record).toMatchObject({
+      status: 'signed',
+      contractId: platformSide?.contractId,
+      contractCode: pending?.contractCode,
+    })
     expect(applyCalls()).toBe(before + 1)
-    expect((await repo.events(pending!.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual(['applying:apply', 'signed:reconcile'])
+    expect((await repo.events(pending!.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual([
+      'applying:apply',
+      'signed:reconcile',
+    ])
   })
 
   it('a read settles a stale attempt the platform never signed', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const openId = 'sandbox-user-that-never-signed'
-    await repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0002', contractCode: '1234', leaseMs: 0 })
+    await repo.startApply({
+      appId: SANDBOX_UNIONPAY.appId,
+      openId,
+      planId: 'PLAN0002',
+      contractCode: '1234',
+      leaseMs: 0,
+    })
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     const { record } = await service.view(openId, 'PLAN0002', false)
@@ -414,13 +529,58 @@ describe('contract routes against the sandbox over HTTP', () => {
   it('the background sweep settles attempts left behind by a crash without any user action', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
-    await repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-1', planId: 'PLAN0001', contractCode: '5678', leaseMs: 0 })
-    await repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId: 'swept-user-2', planId: 'PLAN0002', contractCode: '5679', leaseMs: 60_000 })
+    await repo.startApply({
+      appId: SANDBOX_UNIONPAY.appId,
+      openId: 'swept-user-1',
+      planId: 'PLAN0001',
+      contractCode: '5678',
+      leaseMs: 0,
+    })
+    await repo.startApply({
+      appId: SANDBOX_UNIONPAY.appId,
+      openId: 'swept-user-2',
+      planId: 'PLAN0002',
+      contractCode: '5679',
+      leaseMs: 60_000,
+    })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     expect(await service.sweepStale()).toBeGreaterThanOrEqual(1)
     expect((await repo.byCode('5678'))?.status).toBe('failed')
     // an attempt whose lease still runs is left to its owner
     expect((await repo.byCode('5679'))?.status).toBe('applying')
+  })
+
+  it('a callback for another user than the signed-in one is refused and keeps the session', async () => {
+    const b = new Browser(built.app)
+    const first = await signFlow(b, { planId: 'PLAN0001', openId: USER.openId })
+    expect(first.final).toContain('contract=signed')
+    const session = b.cookies.get('upkit_sid')
+    expect(session).toBeDefined()
+    const other = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId })
+    expect(other.final).toContain('contract=error')
+    expect(other.final).toContain('code=USER_MISMATCH')
+    expect(b.cookies.get('upkit_sid')).toBe(session)
+    const rows = await built.ctx.db
+      .selectFrom('contracts')
+      .select('contract_code')
+      .where('open_id', '=', USER2.openId)
+      .where('plan_id', '=', 'PLAN0002')
+      .where('status', '=', 'signed')
+      .execute()
+    expect(rows).toHaveLength(0)
+    const me = await b.request('GET', '/api/contract?planId=PLAN0001')
+    expect(me.json().status).toBe('signed')
+  })
+
+  it('in sandbox mode the sign page preselects the logged-in user', async () => {
+    const b = new Browser(built.app)
+    await signFlow(b, { planId: 'PLAN0001', openId: USER2.openId })
+    const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0002')
+    const signPage = new URL(auth.headers.location as string)
+    expect(signPage.searchParams.get('sandboxOpenId')).toBe(USER2.openId)
+    const page = await b.request('GET', pathOf(signPage.toString()))
+    expect(page.body).toContain(`value="${USER2.openId}" checked`)
+    expect(page.body).not.toContain(`value="${USER.openId}" checked`)
   })
 })
 
@@ -434,7 +594,11 @@ describe('contracts survive a restart', () => {
       const b = new Browser(first.app)
       const auth = await b.request('GET', '/api/contract/authorize?planId=PLAN0001')
       const signPage = new URL(auth.headers.location as string)
-      const agreed = await b.request('POST', signPage.pathname, { ...Object.fromEntries(signPage.searchParams), openId: USER.openId, action: 'agree' })
+      const agreed = await b.request('POST', signPage.pathname, {
+        ...Object.fromEntries(signPage.searchParams),
+        openId: USER.openId,
+        action: 'agree',
+      })
       const done = await b.request('GET', pathOf(agreed.headers.location as string))
       expect(done.headers.location).toBe('/contract?contract=signed&planId=PLAN0001')
       const before = (await b.request('GET', '/api/contract?planId=PLAN0001')).json()
@@ -442,10 +606,21 @@ describe('contracts survive a restart', () => {
       await first.app.close()
 
       const second = await start()
-      const after = await second.app.inject({ method: 'GET', url: '/api/contract?planId=PLAN0001', headers: { cookie: b.cookieHeader } })
+      const after = await second.app.inject({
+        method: 'GET',
+        url: '/api/contract?planId=PLAN0001',
+        headers: { cookie: b.cookieHeader },
+      })
       expect(after.statusCode).toBe(200)
-      expect(after.json()).toMatchObject({ status: 'signed', contractId: before.contractId, contractCode: before.contractCode })
-      expect((await new ContractRepo(second.ctx.db).events(before.contractCode)).map((e) => e.to)).toEqual(['applying', 'signed'])
+      expect(after.json()).toMatchObject({
+        status: 'signed',
+        contractId: before.contractId,
+        contractCode: before.contractCode,
+      })
+      expect((await new ContractRepo(second.ctx.db).events(before.contractCode)).map((e) => e.to)).toEqual([
+        'applying',
+        'signed',
+      ])
       await second.app.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -6,14 +6,16 @@ import type { AppContext } from '../context.ts'
 import { DomainError } from '../errors.ts'
 import { ensureBindingCookie } from '../http/bound-state.ts'
 import { AppError } from '../http/errors.ts'
-import { parseRawPairs, rawQuery, readCallbackQuery } from '../http/raw-query.ts'
+import { useRawNotificationBodies, readNotificationPairs } from '../http/notification-body.ts'
+import { readCallbackQuery } from '../http/raw-query.ts'
 import { safeRedirectPath } from '../http/redirect.ts'
+import { isCloudpayUserAgent } from '../http/user-agent.ts'
 import type { OauthService } from '../oauth/service.ts'
 import { requireSession, setSessionCookie } from '../session/plugin.ts'
 import type { InfoResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { decodeCode } from '../unionpay/oauth.ts'
-import { collectParams, jsonPairs } from './notify.ts'
+import { collectParams } from './notify.ts'
 import type { ContractRecord } from './repo.ts'
 import type { ContractService } from './service.ts'
 import { ContractStateStore, hashBinding, withQuery } from './state.ts'
@@ -51,12 +53,20 @@ function view(planId: string, r: ContractRecord | null, platform: InfoResult | n
 /** The code the callback hands back to the page in `?contract=error&code=`. */
 const errorCode = (err: unknown): string => {
   const code =
-    err instanceof DomainError || err instanceof AppError ? err.code : err instanceof UnionpayError ? `UNIONPAY_${err.resp}` : 'INTERNAL'
+    err instanceof DomainError || err instanceof AppError
+      ? err.code
+      : err instanceof UnionpayError
+        ? `UNIONPAY_${err.resp}`
+        : 'INTERNAL'
   return /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : 'INTERNAL'
 }
 
 /** 无感支付 contract routes and the 解约结果通知 (issue 4): HTTP in, ContractService, HTTP out. */
-export async function registerContractRoutes(root: FastifyInstance, ctx: AppContext, deps: ContractDeps): Promise<void> {
+export async function registerContractRoutes(
+  root: FastifyInstance,
+  ctx: AppContext,
+  deps: ContractDeps,
+): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>()
   const { config } = ctx
   const { service, oauth } = deps
@@ -67,7 +77,9 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 
   const planSchema = z.string().refine((p) => plans.includes(p), { message: '不是已配置的签约模板 (planId)' })
 
-  app.get('/api/contract/plans', async (): Promise<ContractPlansView> => ({ plans: plans.map((planId) => ({ planId })) }))
+  app.get('/api/contract/plans', async (): Promise<ContractPlansView> => ({
+    plans: plans.map((planId) => ({ planId })),
+  }))
 
   app.get(
     '/api/contract/authorize',
@@ -80,10 +92,28 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
         redirect = safe
       }
       const { planId } = req.query
-      const binding = ensureBindingCookie(req, reply, { name: CONTRACT_BIND_COOKIE, path: '/api/contract', secure: config.secureCookies })
+      // 无感支付 is signed inside the 云闪付 app only (seed 002): elsewhere, back to the page with the reason
+      if (!isCloudpayUserAgent(req.headers['user-agent'])) {
+        return reply.redirect(withQuery(redirect, { contract: 'error', code: 'NOT_IN_CLOUDPAY', planId }), 302)
+      }
+      const binding = ensureBindingCookie(req, reply, {
+        name: CONTRACT_BIND_COOKIE,
+        path: '/api/contract',
+        secure: config.secureCookies,
+      })
       const state = await states.create({ planId, redirect, binding: hashBinding(binding) })
       const target = new URL(`${config.unionpay.baseUrl}/s/open/noPwd/html/open.html`)
-      target.search = new URLSearchParams({ appId, redirectUri, responseType: 'code', scope: CONTRACT_SCOPE, planId, state }).toString()
+      const params = new URLSearchParams({
+        appId,
+        redirectUri,
+        responseType: 'code',
+        scope: CONTRACT_SCOPE,
+        planId,
+        state,
+      })
+      // sandbox mode only: the sandbox sign page preselects the logged-in user (docs/contract.md)
+      if (config.sandbox && req.session) params.set('sandboxOpenId', req.session.openId)
+      target.search = params.toString()
       return reply.redirect(target.toString(), 302)
     },
   )
@@ -93,7 +123,8 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     const q = readCallbackQuery(req.url)
     const st = await states.take(q.get('state'), req.cookies[CONTRACT_BIND_COOKIE])
     if (!st) return reply.redirect(withQuery(DEFAULT_RETURN, { contract: 'error', code: 'STATE_INVALID' }), 302)
-    const back = (params: Record<string, string>) => reply.redirect(withQuery(st.redirect, { ...params, planId: st.planId }), 302)
+    const back = (params: Record<string, string>) =>
+      reply.redirect(withQuery(st.redirect, { ...params, planId: st.planId }), 302)
 
     if (!q.get('code')) {
       const errorcode = q.get('errorcode') ?? ''
@@ -105,7 +136,12 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
       // the same decoding as the OAuth callback: once or twice URL-encoded, `+` read as a space repaired
       const token = await oauth.exchange(decodeCode(q.raw('code') ?? ''))
       if ((token.scope || CONTRACT_SCOPE) !== CONTRACT_SCOPE) return back({ contract: 'error', code: 'WRONG_SCOPE' })
-      if (req.session?.openId !== token.openId) {
+      // a signed-in user signs for themselves only: another 云闪付 account's consent never switches the session
+      if (req.session && req.session.openId !== token.openId) {
+        req.log.warn({ planId: st.planId }, 'contract callback for another user than the session: refused')
+        return back({ contract: 'error', code: 'USER_MISMATCH' })
+      }
+      if (!req.session) {
         const { id } = await oauth.startSession(token, CONTRACT_SCOPE, req.sessionId)
         setSessionCookie(reply, id, config.secureCookies, ctx.sessions.ttlMs)
       }
@@ -120,7 +156,11 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 
   app.get(
     '/api/contract',
-    { schema: { querystring: z.object({ planId: planSchema.optional(), info: z.enum(['0', '1', 'true', 'false']).optional() }) } },
+    {
+      schema: {
+        querystring: z.object({ planId: planSchema.optional(), info: z.enum(['0', '1', 'true', 'false']).optional() }),
+      },
+    },
     async (req): Promise<ContractListView> => {
       const session = requireSession(req)
       const q = req.query
@@ -137,13 +177,19 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
     },
   )
 
-  app.get('/api/contract/status', async (req): Promise<UnfinishedOrdersView> => service.status(requireSession(req).openId))
+  app.get('/api/contract/status', async (req): Promise<UnfinishedOrdersView> =>
+    service.status(requireSession(req).openId),
+  )
 
-  app.post('/api/contract/relieve', { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } }, async (req): Promise<ContractView> => {
-    const session = requireSession(req)
-    const planId = req.body?.planId ?? (await service.signedPlan(session.openId, plans))
-    return view(planId, await service.relieve({ openId: session.openId, planId }), null)
-  })
+  app.post(
+    '/api/contract/relieve',
+    { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } },
+    async (req): Promise<ContractView> => {
+      const session = requireSession(req)
+      const planId = req.body?.planId ?? (await service.signedPlan(session.openId, plans))
+      return view(planId, await service.relieve({ openId: session.openId, planId }), null)
+    },
+  )
 
   await app.register(async (scope) => registerNotify(scope, ctx, service))
 }
@@ -152,41 +198,22 @@ export async function registerContractRoutes(root: FastifyInstance, ctx: AppCont
 async function registerNotify(app: FastifyInstance, ctx: AppContext, service: ContractService): Promise<void> {
   // Read bodies raw: form bodies for the same `+` reason as the query, and JSON so that a
   // malformed body is answered `{"resp":"01"}` like any other unverifiable notification.
-  const RAW_TYPES = ['application/x-www-form-urlencoded', 'application/json', 'text/plain']
-  for (const type of RAW_TYPES) {
-    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type)
-  }
-  app.addContentTypeParser(RAW_TYPES, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
-    done(null, { rawForm: String(body) }),
-  )
+  useRawNotificationBodies(app)
   if (!ctx.upPublicKey) ctx.log.warn('UNIONPAY_PUBLIC_KEY is not set: contract notifications cannot be verified')
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     reply.type('application/json; charset=utf-8')
     const answer = (resp: '00' | '01') => reply.send(JSON.stringify({ resp }))
-    const fromQuery = parseRawPairs(rawQuery(req.url))
-    let fromBody: Array<[string, string]> = []
-    const body = req.body as unknown
-    if (body && typeof body === 'object' && 'rawForm' in body && typeof body.rawForm === 'string') {
-      const text = body.rawForm.trim()
-      if (text.startsWith('{')) {
-        let pairs: Array<[string, string]> | null = null
-        try {
-          pairs = jsonPairs(JSON.parse(text))
-        } catch {
-          pairs = null
-        }
-        if (!pairs) {
-          req.log.warn('contract notification: body is not a flat JSON object')
-          return answer('01')
-        }
-        fromBody = pairs
-      } else fromBody = parseRawPairs(text)
+    const pairs = readNotificationPairs(req)
+    if (!pairs) {
+      req.log.warn('contract notification: body is not a flat JSON object')
+      return answer('01')
     }
-    const { answer: resp, outcome } = await service.handleNotification(collectParams(fromQuery, fromBody))
+    const { answer: resp, outcome } = await service.handleNotification(collectParams(pairs.query, pairs.body))
     if (outcome === 'unverified') req.log.warn('contract notification: signature did not verify')
     else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
-    else if (outcome !== 'duplicate' && outcome !== 'already') req.log.warn({ outcome }, 'contract notification kept for review')
+    else if (outcome !== 'duplicate' && outcome !== 'already')
+      req.log.warn({ outcome }, 'contract notification kept for review')
     return answer(resp)
   }
   app.get('/notify/unionpay/contract', handler)

@@ -3,6 +3,7 @@ import { DomainError } from '../errors.ts'
 import { compactTimestamp, requestTimestamp } from '../time.ts'
 import type { ContractApi, InfoResult, StatusResult } from '../unionpay/contract.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
+import { CONTRACT_RELIEVE_FIELDS, missingFields, staleness } from '../unionpay/notify-guard.ts'
 import { notificationRecord, verifiedParams, type NotifyParams } from './notify.ts'
 import type { ContractRecord, ContractRepo, NotificationOutcome } from './repo.ts'
 
@@ -128,7 +129,12 @@ export class ContractService {
     let operateTime: string | null
     try {
       operateTime = (
-        await this.api.relieve({ openId: input.openId, contractId, planId: input.planId, contractCode: current.contractCode })
+        await this.api.relieve({
+          openId: input.openId,
+          contractId,
+          planId: input.planId,
+          contractCode: current.contractCode,
+        })
       ).operateTime
     } catch (err) {
       if (err instanceof UnionpayError && err.kind === 'platform') {
@@ -163,23 +169,39 @@ export class ContractService {
    * The 解约结果通知 (5.4.3): verifies the signature (both readings of `+`, see verifiedParams),
    * then applies it exactly once. `answer` is what the platform is told: `01` when unverifiable.
    */
-  async handleNotification(params: NotifyParams | null): Promise<{ answer: '00' | '01'; outcome: NotificationOutcome | 'duplicate' | 'unverified' }> {
+  async handleNotification(params: NotifyParams | null): Promise<{
+    answer: '00' | '01'
+    outcome: NotificationOutcome | 'duplicate' | 'unverified' | 'expired'
+  }> {
     const key = this.options.upPublicKey ?? null
     const verified = params && key ? verifiedParams(params, key) : null
     if (!verified) return { answer: '01', outcome: 'unverified' }
-    return { answer: '00', outcome: await this.repo.applyNotification(notificationRecord(verified), this.options.appId) }
+    // Seed 003 5.4.3.3's fields, and a fresh signed timestamp (replays inside the window are caught
+    // by the receipt written with the effect, keyed by the signature's bytes).
+    if (missingFields(verified, CONTRACT_RELIEVE_FIELDS).length > 0) return { answer: '01', outcome: 'incomplete' }
+    if (staleness(verified.timestamp, this.clock()) !== null) return { answer: '01', outcome: 'expired' }
+    return {
+      answer: '00',
+      outcome: await this.repo.applyNotification(notificationRecord(verified), this.options.appId),
+    }
   }
 
   /**
    * The user's newest contract for a plan, after settling an `applying` row whose lease ran out
    * and, with `checkPlatform`, comparing a signed row with contract.info.
    */
-  async view(openId: string, planId: string, checkPlatform: boolean): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
+  async view(
+    openId: string,
+    planId: string,
+    checkPlatform: boolean,
+  ): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
     let record = await this.repo.latest(this.options.appId, openId, planId)
     let platform: InfoResult | null = null
     // a stale attempt is settled by whoever takes its lease (one instance at a time)
     const stale =
-      record?.status === 'applying' && (record.leaseUntil ?? 0) <= this.clock() && (await this.repo.takeLease(record.contractCode, this.leaseMs))
+      record?.status === 'applying' &&
+      (record.leaseUntil ?? 0) <= this.clock() &&
+      (await this.repo.takeLease(record.contractCode, this.leaseMs))
     if (record && (stale || (checkPlatform && record.status === 'signed'))) {
       platform = await this.api.info({ openId, planId })
       record = (await this.settle(record, platform)) ?? (await this.repo.byCode(record.contractCode)) ?? record
@@ -216,7 +238,11 @@ export class ContractService {
         failure: 'contract.info: 未签约',
       })
     }
-    if (record.status === 'signed' && info.status !== 'signed' && (info.contractId === null || info.contractId === record.contractId)) {
+    if (
+      record.status === 'signed' &&
+      info.status !== 'signed' &&
+      (info.contractId === null || info.contractId === record.contractId)
+    ) {
       return this.repo.transition(record.contractCode, ['signed'], {
         to: 'relieved',
         source: 'reconcile',

@@ -13,7 +13,11 @@ describe('contract state and redirect helpers', () => {
     expect(s).toMatch(/^[A-Za-z0-9]{32}$/)
     expect(await states.take(s, 'cookie-2')).toBeNull()
     const s2 = await states.create({ planId: 'P', redirect: '/contract', binding: hashBinding('cookie-1') })
-    expect(await states.take(s2, 'cookie-1')).toEqual({ planId: 'P', redirect: '/contract', binding: hashBinding('cookie-1') })
+    expect(await states.take(s2, 'cookie-1')).toEqual({
+      planId: 'P',
+      redirect: '/contract',
+      binding: hashBinding('cookie-1'),
+    })
     expect(await states.take(s2, 'cookie-1')).toBeNull()
     expect(await states.take('not valid!', 'cookie-1')).toBeNull()
   })

@@ -39,7 +39,9 @@ describe('appendix 5: upPublicKey verification', () => {
     const signature = signNotification(params, privateKey)
     expect(verifyNotification({ ...params, signature }, parsePublicKey(pem))).toBe(true)
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64')
-    expect(verifyNotification({ ...params, signature: signNotification(params, parsePrivateKey(pkcs8)) }, publicKey)).toBe(true)
+    expect(
+      verifyNotification({ ...params, signature: signNotification(params, parsePrivateKey(pkcs8)) }, publicKey),
+    ).toBe(true)
   })
 
   it('rejects tampered params, a wrong key, garbage and a missing signature', () => {

@@ -44,3 +44,17 @@ export function verifyNotification(params: Record<string, string>, publicKey: Ke
 export function signNotification(params: Record<string, string>, privateKey: KeyObject): string {
   return rsaSign(notificationSignString(params), privateKey)
 }
+
+/**
+ * 5.8.1 note 4: the partner signs every request field except `signature`, sorted, `k=v&...`, with
+ * the PLAIN values of the fields it then sends 3DES-encrypted (note 3). The kit never sends an
+ * empty field, so no empty-value rule is needed on this side.
+ */
+export function partnerSignString(plainParams: Record<string, string>): string {
+  return sortedJoin(plainParams, { exclude: ['signature'] })
+}
+
+/** SHA256withRSA with the partner's private key (UNIONPAY_PRIVATE_KEY), base64. */
+export function partnerSign(plainParams: Record<string, string>, privateKey: KeyObject): string {
+  return rsaSign(partnerSignString(plainParams), privateKey)
+}

@@ -30,8 +30,15 @@ describe('sealing OAuth access tokens at rest', () => {
   it('the session table holds no access token in clear; the store reads it back', async () => {
     const db = await openDatabase('sqlite::memory:')
     const store = new SessionStore(db, undefined, Date.now, KEY)
-    const { id } = await store.create({ openId: 'o', scope: 'upapi_base', accessToken: 'plain-access-token', accessExpiresAt: Date.now() + 3600_000 })
-    const row = (await db.selectFrom('sessions').select('access_token').executeTakeFirstOrThrow()) as { access_token: string }
+    const { id } = await store.create({
+      openId: 'o',
+      scope: 'upapi_base',
+      accessToken: 'plain-access-token',
+      accessExpiresAt: Date.now() + 3600_000,
+    })
+    const row = (await db.selectFrom('sessions').select('access_token').executeTakeFirstOrThrow()) as {
+      access_token: string
+    }
     expect(row.access_token).not.toContain('plain-access-token')
     expect(row.access_token.startsWith('v1.')).toBe(true)
     expect((await store.get(id))?.accessToken).toBe('plain-access-token')

@@ -11,8 +11,13 @@ export function parseSealKey(raw: string | undefined, fallbackSecret: string): {
     return { key: Buffer.from(hkdfSync('sha256', fallbackSecret, 'upkit', 'access-token seal v1', 32)) }
   }
   const s = raw.trim()
-  const key = /^[0-9a-fA-F]{64}$/.test(s) ? Buffer.from(s, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(s) ? Buffer.from(s, 'base64') : null
-  if (!key || key.length !== 32) return { problem: 'must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)' }
+  const key = /^[0-9a-fA-F]{64}$/.test(s)
+    ? Buffer.from(s, 'hex')
+    : /^[A-Za-z0-9+/]{43}=?$/.test(s)
+      ? Buffer.from(s, 'base64')
+      : null
+  if (!key || key.length !== 32)
+    return { problem: 'must be 32 bytes as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)' }
   return { key }
 }
 
@@ -21,7 +26,9 @@ export function seal(key: Buffer, plain: string): string {
   const iv = randomBytes(12)
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
-  return [VERSION, iv, data, cipher.getAuthTag()].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.')
+  return [VERSION, iv, data, cipher.getAuthTag()]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.')
 }
 
 /** The plain text of a sealed value; null when it was sealed with another key or altered. */

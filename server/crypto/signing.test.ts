@@ -28,7 +28,9 @@ describe('2.4.1 signing', () => {
     expect(sortedJoin(UPSDK_CONFIG_SIGNATURE.params)).toBe(UPSDK_CONFIG_SIGNATURE.string1)
     expect(unionpaySignature(UPSDK_CONFIG_SIGNATURE.params)).toBe(UPSDK_CONFIG_SIGNATURE.signature)
     expect(sortedJoin({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(TOKEN_SIGNATURE.string1)
-    expect(unionpaySignature({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(TOKEN_SIGNATURE.signature)
+    expect(unionpaySignature({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(
+      TOKEN_SIGNATURE.signature,
+    )
   })
 
   it('includes secret in the token signature even though it is never sent', () => {

@@ -15,7 +15,8 @@ export function checkAdmin(req: FastifyRequest, config: Config): void {
     throw forbidden('ADMIN_DISABLED', '未配置 ADMIN_TOKEN，商户操作（订单列表、退款、关单）已关闭')
   }
   const given = req.headers['x-admin-token']
-  if (typeof given !== 'string' || !safeEqual(given, config.adminToken)) throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
+  if (typeof given !== 'string' || !safeEqual(given, config.adminToken))
+    throw forbidden('ADMIN_TOKEN_REQUIRED', '需要商户管理令牌（X-Admin-Token）')
 }
 
 declare module 'fastify' {

@@ -23,7 +23,13 @@ export function ensureBindingCookie(
 ): string {
   const current = req.cookies[cookie.name]
   const binding = current && BINDING_FORMAT.test(current) ? current : newBinding()
-  reply.setCookie(cookie.name, binding, { path: cookie.path, httpOnly: true, sameSite: 'lax', secure: cookie.secure, maxAge: 24 * 3600 })
+  reply.setCookie(cookie.name, binding, {
+    path: cookie.path,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: cookie.secure,
+    maxAge: 24 * 3600,
+  })
   return binding
 }
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts'
+import { escapeHtml } from './html.ts'
 
 /**
  * Deploy-time settings the H5 app reads at run time (src/settings.ts), so one dist/ serves the
@@ -23,11 +24,14 @@ export function clientSettings(config: Config): ClientSettings {
 
 /**
  * Puts the settings into the page as inert JSON (not executed, so a strict CSP needs no
- * exception), right before `</head>`. `<` is escaped so no value can close the element.
+ * exception), with a preload of a real upsdk.js URL, right before `</head>`. `<` is escaped so no value can close the element.
  */
 export function injectClientSettings(html: string, settings: ClientSettings): string {
   const json = JSON.stringify(settings).replace(/</g, '\\u003c')
-  const tag = `<script id="${CLIENT_SETTINGS_ID}" type="application/json">${json}</script>`
+  let tag = `<script id="${CLIENT_SETTINGS_ID}" type="application/json">${json}</script>`
+  // upsdk.js starts downloading with the page, not after the bundle (only a real URL; the stub is a chunk)
+  const url = settings.upsdkUrl
+  if (url && /^https?:\/\/[^/]/.test(url)) tag += `\n<link rel="preload" as="script" href="${escapeHtml(url)}">`
   // before </head>; a page without one (a minimal index.html) gets it before <body>, else at the end
   const head = html.indexOf('</head>')
   const at = head >= 0 ? head : html.search(/<body[\s>]/i) >= 0 ? html.search(/<body[\s>]/i) : html.length

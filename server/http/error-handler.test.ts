@@ -15,9 +15,15 @@ async function app() {
   registerNoStore(a)
   const r = a.withTypeProvider<ZodTypeProvider>()
   r.get('/api/fail/:kind', async (req) => {
-    throw new DomainError((req.params as { kind: DomainErrorKind }).kind, 'SOME_RULE' as ApiErrorCode, '规则不允许', { n: 1 })
+    throw new DomainError((req.params as { kind: DomainErrorKind }).kind, 'SOME_RULE' as ApiErrorCode, '规则不允许', {
+      n: 1,
+    })
   })
-  r.get('/api/q', { schema: { querystring: z.object({ n: z.coerce.number().int() }) }, config: { inputName: '测试参数' } }, async (req) => ({ n: req.query.n }))
+  r.get(
+    '/api/q',
+    { schema: { querystring: z.object({ n: z.coerce.number().int() }) }, config: { inputName: '测试参数' } },
+    async (req) => ({ n: req.query.n }),
+  )
   r.post('/api/b', { schema: { body: z.object({ a: z.string() }) } }, async (req) => ({ a: req.body.a }))
   r.get('/other', async () => ({ ok: true }))
   await a.ready()

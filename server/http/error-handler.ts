@@ -28,7 +28,12 @@ declare module 'fastify' {
   }
 }
 
-const PART_NAMES: Readonly<Record<string, string>> = { querystring: '查询参数', body: '请求体', params: '路径参数', headers: '请求头' }
+const PART_NAMES: Readonly<Record<string, string>> = {
+  querystring: '查询参数',
+  body: '请求体',
+  params: '路径参数',
+  headers: '请求头',
+}
 
 function inputName(req: FastifyRequest, part: string | undefined): string {
   return req.routeOptions.config.inputName ?? PART_NAMES[part ?? ''] ?? '请求参数'
@@ -43,7 +48,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       // route schemas (fastify-type-provider-zod): the same answer parseInput gives
-      const problems = err.validation.map((v) => `${v.instancePath.slice(1).replaceAll('/', '.') || '(root)'}: ${v.message}`)
+      const problems = err.validation.map(
+        (v) => `${v.instancePath.slice(1).replaceAll('/', '.') || '(root)'}: ${v.message}`,
+      )
       const what = inputName(req, err.validationContext)
       return reply.status(400).send(body('INVALID_INPUT', `${what}不合法：${problems.join('；')}`, { problems }))
     }
@@ -62,9 +69,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       req.log.warn({ api: err.api, resp: err.resp, kind: err.kind }, 'unionpay call failed')
       // "no permission for this API" is the merchant's configuration, not a gateway failure
       const status = err.kind === 'timeout' ? 504 : FORBIDDEN_CODES.has(err.resp) ? 403 : 502
-      return reply
-        .status(status)
-        .send(body(`UNIONPAY_${err.resp}`, `云闪付开放平台返回 ${err.resp}：${err.meaning}`, { api: err.api, resp: err.resp }))
+      return reply.status(status).send(
+        body(`UNIONPAY_${err.resp}`, `云闪付开放平台返回 ${err.resp}：${err.meaning}`, {
+          api: err.api,
+          resp: err.resp,
+        }),
+      )
     }
     const fe = err as FastifyError
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(body('BODY_TOO_LARGE', '请求体过大'))

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { STARTER_SCRIPT } from '../../common/starter.ts'
 
 export const REAL_UPSDK_URL = 'https://open.95516.com/s/open/js/upsdk.js'
 
@@ -19,6 +21,9 @@ export function upsdkScriptOrigin(upsdkUrl: string | undefined, sandbox: boolean
   return new URL(url).origin
 }
 
+/** index.html's one inline script (the parallel starter), allowed by its hash and nothing else inline. */
+export const STARTER_CSP_HASH = `'sha256-${createHash('sha256').update(STARTER_SCRIPT).digest('base64')}'`
+
 /**
  * The H5 app loads its own bundle, upsdk.js from its origin, and talks only to this server;
  * pages written by the server carry no script. Everything else is refused.
@@ -26,7 +31,7 @@ export function upsdkScriptOrigin(upsdkUrl: string | undefined, sandbox: boolean
 export function appCsp(upsdkOrigin: string | null): string {
   return [
     "default-src 'self'",
-    `script-src 'self'${upsdkOrigin ? ` ${upsdkOrigin}` : ''}`,
+    `script-src 'self' ${STARTER_CSP_HASH}${upsdkOrigin ? ` ${upsdkOrigin}` : ''}`,
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",

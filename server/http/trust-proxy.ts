@@ -29,7 +29,10 @@ export function parseTrustProxy(raw: string | undefined): { value: TrustProxy } 
     const n = Number(s)
     return n >= 1 && n <= 10 ? { value: n } : { problem: 'a hop count must be 1..10' }
   }
-  const entries = s.split(',').map((x) => x.trim()).filter(Boolean)
+  const entries = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
   const bad = entries.filter((e) => !isAddressOrCidr(e))
   if (bad.length) return { problem: `not an IP address or CIDR: ${bad.join(', ')}` }
   return { value: entries }

@@ -61,7 +61,11 @@ describe('OAuth2 联登 routes against the sandbox', () => {
   })
 
   const get = async (b: Browser, url: string) => {
-    const res = await t.app.inject({ method: 'GET', url: pathOf(url), headers: { 'user-agent': b.ua, cookie: b.header() } })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: pathOf(url),
+      headers: { 'user-agent': b.ua, cookie: b.header() },
+    })
     b.take(res.headers['set-cookie'])
     return res
   }
@@ -86,7 +90,10 @@ describe('OAuth2 联登 routes against the sandbox', () => {
     scope: string,
     opts: { user?: number; decision?: 'agree' | 'refuse'; shareMobile?: boolean; redirect?: string } = {},
   ): Promise<string> {
-    const a = await get(b, `/api/oauth/authorize?scope=${scope}&redirect=${encodeURIComponent(opts.redirect ?? '/profile')}`)
+    const a = await get(
+      b,
+      `/api/oauth/authorize?scope=${scope}&redirect=${encodeURIComponent(opts.redirect ?? '/profile')}`,
+    )
     expect(a.statusCode).toBe(302)
     const page = await get(b, a.headers.location as string)
     if (page.statusCode === 303) return page.headers.location as string
@@ -148,7 +155,13 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(res.json().error.message).toContain('upapi_login')
     })
 
-    it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', '/.//evil.example', '/a/..//evil.example'])('refuses the open redirect %s', async (r) => {
+    it.each([
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example',
+      '/.//evil.example',
+      '/a/..//evil.example',
+    ])('refuses the open redirect %s', async (r) => {
       const res = await get(new Browser(), `/api/oauth/authorize?scope=upapi_base&redirect=${encodeURIComponent(r)}`)
       expect(res.statusCode).toBe(400)
       expect(res.json().error.code).toBe('REDIRECT_NOT_ALLOWED')
@@ -302,7 +315,12 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       const { b } = await login('upapi_auth', { shareMobile: false })
       const i = await post(b, '/api/me/identity')
       expect(i.statusCode).toBe(200)
-      expect(i.json()).toEqual({ realName: USER1.realName, certType: '01', certTypeName: '身份证', certId: USER1.certId })
+      expect(i.json()).toEqual({
+        realName: USER1.realName,
+        certType: '01',
+        certTypeName: '身份证',
+        certId: USER1.certId,
+      })
       const m = await post(b, '/api/me/mobile')
       expect(m.statusCode).toBe(404)
       expect(m.json().error.code).toBe('MOBILE_NOT_PROVIDED')
@@ -348,18 +366,28 @@ describe('OAuth2 联登 routes against the sandbox', () => {
         url: '/notify/unionpay/auth-revoke',
         headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
         // A raw form body, as some senders write it: + and / unencoded.
-        payload: form ? Object.entries(payload).map(([k, v]) => `${k}=${v}`).join('&') : JSON.stringify(payload),
+        payload: form
+          ? Object.entries(payload)
+              .map(([k, v]) => `${k}=${v}`)
+              .join('&')
+          : JSON.stringify(payload),
       })
 
     it('a bad signature answers 01 and changes nothing (tampered, wrong key, missing)', async () => {
       const { b } = await login('upapi_mobile', { user: 1 })
       const tampered = { ...signed(base()), openId: USER1.openId }
       expect((await notify(tampered)).json()).toEqual({ resp: '01' })
-      const wrong = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+      const wrong = generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString()
       expect((await notify(signed(base(), wrong))).json()).toEqual({ resp: '01' })
       expect((await notify(base())).json()).toEqual({ resp: '01' })
       expect((await get(b, '/api/me')).statusCode).toBe(200)
-      const row = await t.ctx.db.selectFrom('users').select('revoked_at').where('open_id', '=', USER2.openId).executeTakeFirstOrThrow()
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('revoked_at')
+        .where('open_id', '=', USER2.openId)
+        .executeTakeFirstOrThrow()
       expect(row.revoked_at).toBeNull()
     })
 
@@ -370,7 +398,11 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(res.json()).toEqual({ resp: '00' })
       expect((await get(b, '/api/me')).statusCode).toBe(401)
       expect((await get(other, '/api/me')).statusCode).toBe(200)
-      const row = await t.ctx.db.selectFrom('users').select('revoked_at').where('open_id', '=', USER2.openId).executeTakeFirstOrThrow()
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('revoked_at')
+        .where('open_id', '=', USER2.openId)
+        .executeTakeFirstOrThrow()
       expect(row.revoked_at).not.toBeNull()
       expect(await new UserStore(t.ctx.db).activeScopes(USER2.openId)).toEqual([])
     })
@@ -390,7 +422,11 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       const replay = await t.app.inject({ method: 'GET', url: `/notify/unionpay/auth-revoke?${query}` })
       expect(replay.json()).toEqual({ resp: '00' })
       expect((await get(again.b, '/api/me')).statusCode).toBe(200)
-      const row = await t.ctx.db.selectFrom('users').select('revoked_at').where('open_id', '=', USER2.openId).executeTakeFirstOrThrow()
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('revoked_at')
+        .where('open_id', '=', USER2.openId)
+        .executeTakeFirstOrThrow()
       expect(row.revoked_at).toBeNull()
     })
 
@@ -402,10 +438,18 @@ describe('OAuth2 联登 routes against the sandbox', () => {
 
     it('the sandbox control sends a signed notification; forged ones are refused', async () => {
       const { b } = await login('upapi_mobile', { user: 0 })
-      const forged = await t.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/auth-revoke', payload: { openId: USER1.openId, forge: 'wrong-key' } })
+      const forged = await t.app.inject({
+        method: 'POST',
+        url: '/sandbox/unionpay/__control/auth-revoke',
+        payload: { openId: USER1.openId, forge: 'wrong-key' },
+      })
       expect(forged.json()).toMatchObject({ answer: { resp: '01' }, revokedTokens: 0 })
       expect((await post(b, '/api/me/mobile')).statusCode).toBe(200)
-      const real = await t.app.inject({ method: 'POST', url: '/sandbox/unionpay/__control/auth-revoke', payload: { openId: USER1.openId } })
+      const real = await t.app.inject({
+        method: 'POST',
+        url: '/sandbox/unionpay/__control/auth-revoke',
+        payload: { openId: USER1.openId },
+      })
       expect(real.json()).toMatchObject({ answer: { resp: '00' }, status: 200 })
       expect((await get(b, '/api/me')).statusCode).toBe(401)
     })
@@ -449,10 +493,22 @@ describe('sessions survive a restart', () => {
     try {
       const first = await start(url)
       const b = new Browser()
-      const a = await first.app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base', headers: { 'user-agent': CLOUDPAY_UA } })
+      const a = await first.app.inject({
+        method: 'GET',
+        url: '/api/oauth/authorize?scope=upapi_base',
+        headers: { 'user-agent': CLOUDPAY_UA },
+      })
       b.take(a.headers['set-cookie'])
-      const page = await first.app.inject({ method: 'GET', url: pathOf(a.headers.location as string), headers: { cookie: b.header() } })
-      const cb = await first.app.inject({ method: 'GET', url: pathOf(page.headers.location as string), headers: { cookie: b.header() } })
+      const page = await first.app.inject({
+        method: 'GET',
+        url: pathOf(a.headers.location as string),
+        headers: { cookie: b.header() },
+      })
+      const cb = await first.app.inject({
+        method: 'GET',
+        url: pathOf(page.headers.location as string),
+        headers: { cookie: b.header() },
+      })
       b.take(cb.headers['set-cookie'])
       expect(cb.statusCode).toBe(302)
       await first.app.close()
@@ -480,9 +536,15 @@ describe('behind https', () => {
     })
     const { app } = await buildApp(config, { distDir: false })
     try {
-      const res = await app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base', headers: { 'user-agent': CLOUDPAY_UA } })
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/oauth/authorize?scope=upapi_base',
+        headers: { 'user-agent': CLOUDPAY_UA },
+      })
       expect(res.statusCode).toBe(302)
-      expect(new URL(res.headers.location as string).searchParams.get('redirectUri')).toBe('https://h5.example.com/api/oauth/callback')
+      expect(new URL(res.headers.location as string).searchParams.get('redirectUri')).toBe(
+        'https://h5.example.com/api/oauth/callback',
+      )
       const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('upkit_oauth='))
       expect(cookie).toMatch(/; Secure/)
     } finally {
@@ -505,11 +567,19 @@ describe('behind https', () => {
     await app.listen({ port, host: '127.0.0.1' })
     try {
       const b = new Browser()
-      const a = await app.inject({ method: 'GET', url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile', headers: { 'user-agent': CLOUDPAY_UA } })
+      const a = await app.inject({
+        method: 'GET',
+        url: '/api/oauth/authorize?scope=upapi_base&redirect=/profile',
+        headers: { 'user-agent': CLOUDPAY_UA },
+      })
       b.take(a.headers['set-cookie'])
       // h5.example.com is the app's own host: the sandbox platform takes it as a 联登授权域名
       expect(sandbox!.unionpay.app.oauthHosts).toContain('h5.example.com')
-      const page = await app.inject({ method: 'GET', url: pathOf(a.headers.location as string), headers: { 'user-agent': CLOUDPAY_UA } })
+      const page = await app.inject({
+        method: 'GET',
+        url: pathOf(a.headers.location as string),
+        headers: { 'user-agent': CLOUDPAY_UA },
+      })
       expect(page.statusCode).toBe(303)
       const back = new URL(page.headers.location as string)
       expect(back.origin + back.pathname).toBe('https://h5.example.com/api/oauth/callback')

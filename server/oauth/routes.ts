@@ -49,18 +49,29 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
   const errorPage = (reply: FastifyReply, status: number, code: string, message: string) =>
     reply.status(status).type('text/html; charset=utf-8').send(oauthErrorPage(code, message))
 
-  app.get('/api/oauth/authorize', { schema: { querystring: authorizeQuery }, config: { inputName: '登录参数' } }, async (req, reply) => {
-    const inApp = isCloudpayUserAgent(req.headers['user-agent'])
-    const scope = resolveScope(req.query.scope, inApp)
-    const redirect = loginReturnPath(req.query.redirect)
+  app.get(
+    '/api/oauth/authorize',
+    { schema: { querystring: authorizeQuery }, config: { inputName: '登录参数' } },
+    async (req, reply) => {
+      const inApp = isCloudpayUserAgent(req.headers['user-agent'])
+      const scope = resolveScope(req.query.scope, inApp)
+      const redirect = loginReturnPath(req.query.redirect)
 
-    const binding = ensureBindingCookie(req, reply, { name: OAUTH_BINDING_COOKIE, path: '/api/oauth', secure })
-    const state = await states.create({ binding: hashBinding(binding), redirect, scope, createdAt: ctx.clock() })
-    return reply.redirect(
-      buildAuthorizeUrl({ baseUrl: config.unionpay.baseUrl, appId: config.unionpay.appId, redirectUri, scope, state, inApp }),
-      302,
-    )
-  })
+      const binding = ensureBindingCookie(req, reply, { name: OAUTH_BINDING_COOKIE, path: '/api/oauth', secure })
+      const state = await states.create({ binding: hashBinding(binding), redirect, scope, createdAt: ctx.clock() })
+      return reply.redirect(
+        buildAuthorizeUrl({
+          baseUrl: config.unionpay.baseUrl,
+          appId: config.unionpay.appId,
+          redirectUri,
+          scope,
+          state,
+          inApp,
+        }),
+        302,
+      )
+    },
+  )
 
   app.get('/api/oauth/callback', async (req, reply) => {
     const q = readCallbackQuery(req.url)
@@ -70,10 +81,20 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
     }
     const spent = await states.spend(state, req.cookies[OAUTH_BINDING_COOKIE])
     if (!spent.ok && spent.reason === 'unknown') {
-      return errorPage(reply, 400, 'STATE_UNKNOWN', '这个登录链接已经使用过或已过期（10 分钟内有效，只能使用一次），请重新登录。')
+      return errorPage(
+        reply,
+        400,
+        'STATE_UNKNOWN',
+        '这个登录链接已经使用过或已过期（10 分钟内有效，只能使用一次），请重新登录。',
+      )
     }
     if (!spent.ok) {
-      return errorPage(reply, 400, 'STATE_MISMATCH', '这个登录请求不是从当前浏览器发起的，为了您的账户安全已拒绝，请重新登录。')
+      return errorPage(
+        reply,
+        400,
+        'STATE_MISMATCH',
+        '这个登录请求不是从当前浏览器发起的，为了您的账户安全已拒绝，请重新登录。',
+      )
     }
     const pending = spent.data
 
@@ -92,13 +113,24 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
     try {
       token = await oauth.exchange(decodeCode(rawCode))
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'CODE_INVALID') return errorPage(reply, 400, err.code, `${err.message}，请重新登录。`)
+      if (err instanceof DomainError && err.code === 'CODE_INVALID')
+        return errorPage(reply, 400, err.code, `${err.message}，请重新登录。`)
       if (err instanceof UnionpayError && err.resp === 'a31') {
-        return errorPage(reply, 400, 'CODE_EXPIRED', '授权 code 无效、已过期（5 分钟）或已被使用过（a31），请重新登录。')
+        return errorPage(
+          reply,
+          400,
+          'CODE_EXPIRED',
+          '授权 code 无效、已过期（5 分钟）或已被使用过（a31），请重新登录。',
+        )
       }
       if (err instanceof UnionpayError) {
         req.log.warn({ api: err.api, resp: err.resp, kind: err.kind }, 'oauth code exchange failed')
-        return errorPage(reply, 502, `UNIONPAY_${err.resp}`, `云闪付开放平台暂时无法完成登录（${err.resp}：${err.meaning}），请稍后重试。`)
+        return errorPage(
+          reply,
+          502,
+          `UNIONPAY_${err.resp}`,
+          `云闪付开放平台暂时无法完成登录（${err.resp}：${err.meaning}），请稍后重试。`,
+        )
       }
       if (err instanceof DomainError) return errorPage(reply, STATUS_OF_KIND[err.kind], err.code, err.message)
       throw err
@@ -119,7 +151,9 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
   app.post('/api/me/mobile', async (req): Promise<MobileView> => ({ mobile: await oauth.mobile(requireSession(req)) }))
   app.post('/api/me/identity', async (req): Promise<IdentityView> => oauth.identity(requireSession(req)))
 
-  const revoke = async (req: FastifyRequest) => ({ resp: await oauth.handleRevoke(notificationParams(req.url, req.body)) })
+  const revoke = async (req: FastifyRequest) => ({
+    resp: await oauth.handleRevoke(notificationParams(req.url, req.body)),
+  })
   app.post('/notify/unionpay/auth-revoke', revoke)
   app.get('/notify/unionpay/auth-revoke', revoke)
 }

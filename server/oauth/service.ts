@@ -1,22 +1,19 @@
 import type { KeyObject } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { verifyNotification } from '../crypto/rsa.ts'
-import { sha256Hex } from '../crypto/signing.ts'
 import { DomainError } from '../errors.ts'
 import type { Session, SessionStore } from '../session/store.ts'
 import type { UserStore } from '../session/users.ts'
 import { atomically, type Db } from '../store/kysely-db.ts'
-import type { KvStore } from '../store/kv.ts'
+import { claimReceipt } from '../store/receipts.ts'
 import type { UnionpayClient } from '../unionpay/client.ts'
+import { AUTH_REVOKE_FIELDS, missingFields, notificationTime, replayKey, staleness } from '../unionpay/notify-guard.ts'
 import { exchangeCode, type ExchangedToken } from '../unionpay/oauth.ts'
 import type { TokenManager } from '../unionpay/tokens.ts'
 import { fetchIdentity, fetchMobile, MOBILE_SCOPES, type UserIdentity } from '../unionpay/user.ts'
 
-const REVOKE_NONCE_TTL_MS = 24 * 3600_000
-
 export interface OauthServiceDeps {
   db: Db
-  kv: KvStore
   sessions: SessionStore
   users: UserStore
   unionpay: UnionpayClient
@@ -44,7 +41,8 @@ export interface MeView {
  */
 export class OauthService {
   constructor(private readonly d: OauthServiceDeps) {
-    if (!d.upPublicKey) d.log.warn('UNIONPAY_PUBLIC_KEY is not set: every 用户授权解除通知 will be answered {"resp":"01"}')
+    if (!d.upPublicKey)
+      d.log.warn('UNIONPAY_PUBLIC_KEY is not set: every 用户授权解除通知 will be answered {"resp":"01"}')
   }
 
   /** Step 2 of 4.3: the code for openId + accessToken (a31 when spent or expired, as a UnionpayError). */
@@ -57,7 +55,11 @@ export class OauthService {
    * the login and the scope granted, and opens a new session holding the accessToken — in one
    * transaction. The caller sets the cookie.
    */
-  async startSession(token: ExchangedToken, scope: string, currentSessionId: string | null): Promise<{ id: string; session: Session }> {
+  async startSession(
+    token: ExchangedToken,
+    scope: string,
+    currentSessionId: string | null,
+  ): Promise<{ id: string; session: Session }> {
     const { db, sessions, users } = this.d
     const now = this.d.clock()
     if (currentSessionId) await sessions.end(currentSessionId, 'relogin')
@@ -95,12 +97,13 @@ export class OauthService {
   }
 
   /**
-   * 用户授权解除通知: verifies the signature (appendix 5) and the appId, handles each message once
-   * (nonceStr + timestamp + openId), then withdraws the user's authorisations and ends their
-   * sessions. Returns the platform's answer: `00` handled (or already handled), `01` refused.
+   * 用户授权解除通知 (5.2.3): verified, the seed's fields present, the signed timestamp fresh; then
+   * applied once — the receipt (keyed by the signature's bytes) is written in the same transaction
+   * as the effect, in the database, so a replay is recognised also after a restart or with the
+   * signature re-encoded. It ends only sessions begun before its timestamp.
    */
   async handleRevoke(params: Record<string, string> | null): Promise<'00' | '01'> {
-    const { log, upPublicKey } = this.d
+    const { log, upPublicKey, db, clock } = this.d
     if (!params || !upPublicKey || !verifyNotification(params, upPublicKey)) {
       log.warn('用户授权解除通知: signature not verified')
       return '01'
@@ -110,13 +113,21 @@ export class OauthService {
       log.warn('用户授权解除通知: signed, but for another appId or without openId')
       return '01'
     }
-    const nonceKey = `notify:auth-revoke:${sha256Hex(`${params.nonceStr ?? ''}|${params.timestamp ?? ''}|${openId}`)}`
-    if (!(await this.d.kv.setIfAbsent(nonceKey, '1', REVOKE_NONCE_TTL_MS))) return '00'
-    const ended = await atomically(this.d.db, async (trx) => {
+    const missing = missingFields(params, AUTH_REVOKE_FIELDS)
+    const stale = staleness(params.timestamp, clock())
+    if (missing.length > 0 || stale !== null) {
+      log.warn({ missing, stale }, '用户授权解除通知: signed, but incomplete or not fresh')
+      return '01'
+    }
+    const at = notificationTime(params.timestamp) ?? 0
+    const ended = await atomically(db, async (trx): Promise<number | null> => {
+      if (!(await claimReceipt(trx, 'auth-revoke', replayKey(params.signature ?? ''), clock()))) return null
       await this.d.users.in(trx).revoke(openId)
-      return this.d.sessions.in(trx).endAllFor(openId, 'auth-revoked')
+      // The timestamp has seconds: a session begun within its second is counted as before it.
+      return this.d.sessions.in(trx).endAllFor(openId, 'auth-revoked', at + 1000)
     })
-    log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
+    if (ended === null) log.info('用户授权解除通知: a replay, already applied')
+    else log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
     return '00'
   }
 
@@ -126,7 +137,12 @@ export class OauthService {
 
   private userApiInput(s: Session) {
     if (!this.accessTokenValid(s) || !s.accessToken) {
-      throw new DomainError('unauthenticated', 'ACCESS_TOKEN_EXPIRED', '云闪付授权已过期（有效期 1 小时），请重新登录后再查看', { scope: s.scope })
+      throw new DomainError(
+        'unauthenticated',
+        'ACCESS_TOKEN_EXPIRED',
+        '云闪付授权已过期（有效期 1 小时），请重新登录后再查看',
+        { scope: s.scope },
+      )
     }
     return { appId: this.d.appId, symmetricKey: this.d.symmetricKey, openId: s.openId, accessToken: s.accessToken }
   }

@@ -5,7 +5,10 @@ import { loadConfig } from '../config.ts'
 const TOKEN = 'admin-token-0123456789'
 let app: App
 beforeAll(async () => {
-  app = await buildApp(loadConfig({ SANDBOX: '1', PORT: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN }), { distDir: false })
+  app = await buildApp(
+    loadConfig({ SANDBOX: '1', PORT: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN }),
+    { distDir: false },
+  )
 })
 afterAll(async () => app?.app.close())
 
@@ -19,17 +22,30 @@ describe('merchant actions with ADMIN_TOKEN', () => {
       const r = await app.app.inject({ method, url, payload: method === 'POST' ? { amount: 1 } : undefined })
       expect(r.statusCode).toBe(403)
       expect(r.json().error.code).toBe('ADMIN_TOKEN_REQUIRED')
-      const wrong = await app.app.inject({ method, url, headers: { 'x-admin-token': 'nope' }, payload: method === 'POST' ? { amount: 1 } : undefined })
+      const wrong = await app.app.inject({
+        method,
+        url,
+        headers: { 'x-admin-token': 'nope' },
+        payload: method === 'POST' ? { amount: 1 } : undefined,
+      })
       expect(wrong.statusCode).toBe(403)
     }
-    expect((await app.app.inject({ method: 'GET', url: '/api/pay/admin' })).json()).toEqual({ allowed: false, tokenRequired: true })
+    expect((await app.app.inject({ method: 'GET', url: '/api/pay/admin' })).json()).toEqual({
+      allowed: false,
+      tokenRequired: true,
+    })
   })
 
   it('allows them with the token', async () => {
     const r = await app.app.inject({ method: 'GET', url: '/api/pay/orders', headers: { 'x-admin-token': TOKEN } })
     expect(r.statusCode).toBe(200)
     expect(r.json()).toEqual({ orders: [] })
-    const refund = await app.app.inject({ method: 'POST', url: '/api/pay/orders/1017000000000000000000000001/refund', headers: { 'x-admin-token': TOKEN }, payload: { amount: 1 } })
+    const refund = await app.app.inject({
+      method: 'POST',
+      url: '/api/pay/orders/1017000000000000000000000001/refund',
+      headers: { 'x-admin-token': TOKEN },
+      payload: { amount: 1 },
+    })
     expect(refund.json().error.code).toBe('NO_ORDER')
   })
 

@@ -1,31 +1,46 @@
 import type { OrderView, RefundView } from '../../common/api.ts'
 import { ChinaumsError } from '../chinaums/errors.ts'
 import { AppError } from '../http/errors.ts'
-import { IllegalTransitionError, RefundRefusedError, type Order, type Refund } from './orders.ts'
-import { PayInputError } from './service.ts'
+import type { Order, Refund } from './model.ts'
 
-/** Turns payment-domain errors into the API's AppError; anything else is rethrown. */
+/**
+ * Turns the 银商 platform error into the API's AppError (the payment rules throw DomainError,
+ * mapped by the one error handler); anything else is returned as is. An outcome 银商 left unknown
+ * is a 504 that says not to pay or refund again.
+ */
 export function toAppError(err: unknown): unknown {
-  if (err instanceof PayInputError) return new AppError(400, 'INVALID_INPUT', `请求参数不合法：${err.message}`, { problems: err.problems })
-  if (err instanceof RefundRefusedError) return new AppError(err.code === 'NO_ORDER' ? 404 : 409, err.code, err.message)
-  if (err instanceof IllegalTransitionError) return new AppError(409, 'ILLEGAL_TRANSITION', `订单状态 ${err.from} 不能变为 ${err.to}`)
   if (err instanceof ChinaumsError) {
     if (err.indeterminate) {
-      return new AppError(504, `CHINAUMS_${err.errCode}`, `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，请勿重复付款或退款`, {
+      return new AppError(
+        504,
+        `CHINAUMS_${err.errCode}`,
+        `银商处理结果不明确（${err.errCode}：${err.meaning}），请稍后查看订单状态，请勿重复付款或退款`,
+        {
+          api: err.api,
+          errCode: err.errCode,
+        },
+      )
+    }
+    const status =
+      err.errCode === 'NO_ORDER'
+        ? 404
+        : ['OPERATION_NOT_ALLOWED', 'HAS_CANCELLED', 'ORDER_PROCESSING'].includes(err.errCode)
+          ? 409
+          : 502
+    return new AppError(
+      status,
+      `CHINAUMS_${err.errCode}`,
+      `银商拒绝了请求（${err.errCode}：${err.errMsg || err.meaning}）`,
+      {
         api: err.api,
         errCode: err.errCode,
-      })
-    }
-    const status = err.errCode === 'NO_ORDER' ? 404 : err.errCode === 'OPERATION_NOT_ALLOWED' ? 409 : 502
-    return new AppError(status, `CHINAUMS_${err.errCode}`, `银商拒绝了请求（${err.errCode}：${err.errMsg || err.meaning}）`, {
-      api: err.api,
-      errCode: err.errCode,
-    })
+      },
+    )
   }
   return err
 }
 
-/** What anyone holding the merOrderId may see. */
+/** What the order's owner and the merchant may see. */
 export function publicOrder(o: Order): OrderView {
   return {
     merOrderId: o.merOrderId,
@@ -36,7 +51,13 @@ export function publicOrder(o: Order): OrderView {
     status: o.status,
     description: o.description,
     payTime: o.payTime,
-    ...(o.secure ? { secureStatus: o.secureStatus, completedAmount: o.completedAmount } : {}),
+    ...(o.secure
+      ? {
+          secureStatus: o.secureStatus,
+          completedAmount: o.completedAmount,
+          securePending: o.securePending?.action ?? null,
+        }
+      : {}),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
   }

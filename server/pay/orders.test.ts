@@ -1,15 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../store/db.ts'
-import { IllegalTransitionError, OrderStore, RefundRefusedError } from './orders.ts'
+import { IllegalTransitionError, RefundRefusedError } from './errors.ts'
+import type { OrderStore } from './orders.ts'
+import { openPayRecords, type PayRecords } from './records.ts'
 import { nextCheckGap } from './schedule.ts'
 import { canMove, ORDER_STATUSES } from './status.ts'
 
 let db: Db
 let store: OrderStore
+let records: PayRecords
 let now = 1_000_000
 beforeEach(() => {
   db = openDatabase('sqlite::memory:')
-  store = new OrderStore(db, () => now)
+  records = openPayRecords(db, () => now)
+  store = records.orders
 })
 afterEach(() => db.close())
 
@@ -22,7 +26,10 @@ describe('order transitions', () => {
     now += 1
     expect(store.transition('1017000000000000000000000001', 'WAIT_BUYER_PAY', 'query').changed).toBe(true)
     expect(store.transition('1017000000000000000000000001', 'WAIT_BUYER_PAY', 'query').changed).toBe(false)
-    store.transition('1017000000000000000000000001', 'TRADE_SUCCESS', 'notify', undefined, { targetSys: 'UnionPay', payTime: '2026-01-01 10:00:00' })
+    store.transition('1017000000000000000000000001', 'TRADE_SUCCESS', 'notify', undefined, {
+      targetSys: 'UnionPay',
+      payTime: '2026-01-01 10:00:00',
+    })
     const o = store.get('1017000000000000000000000001')
     expect(o).toMatchObject({ status: 'TRADE_SUCCESS', targetSys: 'UnionPay', nextCheckAt: null })
     expect(store.events('1017000000000000000000000001').map((e) => [e.fromStatus, e.toStatus, e.source])).toEqual([
@@ -54,11 +61,11 @@ describe('order transitions', () => {
 
   it('applies a notifyId once; a stale notify is recorded but does not move the order', () => {
     create()
-    expect(store.applyNotify('n1', '1017000000000000000000000001', 'TRADE_SUCCESS', {})).toBe('applied')
-    expect(store.applyNotify('n1', '1017000000000000000000000001', 'TRADE_SUCCESS', {})).toBe('duplicate')
-    expect(store.applyNotify('n2', '1017000000000000000000000001', 'WAIT_BUYER_PAY', {})).toBe('stale')
+    expect(records.notifies.apply('n1', '1017000000000000000000000001', 'TRADE_SUCCESS', {})).toBe('applied')
+    expect(records.notifies.apply('n1', '1017000000000000000000000001', 'TRADE_SUCCESS', {})).toBe('duplicate')
+    expect(records.notifies.apply('n2', '1017000000000000000000000001', 'WAIT_BUYER_PAY', {})).toBe('stale')
     expect(store.get('1017000000000000000000000001')?.status).toBe('TRADE_SUCCESS')
-    expect(store.applyNotify('n3', 'nope000000', 'TRADE_SUCCESS', {})).toBe('no_order')
+    expect(records.notifies.apply('n3', 'nope000000', 'TRADE_SUCCESS', {})).toBe('no_order')
   })
 })
 
@@ -66,22 +73,26 @@ describe('refund sums', () => {
   it('pending and successful refunds count; failed ones release the amount; full refund closes', () => {
     create()
     store.transition('1017000000000000000000000001', 'TRADE_SUCCESS', 'notify')
-    store.reserveRefund('1017000000000000000000000001', 'R1000001', 400)
-    store.reserveRefund('1017000000000000000000000001', 'R1000002', 600)
-    expect(() => store.reserveRefund('1017000000000000000000000001', 'R1000003', 1)).toThrow(RefundRefusedError)
-    store.settleRefund('R1000002', 'FAILED', 'refund', 'TARGET_FAIL')
-    store.reserveRefund('1017000000000000000000000001', 'R1000003', 600)
-    store.settleRefund('R1000001', 'SUCCESS', 'refund')
-    store.settleRefund('R1000001', 'SUCCESS', 'notify') // settled once
+    records.refunds.reserve('1017000000000000000000000001', 'R1000001', 400)
+    records.refunds.reserve('1017000000000000000000000001', 'R1000002', 600)
+    expect(() => records.refunds.reserve('1017000000000000000000000001', 'R1000003', 1)).toThrow(RefundRefusedError)
+    records.refunds.settle('R1000002', 'FAILED', 'refund', 'TARGET_FAIL')
+    records.refunds.reserve('1017000000000000000000000001', 'R1000003', 600)
+    records.refunds.settle('R1000001', 'SUCCESS', 'refund')
+    records.refunds.settle('R1000001', 'SUCCESS', 'notify') // settled once
     expect(store.get('1017000000000000000000000001')).toMatchObject({ status: 'TRADE_REFUND', refundedAmount: 400 })
-    store.settleRefund('R1000003', 'SUCCESS', 'refund')
+    records.refunds.settle('R1000003', 'SUCCESS', 'refund')
     expect(store.get('1017000000000000000000000001')).toMatchObject({ status: 'TRADE_CLOSED', refundedAmount: 1000 })
-    expect(store.refunds('1017000000000000000000000001').map((r) => r.status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS'])
+    expect(records.refunds.ofOrder('1017000000000000000000000001').map((r) => r.status)).toEqual([
+      'SUCCESS',
+      'FAILED',
+      'SUCCESS',
+    ])
   })
 
   it('a refund of an unpaid order is refused', () => {
     create()
-    expect(() => store.reserveRefund('1017000000000000000000000001', 'R1000001', 1)).toThrow(/不能退款/)
+    expect(() => records.refunds.reserve('1017000000000000000000000001', 'R1000001', 1)).toThrow(/不能退款/)
   })
 })
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FastifyBaseLogger } from 'fastify'
 import { openDatabase, type Db } from '../store/db.ts'
-import { OrderStore, type Order } from './orders.ts'
+import type { Order } from './model.ts'
 import { Reconciler, type TimerApi } from './reconcile.ts'
-import type { PayService } from './service.ts'
+import { openPayRecords } from './records.ts'
 
 let db: Db | undefined
 afterEach(() => db?.close())
@@ -11,17 +11,17 @@ afterEach(() => db?.close())
 function setup() {
   let now = 0
   db = openDatabase('sqlite::memory:')
-  const store = new OrderStore(db, () => now)
+  const records = openPayRecords(db, () => now)
+  const store = records.orders
   const reconciled: string[] = []
-  const service = {
-    store,
+  const checker = {
     reconcile: vi.fn(async (o: Order) => {
       reconciled.push(o.merOrderId)
-      store.scheduleCheck(o.merOrderId, now + 600_000, true)
+      records.checks.scheduleOrder(o.merOrderId, now + 600_000, true)
       return o
     }),
     reconcileRefund: vi.fn(),
-  } as unknown as PayService
+  }
   const pending: Array<{ fn: () => void; ms: number; cleared: boolean }> = []
   const timers: TimerApi = {
     setTimeout: (fn, ms) => {
@@ -32,15 +32,30 @@ function setup() {
     clearTimeout: (h) => void ((h as { cleared: boolean }).cleared = true),
   }
   const log = { error: vi.fn(), warn: vi.fn(), info: vi.fn() } as unknown as FastifyBaseLogger
-  const rec = new Reconciler({ service, clock: () => now, log, timers, intervalMs: 1000, batch: 2 })
-  return { store, rec, pending, reconciled, setNow: (t: number) => (now = t) }
+  const rec = new Reconciler({
+    checker,
+    checks: records.checks,
+    clock: () => now,
+    log,
+    timers,
+    intervalMs: 1000,
+    batch: 2,
+  })
+  return { store, checks: records.checks, rec, pending, reconciled, setNow: (t: number) => (now = t) }
 }
 
 describe('Reconciler', () => {
   it('runs on its timer, takes due orders a few at a time, and stops cleanly', async () => {
     const { store, rec, pending, reconciled, setNow } = setup()
     for (const id of ['1017A00001', '1017A00002', '1017A00003']) {
-      store.create({ merOrderId: id, kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1, nextCheckAt: 300_000 })
+      store.create({
+        merOrderId: id,
+        kind: 'h5',
+        channel: 'uac',
+        instMid: 'H5DEFAULT',
+        amount: 1,
+        nextCheckAt: 300_000,
+      })
     }
     rec.start()
     expect(pending).toHaveLength(1)
@@ -62,9 +77,16 @@ describe('Reconciler', () => {
   })
 
   it('a claimed order is not taken twice', () => {
-    const { store } = setup()
-    store.create({ merOrderId: '1017A00001', kind: 'h5', channel: 'uac', instMid: 'H5DEFAULT', amount: 1, nextCheckAt: 10 })
-    expect(store.claimCheck('1017A00001', 10, 500)).toBe(true)
-    expect(store.claimCheck('1017A00001', 10, 500)).toBe(false)
+    const { store, checks } = setup()
+    store.create({
+      merOrderId: '1017A00001',
+      kind: 'h5',
+      channel: 'uac',
+      instMid: 'H5DEFAULT',
+      amount: 1,
+      nextCheckAt: 10,
+    })
+    expect(checks.claimOrder('1017A00001', 10, 500)).toBe(true)
+    expect(checks.claimOrder('1017A00001', 10, 500)).toBe(false)
   })
 })

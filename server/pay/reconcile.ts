@@ -1,5 +1,176 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { PayService } from './service.ts'
+import type { ChinaumsReply } from '../chinaums/client.ts'
+import { ChinaumsError } from '../chinaums/errors.ts'
+import type { CheckQueue } from './check-queue.ts'
+import type { PayDeps } from './deps.ts'
+import { IllegalTransitionError } from './errors.ts'
+import type { Order, Refund } from './model.ts'
+import { factsOf, notifiedStatus } from './platform-facts.ts'
+import { nextCheckGap } from './schedule.ts'
+import { amountOf, autoCancelCheckAt, isSecureStatus, isSecureUnfinished } from './secure.ts'
+import { PENDING_STATUSES } from './status.ts'
+
+/** Grace after expiry before a NO_ORDER query result closes the order. */
+const NO_ORDER_GRACE_MS = 5 * 60_000
+
+/** One status query for an order, one refund-query for a refund: what reconciliation asks 银商. */
+export class OrderChecker {
+  constructor(private readonly d: PayDeps) {}
+
+  /**
+   * One reconciliation query for an order that is still pending, or a paid 担保 order not yet
+   * completed/cancelled (an action timed out, or the 30-day automatic cancel is due). Never
+   * concludes failure from an unknown outcome.
+   */
+  async reconcile(order: Order): Promise<Order> {
+    const { records, client, clock, log } = this.d
+    const { orders, checks } = records
+    const now = clock()
+    const securePaid = order.status === 'TRADE_SUCCESS' && isSecureUnfinished(order)
+    if (!PENDING_STATUSES.has(order.status) && !securePaid) {
+      checks.scheduleOrder(order.merOrderId, null, false)
+      return order
+    }
+    let reply: ChinaumsReply | null = null
+    let error: ChinaumsError | null = null
+    try {
+      reply = await client.query(order.merOrderId, order.instMid)
+    } catch (err) {
+      if (!(err instanceof ChinaumsError)) throw err
+      error = err
+    }
+    const checksDone = order.checkCount + 1
+    const gap = nextCheckGap(checksDone)
+    const foreign =
+      reply !== null &&
+      ((reply.merOrderId !== undefined && reply.merOrderId !== order.merOrderId) ||
+        (reply.totalAmount !== undefined && Number(reply.totalAmount) !== order.amount))
+    if (reply && foreign) {
+      // Like a notify whose amount differs: never settle an order from an answer about something else.
+      log.error(
+        { merOrderId: order.merOrderId, replied: reply.merOrderId, amount: reply.totalAmount, ours: order.amount },
+        'query answer does not match the order',
+      )
+    } else if (reply) {
+      const answer = reply
+      orders.atomic(() => {
+        orders.markSeen(order.merOrderId)
+        // 担保 facts first: a CANCELED order closes as a cancel (everything back to the buyer).
+        if (isSecureStatus(answer.secureStatus)) {
+          orders.recordSecureFacts(
+            order.merOrderId,
+            answer.secureStatus,
+            amountOf(answer.completeAmount ?? answer.completedAmount),
+            'query',
+          )
+        }
+        const to = notifiedStatus(answer.status)
+        const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
+        const current = orders.mustGet(order.merOrderId).status
+        if (target && target !== current) {
+          try {
+            orders.transition(order.merOrderId, target, 'query', `check ${checksDone}`, factsOf(answer))
+          } catch (e) {
+            if (!(e instanceof IllegalTransitionError)) throw e
+            log.warn({ merOrderId: order.merOrderId, from: e.from, to: e.to }, 'query result not applicable')
+          }
+        }
+      })
+    } else if (
+      error?.errCode === 'NO_ORDER' &&
+      order.expiresAt !== null &&
+      now > order.expiresAt + NO_ORDER_GRACE_MS &&
+      PENDING_STATUSES.has(order.status)
+    ) {
+      // The buyer never opened the cashier and the order has expired: it can no longer be paid.
+      orders.transition(order.merOrderId, 'TRADE_CLOSED', 'query', 'NO_ORDER after expiry')
+    } else if (error) {
+      log.info(
+        { merOrderId: order.merOrderId, errCode: error.errCode, kind: error.kind },
+        'status query without a result',
+      )
+    }
+    const after = orders.mustGet(order.merOrderId)
+    const stillPending = PENDING_STATUSES.has(after.status)
+    const stillSecure = after.status === 'TRADE_SUCCESS' && isSecureUnfinished(after)
+    let next: number | null = null
+    if (stillPending || (stillSecure && after.securePending)) next = gap === null ? null : now + gap
+    else if (stillSecure) {
+      // Waiting for the 30-day automatic cancel: ask when it is due, then back off while 银商 still says UNCOMPLETED.
+      const due = autoCancelCheckAt(orders.paidAt(order.merOrderId) ?? now)
+      next = due > now ? due : gap === null ? null : now + gap
+    }
+    checks.scheduleOrder(order.merOrderId, next, true)
+    if (next === null && stillSecure && after.securePending) {
+      orders.clearSecurePending(order.merOrderId)
+      log.warn(
+        { merOrderId: order.merOrderId, action: after.securePending.action },
+        '担保 action still unknown after the last scheduled query: the merchant may act again',
+      )
+    } else if (next === null && (stillPending || stillSecure))
+      log.warn({ merOrderId: order.merOrderId }, 'order still unsettled after the last scheduled query')
+    return orders.mustGet(order.merOrderId)
+  }
+
+  /**
+   * One refund-query for a refund whose outcome is unknown. Seed 1.4 can be read two ways (the
+   * table: `merOrderId` = the refund's id; the example: the original order's id): we ask the first
+   * way, and on NO_ORDER the second way with `refundOrderId` along, and only trust an answer about
+   * this refund. NO_ORDER alone never fails a refund (the money may have gone back): it stays
+   * pending, reserved, and is asked about again; after the last query the 对账文件 decides.
+   */
+  async reconcileRefund(refund: Refund): Promise<Refund> {
+    const { records, clock, log } = this.d
+    const order = records.orders.get(refund.merOrderId)
+    const status = await this.refundStatus(refund, order?.instMid)
+    if (status === 'SUCCESS') return records.refunds.settle(refund.refundOrderId, 'SUCCESS', 'refund-query')
+    if (status === 'FAILED')
+      return records.refunds.settle(refund.refundOrderId, 'FAILED', 'refund-query', 'TARGET_FAIL')
+    // Still unknown: ask again after a growing gap, never in a tight loop; after the last one the 对账文件 decides.
+    const gap = nextCheckGap(refund.checkCount + 1)
+    records.checks.scheduleRefund(refund.refundOrderId, gap === null ? null : clock() + gap)
+    if (gap === null)
+      log.warn({ refundOrderId: refund.refundOrderId }, 'refund still pending after the last scheduled refund-query')
+    return records.refunds.get(refund.refundOrderId) as Refund
+  }
+
+  private async refundStatus(refund: Refund, instMid: string | undefined): Promise<'SUCCESS' | 'FAILED' | null> {
+    const readings = [
+      { merOrderId: refund.refundOrderId },
+      { merOrderId: refund.merOrderId, refundOrderId: refund.refundOrderId },
+    ]
+    for (const q of readings) {
+      let r: ChinaumsReply
+      try {
+        r = await this.d.client.refundQuery(q, instMid)
+      } catch (err) {
+        if (!(err instanceof ChinaumsError)) throw err
+        if (err.errCode === 'NO_ORDER') continue
+        return null
+      }
+      const about = typeof r.refundOrderId === 'string' ? r.refundOrderId : undefined
+      const order = typeof r.merOrderId === 'string' ? r.merOrderId : undefined
+      if (
+        (about !== undefined && about !== refund.refundOrderId) ||
+        (order !== undefined && order !== refund.merOrderId && order !== refund.refundOrderId)
+      ) {
+        this.d.log.warn(
+          { refundOrderId: refund.refundOrderId, about, order },
+          'refund-query answered about another refund; not applied',
+        )
+        continue
+      }
+      if (r.refundStatus === 'SUCCESS') return 'SUCCESS'
+      if (r.refundStatus === 'FAIL' || r.refundStatus === 'FAILED') return 'FAILED'
+      return null
+    }
+    this.d.log.info(
+      { refundOrderId: refund.refundOrderId },
+      'refund-query: NO_ORDER under both readings; the refund stays pending',
+    )
+    return null
+  }
+}
 
 export interface TimerApi {
   setTimeout(fn: () => void, ms: number): unknown
@@ -7,7 +178,8 @@ export interface TimerApi {
 }
 
 export interface ReconcilerOptions {
-  service: PayService
+  checker: Pick<OrderChecker, 'reconcile' | 'reconcileRefund'>
+  checks: CheckQueue
   clock: () => number
   log: FastifyBaseLogger
   /** How often due orders are looked for. @default 30000 */
@@ -63,21 +235,22 @@ export class Reconciler {
   }
 
   private async round(): Promise<void> {
-    const { service, clock, log } = this.o
+    const { checker, checks, clock, log } = this.o
     const batch = this.o.batch ?? 5
     const now = clock()
-    for (const order of service.store.due(now, batch)) {
-      if (order.nextCheckAt === null || !service.store.claimCheck(order.merOrderId, order.nextCheckAt, now + 2 * 60_000)) continue
+    for (const order of checks.dueOrders(now, batch)) {
+      if (order.nextCheckAt === null || !checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000))
+        continue
       try {
-        await service.reconcile(order)
+        await checker.reconcile(order)
       } catch (err) {
         log.error({ err, merOrderId: order.merOrderId }, 'reconciliation failed')
       }
     }
-    for (const refund of service.store.dueRefunds(now, batch)) {
-      if (!service.store.claimRefundCheck(refund.refundOrderId, now + 2 * 60_000)) continue
+    for (const refund of checks.dueRefunds(now, batch)) {
+      if (!checks.claimRefund(refund.refundOrderId, now + 2 * 60_000)) continue
       try {
-        await service.reconcileRefund(refund)
+        await checker.reconcileRefund(refund)
       } catch (err) {
         log.error({ err, refundOrderId: refund.refundOrderId }, 'refund reconciliation failed')
       }

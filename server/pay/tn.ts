@@ -16,6 +16,8 @@ export interface TnProvider {
   readonly name: string
   /** instMid recorded on the order and used when querying it. */
   readonly instMid: string
+  /** The provider settles its orders itself (全渠道 notification/query): no 银商 status queries. */
+  readonly settlesOrders?: boolean
   issue(req: TnRequest): Promise<{ tn: string }>
 }
 
@@ -40,7 +42,13 @@ export class SandboxTnProvider implements TnProvider {
     )
     const apr = r.appPayRequest
     const tn = apr && typeof apr === 'object' ? (apr as Record<string, unknown>).tn : undefined
-    if (typeof tn !== 'string' || !TN_RE.test(tn)) throw new ChinaumsError('uac/app-order', 'INVALID_RESPONSE', 'reply has no valid appPayRequest.tn', 'indeterminate')
+    if (typeof tn !== 'string' || !TN_RE.test(tn))
+      throw new ChinaumsError(
+        'uac/app-order',
+        'INVALID_RESPONSE',
+        'reply has no valid appPayRequest.tn',
+        'indeterminate',
+      )
     return { tn }
   }
 }

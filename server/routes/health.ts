@@ -15,7 +15,9 @@ export function registerHealthRoutes(app: FastifyInstance, ctx?: Pick<AppContext
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.withTypeProvider<ZodTypeProvider>().get('/healthz', { schema: { response: { 200: healthReply } } }, async () => ({ ok: true as const }))
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/healthz', { schema: { response: { 200: healthReply } } }, async () => ({ ok: true as const }))
   app.get('/readyz', async (_req, reply) => {
     const failed: string[] = []
     if (closing) failed.push('shutting-down')

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../app.ts'
 import { ConfigError, loadConfig } from '../config.ts'
 import { injectClientSettings } from '../http/client-settings.ts'
+import { startTestServer, type TestServer } from '../test/harness.ts'
 
 function dist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'upkit-dist-'))
@@ -18,7 +20,9 @@ const settingsOf = (html: string): unknown =>
 describe('deploy-time settings in index.html', () => {
   it('one dist/ serves the sandbox (stub) and production (real URL, debug) by what the server is told', async () => {
     const distDir = dist()
-    const sandbox = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), { distDir })
+    const sandbox = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), {
+      distDir,
+    })
     for (const url of ['/', '/profile', '/index.html']) {
       const page = await sandbox.app.inject({ method: 'GET', url })
       expect(page.headers['content-type']).toContain('text/html')
@@ -44,7 +48,9 @@ describe('deploy-time settings in index.html', () => {
   })
 
   it('reads VITE_UPSDK_URL at run time too, and refuses the stub outside sandbox mode', () => {
-    expect(loadConfig({ SANDBOX: '1', VITE_UPSDK_URL: 'https://a.example/upsdk.js' }).client.upsdkUrl).toBe('https://a.example/upsdk.js')
+    expect(loadConfig({ SANDBOX: '1', VITE_UPSDK_URL: 'https://a.example/upsdk.js' }).client.upsdkUrl).toBe(
+      'https://a.example/upsdk.js',
+    )
     const err = (() => {
       try {
         loadConfig({ SANDBOX: '0', UPSDK_URL: 'stub' })
@@ -55,11 +61,15 @@ describe('deploy-time settings in index.html', () => {
     })()
     expect(err).toBeInstanceOf(ConfigError)
     expect((err as ConfigError).problems).toContain("UPSDK_URL: stub (the kit's stand-in) only in sandbox mode")
-    expect(() => loadConfig({ SANDBOX: '1', UPSDK_URL: 'javascript:alert(1)' })).toThrow(/UPSDK_URL: must be an http\(s\) URL, a path, or stub/)
+    expect(() => loadConfig({ SANDBOX: '1', UPSDK_URL: 'javascript:alert(1)' })).toThrow(
+      /UPSDK_URL: must be an http\(s\) URL, a path, or stub/,
+    )
   })
 
   it('escapes < so no value can close the element', () => {
-    const html = injectClientSettings('<head></head>', { upsdkUrl: 'https://x.example/</script><script>alert(1)</script>' })
+    const html = injectClientSettings('<head></head>', {
+      upsdkUrl: 'https://x.example/</script><script>alert(1)</script>',
+    })
     expect(html).not.toContain('</script><script>')
     expect(settingsOf(html)).toEqual({ upsdkUrl: 'https://x.example/</script><script>alert(1)</script>' })
   })
@@ -67,12 +77,55 @@ describe('deploy-time settings in index.html', () => {
 
 describe('/readyz', () => {
   it('answers 200 while the stores answer, and 503 once the database is gone', async () => {
-    const built = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), { distDir: false })
+    const built = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), {
+      distDir: false,
+    })
     expect((await built.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true })
     await built.ctx.db.destroy()
     const down = await built.app.inject({ method: 'GET', url: '/readyz' })
     expect(down.statusCode).toBe(503)
     expect(down.json()).toEqual({ ok: false, failed: ['database'] })
     await built.app.close()
+  })
+})
+
+describe('static files', () => {
+  const js = 'export const x = 1;\n'.repeat(200)
+  let server: TestServer
+  beforeAll(async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'upkit-static-')), 'dist')
+    mkdirSync(join(dir, 'assets'), { recursive: true })
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="app"></div>')
+    writeFileSync(join(dir, 'assets', 'index-abc123.js'), js)
+    writeFileSync(join(dir, 'assets', 'index-abc123.js.br'), brotliCompressSync(js))
+    writeFileSync(join(dir, 'assets', 'index-abc123.js.gz'), gzipSync(js))
+    server = await startTestServer({}, { distDir: dir })
+  })
+  afterAll(() => server.close())
+
+  const get = (url: string, encoding?: string) =>
+    server.app.inject({ method: 'GET', url, headers: encoding ? { 'accept-encoding': encoding } : {} })
+
+  it('sends the brotli twin when the browser takes br, else gzip, else the plain file', async () => {
+    const br = await get('/assets/index-abc123.js', 'gzip, deflate, br')
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.rawPayload.equals(brotliCompressSync(js))).toBe(true)
+    expect(String(br.headers.vary)).toMatch(/accept-encoding/i)
+    const gz = await get('/assets/index-abc123.js', 'gzip')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gz.rawPayload.length).toBeLessThan(js.length / 10)
+    const plain = await get('/assets/index-abc123.js')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body).toBe(js)
+  })
+
+  it('caches hashed assets for a year and never index.html, on its path and as the SPA fallback', async () => {
+    expect((await get('/assets/index-abc123.js', 'br')).headers['cache-control']).toBe(
+      'public, max-age=31536000, immutable',
+    )
+    expect((await get('/index.html')).headers['cache-control']).toBe('no-cache')
+    const page = await get('/profile', 'br')
+    expect(page.headers['cache-control']).toBe('no-cache')
+    expect(page.body).toContain('<div id="app">')
   })
 })

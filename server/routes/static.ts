@@ -9,15 +9,22 @@ const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/readyz', '
 /**
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
  * API route gets index.html, with this deployment's settings injected (one build for every
- * environment). Hashed assets are cached for a year, index.html never.
+ * environment). Hashed assets are cached for a year, index.html never; compressed files are
+ * the ones `vite build` wrote (scripts/vite-precompress.ts).
  */
-export async function registerStatic(app: FastifyInstance, distDir: string, settings: ClientSettings = {}): Promise<boolean> {
+export async function registerStatic(
+  app: FastifyInstance,
+  distDir: string,
+  settings: ClientSettings = {},
+): Promise<boolean> {
   if (!existsSync(join(distDir, 'index.html'))) return false
   const indexHtml = injectClientSettings(readFileSync(join(distDir, 'index.html'), 'utf8'), settings)
   await app.register(fastifyStatic, {
     root: distDir,
     wildcard: false,
     index: false,
+    // dist/ holds `.br` and `.gz` twins written at `vite build`: sent as they are, nothing compressed per request.
+    preCompressed: true,
     // Source maps stay on disk for error reporting; they are never served.
     allowedPath: (path) => !path.endsWith('.map'),
     setHeaders(res, path) {

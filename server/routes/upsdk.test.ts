@@ -21,7 +21,9 @@ describe('POST /api/upsdk/config (against the sandbox over HTTP)', () => {
     const frontToken = s.sandbox?.unionpay.frontToken?.token ?? ''
     expect(frontToken).not.toBe('')
     expect(body.signature).toBe(
-      sha256Hex(`appId=${body.appId}&frontToken=${frontToken}&nonceStr=${body.nonceStr}&timestamp=${body.timestamp}&url=${url}`),
+      sha256Hex(
+        `appId=${body.appId}&frontToken=${frontToken}&nonceStr=${body.nonceStr}&timestamp=${body.timestamp}&url=${url}`,
+      ),
     )
     expect(Math.abs(Number(body.timestamp) - Date.now() / 1000)).toBeLessThan(5)
     expect(JSON.stringify(body)).not.toContain(frontToken)
@@ -31,10 +33,14 @@ describe('POST /api/upsdk/config (against the sandbox over HTTP)', () => {
     const url = `${s.baseUrl}/`
     const body = (await post(JSON.stringify({ url }))).json<Record<string, string>>()
     const verify = (payload: Record<string, string>) =>
-      s.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload }).then((r) => r.json<{ ok: boolean; errcode?: string }>())
+      s.app
+        .inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload })
+        .then((r) => r.json<{ ok: boolean; errcode?: string }>())
     expect(await verify({ ...body, url })).toEqual({ ok: true })
     expect(await verify({ ...body, url: `${url}other` })).toMatchObject({ ok: false, errcode: 'c01' })
-    expect(await verify({ ...body, url, signature: body.signature?.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) ?? '' })).toMatchObject({ ok: false })
+    expect(
+      await verify({ ...body, url, signature: body.signature?.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) ?? '' }),
+    ).toMatchObject({ ok: false })
   })
 
   it('reuses the cached frontToken (one platform call for many signatures)', async () => {
@@ -100,9 +106,13 @@ describe('the sandbox token APIs are as strict as the platform', () => {
     const ts = String(Math.floor(Date.now() / 1000))
     const sign = (secret: string, timestamp: string) =>
       sha256Hex(`appId=${appId}&nonceStr=abc&secret=${secret}&timestamp=${timestamp}`)
-    expect((await call({ appId, nonceStr: 'abc', timestamp: ts, signature: sign(s.config.unionpay.secret, ts) })).resp).toBe('00')
+    expect(
+      (await call({ appId, nonceStr: 'abc', timestamp: ts, signature: sign(s.config.unionpay.secret, ts) })).resp,
+    ).toBe('00')
     const old = String(Number(ts) - 301)
-    expect((await call({ appId, nonceStr: 'abc', timestamp: old, signature: sign(s.config.unionpay.secret, old) })).resp).toBe('N62108')
+    expect(
+      (await call({ appId, nonceStr: 'abc', timestamp: old, signature: sign(s.config.unionpay.secret, old) })).resp,
+    ).toBe('N62108')
     expect((await call({ appId, nonceStr: 'abc', timestamp: ts, signature: sign('wrong', ts) })).resp).toBe('N62117')
     expect((await call({ nonceStr: 'abc', timestamp: ts, signature: 'x' })).resp).toBe('N62100')
     expect((await call({ appId, timestamp: ts, signature: 'x' })).resp).toBe('N62107')
@@ -125,7 +135,11 @@ describe('the sandbox token APIs are as strict as the platform', () => {
     if (!state) throw new Error('no sandbox')
     state.callsPerMinuteLimit = state.callTimes.length + 2
     const call = () =>
-      fetch(`${s.baseUrl}/sandbox/unionpay/open/access/1.0/backendToken`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      fetch(`${s.baseUrl}/sandbox/unionpay/open/access/1.0/backendToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
     expect((await call()).status).toBe(200)
     expect((await call()).status).toBe(200)
     const blocked = await call()
@@ -158,7 +172,9 @@ describe('a20: the app rejects our frontToken', () => {
       .inject({ method: 'POST', url: '/api/upsdk/config', payload })
       .then((r) => r.json<{ appId: string; timestamp: string; nonceStr: string; signature: string }>())
   const verify = (payload: Record<string, string>) =>
-    s.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload }).then((r) => r.json<{ ok: boolean; errcode?: string }>())
+    s.app
+      .inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload })
+      .then((r) => r.json<{ ok: boolean; errcode?: string }>())
 
   const fetches = () => s.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
   const rotateOnPlatform = () => s.app.inject({ method: 'POST', url: '/sandbox/__control/unionpay/rotate-front-token' })

@@ -9,7 +9,8 @@ import { normaliseSignedUrl, signUpsdkConfig } from '../unionpay/upsdk-config.ts
 function readRejected(value: unknown, url: string): RejectedConfig | undefined {
   if (value === undefined) return undefined
   const v = value as Record<string, unknown> | null
-  const field = (k: string) => (typeof v?.[k] === 'string' && (v[k] as string).length <= 128 ? (v[k] as string) : undefined)
+  const field = (k: string) =>
+    typeof v?.[k] === 'string' && (v[k] as string).length <= 128 ? (v[k] as string) : undefined
   const timestamp = field('timestamp')
   const nonceStr = field('nonceStr')
   const signature = field('signature')

@@ -1,6 +1,10 @@
+import { sandboxAcpPki } from './acp/pki.ts'
+import { AcpSandboxState } from './acp/state.ts'
 import { ChinaumsSandboxState } from './chinaums/state.ts'
 import { sandboxRsaKeyPair } from './credentials.ts'
 import { SandboxContracts } from './unionpay/contract/state.ts'
+import { partnerKeyFromPem } from './crypto/partner.ts'
+import { SandboxOpenApis } from './unionpay/open/state.ts'
 import { UnionpaySandboxState } from './unionpay/state.ts'
 
 /**
@@ -22,23 +26,35 @@ export interface SandboxContext {
   contracts: SandboxContracts
   /** 银商 gateway: orders, refunds, faults, notify log. */
   chinaums: ChinaumsSandboxState
+  /** 全渠道 gateway: transactions, controls, encryption keys (its PKI is made once per process). */
+  acp: AcpSandboxState
+  /** 云闪付开放平台 5.3 / 5.5–5.8: pay-password orders, pushes, cards, red-packet accounts, lottery pools. */
+  open: SandboxOpenApis
 }
 
 export interface SandboxOptions {
   appBaseUrl: string
   sandboxBaseUrl: string
   clock?: () => number
+  /** The partner's RSA public key (PEM) the platform has on file (3.1 后台加解密公钥), for the RSA-signed 5.8 APIs. */
+  partnerPublicKeyPem?: string | undefined
 }
 
 export function createSandboxContext(options: SandboxOptions): SandboxContext {
   const clock = options.clock ?? Date.now
+  const unionpay = new UnionpaySandboxState(clock)
   return {
     appBaseUrl: options.appBaseUrl,
     sandboxBaseUrl: options.sandboxBaseUrl,
     rsaPrivateKeyPem: sandboxRsaKeyPair().privateKeyPem,
     clock,
-    unionpay: new UnionpaySandboxState(clock),
+    unionpay,
     contracts: new SandboxContracts(),
     chinaums: new ChinaumsSandboxState(clock),
+    acp: new AcpSandboxState(sandboxAcpPki(), clock),
+    open: new SandboxOpenApis(
+      options.partnerPublicKeyPem ? partnerKeyFromPem(options.partnerPublicKeyPem) : null,
+      unionpay.app.symmetricKey,
+    ),
   }
 }

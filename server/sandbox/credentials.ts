@@ -12,6 +12,13 @@ export const SANDBOX_UNIONPAY = {
   /** The 联登授权域名 of the sandbox app: redirectUri hosts must match one of these. */
   oauthHosts: ['127.0.0.1', 'localhost'],
   contractPlans: ['PLAN0001', 'PLAN0002'],
+  /** 5.3.1 商户号 and 业务类型 of the sandbox app (the seed prints both 4a and 4h; both are accepted). */
+  payPwdMerchantId: '474919534200503',
+  payPwdBizTypes: ['4a', '4h'],
+  /** 附录十: 机构账户代码 (T00 + 接入方代码, 18 characters), 资格池编号 and 抽奖活动编号. */
+  insAcctId: 'T00T00000000880001',
+  qualNum: '5b1f3c9e-40de-4a11-9c8e-3ace7bc3a7c2',
+  activityNumber: '1320261130000001',
 } as const
 
 export const SANDBOX_CHINAUMS = {
@@ -38,4 +45,21 @@ export function sandboxRsaKeyPair(): { publicKeyDer: string; privateKeyPem: stri
     }
   }
   return keyPair
+}
+
+let partnerPair: { publicKeyPem: string; privateKeyPem: string } | undefined
+
+/**
+ * The sandbox partner's RSA pair: what UNIONPAY_PRIVATE_KEY holds by default in sandbox mode,
+ * and whose public half the sandbox platform has "on file" (3.1 后台加解密公钥).
+ */
+export function sandboxPartnerKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
+  if (!partnerPair) {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    partnerPair = {
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    }
+  }
+  return partnerPair
 }

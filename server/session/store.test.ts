@@ -9,14 +9,26 @@ import { UserStore } from './users.ts'
 
 describe.each(testEngines)('SessionStore on %s', (engine) => {
   it('keeps sessions across a restart and stores only a hash of the id', async () => {
-    const url = engine === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-s-')), 'db.sqlite')}` : testDbUrl('postgres')
+    const url =
+      engine === 'sqlite'
+        ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-s-')), 'db.sqlite')}`
+        : testDbUrl('postgres')
     const db1 = await openDatabase(url)
-    const { id } = await new SessionStore(db1).create({ openId: 'o+/=', scope: 'upapi_base', accessToken: 'tok', accessExpiresAt: 1 })
+    const { id } = await new SessionStore(db1).create({
+      openId: 'o+/=',
+      scope: 'upapi_base',
+      accessToken: 'tok',
+      accessExpiresAt: 1,
+    })
     const raw = JSON.stringify(await db1.selectFrom('sessions').selectAll().execute())
     expect(raw).not.toContain(id)
     await db1.destroy()
     const db2 = await openDatabase(url)
-    expect(await new SessionStore(db2).get(id)).toMatchObject({ openId: 'o+/=', scope: 'upapi_base', accessToken: 'tok' })
+    expect(await new SessionStore(db2).get(id)).toMatchObject({
+      openId: 'o+/=',
+      scope: 'upapi_base',
+      accessToken: 'tok',
+    })
     await db2.destroy()
   })
 

@@ -105,13 +105,17 @@ export class SessionStore {
       .execute()
   }
 
-  /** Ends every session of a user (e.g. 用户授权解除通知); returns how many ended. */
-  async endAllFor(openId: string, reason: string): Promise<number> {
+  /**
+   * Ends every session of a user (e.g. 用户授权解除通知); with `createdBefore`, only those created
+   * before it (a notification never ends a session begun after it). Returns how many ended.
+   */
+  async endAllFor(openId: string, reason: string, createdBefore?: number): Promise<number> {
     const r = await this.db
       .updateTable('sessions')
       .set({ ended_at: this.clock(), end_reason: reason })
       .where('open_id', '=', openId)
       .where('ended_at', 'is', null)
+      .where('created_at', '<', createdBefore ?? Number.MAX_SAFE_INTEGER)
       .executeTakeFirst()
     return Number(r.numUpdatedRows)
   }

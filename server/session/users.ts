@@ -41,7 +41,10 @@ export class UserStore {
         .onConflict((oc) => oc.column('open_id').doUpdateSet({ last_login_at: now, revoked_at: null }))
         .returningAll()
         .executeTakeFirstOrThrow()
-      await trx.insertInto('user_authorizations').values({ user_id: row.id, scope, granted_at: now, revoked_at: null }).execute()
+      await trx
+        .insertInto('user_authorizations')
+        .values({ user_id: row.id, scope, granted_at: now, revoked_at: null })
+        .execute()
       return toRecord(row)
     })
   }
@@ -69,7 +72,12 @@ export class UserStore {
   revoke(openId: string): Promise<number> {
     const now = this.clock()
     return atomically(this.db, async (trx) => {
-      const row = await trx.updateTable('users').set({ revoked_at: now }).where('open_id', '=', openId).returning('id').executeTakeFirst()
+      const row = await trx
+        .updateTable('users')
+        .set({ revoked_at: now })
+        .where('open_id', '=', openId)
+        .returning('id')
+        .executeTakeFirst()
       if (!row) return 0
       const r = await trx
         .updateTable('user_authorizations')

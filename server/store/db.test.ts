@@ -25,7 +25,9 @@ describe('record store', () => {
     writeFileSync(join(dir, '002_bad.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nope VALUES (1);')
     const db = openDatabase('sqlite::memory:')
     expect(() => migrate(db, dir)).toThrow(/nope/)
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((r) => r.name)
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map(
+      (r) => r.name,
+    )
     expect(tables).toContain('a')
     expect(tables).not.toContain('b')
     expect(db.prepare("SELECT count(*) AS n FROM schema_migrations WHERE name='002_bad.sql'").get()).toEqual({ n: 0 })
@@ -38,7 +40,9 @@ describe('record store', () => {
   })
 
   it('numbers the migrations 001, 002, ... without gaps or duplicates', () => {
-    const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
     expect(files.length).toBeGreaterThan(0)
     files.forEach((f, i) => {
       expect(f, f).toMatch(MIGRATION_NAME)
@@ -52,11 +56,18 @@ describe('record store', () => {
     const url = `sqlite:${join(dir, 'upkit.db')}`
     const db = openDatabase(url)
     // what a record store migrated before the renumbering holds
-    for (const [from, to] of Object.entries(RENAMED_MIGRATIONS)) db.prepare('UPDATE schema_migrations SET name = ? WHERE name = ?').run(from, to)
+    for (const [from, to] of Object.entries(RENAMED_MIGRATIONS))
+      db.prepare('UPDATE schema_migrations SET name = ? WHERE name = ?').run(from, to)
     db.close()
     const again = openDatabase(url)
-    const names = (again.prepare('SELECT name FROM schema_migrations ORDER BY name').all() as { name: string }[]).map((r) => r.name)
-    expect(names).toEqual(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort())
+    const names = (again.prepare('SELECT name FROM schema_migrations ORDER BY name').all() as { name: string }[]).map(
+      (r) => r.name,
+    )
+    expect(names).toEqual(
+      readdirSync(MIGRATIONS_DIR)
+        .filter((f) => f.endsWith('.sql'))
+        .sort(),
+    )
     again.close()
   })
 })

@@ -11,15 +11,23 @@ import { migratePostgres, migrateSqlite, migrationsFor, toPostgres } from './mig
 
 describe.each(testEngines)('record store on %s', (engine) => {
   it('applies every migration once, also when opened again', async () => {
-    const url = engine === 'sqlite' ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-db-')), 'nested', 'upkit.db')}` : testDbUrl('postgres')
+    const url =
+      engine === 'sqlite'
+        ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-db-')), 'nested', 'upkit.db')}`
+        : testDbUrl('postgres')
     const db = await openDatabase(url)
     expect(engineOf(db)).toBe(engine)
-    const applied = (await db.selectFrom('schema_migrations').select('name').orderBy('name').execute()).map((r) => r.name)
+    const applied = (await db.selectFrom('schema_migrations').select('name').orderBy('name').execute()).map(
+      (r) => r.name,
+    )
     expect(applied).toEqual(migrationsFor(engine).map((m) => m.name))
     expect(applied).toContain('001_sessions.sql')
     await db.destroy()
     const again = await openDatabase(url)
-    const n = await again.selectFrom('schema_migrations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const n = await again
+      .selectFrom('schema_migrations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     expect(Number(n.n)).toBe(applied.length)
     await again.destroy()
   })
@@ -27,7 +35,20 @@ describe.each(testEngines)('record store on %s', (engine) => {
   it('keeps ms times, reads them back as numbers and knows its engine inside a transaction', async () => {
     const db = await openTestDb(engine)
     const t = 1_764_500_000_123
-    await db.insertInto('sessions').values({ id_hash: 'h', open_id: 'o', scope: 's', created_at: t, expires_at: t + 1, access_token: null, access_expires_at: null, ended_at: null, end_reason: null }).execute()
+    await db
+      .insertInto('sessions')
+      .values({
+        id_hash: 'h',
+        open_id: 'o',
+        scope: 's',
+        created_at: t,
+        expires_at: t + 1,
+        access_token: null,
+        access_expires_at: null,
+        ended_at: null,
+        end_reason: null,
+      })
+      .execute()
     const row = await db.selectFrom('sessions').select(['created_at', 'expires_at']).executeTakeFirstOrThrow()
     expect(row).toEqual({ created_at: t, expires_at: t + 1 })
     await db.transaction().execute(async (trx) => {
@@ -40,7 +61,14 @@ describe.each(testEngines)('record store on %s', (engine) => {
     const db = await openTestDb(engine)
     const row = { notify_id: 'n1', mer_order_id: 'm', status: null, outcome: 'x', received_at: 1 }
     await db.insertInto('pay_notifies').values(row).execute()
-    const err = await db.insertInto('pay_notifies').values(row).execute().then(() => null, (e: unknown) => e)
+    const err = await db
+      .insertInto('pay_notifies')
+      .values(row)
+      .execute()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      )
     expect(isUniqueViolation(err)).toBe(true)
     await db.destroy()
   })
@@ -48,7 +76,10 @@ describe.each(testEngines)('record store on %s', (engine) => {
   it('gives every table an insertion-ordered rowid', async () => {
     const db = await openTestDb(engine)
     for (const id of ['b', 'a', 'c']) {
-      await db.insertInto('pay_notifies').values({ notify_id: id, mer_order_id: 'm', status: null, outcome: 'x', received_at: 1 }).execute()
+      await db
+        .insertInto('pay_notifies')
+        .values({ notify_id: id, mer_order_id: 'm', status: null, outcome: 'x', received_at: 1 })
+        .execute()
     }
     const rows = await sql<{ notify_id: string }>`SELECT notify_id FROM pay_notifies ORDER BY rowid`.execute(db)
     expect(rows.rows.map((r) => r.notify_id)).toEqual(['b', 'a', 'c'])
@@ -67,7 +98,9 @@ describe('migrations', () => {
   it('rolls a failing SQLite migration back whole and does not mark it applied', () => {
     const db = new Database(':memory:')
     expect(() => migrateSqlite(db, badDir())).toThrow(/nope/)
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((r) => r.name)
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map(
+      (r) => r.name,
+    )
     expect(tables).toContain('a')
     expect(tables).not.toContain('b')
     expect(db.prepare("SELECT count(*) AS n FROM schema_migrations WHERE name='002_bad.sql'").get()).toEqual({ n: 0 })
@@ -82,7 +115,9 @@ describe('migrations', () => {
     await setup.end()
     const pool = new pg.Pool({ connectionString: parsed.connectionString, options: `-c search_path=${parsed.schema}` })
     await expect(migratePostgres(pool, badDir())).rejects.toThrow(/002_bad.sql.*nope/)
-    const tables = (await pool.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [parsed.schema])).rows.map((r) => r.tablename)
+    const tables = (
+      await pool.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [parsed.schema])
+    ).rows.map((r) => r.tablename)
     expect(tables).toContain('a')
     expect(tables).not.toContain('b')
     expect((await pool.query('SELECT name FROM schema_migrations')).rows).toEqual([{ name: '001_ok.sql' }])
@@ -98,7 +133,11 @@ describe('migrations', () => {
   })
 
   it('translates the portable subset for PostgreSQL and lets a .pg.sql file replace a step', () => {
-    expect(toPostgres('CREATE TABLE t (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  at integer NOT NULL, r REAL, b BLOB\n);')).toBe(
+    expect(
+      toPostgres(
+        'CREATE TABLE t (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  at integer NOT NULL, r REAL, b BLOB\n);',
+      ),
+    ).toBe(
       'CREATE TABLE t (\n  rowid BIGINT GENERATED BY DEFAULT AS IDENTITY,\n  id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n  at BIGINT NOT NULL, r DOUBLE PRECISION, b BYTEA\n);',
     )
     const dir = mkdtempSync(join(tmpdir(), 'upkit-mig-'))
@@ -116,7 +155,11 @@ describe('migrations', () => {
   it('understands the DATABASE_URL forms and names a wrong one', () => {
     expect(sqlitePath('sqlite:./data/upkit.db')).toBe('./data/upkit.db')
     expect(sqlitePath('sqlite::memory:')).toBe(':memory:')
-    expect(parseDatabaseUrl('postgres://u:p@db:5432/upkit?schema=shop')).toEqual({ engine: 'postgres', connectionString: 'postgres://u:p@db:5432/upkit', schema: 'shop' })
+    expect(parseDatabaseUrl('postgres://u:p@db:5432/upkit?schema=shop')).toEqual({
+      engine: 'postgres',
+      connectionString: 'postgres://u:p@db:5432/upkit',
+      schema: 'shop',
+    })
     expect(parseDatabaseUrl('postgresql://db/upkit')).toMatchObject({ engine: 'postgres', schema: undefined })
     expect(() => parseDatabaseUrl('mysql://x')).toThrow(/sqlite: or postgres:/)
     expect(() => parseDatabaseUrl('postgres://db/x?schema=Bad;drop')).toThrow(/schema/)

@@ -34,8 +34,7 @@ export function engineOf(db: Kysely<Tables>): Engine {
 }
 
 export type ParsedUrl =
-  | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; connectionString: string; schema: string | undefined }
+  { engine: 'sqlite'; path: string } | { engine: 'postgres'; connectionString: string; schema: string | undefined }
 
 /**
  * `sqlite:./data/upkit.db`, `sqlite::memory:`, or `postgres://user:pass@host:5432/db` (also
@@ -86,7 +85,9 @@ class ImmediateSqliteDialect extends SqliteDialect {
 /** int8 (counts, ms times) and numeric (sums) come back as numbers: every value here fits 2^53. */
 const PG_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === 20 || oid === 1700
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 }
 
 export interface OpenOptions {

@@ -27,7 +27,10 @@ return 0`
 export class RedisKv implements KvStore {
   private readonly redis: Redis
 
-  constructor(url: string, private readonly prefix = 'upkit:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'upkit:',
+  ) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
   }
 

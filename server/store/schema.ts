@@ -70,6 +70,11 @@ export interface Tables {
     outcome: string
     params: string
   }
+  notify_receipts: {
+    channel: string
+    replay_key: string
+    received_at: number
+  }
   pay_orders: {
     rowid: Generated<number>
     mer_order_id: string

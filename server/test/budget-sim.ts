@@ -50,7 +50,11 @@ export async function simulateBudget(o: BudgetSimOptions): Promise<BudgetSimResu
   platform.callsPerMinuteLimit = o.perMinute
   platform.callWindowMs = windowMs
   const budgets = o.instances.map(
-    (kv) => new CallBudget(kv, o.key, o.perMinute, clock, { windowMs, ...(o.marginMs === undefined ? {} : { marginMs: o.marginMs }) }),
+    (kv) =>
+      new CallBudget(kv, o.key, o.perMinute, clock, {
+        windowMs,
+        ...(o.marginMs === undefined ? {} : { marginMs: o.marginMs }),
+      }),
   )
   const arrivals: number[] = []
   const events: PendingEvent[] = []
@@ -85,7 +89,8 @@ export async function simulateBudget(o: BudgetSimOptions): Promise<BudgetSimResu
     let ticket: CallTicket | null = null
     if (o.mode === 'naive') {
       const kv = o.instances[i]
-      if (kv && (await kv.admit(`${o.key}:naive`, o.perMinute, windowMs, now))) ticket = { arrived: async () => undefined }
+      if (kv && (await kv.admit(`${o.key}:naive`, o.perMinute, windowMs, now)))
+        ticket = { arrived: async () => undefined }
     } else {
       ticket = await budgets[i]!.take(o.timeoutMs).catch(() => null)
     }

@@ -26,7 +26,10 @@ export interface TestServer extends App {
  * The whole server in sandbox mode on a real loopback port, so the server reaches the sandbox
  * over real HTTP as in production. `env` overrides the sandbox defaults.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: BuildAppOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: BuildAppOptions = {},
+): Promise<TestServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
   const config = loadConfig({
     SANDBOX: '1',

@@ -131,7 +131,10 @@ export function platformNotify(merOrderId: string, amount: number): string {
     .sort()
     .map((k) => `${k}=${p[k]}`)
     .join('&')
-  const sign = createHash('md5').update(text + SANDBOX_CHINAUMS.md5Key, 'utf8').digest('hex').toUpperCase()
+  const sign = createHash('md5')
+    .update(text + SANDBOX_CHINAUMS.md5Key, 'utf8')
+    .digest('hex')
+    .toUpperCase()
   return new URLSearchParams({ ...p, sign }).toString()
 }
 

@@ -28,7 +28,13 @@ export class UnionpayClient {
     const ticket = await this.options.budget.take(this.options.timeoutMs)
     const url = `${this.options.baseUrl}/open/access/1.0/${api}`
     const { status, reply } = await postJson(
-      { fetch: this.fetch, url, body: JSON.stringify(body), timeoutMs: this.options.timeoutMs, onAnswer: () => ticket.arrived() },
+      {
+        fetch: this.fetch,
+        url,
+        body: JSON.stringify(body),
+        timeoutMs: this.options.timeoutMs,
+        onAnswer: () => ticket.arrived(),
+      },
       (f) => {
         // No connection: whatever was sent arrived by now. A call we gave up on may still be on its
         // way: it keeps counting until its latest arrival.
@@ -36,14 +42,30 @@ export class UnionpayClient {
         return transportError(api, f)
       },
     )
-    if (typeof reply.resp !== 'string') throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
-    const { resp, msg, params } = reply as { resp: string; msg?: unknown; params?: unknown }
+    const answer = unwrapResult(reply)
+    if (typeof answer.resp !== 'string')
+      throw new UnionpayError(api, `HTTP_${status}`, 'reply has no resp field', 'protocol')
+    const { msg, params } = answer as { resp: string; msg?: unknown; params?: unknown }
+    // 附录十 prints an answer as `"resp":" AM03051"`: codes are compared without surrounding spaces.
+    const resp = answer.resp.trim()
     if (resp !== '00') throw new UnionpayError(api, resp, typeof msg === 'string' ? msg : '')
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
       throw new UnionpayError(api, 'PROTOCOL', 'params is not an object', 'protocol')
     }
     return (params ?? {}) as PlatformParams
   }
+}
+
+/**
+ * Some answers of seed 003 (5.5.1, 5.6.1) are printed wrapped as `{"result":{resp,msg,params}}`;
+ * the others are bare. Both are read the same way.
+ */
+export function unwrapResult(reply: Record<string, unknown>): Record<string, unknown> {
+  if ('resp' in reply) return reply
+  const inner = reply.result
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+    ? (inner as Record<string, unknown>)
+    : reply
 }
 
 function transportError(api: string, f: TransportFailure): UnionpayError {

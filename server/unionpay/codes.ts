@@ -54,6 +54,8 @@ export const UNIONPAY_CODES: Readonly<Record<string, string>> = {
   N62143: '待更新的缓存expire不能为空',
   S52131: '无权限访问此接口（请检查授权联登上送scope是否正确）',
   S52136: '用户没有手机号',
+  // 附录十 note 2: qual.reduce when the activity's budget cannot pay the award.
+  AM03051: '余额不足（抽奖活动预算不足）',
 }
 
 /** Codes meaning "the backendToken you sent is not (or no longer) valid". */

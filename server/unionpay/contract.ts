@@ -61,7 +61,12 @@ export class ContractApi {
     return tokens.withToken('backend', (backendToken) => client.call(api, { appId, backendToken, ...body }))
   }
 
-  async apply(input: { accessToken: string; openId: string; planId: string; contractCode: string }): Promise<ApplyResult> {
+  async apply(input: {
+    accessToken: string
+    openId: string
+    planId: string
+    contractCode: string
+  }): Promise<ApplyResult> {
     const api = 'contract.apply'
     const params = await this.call(api, input)
     const contractId = requireString(api, params, 'contractId')
@@ -73,7 +78,12 @@ export class ContractApi {
     }
   }
 
-  async relieve(input: { openId: string; contractId: string; planId: string; contractCode: string }): Promise<RelieveResult> {
+  async relieve(input: {
+    openId: string
+    contractId: string
+    planId: string
+    contractCode: string
+  }): Promise<RelieveResult> {
     const params = await this.call('contract.relieve', input)
     return { operateTime: optionalString(params, 'operateTime', 'operationTime') }
   }

@@ -22,14 +22,21 @@ describe('用户授权解除通知 signature (appendix 5)', () => {
   it('verifies a good signature with upPublicKey (base64 X.509)', () => {
     const signature = signNotification(params, privateKey)
     expect(verifyNotification({ ...params, signature }, parsePublicKey(upPublicKeyB64))).toBe(true)
-    expect(verifyNotification({ ...params, signature }, parsePublicKey(publicKey.export({ type: 'spki', format: 'pem' }).toString()))).toBe(true)
+    expect(
+      verifyNotification(
+        { ...params, signature },
+        parsePublicKey(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
+      ),
+    ).toBe(true)
   })
 
   it('refuses tampered params, a wrong key, and a missing or garbage signature', () => {
     const signature = signNotification(params, privateKey)
     const key = parsePublicKey(upPublicKeyB64)
     expect(verifyNotification({ ...params, openId: `${params.openId}x`, signature }, key)).toBe(false)
-    expect(verifyNotification({ ...params, signature: signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, key)).toBe(false)
+    expect(
+      verifyNotification({ ...params, signature: signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, key),
+    ).toBe(false)
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
     expect(verifyNotification({ ...params, signature: signNotification(params, other.privateKey) }, key)).toBe(false)
     expect(verifyNotification({ ...params, signature }, other.publicKey)).toBe(false)
@@ -52,7 +59,11 @@ describe('notification params', () => {
   })
 
   it('reads back a form body whose + became spaces', () => {
-    const p = notificationParams('/notify', { ...params, openId: params.openId.replace(/\+/g, ' '), signature: signature.replace(/\+/g, ' ') })
+    const p = notificationParams('/notify', {
+      ...params,
+      openId: params.openId.replace(/\+/g, ' '),
+      signature: signature.replace(/\+/g, ' '),
+    })
     expect(verifyNotification(p!, key)).toBe(true)
   })
 

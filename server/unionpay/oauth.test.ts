@@ -80,4 +80,3 @@ describe('code decoding', () => {
     expect(errorOf(() => decodeCode('<script>')).code).toBe('CODE_INVALID')
   })
 })
-

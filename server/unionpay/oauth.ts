@@ -61,7 +61,12 @@ export interface ExchangedToken {
 }
 
 /** Step 2 of 4.3: `token` with grantType=authorization_code and the backendToken. */
-export async function exchangeCode(client: UnionpayClient, tokens: TokenManager, appId: string, code: string): Promise<ExchangedToken> {
+export async function exchangeCode(
+  client: UnionpayClient,
+  tokens: TokenManager,
+  appId: string,
+  code: string,
+): Promise<ExchangedToken> {
   const params = await tokens.withToken('backend', (backendToken) =>
     client.call('token', { appId, backendToken, code, grantType: 'authorization_code' }),
   )

@@ -66,7 +66,11 @@ describe.skipIf(!redisUrl)('tokens across four instances sharing Redis', () => {
   }
   /** The app checks the config with the platform, as 云闪付 does natively. */
   async function appAccepts(sig: Signature, url: string): Promise<boolean> {
-    const r = await instances[0]!.app.inject({ method: 'POST', url: '/sandbox/unionpay/__upsdk/verify-config', payload: { ...sig, url } })
+    const r = await instances[0]!.app.inject({
+      method: 'POST',
+      url: '/sandbox/unionpay/__upsdk/verify-config',
+      payload: { ...sig, url },
+    })
     return r.json<{ ok: boolean }>().ok
   }
   /** One page load as the kit does it: config; on a20 report the refused config and retry once. */
@@ -109,9 +113,19 @@ describe.skipIf(!redisUrl)('tokens across four instances sharing Redis', () => {
 
   it('the backendToken path recovers on every instance after another system fetched one (a10 → one refresh)', async () => {
     const user = DEFAULT_USERS[0]!
-    const code = platform().issueCode({ openId: user.openId, scope: 'upapi_mobile', redirectUri: `${instances[0]!.baseUrl}/`, mobileGranted: true })
+    const code = platform().issueCode({
+      openId: user.openId,
+      scope: 'upapi_mobile',
+      redirectUri: `${instances[0]!.baseUrl}/`,
+      mobileGranted: true,
+    })
     const token = platform().issueAccessToken(code)
-    const { id } = await instances[0]!.ctx.sessions.create({ openId: user.openId, scope: 'upapi_mobile', accessToken: token.accessToken, accessExpiresAt: token.expiresAt })
+    const { id } = await instances[0]!.ctx.sessions.create({
+      openId: user.openId,
+      scope: 'upapi_mobile',
+      accessToken: token.accessToken,
+      accessExpiresAt: token.expiresAt,
+    })
     const mobile = (s: TestServer) =>
       fetch(`${s.baseUrl}/api/me/mobile`, { method: 'POST', headers: { cookie: `${SESSION_COOKIE}=${id}` } })
     expect((await mobile(instances[0]!)).status).toBe(200)

@@ -65,7 +65,10 @@ describe('TokenManager', () => {
     const kv = new MemoryKv()
     const a = manager(kv, p.fetch)
     const b = manager(kv, p.fetch)
-    const tokens = await Promise.all([...Array.from({ length: 10 }, () => a.get('backend')), ...Array.from({ length: 10 }, () => b.get('backend'))])
+    const tokens = await Promise.all([
+      ...Array.from({ length: 10 }, () => a.get('backend')),
+      ...Array.from({ length: 10 }, () => b.get('backend')),
+    ])
     expect(p.calls).toHaveLength(1)
     expect(new Set(tokens).size).toBe(1)
   })
@@ -170,17 +173,37 @@ describe('CallBudget', () => {
 
 describe('UnionpayClient', () => {
   const budget = () => new CallBudget(new MemoryKv(), 'b', 1000)
-  const reply = (status: number, text: string): FetchLike => async () => ({ status, text: async () => text })
+  const reply =
+    (status: number, text: string): FetchLike =>
+    async () => ({ status, text: async () => text })
 
   it('maps resp codes to UnionpayError with the appendix-7 meaning', async () => {
-    const c = new UnionpayClient({ baseUrl: 'http://x', timeoutMs: 1000, budget: budget(), fetch: reply(200, '{"resp":"N62131","msg":""}') })
-    await expect(c.call('user.mobile', {})).rejects.toMatchObject({ resp: 'N62131', meaning: expect.stringContaining('无权限') })
+    const c = new UnionpayClient({
+      baseUrl: 'http://x',
+      timeoutMs: 1000,
+      budget: budget(),
+      fetch: reply(200, '{"resp":"N62131","msg":""}'),
+    })
+    await expect(c.call('user.mobile', {})).rejects.toMatchObject({
+      resp: 'N62131',
+      meaning: expect.stringContaining('无权限'),
+    })
   })
 
   it('treats non-JSON and resp-less replies as protocol errors', async () => {
-    const html = new UnionpayClient({ baseUrl: 'http://x', timeoutMs: 1000, budget: budget(), fetch: reply(502, '<html>') })
+    const html = new UnionpayClient({
+      baseUrl: 'http://x',
+      timeoutMs: 1000,
+      budget: budget(),
+      fetch: reply(502, '<html>'),
+    })
     await expect(html.call('token', {})).rejects.toMatchObject({ kind: 'protocol', resp: 'HTTP_502' })
-    const noResp = new UnionpayClient({ baseUrl: 'http://x', timeoutMs: 1000, budget: budget(), fetch: reply(200, '{"ok":1}') })
+    const noResp = new UnionpayClient({
+      baseUrl: 'http://x',
+      timeoutMs: 1000,
+      budget: budget(),
+      fetch: reply(200, '{"ok":1}'),
+    })
     await expect(noResp.call('token', {})).rejects.toMatchObject({ kind: 'protocol' })
   })
 
@@ -202,11 +225,16 @@ describe.skipIf(!redisUrl)('with Redis (REDIS_URL)', () => {
       const p = fakePlatform({ delayMs: 30 })
       const a = manager(kvA, p.fetch)
       const b = manager(kvB, p.fetch)
-      const tokens = await Promise.all([...Array.from({ length: 25 }, () => a.get('backend')), ...Array.from({ length: 25 }, () => b.get('backend'))])
+      const tokens = await Promise.all([
+        ...Array.from({ length: 25 }, () => a.get('backend')),
+        ...Array.from({ length: 25 }, () => b.get('backend')),
+      ])
       expect(p.calls).toHaveLength(1)
       expect(new Set(tokens).size).toBe(1)
 
-      const admitted = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? kvA : kvB).admit('w', 10, 60_000)))
+      const admitted = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? kvA : kvB).admit('w', 10, 60_000)),
+      )
       expect(admitted.filter(Boolean)).toHaveLength(10)
       expect(await kvA.setIfAbsent('l', 'x', 1000)).toBe(true)
       expect(await kvB.setIfAbsent('l', 'y', 1000)).toBe(false)
@@ -232,7 +260,13 @@ describe('TokenManager.reportFrontTokenRejected (the frontToken-drop policy)', (
       const frontToken = await tm.get('front')
       return { url: URL_, ...signUpsdkConfig('app', frontToken, URL_, now) }
     }
-    return { tm, p, configFor, advance: (ms: number) => (now += ms), fronts: () => p.calls.filter((c) => c.api === 'frontToken').length }
+    return {
+      tm,
+      p,
+      configFor,
+      advance: (ms: number) => (now += ms),
+      fronts: () => p.calls.filter((c) => c.api === 'frontToken').length,
+    }
   }
 
   it('drops only on proof about the current token, once per token', async () => {
@@ -336,7 +370,9 @@ describe('TokenManager.reportFrontTokenRejected under concurrency', () => {
     for (let round = 0; round < 8; round++) {
       now += 20 * 60_000 // past any backoff: every round's first report may drop
       const cfg = { url: URL_, ...signUpsdkConfig('app', await a.get('front'), URL_, now) }
-      const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).reportFrontTokenRejected(cfg)))
+      const outcomes = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => (i % 2 ? a : b).reportFrontTokenRejected(cfg)),
+      )
       expect(outcomes).not.toContain('backoff')
       expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(1)
       const after = await Promise.all([a.get('front'), b.get('front')])

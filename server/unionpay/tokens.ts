@@ -117,9 +117,19 @@ export class TokenManager {
     const { appId, kv } = this.options
     const stored = await this.read('front')
     if (!stored) return 'not-current'
-    const expected = unionpaySignature({ appId, frontToken: stored.token, nonceStr: report.nonceStr, timestamp: report.timestamp, url: report.url })
+    const expected = unionpaySignature({
+      appId,
+      frontToken: stored.token,
+      nonceStr: report.nonceStr,
+      timestamp: report.timestamp,
+      url: report.url,
+    })
     if (!safeEqual(expected, report.signature)) return 'not-current'
-    if (!/^\d{1,12}$/.test(report.timestamp) || Math.abs(Number(report.timestamp) * 1000 - this.clock()) > CONFIG_TIMESTAMP_SKEW_MS) return 'stale'
+    if (
+      !/^\d{1,12}$/.test(report.timestamp) ||
+      Math.abs(Number(report.timestamp) * 1000 - this.clock()) > CONFIG_TIMESTAMP_SKEW_MS
+    )
+      return 'stale'
     const droppedKey = `front-token-dropped:${appId}:${sha256Hex(stored.token).slice(0, 32)}`
     const alreadyDropped = async (): Promise<RejectionOutcome> => {
       await this.invalidate('front', stored.token) // judged dead already: make sure nobody signs with it
@@ -192,7 +202,11 @@ export class TokenManager {
         }
       }
       if (this.clock() > deadline) {
-        throw new DomainError('unavailable', 'TOKEN_REFRESH_BUSY', `另一个实例正在刷新 ${API[kind]}，等待超时，请稍后重试`)
+        throw new DomainError(
+          'unavailable',
+          'TOKEN_REFRESH_BUSY',
+          `另一个实例正在刷新 ${API[kind]}，等待超时，请稍后重试`,
+        )
       }
       await sleep(50)
     }

@@ -9,7 +9,8 @@ export type { UpsdkConfigSignature }
  * UPSDK 安全域名. Throws a 400 naming the problem otherwise.
  */
 export function normaliseSignedUrl(input: unknown, allowedOrigins: readonly string[]): string {
-  if (typeof input !== 'string' || input.trim() === '') throw new DomainError('invalid', 'URL_REQUIRED', 'url 必填：当前页面的完整地址')
+  if (typeof input !== 'string' || input.trim() === '')
+    throw new DomainError('invalid', 'URL_REQUIRED', 'url 必填：当前页面的完整地址')
   if (input.length > 2048) throw new DomainError('invalid', 'URL_TOO_LONG', 'url 过长（最多 2048 个字符）')
   const withoutHash = input.split('#')[0] ?? ''
   let parsed: URL
@@ -22,7 +23,11 @@ export function normaliseSignedUrl(input: unknown, allowedOrigins: readonly stri
     throw new DomainError('invalid', 'URL_INVALID', 'url 必须是完整的 http(s) 地址')
   }
   if (!allowedOrigins.includes(parsed.origin)) {
-    throw new DomainError('invalid', 'URL_ORIGIN_NOT_ALLOWED', `${parsed.origin} 不在 UPSDK 安全域名（UPSDK_ALLOWED_ORIGINS）内`)
+    throw new DomainError(
+      'invalid',
+      'URL_ORIGIN_NOT_ALLOWED',
+      `${parsed.origin} 不在 UPSDK 安全域名（UPSDK_ALLOWED_ORIGINS）内`,
+    )
   }
   return withoutHash
 }

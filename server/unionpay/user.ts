@@ -28,10 +28,15 @@ export function mapUserInfoError(err: unknown, what: 'mobile' | 'identity'): unk
   switch (err.resp) {
     case 'N62131':
     case 'S52131':
-      return new DomainError('forbidden', 'SCOPE_NOT_GRANTED', `当前授权范围不允许读取${what === 'mobile' ? '手机号' : '实名信息'}（${err.resp}），需要用户授权 ${needed}`, {
-        resp: err.resp,
-        requiredScope: what === 'mobile' ? 'upapi_mobile' : 'upapi_auth',
-      })
+      return new DomainError(
+        'forbidden',
+        'SCOPE_NOT_GRANTED',
+        `当前授权范围不允许读取${what === 'mobile' ? '手机号' : '实名信息'}（${err.resp}），需要用户授权 ${needed}`,
+        {
+          resp: err.resp,
+          requiredScope: what === 'mobile' ? 'upapi_mobile' : 'upapi_auth',
+        },
+      )
     case 'N62135':
       return new DomainError('not_found', 'MOBILE_NOT_PROVIDED', '用户授权时没有提供手机号（N62135）')
     case 'N62136':
@@ -78,7 +83,11 @@ export async function fetchMobile(client: UnionpayClient, tokens: TokenManager, 
 }
 
 /** 5.2.2 user.auth: name and certificate, decrypted. */
-export async function fetchIdentity(client: UnionpayClient, tokens: TokenManager, i: UserApiInput): Promise<UserIdentity> {
+export async function fetchIdentity(
+  client: UnionpayClient,
+  tokens: TokenManager,
+  i: UserApiInput,
+): Promise<UserIdentity> {
   const params = await callUserApi(client, tokens, 'user.auth', i)
   const certType = decrypt(params.certTp, 'certTp', i.symmetricKey)
   return {

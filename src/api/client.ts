@@ -27,7 +27,11 @@ export interface ApiRequestOptions {
 }
 
 /** JSON request to the kit's own API (same origin, cookies included); non-2xx becomes an ApiError. */
-export async function apiRequest<T>(method: 'GET' | 'POST', url: string, options: FetchFn | ApiRequestOptions = {}): Promise<T> {
+export async function apiRequest<T>(
+  method: 'GET' | 'POST',
+  url: string,
+  options: FetchFn | ApiRequestOptions = {},
+): Promise<T> {
   const o: ApiRequestOptions = typeof options === 'function' ? { fetchFn: options } : options
   const fetchFn = o.fetchFn ?? ((i: string, init?: RequestInit) => fetch(i, init))
   const headers: Record<string, string> = { accept: 'application/json', ...o.headers }

@@ -2,7 +2,7 @@ import { effectScope } from 'vue'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bleListenerState } from '@/upsdk/bluetooth'
 import { createMiniUpsdk } from '@/upsdk/bluetooth/miniHost'
-import { BEACON, DOOR_LOCK, HEART_RATE, installBle } from '@/upsdk/stub/ble'
+import { BEACON, DOOR_LOCK, HEART_RATE, installBle } from '@/upsdk/stub/native/ble'
 import { useBluetooth, type UseBluetoothOptions } from './useBluetooth'
 
 function setup(opts: Omit<UseBluetoothOptions, 'upsdk' | 'target'> = {}) {
@@ -38,10 +38,14 @@ describe('useBluetooth', () => {
     ])
     await expect.poll(() => bt.devices.value.length).toBe(3)
     await settle()
-    expect(bt.devices.value.map((d) => d.deviceId).sort()).toEqual([BEACON.deviceId, DOOR_LOCK.deviceId, HEART_RATE.deviceId].sort())
+    expect(bt.devices.value.map((d) => d.deviceId).sort()).toEqual(
+      [BEACON.deviceId, DOOR_LOCK.deviceId, HEART_RATE.deviceId].sort(),
+    )
     // the same device reported again updates its entry's RSSI instead of adding a second one
     ble.setRssi(HEART_RATE.deviceId, -35)
-    await expect.poll(() => bt.devices.value.find((d) => d.deviceId === HEART_RATE.deviceId)?.rssi ?? -100).toBeGreaterThanOrEqual(-39)
+    await expect
+      .poll(() => bt.devices.value.find((d) => d.deviceId === HEART_RATE.deviceId)?.rssi ?? -100)
+      .toBeGreaterThanOrEqual(-39)
     expect(bt.devices.value).toHaveLength(3)
 
     await bt.connect(HEART_RATE.deviceId)
@@ -52,8 +56,15 @@ describe('useBluetooth', () => {
     const services = await bt.getServices(HEART_RATE.deviceId)
     expect(services.map((s) => s.uuid)).toEqual([HEART_RATE.service, HEART_RATE.batteryService])
     const chars = await bt.getCharacteristics(HEART_RATE.deviceId, HEART_RATE.service)
-    expect(chars[0]).toEqual({ uuid: HEART_RATE.measurement, properties: { read: false, write: false, notify: true, indicate: false } })
-    await bt.notify({ deviceId: HEART_RATE.deviceId, serviceId: HEART_RATE.service, characteristicId: HEART_RATE.measurement })
+    expect(chars[0]).toEqual({
+      uuid: HEART_RATE.measurement,
+      properties: { read: false, write: false, notify: true, indicate: false },
+    })
+    await bt.notify({
+      deviceId: HEART_RATE.deviceId,
+      serviceId: HEART_RATE.service,
+      characteristicId: HEART_RATE.measurement,
+    })
     await expect.poll(() => bt.log.value.filter((e) => e.kind === 'notify').length).toBeGreaterThan(1)
 
     await bt.connect(DOOR_LOCK.deviceId)
@@ -88,7 +99,7 @@ describe('useBluetooth', () => {
     expect(Object.values(bleListenerState(upsdk)).every((c) => c.subscribers === 0 && !c.registered)).toBe(true)
   })
 
-  it('two components scanning: the first to leave does not stop the other one\'s scan', async () => {
+  it("two components scanning: the first to leave does not stop the other one's scan", async () => {
     const { bt, ble, scope, upsdk, target } = setup()
     const other = effectScope()
     scopes.push(other)
@@ -108,7 +119,9 @@ describe('useBluetooth', () => {
     const { bt, ble, scope, upsdk } = setup()
     await bt.init()
     // another part of the page connects the lock
-    await new Promise((r) => (upsdk.connectBLEDevice as (p: unknown) => void)({ deviceId: DOOR_LOCK.deviceId, success: r }))
+    await new Promise((r) =>
+      (upsdk.connectBLEDevice as (p: unknown) => void)({ deviceId: DOOR_LOCK.deviceId, success: r }),
+    )
     scope.stop()
     await settle()
     expect(ble.state().connected).toEqual([DOOR_LOCK.deviceId])
@@ -141,7 +154,9 @@ describe('useBluetooth', () => {
     await expect.poll(() => bt.devices.value.length).toBe(3)
     await bt.connect(HEART_RATE.deviceId)
     ble.setInRange(BEACON.deviceId, false)
-    await expect.poll(() => bt.devices.value.map((d) => d.deviceId).includes(BEACON.deviceId), { timeout: 2000 }).toBe(false)
+    await expect
+      .poll(() => bt.devices.value.map((d) => d.deviceId).includes(BEACON.deviceId), { timeout: 2000 })
+      .toBe(false)
     expect(bt.devices.value).toHaveLength(2)
   })
 

@@ -1,4 +1,12 @@
-import { computed, getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, toValue, type ComputedRef, type MaybeRefOrGetter, type ShallowRef } from 'vue'
+import {
+  computed,
+  shallowReadonly,
+  shallowRef,
+  toValue,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+  type ShallowRef,
+} from 'vue'
 import {
   BLE_ERROR_MESSAGES,
   connectBLEDevice,
@@ -30,8 +38,14 @@ import {
   type BytesLike,
   type Unsubscribe,
 } from '@/upsdk/bluetooth'
-import { UpsdkError } from '@/upsdk/errors'
+import { asUpsdkError, UpsdkError } from '@/upsdk/errors'
 import type { UpsdkGlobal } from '@/upsdk/types'
+import { dropStale, mergeFound, type ScannedDevice } from './bluetooth/deviceList'
+import { createHoldCounter } from './shared/holds'
+import { appendRing } from './shared/ringLog'
+import { tryOnScopeDispose } from './shared/scope'
+
+export type { ScannedDevice } from './bluetooth/deviceList'
 
 export interface UseBluetoothOptions {
   /** The upsdk object. @default window.upsdk */
@@ -51,10 +65,6 @@ export interface UseBluetoothOptions {
 }
 
 export type BluetoothStatus = 'idle' | 'initializing' | 'ready' | 'off' | 'unsupported' | 'failed'
-
-export interface ScannedDevice extends BluetoothDevice {
-  lastSeen: number
-}
 
 export interface BleLogEntry extends BleCharacteristicValue {
   deviceId: string
@@ -100,14 +110,7 @@ export interface UseBluetoothReturn {
  * Discovery is one native state per upsdk, but several components may scan at once: who is
  * scanning, per upsdk object, so that the last one to stop is the one that stops the radio.
  */
-const scanners = new WeakMap<object, Set<symbol>>()
-const NO_UPSDK = {}
-function scannersOf(u: UpsdkGlobal | undefined): Set<symbol> {
-  const k = u ?? NO_UPSDK
-  let set = scanners.get(k)
-  if (!set) scanners.set(k, (set = new Set()))
-  return set
-}
+const scanners = createHoldCounter()
 
 function offError(): UpsdkError {
   return new UpsdkError('10001', BLE_ERROR_MESSAGES['10001'] as string, 'native', undefined, 'openBluetoothAdapter')
@@ -145,16 +148,14 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   const me = Symbol('useBluetooth')
   /** Stops discovery unless another instance on the same upsdk is still scanning. */
   function releaseScan(): Promise<void> {
-    const set = scannersOf(upsdk())
-    set.delete(me)
-    if (set.size > 0) return Promise.resolve()
+    if (!scanners.release(upsdk(), me)) return Promise.resolve()
     return stopBluetoothDevicesDiscovery({ services: toValue(options.services) }, call())
   }
   /** Devices this instance connected: disconnected on dispose. */
   const ours = new Set<string>()
 
   function fail(e: unknown): UpsdkError {
-    const err = e instanceof UpsdkError ? e : new UpsdkError('plugin_fail', e instanceof Error ? e.message : String(e), 'plugin', e)
+    const err = asUpsdkError(e)
     const readable = new UpsdkError(err.code, describeBleError(err), err.source, err.raw, err.method)
     if (isBluetoothOffError(err)) goOff()
     error.value = readable
@@ -162,8 +163,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   function pushLog(entry: BleLogEntry) {
-    const next = [...log.value, entry]
-    log.value = next.length > logLimit ? next.slice(next.length - logLimit) : next
+    log.value = appendRing(log.value, entry, logLimit)
   }
 
   function setConnected(id: string, on: boolean) {
@@ -179,7 +179,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   function goOff() {
     status.value = 'off'
     discovering.value = false
-    scannersOf(upsdk()).delete(me)
+    scanners.release(upsdk(), me)
     stopAging()
     for (const id of connectedIds.value) setConnected(id, false)
     error.value = offError()
@@ -187,11 +187,12 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
 
   function startAging() {
     stopAging()
-    ageTimer = setInterval(() => {
-      const limit = now() - staleAfterMs
-      const keep = devices.value.filter((d) => d.lastSeen >= limit || connectedIds.value.includes(d.deviceId))
-      if (keep.length !== devices.value.length) devices.value = keep
-    }, Math.max(250, Math.floor(staleAfterMs / 4)))
+    ageTimer = setInterval(
+      () => {
+        devices.value = dropStale(devices.value, now() - staleAfterMs, connectedIds.value)
+      },
+      Math.max(250, Math.floor(staleAfterMs / 4)),
+    )
   }
 
   function stopAging() {
@@ -200,16 +201,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   function onFound(found: BluetoothDevice[]) {
-    const t = now()
-    const list = [...devices.value]
-    for (const d of found) {
-      const i = list.findIndex((x) => x.deviceId === d.deviceId)
-      const prev = i >= 0 ? list[i] : undefined
-      const next: ScannedDevice = { ...d, name: d.name || prev?.name || '', rssi: d.rssi ?? prev?.rssi, lastSeen: t }
-      if (i >= 0) list[i] = next
-      else list.push(next)
-    }
-    devices.value = list
+    devices.value = mergeFound(devices.value, found, now())
   }
 
   /** Keeps a subscription until dispose; one that resolves after dispose is dropped at once. */
@@ -266,7 +258,13 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
           const { supported } = await openBluetoothAdapter(call())
           if (!supported) {
             status.value = 'unsupported'
-            error.value = new UpsdkError('ble_unsupported', '这台手机不支持低功耗蓝牙（BLE）', 'native', undefined, 'openBluetoothAdapter')
+            error.value = new UpsdkError(
+              'ble_unsupported',
+              '这台手机不支持低功耗蓝牙（BLE）',
+              'native',
+              undefined,
+              'openBluetoothAdapter',
+            )
             return false
           }
           status.value = 'ready'
@@ -291,7 +289,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   async function step<T>(fn: () => Promise<T>): Promise<T> {
     await ready()
     try {
-        return await fn()
+      return await fn()
     } catch (e) {
       throw fail(e)
     }
@@ -305,7 +303,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
         unsubFound = unsub
       }
       await startBluetoothDevicesDiscovery({ services: toValue(options.services), allowDuplicatesKey: true }, call())
-      scannersOf(upsdk()).add(me)
+      scanners.hold(upsdk(), me)
       discovering.value = true
       startAging()
     })
@@ -344,7 +342,8 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   const getServices = (deviceId: string) => step(() => getBLEDeviceServices({ deviceId }, call()))
-  const getCharacteristics = (deviceId: string, serviceId: string) => step(() => getBLEDeviceCharacteristics({ deviceId, serviceId }, call()))
+  const getCharacteristics = (deviceId: string, serviceId: string) =>
+    step(() => getBLEDeviceCharacteristics({ deviceId, serviceId }, call()))
 
   async function read(ref: BleCharacteristicRef): Promise<BleLogEntry> {
     const v = await step(() => readBLECharacteristicValue(ref, call()))
@@ -391,7 +390,7 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     await Promise.allSettled(tasks)
   }
 
-  if (getCurrentScope()) onScopeDispose(() => void dispose())
+  tryOnScopeDispose(() => void dispose())
 
   return {
     isSupported,

@@ -1,8 +1,8 @@
 import { effectScope } from 'vue'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { hceListenerState } from '@/upsdk/hce'
 import { createMiniUpsdk } from '@/upsdk/bluetooth/miniHost'
-import { installHce } from '@/upsdk/stub/hce'
+import { installHce } from '@/upsdk/stub/native/hce'
 import { useHce, type UseHceOptions } from './useHce'
 
 const AID = 'F0010203040506'
@@ -23,7 +23,8 @@ afterEach(() => {
 })
 
 /** A tiny card: SELECT of our AID → 9000, GET DATA → balance, anything else → 6D00. */
-const card = ({ apdu }: { apdu: string }) => (apdu.startsWith('00A40400') ? '9000' : apdu.startsWith('80CA') ? '000003E89000' : '6D00')
+const card = ({ apdu }: { apdu: string }) =>
+  apdu.startsWith('00A40400') ? '9000' : apdu.startsWith('80CA') ? '000003E89000' : '6D00'
 
 describe('HCE simulator + useHce', () => {
   it('two instances share the one native HCE session: only the last to stop calls stopHCE', async () => {
@@ -44,7 +45,6 @@ describe('HCE simulator + useHce', () => {
     expect(hce.state().started).toBe(false)
   })
 
-
   it('checks the state, starts, lets the reader exchange APDUs, logs both directions', async () => {
     const { h, hce } = setup({ responder: card })
     await expect.poll(() => h.state.value?.code).toBe('0000')
@@ -62,7 +62,14 @@ describe('HCE simulator + useHce', () => {
       'command:00B0000000',
       'response:6D00',
     ])
-    expect(hce.state().log.map((e) => e.dir)).toEqual(['command', 'response', 'command', 'response', 'command', 'response'])
+    expect(hce.state().log.map((e) => e.dir)).toEqual([
+      'command',
+      'response',
+      'command',
+      'response',
+      'command',
+      'response',
+    ])
   })
 
   it('answers 6A82 for an AID that is not registered, without bothering the page', async () => {
@@ -141,5 +148,25 @@ describe('useHce isSupported', () => {
     } finally {
       delete window.upsdk
     }
+  })
+})
+
+describe('useHce injected globals', () => {
+  it('watches visibility on the injected document and stamps the log with the injected clock', async () => {
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' }) as unknown as Document
+    const { h, hce, scope } = setup({ document: doc, now: () => 42, immediate: false })
+    expect(h.state.value).toBeNull()
+    hce.setHceState('1002')
+    ;(doc as unknown as { visibilityState: string }).visibilityState = 'visible'
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await vi.waitFor(() => expect(h.state.value?.code).toBe('1002'))
+    hce.setHceState('0000')
+    await h.start()
+    expect(h.log.value.at(-1)).toMatchObject({ dir: 'event', at: 42 })
+    scope.stop()
+    // after the scope ends the injected document is no longer watched
+    doc.dispatchEvent(new Event('visibilitychange'))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(h.state.value?.code).toBe('1002')
   })
 })

@@ -1,6 +1,15 @@
-import { computed, getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, toValue, type ComputedRef, type MaybeRefOrGetter, type ShallowRef } from 'vue'
+import {
+  computed,
+  shallowReadonly,
+  shallowRef,
+  toValue,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+  type ShallowRef,
+} from 'vue'
 import { toHex, type BytesLike } from '@/upsdk/bluetooth/hex'
-import { UpsdkError } from '@/upsdk/errors'
+import { resolveUpsdk } from '@/upsdk/call'
+import { asUpsdkError, type UpsdkError } from '@/upsdk/errors'
 import {
   getHCEState,
   onHCEMessage,
@@ -13,6 +22,9 @@ import {
   type HceStateInfo,
 } from '@/upsdk/hce'
 import type { UpsdkGlobal } from '@/upsdk/types'
+import { createHoldCounter } from './shared/holds'
+import { appendRing } from './shared/ringLog'
+import { tryOnScopeDispose } from './shared/scope'
 
 export interface HceCommand {
   apdu: string
@@ -42,6 +54,10 @@ export interface UseHceOptions {
   logLimit?: number
   /** @default 15000 */
   timeoutMs?: number
+  /** Where visibility changes are watched. @default document */
+  document?: Document
+  /** Clock for the log's timestamps. @default Date.now */
+  now?: () => number
 }
 
 export interface UseHceReturn {
@@ -65,12 +81,13 @@ export interface UseHceReturn {
 }
 
 /** The useHce instances emulating a card, per upsdk object: the native side has one HCE session. */
-const holders = new WeakMap<object, Set<symbol>>()
+const holds = createHoldCounter()
 
 /** HCE card emulation for a component; stopHCE runs when its scope ends (unless another instance still emulates). */
 export function useHce(options: UseHceOptions = {}): UseHceReturn {
-  const { immediate = true, refreshOnVisible = true, logLimit = 100, timeoutMs, responder } = options
-  const upsdk = () => options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+  const { immediate = true, refreshOnVisible = true, logLimit = 100, timeoutMs, responder, now = Date.now } = options
+  const doc = options.document ?? (typeof document === 'undefined' ? undefined : document)
+  const upsdk = () => resolveUpsdk(options.upsdk)
   const call = () => ({ upsdk: upsdk(), timeoutMs })
 
   // window.upsdk is not reactive and usually appears after setup (loaded by the client): look again on each refresh()
@@ -87,26 +104,12 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   let unsubscribe: (() => void) | null = null
   let disposed = false
   const me = Symbol('useHce')
-  const holdersOf = (): Set<symbol> => {
-    const u = upsdk()
-    if (!u) return new Set()
-    let set = holders.get(u)
-    if (!set) holders.set(u, (set = new Set()))
-    return set
-  }
   /** Gives up this instance's hold; true when it was the last one, so the native side may stop. */
-  const release = (): boolean => {
-    const set = holdersOf()
-    set.delete(me)
-    return set.size === 0
-  }
-
-  const asError = (e: unknown) =>
-    e instanceof UpsdkError ? e : new UpsdkError('plugin_fail', e instanceof Error ? e.message : String(e), 'plugin', e)
+  const release = (): boolean => holds.release(upsdk(), me)
+  const asError = (e: unknown) => asUpsdkError(e)
 
   function push(entry: Omit<HceLogEntry, 'at'>) {
-    const next = [...log.value, { ...entry, at: Date.now() }]
-    log.value = next.length > logLimit ? next.slice(next.length - logLimit) : next
+    log.value = appendRing(log.value, { ...entry, at: now() }, logLimit)
   }
 
   async function refresh(): Promise<HceStateInfo | null> {
@@ -176,7 +179,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
         return false
       }
       running.value = true
-      holdersOf().add(me)
+      holds.hold(upsdk(), me)
       push({ dir: 'event', hex: '', note: `卡模拟已开启（AID ${list}）` })
       return true
     } catch (e) {
@@ -196,7 +199,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
       running.value = false
       push({ dir: 'event', hex: '', note: last ? '卡模拟已停止' : '本页已停止使用卡模拟（其他页面仍在使用）' })
     } catch (e) {
-      holdersOf().add(me)
+      holds.hold(upsdk(), me)
       error.value = asError(e)
     } finally {
       stopping = false
@@ -212,13 +215,13 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   }
 
   const onVisible = () => {
-    if (document.visibilityState === 'visible') void refresh()
+    if (doc?.visibilityState === 'visible') void refresh()
   }
 
   async function dispose() {
     if (disposed) return
     disposed = true
-    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisible)
+    doc?.removeEventListener('visibilitychange', onVisible)
     unsubscribe?.()
     unsubscribe = null
     if (running.value) {
@@ -228,8 +231,8 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
   }
 
   if (immediate) void refresh()
-  if (refreshOnVisible && typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisible)
-  if (getCurrentScope()) onScopeDispose(() => void dispose())
+  if (refreshOnVisible) doc?.addEventListener('visibilitychange', onVisible)
+  tryOnScopeDispose(() => void dispose())
 
   return {
     isSupported,

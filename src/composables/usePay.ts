@@ -1,20 +1,17 @@
-import { getCurrentScope, onScopeDispose, readonly, shallowRef, type ShallowRef } from 'vue'
-import { callUpsdk } from '@/upsdk/call'
-import { getUpsdkClient } from '@/upsdk/client'
-import { detectEnvironment } from '@/upsdk/env'
+import { computed, shallowReadonly, shallowRef, type ComputedRef, type ShallowRef } from 'vue'
+import type { UpsdkClient } from '@/upsdk/client'
 import { UpsdkError } from '@/upsdk/errors'
-import type { UpsdkGlobal } from '@/upsdk/types'
 import { PENDING, usePaymentStore, type PayOrder } from '@/stores/payment'
+import { resolveUpsdkClient } from './shared/client'
+import { tryOnScopeDispose } from './shared/scope'
 
 export type PayPhase = 'idle' | 'creating' | 'paying' | 'confirming' | 'done' | 'error'
 /** What upsdk answered. Only a hint: its `fail` gets `{msg}` for a cancel and a failure alike. */
 export type SdkOutcome = 'success' | 'cancel_or_fail'
 
 export interface UsePayOptions {
-  /** The upsdk object to call directly (tests). @default the kit's shared client, configured for the page URL */
-  upsdk?: UpsdkGlobal
-  /** @default navigator.userAgent */
-  userAgent?: string
+  /** The client that configures for the page URL and calls `pay`. @default the injected client, else the shared one */
+  client?: UpsdkClient
   /** Server status checks after upsdk answered. @default 6 */
   confirmAttempts?: number
   /** Gap between those checks (our own server, never the platform). @default 1500 */
@@ -25,7 +22,7 @@ export interface UsePayOptions {
 
 export interface UsePayReturn {
   /** Inside 云闪付 (the only place `upsdk.pay` works). */
-  isSupported: boolean
+  isSupported: ComputedRef<boolean>
   phase: Readonly<ShallowRef<PayPhase>>
   sdkOutcome: Readonly<ShallowRef<SdkOutcome | null>>
   /** The order as the server last reported it. */
@@ -40,18 +37,16 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export function usePay(options: UsePayOptions = {}): UsePayReturn {
   const store = usePaymentStore()
-  const ua = options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : '')
-  const isSupported = detectEnvironment(ua).inApp
+  const client = resolveUpsdkClient(options.client)
+  const isSupported = computed(() => client.env.inApp)
   const phase = shallowRef<PayPhase>('idle')
   const sdkOutcome = shallowRef<SdkOutcome | null>(null)
   const order = shallowRef<PayOrder | null>(null)
   const message = shallowRef<string | null>(null)
   let disposed = false
-  if (getCurrentScope()) {
-    onScopeDispose(() => {
-      disposed = true
-    })
-  }
+  tryOnScopeDispose(() => {
+    disposed = true
+  })
 
   async function confirm(orderId: string): Promise<PayOrder | null> {
     phase.value = 'confirming'
@@ -77,7 +72,7 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
     sdkOutcome.value = null
     message.value = null
     order.value = null
-    if (!isSupported) {
+    if (!isSupported.value) {
       phase.value = 'error'
       message.value = '请在云闪付 App 内打开本页面后再使用 App 内支付'
       return null
@@ -94,10 +89,8 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
     }
     phase.value = 'paying'
     try {
-      const timeoutMs = options.payTimeoutMs ?? 300_000
-      // An injected upsdk is used as is (tests); otherwise the kit's client configures for this URL first.
-      if (options.upsdk) await callUpsdk('pay', { tn }, { upsdk: options.upsdk, timeoutMs })
-      else await getUpsdkClient().call('pay', { tn }, { timeoutMs })
+      // the client configures for this URL first (and waits for the app's answer)
+      await client.call('pay', { tn }, { timeoutMs: options.payTimeoutMs ?? 300_000 })
       sdkOutcome.value = 'success'
     } catch (err) {
       sdkOutcome.value = 'cancel_or_fail'
@@ -110,10 +103,10 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
 
   return {
     isSupported,
-    phase: readonly(phase) as Readonly<ShallowRef<PayPhase>>,
-    sdkOutcome: readonly(sdkOutcome) as Readonly<ShallowRef<SdkOutcome | null>>,
-    order: readonly(order) as Readonly<ShallowRef<PayOrder | null>>,
-    message: readonly(message) as Readonly<ShallowRef<string | null>>,
+    phase: shallowReadonly(phase),
+    sdkOutcome: shallowReadonly(sdkOutcome),
+    order: shallowReadonly(order),
+    message: shallowReadonly(message),
     payWithTn,
   }
 }

@@ -5,17 +5,33 @@ import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient } from '@/upsdk/client'
-import { createUpsdkStub } from '@/upsdk/stub/core'
-import { createUpsdk, useRightButton, useScreenShot, useUpsdk } from './useUpsdk'
+import { createUpsdkStub } from '@/upsdk/stub'
+import { createUpsdk } from './upsdkPlugin'
+import { useRightButton } from './useRightButton'
+import { useScreenShot } from './useScreenShot'
+import { useUpsdk } from './useUpsdk'
 
-const IOS_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (com.unionpay.chsp)'
+const IOS_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0)'
 
 function setup() {
   let path = '/'
   const getUrl = () => `https://h5.example.com${path}`
-  const stub = createUpsdkStub({ userAgent: IOS_UA, getUrl, fetch: (async () => Response.json({ ok: true })) as unknown as typeof fetch })
-  const client = createUpsdkClient({ upsdk: stub.upsdk, userAgent: IOS_UA, getUrl, fetchSignature: async () => ({ appId: 'a', timestamp: '1', nonceStr: 'n', signature: 's' }) })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] })
+  const stub = createUpsdkStub({
+    userAgent: IOS_UA,
+    getUrl,
+    fetch: (async () => Response.json({ ok: true })) as unknown as typeof fetch,
+  })
+  const client = createUpsdkClient({
+    upsdk: stub.upsdk,
+    userAgent: IOS_UA,
+    getUrl,
+    fetchSignature: async () => ({ appId: 'a', timestamp: '1', nonceStr: 'n', signature: 's' }),
+  })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:p(.*)*', component: { render: () => null } }],
+  })
   router.afterEach((to) => void (path = to.fullPath))
   const pinia = createPinia()
   return { stub, client, router, pinia, plugins: [pinia, router, createUpsdk({ client, router })] }
@@ -33,7 +49,7 @@ describe('createUpsdk + useUpsdk', () => {
     await vi.waitFor(() => expect(useSdkStore(pinia).status).toBe('ready'))
     expect(useSdkStore(pinia).signedUrl).toBe('https://h5.example.com/orders?page=2')
     expect(stub.handle.configuredUrl).toBe('https://h5.example.com/orders?page=2')
-    const api = (wrapper.vm as unknown as ReturnType<typeof useUpsdk>)
+    const api = wrapper.vm as unknown as ReturnType<typeof useUpsdk>
     await expect(api.call('getLocationCity')).resolves.toBe('310100')
     expect(useSdkStore(pinia).configCount).toBe(2)
   })

@@ -39,7 +39,10 @@ describe('auth guard', () => {
   it('sends a visitor without a session through /api/oauth/authorize, back to the same page', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
-    vi.stubGlobal('fetch', vi.fn(async () => json(401, { error: { code: 'NOT_LOGGED_IN', message: '' } })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(401, { error: { code: 'NOT_LOGGED_IN', message: '' } })),
+    )
     const navigate = vi.fn()
     const router = makeRouter()
     installAuthGuard(router, { navigate, pinia })
@@ -52,7 +55,18 @@ describe('auth guard', () => {
   it('lets a logged-in user in', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
-    vi.stubGlobal('fetch', vi.fn(async () => json(200, { openId: 'o', scope: 'upapi_base', accessExpiresAt: 1, accessTokenValid: true, canReadMobile: false })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        json(200, {
+          openId: 'o',
+          scope: 'upapi_base',
+          accessExpiresAt: 1,
+          accessTokenValid: true,
+          canReadMobile: false,
+        }),
+      ),
+    )
     const navigate = vi.fn()
     const router = makeRouter()
     installAuthGuard(router, { navigate, pinia })

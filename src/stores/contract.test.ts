@@ -60,8 +60,13 @@ describe('contract store', () => {
     expect(JSON.parse(String(fetchMock.mock.calls[1]?.[1]?.body))).toEqual({ planId: 'PLAN0001' })
     expect(store.contracts[0]?.status).toBe('relieved')
 
-    fetchMock.mockResolvedValueOnce(answer(502, { error: { code: 'UNIONPAY_N62137', message: '云闪付开放平台返回 N62137' } }))
-    await expect(store.relieve('PLAN0001')).rejects.toMatchObject({ code: 'UNIONPAY_N62137', message: expect.stringContaining('N62137') })
+    fetchMock.mockResolvedValueOnce(
+      answer(502, { error: { code: 'UNIONPAY_N62137', message: '云闪付开放平台返回 N62137' } }),
+    )
+    await expect(store.relieve('PLAN0001')).rejects.toMatchObject({
+      code: 'UNIONPAY_N62137',
+      message: expect.stringContaining('N62137'),
+    })
     expect(store.relieving).toBeNull()
   })
 

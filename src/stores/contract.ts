@@ -46,8 +46,7 @@ export const useContractStore = defineStore('contract', () => {
 
   const hasLive = computed(() => contracts.value.some((c) => c.status === 'signed' || c.status === 'applying'))
 
-  const asError = (err: unknown) =>
-    err instanceof ApiError ? err : new ApiError(0, 'UNKNOWN', String(err))
+  const asError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'UNKNOWN', String(err)))
 
   /** Loads the contracts; `quiet` keeps the current view while refreshing (polling). */
   async function load(options: { info?: boolean; quiet?: boolean } = {}): Promise<void> {
@@ -101,5 +100,19 @@ export const useContractStore = defineStore('contract', () => {
     }
   }
 
-  return { contracts, loggedIn, loading, error, unfinished, unfinishedError, unfinishedLoading, relieving, hasLive, load, loadUnfinished, relieve, signUrl }
+  return {
+    contracts,
+    loggedIn,
+    loading,
+    error,
+    unfinished,
+    unfinishedError,
+    unfinishedLoading,
+    relieving,
+    hasLive,
+    load,
+    loadUnfinished,
+    relieve,
+    signUrl,
+  }
 })

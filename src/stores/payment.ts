@@ -4,6 +4,7 @@ import {
   type AdminStatusView,
   type H5Channel,
   type H5OrderCreatedView,
+  type MyOrdersView,
   type OrderListView,
   type OrderResultView,
   type OrderStatus,
@@ -59,12 +60,16 @@ export const usePaymentStore = defineStore('payment', () => {
       body: { amount, channel, ...(orderDesc ? { orderDesc } : {}) },
     })
     const u = new URL(r.redirectUrl, location.href)
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ApiError(0, 'BAD_REDIRECT', '服务器返回的支付地址不合法')
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new ApiError(0, 'BAD_REDIRECT', '服务器返回的支付地址不合法')
     return r
   }
 
   async function createTn(amount: number, description?: string) {
-    return api<TnOrderCreatedView>('/api/pay/tn', { method: 'POST', body: { amount, ...(description ? { description } : {}) } })
+    return api<TnOrderCreatedView>('/api/pay/tn', {
+      method: 'POST',
+      body: { amount, ...(description ? { description } : {}) },
+    })
   }
 
   async function fetchOrder(merOrderId: string): Promise<PayOrder> {
@@ -98,10 +103,58 @@ export const usePaymentStore = defineStore('payment', () => {
   }
 
   async function close(merOrderId: string) {
-    const r = await api<OrderResultView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/close`, { method: 'POST', body: {}, admin: true })
+    const r = await api<OrderResultView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/close`, {
+      method: 'POST',
+      body: {},
+      admin: true,
+    })
     replace(r.order)
     return r.order
   }
 
-  return { current, orders, adminToken, setAdminToken, createH5Order, createTn, fetchOrder, adminStatus, loadOrders, refund, close }
+  async function secureComplete(merOrderId: string, amount: number) {
+    const r = await api<OrderResultView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/secure-complete`, {
+      method: 'POST',
+      body: { amount },
+      admin: true,
+    })
+    replace(r.order)
+    return r.order
+  }
+
+  async function secureCancel(merOrderId: string) {
+    const r = await api<OrderResultView>(`/api/pay/orders/${encodeURIComponent(merOrderId)}/secure-cancel`, {
+      method: 'POST',
+      body: {},
+      admin: true,
+    })
+    replace(r.order)
+    return r.order
+  }
+
+  /** The visitor's own orders (made while logged in, or from this browser). */
+  const myOrders = shallowRef<PayOrder[]>([])
+  async function loadMyOrders() {
+    const r = await api<MyOrdersView>('/api/pay/my/orders')
+    myOrders.value = r.orders
+    return r.orders
+  }
+
+  return {
+    current,
+    orders,
+    myOrders,
+    adminToken,
+    setAdminToken,
+    createH5Order,
+    createTn,
+    fetchOrder,
+    adminStatus,
+    loadOrders,
+    loadMyOrders,
+    refund,
+    close,
+    secureComplete,
+    secureCancel,
+  }
 })

@@ -49,5 +49,18 @@ export const useSdkStore = defineStore('sdk', () => {
     }
   }
 
-  return { status, error, env, signedUrl, configCount, isReady, isBusy, hint, bind, isBoundTo, ensureReady, retry: ensureReady }
+  return {
+    status,
+    error,
+    env,
+    signedUrl,
+    configCount,
+    isReady,
+    isBusy,
+    hint,
+    bind,
+    isBoundTo,
+    ensureReady,
+    retry: ensureReady,
+  }
 })

@@ -26,7 +26,10 @@ describe('session store', () => {
   })
 
   it('401 means anonymous, not an error', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => json(401, { error: { code: 'NOT_LOGGED_IN', message: '请先登录' } })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(401, { error: { code: 'NOT_LOGGED_IN', message: '请先登录' } })),
+    )
     const s = useSessionStore()
     expect(await s.ensureLoaded()).toBeNull()
     expect(s.status).toBe('anonymous')
@@ -34,7 +37,10 @@ describe('session store', () => {
   })
 
   it('a server failure is an error state with the message', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => json(500, { error: { code: 'INTERNAL', message: '服务器内部错误' } })))
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(500, { error: { code: 'INTERNAL', message: '服务器内部错误' } })),
+    )
     const s = useSessionStore()
     await expect(s.ensureLoaded()).rejects.toMatchObject({ code: 'INTERNAL' })
     expect(s.status).toBe('error')
@@ -42,7 +48,10 @@ describe('session store', () => {
   })
 
   it('logout tells the server and forgets the user', async () => {
-    const fetch = vi.fn().mockResolvedValueOnce(json(200, ME)).mockResolvedValueOnce(json(200, { ok: true }))
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(json(200, ME))
+      .mockResolvedValueOnce(json(200, { ok: true }))
     vi.stubGlobal('fetch', fetch)
     const s = useSessionStore()
     await s.refresh()

@@ -46,12 +46,18 @@ describe('callUpsdk', () => {
     const { upsdk } = fakeUpsdk(() => {
       throw new Error('bridge broken')
     })
-    await expect(callUpsdk('scanQRCode', {}, { upsdk })).rejects.toMatchObject({ code: 'plugin_fail', message: 'bridge broken' })
+    await expect(callUpsdk('scanQRCode', {}, { upsdk })).rejects.toMatchObject({
+      code: 'plugin_fail',
+      message: 'bridge broken',
+    })
   })
 
   it('rejects with not_available when the method does not exist', async () => {
     const { upsdk } = fakeUpsdk(() => undefined)
-    await expect(callUpsdk('nope', {}, { upsdk })).rejects.toMatchObject({ code: 'not_available', source: 'environment' })
+    await expect(callUpsdk('nope', {}, { upsdk })).rejects.toMatchObject({
+      code: 'not_available',
+      source: 'environment',
+    })
   })
 
   it('times out when nothing answers', async () => {

@@ -1,4 +1,11 @@
-import { UpsdkError } from './errors'
+import { toUpsdkError, UpsdkError } from './errors'
+
+export { toUpsdkError }
+
+/** The injected upsdk object, else the page's `window.upsdk` (every plugin module resolves it this way). */
+export function resolveUpsdk(upsdk?: UpsdkGlobal): UpsdkGlobal | undefined {
+  return upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+}
 import type { UpsdkGlobal } from './types'
 
 /**
@@ -27,25 +34,12 @@ export interface CallOptions {
    * timeout. A `fail` that comes first still rejects. @default undefined (wait for an answer)
    */
   optimisticAfterMs?: number
-}
-
-/** Turns any failure answer of upsdk into an `UpsdkError`, keeping the raw answer. */
-export function toUpsdkError(method: string, raw: unknown): UpsdkError {
-  if (raw instanceof UpsdkError) return raw
-  if (typeof raw === 'string') return new UpsdkError('plugin_fail', raw || `${method} 调用失败`, 'plugin', raw, method)
-  if (raw && typeof raw === 'object') {
-    const o = raw as Record<string, unknown>
-    if (typeof o.errcode === 'string' || typeof o.errcode === 'number') {
-      const msg = typeof o.errmsg === 'string' && o.errmsg ? o.errmsg : `${method} 调用失败`
-      return new UpsdkError(String(o.errcode), msg, 'sdk', raw, method)
-    }
-    if (typeof o.code === 'string' || typeof o.code === 'number') {
-      const msg = typeof o.msg === 'string' && o.msg ? o.msg : `${method} 调用失败`
-      return new UpsdkError(String(o.code), msg, 'native', raw, method)
-    }
-    if (typeof o.msg === 'string') return new UpsdkError('plugin_fail', o.msg || `${method} 调用失败`, 'plugin', raw, method)
-  }
-  return new UpsdkError('plugin_fail', `${method} 调用失败`, 'plugin', raw, method)
+  /**
+   * For `monitorScreenShot`, whose `success` upsdk.js attaches as the event listener rather than
+   * calling it as an answer: sent as `success`; the call then settles only by `fail`, the timeout
+   * or `optimisticAfterMs`.
+   */
+  successListener?: (event: Event) => void
 }
 
 /**
@@ -58,11 +52,17 @@ export function callUpsdk<T = unknown>(
   params: Record<string, unknown> = {},
   options: CallOptions = {},
 ): Promise<T> {
-  const upsdk = options.upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
+  const upsdk = resolveUpsdk(options.upsdk)
   const fn = upsdk?.[method]
   if (typeof fn !== 'function') {
     return Promise.reject(
-      new UpsdkError('not_available', `upsdk.${method} 不可用：upsdk 未加载或版本过旧`, 'environment', undefined, method),
+      new UpsdkError(
+        'not_available',
+        `upsdk.${method} 不可用：upsdk 未加载或版本过旧`,
+        'environment',
+        undefined,
+        method,
+      ),
     )
   }
   const gate = options.skipGate ? undefined : callGate
@@ -87,7 +87,10 @@ export function callUpsdk<T = unknown>(
     }
     if (timeoutMs > 0) {
       timer = setTimeout(
-        () => settle(() => reject(new UpsdkError('timeout', `${method} 在 ${timeoutMs} ms 内没有应答`, 'timeout', undefined, method))),
+        () =>
+          settle(() =>
+            reject(new UpsdkError('timeout', `${method} 在 ${timeoutMs} ms 内没有应答`, 'timeout', undefined, method)),
+          ),
         timeoutMs,
       )
     }
@@ -98,7 +101,7 @@ export function callUpsdk<T = unknown>(
     try {
       ;(fn as (p: Record<string, unknown>) => void).call(upsdk, {
         ...clean,
-        success: (answer: unknown) => settle(() => resolve(answer as T)),
+        success: options.successListener ?? ((answer: unknown) => settle(() => resolve(answer as T))),
         fail: (err: unknown) => settle(() => reject(toUpsdkError(method, err))),
       })
     } catch (err) {

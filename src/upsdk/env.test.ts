@@ -13,14 +13,20 @@ describe('detectEnvironment', () => {
     expect(env.tokens).not.toContain('KHTML, like Gecko')
   })
   it('accepts com.unionpay.mobilepay, Android and updebug 1', () => {
-    expect(detectEnvironment('Mozilla/5.0 (Linux; Android 13) Chrome/120 (com.unionpay.mobilepay) (updebug 1)')).toMatchObject({
+    expect(
+      detectEnvironment('Mozilla/5.0 (Linux; Android 13) Chrome/120 (com.unionpay.mobilepay) (updebug 1)'),
+    ).toMatchObject({
       inApp: true,
       os: 'android',
       debug: true,
     })
   })
   it('an ordinary browser, or the token without parentheses, is outside the app', () => {
-    expect(detectEnvironment('Mozilla/5.0 (Linux; Android 13) Chrome/120 Mobile Safari/537.36')).toMatchObject({ inApp: false, os: 'android', tokens: [] })
+    expect(detectEnvironment('Mozilla/5.0 (Linux; Android 13) Chrome/120 Mobile Safari/537.36')).toMatchObject({
+      inApp: false,
+      os: 'android',
+      tokens: [],
+    })
     expect(detectEnvironment('Mozilla/5.0 com.unionpay.chsp').inApp).toBe(false)
     expect(detectEnvironment('').os).toBe('other')
   })
@@ -33,6 +39,7 @@ describe('faq hints (附录八)', () => {
     expect(faqHintForCode('URL_ORIGIN_NOT_ALLOWED')?.steps.join('')).toContain('UPSDK_ALLOWED_ORIGINS')
     expect(faqHint({ code: 'whatever', source: 'server' }).title).toBe('服务器错误')
     expect(faqHint({ code: 'whatever', source: 'plugin' }).steps.length).toBeGreaterThan(0)
-    for (const code of ['c00', 'c01', 'c05', 'c101', 'c102', 'a20', 'timeout', 'load_failed', 'load_timeout']) expect(faqHintForCode(code), code).toBeDefined()
+    for (const code of ['c00', 'c01', 'c05', 'c101', 'c102', 'a20', 'timeout', 'load_failed', 'load_timeout'])
+      expect(faqHintForCode(code), code).toBeDefined()
   })
 })

@@ -58,7 +58,10 @@ describe('loadUpsdk', () => {
     const q = loadUpsdk({ src: 'https://cdn.example/upsdk.js' })
     await vi.waitFor(() => expect(appended).toHaveLength(2))
     appended[1]?.onload?.(new Event('load'))
-    await expect(q).rejects.toMatchObject({ code: 'load_failed', message: expect.stringContaining('upsdk is not defined') })
+    await expect(q).rejects.toMatchObject({
+      code: 'load_failed',
+      message: expect.stringContaining('upsdk is not defined'),
+    })
   })
 
   it('script: load_timeout', async () => {
@@ -81,7 +84,10 @@ describe('loadUpsdk failures of the page itself', () => {
       },
     })
     try {
-      await expect(loadUpsdk({ src: 'stub' })).rejects.toMatchObject({ code: 'load_failed', message: expect.stringContaining('boom') })
+      await expect(loadUpsdk({ src: 'stub' })).rejects.toMatchObject({
+        code: 'load_failed',
+        message: expect.stringContaining('boom'),
+      })
     } finally {
       Object.defineProperty(window, 'Zepto', { configurable: true, writable: true, value: original })
     }

@@ -20,7 +20,13 @@ export function loadUpsdk(options: LoadUpsdkOptions = {}): Promise<UpsdkGlobal> 
   loading ??= doLoad(options).catch((err: unknown) => {
     loading = undefined
     if (err instanceof UpsdkError) throw err
-    throw new UpsdkError('load_failed', `upsdk 加载失败：${err instanceof Error ? err.message : String(err)}`, 'environment', err, 'load')
+    throw new UpsdkError(
+      'load_failed',
+      `upsdk 加载失败：${err instanceof Error ? err.message : String(err)}`,
+      'environment',
+      err,
+      'load',
+    )
   })
   return loading
 }
@@ -46,7 +52,13 @@ async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
     await injectScript(src, timeoutMs)
   }
   if (!window.upsdk) {
-    throw new UpsdkError('load_failed', 'upsdk is not defined：upsdk.js 已加载但没有定义 window.upsdk', 'environment', undefined, 'load')
+    throw new UpsdkError(
+      'load_failed',
+      'upsdk is not defined：upsdk.js 已加载但没有定义 window.upsdk',
+      'environment',
+      undefined,
+      'load',
+    )
   }
   return window.upsdk
 }
@@ -63,7 +75,15 @@ function injectScript(src: string, timeoutMs: number): Promise<void> {
     const script = document.createElement('script')
     const timer = setTimeout(() => {
       cleanup()
-      reject(new UpsdkError('load_timeout', `upsdk.js 在 ${Math.round(timeoutMs / 1000)} 秒内没有加载完成`, 'environment', src, 'load'))
+      reject(
+        new UpsdkError(
+          'load_timeout',
+          `upsdk.js 在 ${Math.round(timeoutMs / 1000)} 秒内没有加载完成`,
+          'environment',
+          src,
+          'load',
+        ),
+      )
     }, timeoutMs)
     const cleanup = () => {
       clearTimeout(timer)

@@ -75,10 +75,26 @@ export function isPluginName(name: string): name is PluginName {
  * handler per event: registering again replaces it) and the app raises that event.
  */
 export const LISTENER_EVENTS = {
-  registerBluetoothDeviceFound: { event: 'BluetoothDeviceFound', callback: 'callback', cancel: 'cancelBluetoothDeviceFound' },
-  registerBLEConnectionStateChange: { event: 'BLEConnectionStateChange', callback: 'callback', cancel: 'cancelBLEConnectionStateChange' },
-  registerBLECharacteristicValueChange: { event: 'BLECharacteristicValueChange', callback: 'callback', cancel: 'cancelBLECharacteristicValueChange' },
-  registerBluetoothAdapterStateChange: { event: 'BluetoothAdapterStateChange', callback: 'callback', cancel: 'cancelBluetoothAdapterStateChange' },
+  registerBluetoothDeviceFound: {
+    event: 'BluetoothDeviceFound',
+    callback: 'callback',
+    cancel: 'cancelBluetoothDeviceFound',
+  },
+  registerBLEConnectionStateChange: {
+    event: 'BLEConnectionStateChange',
+    callback: 'callback',
+    cancel: 'cancelBLEConnectionStateChange',
+  },
+  registerBLECharacteristicValueChange: {
+    event: 'BLECharacteristicValueChange',
+    callback: 'callback',
+    cancel: 'cancelBLECharacteristicValueChange',
+  },
+  registerBluetoothAdapterStateChange: {
+    event: 'BluetoothAdapterStateChange',
+    callback: 'callback',
+    cancel: 'cancelBluetoothAdapterStateChange',
+  },
   setNavigationBarRightButton: { event: 'rightbtnclick', callback: 'handler', cancel: undefined },
   monitorScreenShot: { event: 'screenShotAction', callback: 'success', cancel: undefined },
 } as const satisfies Partial<Record<PluginName, { event: string; callback: string; cancel: PluginName | undefined }>>

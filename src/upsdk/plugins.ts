@@ -1,6 +1,6 @@
 import { callUpsdk } from './call'
 import { getUpsdkClient, type PluginCallOptions, type UpsdkClient } from './client'
-import { UpsdkError } from './errors'
+import { asUpsdkError, UpsdkError } from './errors'
 import type { UpsdkGlobal } from './types'
 
 export { ALL_PLUGIN_NAMES, EXTRA_PLUGIN_NAMES, PLUGIN_NAMES, type PluginName } from './plugin-names'
@@ -18,7 +18,12 @@ export interface PluginOptions {
 /** Plugins the spec documents without callbacks resolve once nothing failed within this time. */
 const FIRE_AND_FORGET_MS = 300
 
-function invoke<T>(method: string, params: Record<string, unknown>, options: PluginOptions, extra: PluginCallOptions = {}): Promise<T> {
+function invoke<T>(
+  method: string,
+  params: Record<string, unknown>,
+  options: PluginOptions,
+  extra: PluginCallOptions = {},
+): Promise<T> {
   const callOptions: PluginCallOptions = { ...extra }
   if (options.timeoutMs !== undefined) callOptions.timeoutMs = options.timeoutMs
   if (options.upsdk) return callUpsdk<T>(method, params, { ...callOptions, upsdk: options.upsdk })
@@ -51,7 +56,8 @@ function requireInt(method: string, name: string, value: unknown, min: number, m
 }
 function coordinate(method: string, name: string, value: unknown, limit: number): string {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-  if (typeof n !== 'number' || !Number.isFinite(n) || Math.abs(n) > limit) throw invalid(method, `${name} 必须是 ±${limit} 以内的数字`, value)
+  if (typeof n !== 'number' || !Number.isFinite(n) || Math.abs(n) > limit)
+    throw invalid(method, `${name} 必须是 ±${limit} 以内的数字`, value)
   return String(value)
 }
 function httpUrl(method: string, name: string, value: unknown): string {
@@ -62,7 +68,8 @@ function httpUrl(method: string, name: string, value: unknown): string {
   } catch {
     throw invalid(method, `${name} 必须是完整的 http(s) 地址`, value)
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid(method, `${name} 必须是完整的 http(s) 地址`, value)
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw invalid(method, `${name} 必须是完整的 http(s) 地址`, value)
   return text
 }
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -112,7 +119,8 @@ export async function chooseImage(params: ChooseImageParams = {}, options: Plugi
     sourceType: params.sourceType === undefined ? undefined : requireInt(m, 'sourceType', params.sourceType, 1, 3),
   }
   const answer = await invoke<unknown>(m, sent, options, { timeoutMs: options.timeoutMs ?? 0 })
-  if (!isRecord(answer) || typeof answer.base64 !== 'string' || answer.base64 === '') throw badAnswer(m, '缺少 base64', answer)
+  if (!isRecord(answer) || typeof answer.base64 !== 'string' || answer.base64 === '')
+    throw badAnswer(m, '缺少 base64', answer)
   const image: ChosenImage = { base64: answer.base64 }
   if (typeof answer.type === 'string' && answer.type) image.type = answer.type
   return image
@@ -150,8 +158,10 @@ export async function setNavigationBarRightButton(
     if (active) onClick()
   }
   await invoke(m, { title, image, handler }, options, { optimisticAfterMs: FIRE_AND_FORGET_MS })
+  // upsdk.js attached `handler` itself on document and never removes it
   return () => {
     active = false
+    if (typeof document !== 'undefined') document.removeEventListener('rightbtnclick', handler)
   }
 }
 
@@ -171,7 +181,8 @@ export async function scanQRCode(params: { scanType?: ScanType[] } = {}, options
 export function normaliseScanResult(answer: unknown): string {
   if (typeof answer === 'string') return answer
   if (isRecord(answer)) {
-    for (const key of ['value', 'result', 'resultStr']) if (typeof answer[key] === 'string') return answer[key] as string
+    for (const key of ['value', 'result', 'resultStr'])
+      if (typeof answer[key] === 'string') return answer[key] as string
   }
   throw badAnswer('scanQRCode', '应为字符串或 {value}', answer)
 }
@@ -179,11 +190,15 @@ export function normaliseScanResult(answer: unknown): string {
 // ---- 6.8 – 6.10 ----
 
 export async function addBankCard(params: { sence?: string } = {}, options: PluginOptions = {}): Promise<void> {
-  await invoke('addBankCard', { sence: optionalText('addBankCard', 'sence', params.sence, 32) }, options, { timeoutMs: options.timeoutMs ?? 0 })
+  await invoke('addBankCard', { sence: optionalText('addBankCard', 'sence', params.sence, 32) }, options, {
+    timeoutMs: options.timeoutMs ?? 0,
+  })
 }
 
 export async function showFlashInfo(msg: string, options: PluginOptions = {}): Promise<void> {
-  await invoke('showFlashInfo', { msg: requireText('showFlashInfo', 'msg', msg, 200) }, options, { optimisticAfterMs: FIRE_AND_FORGET_MS })
+  await invoke('showFlashInfo', { msg: requireText('showFlashInfo', 'msg', msg, 200) }, options, {
+    optimisticAfterMs: FIRE_AND_FORGET_MS,
+  })
 }
 
 export async function closeWebApp(options: PluginOptions = {}): Promise<void> {
@@ -288,11 +303,15 @@ const MAX_BUFFER = 512 * 1024
 function parseChunk(method: string, answer: unknown): FileChunk {
   if (!isRecord(answer) || typeof answer.data !== 'string') throw badAnswer(method, '缺少 data', answer)
   const f = answer.isFinished
-  if (f !== '0' && f !== '1' && f !== 0 && f !== 1 && typeof f !== 'boolean') throw badAnswer(method, 'isFinished 应为 0 或 1', answer)
+  if (f !== '0' && f !== '1' && f !== 0 && f !== 1 && typeof f !== 'boolean')
+    throw badAnswer(method, 'isFinished 应为 0 或 1', answer)
   return { data: answer.data, isFinished: f === '1' || f === 1 || f === true }
 }
 function chunkParams(method: string, p: { bufferSize: number; fromOffset: number }) {
-  return { bufferSize: requireInt(method, 'bufferSize', p.bufferSize, 1, MAX_BUFFER), fromOffset: requireInt(method, 'fromOffset', p.fromOffset, 0, Number.MAX_SAFE_INTEGER) }
+  return {
+    bufferSize: requireInt(method, 'bufferSize', p.bufferSize, 1, MAX_BUFFER),
+    fromOffset: requireInt(method, 'fromOffset', p.fromOffset, 0, Number.MAX_SAFE_INTEGER),
+  }
 }
 
 export interface AlbumFile {
@@ -309,38 +328,65 @@ export interface ChooseFileParams {
 export async function chooseFileFromAlbum(params: ChooseFileParams, options: PluginOptions = {}): Promise<AlbumFile> {
   const m = 'chooseFileFromAlbum'
   const maxSize = requireInt(m, 'maxSize', params.maxSize, 1, Number.MAX_SAFE_INTEGER)
-  if (!['00', '01', '02'].includes(params.sourceType)) throw invalid(m, 'sourceType 只能是 00、01、02', params.sourceType)
-  const answer = await invoke<unknown>(m, { maxSize, sourceType: params.sourceType }, options, { timeoutMs: options.timeoutMs ?? 0 })
+  if (!['00', '01', '02'].includes(params.sourceType))
+    throw invalid(m, 'sourceType 只能是 00、01、02', params.sourceType)
+  const answer = await invoke<unknown>(m, { maxSize, sourceType: params.sourceType }, options, {
+    timeoutMs: options.timeoutMs ?? 0,
+  })
   const size = isRecord(answer) ? toNumber(answer.size) : undefined
-  if (!isRecord(answer) || typeof answer.url !== 'string' || !answer.url || size === undefined || typeof answer.filename !== 'string') {
+  if (
+    !isRecord(answer) ||
+    typeof answer.url !== 'string' ||
+    !answer.url ||
+    size === undefined ||
+    typeof answer.filename !== 'string'
+  ) {
     throw badAnswer(m, '应为 {url, size, filename}', answer)
   }
   return { url: answer.url, size, filename: answer.filename }
 }
 
-export async function readAlbumData(params: { url: string; bufferSize: number; fromOffset: number }, options: PluginOptions = {}): Promise<FileChunk> {
+export async function readAlbumData(
+  params: { url: string; bufferSize: number; fromOffset: number },
+  options: PluginOptions = {},
+): Promise<FileChunk> {
   const m = 'readAlbumData'
   const sent = { url: requireText(m, 'url', params.url, 2048), ...chunkParams(m, params) }
   return parseChunk(m, await invoke<unknown>(m, sent, options))
 }
 
 export async function startAudioRecording(params: { maxTime: number }, options: PluginOptions = {}): Promise<void> {
-  await invoke('startAudioRecording', { maxTime: requireInt('startAudioRecording', 'maxTime', params.maxTime, 1, 3600) }, options)
+  await invoke(
+    'startAudioRecording',
+    { maxTime: requireInt('startAudioRecording', 'maxTime', params.maxTime, 1, 3600) },
+    options,
+  )
 }
 export async function stopAudioRecording(options: PluginOptions = {}): Promise<void> {
   await invoke('stopAudioRecording', {}, options)
 }
-export async function readAudioRecordingData(params: { bufferSize: number; fromOffset: number }, options: PluginOptions = {}): Promise<FileChunk> {
+export async function readAudioRecordingData(
+  params: { bufferSize: number; fromOffset: number },
+  options: PluginOptions = {},
+): Promise<FileChunk> {
   const m = 'readAudioRecordingData'
   return parseChunk(m, await invoke<unknown>(m, chunkParams(m, params), options))
 }
 /** 6.17: resolves when the user has finished recording (or maxTime passed). */
 export async function startVideoRecording(params: { maxTime: number }, options: PluginOptions = {}): Promise<void> {
-  await invoke('startVideoRecording', { maxTime: requireInt('startVideoRecording', 'maxTime', params.maxTime, 1, 3600) }, options, {
-    timeoutMs: options.timeoutMs ?? 0,
-  })
+  await invoke(
+    'startVideoRecording',
+    { maxTime: requireInt('startVideoRecording', 'maxTime', params.maxTime, 1, 3600) },
+    options,
+    {
+      timeoutMs: options.timeoutMs ?? 0,
+    },
+  )
 }
-export async function readVideoRecordingData(params: { bufferSize: number; fromOffset: number }, options: PluginOptions = {}): Promise<FileChunk> {
+export async function readVideoRecordingData(
+  params: { bufferSize: number; fromOffset: number },
+  options: PluginOptions = {},
+): Promise<FileChunk> {
   const m = 'readVideoRecordingData'
   return parseChunk(m, await invoke<unknown>(m, chunkParams(m, params), options))
 }
@@ -362,7 +408,8 @@ export async function readWholeFile(
   read: (p: { bufferSize: number; fromOffset: number }) => Promise<FileChunk>,
   { bufferSize = WHOLE_FILE_CHUNK, maxChunks = 1000 }: { bufferSize?: number; maxChunks?: number } = {},
 ): Promise<string> {
-  if (bufferSize % 3 !== 0) throw invalid('readWholeFile', 'bufferSize 必须是 3 的倍数，分块的 base64 才能拼接', bufferSize)
+  if (bufferSize % 3 !== 0)
+    throw invalid('readWholeFile', 'bufferSize 必须是 3 的倍数，分块的 base64 才能拼接', bufferSize)
   const parts: string[] = []
   for (let i = 0; i < maxChunks; i++) {
     const c = await read({ bufferSize, fromOffset: i * bufferSize })
@@ -413,11 +460,15 @@ export function monitorScreenShot(onShot: () => void, options: ScreenShotMonitor
   const stop = () => {
     active = false
     target.removeEventListener('screenShotAction', listener)
+    // upsdk.js attached the same function (our `success`) on document and never removes it
+    if (typeof document !== 'undefined') document.removeEventListener('screenShotAction', listener)
   }
-  invoke('monitorScreenShot', {}, options, { optimisticAfterMs: FIRE_AND_FORGET_MS }).catch((err: unknown) => {
-    stop()
-    options.onError?.(err instanceof UpsdkError ? err : new UpsdkError('plugin_fail', String(err), 'plugin', err, 'monitorScreenShot'))
-  })
+  invoke('monitorScreenShot', {}, options, { optimisticAfterMs: FIRE_AND_FORGET_MS, successListener: listener }).catch(
+    (err: unknown) => {
+      stop()
+      options.onError?.(asUpsdkError(err, 'monitorScreenShot'))
+    },
+  )
   return stop
 }
 

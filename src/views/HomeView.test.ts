@@ -2,22 +2,29 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { createUpsdk } from '@/composables/useUpsdk'
+import { createUpsdk } from '@/composables/upsdkPlugin'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient } from '@/upsdk/client'
-import { createUpsdkStub } from '@/upsdk/stub/core'
+import { createUpsdkStub } from '@/upsdk/stub'
 import HomeView from './HomeView.vue'
 
-const IN_APP_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (updebug 0) (version 929)'
+const IN_APP_UA =
+  'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 929)'
 const BROWSER_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile Safari/537.36'
 
 async function mountHome(opts: { userAgent: string; signature?: string }) {
   const url = 'https://h5.example.com/'
   const verify = vi.fn(async (_u: RequestInfo | URL, init?: RequestInit) => {
     const body = JSON.parse(String(init?.body)) as Record<string, string>
-    return Response.json(body.signature === 'good' ? { ok: true } : { ok: false, errcode: 'c01', errmsg: 'upsdk.config 验签失败' })
+    return Response.json(
+      body.signature === 'good' ? { ok: true } : { ok: false, errcode: 'c01', errmsg: 'upsdk.config 验签失败' },
+    )
   })
-  const stub = createUpsdkStub({ userAgent: opts.userAgent, getUrl: () => url, fetch: verify as unknown as typeof fetch })
+  const stub = createUpsdkStub({
+    userAgent: opts.userAgent,
+    getUrl: () => url,
+    fetch: verify as unknown as typeof fetch,
+  })
   let signature = opts.signature ?? 'good'
   const client = createUpsdkClient({
     upsdk: stub.upsdk,
@@ -25,7 +32,13 @@ async function mountHome(opts: { userAgent: string; signature?: string }) {
     getUrl: () => url,
     fetchSignature: async () => ({ appId: 'a', timestamp: '1', nonceStr: 'n', signature }),
   })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: HomeView }, { path: '/:p(.*)', component: HomeView }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: HomeView },
+      { path: '/:p(.*)', component: HomeView },
+    ],
+  })
   const pinia = createPinia()
   const wrapper = mount(HomeView, { global: { plugins: [pinia, router, createUpsdk({ client, router })] } })
   await router.push('/')
@@ -43,7 +56,16 @@ describe('HomeView', () => {
     expect(wrapper.get('[data-testid="env-os"]').text()).toBe('Android')
     expect(wrapper.text()).toContain('com.unionpay.chsp')
     expect(wrapper.find('[data-testid="outside-app"]').exists()).toBe(false)
-    expect(wrapper.findAll('.tile').map((t) => t.attributes('href'))).toEqual(['/profile', '/contract', '/pay', '/orders', '/bluetooth', '/nfc'])
+    expect(wrapper.findAll('.tile').map((t) => t.attributes('href'))).toEqual([
+      '/profile',
+      '/contract',
+      '/pay',
+      '/orders',
+      '/bluetooth',
+      '/nfc',
+      '/security',
+      '/marketing',
+    ])
   })
 
   it('shows the error code with the 附录八 hint, and 重试 recovers', async () => {

@@ -5,7 +5,15 @@ import { checkBodySig, parseJsonObject } from './auth.ts'
 import { refundSplitProblem, type RefundSplit } from './division.ts'
 import type { Notifier } from './notifier.ts'
 import { digits, type SandboxOrder } from './state.ts'
-import { checkCommon, checkMerOrderId, checkOwnUrl, gwError, readShares, toAmount, type GatewayError } from './validate.ts'
+import {
+  checkCommon,
+  checkMerOrderId,
+  checkOwnUrl,
+  gwError,
+  readShares,
+  toAmount,
+  type GatewayError,
+} from './validate.ts'
 
 type Reply = Record<string, unknown>
 type Handler = (c: Record<string, unknown>) => Reply | GatewayError | Promise<Reply | GatewayError>
@@ -37,7 +45,14 @@ export function registerGatewayApis(app: FastifyInstance, ctx: SandboxContext, n
     targetSys: o.targetSys,
     merName: '银商沙箱商户',
     ...(o.targetOrderId ? { targetOrderId: o.targetOrderId } : {}),
-    ...(o.payTime ? { payTime: o.payTime, settleDate: o.payTime.slice(0, 10), buyerPayAmount: o.totalAmount, invoiceAmount: o.totalAmount } : {}),
+    ...(o.payTime
+      ? {
+          payTime: o.payTime,
+          settleDate: o.payTime.slice(0, 10),
+          buyerPayAmount: o.totalAmount,
+          invoiceAmount: o.totalAmount,
+        }
+      : {}),
     billFunds: o.payTime ? `余额:${o.totalAmount}` : '',
     billFundsDesc: o.payTime ? `余额支付${(o.totalAmount / 100).toFixed(2)}元。` : '',
     ...(o.secureStatus ? { secureStatus: o.secureStatus, completeAmount: o.completedAmount } : {}),
@@ -60,19 +75,29 @@ export function registerGatewayApis(app: FastifyInstance, ctx: SandboxContext, n
         if (bad) return bad
         const existing = o.refunds.get(rid as string)
         // Seed 1.3: same merOrderId + refundOrderId → no new refund, the existing one is returned.
-        if (existing) return { ...orderReply(o), refundStatus: 'SUCCESS', refundOrderId: existing.refundOrderId, refundAmount: existing.amount, refundTargetOrderId: existing.targetOrderId }
+        if (existing)
+          return {
+            ...orderReply(o),
+            refundStatus: 'SUCCESS',
+            refundOrderId: existing.refundOrderId,
+            refundAmount: existing.amount,
+            refundTargetOrderId: existing.targetOrderId,
+          }
         if (state.byRefundId.has(rid as string)) return gwError('DUP_ORDER', 'refundOrderId 已用于其他订单')
       } else if (o.refunds.size > 0) return gwError('BAD_REQUEST', '多次退款必须上送 refundOrderId')
       if (o.status === 'TRADE_CLOSED') return gwError('OPERATION_NOT_ALLOWED', '订单已经关闭，不能执行退货操作')
-      if (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND') return gwError('OPERATION_NOT_ALLOWED', '订单未支付，不能退货')
-      if (o.secureStatus === 'UNCOMPLETED') return gwError('OPERATION_NOT_ALLOWED', '担保未完成的交易不允许直接做反交易')
+      if (o.status !== 'TRADE_SUCCESS' && o.status !== 'TRADE_REFUND')
+        return gwError('OPERATION_NOT_ALLOWED', '订单未支付，不能退货')
+      if (o.secureStatus === 'UNCOMPLETED')
+        return gwError('OPERATION_NOT_ALLOWED', '担保未完成的交易不允许直接做反交易')
       // After a partial 担保完成 the rest already went back to the buyer: only the completed part can be refunded.
       const cap = o.secure && o.secureStatus !== undefined ? o.completedAmount : o.totalAmount
       if (o.refundedAmount + refundAmount > cap) return gwError('OPERATION_NOT_ALLOWED', '退款金额超过可退金额')
       let split: RefundSplit = { platformAmount: 0, subOrders: [] }
       if (o.division) {
         const platform = c.platformAmount === undefined ? null : toAmount(c.platformAmount, 0)
-        if (c.platformAmount !== undefined && platform === null) return gwError('BAD_REQUEST', 'platformAmount 必须是 0..100000000 的整数（分）')
+        if (c.platformAmount !== undefined && platform === null)
+          return gwError('BAD_REQUEST', 'platformAmount 必须是 0..100000000 的整数（分）')
         const subs = readShares(c.subOrders, 'subOrders')
         if ('errCode' in subs) return subs
         const problem = refundSplitProblem(o.division, [...o.refunds.values()], refundAmount, platform, subs.shares)
@@ -109,7 +134,14 @@ export function registerGatewayApis(app: FastifyInstance, ctx: SandboxContext, n
       const o = mo ? state.orders.get(mo) : undefined
       const r = o?.refunds.get(rid as string)
       if (!o || !r) return gwError('NO_ORDER', '找不到退货订单')
-      return { ...orderReply(o), merOrderId: o.merOrderId, refundStatus: 'SUCCESS', refundOrderId: r.refundOrderId, refundTargetOrderId: r.targetOrderId, refundAmount: r.amount }
+      return {
+        ...orderReply(o),
+        merOrderId: o.merOrderId,
+        refundStatus: 'SUCCESS',
+        refundOrderId: r.refundOrderId,
+        refundTargetOrderId: r.targetOrderId,
+        refundAmount: r.amount,
+      }
     },
 
     close(c) {
@@ -188,7 +220,13 @@ export function registerGatewayApis(app: FastifyInstance, ctx: SandboxContext, n
       if (common) return { ...common, ...stamp }
       const fault = state.takeFault(api)
       if (fault && 'errCode' in fault) return { errCode: fault.errCode, errMsg: fault.errMsg, ...stamp }
-      const base = { mid: c.mid, tid: c.tid, instMid: c.instMid, ...(c.msgId !== undefined ? { msgId: c.msgId } : {}), ...stamp }
+      const base = {
+        mid: c.mid,
+        tid: c.tid,
+        instMid: c.instMid,
+        ...(c.msgId !== undefined ? { msgId: c.msgId } : {}),
+        ...stamp,
+      }
       const r = await handler(c)
       if ('errCode' in r && typeof r.errCode === 'string' && r.errCode !== 'SUCCESS') return { ...base, ...r }
       return { ...base, ...r, errCode: 'SUCCESS', errMsg: '' }

@@ -14,13 +14,15 @@ export function checkFormParam(q: Record<string, unknown>, now: number): Gateway
   const nonce = s('nonce')
   const content = s('content')
   const signature = s('signature')
-  if (!appId || !timestamp || !nonce || !content || !signature) return gwError('BAD_REQUEST', 'appId、timestamp、nonce、content、signature 均必传')
+  if (!appId || !timestamp || !nonce || !content || !signature)
+    return gwError('BAD_REQUEST', 'appId、timestamp、nonce、content、signature 均必传')
   if (appId !== SANDBOX_CHINAUMS.appId) return gwError('BAD_SIGN', 'appId 不存在')
   if (nonce.length > 128) return gwError('BAD_REQUEST', 'nonce 不能超过 128 位')
   const t = parseBeijingCompact(timestamp)
   if (Number.isNaN(t)) return gwError('BAD_REQUEST', 'timestamp 必须是 yyyyMMddHHmmss')
   if (Math.abs(t - now) > TIMESTAMP_SKEW_MS) return gwError('ABNORMAL_REQUEST_TIME', '请求时间异常')
-  if (!gatewaySignatureMatches({ appId, timestamp, nonce, signature }, content, SANDBOX_CHINAUMS.appKey)) return gwError('BAD_SIGN', '签名错误')
+  if (!gatewaySignatureMatches({ appId, timestamp, nonce, signature }, content, SANDBOX_CHINAUMS.appKey))
+    return gwError('BAD_SIGN', '签名错误')
   return { content }
 }
 
@@ -43,4 +45,3 @@ export function checkBodySig(header: string | undefined, raw: string, now: numbe
   if (!gatewaySignatureMatches(sig, raw, SANDBOX_CHINAUMS.appKey)) return gwError('BAD_SIGN', '签名错误')
   return null
 }
-

@@ -24,9 +24,23 @@ describe('sandbox 分账 rules against the shared cases', () => {
   })
 
   it('goods shares are proportional to (totalAmount − platformAmount), and cap refunds', () => {
-    const split = orderSplit(1000, 200, [], [{ subMerchantId: 'A', subOrderAmount: 750 }, { subMerchantId: 'B', subOrderAmount: 250 }], false) as OrderSplit
-    expect(split.shares).toEqual([{ mid: 'A', totalAmount: 600 }, { mid: 'B', totalAmount: 200 }])
-    expect(refundSplitProblem(split, [], 201, 0, [{ mid: 'B', totalAmount: 201 }])?.errCode).toBe('OPERATION_NOT_ALLOWED')
+    const split = orderSplit(
+      1000,
+      200,
+      [],
+      [
+        { subMerchantId: 'A', subOrderAmount: 750 },
+        { subMerchantId: 'B', subOrderAmount: 250 },
+      ],
+      false,
+    ) as OrderSplit
+    expect(split.shares).toEqual([
+      { mid: 'A', totalAmount: 600 },
+      { mid: 'B', totalAmount: 200 },
+    ])
+    expect(refundSplitProblem(split, [], 201, 0, [{ mid: 'B', totalAmount: 201 }])?.errCode).toBe(
+      'OPERATION_NOT_ALLOWED',
+    )
     expect(refundSplitProblem(split, [], 200, 0, [{ mid: 'B', totalAmount: 200 }])).toBeNull()
   })
 

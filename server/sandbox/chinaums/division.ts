@@ -44,23 +44,35 @@ export function orderSplit(
   if (subOrders.length === 0 && !goodsCarrySplit) refused.push('分账交易 goods（含子商户号）与 subOrders 二者必传其一')
   if (subOrders.length > 0) {
     const sum = subOrders.reduce((s, x) => s + x.totalAmount, 0) + platformAmount
-    if (sum !== totalAmount) refused.push(`subOrders 的 totalAmount 之和 + platformAmount = ${sum}，须等于 totalAmount ${totalAmount}`)
+    if (sum !== totalAmount)
+      refused.push(`subOrders 的 totalAmount 之和 + platformAmount = ${sum}，须等于 totalAmount ${totalAmount}`)
   }
   const goodsShares = new Map<string, number>()
   if (goodsCarrySplit) {
-    if (goods.some((g) => g.subMerchantId === undefined || g.subOrderAmount === undefined || Number.isNaN(g.subOrderAmount))) {
+    if (
+      goods.some(
+        (g) => g.subMerchantId === undefined || g.subOrderAmount === undefined || Number.isNaN(g.subOrderAmount),
+      )
+    ) {
       refused.push('goods 每个元素的 subMerchantId 与 subOrderAmount 均不能为空')
     } else {
       const sum = goods.reduce((s, g) => s + (g.subOrderAmount ?? 0), 0)
       if (sum !== totalAmount) refused.push(`goods 的 subOrderAmount 之和 ${sum} 须等于 totalAmount ${totalAmount}`)
-      for (const g of goods) goodsShares.set(g.subMerchantId as string, (goodsShares.get(g.subMerchantId as string) ?? 0) + (g.subOrderAmount ?? 0))
+      for (const g of goods)
+        goodsShares.set(
+          g.subMerchantId as string,
+          (goodsShares.get(g.subMerchantId as string) ?? 0) + (g.subOrderAmount ?? 0),
+        )
     }
   }
   if (refused.length) return { refused }
   const shares: Share[] =
     subOrders.length > 0
       ? subOrders.map((s) => ({ ...s }))
-      : [...goodsShares].map(([mid, amount]) => ({ mid, totalAmount: Math.ceil(((totalAmount - platformAmount) * amount) / totalAmount) }))
+      : [...goodsShares].map(([mid, amount]) => ({
+          mid,
+          totalAmount: Math.ceil(((totalAmount - platformAmount) * amount) / totalAmount),
+        }))
   return { platformAmount, shares }
 }
 
@@ -86,17 +98,30 @@ export function refundSplitProblem(
   if (platformAmount === null) return { errCode: 'BAD_REQUEST', errMsg: '分账交易退款 platformAmount 必传' }
   if (subOrders.length > 1) return { errCode: 'BAD_REQUEST', errMsg: '一次只能对一个子商户进行退款' }
   const sum = subOrders.reduce((s, x) => s + x.totalAmount, 0) + platformAmount
-  if (sum !== refundAmount) return { errCode: 'BAD_REQUEST', errMsg: `refundAmount ${refundAmount} 须等于 subOrders 的 totalAmount 之和 + platformAmount（${sum}）` }
+  if (sum !== refundAmount)
+    return {
+      errCode: 'BAD_REQUEST',
+      errMsg: `refundAmount ${refundAmount} 须等于 subOrders 的 totalAmount 之和 + platformAmount（${sum}）`,
+    }
   const platformDone = earlier.reduce((s, r) => s + r.platformAmount, 0)
   if (platformDone + platformAmount > split.platformAmount) {
-    return { errCode: 'OPERATION_NOT_ALLOWED', errMsg: `平台商户退款分账金额累计 ${platformDone + platformAmount} 超过下单时的 ${split.platformAmount}` }
+    return {
+      errCode: 'OPERATION_NOT_ALLOWED',
+      errMsg: `平台商户退款分账金额累计 ${platformDone + platformAmount} 超过下单时的 ${split.platformAmount}`,
+    }
   }
   for (const x of subOrders) {
     const share = split.shares.find((s) => s.mid === x.mid)
     if (!share) return { errCode: 'BAD_REQUEST', errMsg: `子商户 ${x.mid} 不在原交易的分账中` }
-    const done = earlier.reduce((s, r) => s + r.subOrders.filter((y) => y.mid === x.mid).reduce((t, y) => t + y.totalAmount, 0), 0)
+    const done = earlier.reduce(
+      (s, r) => s + r.subOrders.filter((y) => y.mid === x.mid).reduce((t, y) => t + y.totalAmount, 0),
+      0,
+    )
     if (done + x.totalAmount > share.totalAmount) {
-      return { errCode: 'OPERATION_NOT_ALLOWED', errMsg: `子商户 ${x.mid} 退款累计 ${done + x.totalAmount} 超过其分账金额 ${share.totalAmount}` }
+      return {
+        errCode: 'OPERATION_NOT_ALLOWED',
+        errMsg: `子商户 ${x.mid} 退款累计 ${done + x.totalAmount} 超过其分账金额 ${share.totalAmount}`,
+      }
     }
   }
   return null

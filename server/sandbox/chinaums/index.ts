@@ -26,9 +26,14 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
   // The sandbox only serves this kit, so 返回商户 can always lead to its cashier page.
   const merchantPage = `${ctx.appBaseUrl}/pay`
   const htmlError = (reply: FastifyReply, e: GatewayError) =>
-    reply.status(400).type('text/html; charset=utf-8').send(errorPage(e.errCode, e.errMsg, merchantPage))
+    reply
+      .status(400)
+      .type('text/html; charset=utf-8')
+      .send(errorPage(e.errCode, e.errMsg, merchantPage))
 
-  for (const [channel, { path, name }] of Object.entries(H5_CHANNELS) as Array<[H5Channel, (typeof H5_CHANNELS)[H5Channel]]>) {
+  for (const [channel, { path, name }] of Object.entries(H5_CHANNELS) as Array<
+    [H5Channel, (typeof H5_CHANNELS)[H5Channel]]
+  >) {
     app.get(`/v1/netpay/${path}`, async (req, reply) => {
       const now = ctx.clock()
       const fp = checkFormParam(req.query as Record<string, unknown>, now)
@@ -38,9 +43,11 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
       const checked = checkOrderContent(c, now, ctx.appBaseUrl)
       if ('errCode' in checked) return htmlError(reply, checked)
       // Seed 1.1 divisionFlag: "暂时只支持微信、支付宝支付和银联云闪付".
-      if (checked.division && channel === 'qmf') return htmlError(reply, gwError('BAD_REQUEST', '银联在线无卡不支持分账'))
+      if (checked.division && channel === 'qmf')
+        return htmlError(reply, gwError('BAD_REQUEST', '银联在线无卡不支持分账'))
       let order = state.orders.get(checked.merOrderId)
-      if (order && (order.content !== fp.content || order.channel !== channel)) return htmlError(reply, gwError('DUP_ORDER', '重复的订单请求'))
+      if (order && (order.content !== fp.content || order.channel !== channel))
+        return htmlError(reply, gwError('DUP_ORDER', '重复的订单请求'))
       if (!order) {
         order = state.newOrder({
           merOrderId: checked.merOrderId,
@@ -59,8 +66,14 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
         })
       }
       reply.type('text/html; charset=utf-8')
-      if (order.status !== 'WAIT_BUYER_PAY') return donePage(order.status === 'TRADE_CLOSED' ? '订单已关闭' : '订单已支付', `订单号 ${order.merOrderId}`, merchantPage)
-      if (order.expireAt !== undefined && now > order.expireAt) return donePage('订单已过期', '请返回商户重新下单', merchantPage)
+      if (order.status !== 'WAIT_BUYER_PAY')
+        return donePage(
+          order.status === 'TRADE_CLOSED' ? '订单已关闭' : '订单已支付',
+          `订单号 ${order.merOrderId}`,
+          merchantPage,
+        )
+      if (order.expireAt !== undefined && now > order.expireAt)
+        return donePage('订单已过期', '请返回商户重新下单', merchantPage)
       return cashierPage({
         merOrderId: order.merOrderId,
         amount: order.totalAmount,
@@ -81,7 +94,10 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
   }
 
   const backToMerchant = (reply: FastifyReply, o: SandboxOrder) => {
-    if (!o.returnUrl) return reply.type('text/html; charset=utf-8').send(donePage(o.status === 'TRADE_SUCCESS' ? '支付成功' : '已取消', '可以关闭本页面'))
+    if (!o.returnUrl)
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(donePage(o.status === 'TRADE_SUCCESS' ? '支付成功' : '已取消', '可以关闭本页面'))
     const url = new URL(o.returnUrl)
     for (const [k, v] of Object.entries(signParams(state, resultParams(state, o)))) url.searchParams.set(k, v)
     return reply.redirect(url.toString(), 303)
@@ -98,7 +114,8 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
     const o = cashierOrder(req.body)
     if ('errCode' in o) return htmlError(reply, o)
     if (o.status === 'WAIT_BUYER_PAY') {
-      if (o.expireAt !== undefined && ctx.clock() > o.expireAt) return htmlError(reply, gwError('OPERATION_NOT_ALLOWED', '订单已过期'))
+      if (o.expireAt !== undefined && ctx.clock() > o.expireAt)
+        return htmlError(reply, gwError('OPERATION_NOT_ALLOWED', '订单已过期'))
       markPaid(o)
       // Like the real gateway the notify goes out on its own; the first attempt is awaited so
       // that the demo's result page usually has it already (the page does not rely on it).
@@ -119,10 +136,16 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
     const tn = typeof b.tn === 'string' ? b.tn : ''
     const id = state.byTn.get(tn)
     const o = id ? state.orders.get(id) : undefined
+    if (!o && ctx.acp.payTn && ctx.acp.byTn.has(tn)) {
+      // A 全渠道 tn (server/sandbox/acp): the stub's one pay endpoint serves both tn issuers.
+      const r = await ctx.acp.payTn(tn, String(b.outcome ?? ''))
+      return reply.status(r.status).send(r.body)
+    }
     if (!o) return reply.status(404).send({ ok: false, msg: 'TN号不合法' })
     if (b.outcome !== 'success') return { ok: true, status: o.status }
     if (o.status !== 'WAIT_BUYER_PAY') return reply.status(409).send({ ok: false, msg: '订单已支付或已关闭' })
-    if (o.expireAt !== undefined && ctx.clock() > o.expireAt) return reply.status(409).send({ ok: false, msg: '订单已过期' })
+    if (o.expireAt !== undefined && ctx.clock() > o.expireAt)
+      return reply.status(409).send({ ok: false, msg: '订单已过期' })
     markPaid(o)
     void notifier.send(o)
     return { ok: true, status: o.status }
@@ -152,7 +175,10 @@ export async function registerSandboxChinaums(app: FastifyInstance, ctx: Sandbox
     const api = String(b.api ?? '')
     const times = Math.min(Math.max(Number(b.times ?? 1) || 1, 1), 50)
     const list = state.faults.get(api) ?? []
-    for (let i = 0; i < times; i++) list.push(api === 'notify' ? { drop: true } : { errCode: String(b.errCode ?? 'TIMEOUT'), errMsg: String(b.errMsg ?? '') })
+    for (let i = 0; i < times; i++)
+      list.push(
+        api === 'notify' ? { drop: true } : { errCode: String(b.errCode ?? 'TIMEOUT'), errMsg: String(b.errMsg ?? '') },
+      )
     state.faults.set(api, list)
     return { ok: true }
   })

@@ -95,7 +95,13 @@ export class Notifier {
         answer = `ERROR ${(err as Error).name}`
       }
     }
-    this.state.notifyLog.push({ merOrderId: params.merOrderId ?? '', notifyId: params.notifyId ?? '', attempt: n + 1, answer, at: this.state.clock() })
+    this.state.notifyLog.push({
+      merOrderId: params.merOrderId ?? '',
+      notifyId: params.notifyId ?? '',
+      attempt: n + 1,
+      answer,
+      at: this.state.clock(),
+    })
     if (answer === 'SUCCESS') return
     const gap = NOTIFY_GAPS_MS[n + 1]
     if (gap === undefined || this.stopped) return

@@ -68,7 +68,21 @@ export class ChinaumsSandboxState {
 
   constructor(readonly clock: () => number) {}
 
-  newOrder(o: Omit<SandboxOrder, 'status' | 'secureStatus' | 'completedAmount' | 'seqId' | 'targetOrderId' | 'targetSys' | 'payTime' | 'refunds' | 'refundedAmount' | 'createdAt'>): SandboxOrder {
+  newOrder(
+    o: Omit<
+      SandboxOrder,
+      | 'status'
+      | 'secureStatus'
+      | 'completedAmount'
+      | 'seqId'
+      | 'targetOrderId'
+      | 'targetSys'
+      | 'payTime'
+      | 'refunds'
+      | 'refundedAmount'
+      | 'createdAt'
+    >,
+  ): SandboxOrder {
     const order: SandboxOrder = {
       ...o,
       status: 'WAIT_BUYER_PAY',

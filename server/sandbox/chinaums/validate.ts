@@ -22,17 +22,21 @@ export function toAmount(v: unknown, min = 1): number | null {
 /** The fields every request carries: requestTimestamp, mid, tid, instMid (seed 1.1–1.7). */
 export function checkCommon(c: Record<string, unknown>, now: number): GatewayError | null {
   const ts = c.requestTimestamp
-  if (typeof ts !== 'string' || Number.isNaN(parseBeijingDashed(ts))) return gwError('BAD_REQUEST', 'requestTimestamp 必须是 yyyy-MM-dd HH:mm:ss')
+  if (typeof ts !== 'string' || Number.isNaN(parseBeijingDashed(ts)))
+    return gwError('BAD_REQUEST', 'requestTimestamp 必须是 yyyy-MM-dd HH:mm:ss')
   if (Math.abs(parseBeijingDashed(ts) - now) > 10 * 60_000) return gwError('ABNORMAL_REQUEST_TIME', '请求时间异常')
   if (c.mid !== SANDBOX_CHINAUMS.mid) return gwError('NO_MERCHANT', '找不到请求指定的商户')
   if (c.tid !== SANDBOX_CHINAUMS.tid) return gwError('BAD_REQUEST', 'tid 与商户不匹配')
-  if (typeof c.instMid !== 'string' || c.instMid.length < 8 || c.instMid.length > 32) return gwError('BAD_REQUEST', 'instMid 长度必须为 8..32')
+  if (typeof c.instMid !== 'string' || c.instMid.length < 8 || c.instMid.length > 32)
+    return gwError('BAD_REQUEST', 'instMid 长度必须为 8..32')
   return null
 }
 
 export function checkMerOrderId(v: unknown, field = 'merOrderId'): GatewayError | null {
-  if (typeof v !== 'string' || !/^[0-9A-Za-z]{6,32}$/.test(v)) return gwError('BAD_REQUEST', `${field} 必须是 6..32 位字母数字`)
-  if (!v.startsWith(SANDBOX_CHINAUMS.sourceId)) return gwError('BAD_REQUEST', `${field} 必须以来源编号 ${SANDBOX_CHINAUMS.sourceId} 开头`)
+  if (typeof v !== 'string' || !/^[0-9A-Za-z]{6,32}$/.test(v))
+    return gwError('BAD_REQUEST', `${field} 必须是 6..32 位字母数字`)
+  if (!v.startsWith(SANDBOX_CHINAUMS.sourceId))
+    return gwError('BAD_REQUEST', `${field} 必须以来源编号 ${SANDBOX_CHINAUMS.sourceId} 开头`)
   return null
 }
 
@@ -41,7 +45,8 @@ export function checkOwnUrl(v: unknown, field: string, appBaseUrl: string): Gate
   if (v === undefined) return null
   if (typeof v !== 'string' || v.length > 255) return gwError('BAD_REQUEST', `${field} 必须是不超过 255 字符的 URL`)
   try {
-    if (new URL(v).origin !== new URL(appBaseUrl).origin) return gwError('BAD_REQUEST', `${field} 必须指向 ${new URL(appBaseUrl).origin}`)
+    if (new URL(v).origin !== new URL(appBaseUrl).origin)
+      return gwError('BAD_REQUEST', `${field} 必须指向 ${new URL(appBaseUrl).origin}`)
   } catch {
     return gwError('BAD_REQUEST', `${field} 不是合法的 URL`)
   }
@@ -50,14 +55,22 @@ export function checkOwnUrl(v: unknown, field: string, appBaseUrl: string): Gate
 
 /** Seed 1.1.3 lengths of the optional string fields of the order content. */
 const MAX_LENGTHS: Readonly<Record<string, number>> = {
-  msgId: 64, srcReserve: 255, attachedData: 255, orderDesc: 255, goodsTag: 32, systemId: 32,
-  sceneType: 16, merAppName: 64, merAppId: 128,
+  msgId: 64,
+  srcReserve: 255,
+  attachedData: 255,
+  orderDesc: 255,
+  goodsTag: 32,
+  systemId: 32,
+  sceneType: 16,
+  merAppName: 64,
+  merAppId: 128,
 }
 
 function checkLengths(c: Record<string, unknown>): GatewayError | null {
   for (const [k, max] of Object.entries(MAX_LENGTHS)) {
     const v = c[k]
-    if (v !== undefined && (typeof v !== 'string' || v.length > max)) return gwError('BAD_REQUEST', `${k} 必须是不超过 ${max} 位的字符串`)
+    if (v !== undefined && (typeof v !== 'string' || v.length > max))
+      return gwError('BAD_REQUEST', `${k} 必须是不超过 ${max} 位的字符串`)
   }
   return null
 }
@@ -73,7 +86,11 @@ export interface CheckedOrder {
 }
 
 /** The H5 order content of seed 1.1.3. */
-export function checkOrderContent(c: Record<string, unknown>, now: number, appBaseUrl: string): GatewayError | CheckedOrder {
+export function checkOrderContent(
+  c: Record<string, unknown>,
+  now: number,
+  appBaseUrl: string,
+): GatewayError | CheckedOrder {
   const common = checkCommon(c, now)
   if (common) return common
   const id = checkMerOrderId(c.merOrderId)
@@ -86,10 +103,12 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
   }
   const lengthBad = checkLengths(c)
   if (lengthBad) return lengthBad
-  if (c.originalAmount !== undefined && toAmount(c.originalAmount) === null) return gwError('BAD_REQUEST', 'originalAmount 必须是 1..100000000 的整数（分）')
+  if (c.originalAmount !== undefined && toAmount(c.originalAmount) === null)
+    return gwError('BAD_REQUEST', 'originalAmount 必须是 1..100000000 的整数（分）')
   for (const f of ['secureTransaction', 'limitCreditCard'] as const) {
     const v = c[f]
-    if (v !== undefined && v !== true && v !== false && v !== 'true' && v !== 'false') return gwError('BAD_REQUEST', `${f} 取值为 true 或 false`)
+    if (v !== undefined && v !== true && v !== false && v !== 'true' && v !== 'false')
+      return gwError('BAD_REQUEST', `${f} 取值为 true 或 false`)
   }
   let expireAt: number | undefined
   if (c.expireTime !== undefined) {
@@ -108,7 +127,9 @@ export function checkOrderContent(c: Record<string, unknown>, now: number, appBa
     if ('errCode' in subs) return subs
     const goods: DivisionGood[] = ((c.goods ?? []) as Array<Record<string, unknown>>).map((g) => ({
       ...(g.subMerchantId !== undefined && g.subMerchantId !== '' ? { subMerchantId: String(g.subMerchantId) } : {}),
-      ...(g.subOrderAmount !== undefined && g.subOrderAmount !== '' ? { subOrderAmount: toAmount(g.subOrderAmount, 0) ?? NaN } : {}),
+      ...(g.subOrderAmount !== undefined && g.subOrderAmount !== ''
+        ? { subOrderAmount: toAmount(g.subOrderAmount, 0) ?? NaN }
+        : {}),
     }))
     const split = orderSplit(totalAmount, platformAmount, subs.shares, goods, secure)
     if ('refused' in split) return gwError('BAD_REQUEST', split.refused.join('；'))

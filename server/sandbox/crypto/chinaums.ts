@@ -41,7 +41,8 @@ export function readBodySigHeader(header: string | undefined): OpenAuth | string
   while (pattern.lastIndex < rest.length) {
     const at = pattern.lastIndex
     const m = pattern.exec(rest)
-    if (!m || m.index !== at) return 'Authorization 格式应为 OPEN-BODY-SIG AppId="", Timestamp="", Nonce="", Signature=""'
+    if (!m || m.index !== at)
+      return 'Authorization 格式应为 OPEN-BODY-SIG AppId="", Timestamp="", Nonce="", Signature=""'
     const name = m[1] as keyof typeof HEADER_FIELDS
     const field = HEADER_FIELDS[name]
     if (!field) return `Authorization 中有未知字段 ${m[1]}`
@@ -64,6 +65,8 @@ export function notifySignature(params: Readonly<Record<string, string>>, key: s
   const names = Object.keys(params).filter((k) => k !== 'sign' && params[k] !== '')
   names.sort((x, y) => (x === y ? 0 : x < y ? -1 : 1))
   const data = names.map((k) => `${k}=${params[k]}`).join('&') + key
-  const hex = createHash(type === 'MD5' ? 'md5' : 'sha256').update(data, 'utf8').digest('hex')
+  const hex = createHash(type === 'MD5' ? 'md5' : 'sha256')
+    .update(data, 'utf8')
+    .digest('hex')
   return type === 'MD5' ? hex.toUpperCase() : hex
 }

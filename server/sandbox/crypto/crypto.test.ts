@@ -1,7 +1,12 @@
 import { createVerify, generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { BEIJING_TIME, NOTIFY_SIGN, OPEN_SIGNATURE } from '../../test-vectors/chinaums.ts'
-import { NOTIFICATION_SIGN_STRING, TDES, TOKEN_SIGNATURE, UPSDK_CONFIG_SIGNATURE } from '../../test-vectors/open-platform.ts'
+import {
+  NOTIFICATION_SIGN_STRING,
+  TDES,
+  TOKEN_SIGNATURE,
+  UPSDK_CONFIG_SIGNATURE,
+} from '../../test-vectors/open-platform.ts'
 import { gatewaySignature, gatewaySignatureMatches, notifySignature, readBodySigHeader } from './chinaums.ts'
 import { sameString } from './compare.ts'
 import { notificationString, platformNonce, platformSignature, signAsPlatform } from './open-platform.ts'
@@ -15,7 +20,9 @@ describe('sandbox 开放平台 crypto against the shared vectors', () => {
   })
 
   it('2.4.1: the token signature includes the secret', () => {
-    expect(platformSignature({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(TOKEN_SIGNATURE.signature)
+    expect(platformSignature({ ...TOKEN_SIGNATURE.params, secret: TOKEN_SIGNATURE.secret })).toBe(
+      TOKEN_SIGNATURE.signature,
+    )
   })
 
   it('2.4.2: 3DES encrypts to the openssl answer, with a 24- or 16-byte key', () => {

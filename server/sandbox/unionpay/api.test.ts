@@ -6,7 +6,12 @@ import { tokenApis } from './api.ts'
 import { verifyUpsdkConfig } from './upsdk-verify.ts'
 
 const NOW = 1_796_000_000_000
-const ctx = () => createSandboxContext({ appBaseUrl: 'http://127.0.0.1:1', sandboxBaseUrl: 'http://127.0.0.1:1/sandbox', clock: () => NOW })
+const ctx = () =>
+  createSandboxContext({
+    appBaseUrl: 'http://127.0.0.1:1',
+    sandboxBaseUrl: 'http://127.0.0.1:1/sandbox',
+    clock: () => NOW,
+  })
 const sha = (s: string) => createHash('sha256').update(s).digest('hex')
 const timestamp = String(NOW / 1000)
 const nonceStr = 'Wm3WZYTPz0wzccnW'
@@ -33,8 +38,12 @@ describe('sandbox 开放平台 5.1 token signature (2.4.1)', () => {
   })
 
   it('refuses a millisecond timestamp or one older than 5 minutes (N62108)', async () => {
-    expect(await tokenApis.frontToken!({ ...request(good), timestamp: String(NOW) }, ctx())).toMatchObject({ resp: 'N62108' })
-    expect(await tokenApis.frontToken!({ ...request(good), timestamp: String(NOW / 1000 - 301) }, ctx())).toMatchObject({ resp: 'N62108' })
+    expect(await tokenApis.frontToken!({ ...request(good), timestamp: String(NOW) }, ctx())).toMatchObject({
+      resp: 'N62108',
+    })
+    expect(await tokenApis.frontToken!({ ...request(good), timestamp: String(NOW / 1000 - 301) }, ctx())).toMatchObject(
+      { resp: 'N62108' },
+    )
   })
 })
 
@@ -43,9 +52,20 @@ describe('sandbox upsdk.config check (appendix 1)', () => {
     const c = ctx()
     const front = c.unionpay.issueToken('front').token
     const url = 'http://127.0.0.1:1/pay?a=1&b=%2B'
-    const signature = sha(`appId=${SANDBOX_UNIONPAY.appId}&frontToken=${front}&nonceStr=${nonceStr}&timestamp=${timestamp}&url=${url}`)
-    expect(verifyUpsdkConfig({ appId: SANDBOX_UNIONPAY.appId, timestamp, nonceStr, signature, url: `${url}#/x` }, c.unionpay)).toEqual({ ok: true })
-    const encoded = sha(`appId=${SANDBOX_UNIONPAY.appId}&frontToken=${encodeURIComponent(front)}&nonceStr=${nonceStr}&timestamp=${timestamp}&url=${encodeURIComponent(url)}`)
-    expect(verifyUpsdkConfig({ appId: SANDBOX_UNIONPAY.appId, timestamp, nonceStr, signature: encoded, url }, c.unionpay)).toMatchObject({ ok: false, errcode: 'c01' })
+    const signature = sha(
+      `appId=${SANDBOX_UNIONPAY.appId}&frontToken=${front}&nonceStr=${nonceStr}&timestamp=${timestamp}&url=${url}`,
+    )
+    expect(
+      verifyUpsdkConfig(
+        { appId: SANDBOX_UNIONPAY.appId, timestamp, nonceStr, signature, url: `${url}#/x` },
+        c.unionpay,
+      ),
+    ).toEqual({ ok: true })
+    const encoded = sha(
+      `appId=${SANDBOX_UNIONPAY.appId}&frontToken=${encodeURIComponent(front)}&nonceStr=${nonceStr}&timestamp=${timestamp}&url=${encodeURIComponent(url)}`,
+    )
+    expect(
+      verifyUpsdkConfig({ appId: SANDBOX_UNIONPAY.appId, timestamp, nonceStr, signature: encoded, url }, c.unionpay),
+    ).toMatchObject({ ok: false, errcode: 'c01' })
   })
 })

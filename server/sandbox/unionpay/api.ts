@@ -4,7 +4,8 @@ import { sameString } from '../crypto/compare.ts'
 import { platformSignature } from '../crypto/open-platform.ts'
 import type { UnionpaySandboxState } from './state.ts'
 
-export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown> }
+/** `wrapped`: answer as `{"result":{...}}`, the way seed 003 prints 5.5.1 and 5.6.1. */
+export type ApiReply = { resp: string; msg?: string; params?: Record<string, unknown>; wrapped?: boolean }
 /** One back-end API of `POST /open/access/1.0/<name>`: the JSON body in, the platform's reply out. */
 export type ApiHandler = (body: Record<string, unknown>, ctx: SandboxContext) => ApiReply | Promise<ApiReply>
 /** A feature's APIs by name (`backendToken`, `user.mobile`, `contract.apply`, ...). */
@@ -14,7 +15,10 @@ export const ok = (params: Record<string, unknown>): ApiReply => ({ resp: '00', 
 export const fail = (resp: string, msg: string): ApiReply => ({ resp, msg })
 
 /** Returns the reply for the first missing field, in the order given: `[field, code, message]`. */
-export function missing(body: Record<string, unknown>, rules: ReadonlyArray<readonly [string, string, string]>): ApiReply | null {
+export function missing(
+  body: Record<string, unknown>,
+  rules: ReadonlyArray<readonly [string, string, string]>,
+): ApiReply | null {
   for (const [field, code, msg] of rules) {
     const v = body[field]
     if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) return fail(code, msg)
@@ -102,10 +106,16 @@ export function registerApiDispatcher(app: FastifyInstance, ctx: SandboxContext,
     const api = req.params.api
     const handler = Object.hasOwn(apis, api) ? apis[api] : undefined
     if (!handler) {
-      return reply.status(403).type('text/plain').send('The server has understood the request, but refused to implement it.')
+      return reply
+        .status(403)
+        .type('text/plain')
+        .send('The server has understood the request, but refused to implement it.')
     }
     if (!state.admitCall()) {
-      return reply.status(403).type('text/plain').send('访问控制拒绝了你的请求（调用频率超过1000次/分钟，已封禁24小时）')
+      return reply
+        .status(403)
+        .type('text/plain')
+        .send('访问控制拒绝了你的请求（调用频率超过1000次/分钟，已封禁24小时）')
     }
     const body = req.body
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -114,6 +124,7 @@ export function registerApiDispatcher(app: FastifyInstance, ctx: SandboxContext,
     }
     const result = await handler(body as Record<string, unknown>, ctx)
     state.log(api, body as Record<string, unknown>, result.resp)
-    return { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
+    const answer = { resp: result.resp, msg: result.msg ?? '', params: result.params ?? {} }
+    return result.wrapped ? { result: answer } : answer
   })
 }

@@ -40,7 +40,11 @@ type Checked = { ok: true; req: AuthorizeRequest } | { ok: false; code: string; 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 /** The checks of the platform's authorize pages, with its error codes. */
-export function checkAuthorizeRequest(input: Record<string, unknown>, kind: PageKind, state: UnionpaySandboxState): Checked {
+export function checkAuthorizeRequest(
+  input: Record<string, unknown>,
+  kind: PageKind,
+  state: UnionpaySandboxState,
+): Checked {
   const appId = str(input.appId)
   const redirectUri = str(input.redirectUri)
   const responseType = str(input.responseType)
@@ -88,7 +92,6 @@ export function appendParams(redirectUri: string, pairs: ReadonlyArray<readonly 
   return `${base}${base.includes('?') ? '&' : '?'}${q}`
 }
 
-
 const maskMobile = (m: string) => (m ? `${m.slice(0, 3)}****${m.slice(-4)}` : '无手机号')
 
 const PAGE_STYLE = `
@@ -126,7 +129,14 @@ function errorPage(code: string, message: string): string {
   )
 }
 
-function consentPage(kind: PageKind, r: AuthorizeRequest, appName: string, users: SandboxUser[], selected: number, action: string): string {
+function consentPage(
+  kind: PageKind,
+  r: AuthorizeRequest,
+  appName: string,
+  users: SandboxUser[],
+  selected: number,
+  action: string,
+): string {
   const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`
   const options = users
     .map(
@@ -161,7 +171,10 @@ ${hidden('kind', kind)}${hidden('appId', r.appId)}${hidden('redirectUri', r.redi
 }
 
 /** The live accessToken and its user, or the platform's error reply. */
-function checkUserRequest(body: Record<string, unknown>, state: UnionpaySandboxState): { t: AccessToken; user: SandboxUser } | ApiReply {
+function checkUserRequest(
+  body: Record<string, unknown>,
+  state: UnionpaySandboxState,
+): { t: AccessToken; user: SandboxUser } | ApiReply {
   const bad = checkBackendToken(body, state)
   if (bad) return bad
   const m = missing(body, [
@@ -171,7 +184,8 @@ function checkUserRequest(body: Record<string, unknown>, state: UnionpaySandboxS
   if (m) return m
   // The spec documents no code for an expired accessToken; a31 is the closest one it lists.
   const t = state.accessTokenFor(body.accessToken, body.openId)
-  if (!t || t.appId !== state.app.appId) return fail('a31', '不合法的accessToken，或已过期（有效期1小时，过期需用户重新授权）')
+  if (!t || t.appId !== state.app.appId)
+    return fail('a31', '不合法的accessToken，或已过期（有效期1小时，过期需用户重新授权）')
   const user = state.users.get(t.openId)
   if (!user) return fail('N62110', 'openId不合法')
   return { t, user }
@@ -206,7 +220,9 @@ export function registerSandboxOauth(app: FastifyInstance, ctx: SandboxContext):
   /** A key that is not the platform's, for the forged-notification control (made on first use). */
   let wrongKeyPem: string | undefined
   const aWrongKey = (): string =>
-    (wrongKeyPem ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())
+    (wrongKeyPem ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString())
   // The sandbox's 申请表 lists the app's own host as a 联登授权域名, as a real application would:
   // without it, sandbox mode behind any PUBLIC_BASE_URL other than 127.0.0.1/localhost is all N62132.
   const appHost = new URL(ctx.appBaseUrl).hostname

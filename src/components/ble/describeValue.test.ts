@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { describeValue, uuidName } from './describeValue'
-import { DOOR_LOCK_UUIDS, SIG } from './uuids'
+import { sigUuid as SIG } from '@/upsdk/bluetooth/uuid'
+import { DOOR_LOCK_UUIDS } from './uuids'
 
 describe('describeValue', () => {
   it('reads heart rate (8- and 16-bit), battery and the demo lock', () => {

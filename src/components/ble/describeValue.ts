@@ -1,8 +1,9 @@
-import { DOOR_LOCK_UUIDS, SIG } from './uuids'
+import { normalizeUuid, sigUuid as SIG } from '@/upsdk/bluetooth/uuid'
+import { DOOR_LOCK_UUIDS } from './uuids'
 
 /** A human reading of well-known characteristic values (heart rate, battery, the demo lock). */
 export function describeValue(characteristicId: string, bytes: Uint8Array): string | undefined {
-  const id = characteristicId.toUpperCase()
+  const id = normalizeUuid(characteristicId)
   const b0 = bytes[0]
   if (b0 === undefined) return undefined
   if (id === SIG('2A37')) {
@@ -30,5 +31,5 @@ export function uuidName(uuid: string): string | undefined {
     [DOOR_LOCK_UUIDS.command]: '门锁命令',
     [DOOR_LOCK_UUIDS.status]: '门锁状态',
   }
-  return names[uuid.toUpperCase()]
+  return names[normalizeUuid(uuid)]
 }

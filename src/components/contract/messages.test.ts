@@ -7,6 +7,8 @@ describe('contract page messages', () => {
     expect(resultMessage('cancelled', undefined)?.text).toContain('取消')
     expect(resultMessage('error', 'STATE_INVALID')?.text).toContain('重新点击开通')
     expect(resultMessage('error', 'UNIONPAY_N62131')?.text).toContain('N62131')
+    expect(resultMessage('error', 'NOT_IN_CLOUDPAY')?.text).toContain('云闪付 App 内')
+    expect(resultMessage('error', 'USER_MISMATCH')?.text).toContain('账号不一致')
     expect(resultMessage('error', 'UNIONPAY_X9')?.text).toContain('X9')
     expect(resultMessage('error', 'PLATFORM_e1')?.text).toContain('e1')
     expect(resultMessage('error', undefined)).toMatchObject({ tone: 'error' })

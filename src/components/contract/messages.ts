@@ -39,6 +39,8 @@ const ERROR_TEXT: Record<string, string> = {
   UNIONPAY_TIMEOUT: '云闪付响应超时，开通结果待确认，请稍后刷新本页。',
   UNIONPAY_NETWORK: '暂时连不上云闪付，开通结果待确认，请稍后刷新本页。',
   TOKEN_REFRESH_BUSY: '服务繁忙，请稍后重试。',
+  NOT_IN_CLOUDPAY: '无感支付只能在云闪付 App 内开通，请在云闪付中打开本页。',
+  USER_MISMATCH: '签约的云闪付账号与当前登录账号不一致，未开通。请用同一账号重试。',
 }
 
 /** What to tell the user after returning from the sign page (`?contract=...&code=...`). */
@@ -49,7 +51,8 @@ export function resultMessage(contract: unknown, code: unknown): ResultMessage |
   const c = typeof code === 'string' ? code : ''
   const known = ERROR_TEXT[c]
   if (known) return { tone: 'error', text: known }
-  if (c.startsWith('UNIONPAY_')) return { tone: 'error', text: `云闪付返回错误（${c.slice(9)}），未能开通，请稍后重试。` }
+  if (c.startsWith('UNIONPAY_'))
+    return { tone: 'error', text: `云闪付返回错误（${c.slice(9)}），未能开通，请稍后重试。` }
   if (c.startsWith('PLATFORM_')) return { tone: 'error', text: `云闪付签约页返回错误（${c.slice(9)}），未能开通。` }
   return { tone: 'error', text: `开通失败${c ? `（${c}）` : ''}，请稍后重试。` }
 }

@@ -23,7 +23,12 @@ export function describeApdu(dir: 'command' | 'response', hex: string): string {
     return '其他指令'
   }
   const sw = hex.slice(-4)
-  const words: Record<string, string> = { '9000': '成功', '6A82': '未找到应用', '6D00': '不支持的指令', '6F00': '卡片内部错误' }
+  const words: Record<string, string> = {
+    '9000': '成功',
+    '6A82': '未找到应用',
+    '6D00': '不支持的指令',
+    '6F00': '卡片内部错误',
+  }
   const body = hex.length > 4 ? hex.slice(0, -4) : ''
   const balance = body.length === 8 ? `，余额 ${(parseInt(body, 16) / 100).toFixed(2)} 元` : ''
   return `${words[sw] ?? `状态字 ${sw}`}${balance}`

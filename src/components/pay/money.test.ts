@@ -9,7 +9,8 @@ describe('money', () => {
     expect(parseYuan('1000000')).toEqual({ fen: 100_000_000 })
   })
   it('refuses bad input with a message', () => {
-    for (const s of ['', '0', '0.00', '1.234', '-1', 'abc', '1e3', '1000000.01']) expect(parseYuan(s)).toHaveProperty('error')
+    for (const s of ['', '0', '0.00', '1.234', '-1', 'abc', '1e3', '1000000.01'])
+      expect(parseYuan(s)).toHaveProperty('error')
   })
   it('formats 分', () => {
     expect(formatFen(1)).toBe('0.01')

@@ -15,3 +15,11 @@ export const CHANNEL_TEXT: Record<string, string> = {
   alipay: '支付宝',
   upsdk: '云闪付 App 内支付',
 }
+
+/** Seed 2.3 secureStatus, as the merchant reads it. */
+export const SECURE_TEXT = {
+  UNCOMPLETED: '担保未完成：请担保完成或担保撤销（30 天内未处理将自动撤销，全部退还买家）',
+  PARTLY_COMPLETED: '担保已部分完成',
+  ALL_COMPLETED: '担保已全部完成，全部金额结算给商户',
+  CANCELED: '担保已撤销，全部退还买家',
+} as const

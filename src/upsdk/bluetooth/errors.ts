@@ -32,7 +32,8 @@ export function isBluetoothOffError(e: unknown): boolean {
 export function describeBleError(e: unknown): string {
   if (e instanceof UpsdkError) {
     const known = BLE_ERROR_MESSAGES[e.code]
-    if (known) return e.message && e.message !== known && !e.message.endsWith('调用失败') ? `${known}（${e.message}）` : known
+    if (known)
+      return e.message && e.message !== known && !e.message.endsWith('调用失败') ? `${known}（${e.message}）` : known
     return e.message
   }
   return e instanceof Error ? e.message : String(e)

@@ -17,7 +17,13 @@ export function toHex(value: BytesLike, what = 'value', method?: string): string
   }
   const compact = value.replace(/[\s:-]/g, '')
   if (!HEX_RE.test(compact)) {
-    throw new UpsdkError('invalid_params', `${what}不是合法的十六进制数据（需偶数个 0-9A-F 字符）：${value}`, 'validation', value, method)
+    throw new UpsdkError(
+      'invalid_params',
+      `${what}不是合法的十六进制数据（需偶数个 0-9A-F 字符）：${value}`,
+      'validation',
+      value,
+      method,
+    )
   }
   return compact.toUpperCase()
 }

@@ -13,3 +13,4 @@ export {
   normalizeServices,
   normalizeAdapterStateChange,
 } from './normalize'
+export * from './uuid'

@@ -5,7 +5,12 @@ import { bleListenerState, onBLEConnectionStateChange, onBluetoothDeviceFound } 
 function fake(opts: { failRegister?: boolean } = {}) {
   const calls: string[] = []
   const u: UpsdkGlobal = { config: () => undefined, ready: () => undefined, error: () => undefined }
-  for (const m of ['registerBluetoothDeviceFound', 'cancelBluetoothDeviceFound', 'registerBLEConnectionStateChange', 'cancelBLEConnectionStateChange']) {
+  for (const m of [
+    'registerBluetoothDeviceFound',
+    'cancelBluetoothDeviceFound',
+    'registerBLEConnectionStateChange',
+    'cancelBLEConnectionStateChange',
+  ]) {
     u[m] = ({ success, fail }: { success: () => void; fail: (e: unknown) => void }) => {
       calls.push(m)
       if (opts.failRegister && m.startsWith('register')) fail({ code: '10000', msg: '未初始化' })
@@ -22,9 +27,14 @@ describe('bluetooth listeners share one native registration', () => {
     const { upsdk, calls, target } = fake()
     const a = vi.fn()
     const b = vi.fn()
-    const [ua, ub] = await Promise.all([onBluetoothDeviceFound(a, { upsdk, target }), onBluetoothDeviceFound(b, { upsdk, target })])
+    const [ua, ub] = await Promise.all([
+      onBluetoothDeviceFound(a, { upsdk, target }),
+      onBluetoothDeviceFound(b, { upsdk, target }),
+    ])
     expect(calls).toEqual(['registerBluetoothDeviceFound'])
-    target.dispatchEvent(new CustomEvent('BluetoothDeviceFound', { detail: { devices: [{ deviceId: 'D1', name: 'x', RSSI: -50 }] } }))
+    target.dispatchEvent(
+      new CustomEvent('BluetoothDeviceFound', { detail: { devices: [{ deviceId: 'D1', name: 'x', RSSI: -50 }] } }),
+    )
     expect(a).toHaveBeenCalledWith([{ deviceId: 'D1', name: 'x', rssi: -50, advertisServiceUUIDs: [] }])
     expect(b).toHaveBeenCalledTimes(1)
     ua()
@@ -74,7 +84,9 @@ describe('bluetooth listeners share one native registration', () => {
     const h = vi.fn()
     const onError = vi.fn()
     const un = await onBLEConnectionStateChange(h, { upsdk, target, onError })
-    target.dispatchEvent(new CustomEvent('BLEConnectionStateChange', { detail: { deviceId: 'D1', connected: 'perhaps' } }))
+    target.dispatchEvent(
+      new CustomEvent('BLEConnectionStateChange', { detail: { deviceId: 'D1', connected: 'perhaps' } }),
+    )
     target.dispatchEvent(new CustomEvent('BLEConnectionStateChange', { detail: { deviceId: 'D1', connected: 'YES' } }))
     expect(onError).toHaveBeenCalledTimes(1)
     expect(h).toHaveBeenCalledExactlyOnceWith({ deviceId: 'D1', connected: true })

@@ -1,5 +1,6 @@
 import { callUpsdk } from '../call'
 import { UpsdkError } from '../errors'
+import { eventData } from '../events'
 import type { UpsdkGlobal } from '../types'
 import {
   normalizeAdapterStateChange,
@@ -81,9 +82,10 @@ class Channel<T> {
   private readonly listener = (e: Event) => {
     let value: T
     try {
-      value = this.spec.parse((e as CustomEvent<unknown>).detail)
+      value = this.spec.parse(eventData(e))
     } catch (err) {
-      const ue = err instanceof UpsdkError ? err : new UpsdkError('bad_answer', String(err), 'native', e, this.spec.event)
+      const ue =
+        err instanceof UpsdkError ? err : new UpsdkError('bad_answer', String(err), 'native', e, this.spec.event)
       for (const s of [...this.subs]) s.onError?.(ue)
       return
     }
@@ -132,11 +134,21 @@ class Channel<T> {
     }
   }
 
+  /**
+   * The kit's own DOM listener. upsdk.js attaches the `callback` it is given directly on
+   * `document`, and its `cancel…` does not remove it (UPSDK.md): the same function is passed
+   * as that callback (the DOM ignores a second identical registration), so removing it here
+   * removes what upsdk attached too.
+   */
   private listen(on: boolean): void {
     if (on === this.listening) return
     this.listening = on
     if (on) this.target.addEventListener(this.spec.event, this.listener)
-    else this.target.removeEventListener(this.spec.event, this.listener)
+    else {
+      this.target.removeEventListener(this.spec.event, this.listener)
+      if (typeof document !== 'undefined' && this.target !== document)
+        document.removeEventListener(this.spec.event, this.listener)
+    }
   }
 
   /** Brings the native registration in line with whether anyone is subscribed. */
@@ -144,7 +156,11 @@ class Channel<T> {
     const run = async () => {
       const want = this.subs.size > 0
       if (want && !this.registered) {
-        await callUpsdk(this.spec.register, {}, { upsdk: this.upsdk, timeoutMs: this.timeoutMs })
+        await callUpsdk(
+          this.spec.register,
+          { callback: this.listener },
+          { upsdk: this.upsdk, timeoutMs: this.timeoutMs },
+        )
         this.registered = true
       } else if (!want && this.registered) {
         this.registered = false
@@ -158,9 +174,19 @@ class Channel<T> {
 
 const channels = new WeakMap<object, Map<string, Channel<unknown>>>()
 
-function channel<K extends BleListenerKind>(kind: K, o: BleListenOptions): Channel<ReturnType<(typeof SPECS)[K]['parse']>> {
+function channel<K extends BleListenerKind>(
+  kind: K,
+  o: BleListenOptions,
+): Channel<ReturnType<(typeof SPECS)[K]['parse']>> {
   const upsdk = resolveUpsdk(o.upsdk)
-  if (!upsdk) throw new UpsdkError('not_available', 'upsdk 未加载，无法监听蓝牙事件', 'environment', undefined, SPECS[kind].register)
+  if (!upsdk)
+    throw new UpsdkError(
+      'not_available',
+      'upsdk 未加载，无法监听蓝牙事件',
+      'environment',
+      undefined,
+      SPECS[kind].register,
+    )
   const target = o.target ?? document
   let perUpsdk = channels.get(upsdk)
   if (!perUpsdk) channels.set(upsdk, (perUpsdk = new Map()))
@@ -186,29 +212,48 @@ function subscribe<K extends BleListenerKind>(
 }
 
 /** New devices during discovery (each event may carry several). Resolves once registered. */
-export function onBluetoothDeviceFound(handler: (devices: BluetoothDevice[]) => void, o: BleListenOptions = {}): Promise<Unsubscribe> {
+export function onBluetoothDeviceFound(
+  handler: (devices: BluetoothDevice[]) => void,
+  o: BleListenOptions = {},
+): Promise<Unsubscribe> {
   return subscribe('deviceFound', handler, o)
 }
 
-export function onBLEConnectionStateChange(handler: (s: BleConnectionState) => void, o: BleListenOptions = {}): Promise<Unsubscribe> {
+export function onBLEConnectionStateChange(
+  handler: (s: BleConnectionState) => void,
+  o: BleListenOptions = {},
+): Promise<Unsubscribe> {
   return subscribe('connectionState', handler, o)
 }
 
-export function onBLECharacteristicValueChange(handler: (v: BleCharacteristicValue) => void, o: BleListenOptions = {}): Promise<Unsubscribe> {
+export function onBLECharacteristicValueChange(
+  handler: (v: BleCharacteristicValue) => void,
+  o: BleListenOptions = {},
+): Promise<Unsubscribe> {
   return subscribe('characteristicValue', handler, o)
 }
 
-export function onBluetoothAdapterStateChange(handler: (s: BluetoothAdapterStateChange) => void, o: BleListenOptions = {}): Promise<Unsubscribe> {
+export function onBluetoothAdapterStateChange(
+  handler: (s: BluetoothAdapterStateChange) => void,
+  o: BleListenOptions = {},
+): Promise<Unsubscribe> {
   return subscribe('adapterState', handler, o)
 }
 
 /** For tests and debugging: how many subscribers each channel of this upsdk has, and whether it is registered natively. */
-export function bleListenerState(upsdk?: UpsdkGlobal): Record<BleListenerKind, { subscribers: number; registered: boolean }> {
+export function bleListenerState(
+  upsdk?: UpsdkGlobal,
+): Record<BleListenerKind, { subscribers: number; registered: boolean }> {
   const u = resolveUpsdk(upsdk)
   const perUpsdk = u ? channels.get(u) : undefined
   const one = (k: BleListenerKind) => {
     const ch = perUpsdk?.get(k)
     return { subscribers: ch?.size ?? 0, registered: ch?.isRegistered ?? false }
   }
-  return { deviceFound: one('deviceFound'), connectionState: one('connectionState'), characteristicValue: one('characteristicValue'), adapterState: one('adapterState') }
+  return {
+    deviceFound: one('deviceFound'),
+    connectionState: one('connectionState'),
+    characteristicValue: one('characteristicValue'),
+    adapterState: one('adapterState'),
+  }
 }

@@ -1,4 +1,4 @@
-import type { StubCall, StubHost, StubMethodHandler } from '../stub/host'
+import type { StubCall, StubHost, StubMethodHandler } from '../stub/native/host'
 import type { UpsdkGlobal } from '../types'
 
 export interface MiniUpsdk {
@@ -12,7 +12,9 @@ export interface MiniUpsdk {
  * define, with config treated as done. For unit tests and the dev shim only — the real stub core
  * (kit) adds config checking, per-method scripting and the call log UI.
  */
-export function createMiniUpsdk(options: { target?: EventTarget; sandboxBase?: string } = {}): MiniUpsdk {
+export function createMiniUpsdk(
+  options: { target?: EventTarget; sandboxBase?: string; document?: Document } = {},
+): MiniUpsdk {
   const calls: StubCall[] = []
   const target = options.target ?? document
   const upsdk: UpsdkGlobal = {
@@ -27,7 +29,14 @@ export function createMiniUpsdk(options: { target?: EventTarget; sandboxBase?: s
           success?: (a: unknown) => void
           fail?: (e: unknown) => void
         }
-        const call: StubCall = { method, params, at: Date.now(), outcome: 'pending' }
+        const call: StubCall = {
+          method,
+          service: 'UPWPluginBluetooth',
+          action: method,
+          params,
+          at: Date.now(),
+          outcome: 'pending',
+        }
         calls.push(call)
         void handler(params, {
           success(answer?: unknown) {
@@ -43,11 +52,13 @@ export function createMiniUpsdk(options: { target?: EventTarget; sandboxBase?: s
         })
       }
     },
-    emit(eventName: string, detail: unknown) {
-      target.dispatchEvent(new CustomEvent(eventName, { detail }))
+    // cordova.fireDocumentEvent: a plain Event whose own properties are the data fields
+    emit(eventName: string, data: Record<string, unknown> = {}) {
+      target.dispatchEvent(Object.assign(new Event(eventName), data))
     },
     sandboxBase: options.sandboxBase ?? '/sandbox',
     calls,
+    document: options.document ?? document,
   }
   return { upsdk, host, calls }
 }

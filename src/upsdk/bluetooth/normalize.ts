@@ -73,8 +73,11 @@ export function normalizeDevice(v: unknown, method: string): BluetoothDevice {
   const deviceId = o && str(o.deviceId)
   if (!o || !deviceId) throw bad(method, '设备缺少 deviceId', v)
   const rssiRaw = o.RSSI ?? o.rssi
-  const rssi = typeof rssiRaw === 'number' ? rssiRaw : typeof rssiRaw === 'string' && rssiRaw.trim() !== '' ? Number(rssiRaw) : NaN
-  const uuids = Array.isArray(o.advertisServiceUUIDs) ? o.advertisServiceUUIDs.filter((u): u is string => typeof u === 'string') : []
+  const rssi =
+    typeof rssiRaw === 'number' ? rssiRaw : typeof rssiRaw === 'string' && rssiRaw.trim() !== '' ? Number(rssiRaw) : NaN
+  const uuids = Array.isArray(o.advertisServiceUUIDs)
+    ? o.advertisServiceUUIDs.filter((u): u is string => typeof u === 'string')
+    : []
   const device: BluetoothDevice = {
     deviceId,
     name: str(o.name) ?? str(o.localName) ?? '',
@@ -95,7 +98,13 @@ export function normalizeDevice(v: unknown, method: string): BluetoothDevice {
 export function normalizeDeviceList(answer: unknown, method: string): BluetoothDevice[] {
   const parsed = parseMaybeJson(answer)
   const o = asObject(parsed)
-  const list = Array.isArray(parsed) ? parsed : o && Array.isArray(o.devices) ? o.devices : o && 'deviceId' in o ? [o] : undefined
+  const list = Array.isArray(parsed)
+    ? parsed
+    : o && Array.isArray(o.devices)
+      ? o.devices
+      : o && 'deviceId' in o
+        ? [o]
+        : undefined
   if (!list) throw bad(method, '缺少 devices 列表', answer)
   return list.map((d) => normalizeDevice(parseMaybeJson(d), method))
 }

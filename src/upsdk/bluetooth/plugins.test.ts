@@ -44,12 +44,20 @@ const REF = { deviceId: 'D1', serviceId: 'S1', characteristicId: 'C1' }
 
 describe('bluetooth plugins: parameters', () => {
   it('leaves optional discovery fields out when unset, sends yes/no and non-empty service lists', async () => {
-    const { upsdk, calls } = fakeUpsdk({ startBluetoothDevicesDiscovery: { ok: undefined }, stopBluetoothDevicesDiscovery: { ok: undefined } })
+    const { upsdk, calls } = fakeUpsdk({
+      startBluetoothDevicesDiscovery: { ok: undefined },
+      stopBluetoothDevicesDiscovery: { ok: undefined },
+    })
     await startBluetoothDevicesDiscovery({}, { upsdk })
     await startBluetoothDevicesDiscovery({ services: [], allowDuplicatesKey: undefined }, { upsdk })
     await startBluetoothDevicesDiscovery({ services: ['180D'], allowDuplicatesKey: true }, { upsdk })
     await stopBluetoothDevicesDiscovery({ allowDuplicatesKey: false }, { upsdk })
-    expect(calls.map((c) => c.params)).toEqual([{}, {}, { services: ['180D'], allowDuplicatesKey: 'yes' }, { allowDuplicatesKey: 'no' }])
+    expect(calls.map((c) => c.params)).toEqual([
+      {},
+      {},
+      { services: ['180D'], allowDuplicatesKey: 'yes' },
+      { allowDuplicatesKey: 'no' },
+    ])
   })
 
   it('rejects a missing deviceId/serviceId/characteristicId without calling the bridge', async () => {
@@ -75,8 +83,11 @@ describe('bluetooth plugins: parameters', () => {
     expect(calls).toEqual([])
   })
 
-  it('writes bytes or hex as upper-case hex, and falls back to the misspelled method only when alone', async () => {
-    const a = fakeUpsdk({ writeBLECharacteristicValue: { ok: undefined }, writeBLECharcateristicValue: { ok: undefined } })
+  it('writes bytes or hex as upper-case hex, never through the heading typo (no real build has it)', async () => {
+    const a = fakeUpsdk({
+      writeBLECharacteristicValue: { ok: undefined },
+      writeBLECharcateristicValue: { ok: undefined },
+    })
     await writeBLECharacteristicValue({ ...REF, value: new Uint8Array([1, 0xab]) }, { upsdk: a.upsdk })
     await writeBLECharacteristicValue({ ...REF, value: 'a0 ff' }, { upsdk: a.upsdk })
     expect(a.calls).toEqual([
@@ -84,8 +95,10 @@ describe('bluetooth plugins: parameters', () => {
       { method: 'writeBLECharacteristicValue', params: { ...REF, value: 'A0FF' } },
     ])
     const b = fakeUpsdk({ writeBLECharcateristicValue: { ok: undefined } })
-    await writeBLECharacteristicValue({ ...REF, value: '01' }, { upsdk: b.upsdk })
-    expect(b.calls[0]?.method).toBe('writeBLECharcateristicValue')
+    await expect(writeBLECharacteristicValue({ ...REF, value: '01' }, { upsdk: b.upsdk })).rejects.toMatchObject({
+      code: 'not_available',
+    })
+    expect(b.calls).toEqual([])
   })
 
   it('sends notify state only when given', async () => {
@@ -117,7 +130,14 @@ describe('bluetooth plugins: answers', () => {
 
   it('types device lists (name from localName, RSSI as number)', async () => {
     const { upsdk } = fakeUpsdk({
-      getBluetoothDevices: { ok: { devices: [{ deviceId: 'D1', localName: 'HR', RSSI: '-61', advertisServiceUUIDs: ['180D', 3] }, { deviceId: 'D2', name: 'Lock', RSSI: -40 }] } },
+      getBluetoothDevices: {
+        ok: {
+          devices: [
+            { deviceId: 'D1', localName: 'HR', RSSI: '-61', advertisServiceUUIDs: ['180D', 3] },
+            { deviceId: 'D2', name: 'Lock', RSSI: -40 },
+          ],
+        },
+      },
       getConnectedBluetoothDevices: { ok: { devices: [] } },
     })
     expect(await getBluetoothDevices({ upsdk })).toEqual([
@@ -131,9 +151,20 @@ describe('bluetooth plugins: answers', () => {
 
   it('types services, characteristics and read values', async () => {
     const { upsdk } = fakeUpsdk({
-      getBLEDeviceServices: { ok: { services: [{ uuid: 'S1', isPrimary: 'yes' }, { serviceId: 'S2', isPrimary: 'NO' }] } },
-      getBLEDeviceCharacteristics: { ok: { characteristics: [{ uuid: 'C1', properties: { read: 'yes', write: 'NO', notify: 'Yes' } }] } },
-      readBLECharacteristicValue: { ok: { characteristic: { characteristicId: 'C1', serviceId: 'S1', value: 'a00101' } } },
+      getBLEDeviceServices: {
+        ok: {
+          services: [
+            { uuid: 'S1', isPrimary: 'yes' },
+            { serviceId: 'S2', isPrimary: 'NO' },
+          ],
+        },
+      },
+      getBLEDeviceCharacteristics: {
+        ok: { characteristics: [{ uuid: 'C1', properties: { read: 'yes', write: 'NO', notify: 'Yes' } }] },
+      },
+      readBLECharacteristicValue: {
+        ok: { characteristic: { characteristicId: 'C1', serviceId: 'S1', value: 'a00101' } },
+      },
     })
     expect(await getBLEDeviceServices({ deviceId: 'D1' }, { upsdk })).toEqual([
       { uuid: 'S1', isPrimary: true },
@@ -188,18 +219,38 @@ describe('bluetooth plugins: every one of the 23 reaches its method with exactly
     ['openBluetoothAdapter', () => ble.openBluetoothAdapter(o), {}],
     ['closeBluetoothAdapter', () => ble.closeBluetoothAdapter(o), {}],
     ['getBluetoothAdapterState', () => ble.getBluetoothAdapterState(o), {}],
-    ['startBluetoothDevicesDiscovery', () => ble.startBluetoothDevicesDiscovery({ services: ['180D', ' '] }, o), { services: ['180D'] }],
+    [
+      'startBluetoothDevicesDiscovery',
+      () => ble.startBluetoothDevicesDiscovery({ services: ['180D', ' '] }, o),
+      { services: ['180D'] },
+    ],
     ['stopBluetoothDevicesDiscovery', () => ble.stopBluetoothDevicesDiscovery({}, o), {}],
     ['getBluetoothDevices', () => ble.getBluetoothDevices(o), {}],
     ['connectBLEDevice', () => ble.connectBLEDevice({ deviceId: 'D1' }, o), { deviceId: 'D1' }],
     ['disconnectBLEDevice', () => ble.disconnectBLEDevice({ deviceId: 'D1' }, o), { deviceId: 'D1' }],
     ['getConnectedBluetoothDevices', () => ble.getConnectedBluetoothDevices({ services: [] }, o), {}],
-    ['getConnectedBluetoothDevices', () => ble.getConnectedBluetoothDevices({ services: ['180D'] }, o), { services: ['180D'] }],
+    [
+      'getConnectedBluetoothDevices',
+      () => ble.getConnectedBluetoothDevices({ services: ['180D'] }, o),
+      { services: ['180D'] },
+    ],
     ['getBLEDeviceServices', () => ble.getBLEDeviceServices({ deviceId: 'D1' }, o), { deviceId: 'D1' }],
-    ['getBLEDeviceCharacteristics', () => ble.getBLEDeviceCharacteristics({ deviceId: 'D1', serviceId: 'S1' }, o), { deviceId: 'D1', serviceId: 'S1' }],
-    ['writeBLECharacteristicValue', () => ble.writeBLECharacteristicValue({ ...REF, value: new Uint8Array([1]) }, o), { ...REF, value: '01' }],
+    [
+      'getBLEDeviceCharacteristics',
+      () => ble.getBLEDeviceCharacteristics({ deviceId: 'D1', serviceId: 'S1' }, o),
+      { deviceId: 'D1', serviceId: 'S1' },
+    ],
+    [
+      'writeBLECharacteristicValue',
+      () => ble.writeBLECharacteristicValue({ ...REF, value: new Uint8Array([1]) }, o),
+      { ...REF, value: '01' },
+    ],
     ['readBLECharacteristicValue', () => ble.readBLECharacteristicValue(REF, o), REF],
-    ['notifyBLECharacteristicValueChange', () => ble.notifyBLECharacteristicValueChange({ ...REF, state: false }, o), { ...REF, state: 'no' }],
+    [
+      'notifyBLECharacteristicValueChange',
+      () => ble.notifyBLECharacteristicValueChange({ ...REF, state: false }, o),
+      { ...REF, state: 'no' },
+    ],
     ['registerBluetoothDeviceFound', () => ble.registerBluetoothDeviceFound(o), {}],
     ['cancelBluetoothDeviceFound', () => ble.cancelBluetoothDeviceFound(o), {}],
     ['registerBLEConnectionStateChange', () => ble.registerBLEConnectionStateChange(o), {}],
@@ -223,9 +274,14 @@ describe('bluetooth plugins: every one of the 23 reaches its method with exactly
 
   it('validates the required ids of disconnect and services before the bridge', async () => {
     calls.length = 0
-    await expect(ble.disconnectBLEDevice({ deviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_params', source: 'validation' })
+    await expect(ble.disconnectBLEDevice({ deviceId: '' }, o)).rejects.toMatchObject({
+      code: 'invalid_params',
+      source: 'validation',
+    })
     await expect(ble.getBLEDeviceServices({ deviceId: ' ' }, o)).rejects.toMatchObject({ code: 'invalid_params' })
-    await expect(ble.notifyBLECharacteristicValueChange({ ...REF, serviceId: '' }, o)).rejects.toMatchObject({ code: 'invalid_params' })
+    await expect(ble.notifyBLECharacteristicValueChange({ ...REF, serviceId: '' }, o)).rejects.toMatchObject({
+      code: 'invalid_params',
+    })
     expect(calls).toEqual([])
   })
 })
@@ -234,13 +290,23 @@ describe('bluetooth events: normalised like the answers', () => {
   it('connection state, characteristic values and adapter states', () => {
     expect(normalizeConnectionState({ deviceId: 'D1', connected: 'No' })).toEqual({ deviceId: 'D1', connected: false })
     expect(normalizeConnectionState('{"deviceId":"D1","connected":"YES"}')).toEqual({ deviceId: 'D1', connected: true })
-    const v = normalizeCharacteristicValue({ deviceId: 'D1', serviceId: 'S1', characteristicId: 'C1', value: '00 4b' }, 'BLECharacteristicValueChange')
+    const v = normalizeCharacteristicValue(
+      { deviceId: 'D1', serviceId: 'S1', characteristicId: 'C1', value: '00 4b' },
+      'BLECharacteristicValueChange',
+    )
     expect(v).toMatchObject({ deviceId: 'D1', value: '004B' })
     expect([...v.bytes]).toEqual([0, 0x4b])
-    expect(normalizeAdapterStateChange({ state: 'poweredOff' })).toMatchObject({ state: 'poweredOff', available: false })
+    expect(normalizeAdapterStateChange({ state: 'poweredOff' })).toMatchObject({
+      state: 'poweredOff',
+      available: false,
+    })
     expect(normalizeAdapterStateChange({ state: 'ON' })).toMatchObject({ state: 'poweredOn', available: true })
     expect(normalizeAdapterStateChange({ available: 'NO' })).toMatchObject({ state: 'poweredOff', available: false })
-    expect(normalizeAdapterStateChange({ state: 'weird' })).toMatchObject({ state: 'unknown', available: false, raw: { state: 'weird' } })
+    expect(normalizeAdapterStateChange({ state: 'weird' })).toMatchObject({
+      state: 'unknown',
+      available: false,
+      raw: { state: 'weird' },
+    })
     expect(() => normalizeAdapterStateChange({})).toThrow(UpsdkError)
   })
 })

@@ -1,5 +1,4 @@
-import { callUpsdk } from '../call'
-import type { UpsdkGlobal } from '../types'
+import { callUpsdk, resolveUpsdk } from '../call'
 import { validationError } from './errors'
 import { toHex, type BytesLike } from './hex'
 import {
@@ -21,16 +20,7 @@ import type {
   DiscoveryOptions,
 } from './types'
 
-/** The injected upsdk, else `window.upsdk`. */
-export function resolveUpsdk(upsdk?: UpsdkGlobal): UpsdkGlobal | undefined {
-  return upsdk ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
-}
-
-/** The first of `names` the upsdk object implements (for the spec's misspelled aliases), else the first. */
-export function pickMethod(names: readonly [string, ...string[]], upsdk?: UpsdkGlobal): string {
-  const u = resolveUpsdk(upsdk)
-  return names.find((n) => typeof u?.[n] === 'function') ?? names[0]
-}
+export { resolveUpsdk }
 
 function call<T>(method: string, params: Record<string, unknown>, o: BleCallOptions): Promise<T> {
   return callUpsdk<T>(method, params, { upsdk: resolveUpsdk(o.upsdk), timeoutMs: o.timeoutMs })
@@ -74,7 +64,10 @@ function discoveryParams(d: DiscoveryOptions): Record<string, unknown> {
 }
 
 /** 6.23.4 开始扫描; optional fields are not sent when unset. */
-export async function startBluetoothDevicesDiscovery(d: DiscoveryOptions = {}, o: BleCallOptions = none): Promise<void> {
+export async function startBluetoothDevicesDiscovery(
+  d: DiscoveryOptions = {},
+  o: BleCallOptions = none,
+): Promise<void> {
   await call('startBluetoothDevicesDiscovery', discoveryParams(d), o)
 }
 
@@ -108,7 +101,10 @@ export async function getConnectedBluetoothDevices(
   p: { services?: readonly string[] } = {},
   o: BleCallOptions = none,
 ): Promise<BluetoothDevice[]> {
-  return normalizeDeviceList(await call('getConnectedBluetoothDevices', { services: services(p.services) }, o), 'getConnectedBluetoothDevices')
+  return normalizeDeviceList(
+    await call('getConnectedBluetoothDevices', { services: services(p.services) }, o),
+    'getConnectedBluetoothDevices',
+  )
 }
 
 /** 6.23.10 服务列表 */
@@ -123,7 +119,9 @@ export async function getBLEDeviceCharacteristics(
   o: BleCallOptions = none,
 ): Promise<BleCharacteristic[]> {
   required('getBLEDeviceCharacteristics', p, ['deviceId', 'serviceId'])
-  return normalizeCharacteristics(await call('getBLEDeviceCharacteristics', { deviceId: p.deviceId, serviceId: p.serviceId }, o))
+  return normalizeCharacteristics(
+    await call('getBLEDeviceCharacteristics', { deviceId: p.deviceId, serviceId: p.serviceId }, o),
+  )
 }
 
 const CHAR_FIELDS = ['deviceId', 'serviceId', 'characteristicId'] as const
@@ -133,9 +131,8 @@ function ref(p: BleCharacteristicRef) {
 }
 
 /**
- * 6.23.12 写数据. The value is sent as upper-case hex. The 6.1 table and the example spell the
- * method `writeBLECharacteristicValue` (the heading's `writeBLECharcateristicValue` is a typo);
- * the typo is used only if an upsdk build implements nothing else.
+ * 6.23.12 写数据. The value is sent as upper-case hex. The heading's `writeBLECharcateristicValue`
+ * is a typo that no real upsdk.js build has (UPSDK.md "Names").
  */
 export async function writeBLECharacteristicValue(
   p: BleCharacteristicRef & { value: BytesLike },
@@ -145,11 +142,14 @@ export async function writeBLECharacteristicValue(
   required(method, p, CHAR_FIELDS)
   const value = toHex(p.value, 'value', method)
   if (value === '') throw validationError(method, `${method} 缺少必填参数 value`, p)
-  await call(pickMethod([method, 'writeBLECharcateristicValue'], o.upsdk), { ...ref(p), value }, o)
+  await call(method, { ...ref(p), value }, o)
 }
 
 /** 6.23.13 读数据 */
-export async function readBLECharacteristicValue(p: BleCharacteristicRef, o: BleCallOptions = none): Promise<BleCharacteristicValue> {
+export async function readBLECharacteristicValue(
+  p: BleCharacteristicRef,
+  o: BleCallOptions = none,
+): Promise<BleCharacteristicValue> {
   const method = 'readBLECharacteristicValue'
   required(method, p, CHAR_FIELDS)
   const v = normalizeCharacteristicValue(await call(method, ref(p), o), method)
@@ -169,14 +169,22 @@ export async function notifyBLECharacteristicValueChange(
  * 6.23.15–22: the raw register/cancel pairs. Prefer the subscription helpers in
  * `./listeners`, which share one native registration between many subscribers.
  */
-export const registerBluetoothDeviceFound = (o: BleCallOptions = none) => call<unknown>('registerBluetoothDeviceFound', {}, o).then(() => undefined)
-export const cancelBluetoothDeviceFound = (o: BleCallOptions = none) => call<unknown>('cancelBluetoothDeviceFound', {}, o).then(() => undefined)
-export const registerBLEConnectionStateChange = (o: BleCallOptions = none) => call<unknown>('registerBLEConnectionStateChange', {}, o).then(() => undefined)
-export const cancelBLEConnectionStateChange = (o: BleCallOptions = none) => call<unknown>('cancelBLEConnectionStateChange', {}, o).then(() => undefined)
-export const registerBLECharacteristicValueChange = (o: BleCallOptions = none) => call<unknown>('registerBLECharacteristicValueChange', {}, o).then(() => undefined)
-export const cancelBLECharacteristicValueChange = (o: BleCallOptions = none) => call<unknown>('cancelBLECharacteristicValueChange', {}, o).then(() => undefined)
-export const registerBluetoothAdapterStateChange = (o: BleCallOptions = none) => call<unknown>('registerBluetoothAdapterStateChange', {}, o).then(() => undefined)
-export const cancelBluetoothAdapterStateChange = (o: BleCallOptions = none) => call<unknown>('cancelBluetoothAdapterStateChange', {}, o).then(() => undefined)
+export const registerBluetoothDeviceFound = (o: BleCallOptions = none) =>
+  call<unknown>('registerBluetoothDeviceFound', {}, o).then(() => undefined)
+export const cancelBluetoothDeviceFound = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBluetoothDeviceFound', {}, o).then(() => undefined)
+export const registerBLEConnectionStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('registerBLEConnectionStateChange', {}, o).then(() => undefined)
+export const cancelBLEConnectionStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBLEConnectionStateChange', {}, o).then(() => undefined)
+export const registerBLECharacteristicValueChange = (o: BleCallOptions = none) =>
+  call<unknown>('registerBLECharacteristicValueChange', {}, o).then(() => undefined)
+export const cancelBLECharacteristicValueChange = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBLECharacteristicValueChange', {}, o).then(() => undefined)
+export const registerBluetoothAdapterStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('registerBluetoothAdapterStateChange', {}, o).then(() => undefined)
+export const cancelBluetoothAdapterStateChange = (o: BleCallOptions = none) =>
+  call<unknown>('cancelBluetoothAdapterStateChange', {}, o).then(() => undefined)
 
 /** 6.23.23 跳转到系统蓝牙设置 */
 export async function openBluetoothSetting(o: BleCallOptions = none): Promise<void> {

@@ -67,13 +67,7 @@ export interface BleConnectionState {
 
 /** The adapter states the kit distinguishes; `unknown` keeps anything else (see `raw`). */
 export type BluetoothAdapterStateName =
-  | 'poweredOn'
-  | 'poweredOff'
-  | 'unauthorized'
-  | 'unsupported'
-  | 'resetting'
-  | 'uninitialized'
-  | 'unknown'
+  'poweredOn' | 'poweredOff' | 'unauthorized' | 'unsupported' | 'resetting' | 'uninitialized' | 'unknown'
 
 export interface BluetoothAdapterStateChange {
   state: BluetoothAdapterStateName

@@ -22,7 +22,13 @@ export interface HceStateInfo {
 
 export const HCE_STATES: Readonly<Record<HceStateCode, HceStateInfo>> = {
   '0000': { code: '0000', ok: true, message: 'ok', explanation: '本机支持 HCE，可以开始卡模拟', fix: 'none' },
-  '1001': { code: '1001', ok: false, message: '当前设备不支持NFC', explanation: '这台手机没有 NFC 功能，无法使用手机碰卡。请换一台带 NFC 的手机。', fix: 'none' },
+  '1001': {
+    code: '1001',
+    ok: false,
+    message: '当前设备不支持NFC',
+    explanation: '这台手机没有 NFC 功能，无法使用手机碰卡。请换一台带 NFC 的手机。',
+    fix: 'none',
+  },
   '1002': {
     code: '1002',
     ok: false,

@@ -1,7 +1,16 @@
 import { describe, expect, it, vi } from 'vitest'
 import { UpsdkError } from '../errors'
 import type { UpsdkGlobal } from '../types'
-import { HCE_STATES, getHCEState, hceListenerState, onHCEMessage, sendHCEMessage, startHCE, stopHCE, validateAidList } from '.'
+import {
+  HCE_STATES,
+  getHCEState,
+  hceListenerState,
+  onHCEMessage,
+  sendHCEMessage,
+  startHCE,
+  stopHCE,
+  validateAidList,
+} from '.'
 
 type Answer = { ok: unknown } | { err: unknown }
 function fakeUpsdk(answers: Record<string, Answer>) {
@@ -81,20 +90,26 @@ describe('HCE codes', () => {
 
   it('turns startHCE/stopHCE codes into errors with the spec message', async () => {
     const a = fakeUpsdk({ startHCE: { ok: { code: '1101', msg: '' } } })
-    await expect(startHCE({ aidList: 'A000000010' }, { upsdk: a.upsdk })).rejects.toMatchObject({ code: '1101', message: '注册AID失败' })
+    await expect(startHCE({ aidList: 'A000000010' }, { upsdk: a.upsdk })).rejects.toMatchObject({
+      code: '1101',
+      message: '注册AID失败',
+    })
     const b = fakeUpsdk({ startHCE: { err: { code: '1103' } } })
-    await expect(startHCE({ aidList: 'A000000010' }, { upsdk: b.upsdk })).rejects.toMatchObject({ code: '1103', message: '输入参数错误' })
+    await expect(startHCE({ aidList: 'A000000010' }, { upsdk: b.upsdk })).rejects.toMatchObject({
+      code: '1103',
+      message: '输入参数错误',
+    })
     const c = fakeUpsdk({ stopHCE: { err: { code: '1402' } } })
     await expect(stopHCE({ upsdk: c.upsdk })).rejects.toMatchObject({ code: '1402', message: '注销AID失败' })
   })
 
-  it('uses stopHCE, and the misspelled stoptHCE only when it is all there is', async () => {
+  it('uses stopHCE, never the heading typo stoptHCE (no real build has it)', async () => {
     const a = fakeUpsdk({ stopHCE: { ok: { code: '0000' } }, stoptHCE: { ok: { code: '0000' } } })
     await stopHCE({ upsdk: a.upsdk })
     expect(a.calls.map((c) => c.method)).toEqual(['stopHCE'])
     const b = fakeUpsdk({ stoptHCE: { ok: { code: '0000' } } })
-    await stopHCE({ upsdk: b.upsdk })
-    expect(b.calls.map((c) => c.method)).toEqual(['stoptHCE'])
+    await expect(stopHCE({ upsdk: b.upsdk })).rejects.toMatchObject({ code: 'not_available' })
+    expect(b.calls).toEqual([])
   })
 
   it('sends HCE responses as upper-case hex and refuses empty data', async () => {
@@ -116,7 +131,11 @@ describe('onHCEMessage stream', () => {
   })
 
   it('registers after startHCE, fans messages out, and reports 1301', async () => {
-    const { upsdk, calls, slots } = fakeUpsdk({ startHCE: { ok: { code: '0000' } }, onHCEMessage: { ok: 'silent' }, stopHCE: { ok: { code: '0000' } } })
+    const { upsdk, calls, slots } = fakeUpsdk({
+      startHCE: { ok: { code: '0000' } },
+      onHCEMessage: { ok: 'silent' },
+      stopHCE: { ok: { code: '0000' } },
+    })
     const a = vi.fn()
     const b = vi.fn()
     const onError = vi.fn()

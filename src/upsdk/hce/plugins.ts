@@ -1,5 +1,5 @@
 import { toHex, hexToBytes, type BytesLike } from '../bluetooth/hex'
-import { callUpsdk, toUpsdkError } from '../call'
+import { callUpsdk, resolveUpsdk, toUpsdkError } from '../call'
 import { UpsdkError } from '../errors'
 import type { UpsdkGlobal } from '../types'
 import { validateAidList } from './aid'
@@ -24,9 +24,7 @@ export type HceMessage =
   | { type: 'command'; /** Upper-case hex of the command APDU. */ apdu: string; bytes: Uint8Array }
   | { type: 'deactivated'; reason?: string }
 
-function resolve(u?: UpsdkGlobal): UpsdkGlobal | undefined {
-  return u ?? (typeof window !== 'undefined' ? window.upsdk : undefined)
-}
+const resolve = resolveUpsdk
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   if (typeof v === 'string' && v.trim().startsWith('{')) {
@@ -72,7 +70,8 @@ export async function getHCEState(o: HceCallOptions = {}): Promise<HceStateInfo>
   }
   const code = codeOf(answer) ?? '0000'
   const info = hceStateInfo(code)
-  if (!info) throw new UpsdkError('bad_answer', `getHCEState 返回了未知的状态码 ${code}`, 'native', answer, 'getHCEState')
+  if (!info)
+    throw new UpsdkError('bad_answer', `getHCEState 返回了未知的状态码 ${code}`, 'native', answer, 'getHCEState')
   return info
 }
 
@@ -80,7 +79,11 @@ export async function getHCEState(o: HceCallOptions = {}): Promise<HceStateInfo>
 export async function startHCE(p: { aidList: string | readonly string[] }, o: HceCallOptions = {}): Promise<void> {
   const aidList = validateAidList(p.aidList)
   try {
-    expectOk('startHCE', await callUpsdk('startHCE', { aidList }, { upsdk: resolve(o.upsdk), timeoutMs: o.timeoutMs }), START_HCE_MESSAGES)
+    expectOk(
+      'startHCE',
+      await callUpsdk('startHCE', { aidList }, { upsdk: resolve(o.upsdk), timeoutMs: o.timeoutMs }),
+      START_HCE_MESSAGES,
+    )
   } catch (err) {
     throw explain(err, START_HCE_MESSAGES)
   } finally {
@@ -89,13 +92,10 @@ export async function startHCE(p: { aidList: string | readonly string[] }, o: Hc
   hubOf(o.upsdk, true)?.started()
 }
 
-/**
- * 6.24.3. The seed's heading spells it `stoptHCE`; its example, the 6.1 table and the stub use
- * `stopHCE`, and `stoptHCE` is used only if an upsdk build implements nothing else.
- */
+/** 6.24.3. The heading's `stoptHCE` is a typo that no real upsdk.js build has (UPSDK.md "Names"). */
 export async function stopHCE(o: HceCallOptions = {}): Promise<void> {
   const u = resolve(o.upsdk)
-  const method = typeof u?.stopHCE !== 'function' && typeof u?.stoptHCE === 'function' ? 'stoptHCE' : 'stopHCE'
+  const method = 'stopHCE'
   hubOf(o.upsdk, true)?.reset()
   try {
     expectOk('stopHCE', await callUpsdk(method, {}, { upsdk: u, timeoutMs: o.timeoutMs }), STOP_HCE_MESSAGES)
@@ -111,7 +111,8 @@ export async function stopHCE(o: HceCallOptions = {}): Promise<void> {
  */
 export async function sendHCEMessage(p: { data: BytesLike }, o: HceCallOptions = {}): Promise<{ data?: string }> {
   const data = toHex(p.data, 'data', 'sendHCEMessage')
-  if (data === '') throw new UpsdkError('invalid_params', 'sendHCEMessage 缺少必填参数 data', 'validation', p, 'sendHCEMessage')
+  if (data === '')
+    throw new UpsdkError('invalid_params', 'sendHCEMessage 缺少必填参数 data', 'validation', p, 'sendHCEMessage')
   const answer = await callUpsdk('sendHCEMessage', { data }, { upsdk: resolve(o.upsdk), timeoutMs: o.timeoutMs })
   expectOk('sendHCEMessage', answer, HCE_MESSAGE_MESSAGES)
   const d = obj(answer)?.data
@@ -128,7 +129,8 @@ export function parseHceMessage(answer: unknown): HceMessage {
   const data = typeof answer === 'string' ? answer : o?.data
   const type = o?.messageType === undefined ? undefined : String(o.messageType)
   if (type === '2') return { type: 'deactivated', reason: o?.reason === undefined ? undefined : String(o.reason) }
-  if (typeof data !== 'string' || data === '') throw new UpsdkError('bad_answer', 'onHCEMessage 的消息缺少 data', 'native', answer, 'onHCEMessage')
+  if (typeof data !== 'string' || data === '')
+    throw new UpsdkError('bad_answer', 'onHCEMessage 的消息缺少 data', 'native', answer, 'onHCEMessage')
   let apdu: string
   try {
     apdu = toHex(data)
@@ -186,7 +188,15 @@ class HceHub {
           if (!live()) return
           const code = codeOf(answer)
           if (code && code !== '0000') {
-            this.fail(new UpsdkError(code, HCE_MESSAGE_MESSAGES[code as '1301'] ?? `onHCEMessage 失败（${code}）`, 'native', answer, 'onHCEMessage'))
+            this.fail(
+              new UpsdkError(
+                code,
+                HCE_MESSAGE_MESSAGES[code as '1301'] ?? `onHCEMessage 失败（${code}）`,
+                'native',
+                answer,
+                'onHCEMessage',
+              ),
+            )
             return
           }
           let msg: HceMessage
@@ -236,7 +246,8 @@ export interface HceListenOptions extends HceCallOptions {
  */
 export function onHCEMessage(handler: (m: HceMessage) => void, o: HceListenOptions = {}): () => void {
   const hub = hubOf(o.upsdk, true)
-  if (!hub) throw new UpsdkError('not_available', 'upsdk 未加载，无法监听 NFC 消息', 'environment', undefined, 'onHCEMessage')
+  if (!hub)
+    throw new UpsdkError('not_available', 'upsdk 未加载，无法监听 NFC 消息', 'environment', undefined, 'onHCEMessage')
   const sub: HceSubscriber = { handler, onError: o.onError }
   hub.subs.add(sub)
   hub.ensure()

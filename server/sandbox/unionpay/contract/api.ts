@@ -4,14 +4,20 @@ import { checkBackendToken, fail, missing, ok, type ApiReply, type ApiTable } fr
 import { SANDBOX_PLANS } from './state.ts'
 
 /** The checks every contract.* API makes first: fields, backendToken, permission, scripted failures. */
-function gate(api: string, body: Record<string, unknown>, ctx: SandboxContext, rules: ReadonlyArray<readonly [string, string, string]>): ApiReply | null {
+function gate(
+  api: string,
+  body: Record<string, unknown>,
+  ctx: SandboxContext,
+  rules: ReadonlyArray<readonly [string, string, string]>,
+): ApiReply | null {
   const s = ctx.contracts
   const state = ctx.unionpay
   const m = missing(body, rules)
   if (m) return m
   const bad = checkBackendToken(body, state)
   if (bad) return bad
-  if (!s.permitted) return fail('N62131', '无权限访问此接口（请检查授权联登上送scope是否正确，咨询业务人员是否具有该接口调用权限）')
+  if (!s.permitted)
+    return fail('N62131', '无权限访问此接口（请检查授权联登上送scope是否正确，咨询业务人员是否具有该接口调用权限）')
   const scripted = s.failNext.get(api)
   if (scripted) {
     s.failNext.delete(api)
@@ -31,7 +37,14 @@ const CID = ['contractId', 'N62115', 'contractId不能为空'] as const
 export const contractApis: ApiTable = {
   'contract.apply'(body, ctx) {
     const { unionpay: state, contracts: s } = ctx
-    const bad = gate('contract.apply', body, ctx, [APP, ['accessToken', 'N62109', 'accessToken不能为空'], OPENID, TOKEN, PLAN, CODE])
+    const bad = gate('contract.apply', body, ctx, [
+      APP,
+      ['accessToken', 'N62109', 'accessToken不能为空'],
+      OPENID,
+      TOKEN,
+      PLAN,
+      CODE,
+    ])
     if (bad) return bad
     const openId = String(body.openId)
     const planId = String(body.planId)
@@ -41,7 +54,8 @@ export const contractApis: ApiTable = {
     if (token.scope !== 'upapi_contract') {
       return fail('N62131', '无权限访问此接口（请检查授权联登上送scope是否正确，咨询业务人员是否具有该接口调用权限）')
     }
-    if (!SANDBOX_PLANS.some((p) => p.planId === planId)) return fail('N62137', '获取签约商户信息异常：planId 不是本商户的签约模板')
+    if (!SANDBOX_PLANS.some((p) => p.planId === planId))
+      return fail('N62137', '获取签约商户信息异常：planId 不是本商户的签约模板')
     const agreed = [...state.codes.values()].some(
       (c) => c.used && c.openId === openId && c.planId === planId && c.scope === 'upapi_contract',
     )
@@ -71,8 +85,16 @@ export const contractApis: ApiTable = {
     const bad = gate('contract.relieve', body, ctx, [APP, OPENID, TOKEN, CID, PLAN, CODE])
     if (bad) return bad
     const c = s.contracts.get(String(body.contractId))
-    if (!c || c.openId !== body.openId || c.planId !== body.planId || !c.contractCodes.includes(String(body.contractCode))) {
-      return fail('N62137', '获取签约商户信息异常：签约关系不存在（contractId / openId / planId / contractCode 不匹配）')
+    if (
+      !c ||
+      c.openId !== body.openId ||
+      c.planId !== body.planId ||
+      !c.contractCodes.includes(String(body.contractCode))
+    ) {
+      return fail(
+        'N62137',
+        '获取签约商户信息异常：签约关系不存在（contractId / openId / planId / contractCode 不匹配）',
+      )
     }
     const now = state.clock()
     if (c.status === '1') {
@@ -80,7 +102,12 @@ export const contractApis: ApiTable = {
       c.relievedAt = now
       c.relievedBy = 'partner'
     }
-    return ok({ contractCode: String(body.contractCode), openId: c.openId, operationTime: beijingDashed(c.relievedAt ?? now), planId: c.planId })
+    return ok({
+      contractCode: String(body.contractCode),
+      openId: c.openId,
+      operationTime: beijingDashed(c.relievedAt ?? now),
+      planId: c.planId,
+    })
   },
   'contract.info'(body, ctx) {
     const s = ctx.contracts

@@ -41,7 +41,8 @@ export function registerContractControls(app: FastifyInstance, ctx: SandboxConte
 
   app.post<{ Body: { contractId?: unknown; method?: unknown } }>('/__control/contract/relieve', async (req, reply) => {
     const b = (req.body ?? {}) as { contractId?: unknown; method?: unknown }
-    if (typeof b.contractId !== 'string') return reply.status(400).send({ error: { code: 'INVALID_INPUT', message: 'contractId 必填' } })
+    if (typeof b.contractId !== 'string')
+      return reply.status(400).send({ error: { code: 'INVALID_INPUT', message: 'contractId 必填' } })
     const method = b.method === 'POST' ? 'POST' : 'GET'
     const r = await relieveFromCloudpay(b.contractId, method)
     if (!r) return reply.status(404).send({ error: { code: 'NO_CONTRACT', message: '沙箱中没有这个 contractId' } })
@@ -57,14 +58,17 @@ export function registerContractControls(app: FastifyInstance, ctx: SandboxConte
     return { ok: true }
   })
 
-  app.post<{ Body: { api?: unknown; resp?: unknown; msg?: unknown } }>('/__control/contract/fail-next', async (req, reply) => {
-    const b = (req.body ?? {}) as { api?: unknown; resp?: unknown; msg?: unknown }
-    if (typeof b.api !== 'string' || !b.api.startsWith('contract.') || typeof b.resp !== 'string') {
-      return reply.status(400).send({ error: { code: 'INVALID_INPUT', message: 'api（contract.*）与 resp 必填' } })
-    }
-    s.failNext.set(b.api, { resp: b.resp, msg: typeof b.msg === 'string' ? b.msg : '沙箱脚本化失败' })
-    return { ok: true }
-  })
+  app.post<{ Body: { api?: unknown; resp?: unknown; msg?: unknown } }>(
+    '/__control/contract/fail-next',
+    async (req, reply) => {
+      const b = (req.body ?? {}) as { api?: unknown; resp?: unknown; msg?: unknown }
+      if (typeof b.api !== 'string' || !b.api.startsWith('contract.') || typeof b.resp !== 'string') {
+        return reply.status(400).send({ error: { code: 'INVALID_INPUT', message: 'api（contract.*）与 resp 必填' } })
+      }
+      s.failNext.set(b.api, { resp: b.resp, msg: typeof b.msg === 'string' ? b.msg : '沙箱脚本化失败' })
+      return { ok: true }
+    },
+  )
 
   app.post<{ Body: { permitted?: unknown } }>('/__control/contract/permission', async (req) => {
     s.permitted = (req.body as { permitted?: unknown } | undefined)?.permitted !== false

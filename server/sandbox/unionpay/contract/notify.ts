@@ -5,7 +5,11 @@ import { encodeQuery } from '../query.ts'
 import type { SandboxContract, SentNotification } from './state.ts'
 
 /** The 解约结果通知 as the platform sends it (5.4.3.4), signed with the platform's private key. */
-export function relieveNotificationParams(c: SandboxContract, now: number, privateKeyPem: string): Record<string, string> {
+export function relieveNotificationParams(
+  c: SandboxContract,
+  now: number,
+  privateKeyPem: string,
+): Record<string, string> {
   const params: Record<string, string> = {
     appId: c.appId,
     timestamp: String(Math.floor(now / 1000)),
@@ -27,7 +31,14 @@ export async function sendNotification(
   method: 'GET' | 'POST',
 ): Promise<SentNotification> {
   const url = `${ctx.appBaseUrl}/notify/unionpay/contract`
-  const sent: SentNotification = { at: ctx.clock(), contractId: c.contractId, method, params, httpStatus: null, answer: '' }
+  const sent: SentNotification = {
+    at: ctx.clock(),
+    contractId: c.contractId,
+    method,
+    params,
+    httpStatus: null,
+    answer: '',
+  }
   try {
     const res =
       method === 'GET'

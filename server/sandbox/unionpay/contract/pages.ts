@@ -49,12 +49,15 @@ interface SignQuery {
   scope?: string
   planId?: string
   state?: string
+  /** sandbox only: the app's logged-in openId, preselected so a consent matches the session */
+  sandboxOpenId?: string
 }
 
 /** Checks the sign page's parameters like the real page; returns the plan and redirect URL or an error. */
-function checkSignRequest(q: SignQuery, state: UnionpaySandboxState):
-  | { plan: SandboxPlan; redirect: URL; stateParam: string | undefined }
-  | { resp: string; msg: string } {
+function checkSignRequest(
+  q: SignQuery,
+  state: UnionpaySandboxState,
+): { plan: SandboxPlan; redirect: URL; stateParam: string | undefined } | { resp: string; msg: string } {
   if (!q.appId) return { resp: 'N62100', msg: '商户appId不能为空' }
   if (q.appId !== state.app.appId) return { resp: 'N62126', msg: '缓存中不包含此商户appId' }
   if (!q.redirectUri) return { resp: 'N62111', msg: 'redirectUri不能为空' }
@@ -94,12 +97,21 @@ export function registerContractPages(app: FastifyInstance, ctx: SandboxContext)
     if ('resp' in checked) return errorPage(reply, checked.resp, checked.msg)
     const { plan } = checked
     const hidden = (['appId', 'redirectUri', 'responseType', 'scope', 'planId', 'state'] as const)
-      .map((k) => (req.query[k] === undefined ? '' : `<input type="hidden" name="${k}" value="${escapeHtml(String(req.query[k]))}">`))
+      .map((k) =>
+        req.query[k] === undefined
+          ? ''
+          : `<input type="hidden" name="${k}" value="${escapeHtml(String(req.query[k]))}">`,
+      )
       .join('')
-    const users = [...state.users.values()]
+    const all = [...state.users.values()]
+    const preselected = Math.max(
+      0,
+      all.findIndex((u) => u.openId === req.query.sandboxOpenId),
+    )
+    const users = all
       .map(
         (u, i) =>
-          `<label class="user"><input type="radio" name="openId" value="${escapeHtml(u.openId)}"${i === 0 ? ' checked' : ''}>
+          `<label class="user"><input type="radio" name="openId" value="${escapeHtml(u.openId)}"${i === preselected ? ' checked' : ''}>
 <span><b>${escapeHtml(u.nickName)}</b><br><span class="muted">${escapeHtml(maskOpenId(u.openId))}</span></span></label>`,
       )
       .join('')
@@ -121,17 +133,28 @@ export function registerContractPages(app: FastifyInstance, ctx: SandboxContext)
     )
   })
 
-  app.post<{ Body: SignQuery & { openId?: string; action?: string } }>('/s/open/noPwd/html/open.html', async (req, reply) => {
-    const body = (req.body ?? {}) as SignQuery & { openId?: string; action?: string }
-    const checked = checkSignRequest(body, state)
-    if ('resp' in checked) return errorPage(reply, checked.resp, checked.msg)
-    const st: Record<string, string> = checked.stateParam !== undefined ? { state: checked.stateParam } : {}
-    if (body.action !== 'agree') {
-      return reply.redirect(backTo(checked.redirect, { ...st, errmsg: '用户不同意授权[user0001]', errorcode: 'user0001' }), 302)
-    }
-    const user = body.openId ? state.users.get(body.openId) : undefined
-    if (!user) return errorPage(reply, 'N62110', '请选择一位沙箱用户')
-    const code = state.issueCode({ openId: user.openId, scope: 'upapi_contract', planId: checked.plan.planId, redirectUri: checked.redirect.toString() })
-    return reply.redirect(backTo(checked.redirect, { code: code.code, ...st }), 302)
-  })
+  app.post<{ Body: SignQuery & { openId?: string; action?: string } }>(
+    '/s/open/noPwd/html/open.html',
+    async (req, reply) => {
+      const body = (req.body ?? {}) as SignQuery & { openId?: string; action?: string }
+      const checked = checkSignRequest(body, state)
+      if ('resp' in checked) return errorPage(reply, checked.resp, checked.msg)
+      const st: Record<string, string> = checked.stateParam !== undefined ? { state: checked.stateParam } : {}
+      if (body.action !== 'agree') {
+        return reply.redirect(
+          backTo(checked.redirect, { ...st, errmsg: '用户不同意授权[user0001]', errorcode: 'user0001' }),
+          302,
+        )
+      }
+      const user = body.openId ? state.users.get(body.openId) : undefined
+      if (!user) return errorPage(reply, 'N62110', '请选择一位沙箱用户')
+      const code = state.issueCode({
+        openId: user.openId,
+        scope: 'upapi_contract',
+        planId: checked.plan.planId,
+        redirectUri: checked.redirect.toString(),
+      })
+      return reply.redirect(backTo(checked.redirect, { code: code.code, ...st }), 302)
+    },
+  )
 }

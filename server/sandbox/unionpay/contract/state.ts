@@ -11,8 +11,20 @@ export interface SandboxPlan {
 }
 
 export const SANDBOX_PLANS: readonly SandboxPlan[] = [
-  { planId: 'PLAN0001', title: '公交地铁 先乘车后付费', content: '乘车后按实际车费自动扣款，无需输入密码', singleLimit: '200.00 元', dailyLimit: '500.00 元' },
-  { planId: 'PLAN0002', title: '无感停车', content: '车辆离场时自动扣缴停车费', singleLimit: '500.00 元', dailyLimit: '1000.00 元' },
+  {
+    planId: 'PLAN0001',
+    title: '公交地铁 先乘车后付费',
+    content: '乘车后按实际车费自动扣款，无需输入密码',
+    singleLimit: '200.00 元',
+    dailyLimit: '500.00 元',
+  },
+  {
+    planId: 'PLAN0002',
+    title: '无感停车',
+    content: '车辆离场时自动扣缴停车费',
+    singleLimit: '500.00 元',
+    dailyLimit: '1000.00 元',
+  },
 ]
 
 export interface SandboxContract {

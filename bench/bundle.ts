@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+export interface BundleRow {
+  name: string
+  bytes: number
+  budget?: number
+  note?: string
+}
+
+const ROOT = new URL('..', import.meta.url).pathname
+const HOME_BUDGET = 45 * 1024
+
+const gz = (dir: string, href: string) => {
+  const file = join(dir, href.replace(/^\//, ''))
+  return existsSync(`${file}.gz`) ? statSync(`${file}.gz`).size : statSync(file).size
+}
+
+/**
+ * Builds the production front end into .tmp/bench-dist and measures what the home route sends
+ * (gzip, as written by `vite build`): the entry and its preloaded chunks apart from Zepto, then
+ * Zepto, which only upsdk needs, against the 45 KB budget.
+ */
+export function benchBundle(): BundleRow[] {
+  const outDir = join(ROOT, '.tmp', 'bench-dist')
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  )
+  if (build.status !== 0) throw new Error('vite build failed')
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8')
+  const scripts = [
+    ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g),
+  ].map((m) => m[1] ?? '')
+  const zepto = scripts.filter((s) => /zepto/i.test(s))
+  const app = scripts.filter((s) => !/zepto/i.test(s))
+  const appBytes = app.reduce((n, s) => n + gz(outDir, s), 0)
+  const zeptoBytes = zepto.reduce((n, s) => n + gz(outDir, s), 0)
+  const rawBytes = app.reduce((n, s) => n + statSync(join(outDir, s.replace(/^\//, ''))).size, 0)
+  return [
+    {
+      name: 'home route JS before Zepto (gzip)',
+      bytes: appBytes,
+      budget: HOME_BUDGET,
+      note: `${app.length} files; ${rawBytes} B uncompressed`,
+    },
+    { name: 'Zepto (gzip, preloaded for upsdk.js)', bytes: zeptoBytes },
+  ]
+}

@@ -1,0 +1,204 @@
+import { compactTimestamp } from '../time.ts'
+import type { FetchLike } from '../unionpay/client.ts'
+import type { SigningIdentity } from './certs.ts'
+import { classify, respMessage, type Outcome } from './codes.ts'
+import { CONTRACT_CONSUME, contractFields } from './contract-carrier.ts'
+import { encryptSensitive, type EncryptCerts } from './encrypt.ts'
+import { encodeForm, parseAnswer, withoutEmpty, type AcpFields } from './message.ts'
+import { signFields } from './sign.ts'
+import type { AcpVerifier } from './verify.ts'
+
+export const ACP_PATHS = {
+  app: '/gateway/api/appTransReq.do',
+  back: '/gateway/api/backTransReq.do',
+  query: '/gateway/api/queryTrans.do',
+} as const
+
+export interface AcpAnswer {
+  fields: AcpFields
+  respCode: string
+  respMsg: string
+  outcome: Outcome
+}
+
+/** The call could not be completed or its answer cannot be trusted: the outcome is unknown. */
+export class AcpError extends Error {
+  readonly outcome = 'unknown' as const
+  constructor(
+    readonly kind: 'timeout' | 'network' | 'http' | 'malformed' | 'unverified',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'AcpError'
+  }
+}
+
+export interface AcpClientOptions {
+  baseUrl: string
+  merId: string
+  identity: SigningIdentity
+  verifier: AcpVerifier
+  encryptCerts: EncryptCerts
+  timeoutMs: number
+  clock: () => number
+  fetch?: FetchLike
+}
+
+export interface OrderRef {
+  orderId: string
+  /** yyyyMMddHHmmss (Beijing) of the original request. */
+  txnTime: string
+}
+
+/** The 全渠道 gateway client: signs, posts form-encoded, verifies and classifies the answer. */
+export class AcpClient {
+  private readonly fetch: FetchLike
+
+  constructor(private readonly o: AcpClientOptions) {
+    this.fetch = o.fetch ?? (globalThis.fetch as unknown as FetchLike)
+  }
+
+  txnTime(): string {
+    return compactTimestamp(this.o.clock())
+  }
+
+  /** Signs the common fields plus `fields`; what is signed is exactly what is sent. */
+  sign(fields: AcpFields): AcpFields {
+    const msg = withoutEmpty({
+      version: '5.1.0',
+      encoding: 'UTF-8',
+      signMethod: '01',
+      accessType: '0',
+      merId: this.o.merId,
+      certId: this.o.identity.certId,
+      ...fields,
+    })
+    return { ...msg, signature: signFields(msg, this.o.identity.privateKey) }
+  }
+
+  async call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+    const body = encodeForm(this.sign(fields))
+    let text: string
+    try {
+      const res = await this.fetch(`${this.o.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+        body,
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      })
+      text = await res.text()
+      if (res.status !== 200) throw new AcpError('http', `全渠道 answered HTTP ${res.status}`)
+    } catch (e) {
+      if (e instanceof AcpError) throw e
+      const timeout = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new AcpError(
+        timeout ? 'timeout' : 'network',
+        timeout ? `全渠道 did not answer within ${this.o.timeoutMs} ms` : '全渠道 unreachable',
+      )
+    }
+    let answer: AcpFields
+    try {
+      answer = parseAnswer(text)
+    } catch (e) {
+      throw new AcpError('malformed', e instanceof Error ? e.message : 'malformed answer')
+    }
+    const v = this.o.verifier.verify(answer)
+    if (!v.ok) throw new AcpError('unverified', `answer not verified: ${v.reason}`)
+    const respCode = answer.respCode ?? ''
+    return {
+      fields: answer,
+      respCode,
+      respMsg: answer.respMsg ?? respMessage(respCode),
+      outcome: classify(respCode || undefined),
+    }
+  }
+
+  /** 手机控件 consume (appTransReq): the answer's `tn` goes to `upsdk.pay({tn})`. */
+  appConsume(p: OrderRef & { txnAmt: number; backUrl: string; reqReserved?: string }): Promise<AcpAnswer> {
+    return this.call(ACP_PATHS.app, {
+      txnType: '01',
+      txnSubType: '01',
+      bizType: '000201',
+      channelType: '08',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+      txnAmt: String(p.txnAmt),
+      currencyCode: '156',
+      backUrl: p.backUrl,
+      reqReserved: p.reqReserved ?? '',
+    })
+  }
+
+  /** Back-end consume against a signed 无感支付 contract (see contract-carrier.ts). */
+  contractConsume(p: OrderRef & { txnAmt: number; backUrl: string; contractId: string }): Promise<AcpAnswer> {
+    return this.call(ACP_PATHS.back, {
+      ...CONTRACT_CONSUME,
+      ...contractFields(p.contractId),
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+      txnAmt: String(p.txnAmt),
+      currencyCode: '156',
+      backUrl: p.backUrl,
+    })
+  }
+
+  /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
+  voidConsume(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
+    return this.call(ACP_PATHS.back, {
+      txnType: '31',
+      txnSubType: '00',
+      bizType: '000201',
+      channelType: '08',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+      txnAmt: String(p.txnAmt),
+      origQryId: p.origQryId,
+      backUrl: p.backUrl,
+    })
+  }
+
+  /** 退货 (04): partial and repeated, up to what was paid. */
+  refund(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
+    return this.call(ACP_PATHS.back, {
+      txnType: '04',
+      txnSubType: '00',
+      bizType: '000201',
+      channelType: '08',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+      txnAmt: String(p.txnAmt),
+      origQryId: p.origQryId,
+      backUrl: p.backUrl,
+    })
+  }
+
+  /** 交易状态查询 (00): the original's outcome is in `origRespCode`. */
+  query(p: OrderRef): Promise<AcpAnswer> {
+    return this.call(ACP_PATHS.query, {
+      txnType: '00',
+      txnSubType: '00',
+      bizType: '000000',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+    })
+  }
+
+  /** 加密公钥更新查询 (95): answers the current encryption certificate in `encryptPubKeyCert`. */
+  encryptCertQuery(p: OrderRef): Promise<AcpAnswer> {
+    return this.call(ACP_PATHS.back, {
+      txnType: '95',
+      txnSubType: '00',
+      bizType: '000000',
+      channelType: '07',
+      certType: '01',
+      orderId: p.orderId,
+      txnTime: p.txnTime,
+    })
+  }
+
+  /** Encrypts a sensitive field and names the certificate used. */
+  encrypt(plain: string): { value: string; encryptCertId: string } {
+    const cert = this.o.encryptCerts.current()
+    return { value: encryptSensitive(plain, cert), encryptCertId: cert.certId }
+  }
+}

@@ -1,0 +1,419 @@
+import { createHash, randomInt } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import { compactTimestamp } from '../time.ts'
+import { loadCertificate } from './certs.ts'
+import { AcpError, type AcpAnswer, type AcpClient } from './client.ts'
+import { classify } from './codes.ts'
+import type { AcpConfig } from './config.ts'
+import type { EncryptCerts } from './encrypt.ts'
+import { DomainError } from '../errors.ts'
+import type { AcpFields } from './message.ts'
+import { AcpTransitionError, type AcpOrder, type AcpRepo } from './repo.ts'
+import type { PlanLimits } from './config.ts'
+import {
+  chargeLimitProblem,
+  FIRST_QUERY_AFTER_MS,
+  queryGap,
+  refundProblem,
+  voidProblem,
+  type Problem,
+} from './rules.ts'
+import type { AcpVerifier } from './verify.ts'
+
+export interface AcpServiceDeps {
+  config: AcpConfig
+  repo: AcpRepo
+  client: AcpClient
+  verifier: AcpVerifier
+  encryptCerts: EncryptCerts
+  /** `${PUBLIC_BASE_URL}/notify/unionpay/acp` */
+  backUrl: string
+  appId: string
+  clock: () => number
+  log: FastifyBaseLogger
+  /** 用户状态查询 (contract.status): true when the user owes (seed 000). */
+  userOwes(openId: string): Promise<boolean>
+  /** A tn consume settled: move the pay order it belongs to (same transaction as ours). */
+  onTnSettled(payOrderId: string, status: 'SUCCESS' | 'FAILED', detail: string): void
+}
+
+export interface ChargeInput {
+  contractId: string
+  amount: number
+  idempotencyKey: string
+  description?: string
+}
+
+export type NotifyResult = {
+  status: 200 | 400 | 404
+  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
+}
+
+const BEIJING_MS = 8 * 3600_000
+
+/** Over the single limit is bad input (400); over the daily limit depends on today's charges (409). */
+function limitError(p: Problem, limits: PlanLimits): DomainError {
+  return new DomainError(p.code === 'LIMIT_SINGLE' ? 'invalid' : 'conflict', p.code, p.message, { limits })
+}
+
+/** Start (ms) of the Beijing day holding `now`. */
+export function beijingDayStart(now: number): number {
+  return Math.floor((now + BEIJING_MS) / 86_400_000) * 86_400_000 - BEIJING_MS
+}
+
+/** 全渠道 use cases: tn, contract charges, notifications, queries, void, refund, key update. */
+export class AcpService {
+  constructor(private readonly d: AcpServiceDeps) {}
+
+  get repo(): AcpRepo {
+    return this.d.repo
+  }
+
+  newOrderId(): string {
+    for (;;) {
+      const id = `A${compactTimestamp(this.d.clock())}${String(randomInt(100_000_000)).padStart(8, '0')}`
+      if (!this.d.repo.get(id)) return id
+    }
+  }
+
+  // --- tn (手机控件) -------------------------------------------------------------------------------
+
+  /** appTransReq consume for a pay order; the pay order settles only by notification or query. */
+  async issueTn(
+    payOrderId: string,
+    amount: number,
+  ): Promise<{ tn: string } | { refused: AcpAnswer } | { unknown: string }> {
+    const { repo, client, clock } = this.d
+    const txnTime = client.txnTime()
+    const order = repo.insert(
+      { orderId: payOrderId, kind: 'tn', txnTime, amount, payOrderId, nextCheckAt: clock() + FIRST_QUERY_AFTER_MS },
+      'tn',
+    )
+    let a: AcpAnswer
+    try {
+      a = await client.appConsume({ orderId: order.orderId, txnTime, txnAmt: amount, backUrl: this.d.backUrl })
+    } catch (e) {
+      if (!(e instanceof AcpError)) throw e
+      return { unknown: e.message }
+    }
+    repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
+    if (a.outcome === 'success' && a.fields.tn && /^\d{10,64}$/.test(a.fields.tn)) return { tn: a.fields.tn }
+    if (a.outcome === 'refused') {
+      repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+        respCode: a.respCode,
+        respMsg: a.respMsg,
+      })
+      return { refused: a }
+    }
+    return { unknown: `${a.respCode} ${a.respMsg}` }
+  }
+
+  // --- contract charges --------------------------------------------------------------------------
+
+  async charge(input: ChargeInput): Promise<AcpOrder> {
+    const { repo, config, clock } = this.d
+    const same = repo.byIdempotencyKey(input.idempotencyKey)
+    if (same) return this.sameCharge(same, input)
+    const contract = repo.signedContract(this.d.appId, input.contractId)
+    if (!contract) throw new DomainError('not_found', 'CONTRACT_NOT_SIGNED', '签约协议号不存在或已解约，不能扣款')
+    const limits = config.planLimits[contract.planId]
+    if (!limits)
+      throw new DomainError(
+        'conflict',
+        'PLAN_LIMITS_MISSING',
+        `套餐 ${contract.planId} 未配置单笔/单日限额（UNIONPAY_ACP_PLAN_LIMITS），不能扣款`,
+      )
+    const dayStart = beijingDayStart(clock())
+    const limitProblem = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
+    if (limitProblem) throw limitError(limitProblem, limits)
+    // 用户状态查询 first: a user who owes must settle in 云闪付 before being charged again.
+    if (await this.d.userOwes(contract.openId))
+      throw new DomainError('conflict', 'USER_IN_ARREARS', '用户在云闪付有欠款未补缴，暂不能扣款')
+    const txnTime = this.d.client.txnTime()
+    const created = repo.atomic(() => {
+      const again = repo.byIdempotencyKey(input.idempotencyKey)
+      if (again) return { existing: again, order: null }
+      const p = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
+      if (p) throw limitError(p, limits)
+      return {
+        existing: null,
+        order: repo.insert(
+          {
+            orderId: this.newOrderId(),
+            kind: 'contract',
+            txnTime,
+            amount: input.amount,
+            openId: contract.openId,
+            contractId: contract.contractId,
+            planId: contract.planId,
+            idempotencyKey: input.idempotencyKey,
+            ...(input.description ? { description: input.description } : {}),
+            nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
+          },
+          'charge',
+        ),
+      }
+    })
+    if (created.existing) return this.sameCharge(created.existing, input)
+    const order = created.order
+    try {
+      const a = await this.d.client.contractConsume({
+        orderId: order.orderId,
+        txnTime,
+        txnAmt: order.amount,
+        backUrl: this.d.backUrl,
+        contractId: contract.contractId,
+      })
+      this.afterAnswer(order, a)
+    } catch (e) {
+      if (!(e instanceof AcpError)) throw e
+      this.d.log.warn(
+        { orderId: order.orderId, kind: e.kind },
+        'acp consume outcome unknown; the notification or a query will tell',
+      )
+    }
+    return repo.get(order.orderId) as AcpOrder
+  }
+
+  private sameCharge(existing: AcpOrder, input: ChargeInput): AcpOrder {
+    if (existing.kind !== 'contract' || existing.contractId !== input.contractId || existing.amount !== input.amount)
+      throw new DomainError('conflict', 'IDEMPOTENCY_KEY_REUSED', '该幂等键已用于另一笔扣款（签约协议号或金额不同）')
+    return existing
+  }
+
+  /** A direct answer: `00` = accepted (the notification or a query settles), refusal = FAILED. */
+  private afterAnswer(order: AcpOrder, a: AcpAnswer): void {
+    if (a.outcome === 'refused') {
+      this.d.repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+        respCode: a.respCode,
+        respMsg: a.respMsg,
+      })
+    } else {
+      this.d.repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
+    }
+  }
+
+  // --- void and refund -------------------------------------------------------------------------------
+
+  async voidConsume(orderId: string): Promise<AcpOrder> {
+    const { repo, clock } = this.d
+    const c = repo.get(orderId)
+    if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
+    const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), repo.pendingReversals(orderId, 'any'))
+    if (p) throw new DomainError('conflict', p.code, p.message)
+    return this.reverse(c, 'void', c.amount)
+  }
+
+  async refund(orderId: string, amount: number): Promise<AcpOrder> {
+    const { repo } = this.d
+    const c = repo.get(orderId)
+    if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
+    const p = refundProblem(c, amount, repo.pendingReversals(orderId, 'refund'))
+    if (p) throw new DomainError('conflict', p.code, p.message)
+    return this.reverse(c, 'refund', amount)
+  }
+
+  private async reverse(c: AcpOrder, kind: 'void' | 'refund', amount: number): Promise<AcpOrder> {
+    const { repo, client, clock } = this.d
+    const txnTime = client.txnTime()
+    const r = repo.insert(
+      {
+        orderId: this.newOrderId(),
+        kind,
+        txnTime,
+        amount,
+        origOrderId: c.orderId,
+        nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
+      },
+      kind,
+    )
+    const args = {
+      orderId: r.orderId,
+      txnTime,
+      txnAmt: amount,
+      origQryId: c.queryId as string,
+      backUrl: this.d.backUrl,
+    }
+    try {
+      const a = kind === 'void' ? await client.voidConsume(args) : await client.refund(args)
+      this.afterAnswer(r, a)
+    } catch (e) {
+      if (!(e instanceof AcpError)) throw e
+      this.d.log.warn({ orderId: r.orderId, kind: e.kind }, `acp ${kind} outcome unknown`)
+    }
+    const after = repo.get(r.orderId) as AcpOrder
+    if (after.status === 'FAILED')
+      throw new DomainError(
+        'upstream',
+        `ACP_${after.respCode ?? 'REFUSED'}`,
+        `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`,
+        { orderId: after.orderId },
+      )
+    return after
+  }
+
+  // --- settling: notification and query ------------------------------------------------------------
+
+  /**
+   * Applies a final outcome once (status-guarded), with its consequences in the same
+   * transaction: a void marks its consume VOIDED, a refund adds to the refunded amount, a tn
+   * consume settles its pay order.
+   */
+  private settle(
+    o: AcpOrder,
+    respCode: string,
+    respMsg: string,
+    queryId: string | undefined,
+    source: string,
+  ): 'applied' | 'unchanged' {
+    const { repo } = this.d
+    const cls = classify(respCode)
+    if (cls === 'unknown') return 'unchanged'
+    const facts = { respCode, respMsg, ...(queryId ? { queryId } : {}) }
+    if (cls === 'refused') {
+      if (!repo.transition(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
+      if (o.kind === 'tn' && o.payOrderId)
+        this.d.onTnSettled(o.payOrderId, 'FAILED', `全渠道 ${source} ${respCode} ${respMsg}`)
+      return 'applied'
+    }
+    if (!repo.transition(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
+    if (o.kind === 'void' && o.origOrderId) repo.transition(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
+    if (o.kind === 'refund' && o.origOrderId) repo.addRefunded(o.origOrderId, o.amount, o.orderId)
+    if (o.kind === 'tn' && o.payOrderId)
+      this.d.onTnSettled(o.payOrderId, 'SUCCESS', `全渠道 ${source} queryId ${queryId ?? ''}`)
+    return 'applied'
+  }
+
+  private static readonly TXN_TYPE: Record<AcpOrder['kind'], string> = {
+    tn: '01',
+    contract: '01',
+    void: '31',
+    refund: '04',
+  }
+
+  /** `POST /notify/unionpay/acp`: verified, stored before answering 200, applied once. */
+  handleNotification(fields: AcpFields): NotifyResult {
+    const { repo, config, log } = this.d
+    const v = this.d.verifier.verify(fields)
+    if (!v.ok) {
+      log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp notification not verified')
+      return { status: 400, outcome: 'bad_signature' }
+    }
+    const orderId = fields.orderId ?? ''
+    if (fields.merId !== config.merId || !orderId || !fields.respCode || !fields.txnType)
+      return { status: 400, outcome: 'bad_fields' }
+    const o = repo.get(orderId)
+    if (!o) {
+      log.warn({ orderId }, 'acp notification for an unknown order')
+      return { status: 404, outcome: 'no_order' }
+    }
+    if (
+      AcpService.TXN_TYPE[o.kind] !== fields.txnType ||
+      (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
+    ) {
+      log.error(
+        { orderId, txnType: fields.txnType, txnAmt: fields.txnAmt, ours: o.amount },
+        'acp notification does not match the order',
+      )
+      return { status: 400, outcome: 'mismatch' }
+    }
+    const signatureHash = createHash('sha256')
+      .update(fields.signature ?? '')
+      .digest('hex')
+    const { signature: _s, signPubKeyCert: _c, ...kept } = fields
+    return repo.atomic(() => {
+      const fresh = repo.recordNotification({
+        signatureHash,
+        orderId,
+        txnType: fields.txnType!,
+        respCode: fields.respCode!,
+        outcome: 'received',
+        params: JSON.stringify(kept),
+      })
+      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
+      const outcome = this.settle(
+        repo.get(orderId) as AcpOrder,
+        fields.respCode!,
+        fields.respMsg ?? '',
+        fields.queryId,
+        'notify',
+      )
+      repo.setNotificationOutcome(signatureHash, outcome)
+      return { status: 200 as const, outcome }
+    })
+  }
+
+  /** One status query (`00`) for an order whose outcome is unknown; reschedules per queryGap. */
+  async check(o: AcpOrder): Promise<AcpOrder> {
+    const { repo, client, clock, log } = this.d
+    let a: AcpAnswer | null = null
+    try {
+      a = await client.query({ orderId: o.orderId, txnTime: o.txnTime })
+    } catch (e) {
+      if (!(e instanceof AcpError)) throw e
+      log.info({ orderId: o.orderId, kind: e.kind }, 'acp query without a result')
+    }
+    if (a && a.respCode === '00' && a.fields.origRespCode) {
+      const amountOk = a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount
+      if (amountOk) {
+        try {
+          repo.atomic(() =>
+            this.settle(
+              repo.get(o.orderId) as AcpOrder,
+              a.fields.origRespCode!,
+              a.fields.origRespMsg ?? '',
+              a.fields.queryId,
+              'query',
+            ),
+          )
+        } catch (e) {
+          if (!(e instanceof AcpTransitionError)) throw e
+        }
+      } else
+        log.error(
+          { orderId: o.orderId, answered: a.fields.txnAmt, ours: o.amount },
+          'acp query answer does not match the order',
+        )
+    }
+    const after = repo.get(o.orderId) as AcpOrder
+    if (after.status === 'PENDING') {
+      const gap = queryGap(after.checkCount + 1)
+      repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
+      if (gap === null)
+        log.warn(
+          { orderId: o.orderId },
+          'acp order still unknown after the last query: left to the reconciliation file',
+        )
+    }
+    return repo.get(o.orderId) as AcpOrder
+  }
+
+  /** Queries every due order (claimed, so N instances never query one order together). */
+  async checkDue(): Promise<number> {
+    const due = this.d.repo.claimDue(this.d.clock(), 60_000)
+    for (const o of due) await this.check(o)
+    return due.length
+  }
+
+  /** 加密公钥更新查询 (95): adopts a newer certificate once it chain-checks. */
+  async refreshEncryptCert(): Promise<boolean> {
+    const { client, config, clock, log } = this.d
+    const a = await client.encryptCertQuery({ orderId: this.newOrderId(), txnTime: client.txnTime() })
+    const pem = a.fields.encryptPubKeyCert
+    if (a.outcome !== 'success' || !pem) {
+      log.warn({ respCode: a.respCode }, 'acp encryption certificate query failed')
+      return false
+    }
+    const cert = loadCertificate(Buffer.from(pem, 'utf8'))
+    const now = clock()
+    const chained =
+      cert.checkIssued(config.trust.middle) &&
+      cert.verify(config.trust.middle.publicKey) &&
+      now <= Date.parse(cert.validTo)
+    if (!chained) {
+      log.error('acp encryption certificate from the 95 answer does not chain to the configured middle certificate')
+      return false
+    }
+    return this.d.encryptCerts.adopt(cert)
+  }
+}
