@@ -74,7 +74,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   })
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
-  const records = openPayRecords(ctx.sqlite, clock)
+  const records = openPayRecords(ctx.db, clock)
   const acp = buildAcp(ctx, contractApi, records.orders)
   // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
@@ -185,9 +185,9 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
     clock: ctx.clock,
     log: ctx.log,
     userOwes: async (openId) => (await contracts.status({ openId })).owing,
-    onTnSettled: (payOrderId, status, detail) => {
+    onTnSettled: async (payOrderId, status, detail) => {
       try {
-        payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
+        await payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
       } catch (e) {
         if (!(e instanceof IllegalTransitionError)) throw e
         // Paid through 全渠道 while the pay order is closed here: money is taken, a person must look.

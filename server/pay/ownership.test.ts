@@ -57,7 +57,10 @@ describe('orders belong to someone', () => {
       (await inject({ method: 'GET', url: `/api/pay/orders/${merOrderId}`, headers: { 'x-admin-token': TOKEN } }))
         .statusCode,
     ).toBe(200)
-    expect(srv.app.pay.records.orders.get(merOrderId)).toMatchObject({ ownerOpenId: null, clientKey: 'ip:10.0.0.1' })
+    expect(await srv.app.pay.records.orders.get(merOrderId)).toMatchObject({
+      ownerOpenId: null,
+      clientKey: 'ip:10.0.0.1',
+    })
   })
 
   it('a logged-in user sees their orders from any browser, and lists only their own', async () => {
@@ -79,7 +82,7 @@ describe('orders belong to someone', () => {
         payload: { amount: 300, channel: 'alipay' },
       })
     ).json() as { merOrderId: string }
-    expect(srv.app.pay.records.orders.get(a.merOrderId)).toMatchObject({
+    expect(await srv.app.pay.records.orders.get(a.merOrderId)).toMatchObject({
       ownerOpenId: 'alice+/=openid',
       clientKey: 'user:alice+/=openid',
     })

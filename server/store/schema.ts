@@ -99,6 +99,12 @@ export interface Tables {
     updated_at: number
     secure_status: string | null
     completed_amount: number | null
+    owner_open_id: string | null
+    owner_browser: string | null
+    client_key: string | null
+    seen_at: number | null
+    secure_pending: string | null
+    secure_pending_amount: number | null
   }
   pay_order_events: {
     id: Generated<number>
