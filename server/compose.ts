@@ -176,7 +176,7 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
   })
   return new AcpService({
     config: cfg,
-    repo: new AcpRepo(ctx.sqlite, ctx.clock),
+    repo: new AcpRepo(ctx.db, ctx.clock),
     client,
     verifier,
     encryptCerts,

@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import {
   CompiledQuery,
+  sql,
   Kysely,
   PostgresDialect,
   SqliteDialect,
@@ -198,6 +199,16 @@ export function atomically<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
 export function within(db: Db): Db {
   const active = activeTx.getStore()
   return active?.root === db ? active.trx : db
+}
+
+/**
+ * Inside a transaction: serialises every transaction that takes the same `key` until they end
+ * (PostgreSQL: a transaction-level advisory lock; SQLite: BEGIN IMMEDIATE already serialises all
+ * writers). For decisions over rows that may not exist yet — a daily sum, a first insert.
+ */
+export async function lockKey(db: Db, key: string): Promise<void> {
+  if (engineOf(db) !== 'postgres') return
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(within(db))
 }
 
 /**

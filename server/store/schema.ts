@@ -136,4 +136,46 @@ export interface Tables {
     check_count: Generated<number>
     next_check_at: number | null
   }
+  acp_orders: {
+    order_id: string
+    kind: 'tn' | 'contract' | 'void' | 'refund'
+    txn_time: string
+    amount: number
+    status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
+    refunded_amount: Generated<number>
+    orig_order_id: string | null
+    query_id: string | null
+    resp_code: string | null
+    resp_msg: string | null
+    pay_order_id: string | null
+    open_id: string | null
+    contract_id: string | null
+    plan_id: string | null
+    idempotency_key: string | null
+    description: string | null
+    check_count: Generated<number>
+    next_check_at: number | null
+    needs_reconciliation: Generated<number>
+    created_at: number
+    updated_at: number
+    settled_at: number | null
+  }
+  acp_events: {
+    id: Generated<number>
+    order_id: string
+    from_status: string | null
+    to_status: string
+    source: string
+    detail: string | null
+    at: number
+  }
+  acp_notifications: {
+    signature_hash: string
+    order_id: string
+    txn_type: string
+    resp_code: string
+    outcome: string
+    params: string
+    received_at: number
+  }
 }
