@@ -36,8 +36,7 @@ import { registerSandbox } from './sandbox/index.ts'
 import { registerSessions } from './session/plugin.ts'
 import { SessionStore } from './session/store.ts'
 import { openKv, type KvStore } from './store/index.ts'
-import { legacySqliteOf, openDatabase, sqliteStore, type Db } from './store/kysely-db.ts'
-import type { Db as SqliteDb } from './store/db.ts'
+import { openDatabase, type Db } from './store/kysely-db.ts'
 import { CallBudget } from './unionpay/budget.ts'
 import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
 import { TokenManager } from './unionpay/tokens.ts'
@@ -45,8 +44,6 @@ import { TokenManager } from './unionpay/tokens.ts'
 export interface BuildAppOptions {
   /** Injected for tests; opened from the config otherwise. */
   db?: Db
-  /** Injected for tests (wrapped as `db` when that is not given): a raw SQLite handle. */
-  sqlite?: SqliteDb
   kv?: KvStore
   fetch?: FetchLike
   clock?: () => number
@@ -87,12 +84,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   applyServerTimeouts(app)
   logAccess(app)
   const clock = options.clock ?? Date.now
-  const db =
-    options.db ??
-    (options.sqlite
-      ? sqliteStore(options.sqlite)
-      : await openDatabase(config.databaseUrl, { poolMax: config.databasePoolMax }))
-  const sqlite = options.sqlite ?? legacySqliteOf(db)
+  const db = options.db ?? (await openDatabase(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const kv = options.kv ?? openKv(config.redisUrl, clock)
   const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock, {
     perSubject: config.unionpay.callsPerUserPerMinute,
@@ -112,7 +104,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   const sessions = new SessionStore(db, undefined, clock, config.tokenEncryptionKey)
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
-  const ctx: AppContext = { config, db, sqlite, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
+  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
 
   // Route schemas are zod (fastify-type-provider-zod); a failure is answered by the error handler.
   app.setValidatorCompiler(validatorCompiler)
@@ -179,7 +171,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   app.addHook('onClose', async () => {
     if (!options.kv) await kv.close()
-    if (!options.db && !options.sqlite) await db.destroy()
+    if (!options.db) await db.destroy()
   })
   await app.ready()
   return { app, ctx, sandbox, acp: services.acp }

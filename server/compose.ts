@@ -90,7 +90,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
     clock,
   }
   const payPwd = new PayPwdService({
-    repo: new PayPwdRepo(ctx.sqlite, clock),
+    repo: new PayPwdRepo(ctx.db, clock),
     api: openApi,
     merchantId: config.unionpay.payPwdMerchantId,
     bizType: config.unionpay.payPwdBizType,
@@ -99,7 +99,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   })
   const marketing: MarketingModule = {
     service: new MarketingService({
-      repo: new MarketingRepo(ctx.sqlite, clock),
+      repo: new MarketingRepo(ctx.db, clock),
       api: openApi,
       insAcctId: config.unionpay.insAcctId,
       qualNum: config.unionpay.qualNum,

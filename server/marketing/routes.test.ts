@@ -53,9 +53,13 @@ describe('红包 routes', () => {
       balanceAfter: before - 100,
       confirmed: true,
     })
-    const op = f.server.ctx.sqlite
-      .prepare(`SELECT kind, status, amount FROM marketing_ops WHERE kind = 'give' ORDER BY rowid DESC LIMIT 1`)
-      .get()
+    const op = await f.server.ctx.db
+      .selectFrom('marketing_ops')
+      .select(['kind', 'status', 'amount'])
+      .where('kind', '=', 'give')
+      .orderBy('rowid', 'desc')
+      .limit(1)
+      .executeTakeFirst()
     expect(op).toEqual({ kind: 'give', status: 'done', amount: 100 })
   })
 
@@ -146,7 +150,7 @@ describe('outside the sandbox', () => {
 
   it('a missing 附录十 setting answers 503 naming the variable', async () => {
     const service = new MarketingService({
-      repo: new MarketingRepo(f.server.ctx.sqlite),
+      repo: new MarketingRepo(f.server.ctx.db),
       api: f.deps,
       insAcctId: undefined,
       qualNum: undefined,

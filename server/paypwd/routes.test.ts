@@ -196,10 +196,14 @@ describe('支付密码验证 end to end', () => {
     const res = await inject('POST', '/api/pay-password/verifications', await loginCookie(), { purpose: 'withdraw' })
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'UNIONPAY_N62138' } })
-    const row = f.server.ctx.sqlite
-      .prepare(`SELECT status, failure FROM pay_pwd_verifications ORDER BY created_at DESC, rowid DESC LIMIT 1`)
-      .get() as { status: string; failure: string }
+    const row = await f.server.ctx.db
+      .selectFrom('pay_pwd_verifications')
+      .select(['status', 'failure'])
+      .orderBy('created_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow()
     expect(row.status).toBe('failed')
-    expect(row.failure).toContain('N62138')
+    expect(row.failure ?? '').toContain('N62138')
   })
 })

@@ -25,7 +25,6 @@ export type Db = Kysely<Tables>
 export type Tx = Transaction<Tables>
 
 const engines = new WeakMap<object, Engine>()
-const rawSqlite = new WeakMap<object, Database.Database>()
 
 /** Which engine a store (or a transaction opened on it) runs on. */
 export function engineOf(db: Kysely<Tables>): Engine {
@@ -147,23 +146,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
 
 /** A store over an open better-sqlite3 handle (migrated by the caller). */
 export function sqliteStore(raw: Database.Database): Db {
-  const db = register(new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), 'sqlite')
-  rawSqlite.set(db.getExecutor().adapter, raw)
-  return db
-}
-
-/**
- * The better-sqlite3 handle under a SQLite store, for code not yet moved to the query builder
- * (the payment records); on PostgreSQL a handle that names the problem on first use.
- */
-export function legacySqliteOf(db: Db): Database.Database {
-  const raw = rawSqlite.get(db.getExecutor().adapter)
-  if (raw) return raw
-  return new Proxy({} as Database.Database, {
-    get() {
-      throw new Error('this feature still uses SQLite-only SQL and does not run with DATABASE_URL=postgres:// yet')
-    },
-  })
+  return register(new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), 'sqlite')
 }
 
 function register(db: Db, engine: Engine): Db {

@@ -178,4 +178,32 @@ export interface Tables {
     params: string
     received_at: number
   }
+  pay_pwd_verifications: {
+    rowid: Generated<number>
+    biz_order_id: string
+    app_id: string
+    open_id: string
+    purpose: string
+    biz_type: string
+    merchant_id: string
+    trans_no: string | null
+    status: 'requested' | 'pending' | 'verified' | 'used' | 'failed'
+    failure: string | null
+    notifications: Generated<number>
+    created_at: number
+    verified_at: number | null
+    used_at: number | null
+  }
+  marketing_ops: {
+    rowid: Generated<number>
+    trans_number: string
+    kind: 'give' | 'grant' | 'draw'
+    open_id: string
+    amount: number | null
+    status: 'requested' | 'done' | 'failed'
+    result_json: string | null
+    failure: string | null
+    created_at: number
+    updated_at: number
+  }
 }

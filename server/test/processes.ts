@@ -60,6 +60,8 @@ export async function startCluster(n: number, databaseUrl: string, redisUrl: str
         ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_MINUTE: '1000000',
+        // behind the (simulated) balancer: each buyer's address comes in X-Forwarded-For
+        TRUST_PROXY: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -99,7 +101,8 @@ export async function createOrders(cluster: Cluster, n: number, amount: number):
       Array.from({ length: Math.min(20, n - i) }, async (_, j) => {
         const r = await fetch(`${cluster.pick(i + j).base}/api/pay/chinaums/orders`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          // many buyers (the per-client unpaid-order limit counts each address on its own)
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${(i + j) % 250}` },
           body: JSON.stringify({ amount, channel: 'uac' }),
         })
         if (r.status !== 200) throw new Error(`order creation answered ${r.status}: ${await r.text()}`)
