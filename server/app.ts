@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { createPublicKey } from 'node:crypto'
@@ -21,7 +21,10 @@ import { registerAdminCheck } from './http/admin.ts'
 import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
+import { registerNojumpRoutes } from './acp/nojump/routes.ts'
+import { registerReconcileRoutes } from './acp/reconcile/routes.ts'
 import type { AcpService } from './acp/service.ts'
+import type { NojumpService } from './acp/nojump/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
 import { registerCapabilitiesRoute } from './routes/capabilities.ts'
 import { registerMarketingRoutes } from './marketing/routes.ts'
@@ -36,7 +39,7 @@ import { registerSandbox } from './sandbox/index.ts'
 import { registerSessions } from './session/plugin.ts'
 import { SessionStore } from './session/store.ts'
 import { openKv, type KvStore } from './store/index.ts'
-import { openDatabase, type Db } from './store/kysely-db.ts'
+import { legacySqliteOf, openDatabase, type Db } from './store/kysely-db.ts'
 import { CallBudget } from './unionpay/budget.ts'
 import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
 import { TokenManager } from './unionpay/tokens.ts'
@@ -62,6 +65,8 @@ export interface App {
   sandbox: SandboxContext | undefined
   /** The 全渠道 feature; null when UNIONPAY_ACP_* is not configured. */
   acp: AcpService | null
+  /** 银联无跳转支付; null without 全渠道 or UNIONPAY_ACP_TR_ID. */
+  nojump: NojumpService | null
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
@@ -76,7 +81,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // one access line per request (logAccess below) instead of Fastify's two: half the log cost on the hot path
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...SERVER_TIMEOUTS,
@@ -104,7 +109,18 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   const sessions = new SessionStore(db, undefined, clock, config.tokenEncryptionKey)
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
-  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
+  const ctx: AppContext = {
+    config,
+    db,
+    sqlite: legacySqliteOf(db),
+    kv,
+    sessions,
+    unionpay,
+    tokens,
+    log: app.log,
+    clock,
+    upPublicKey,
+  }
 
   // Route schemas are zod (fastify-type-provider-zod); a failure is answered by the error handler.
   app.setValidatorCompiler(validatorCompiler)
@@ -142,6 +158,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
+  await registerNojumpRoutes(app, ctx, services.nojump)
+  await registerReconcileRoutes(app, ctx, services.reconcile)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)
@@ -174,5 +192,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) await db.destroy()
   })
   await app.ready()
-  return { app, ctx, sandbox, acp: services.acp }
+  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump }
 }

@@ -181,6 +181,31 @@ export class AcpRepo {
     return rows.map(toOrder)
   }
 
+  /**
+   * Orders sent in `[from, to)` (txnTime strings), plus tn consumes still PENDING sent in
+   * `[laterFrom, from)` (the buyer may pay after the cut-off): the reconciliation's candidates.
+   */
+  async sentBetween(from: string, to: string, laterFrom: string): Promise<AcpOrder[]> {
+    const rows = await this.q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('txn_time', '>=', from), eb('txn_time', '<', to)]),
+          eb.and([
+            eb('kind', '=', 'tn'),
+            eb('status', '=', 'PENDING'),
+            eb('txn_time', '>=', laterFrom),
+            eb('txn_time', '<', from),
+          ]),
+        ]),
+      )
+      .orderBy('txn_time')
+      .orderBy('order_id')
+      .execute()
+    return rows.map(toOrder)
+  }
+
   async events(orderId: string): Promise<AcpEvent[]> {
     const rows = await this.q
       .selectFrom('acp_events')
@@ -294,6 +319,7 @@ export class AcpRepo {
           resp_msg: facts.respMsg ?? eb.ref('resp_msg'),
           settled_at: eb.fn.coalesce('settled_at', eb.val(now)),
           next_check_at: to === 'SUCCESS' || to === 'FAILED' ? null : eb.ref('next_check_at'),
+          needs_reconciliation: to === 'SUCCESS' || to === 'FAILED' ? 0 : eb.ref('needs_reconciliation'),
           updated_at: now,
         }))
         .where('order_id', '=', orderId)

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../app.ts'
 import { ConfigError, loadConfig } from '../config.ts'
+import { STARTER_SCRIPT } from '../../common/starter.ts'
 import { injectClientSettings } from '../http/client-settings.ts'
-import { startTestServer, type TestServer } from '../test/harness.ts'
+import { buildTestApp, startTestServer, type TestServer } from '../test/harness.ts'
 
 function dist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'upkit-dist-'))
@@ -20,9 +20,7 @@ const settingsOf = (html: string): unknown =>
 describe('deploy-time settings in index.html', () => {
   it('one dist/ serves the sandbox (stub) and production (real URL, debug) by what the server is told', async () => {
     const distDir = dist()
-    const sandbox = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), {
-      distDir,
-    })
+    const sandbox = await buildTestApp({}, { distDir })
     for (const url of ['/', '/profile', '/index.html']) {
       const page = await sandbox.app.inject({ method: 'GET', url })
       expect(page.headers['content-type']).toContain('text/html')
@@ -30,16 +28,7 @@ describe('deploy-time settings in index.html', () => {
       expect(settingsOf(page.body)).toEqual({ upsdkUrl: 'stub' })
     }
     await sandbox.app.close()
-    const prod = await buildApp(
-      loadConfig({
-        SANDBOX: '1',
-        DATABASE_URL: 'sqlite::memory:',
-        LOG_LEVEL: 'silent',
-        UPSDK_URL: 'https://cdn.example.com/upsdk.js',
-        UPSDK_DEBUG: '1',
-      }),
-      { distDir },
-    )
+    const prod = await buildTestApp({ UPSDK_URL: 'https://cdn.example.com/upsdk.js', UPSDK_DEBUG: '1' }, { distDir })
     expect(settingsOf((await prod.app.inject({ method: 'GET', url: '/pay/result' })).body)).toEqual({
       upsdkUrl: 'https://cdn.example.com/upsdk.js',
       upsdkDebug: true,
@@ -66,6 +55,17 @@ describe('deploy-time settings in index.html', () => {
     )
   })
 
+  it("points the starter's upsdk preload at the run-time URL, and drops it for the stub", () => {
+    const built = `<html><head><script data-zepto="/assets/z.js" data-upsdk="https://build.example/upsdk.js">${STARTER_SCRIPT}</script></head><body></body></html>`
+    const prod = injectClientSettings(built, { upsdkUrl: 'https://run.example/upsdk.js' })
+    expect(prod).toContain(`data-upsdk="https://run.example/upsdk.js">${STARTER_SCRIPT}</script>`)
+    expect(prod).not.toContain('build.example')
+    expect(prod).toContain('data-zepto="/assets/z.js"')
+    const stub = injectClientSettings(built, { upsdkUrl: 'stub' })
+    expect(stub).not.toContain('data-upsdk=')
+    expect(stub).toContain(`>${STARTER_SCRIPT}</script>`)
+  })
+
   it('escapes < so no value can close the element', () => {
     const html = injectClientSettings('<head></head>', {
       upsdkUrl: 'https://x.example/</script><script>alert(1)</script>',
@@ -77,9 +77,7 @@ describe('deploy-time settings in index.html', () => {
 
 describe('/readyz', () => {
   it('answers 200 while the stores answer, and 503 once the database is gone', async () => {
-    const built = await buildApp(loadConfig({ SANDBOX: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }), {
-      distDir: false,
-    })
+    const built = await buildTestApp({}, { distDir: false })
     expect((await built.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true })
     await built.ctx.db.destroy()
     const down = await built.app.inject({ method: 'GET', url: '/readyz' })

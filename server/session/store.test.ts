@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../store/kysely-db.ts'
 import { openTestDb, testDbUrl, testEngines } from '../test/db.ts'
 import { SessionStore } from './store.ts'
-import { UserStore } from './users.ts'
+import { UserStore } from '../oauth/repo.ts'
 
 describe.each(testEngines)('SessionStore on %s', (engine) => {
   it('keeps sessions across a restart and stores only a hash of the id', async () => {

@@ -206,4 +206,32 @@ export interface Tables {
     created_at: number
     updated_at: number
   }
+  acp_reconciliations: {
+    settle_date: string
+    file_name: string
+    zm_name: string
+    file_sha256: string
+    records: number
+    file_amount: number
+    settle_amount: number
+    fee_amount: number
+    matched: number
+    settled: number
+    mismatches: number
+    ran_at: number
+  }
+  acp_reconciliation_items: {
+    id: Generated<number>
+    settle_date: string
+    kind: string
+    order_id: string
+    txn_type: string
+    source: string | null
+    local_amount: number | null
+    file_amount: number | null
+    local_status: string | null
+    query_id: string | null
+    acc_no_masked: string | null
+    file_line: number | null
+  }
 }
