@@ -23,7 +23,7 @@ export default defineConfig((env) =>
             environment: 'node',
             include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
             testTimeout: 20_000,
-            globalSetup: ['server/test/acp-pki.ts'],
+            globalSetup: ['server/test/acp-pki.ts', 'server/test/pg-teardown.ts'],
           },
         },
       ],

@@ -64,7 +64,10 @@ export async function benchAcp(measure: BenchRecord): Promise<void> {
     const notes: Record<string, string>[] = []
     for (let i = 0; i < N; i++) {
       const orderId = `B${String(i).padStart(22, '0')}`
-      acp.repo.insert({ orderId, kind: 'contract', txnTime: '20261130120000', amount: 1000, contractId: 'C1' }, 'bench')
+      await acp.repo.insert(
+        { orderId, kind: 'contract', txnTime: '20261130120000', amount: 1000, contractId: 'C1' },
+        'bench',
+      )
       const f: Record<string, string> = {
         version: '5.1.0',
         encoding: 'UTF-8',
@@ -88,8 +91,8 @@ export async function benchAcp(measure: BenchRecord): Promise<void> {
     let i = 0
     await measure(
       '全渠道 notification: verify + store + apply (in-process)',
-      () => {
-        const r = acp.handleNotification(notes[i++ % N]!)
+      async () => {
+        const r = await acp.handleNotification(notes[i++ % N]!)
         if (r.status !== 200) throw new Error(`notification refused: ${r.outcome}`)
       },
       1500,

@@ -11,7 +11,7 @@ import { loadConfig } from '../server/config.ts'
 import { NotifyHandler } from '../server/pay/notify.ts'
 import { openPayRecords } from '../server/pay/records.ts'
 import { SANDBOX_CHINAUMS } from '../server/sandbox/credentials.ts'
-import { openDatabase } from '../server/store/db.ts'
+import { openDatabase } from '../server/store/kysely-db.ts'
 
 /** Runs `fn` repeatedly for about `ms` milliseconds and records ops/s and latency (bench/run.ts `measure`). */
 export type BenchRecord = (name: string, fn: () => unknown, ms?: number, note?: string) => Promise<void>
@@ -64,17 +64,17 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
 
   // Service level: verify + apply once in a SQLite transaction (in memory), no HTTP.
   const config = loadConfig({ SANDBOX: '1', PORT: '18787', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
-  const db = openDatabase('sqlite::memory:')
+  const db = await openDatabase('sqlite::memory:')
   try {
     const records = openPayRecords(db, Date.now)
     const store = records.orders
     const notifies = new NotifyHandler({ config, records, client: {} as ChinaumsClient, clock: Date.now, log: silent })
     const N = 50_000
     const ids: string[] = []
-    store.atomic(() => {
+    await store.atomic(async () => {
       for (let i = 0; i < N; i++) {
         const id = `1017${String(i).padStart(24, '0')}`
-        store.create({
+        await store.create({
           merOrderId: id,
           kind: 'h5',
           channel: 'uac',
@@ -96,7 +96,7 @@ export async function benchPayments(record: BenchRecord): Promise<void> {
     const dup = fresh[0] as Record<string, string>
     await record('notify processing: replayed notifyId', () => notifies.handle(dup))
   } finally {
-    db.close()
+    await db.destroy()
   }
 
   // HTTP level: POST /notify/chinaums through fastify (form parsing, routing), in-process inject.

@@ -5,8 +5,9 @@ import { signNotification, verifyNotification } from '../server/crypto/rsa.ts'
 import { unionpaySignature } from '../server/crypto/signing.ts'
 import { tdesDecrypt, tdesEncrypt } from '../server/crypto/tdes.ts'
 import { SessionStore } from '../server/session/store.ts'
-import { openDatabase } from '../server/store/db.ts'
+import { openDatabase } from '../server/store/kysely-db.ts'
 import { startTestServer } from '../server/test/harness.ts'
+import { benchInstances } from './instances.ts'
 import { benchAcp } from './acp.ts'
 import { benchBudget } from './budget.ts'
 import { benchBundle } from './bundle.ts'
@@ -68,9 +69,10 @@ const notif = { appId: 'a', contractId: '1234567890', openId: 'o+/=', planId: 'P
 const signed = { ...notif, signature: signNotification(notif, privateKey) }
 await measure('RSA-2048 notification verify (appendix 5)', () => verifyNotification(signed, publicKey))
 
-const db = openDatabase('sqlite::memory:')
+const db = await openDatabase('sqlite::memory:')
 const sessions = new SessionStore(db)
-const ids = Array.from({ length: 1000 }, (_, i) => sessions.create({ openId: `user-${i}`, scope: 'upapi_base' }).id)
+const ids: string[] = []
+for (let n = 0; n < 1000; n++) ids.push((await sessions.create({ openId: `user-${n}`, scope: 'upapi_base' })).id)
 let i = 0
 await measure('SQLite session lookup', () => sessions.get(ids[i++ % ids.length] ?? ''))
 await measure('SQLite session create', () => sessions.create({ openId: 'bench', scope: 'upapi_base' }))
@@ -118,6 +120,7 @@ try {
   await server.close()
 }
 
+results.push(...(await benchInstances()))
 await benchBudget((row) => results.push(row))
 
 // Figures on a shared machine move with the neighbours: each comparison runs its sides

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadEnv } from 'vite'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const STAMP = join(ROOT, 'dist', '.upkit-build.json')
@@ -26,15 +27,24 @@ function newestMtime(path: string): number {
 
 /**
  * Builds the front end with `vite build --mode <mode>` unless dist/ already holds a build of
- * that mode that is newer than every input. Sandbox builds load the upsdk stub; production
- * builds load the real upsdk.js.
+ * that mode, with the same build-time defaults (`VITE_*`), newer than every input. Deploy-time
+ * settings are injected by the server at run time, so `npm start` builds one production-mode
+ * dist/ for the sandbox and for production alike.
  */
-export function ensureBuild(mode: 'sandbox' | 'production'): void {
+export function ensureBuild(mode: 'sandbox' | 'production' = 'production'): void {
   const inputsMtime = Math.max(...INPUTS.map((p) => newestMtime(join(ROOT, p))))
+  const defaults = Object.fromEntries(
+    Object.entries(loadEnv(mode, ROOT, 'VITE_')).sort(([a], [b]) => a.localeCompare(b)),
+  )
   if (existsSync(STAMP)) {
     try {
-      const stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as { mode?: string; inputsMtime?: number }
-      if (stamp.mode === mode && (stamp.inputsMtime ?? 0) >= inputsMtime) return
+      const stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as {
+        mode?: string
+        inputsMtime?: number
+        defaults?: unknown
+      }
+      const same = JSON.stringify(stamp.defaults ?? {}) === JSON.stringify(defaults)
+      if (stamp.mode === mode && same && (stamp.inputsMtime ?? 0) >= inputsMtime) return
     } catch {
       // unreadable stamp: rebuild
     }
@@ -45,5 +55,5 @@ export function ensureBuild(mode: 'sandbox' | 'production'): void {
     console.error('upkit: vite build failed')
     process.exit(r.status ?? 1)
   }
-  writeFileSync(STAMP, JSON.stringify({ mode, inputsMtime, builtAt: new Date().toISOString() }))
+  writeFileSync(STAMP, JSON.stringify({ mode, inputsMtime, defaults, builtAt: new Date().toISOString() }))
 }

@@ -19,5 +19,5 @@ Object.assign(process.env, {
   UNIONPAY_CALLS_PER_USER_PER_MINUTE: '1000',
 })
 for (const k of ['UNIONPAY_APP_ID', 'UNIONPAY_OPEN_BASE_URL', 'CHINAUMS_BASE_URL', 'REDIS_URL']) delete process.env[k]
-ensureBuild('sandbox')
+ensureBuild('production')
 await import('../server/index.ts')

@@ -8,6 +8,7 @@ import { createPublicKey } from 'node:crypto'
 import { parsePrivateKey, parsePublicKey } from './crypto/rsa.ts'
 import { SANDBOX_PREFIX } from './config.ts'
 import type { AppContext } from './context.ts'
+import { clientSettings } from './http/client-settings.ts'
 import { registerCallSubjects } from './http/call-subject.ts'
 import { registerCsrfGuard } from './http/csrf.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
@@ -37,7 +38,8 @@ import type { SandboxContext } from './sandbox/context.ts'
 import { registerSandbox } from './sandbox/index.ts'
 import { registerSessions } from './session/plugin.ts'
 import { SessionStore } from './session/store.ts'
-import { openDatabase, openKv, type Db, type KvStore } from './store/index.ts'
+import { openKv, type KvStore } from './store/index.ts'
+import { legacySqliteOf, openDatabase, type Db } from './store/kysely-db.ts'
 import { CallBudget } from './unionpay/budget.ts'
 import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
 import { TokenManager } from './unionpay/tokens.ts'
@@ -87,7 +89,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   applyServerTimeouts(app)
   logAccess(app)
   const clock = options.clock ?? Date.now
-  const db = options.db ?? openDatabase(config.databaseUrl)
+  const db = options.db ?? (await openDatabase(config.databaseUrl, { poolMax: config.databasePoolMax }))
   const kv = options.kv ?? openKv(config.redisUrl, clock)
   const budget = new CallBudget(kv, `budget:unionpay:${config.unionpay.appId}`, config.unionpay.callsPerMinute, clock, {
     perSubject: config.unionpay.callsPerUserPerMinute,
@@ -107,7 +109,18 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   const sessions = new SessionStore(db, undefined, clock, config.tokenEncryptionKey)
   const upPublicKey = config.unionpay.publicKey ? parsePublicKey(config.unionpay.publicKey) : null
-  const ctx: AppContext = { config, db, kv, sessions, unionpay, tokens, log: app.log, clock, upPublicKey }
+  const ctx: AppContext = {
+    config,
+    db,
+    sqlite: legacySqliteOf(db),
+    kv,
+    sessions,
+    unionpay,
+    tokens,
+    log: app.log,
+    clock,
+    upPublicKey,
+  }
 
   // Route schemas are zod (fastify-type-provider-zod); a failure is answered by the error handler.
   app.setValidatorCompiler(validatorCompiler)
@@ -139,7 +152,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     for (const job of jobs) await job.stop()
   })
 
-  registerHealthRoutes(app)
+  registerHealthRoutes(app, ctx)
   registerUpsdkRoutes(app, ctx)
   await registerOauthRoutes(app, ctx, services.oauth)
   await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
@@ -172,11 +185,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   }
 
   const distDir = options.distDir === undefined ? DEFAULT_DIST : options.distDir
-  if (distDir) await registerStatic(app, distDir)
+  if (distDir) await registerStatic(app, distDir, clientSettings(config))
 
   app.addHook('onClose', async () => {
     if (!options.kv) await kv.close()
-    if (!options.db) db.close()
+    if (!options.db) await db.destroy()
   })
   await app.ready()
   return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump }

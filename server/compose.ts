@@ -227,11 +227,13 @@ function buildAcpParts(ctx: AppContext): AcpParts | null {
 /** 银联无跳转支付 on the same 全渠道 client; null without a token requestor id. */
 function buildNojump(ctx: AppContext, p: AcpParts): NojumpService | null {
   if (!p.cfg.trId) return null
+  // Still on the raw SQLite handle (not yet on the query builder): SQLite only.
+  const repo = new NojumpRepo(ctx.sqlite, ctx.clock)
   return new NojumpService({
-    repo: new NojumpRepo(ctx.db, ctx.clock),
+    repo,
     client: new NojumpClient(p.client, p.cfg.trId),
     verifier: p.verifier,
-    notifications: p.repo,
+    notifications: repo,
     merId: p.cfg.merId,
     backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp/nojump`,
     frontUrl: `${ctx.config.publicBaseUrl}/pay/return/nojump`,
@@ -254,9 +256,9 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
     clock: ctx.clock,
     log: ctx.log,
     userOwes: async (openId) => (await contracts.status({ openId })).owing,
-    onTnSettled: (payOrderId, status, detail) => {
+    onTnSettled: async (payOrderId, status, detail) => {
       try {
-        payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
+        await payOrders.transition(payOrderId, status === 'SUCCESS' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED', 'acp', detail)
       } catch (e) {
         if (!(e instanceof IllegalTransitionError)) throw e
         // Paid through 全渠道 while the pay order is closed here: money is taken, a person must look.

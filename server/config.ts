@@ -26,9 +26,11 @@ export interface Config {
   trustProxy: TrustProxy
   /** AES-256-GCM key for OAuth access tokens at rest (TOKEN_ENCRYPTION_KEY). */
   tokenEncryptionKey: Buffer
-  /** Where pages load upsdk.js from (VITE_UPSDK_URL); the CSP allows its origin. */
+  /** Where pages load upsdk.js from (UPSDK_URL, else VITE_UPSDK_URL, else stub in sandbox mode); the CSP allows its origin. */
   upsdkUrl: string | undefined
   databaseUrl: string
+  /** PostgreSQL connections per instance. */
+  databasePoolMax: number
   redisUrl: string | undefined
   unionpay: {
     baseUrl: string
@@ -63,6 +65,13 @@ export interface Config {
     sourceId: string
     timeoutMs: number
   }
+  /** Deploy-time settings injected into index.html (server/http/client-settings.ts). */
+  client: {
+    /** UPSDK_URL (or VITE_UPSDK_URL read at run time); `stub` in sandbox mode when neither is set. */
+    upsdkUrl: string | undefined
+    /** UPSDK_DEBUG=1/0; undefined follows the UA's `(updebug 1)`. */
+    upsdkDebug: boolean | undefined
+  }
   /** 全渠道 (UNIONPAY_ACP_*); null when not configured outside the sandbox. */
   acp: AcpConfig | null
   /** ADMIN_TOKEN: guards merchant actions (order list, refund, close). Outside the sandbox they are refused without it. */
@@ -84,6 +93,13 @@ const httpUrl = z
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
+const upsdkUrl = z
+  .string()
+  .refine(
+    (s) => s === 'stub' || /^\/(?!\/)/.test(s) || /^https?:\/\/[^/]/.test(s),
+    'must be an http(s) URL, a path, or stub',
+  )
+
 const csv = z.string().transform((s) =>
   s
     .split(',')
@@ -98,7 +114,17 @@ const envSchema = z.object({
   SANDBOX: optional(z.enum(['0', '1'])),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   RATE_LIMIT_PER_MINUTE: optional(z.coerce.number().int().min(1).max(1_000_000)),
-  DATABASE_URL: optional(z.string().regex(/^sqlite:.+/, 'must look like sqlite:./path/to/file.db or sqlite::memory:')),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .regex(
+        /^(sqlite:.+|postgres(ql)?:\/\/[^/].*)$/,
+        'must look like sqlite:./path/to/file.db, sqlite::memory: or postgres://user:password@host:5432/database',
+      ),
+  ),
+  DATABASE_POOL_MAX: optional(z.coerce.number().int().min(1).max(500)),
+  UPSDK_URL: optional(upsdkUrl),
+  UPSDK_DEBUG: optional(z.enum(['0', '1'])),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')),
   UNIONPAY_OPEN_BASE_URL: optional(httpUrl),
   UNIONPAY_APP_ID: optional(z.string().min(1)),
@@ -259,6 +285,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     )
   const sealKey = parseSealKey(e.TOKEN_ENCRYPTION_KEY, unionpay.secret)
   if ('problem' in sealKey) problems.push(`TOKEN_ENCRYPTION_KEY: ${sealKey.problem}`)
+  const upsdkUrlSetting = e.UPSDK_URL ?? e.VITE_UPSDK_URL ?? (sandbox ? 'stub' : undefined)
+  if (upsdkUrlSetting === 'stub' && !sandbox) problems.push("UPSDK_URL: stub (the kit's stand-in) only in sandbox mode")
   if (problems.length) throw new ConfigError(problems)
   return {
     port,
@@ -270,12 +298,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     trustProxy: 'value' in trustProxy ? trustProxy.value : false,
     tokenEncryptionKey: 'key' in sealKey ? sealKey.key : Buffer.alloc(32),
-    upsdkUrl: e.VITE_UPSDK_URL,
+    // the CSP's script-src follows the URL pages are told to load (the injected run-time setting)
+    upsdkUrl: upsdkUrlSetting,
     databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/upkit.db',
+    databasePoolMax: e.DATABASE_POOL_MAX ?? 10,
     redisUrl: e.REDIS_URL,
     unionpay,
     chinaums,
     acp,
     adminToken: e.ADMIN_TOKEN,
+    client: { upsdkUrl: upsdkUrlSetting, upsdkDebug: e.UPSDK_DEBUG === undefined ? undefined : e.UPSDK_DEBUG === '1' },
   }
 }

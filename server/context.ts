@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.ts'
 import type { SessionStore } from './session/store.ts'
-import type { Db } from './store/db.ts'
+import type { Db as SqliteDb } from './store/db.ts'
+import type { Db } from './store/kysely-db.ts'
 import type { KvStore } from './store/kv.ts'
 import type { UnionpayClient } from './unionpay/client.ts'
 import type { TokenManager } from './unionpay/tokens.ts'
@@ -10,7 +11,10 @@ import type { TokenManager } from './unionpay/tokens.ts'
 /** Everything a route module needs, built once by `buildApp` and passed explicitly. */
 export interface AppContext {
   config: Config
+  /** The record store (SQLite or PostgreSQL through the query builder). */
   db: Db
+  /** Transitional: the raw SQLite handle for the 银联无跳转支付 records (server/acp/nojump/) until they move to `db`. */
+  sqlite: SqliteDb
   kv: KvStore
   sessions: SessionStore
   unionpay: UnionpayClient

@@ -40,7 +40,7 @@ const contract = () => seedSignedContract(s.ctx.db, s.sandbox!)
 
 describe('charging a signed contract', () => {
   it('charges once per idempotency key; the notification settles it with its event rows', async () => {
-    const c = contract()
+    const c = await contract()
     const k = idem()
     const a = await charge(c.contractId, 1200, k)
     expect(a.status, JSON.stringify(a.json)).toBe(200)
@@ -55,7 +55,7 @@ describe('charging a signed contract', () => {
   })
 
   it('refuses over the single and daily limits with a 4xx before any gateway call', async () => {
-    const c = contract()
+    const c = await contract()
     const calls = gatewayCalls()
     // PLAN0001 in the sandbox: 单笔 200.00 元, 单日 500.00 元 (as its sign page says).
     const single = await charge(c.contractId, 20001)
@@ -69,7 +69,7 @@ describe('charging a signed contract', () => {
   })
 
   it('checks arrears (用户状态查询) first: a user who owes is refused, nothing is charged', async () => {
-    const c = contract()
+    const c = await contract()
     s.sandbox!.contracts.unfinished.set(c.openId, '2')
     const calls = gatewayCalls()
     const r = await charge(c.contractId, 100)
@@ -87,14 +87,14 @@ describe('charging a signed contract', () => {
   })
 
   it('insufficient funds: the gateway refuses (64) and the charge is FAILED', async () => {
-    const c = contract()
+    const c = await contract()
     s.sandbox!.acp.next.push('insufficient')
     const r = await charge(c.contractId, 100)
     expect(r.json).toMatchObject({ status: 'FAILED', respCode: '64' })
   })
 
   it('unknown outcome: no notification, a query no earlier than 5 minutes settles it', async () => {
-    const c = contract()
+    const c = await contract()
     s.sandbox!.acp.next.push('unknown')
     const r = await charge(c.contractId, 700)
     expect(r.json).toMatchObject({ status: 'PENDING', respCode: '03' })
@@ -117,14 +117,13 @@ describe('POST /notify/unionpay/acp', () => {
       body: new URLSearchParams(fields).toString(),
     })
   const lost = async () => {
-    const c = contract()
+    const c = await contract()
     s.sandbox!.acp.next.push('lost_notify')
     const r = await charge(c.contractId, 900)
     const txn = [...s.sandbox!.acp.txns.values()].find((t) => t.orderId === r.json.orderId)!
     return { orderId: r.json.orderId as string, fields: new AcpNotifier(s.sandbox!.acp).fields(txn) }
   }
-  const notifications = (orderId: string) =>
-    (s.ctx.db.prepare('SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = ?').get(orderId) as { n: number }).n
+  const notifications = (orderId: string) => s.acp!.repo.notificationCount(orderId)
 
   it('valid: stored, applied, 200', async () => {
     const { orderId, fields } = await lost()
@@ -133,7 +132,7 @@ describe('POST /notify/unionpay/acp', () => {
     expect(r.status).toBe(200)
     expect(await r.text()).toBe('ok')
     expect((await order(orderId)).status).toBe('SUCCESS')
-    expect(notifications(orderId)).toBe(1)
+    expect(await notifications(orderId)).toBe(1)
   })
 
   it('tampered: refused, nothing stored or changed', async () => {
@@ -143,7 +142,7 @@ describe('POST /notify/unionpay/acp', () => {
     const { signPubKeyCert: _c, ...noCert } = fields
     expect((await post(noCert)).status).toBe(400)
     expect((await order(orderId)).status).toBe('PENDING')
-    expect(notifications(orderId)).toBe(0)
+    expect(await notifications(orderId)).toBe(0)
   })
 
   it('replayed and 20 concurrent duplicates: applied once, every copy answered 200', async () => {
@@ -154,7 +153,7 @@ describe('POST /notify/unionpay/acp', () => {
     const o = await order(orderId)
     expect(o.status).toBe('SUCCESS')
     expect(o.events.filter((e: { toStatus: string }) => e.toStatus === 'SUCCESS')).toHaveLength(1)
-    expect(notifications(orderId)).toBe(1)
+    expect(await notifications(orderId)).toBe(1)
   })
 
   it('an order we do not know is refused without side effects', async () => {
@@ -163,19 +162,13 @@ describe('POST /notify/unionpay/acp', () => {
     const other = { ...rest, orderId: 'A20261130000000099999999' }
     const txnLike = { ...other, signature: sandboxSign(other, s.sandbox!.acp.pki.signKeyPem) }
     expect((await post(txnLike)).status).toBe(404)
-    expect(
-      (
-        s.ctx.db
-          .prepare("SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = 'A20261130000000099999999'")
-          .get() as { n: number }
-      ).n,
-    ).toBe(0)
+    expect(await s.acp!.repo.notificationCount('A20261130000000099999999')).toBe(0)
   })
 })
 
 describe('void (31) and refund (04)', () => {
   const paid = async (amount: number) => {
-    const c = contract()
+    const c = await contract()
     const r = await charge(c.contractId, amount)
     return (await settled(r.json.orderId as string)).orderId as string
   }

@@ -55,7 +55,7 @@ describe('SANDBOX=0 against the sandbox gateway by URL', () => {
     expect(prod.config.sandbox).toBe(false)
     expect(prod.sandbox).toBeUndefined()
     // The contract exists in our records and on the platform side.
-    const c = seedSignedContract(prod.ctx.db, platforms.sandbox!)
+    const c = await seedSignedContract(prod.ctx.db, platforms.sandbox!)
     const headers = { 'content-type': 'application/json', 'x-admin-token': 'admin-token-0123456789' }
     const noToken = await fetch(`${prod.baseUrl}/api/contract/charges`, {
       method: 'POST',

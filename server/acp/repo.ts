@@ -1,4 +1,6 @@
-import type { Db } from '../store/db.ts'
+import type { Selectable } from 'kysely'
+import { atomically, lockKey, locksRows, within, type Db } from '../store/kysely-db.ts'
+import type { Tables } from '../store/schema.ts'
 
 export type AcpKind = 'tn' | 'contract' | 'void' | 'refund'
 export type AcpStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
@@ -68,170 +70,227 @@ export class AcpTransitionError extends Error {
   }
 }
 
-type Row = Record<string, unknown>
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+type Row = Selectable<Tables['acp_orders']>
 
 function toOrder(r: Row): AcpOrder {
   return {
-    orderId: String(r.order_id),
-    kind: r.kind as AcpKind,
-    txnTime: String(r.txn_time),
+    orderId: r.order_id,
+    kind: r.kind,
+    txnTime: r.txn_time,
     amount: Number(r.amount),
-    status: r.status as AcpStatus,
+    status: r.status,
     refundedAmount: Number(r.refunded_amount),
-    origOrderId: str(r.orig_order_id),
-    queryId: str(r.query_id),
-    respCode: str(r.resp_code),
-    respMsg: str(r.resp_msg),
-    payOrderId: str(r.pay_order_id),
-    openId: str(r.open_id),
-    contractId: str(r.contract_id),
-    planId: str(r.plan_id),
-    idempotencyKey: str(r.idempotency_key),
-    description: str(r.description),
+    origOrderId: r.orig_order_id,
+    queryId: r.query_id,
+    respCode: r.resp_code,
+    respMsg: r.resp_msg,
+    payOrderId: r.pay_order_id,
+    openId: r.open_id,
+    contractId: r.contract_id,
+    planId: r.plan_id,
+    idempotencyKey: r.idempotency_key,
+    description: r.description,
     checkCount: Number(r.check_count),
-    nextCheckAt: num(r.next_check_at),
+    nextCheckAt: r.next_check_at === null ? null : Number(r.next_check_at),
     needsReconciliation: Number(r.needs_reconciliation) === 1,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
-    settledAt: num(r.settled_at),
+    settledAt: r.settled_at === null ? null : Number(r.settled_at),
   }
 }
 
-/** 全渠道 records: orders (consumes, voids, refunds), their events, verified notifications. */
+type SignedContract = { contractId: string; planId: string; openId: string }
+
+/**
+ * 全渠道 records (SQLite or PostgreSQL through the query builder): orders (consumes, voids,
+ * refunds), their events, verified notifications. Every query joins the caller's `atomic`.
+ */
 export class AcpRepo {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
   ) {}
 
-  atomic<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+  /** One transaction (nested calls join it). */
+  atomic<T>(fn: () => Promise<T>): Promise<T> {
+    return atomically(this.db, () => fn())
   }
 
-  get(orderId: string): AcpOrder | null {
-    const r = this.db.prepare('SELECT * FROM acp_orders WHERE order_id = ?').get(orderId) as Row | undefined
+  private get q(): Db {
+    return within(this.db)
+  }
+
+  async get(orderId: string): Promise<AcpOrder | null> {
+    const r = await this.q.selectFrom('acp_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst()
     return r ? toOrder(r) : null
   }
 
-  byIdempotencyKey(key: string): AcpOrder | null {
-    const r = this.db.prepare('SELECT * FROM acp_orders WHERE idempotency_key = ?').get(key) as Row | undefined
+  /** Inside `atomic`: the order, its row locked until the transaction ends (PostgreSQL FOR UPDATE). */
+  async lock(orderId: string): Promise<AcpOrder | null> {
+    const q = this.q
+    const r = await q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .executeTakeFirst()
     return r ? toOrder(r) : null
   }
 
-  reversalsOf(origOrderId: string): AcpOrder[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM acp_orders WHERE orig_order_id = ? ORDER BY created_at, order_id')
-        .all(origOrderId) as Row[]
-    ).map(toOrder)
+  /** Inside `atomic`: serialises the charges of one contract (the daily limit is a sum of rows). */
+  lockContract(contractId: string): Promise<void> {
+    return lockKey(this.q, `acp-contract:${contractId}`)
   }
 
-  listByOpenId(openId: string, limit = 50): AcpOrder[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM acp_orders WHERE open_id = ? AND kind = 'contract' ORDER BY created_at DESC LIMIT ?")
-        .all(openId, limit) as Row[]
-    ).map(toOrder)
+  async byIdempotencyKey(key: string): Promise<AcpOrder | null> {
+    const r = await this.q.selectFrom('acp_orders').selectAll().where('idempotency_key', '=', key).executeTakeFirst()
+    return r ? toOrder(r) : null
   }
 
-  listConsumes(limit = 100): AcpOrder[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM acp_orders WHERE kind IN ('tn', 'contract') ORDER BY created_at DESC LIMIT ?")
-        .all(limit) as Row[]
-    ).map(toOrder)
+  async reversalsOf(origOrderId: string): Promise<AcpOrder[]> {
+    const rows = await this.q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where('orig_order_id', '=', origOrderId)
+      .orderBy('created_at')
+      .orderBy('order_id')
+      .execute()
+    return rows.map(toOrder)
+  }
+
+  async listByOpenId(openId: string, limit = 50): Promise<AcpOrder[]> {
+    const rows = await this.q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where('open_id', '=', openId)
+      .where('kind', '=', 'contract')
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toOrder)
+  }
+
+  async listConsumes(limit = 100): Promise<AcpOrder[]> {
+    const rows = await this.q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where('kind', 'in', ['tn', 'contract'])
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toOrder)
   }
 
   /**
    * Orders sent in `[from, to)` (txnTime strings), plus tn consumes still PENDING sent in
    * `[laterFrom, from)` (the buyer may pay after the cut-off): the reconciliation's candidates.
    */
-  sentBetween(from: string, to: string, laterFrom: string): AcpOrder[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM acp_orders WHERE (txn_time >= ? AND txn_time < ?)
-             OR (kind = 'tn' AND status = 'PENDING' AND txn_time >= ? AND txn_time < ?) ORDER BY txn_time, order_id`,
-        )
-        .all(from, to, laterFrom, from) as Row[]
-    ).map(toOrder)
+  async sentBetween(from: string, to: string, laterFrom: string): Promise<AcpOrder[]> {
+    const rows = await this.q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('txn_time', '>=', from), eb('txn_time', '<', to)]),
+          eb.and([
+            eb('kind', '=', 'tn'),
+            eb('status', '=', 'PENDING'),
+            eb('txn_time', '>=', laterFrom),
+            eb('txn_time', '<', from),
+          ]),
+        ]),
+      )
+      .orderBy('txn_time')
+      .orderBy('order_id')
+      .execute()
+    return rows.map(toOrder)
   }
 
-  events(orderId: string): AcpEvent[] {
-    return (this.db.prepare('SELECT * FROM acp_events WHERE order_id = ? ORDER BY id').all(orderId) as Row[]).map(
-      (r) => ({
-        fromStatus: str(r.from_status),
-        toStatus: String(r.to_status),
-        source: String(r.source),
-        detail: str(r.detail),
-        at: Number(r.at),
-      }),
-    )
+  async events(orderId: string): Promise<AcpEvent[]> {
+    const rows = await this.q
+      .selectFrom('acp_events')
+      .select(['from_status', 'to_status', 'source', 'detail', 'at'])
+      .where('order_id', '=', orderId)
+      .orderBy('id')
+      .execute()
+    return rows.map((r) => ({
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      source: r.source,
+      detail: r.detail,
+      at: Number(r.at),
+    }))
   }
 
   /** What a contract has been charged (pending or done) since `since` (ms). */
-  chargedSince(contractId: string, since: number): number {
-    const r = this.db
-      .prepare(
-        "SELECT COALESCE(SUM(amount), 0) AS s FROM acp_orders WHERE kind = 'contract' AND contract_id = ? AND status IN ('PENDING', 'SUCCESS') AND created_at >= ?",
-      )
-      .get(contractId, since) as Row
-    return Number(r.s)
+  async chargedSince(contractId: string, since: number): Promise<number> {
+    const r = await this.q
+      .selectFrom('acp_orders')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('s'))
+      .where('kind', '=', 'contract')
+      .where('contract_id', '=', contractId)
+      .where('status', 'in', ['PENDING', 'SUCCESS'])
+      .where('created_at', '>=', since)
+      .executeTakeFirst()
+    return Number(r?.s ?? 0)
   }
 
-  pendingReversals(origOrderId: string, kind: 'void' | 'refund' | 'any'): number {
-    const r = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(amount), 0) AS s FROM acp_orders WHERE orig_order_id = ? AND status = 'PENDING'${kind === 'any' ? '' : ' AND kind = ?'}`,
-      )
-      .get(...(kind === 'any' ? [origOrderId] : [origOrderId, kind])) as Row
-    return Number(r.s)
+  async pendingReversals(origOrderId: string, kind: 'void' | 'refund' | 'any'): Promise<number> {
+    const r = await this.q
+      .selectFrom('acp_orders')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('s'))
+      .where('orig_order_id', '=', origOrderId)
+      .where('status', '=', 'PENDING')
+      .$if(kind !== 'any', (qb) => qb.where('kind', '=', kind as 'void' | 'refund'))
+      .executeTakeFirst()
+    return Number(r?.s ?? 0)
   }
 
-  insert(o: NewAcpOrder, source: string): AcpOrder {
+  /** Inserts a PENDING order and its first event; a taken orderId or idempotency key throws (isUniqueViolation). */
+  insert(o: NewAcpOrder, source: string): Promise<AcpOrder> {
     const now = this.clock()
-    this.atomic(() => {
-      this.db
-        .prepare(
-          `INSERT INTO acp_orders (order_id, kind, txn_time, amount, status, orig_order_id, pay_order_id, open_id, contract_id, plan_id, idempotency_key, description, next_check_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          o.orderId,
-          o.kind,
-          o.txnTime,
-          o.amount,
-          o.origOrderId ?? null,
-          o.payOrderId ?? null,
-          o.openId ?? null,
-          o.contractId ?? null,
-          o.planId ?? null,
-          o.idempotencyKey ?? null,
-          o.description ?? null,
-          o.nextCheckAt ?? null,
-          now,
-          now,
-        )
-      this.event(o.orderId, null, 'PENDING', source, null, now)
+    return this.atomic(async () => {
+      await this.q
+        .insertInto('acp_orders')
+        .values({
+          order_id: o.orderId,
+          kind: o.kind,
+          txn_time: o.txnTime,
+          amount: o.amount,
+          status: 'PENDING',
+          orig_order_id: o.origOrderId ?? null,
+          pay_order_id: o.payOrderId ?? null,
+          open_id: o.openId ?? null,
+          contract_id: o.contractId ?? null,
+          plan_id: o.planId ?? null,
+          idempotency_key: o.idempotencyKey ?? null,
+          description: o.description ?? null,
+          next_check_at: o.nextCheckAt ?? null,
+          created_at: now,
+          updated_at: now,
+          query_id: null,
+          resp_code: null,
+          resp_msg: null,
+          settled_at: null,
+        })
+        .execute()
+      await this.event(o.orderId, null, 'PENDING', source, null, now)
+      return (await this.get(o.orderId)) as AcpOrder
     })
-    return this.get(o.orderId) as AcpOrder
   }
 
-  private event(
+  private async event(
     orderId: string,
     from: string | null,
     to: string,
     source: string,
     detail: string | null,
     at: number,
-  ): void {
-    this.db
-      .prepare(
-        'INSERT INTO acp_events (order_id, from_status, to_status, source, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(orderId, from, to, source, detail, at)
+  ): Promise<void> {
+    await this.q
+      .insertInto('acp_events')
+      .values({ order_id: orderId, from_status: from, to_status: to, source, detail, at })
+      .execute()
   }
 
   /**
@@ -244,128 +303,159 @@ export class AcpRepo {
     source: string,
     detail: string | null,
     facts: { queryId?: string; respCode?: string; respMsg?: string } = {},
-  ): boolean {
-    return this.atomic(() => {
-      const cur = this.get(orderId)
+  ): Promise<boolean> {
+    return this.atomic(async () => {
+      const cur = await this.lock(orderId)
       if (!cur) throw new Error(`no acp order ${orderId}`)
       if (cur.status === to) return false
       if (!MOVES[cur.status].includes(to)) throw new AcpTransitionError(cur.status, to)
       const now = this.clock()
-      const settled = to !== 'PENDING'
-      const r = this.db
-        .prepare(
-          `UPDATE acp_orders SET status = ?, query_id = COALESCE(?, query_id), resp_code = COALESCE(?, resp_code), resp_msg = COALESCE(?, resp_msg),
-             settled_at = CASE WHEN ? THEN COALESCE(settled_at, ?) ELSE settled_at END,
-             next_check_at = CASE WHEN ? = 'SUCCESS' OR ? = 'FAILED' THEN NULL ELSE next_check_at END,
-             needs_reconciliation = CASE WHEN ? = 'SUCCESS' OR ? = 'FAILED' THEN 0 ELSE needs_reconciliation END, updated_at = ?
-           WHERE order_id = ? AND status = ?`,
-        )
-        .run(
-          to,
-          facts.queryId ?? null,
-          facts.respCode ?? null,
-          facts.respMsg ?? null,
-          settled ? 1 : 0,
-          now,
-          to,
-          to,
-          to,
-          to,
-          now,
-          orderId,
-          cur.status,
-        )
-      if (r.changes !== 1) return false
-      this.event(orderId, cur.status, to, source, detail, now)
+      const r = await this.q
+        .updateTable('acp_orders')
+        .set((eb) => ({
+          status: to,
+          query_id: facts.queryId ?? eb.ref('query_id'),
+          resp_code: facts.respCode ?? eb.ref('resp_code'),
+          resp_msg: facts.respMsg ?? eb.ref('resp_msg'),
+          settled_at: eb.fn.coalesce('settled_at', eb.val(now)),
+          next_check_at: to === 'SUCCESS' || to === 'FAILED' ? null : eb.ref('next_check_at'),
+          needs_reconciliation: to === 'SUCCESS' || to === 'FAILED' ? 0 : eb.ref('needs_reconciliation'),
+          updated_at: now,
+        }))
+        .where('order_id', '=', orderId)
+        .where('status', '=', cur.status)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) !== 1) return false
+      await this.event(orderId, cur.status, to, source, detail, now)
       return true
     })
   }
 
   /** A settled refund adds to its consume's refunded amount (the CHECK caps it at the amount). */
-  addRefunded(orderId: string, amount: number, refundOrderId: string): void {
-    const now = this.clock()
-    this.db
-      .prepare('UPDATE acp_orders SET refunded_amount = refunded_amount + ?, updated_at = ? WHERE order_id = ?')
-      .run(amount, now, orderId)
-    const cur = this.get(orderId) as AcpOrder
-    this.event(orderId, cur.status, cur.status, 'refund', `refunded ${amount} by ${refundOrderId}`, now)
+  addRefunded(orderId: string, amount: number, refundOrderId: string): Promise<void> {
+    return this.atomic(async () => {
+      const now = this.clock()
+      await this.q
+        .updateTable('acp_orders')
+        .set((eb) => ({ refunded_amount: eb('refunded_amount', '+', amount), updated_at: now }))
+        .where('order_id', '=', orderId)
+        .execute()
+      const cur = (await this.get(orderId)) as AcpOrder
+      await this.event(orderId, cur.status, cur.status, 'refund', `refunded ${amount} by ${refundOrderId}`, now)
+    })
   }
 
-  noteAnswer(orderId: string, respCode: string, respMsg: string): void {
-    this.db
-      .prepare('UPDATE acp_orders SET resp_code = ?, resp_msg = ?, updated_at = ? WHERE order_id = ?')
-      .run(respCode, respMsg, this.clock(), orderId)
+  async noteAnswer(orderId: string, respCode: string, respMsg: string): Promise<void> {
+    await this.q
+      .updateTable('acp_orders')
+      .set({ resp_code: respCode, resp_msg: respMsg, updated_at: this.clock() })
+      .where('order_id', '=', orderId)
+      .execute()
   }
 
-  /** Orders whose next query is due, claimed for `leaseMs` so that other instances skip them. */
-  claimDue(now: number, leaseMs: number, limit = 20): AcpOrder[] {
-    const rows = (
-      this.db
-        .prepare(
-          "SELECT * FROM acp_orders WHERE status = 'PENDING' AND next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
-        )
-        .all(now, limit) as Row[]
-    ).map(toOrder)
-    return rows.filter(
-      (o) =>
-        this.db
-          .prepare('UPDATE acp_orders SET next_check_at = ? WHERE order_id = ? AND next_check_at = ?')
-          .run(now + leaseMs, o.orderId, o.nextCheckAt).changes === 1,
-    )
+  /**
+   * Orders whose next query is due, claimed for `leaseMs` so that other instances skip them: each
+   * claim is a compare-and-set on `next_check_at`, so of N instances reading the same due row
+   * exactly one moves it; a lease that is not renewed runs out and the order is due again.
+   */
+  async claimDue(now: number, leaseMs: number, limit = 20): Promise<AcpOrder[]> {
+    const rows = await this.q
+      .selectFrom('acp_orders')
+      .selectAll()
+      .where('status', '=', 'PENDING')
+      .where('next_check_at', 'is not', null)
+      .where('next_check_at', '<=', now)
+      .orderBy('next_check_at')
+      .limit(limit)
+      .execute()
+    const claimed: AcpOrder[] = []
+    for (const o of rows.map(toOrder)) {
+      if (o.nextCheckAt === null) continue
+      const r = await this.q
+        .updateTable('acp_orders')
+        .set({ next_check_at: now + leaseMs })
+        .where('order_id', '=', o.orderId)
+        .where('next_check_at', '=', o.nextCheckAt)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 1) claimed.push(o)
+    }
+    return claimed
   }
 
-  scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): void {
-    this.db
-      .prepare(
-        "UPDATE acp_orders SET check_count = check_count + 1, next_check_at = ?, needs_reconciliation = ?, updated_at = ? WHERE order_id = ? AND status = 'PENDING'",
-      )
-      .run(nextCheckAt, needsReconciliation ? 1 : 0, this.clock(), orderId)
+  async scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): Promise<void> {
+    await this.q
+      .updateTable('acp_orders')
+      .set((eb) => ({
+        check_count: eb('check_count', '+', 1),
+        next_check_at: nextCheckAt,
+        needs_reconciliation: needsReconciliation ? 1 : 0,
+        updated_at: this.clock(),
+      }))
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'PENDING')
+      .execute()
   }
 
-  /** Stores a verified notification once; false when the same one was stored before. */
-  recordNotification(n: {
+  /** Stores a verified notification once (the primary key decides); false when it was stored before. */
+  async recordNotification(n: {
     signatureHash: string
     orderId: string
     txnType: string
     respCode: string
     outcome: string
     params: string
-  }): boolean {
-    const r = this.db
-      .prepare(
-        'INSERT OR IGNORE INTO acp_notifications (signature_hash, order_id, txn_type, resp_code, outcome, params, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(n.signatureHash, n.orderId, n.txnType, n.respCode, n.outcome, n.params, this.clock())
-    return r.changes === 1
+  }): Promise<boolean> {
+    const r = await this.q
+      .insertInto('acp_notifications')
+      .values({
+        signature_hash: n.signatureHash,
+        order_id: n.orderId,
+        txn_type: n.txnType,
+        resp_code: n.respCode,
+        outcome: n.outcome,
+        params: n.params,
+        received_at: this.clock(),
+      })
+      .onConflict((oc) => oc.column('signature_hash').doNothing())
+      .executeTakeFirst()
+    return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1
   }
 
-  setNotificationOutcome(signatureHash: string, outcome: string): void {
-    this.db.prepare('UPDATE acp_notifications SET outcome = ? WHERE signature_hash = ?').run(outcome, signatureHash)
+  async setNotificationOutcome(signatureHash: string, outcome: string): Promise<void> {
+    await this.q.updateTable('acp_notifications').set({ outcome }).where('signature_hash', '=', signatureHash).execute()
   }
 
-  notificationCount(orderId: string): number {
-    return Number(
-      (this.db.prepare('SELECT COUNT(*) AS n FROM acp_notifications WHERE order_id = ?').get(orderId) as Row).n,
-    )
+  async notificationCount(orderId: string): Promise<number> {
+    const rows = await this.q
+      .selectFrom('acp_notifications')
+      .select('signature_hash')
+      .where('order_id', '=', orderId)
+      .execute()
+    return rows.length
   }
 
   /** Signed 无感支付 contracts (read from the contract feature's table) for the merchant page. */
-  signedContracts(appId: string, limit = 50): { contractId: string; planId: string; openId: string }[] {
-    return (
-      this.db
-        .prepare(
-          "SELECT contract_id, plan_id, open_id FROM contracts WHERE app_id = ? AND status = 'signed' AND contract_id IS NOT NULL ORDER BY signed_at DESC LIMIT ?",
-        )
-        .all(appId, limit) as Row[]
-    ).map((r) => ({ contractId: String(r.contract_id), planId: String(r.plan_id), openId: String(r.open_id) }))
+  async signedContracts(appId: string, limit = 50): Promise<SignedContract[]> {
+    const rows = await this.q
+      .selectFrom('contracts')
+      .select(['contract_id', 'plan_id', 'open_id'])
+      .where('app_id', '=', appId)
+      .where('status', '=', 'signed')
+      .where('contract_id', 'is not', null)
+      .orderBy('signed_at', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((r) => ({ contractId: String(r.contract_id), planId: r.plan_id, openId: r.open_id }))
   }
 
-  signedContract(appId: string, contractId: string): { contractId: string; planId: string; openId: string } | null {
-    const r = this.db
-      .prepare(
-        "SELECT contract_id, plan_id, open_id FROM contracts WHERE app_id = ? AND contract_id = ? AND status = 'signed'",
-      )
-      .get(appId, contractId) as Row | undefined
-    return r ? { contractId: String(r.contract_id), planId: String(r.plan_id), openId: String(r.open_id) } : null
+  async signedContract(appId: string, contractId: string): Promise<SignedContract | null> {
+    const r = await this.q
+      .selectFrom('contracts')
+      .select(['contract_id', 'plan_id', 'open_id'])
+      .where('app_id', '=', appId)
+      .where('contract_id', '=', contractId)
+      .where('status', '=', 'signed')
+      .executeTakeFirst()
+    return r ? { contractId: String(r.contract_id), planId: r.plan_id, openId: r.open_id } : null
   }
 }

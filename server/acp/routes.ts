@@ -71,7 +71,7 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
     return
   }
   const s: AcpService = acp
-  const withReversals = (svc: AcpService, o: AcpOrder) => acpView(o, svc.repo.reversalsOf(o.orderId))
+  const withReversals = async (svc: AcpService, o: AcpOrder) => acpView(o, await svc.repo.reversalsOf(o.orderId))
 
   app.post('/api/contract/charges', { config: admin, schema: { body: chargeBody } }, async (req) => {
     return withReversals(s, await s.charge(req.body))
@@ -80,39 +80,41 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
   /** The session user's charges (contract page). */
   app.get('/api/contract/charges', async (req) => {
     const session = requireSession(req)
-    return { charges: s.repo.listByOpenId(session.openId).map((o) => withReversals(s, o)) }
+    return { charges: await Promise.all((await s.repo.listByOpenId(session.openId)).map((o) => withReversals(s, o))) }
   })
 
   /** For the merchant demo page: signed contracts, their plan limits and what they used today. */
   app.get('/api/acp/contracts', { config: admin }, async () => {
     const since = beijingDayStart(ctx.clock())
     return {
-      contracts: s.repo.signedContracts(config.unionpay.appId).map((c) => ({
-        contractId: c.contractId,
-        planId: c.planId,
-        limits: config.acp?.planLimits[c.planId] ?? null,
-        usedToday: s.repo.chargedSince(c.contractId, since),
-      })),
+      contracts: await Promise.all(
+        (await s.repo.signedContracts(config.unionpay.appId)).map(async (c) => ({
+          contractId: c.contractId,
+          planId: c.planId,
+          limits: config.acp?.planLimits[c.planId] ?? null,
+          usedToday: await s.repo.chargedSince(c.contractId, since),
+        })),
+      ),
     }
   })
 
   app.get('/api/acp/orders', { config: admin }, async () => {
-    return { orders: s.repo.listConsumes().map((o) => withReversals(s, o)) }
+    return { orders: await Promise.all((await s.repo.listConsumes()).map((o) => withReversals(s, o))) }
   })
 
   app.get(
     '/api/acp/orders/:orderId',
     { config: { ...admin, inputName: '订单号' }, schema: { params: orderParams } },
     async (req) => {
-      const o = s.repo.get(req.params.orderId)
+      const o = await s.repo.get(req.params.orderId)
       if (!o) throw notFound('NO_ORDER', '订单不存在')
-      return { ...withReversals(s, o), events: s.repo.events(o.orderId) }
+      return { ...(await withReversals(s, o)), events: await s.repo.events(o.orderId) }
     },
   )
 
   app.post('/api/acp/orders/:orderId/void', { config: admin, schema: { params: orderParams } }, async (req) => {
     const r = await s.voidConsume(req.params.orderId)
-    return { reversal: acpView(r), order: withReversals(s, s.repo.get(req.params.orderId) as AcpOrder) }
+    return { reversal: acpView(r), order: await withReversals(s, (await s.repo.get(req.params.orderId)) as AcpOrder) }
   })
 
   app.post(
@@ -120,7 +122,7 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
     { config: admin, schema: { params: orderParams, body: refundBody } },
     async (req) => {
       const r = await s.refund(req.params.orderId, req.body.amount)
-      return { reversal: acpView(r), order: withReversals(s, s.repo.get(req.params.orderId) as AcpOrder) }
+      return { reversal: acpView(r), order: await withReversals(s, (await s.repo.get(req.params.orderId)) as AcpOrder) }
     },
   )
 
@@ -133,7 +135,7 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
         fields[k] = v
       }
     }
-    const r = s.handleNotification(fields)
+    const r = await s.handleNotification(fields)
     return reply
       .status(r.status)
       .type('text/plain')

@@ -34,7 +34,7 @@ export interface AcpServiceDeps {
   /** 用户状态查询 (contract.status): true when the user owes (seed 000). */
   userOwes(openId: string): Promise<boolean>
   /** A tn consume settled: move the pay order it belongs to (same transaction as ours). */
-  onTnSettled(payOrderId: string, status: 'SUCCESS' | 'FAILED', detail: string): void
+  onTnSettled(payOrderId: string, status: 'SUCCESS' | 'FAILED', detail: string): Promise<void>
 }
 
 export interface ChargeInput {
@@ -79,10 +79,10 @@ export class AcpService {
     return this.d.config
   }
 
-  newOrderId(): string {
+  async newOrderId(): Promise<string> {
     for (;;) {
       const id = `A${compactTimestamp(this.d.clock())}${String(randomInt(100_000_000)).padStart(8, '0')}`
-      if (!this.d.repo.get(id)) return id
+      if (!(await this.d.repo.get(id))) return id
     }
   }
 
@@ -95,7 +95,7 @@ export class AcpService {
   ): Promise<{ tn: string } | { refused: AcpAnswer } | { unknown: string }> {
     const { repo, client, clock } = this.d
     const txnTime = client.txnTime()
-    const order = repo.insert(
+    const order = await repo.insert(
       { orderId: payOrderId, kind: 'tn', txnTime, amount, payOrderId, nextCheckAt: clock() + FIRST_QUERY_AFTER_MS },
       'tn',
     )
@@ -106,10 +106,10 @@ export class AcpService {
       if (!(e instanceof AcpError)) throw e
       return { unknown: e.message }
     }
-    repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
+    await repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
     if (a.outcome === 'success' && a.fields.tn && /^\d{10,64}$/.test(a.fields.tn)) return { tn: a.fields.tn }
     if (a.outcome === 'refused') {
-      repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+      await repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
         respCode: a.respCode,
         respMsg: a.respMsg,
       })
@@ -122,9 +122,9 @@ export class AcpService {
 
   async charge(input: ChargeInput): Promise<AcpOrder> {
     const { repo, config, clock } = this.d
-    const same = repo.byIdempotencyKey(input.idempotencyKey)
+    const same = await repo.byIdempotencyKey(input.idempotencyKey)
     if (same) return this.sameCharge(same, input)
-    const contract = repo.signedContract(this.d.appId, input.contractId)
+    const contract = await repo.signedContract(this.d.appId, input.contractId)
     if (!contract) throw new DomainError('not_found', 'CONTRACT_NOT_SIGNED', '签约协议号不存在或已解约，不能扣款')
     const limits = config.planLimits[contract.planId]
     if (!limits)
@@ -134,22 +134,25 @@ export class AcpService {
         `套餐 ${contract.planId} 未配置单笔/单日限额（UNIONPAY_ACP_PLAN_LIMITS），不能扣款`,
       )
     const dayStart = beijingDayStart(clock())
-    const limitProblem = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
+    const limitProblem = chargeLimitProblem(input.amount, limits, await repo.chargedSince(input.contractId, dayStart))
     if (limitProblem) throw limitError(limitProblem, limits)
     // 用户状态查询 first: a user who owes must settle in 云闪付 before being charged again.
     if (await this.d.userOwes(contract.openId))
       throw new DomainError('conflict', 'USER_IN_ARREARS', '用户在云闪付有欠款未补缴，暂不能扣款')
     const txnTime = this.d.client.txnTime()
-    const created = repo.atomic(() => {
-      const again = repo.byIdempotencyKey(input.idempotencyKey)
+    const orderId = await this.newOrderId()
+    // One charge of a contract decides at a time (the daily sum and the idempotency key), on any instance.
+    const created = await repo.atomic(async () => {
+      await repo.lockContract(contract.contractId)
+      const again = await repo.byIdempotencyKey(input.idempotencyKey)
       if (again) return { existing: again, order: null }
-      const p = chargeLimitProblem(input.amount, limits, repo.chargedSince(input.contractId, dayStart))
+      const p = chargeLimitProblem(input.amount, limits, await repo.chargedSince(input.contractId, dayStart))
       if (p) throw limitError(p, limits)
       return {
         existing: null,
-        order: repo.insert(
+        order: await repo.insert(
           {
-            orderId: this.newOrderId(),
+            orderId,
             kind: 'contract',
             txnTime,
             amount: input.amount,
@@ -174,7 +177,7 @@ export class AcpService {
         backUrl: this.d.backUrl,
         contractId: contract.contractId,
       })
-      this.afterAnswer(order, a)
+      await this.afterAnswer(order, a)
     } catch (e) {
       if (!(e instanceof AcpError)) throw e
       this.d.log.warn(
@@ -182,7 +185,7 @@ export class AcpService {
         'acp consume outcome unknown; the notification or a query will tell',
       )
     }
-    return repo.get(order.orderId) as AcpOrder
+    return (await repo.get(order.orderId)) as AcpOrder
   }
 
   private sameCharge(existing: AcpOrder, input: ChargeInput): AcpOrder {
@@ -192,66 +195,81 @@ export class AcpService {
   }
 
   /** A direct answer: `00` = accepted (the notification or a query settles), refusal = FAILED. */
-  private afterAnswer(order: AcpOrder, a: AcpAnswer): void {
+  private async afterAnswer(order: AcpOrder, a: AcpAnswer): Promise<void> {
     if (a.outcome === 'refused') {
-      this.d.repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+      await this.d.repo.transition(order.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
         respCode: a.respCode,
         respMsg: a.respMsg,
       })
     } else {
-      this.d.repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
+      await this.d.repo.noteAnswer(order.orderId, a.respCode, a.respMsg)
     }
   }
 
   // --- void and refund -------------------------------------------------------------------------------
 
   async voidConsume(orderId: string): Promise<AcpOrder> {
-    const { repo, clock } = this.d
-    const c = repo.get(orderId)
-    if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
-    const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), repo.pendingReversals(orderId, 'any'))
-    if (p) throw new DomainError('conflict', p.code, p.message)
-    return this.reverse(c, 'void', c.amount)
+    const { clock, repo } = this.d
+    return this.reverse(orderId, 'void', async (c) => {
+      const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), await repo.pendingReversals(orderId, 'any'))
+      return p ? { problem: p } : { amount: c.amount }
+    })
   }
 
   async refund(orderId: string, amount: number): Promise<AcpOrder> {
     const { repo } = this.d
-    const c = repo.get(orderId)
-    if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
-    const p = refundProblem(c, amount, repo.pendingReversals(orderId, 'refund'))
-    if (p) throw new DomainError('conflict', p.code, p.message)
-    return this.reverse(c, 'refund', amount)
+    return this.reverse(orderId, 'refund', async (c) => {
+      const p = refundProblem(c, amount, await repo.pendingReversals(orderId, 'refund'))
+      return p ? { problem: p } : { amount }
+    })
   }
 
-  private async reverse(c: AcpOrder, kind: 'void' | 'refund', amount: number): Promise<AcpOrder> {
+  /**
+   * A void or refund: the consume's row is locked while `decide` checks it against the reversals
+   * already pending and the new one is recorded, so two merchants (or instances) at once never
+   * reverse more than was paid. Then the gateway call, outside the transaction.
+   */
+  private async reverse(
+    orderId: string,
+    kind: 'void' | 'refund',
+    decide: (c: AcpOrder) => Promise<{ problem: Problem } | { amount: number }>,
+  ): Promise<AcpOrder> {
     const { repo, client, clock } = this.d
     const txnTime = client.txnTime()
-    const r = repo.insert(
-      {
-        orderId: this.newOrderId(),
+    const newId = await this.newOrderId()
+    const { c, r } = await repo.atomic(async () => {
+      const c = await repo.lock(orderId)
+      if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
+      const d = await decide(c)
+      if ('problem' in d) throw new DomainError('conflict', d.problem.code, d.problem.message)
+      const r = await repo.insert(
+        {
+          orderId: newId,
+          kind,
+          txnTime,
+          amount: d.amount,
+          origOrderId: c.orderId,
+          nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
+        },
         kind,
-        txnTime,
-        amount,
-        origOrderId: c.orderId,
-        nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
-      },
-      kind,
-    )
+      )
+      return { c, r }
+    })
     const args = {
       orderId: r.orderId,
       txnTime,
-      txnAmt: amount,
+      txnAmt: r.amount,
       origQryId: c.queryId as string,
       backUrl: this.d.backUrl,
     }
     try {
       const a = kind === 'void' ? await client.voidConsume(args) : await client.refund(args)
-      this.afterAnswer(r, a)
+      await this.afterAnswer(r, a)
     } catch (e) {
       if (!(e instanceof AcpError)) throw e
       this.d.log.warn({ orderId: r.orderId, kind: e.kind }, `acp ${kind} outcome unknown`)
     }
-    const after = repo.get(r.orderId) as AcpOrder
+    const after = (await repo.get(r.orderId)) as AcpOrder
     if (after.status === 'FAILED')
       throw new DomainError(
         'upstream',
@@ -269,33 +287,34 @@ export class AcpService {
    * transaction: a void marks its consume VOIDED, a refund adds to the refunded amount, a tn
    * consume settles its pay order.
    */
-  private settle(
+  private async settle(
     o: AcpOrder,
     respCode: string,
     respMsg: string,
     queryId: string | undefined,
     source: string,
-  ): 'applied' | 'unchanged' {
+  ): Promise<'applied' | 'unchanged'> {
     const { repo } = this.d
     const cls = classify(respCode)
     if (cls === 'unknown') return 'unchanged'
     const facts = { respCode, respMsg, ...(queryId ? { queryId } : {}) }
     if (cls === 'refused') {
-      if (!repo.transition(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
+      if (!(await repo.transition(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts))) return 'unchanged'
       if (o.kind === 'tn' && o.payOrderId)
-        this.d.onTnSettled(o.payOrderId, 'FAILED', `全渠道 ${source} ${respCode} ${respMsg}`)
+        await this.d.onTnSettled(o.payOrderId, 'FAILED', `全渠道 ${source} ${respCode} ${respMsg}`)
       return 'applied'
     }
-    if (!repo.transition(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts)) return 'unchanged'
-    if (o.kind === 'void' && o.origOrderId) repo.transition(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
-    if (o.kind === 'refund' && o.origOrderId) repo.addRefunded(o.origOrderId, o.amount, o.orderId)
+    if (!(await repo.transition(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts))) return 'unchanged'
+    if (o.kind === 'void' && o.origOrderId)
+      await repo.transition(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
+    if (o.kind === 'refund' && o.origOrderId) await repo.addRefunded(o.origOrderId, o.amount, o.orderId)
     if (o.kind === 'tn' && o.payOrderId)
-      this.d.onTnSettled(o.payOrderId, 'SUCCESS', `全渠道 ${source} queryId ${queryId ?? ''}`)
+      await this.d.onTnSettled(o.payOrderId, 'SUCCESS', `全渠道 ${source} queryId ${queryId ?? ''}`)
     return 'applied'
   }
 
   /** `POST /notify/unionpay/acp`: verified, stored before answering 200, applied once. */
-  handleNotification(fields: AcpFields): NotifyResult {
+  async handleNotification(fields: AcpFields): Promise<NotifyResult> {
     const { repo, config, log } = this.d
     const v = this.d.verifier.verify(fields)
     if (!v.ok) {
@@ -305,7 +324,7 @@ export class AcpService {
     const orderId = fields.orderId ?? ''
     if (fields.merId !== config.merId || !orderId || !fields.respCode || !fields.txnType)
       return { status: 400, outcome: 'bad_fields' }
-    const o = repo.get(orderId)
+    const o = await repo.get(orderId)
     if (!o) {
       log.warn({ orderId }, 'acp notification for an unknown order')
       return { status: 404, outcome: 'no_order' }
@@ -324,8 +343,8 @@ export class AcpService {
       .update(fields.signature ?? '')
       .digest('hex')
     const { signature: _s, signPubKeyCert: _c, ...kept } = fields
-    return repo.atomic(() => {
-      const fresh = repo.recordNotification({
+    return repo.atomic(async () => {
+      const fresh = await repo.recordNotification({
         signatureHash,
         orderId,
         txnType: fields.txnType!,
@@ -334,14 +353,14 @@ export class AcpService {
         params: JSON.stringify(kept),
       })
       if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      const outcome = this.settle(
-        repo.get(orderId) as AcpOrder,
+      const outcome = await this.settle(
+        (await repo.lock(orderId)) as AcpOrder,
         fields.respCode!,
         fields.respMsg ?? '',
         fields.queryId,
         'notify',
       )
-      repo.setNotificationOutcome(signatureHash, outcome)
+      await repo.setNotificationOutcome(signatureHash, outcome)
       return { status: 200 as const, outcome }
     })
   }
@@ -351,8 +370,8 @@ export class AcpService {
    * final): listed → SUCCESS with its queryId, not listed → FAILED (`34` 查无此交易). Same
    * consequences as a notification; run inside the reconciliation's transaction.
    */
-  settleByFile(orderId: string, listed: { queryId: string } | null): 'applied' | 'unchanged' {
-    const o = this.d.repo.get(orderId)
+  async settleByFile(orderId: string, listed: { queryId: string } | null): Promise<'applied' | 'unchanged'> {
+    const o = await this.d.repo.lock(orderId)
     if (!o) throw new Error(`no acp order ${orderId}`)
     return listed
       ? this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
@@ -373,9 +392,9 @@ export class AcpService {
       const amountOk = a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount
       if (amountOk) {
         try {
-          repo.atomic(() =>
+          await repo.atomic(async () =>
             this.settle(
-              repo.get(o.orderId) as AcpOrder,
+              (await repo.lock(o.orderId)) as AcpOrder,
               a.fields.origRespCode!,
               a.fields.origRespMsg ?? '',
               a.fields.queryId,
@@ -391,22 +410,22 @@ export class AcpService {
           'acp query answer does not match the order',
         )
     }
-    const after = repo.get(o.orderId) as AcpOrder
+    const after = (await repo.get(o.orderId)) as AcpOrder
     if (after.status === 'PENDING') {
       const gap = queryGap(after.checkCount + 1)
-      repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
+      await repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
       if (gap === null)
         log.warn(
           { orderId: o.orderId },
           'acp order still unknown after the last query: left to the reconciliation file',
         )
     }
-    return repo.get(o.orderId) as AcpOrder
+    return (await repo.get(o.orderId)) as AcpOrder
   }
 
   /** Queries every due order (claimed, so N instances never query one order together). */
   async checkDue(): Promise<number> {
-    const due = this.d.repo.claimDue(this.d.clock(), 60_000)
+    const due = await this.d.repo.claimDue(this.d.clock(), 60_000)
     for (const o of due) await this.check(o)
     return due.length
   }
@@ -414,7 +433,7 @@ export class AcpService {
   /** 加密公钥更新查询 (95): adopts a newer certificate once it chain-checks. */
   async refreshEncryptCert(): Promise<boolean> {
     const { client, config, clock, log } = this.d
-    const a = await client.encryptCertQuery({ orderId: this.newOrderId(), txnTime: client.txnTime() })
+    const a = await client.encryptCertQuery({ orderId: await this.newOrderId(), txnTime: client.txnTime() })
     const pem = a.fields.encryptPubKeyCert
     if (a.outcome !== 'success' || !pem) {
       log.warn({ respCode: a.respCode }, 'acp encryption certificate query failed')

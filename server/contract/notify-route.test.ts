@@ -52,22 +52,27 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
   })
 
   /** A signed contract in the record store, as if signed through the sign page. */
-  function seedContract(contractCode: string, contractId: string, openId = OPEN_ID, signedAt = Date.UTC(2019, 0, 1)) {
+  async function seedContract(
+    contractCode: string,
+    contractId: string,
+    openId = OPEN_ID,
+    signedAt = Date.UTC(2019, 0, 1),
+  ) {
     const at = new ContractRepo(built.ctx.db, () => signedAt)
-    at.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0001', contractCode, leaseMs: 30_000 })
-    at.transition(contractCode, ['applying'], {
+    await at.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0001', contractCode, leaseMs: 30_000 })
+    await at.transition(contractCode, ['applying'], {
       to: 'signed',
       source: 'apply',
       contractId,
       operateTime: '20190101080000',
     })
   }
-  const statusOf = (code: string) => repo.byCode(code)?.status
-  const notifications = () =>
-    (built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contract_notifications').get() as { n: number }).n
+  const statusOf = async (code: string) => (await repo.byCode(code))?.status
+  const notifications = async () =>
+    (await built.ctx.db.selectFrom('contract_notifications').select('signature_hash').execute()).length
 
   it('accepts the seed example as a GET query string, relieves the contract, and ignores the replay', async () => {
-    seedContract('1000001', CONTRACT_ID)
+    await seedContract('1000001', CONTRACT_ID)
     const params = notification(privateKey)
     const url = `/notify/unionpay/contract?${seedStyleQuery(params)}`
     expect(url).toContain('openId=A+2pMHJ')
@@ -75,29 +80,29 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     const res = await built.app.inject({ method: 'GET', url })
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({ resp: '00' })
-    const c = repo.byCode('1000001')
+    const c = await repo.byCode('1000001')
     expect(c).toMatchObject({ status: 'relieved', relievedBy: 'platform', operateTime: '2019-11-05 10:45:55' })
-    const events = repo.events('1000001')
-    const before = notifications()
+    const events = await repo.events('1000001')
+    const before = await notifications()
 
     const replay = await built.app.inject({ method: 'GET', url })
     expect(replay.json()).toEqual({ resp: '00' })
-    expect(repo.events('1000001')).toEqual(events)
-    expect(repo.byCode('1000001')).toEqual(c)
-    expect(notifications()).toBe(before)
+    expect(await repo.events('1000001')).toEqual(events)
+    expect(await repo.byCode('1000001')).toEqual(c)
+    expect(await notifications()).toBe(before)
   })
 
   it('accepts a JSON body and a form body (spaces as +)', async () => {
-    seedContract('1000002', '6218400000020002222')
+    await seedContract('1000002', '6218400000020002222')
     const json = await built.app.inject({
       method: 'POST',
       url: '/notify/unionpay/contract',
       payload: notification(privateKey, { contractId: '6218400000020002222', nonceStr: 'json0000json0000' }),
     })
     expect(json.json()).toEqual({ resp: '00' })
-    expect(statusOf('1000002')).toBe('relieved')
+    expect(await statusOf('1000002')).toBe('relieved')
 
-    seedContract('1000003', '6218400000020003333')
+    await seedContract('1000003', '6218400000020003333')
     const form = await built.app.inject({
       method: 'POST',
       url: '/notify/unionpay/contract',
@@ -107,12 +112,12 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       ).toString(),
     })
     expect(form.json()).toEqual({ resp: '00' })
-    expect(statusOf('1000003')).toBe('relieved')
+    expect(await statusOf('1000003')).toBe('relieved')
   })
 
   it('answers 01 and changes nothing for a tampered or foreign signature', async () => {
-    seedContract('1000004', '6218400000020004444')
-    const before = notifications()
+    await seedContract('1000004', '6218400000020004444')
+    const before = await notifications()
     const good = notification(privateKey, { contractId: '6218400000020004444' })
     const tampered = { ...good, operateTime: '2019-11-05 10:45:56' }
     const r1 = await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: tampered })
@@ -140,9 +145,9 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     })
     expect(r6.json()).toEqual({ resp: '01' })
 
-    expect(statusOf('1000004')).toBe('signed')
-    expect(repo.events('1000004').map((e) => e.to)).toEqual(['applying', 'signed'])
-    expect(notifications()).toBe(before)
+    expect(await statusOf('1000004')).toBe('signed')
+    expect((await repo.events('1000004')).map((e) => e.to)).toEqual(['applying', 'signed'])
+    expect(await notifications()).toBe(before)
   })
 
   it('records an unknown contractId for review and answers 00', async () => {
@@ -152,38 +157,42 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
       payload: notification(privateKey, { contractId: '6218499999999999999' }),
     })
     expect(res.json()).toEqual({ resp: '00' })
-    expect(repo.notificationsFor('unknown')).toEqual([
+    expect(await repo.notificationsFor('unknown')).toEqual([
       expect.objectContaining({ contractId: '6218499999999999999', outcome: 'unknown' }),
     ])
   })
 
   it('ignores a late notification about an earlier signing of the same contractId', async () => {
     // signed "now"; the notification says the user relieved in 2019
-    seedContract('1000006', '6218400000020006666', 'late+user/openid=', Date.now())
+    await seedContract('1000006', '6218400000020006666', 'late+user/openid=', Date.now())
     const res = await built.app.inject({
       method: 'POST',
       url: '/notify/unionpay/contract',
       payload: notification(privateKey, { contractId: '6218400000020006666', openId: 'late+user/openid=' }),
     })
     expect(res.json()).toEqual({ resp: '00' })
-    expect(statusOf('1000006')).toBe('signed')
-    expect(repo.notificationsFor('stale').map((n) => n.contractId)).toEqual(['6218400000020006666'])
+    expect(await statusOf('1000006')).toBe('signed')
+    expect((await repo.notificationsFor('stale')).map((n) => n.contractId)).toEqual(['6218400000020006666'])
   })
 
   it('does not let a notification for another user relieve a contract', async () => {
-    seedContract('1000005', '6218400000020005555', 'someone+else/entirely=')
+    await seedContract('1000005', '6218400000020005555', 'someone+else/entirely=')
     const res = await built.app.inject({
       method: 'POST',
       url: '/notify/unionpay/contract',
       payload: notification(privateKey, { contractId: '6218400000020005555' }),
     })
     expect(res.json()).toEqual({ resp: '00' })
-    expect(statusOf('1000005')).toBe('signed')
-    expect(repo.notificationsFor('mismatch').map((n) => n.contractId)).toContain('6218400000020005555')
+    expect(await statusOf('1000005')).toBe('signed')
+    expect((await repo.notificationsFor('mismatch')).map((n) => n.contractId)).toContain('6218400000020005555')
   })
 
   it('a replay with the signature re-encoded (URL-safe, no padding) is still a replay', async () => {
-    seedContract('1000011', '6218400000020011111', 'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000')
+    await seedContract(
+      '1000011',
+      '6218400000020011111',
+      'C+reencOpenIdC+reencOpenIdC+reencOpenIdC+reencOpenId00000000000000',
+    )
     const params = notification(privateKey, {
       contractId: '6218400000020011111',
       nonceStr: 'reenc000reenc000',
@@ -192,19 +201,23 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     expect(
       (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: params })).json(),
     ).toEqual({ resp: '00' })
-    expect(statusOf('1000011')).toBe('relieved')
-    const before = notifications()
+    expect(await statusOf('1000011')).toBe('relieved')
+    const before = await notifications()
     const reencoded = { ...params, signature: Buffer.from(params.signature ?? '', 'base64').toString('base64url') }
     expect(reencoded.signature).not.toBe(params.signature)
     expect(
       (await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: reencoded })).json(),
     ).toEqual({ resp: '00' })
-    expect(notifications()).toBe(before)
+    expect(await notifications()).toBe(before)
   })
 
   it("refuses (01) a signed notification without the seed's fields or with a stale timestamp, changing nothing", async () => {
-    seedContract('1000012', '6218400000020012222', 'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000')
-    const before = notifications()
+    await seedContract(
+      '1000012',
+      '6218400000020012222',
+      'B+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenIdB+fieldsOpenId0000000000',
+    )
+    const before = await notifications()
     for (const drop of ['trid', 'timestamp', 'nonceStr', 'operateTime']) {
       const p: Record<string, string> = {
         timestamp: '1568251930',
@@ -230,7 +243,7 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     expect((await built.app.inject({ method: 'POST', url: '/notify/unionpay/contract', payload: old })).json()).toEqual(
       { resp: '01' },
     )
-    expect(statusOf('1000012')).toBe('signed')
-    expect(notifications()).toBe(before)
+    expect(await statusOf('1000012')).toBe('signed')
+    expect(await notifications()).toBe(before)
   })
 })

@@ -1,4 +1,6 @@
-import type { Db } from '../store/db.ts'
+import { sql, type Selectable } from 'kysely'
+import { atomically, locksRows, type Db } from '../store/kysely-db.ts'
+import type { Tables } from '../store/schema.ts'
 
 export type ContractStatus = 'applying' | 'signed' | 'relieved' | 'failed'
 export type RelievedBy = 'user' | 'platform'
@@ -20,22 +22,7 @@ export interface ContractRecord {
   relievedAt: number | null
 }
 
-interface Row {
-  contract_code: string
-  app_id: string
-  open_id: string
-  plan_id: string
-  contract_id: string | null
-  status: ContractStatus
-  operate_time: string | null
-  relieved_by: RelievedBy | null
-  failure: string | null
-  lease_until: number | null
-  created_at: number
-  updated_at: number
-  signed_at: number | null
-  relieved_at: number | null
-}
+type Row = Selectable<Tables['contracts']>
 
 const toRecord = (r: Row): ContractRecord => ({
   contractCode: r.contract_code,
@@ -53,6 +40,8 @@ const toRecord = (r: Row): ContractRecord => ({
   signedAt: r.signed_at,
   relievedAt: r.relieved_at,
 })
+
+const LIVE: ContractStatus[] = ['applying', 'signed']
 
 export type NotificationOutcome = 'relieved' | 'already' | 'unknown' | 'mismatch' | 'incomplete' | 'stale'
 
@@ -86,8 +75,9 @@ export interface Transition {
 }
 
 /**
- * The contract tables. Every state change is one transaction that updates the row and appends
- * its event, guarded by the status it expects, so two writers cannot both move a contract.
+ * The contract tables. Every state change is one transaction that locks the row (PostgreSQL
+ * `FOR UPDATE`; SQLite's BEGIN IMMEDIATE), checks the status it expects, updates it and appends
+ * its event, so two writers — on any number of instances — cannot both move a contract.
  */
 export class ContractRepo {
   constructor(
@@ -95,244 +85,284 @@ export class ContractRepo {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Every contract of a user for a plan. */
+  private ofUserPlan(appId: string, openId: string, planId: string) {
+    return this.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('open_id', '=', openId)
+      .where('plan_id', '=', planId)
+  }
+
   /** The live (applying or signed) contract of a user for a plan. */
-  active(appId: string, openId: string, planId: string): ContractRecord | null {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM contracts WHERE app_id = ? AND open_id = ? AND plan_id = ? AND status IN ('applying', 'signed')`,
-      )
-      .get(appId, openId, planId) as Row | undefined
+  async active(appId: string, openId: string, planId: string): Promise<ContractRecord | null> {
+    const row = await this.ofUserPlan(appId, openId, planId).where('status', 'in', LIVE).executeTakeFirst()
     return row ? toRecord(row) : null
   }
 
   /** `applying` rows whose attempt lease ran out (left by a crash or a lost answer), oldest first. */
-  staleApplying(appId: string, limit: number): ContractRecord[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM contracts WHERE app_id = ? AND status = 'applying' AND COALESCE(lease_until, 0) <= ?
-         ORDER BY updated_at ASC LIMIT ?`,
-      )
-      .all(appId, this.clock(), limit) as Row[]
+  async staleApplying(appId: string, limit: number): Promise<ContractRecord[]> {
+    const rows = await this.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('status', '=', 'applying')
+      .where((eb) => eb(eb.fn.coalesce('lease_until', sql.lit(0)), '<=', this.clock()))
+      .orderBy('updated_at', 'asc')
+      .limit(limit)
+      .execute()
     return rows.map(toRecord)
   }
 
   /** The newest contract of a user for a plan, whatever its status. */
-  latest(appId: string, openId: string, planId: string): ContractRecord | null {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM contracts WHERE app_id = ? AND open_id = ? AND plan_id = ?
-         ORDER BY CASE WHEN status IN ('applying', 'signed') THEN 0 ELSE 1 END, updated_at DESC, rowid DESC LIMIT 1`,
-      )
-      .get(appId, openId, planId) as Row | undefined
+  async latest(appId: string, openId: string, planId: string): Promise<ContractRecord | null> {
+    const row = await this.ofUserPlan(appId, openId, planId)
+      .orderBy(sql`CASE WHEN status IN ('applying', 'signed') THEN 0 ELSE 1 END`)
+      .orderBy('updated_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .limit(1)
+      .executeTakeFirst()
     return row ? toRecord(row) : null
   }
 
-  byCode(contractCode: string): ContractRecord | null {
-    const row = this.db.prepare('SELECT * FROM contracts WHERE contract_code = ?').get(contractCode) as Row | undefined
+  async byCode(contractCode: string): Promise<ContractRecord | null> {
+    const row = await this.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('contract_code', '=', contractCode)
+      .executeTakeFirst()
     return row ? toRecord(row) : null
   }
 
   /** Contracts carrying this contractId (newest first). */
-  byContractId(appId: string, contractId: string): ContractRecord[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM contracts WHERE app_id = ? AND contract_id = ? ORDER BY updated_at DESC, rowid DESC')
-        .all(appId, contractId) as Row[]
-    ).map(toRecord)
+  async byContractId(appId: string, contractId: string): Promise<ContractRecord[]> {
+    const rows = await this.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('contract_id', '=', contractId)
+      .$if(locksRows(this.db) && this.db.isTransaction, (qb) => qb.forUpdate())
+      .orderBy('updated_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .execute()
+    return rows.map(toRecord)
   }
 
-  events(
+  async events(
     contractCode: string,
-  ): Array<{ at: number; from: string | null; to: string; source: string; detail: string | null }> {
-    return (
-      this.db
-        .prepare(
-          'SELECT at, from_status, to_status, source, detail FROM contract_events WHERE contract_code = ? ORDER BY id',
-        )
-        .all(contractCode) as Array<{
-        at: number
-        from_status: string | null
-        to_status: string
-        source: string
-        detail: string | null
-      }>
-    ).map((e) => ({ at: e.at, from: e.from_status, to: e.to_status, source: e.source, detail: e.detail }))
+  ): Promise<Array<{ at: number; from: string | null; to: string; source: string; detail: string | null }>> {
+    const rows = await this.db
+      .selectFrom('contract_events')
+      .select(['at', 'from_status', 'to_status', 'source', 'detail'])
+      .where('contract_code', '=', contractCode)
+      .orderBy('id')
+      .execute()
+    return rows.map((e) => ({ at: e.at, from: e.from_status, to: e.to_status, source: e.source, detail: e.detail }))
   }
 
   /**
    * Records an attempt (status `applying`) unless the user already has a live contract for the
-   * plan; returns the new row, or the live one with `created: false`.
+   * plan; returns the new row, or the live one with `created: false`. The partial unique index
+   * `contracts_active` decides between concurrent attempts (ON CONFLICT … DO NOTHING), not a read.
    */
-  startApply(input: {
+  async startApply(input: {
     appId: string
     openId: string
     planId: string
     contractCode: string
     leaseMs: number
-  }): { created: true; record: ContractRecord } | { created: false; record: ContractRecord } {
-    return this.db
-      .transaction(() => {
-        const existing = this.active(input.appId, input.openId, input.planId)
-        if (existing) return { created: false as const, record: existing }
+  }): Promise<{ created: true; record: ContractRecord } | { created: false; record: ContractRecord }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await atomically(this.db, async (trx) => {
         const now = this.clock()
-        this.db
-          .prepare(
-            `INSERT INTO contracts (contract_code, app_id, open_id, plan_id, status, lease_until, created_at, updated_at)
-           VALUES (?, ?, ?, ?, 'applying', ?, ?, ?)`,
+        const inserted = await trx
+          .insertInto('contracts')
+          .values({
+            contract_code: input.contractCode,
+            app_id: input.appId,
+            open_id: input.openId,
+            plan_id: input.planId,
+            status: 'applying',
+            lease_until: now + input.leaseMs,
+            created_at: now,
+            updated_at: now,
+            contract_id: null,
+            operate_time: null,
+            relieved_by: null,
+            failure: null,
+            signed_at: null,
+            relieved_at: null,
+          })
+          .onConflict((oc) =>
+            // the partial index's own predicate, literally: SQLite only matches it that way
+            oc
+              .columns(['app_id', 'open_id', 'plan_id'])
+              .where(sql<boolean>`status IN ('applying', 'signed')`)
+              .doNothing(),
           )
-          .run(input.contractCode, input.appId, input.openId, input.planId, now + input.leaseMs, now, now)
-        this.event(input.contractCode, now, null, 'applying', 'apply', null)
-        const record = this.byCode(input.contractCode)
-        if (!record) throw new Error('contract row vanished inside its transaction')
-        return { created: true as const, record }
+          .returningAll()
+          .executeTakeFirst()
+        if (inserted) {
+          await this.event(trx, input.contractCode, now, null, 'applying', 'apply', null)
+          return { created: true as const, record: toRecord(inserted) }
+        }
+        const live = await new ContractRepo(trx, this.clock).active(input.appId, input.openId, input.planId)
+        return live ? { created: false as const, record: live } : null
       })
-      .immediate()
+      // null: the live row that blocked us ended in between; try again
+      if (result) return result
+    }
+    throw new Error(`contract attempt for ${input.openId}/${input.planId} kept racing`)
   }
 
   /** Extends an `applying` row's lease for a new attempt; false when someone else holds it. */
-  takeLease(contractCode: string, leaseMs: number): boolean {
+  async takeLease(contractCode: string, leaseMs: number): Promise<boolean> {
     const now = this.clock()
-    return (
-      this.db
-        .prepare(
-          `UPDATE contracts SET lease_until = ?, updated_at = ? WHERE contract_code = ? AND status = 'applying'
-           AND (lease_until IS NULL OR lease_until <= ?)`,
-        )
-        .run(now + leaseMs, now, contractCode, now).changes === 1
-    )
+    const r = await this.db
+      .updateTable('contracts')
+      .set({ lease_until: now + leaseMs, updated_at: now })
+      .where('contract_code', '=', contractCode)
+      .where('status', '=', 'applying')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
   }
 
   /**
    * Moves a contract from one of `from` to `t.to` in one transaction with its event. Returns the
    * updated record, or null when the contract was not in an expected status (nothing written).
    */
-  transition(contractCode: string, from: readonly ContractStatus[], t: Transition): ContractRecord | null {
-    return this.db
-      .transaction(() => {
-        const current = this.byCode(contractCode)
-        if (!current || !from.includes(current.status)) return null
-        const now = this.clock()
-        const next: ContractRecord = {
-          ...current,
-          status: t.to,
-          contractId: t.contractId !== undefined ? t.contractId : current.contractId,
-          operateTime: t.operateTime !== undefined ? t.operateTime : current.operateTime,
-          relievedBy: t.relievedBy ?? current.relievedBy,
-          failure: t.failure !== undefined ? t.failure : current.failure,
-          leaseUntil: t.leaseUntil !== undefined ? t.leaseUntil : t.to === 'applying' ? current.leaseUntil : null,
-          updatedAt: now,
-          signedAt: t.to === 'signed' && current.status !== 'signed' ? now : current.signedAt,
-          relievedAt: t.to === 'relieved' && current.status !== 'relieved' ? now : current.relievedAt,
-        }
-        this.db
-          .prepare(
-            `UPDATE contracts SET status = ?, contract_id = ?, operate_time = ?, relieved_by = ?, failure = ?, lease_until = ?,
-           updated_at = ?, signed_at = ?, relieved_at = ? WHERE contract_code = ?`,
-          )
-          .run(
-            next.status,
-            next.contractId,
-            next.operateTime,
-            next.relievedBy,
-            next.failure,
-            next.leaseUntil,
-            next.updatedAt,
-            next.signedAt,
-            next.relievedAt,
-            contractCode,
-          )
-        this.event(contractCode, now, current.status, t.to, t.source, t.detail ?? null)
-        return next
-      })
-      .immediate()
+  transition(contractCode: string, from: readonly ContractStatus[], t: Transition): Promise<ContractRecord | null> {
+    return atomically(this.db, async (trx) => {
+      const row = await trx
+        .selectFrom('contracts')
+        .selectAll()
+        .where('contract_code', '=', contractCode)
+        .$if(locksRows(trx), (qb) => qb.forUpdate())
+        .executeTakeFirst()
+      const current = row ? toRecord(row) : null
+      if (!current || !from.includes(current.status)) return null
+      const now = this.clock()
+      const next: ContractRecord = {
+        ...current,
+        status: t.to,
+        contractId: t.contractId !== undefined ? t.contractId : current.contractId,
+        operateTime: t.operateTime !== undefined ? t.operateTime : current.operateTime,
+        relievedBy: t.relievedBy ?? current.relievedBy,
+        failure: t.failure !== undefined ? t.failure : current.failure,
+        leaseUntil: t.leaseUntil !== undefined ? t.leaseUntil : t.to === 'applying' ? current.leaseUntil : null,
+        updatedAt: now,
+        signedAt: t.to === 'signed' && current.status !== 'signed' ? now : current.signedAt,
+        relievedAt: t.to === 'relieved' && current.status !== 'relieved' ? now : current.relievedAt,
+      }
+      await trx
+        .updateTable('contracts')
+        .set({
+          status: next.status,
+          contract_id: next.contractId,
+          operate_time: next.operateTime,
+          relieved_by: next.relievedBy,
+          failure: next.failure,
+          lease_until: next.leaseUntil,
+          updated_at: next.updatedAt,
+          signed_at: next.signedAt,
+          relieved_at: next.relievedAt,
+        })
+        .where('contract_code', '=', contractCode)
+        .execute()
+      await this.event(trx, contractCode, now, current.status, t.to, t.source, t.detail ?? null)
+      return next
+    })
   }
 
   /**
-   * Handles a verified 解约结果通知 in one transaction: records it once (keyed by its signature)
-   * and relieves the matching live contract. A repeated notification returns `duplicate` and
-   * writes nothing.
+   * Handles a verified 解约结果通知 in one transaction: records it once (keyed by its signature:
+   * the insert decides, so concurrent deliveries on several instances apply it once) and relieves
+   * the matching live contract. A repeated notification returns `duplicate` and writes nothing.
    */
-  applyNotification(n: NotificationRecord, expectedAppId: string): NotificationOutcome | 'duplicate' {
-    return this.db
-      .transaction((): NotificationOutcome | 'duplicate' => {
-        const seen = this.db
-          .prepare('SELECT 1 FROM contract_notifications WHERE signature_hash = ?')
-          .get(n.signatureHash)
-        if (seen) return 'duplicate'
-        let outcome: NotificationOutcome
-        if (!n.contractId || !n.openId || !n.appId) outcome = 'incomplete'
+  applyNotification(n: NotificationRecord, expectedAppId: string): Promise<NotificationOutcome | 'duplicate'> {
+    return atomically(this.db, async (trx): Promise<NotificationOutcome | 'duplicate'> => {
+      const claimed = await trx
+        .insertInto('contract_notifications')
+        .values({
+          signature_hash: n.signatureHash,
+          received_at: this.clock(),
+          app_id: n.appId,
+          open_id: n.openId,
+          contract_id: n.contractId,
+          operate_time: n.operateTime,
+          outcome: 'pending',
+          params: JSON.stringify(n.params),
+        })
+        .onConflict((oc) => oc.column('signature_hash').doNothing())
+        .executeTakeFirst()
+      if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) return 'duplicate'
+      let outcome: NotificationOutcome
+      if (!n.contractId || !n.openId || !n.appId) outcome = 'incomplete'
+      else {
+        const candidates = await new ContractRepo(trx, this.clock).byContractId(n.appId, n.contractId)
+        if (candidates.length === 0) outcome = n.appId === expectedAppId ? 'unknown' : 'mismatch'
         else {
-          const candidates = this.byContractId(n.appId, n.contractId)
-          if (candidates.length === 0) outcome = n.appId === expectedAppId ? 'unknown' : 'mismatch'
+          const mine = candidates.filter((c) => c.openId === n.openId)
+          const live = mine.find((c) => c.status === 'signed' || c.status === 'applying')
+          if (mine.length === 0) outcome = 'mismatch'
+          else if (!live) outcome = 'already'
+          else if (n.operateAt !== null && live.signedAt !== null && n.operateAt < live.signedAt - STALE_MS)
+            outcome = 'stale'
           else {
-            const mine = candidates.filter((c) => c.openId === n.openId)
-            const live = mine.find((c) => c.status === 'signed' || c.status === 'applying')
-            if (mine.length === 0) outcome = 'mismatch'
-            else if (!live) outcome = 'already'
-            else if (n.operateAt !== null && live.signedAt !== null && n.operateAt < live.signedAt - STALE_MS)
-              outcome = 'stale'
-            else {
-              const now = this.clock()
-              this.db
-                .prepare(
-                  `UPDATE contracts SET status = 'relieved', relieved_by = 'platform', relieved_at = ?, operate_time = ?,
-                 lease_until = NULL, updated_at = ? WHERE contract_code = ?`,
-                )
-                .run(now, n.operateTime ?? live.operateTime, now, live.contractCode)
-              this.event(live.contractCode, now, live.status, 'relieved', 'notify', n.operateTime)
-              outcome = 'relieved'
-            }
+            const now = this.clock()
+            await trx
+              .updateTable('contracts')
+              .set({
+                status: 'relieved',
+                relieved_by: 'platform',
+                relieved_at: now,
+                operate_time: n.operateTime ?? live.operateTime,
+                lease_until: null,
+                updated_at: now,
+              })
+              .where('contract_code', '=', live.contractCode)
+              .execute()
+            await this.event(trx, live.contractCode, now, live.status, 'relieved', 'notify', n.operateTime)
+            outcome = 'relieved'
           }
         }
-        this.db
-          .prepare(
-            `INSERT INTO contract_notifications (signature_hash, received_at, app_id, open_id, contract_id, operate_time, outcome, params)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            n.signatureHash,
-            this.clock(),
-            n.appId,
-            n.openId,
-            n.contractId,
-            n.operateTime,
-            outcome,
-            JSON.stringify(n.params),
-          )
-        return outcome
-      })
-      .immediate()
+      }
+      await trx
+        .updateTable('contract_notifications')
+        .set({ outcome })
+        .where('signature_hash', '=', n.signatureHash)
+        .execute()
+      return outcome
+    })
   }
 
-  notificationsFor(
+  async notificationsFor(
     outcome?: NotificationOutcome,
-  ): Array<{ contractId: string | null; outcome: string; receivedAt: number }> {
-    const rows = (
-      outcome
-        ? this.db
-            .prepare(
-              'SELECT contract_id, outcome, received_at FROM contract_notifications WHERE outcome = ? ORDER BY received_at',
-            )
-            .all(outcome)
-        : this.db
-            .prepare('SELECT contract_id, outcome, received_at FROM contract_notifications ORDER BY received_at')
-            .all()
-    ) as Array<{ contract_id: string | null; outcome: string; received_at: number }>
+  ): Promise<Array<{ contractId: string | null; outcome: string; receivedAt: number }>> {
+    const rows = await this.db
+      .selectFrom('contract_notifications')
+      .select(['contract_id', 'outcome', 'received_at'])
+      .$if(outcome !== undefined, (qb) => qb.where('outcome', '=', outcome ?? ''))
+      .orderBy('received_at')
+      .orderBy('rowid')
+      .execute()
     return rows.map((r) => ({ contractId: r.contract_id, outcome: r.outcome, receivedAt: r.received_at }))
   }
 
-  private event(
+  private async event(
+    trx: Db,
     code: string,
     at: number,
     from: string | null,
     to: string,
     source: string,
     detail: string | null,
-  ): void {
-    this.db
-      .prepare(
-        'INSERT INTO contract_events (contract_code, at, from_status, to_status, source, detail) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(code, at, from, to, source, detail)
+  ): Promise<void> {
+    await trx
+      .insertInto('contract_events')
+      .values({ contract_code: code, at, from_status: from, to_status: to, source, detail })
+      .execute()
   }
 }

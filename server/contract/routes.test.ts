@@ -206,11 +206,13 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(again.final).toBe('/contract?contract=signed&planId=PLAN0001')
     expect(applyCalls()).toBe(before + 1)
     const repo = new ContractRepo(built.ctx.db)
-    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER.openId) as {
-      n: number
+    const rows = {
+      n: (
+        await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER.openId).execute()
+      ).length,
     }
     expect(rows.n).toBe(1)
-    expect(repo.events(c.contractCode).map((e) => e.to)).toEqual(['applying', 'signed'])
+    expect((await repo.events(c.contractCode)).map((e) => e.to)).toEqual(['applying', 'signed'])
   })
 
   it('a cancelled sign page comes back as cancelled and stores nothing', async () => {
@@ -218,8 +220,10 @@ describe('contract routes against the sandbox over HTTP', () => {
     const { callback, final } = await signFlow(b, { planId: 'PLAN0002', openId: USER2.openId, action: 'cancel' })
     expect(callback.searchParams.get('errorcode')).toBe('user0001')
     expect(final).toBe('/contract?contract=cancelled&planId=PLAN0002')
-    const rows = built.ctx.db.prepare('SELECT COUNT(*) AS n FROM contracts WHERE open_id = ?').get(USER2.openId) as {
-      n: number
+    const rows = {
+      n: (
+        await built.ctx.db.selectFrom('contracts').select('contract_code').where('open_id', '=', USER2.openId).execute()
+      ).length,
     }
     expect(rows.n).toBe(0)
   })
@@ -346,7 +350,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     })
     expect(repeat.json().notification.answer).toBe('{"resp":"00"}')
     const repo = new ContractRepo(built.ctx.db)
-    expect(repo.events(signed.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual([
+    expect((await repo.events(signed.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual([
       'applying:apply',
       'signed:apply',
       'relieved:notify',
@@ -471,7 +475,7 @@ describe('contract routes against the sandbox over HTTP', () => {
     const before = applyCalls()
     await expect(crashing.sign({ openId, accessToken: grant(), planId })).rejects.toThrow('simulated crash')
     expect(applyCalls()).toBe(before + 1)
-    const pending = repo.active(SANDBOX_UNIONPAY.appId, openId, planId)
+    const pending = await repo.active(SANDBOX_UNIONPAY.appId, openId, planId)
     expect(pending?.status).toBe('applying')
     expect(pending?.contractId).toBeNull()
     const platformSide = sbx().find(openId, planId, '1')
@@ -499,7 +503,7 @@ describe('contract routes against the sandbox over HTTP', () => {
       contractCode: pending?.contractCode,
     })
     expect(applyCalls()).toBe(before + 1)
-    expect(repo.events(pending!.contractCode).map((e) => `${e.to}:${e.source}`)).toEqual([
+    expect((await repo.events(pending!.contractCode)).map((e) => `${e.to}:${e.source}`)).toEqual([
       'applying:apply',
       'signed:reconcile',
     ])
@@ -508,25 +512,31 @@ describe('contract routes against the sandbox over HTTP', () => {
   it('a read settles a stale attempt the platform never signed', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const openId = 'sandbox-user-that-never-signed'
-    repo.startApply({ appId: SANDBOX_UNIONPAY.appId, openId, planId: 'PLAN0002', contractCode: '1234', leaseMs: 0 })
+    await repo.startApply({
+      appId: SANDBOX_UNIONPAY.appId,
+      openId,
+      planId: 'PLAN0002',
+      contractCode: '1234',
+      leaseMs: 0,
+    })
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     const { record } = await service.view(openId, 'PLAN0002', false)
     expect(record?.status).toBe('failed')
-    expect(repo.active(SANDBOX_UNIONPAY.appId, openId, 'PLAN0002')).toBeNull()
+    expect(await repo.active(SANDBOX_UNIONPAY.appId, openId, 'PLAN0002')).toBeNull()
   })
 
   it('the background sweep settles attempts left behind by a crash without any user action', async () => {
     const repo = new ContractRepo(built.ctx.db, built.ctx.clock)
     const api = new ContractApi({ client: built.ctx.unionpay, tokens: built.ctx.tokens, appId: SANDBOX_UNIONPAY.appId })
-    repo.startApply({
+    await repo.startApply({
       appId: SANDBOX_UNIONPAY.appId,
       openId: 'swept-user-1',
       planId: 'PLAN0001',
       contractCode: '5678',
       leaseMs: 0,
     })
-    repo.startApply({
+    await repo.startApply({
       appId: SANDBOX_UNIONPAY.appId,
       openId: 'swept-user-2',
       planId: 'PLAN0002',
@@ -535,9 +545,9 @@ describe('contract routes against the sandbox over HTTP', () => {
     })
     const service = new ContractService({ repo, api, appId: SANDBOX_UNIONPAY.appId })
     expect(await service.sweepStale()).toBeGreaterThanOrEqual(1)
-    expect(repo.byCode('5678')?.status).toBe('failed')
+    expect((await repo.byCode('5678'))?.status).toBe('failed')
     // an attempt whose lease still runs is left to its owner
-    expect(repo.byCode('5679')?.status).toBe('applying')
+    expect((await repo.byCode('5679'))?.status).toBe('applying')
   })
 
   it('a callback for another user than the signed-in one is refused and keeps the session', async () => {
@@ -550,10 +560,14 @@ describe('contract routes against the sandbox over HTTP', () => {
     expect(other.final).toContain('contract=error')
     expect(other.final).toContain('code=USER_MISMATCH')
     expect(b.cookies.get('upkit_sid')).toBe(session)
-    const rows = built.ctx.db
-      .prepare("SELECT COUNT(*) AS n FROM contracts WHERE open_id = ? AND plan_id = 'PLAN0002' AND status = 'signed'")
-      .get(USER2.openId) as { n: number }
-    expect(rows.n).toBe(0)
+    const rows = await built.ctx.db
+      .selectFrom('contracts')
+      .select('contract_code')
+      .where('open_id', '=', USER2.openId)
+      .where('plan_id', '=', 'PLAN0002')
+      .where('status', '=', 'signed')
+      .execute()
+    expect(rows).toHaveLength(0)
     const me = await b.request('GET', '/api/contract?planId=PLAN0001')
     expect(me.json().status).toBe('signed')
   })
@@ -603,7 +617,7 @@ describe('contracts survive a restart', () => {
         contractId: before.contractId,
         contractCode: before.contractCode,
       })
-      expect(new ContractRepo(second.ctx.db).events(before.contractCode).map((e) => e.to)).toEqual([
+      expect((await new ContractRepo(second.ctx.db).events(before.contractCode)).map((e) => e.to)).toEqual([
         'applying',
         'signed',
       ])

@@ -142,7 +142,7 @@ export async function registerContractRoutes(
         return back({ contract: 'error', code: 'USER_MISMATCH' })
       }
       if (!req.session) {
-        const { id } = oauth.startSession(token, CONTRACT_SCOPE, req.sessionId)
+        const { id } = await oauth.startSession(token, CONTRACT_SCOPE, req.sessionId)
         setSessionCookie(reply, id, config.secureCookies, ctx.sessions.ttlMs)
       }
       const outcome = await service.sign({ openId: token.openId, accessToken: token.accessToken, planId: st.planId })
@@ -186,7 +186,7 @@ export async function registerContractRoutes(
     { schema: { body: z.object({ planId: planSchema.optional() }).nullish() } },
     async (req): Promise<ContractView> => {
       const session = requireSession(req)
-      const planId = req.body?.planId ?? service.signedPlan(session.openId, plans)
+      const planId = req.body?.planId ?? (await service.signedPlan(session.openId, plans))
       return view(planId, await service.relieve({ openId: session.openId, planId }), null)
     },
   )
@@ -209,7 +209,7 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, service: Co
       req.log.warn('contract notification: body is not a flat JSON object')
       return answer('01')
     }
-    const { answer: resp, outcome } = service.handleNotification(collectParams(pairs.query, pairs.body))
+    const { answer: resp, outcome } = await service.handleNotification(collectParams(pairs.query, pairs.body))
     if (outcome === 'unverified') req.log.warn('contract notification: signature did not verify')
     else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
     else if (outcome !== 'duplicate' && outcome !== 'already')

@@ -54,7 +54,7 @@ export class ContractService {
 
   async sign(input: { openId: string; accessToken: string; planId: string }): Promise<SignOutcome> {
     const { appId } = this.options
-    const start = this.repo.startApply({
+    const start = await this.repo.startApply({
       appId,
       openId: input.openId,
       planId: input.planId,
@@ -64,12 +64,12 @@ export class ContractService {
     let record = start.record
     if (!start.created) {
       if (record.status === 'signed') return { kind: 'already', record }
-      if (!this.repo.takeLease(record.contractCode, this.leaseMs)) {
+      if (!(await this.repo.takeLease(record.contractCode, this.leaseMs))) {
         throw new DomainError('conflict', 'CONTRACT_BUSY', '上一次签约仍在处理中，请稍候刷新查看结果')
       }
       const info = await this.api.info({ openId: input.openId, planId: input.planId })
       if (info.status === 'signed' && info.contractId) {
-        const signed = this.adopt(record, info.contractId, 'reconcile')
+        const signed = await this.adopt(record, info.contractId, 'reconcile')
         if (signed) return { kind: 'reconciled', record: signed }
       }
       // The lost attempt did not sign: try again with the same contractCode.
@@ -88,10 +88,10 @@ export class ContractService {
         // A definite refusal. The platform may still hold a contract (e.g. signed earlier): ask once.
         const info = await this.safeInfo(input.openId, input.planId)
         if (info?.status === 'signed' && info.contractId) {
-          const signed = this.adopt(record, info.contractId, 'reconcile')
+          const signed = await this.adopt(record, info.contractId, 'reconcile')
           if (signed) return { kind: 'reconciled', record: signed }
         }
-        this.repo.transition(record.contractCode, ['applying'], {
+        await this.repo.transition(record.contractCode, ['applying'], {
           to: 'failed',
           source: 'apply',
           failure: `${err.resp} ${err.msg || err.meaning}`.trim(),
@@ -101,26 +101,27 @@ export class ContractService {
       throw err
     }
     await this.options.afterApply?.(record)
-    const signed = this.repo.transition(record.contractCode, ['applying'], {
+    const signed = await this.repo.transition(record.contractCode, ['applying'], {
       to: 'signed',
       source: 'apply',
       contractId: result.contractId,
       operateTime: result.operateTime ?? beijingTime(this.clock()),
     })
-    record = signed ?? this.repo.byCode(record.contractCode) ?? record
+    record = signed ?? (await this.repo.byCode(record.contractCode)) ?? record
     return { kind: 'signed', record }
   }
 
   /** The plan to relieve when the user names none: their one signed plan (none or several is refused). */
-  signedPlan(openId: string, plans: readonly string[]): string {
-    const signed = plans.filter((p) => this.repo.active(this.options.appId, openId, p)?.status === 'signed')
+  async signedPlan(openId: string, plans: readonly string[]): Promise<string> {
+    const live = await Promise.all(plans.map((p) => this.repo.active(this.options.appId, openId, p)))
+    const signed = plans.filter((_p, i) => live[i]?.status === 'signed')
     if (signed.length === 0) throw new DomainError('not_found', 'NO_CONTRACT', '没有已开通的无感支付，无需关闭')
     if (signed.length > 1) throw new DomainError('invalid', 'PLAN_REQUIRED', '开通了多个签约模板，请指定 planId')
     return signed[0] as string
   }
 
   async relieve(input: { openId: string; planId: string }): Promise<ContractRecord> {
-    const current = this.repo.active(this.options.appId, input.openId, input.planId)
+    const current = await this.repo.active(this.options.appId, input.openId, input.planId)
     if (!current || current.status !== 'signed' || !current.contractId) {
       throw new DomainError('not_found', 'NO_CONTRACT', '没有已开通的无感支付，无需关闭')
     }
@@ -139,7 +140,7 @@ export class ContractService {
       if (err instanceof UnionpayError && err.kind === 'platform') {
         const info = await this.safeInfo(input.openId, input.planId)
         if (info && info.status !== 'signed') {
-          const done = this.repo.transition(current.contractCode, ['signed'], {
+          const done = await this.repo.transition(current.contractCode, ['signed'], {
             to: 'relieved',
             source: 'reconcile',
             relievedBy: 'platform',
@@ -150,13 +151,13 @@ export class ContractService {
       }
       throw err
     }
-    const done = this.repo.transition(current.contractCode, ['signed'], {
+    const done = await this.repo.transition(current.contractCode, ['signed'], {
       to: 'relieved',
       source: 'relieve',
       relievedBy: 'user',
       operateTime: operateTime ?? beijingTime(this.clock()),
     })
-    return done ?? this.repo.byCode(current.contractCode) ?? current
+    return done ?? (await this.repo.byCode(current.contractCode)) ?? current
   }
 
   /** 用户状态查询 (contract.status): unfinished orders of the user. */
@@ -168,10 +169,10 @@ export class ContractService {
    * The 解约结果通知 (5.4.3): verifies the signature (both readings of `+`, see verifiedParams),
    * then applies it exactly once. `answer` is what the platform is told: `01` when unverifiable.
    */
-  handleNotification(params: NotifyParams | null): {
+  async handleNotification(params: NotifyParams | null): Promise<{
     answer: '00' | '01'
     outcome: NotificationOutcome | 'duplicate' | 'unverified' | 'expired'
-  } {
+  }> {
     const key = this.options.upPublicKey ?? null
     const verified = params && key ? verifiedParams(params, key) : null
     if (!verified) return { answer: '01', outcome: 'unverified' }
@@ -179,7 +180,10 @@ export class ContractService {
     // by the receipt written with the effect, keyed by the signature's bytes).
     if (missingFields(verified, CONTRACT_RELIEVE_FIELDS).length > 0) return { answer: '01', outcome: 'incomplete' }
     if (staleness(verified.timestamp, this.clock()) !== null) return { answer: '01', outcome: 'expired' }
-    return { answer: '00', outcome: this.repo.applyNotification(notificationRecord(verified), this.options.appId) }
+    return {
+      answer: '00',
+      outcome: await this.repo.applyNotification(notificationRecord(verified), this.options.appId),
+    }
   }
 
   /**
@@ -191,12 +195,16 @@ export class ContractService {
     planId: string,
     checkPlatform: boolean,
   ): Promise<{ record: ContractRecord | null; platform: InfoResult | null }> {
-    let record = this.repo.latest(this.options.appId, openId, planId)
+    let record = await this.repo.latest(this.options.appId, openId, planId)
     let platform: InfoResult | null = null
-    const stale = record?.status === 'applying' && (record.leaseUntil ?? 0) <= this.clock()
+    // a stale attempt is settled by whoever takes its lease (one instance at a time)
+    const stale =
+      record?.status === 'applying' &&
+      (record.leaseUntil ?? 0) <= this.clock() &&
+      (await this.repo.takeLease(record.contractCode, this.leaseMs))
     if (record && (stale || (checkPlatform && record.status === 'signed'))) {
       platform = await this.api.info({ openId, planId })
-      record = this.settle(record, platform) ?? this.repo.byCode(record.contractCode) ?? record
+      record = (await this.settle(record, platform)) ?? (await this.repo.byCode(record.contractCode)) ?? record
     } else if (checkPlatform) {
       platform = await this.api.info({ openId, planId })
     }
@@ -206,19 +214,22 @@ export class ContractService {
   /**
    * Settles `applying` rows left behind (a crash between contract.apply and storing its answer)
    * through contract.info, at most `limit` per run so the platform budget stays untouched.
-   * Returns how many were settled; a failing lookup leaves its row for the next run.
+   * Returns how many were settled; a failing lookup leaves its row for the next run (after its
+   * lease). Each row is leased before contract.info, so N instances sweeping at once never ask
+   * about the same contract together.
    */
   async sweepStale(limit = 10): Promise<number> {
     let settled = 0
-    for (const record of this.repo.staleApplying(this.options.appId, limit)) {
+    for (const record of await this.repo.staleApplying(this.options.appId, limit)) {
+      if (!(await this.repo.takeLease(record.contractCode, this.leaseMs))) continue
       const info = await this.safeInfo(record.openId, record.planId)
-      if (info && this.settle(record, info)) settled++
+      if (info && (await this.settle(record, info))) settled++
     }
     return settled
   }
 
   /** Brings a local row in line with contract.info; null when nothing changed. */
-  private settle(record: ContractRecord, info: InfoResult): ContractRecord | null {
+  private settle(record: ContractRecord, info: InfoResult): Promise<ContractRecord | null> {
     if (record.status === 'applying') {
       if (info.status === 'signed' && info.contractId) return this.adopt(record, info.contractId, 'reconcile')
       return this.repo.transition(record.contractCode, ['applying'], {
@@ -239,10 +250,10 @@ export class ContractService {
         detail: `contract.info says ${info.raw || '未签约'}`,
       })
     }
-    return null
+    return Promise.resolve(null)
   }
 
-  private adopt(record: ContractRecord, contractId: string, source: string): ContractRecord | null {
+  private adopt(record: ContractRecord, contractId: string, source: string): Promise<ContractRecord | null> {
     return this.repo.transition(record.contractCode, ['applying'], {
       to: 'signed',
       source,

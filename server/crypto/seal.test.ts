@@ -27,19 +27,22 @@ describe('sealing OAuth access tokens at rest', () => {
     expect(parseSealKey(undefined, 'secret-2')).not.toEqual(derived)
   })
 
-  it('the session table holds no access token in clear; the store reads it back', () => {
-    const db = openDatabase('sqlite::memory:')
+  it('the session table holds no access token in clear; the store reads it back', async () => {
+    const db = await openDatabase('sqlite::memory:')
     const store = new SessionStore(db, undefined, Date.now, KEY)
-    const { id } = store.create({
+    const { id } = await store.create({
       openId: 'o',
       scope: 'upapi_base',
       accessToken: 'plain-access-token',
       accessExpiresAt: Date.now() + 3600_000,
     })
-    const row = db.prepare('SELECT access_token FROM sessions').get() as { access_token: string }
+    const row = (await db.selectFrom('sessions').select('access_token').executeTakeFirstOrThrow()) as {
+      access_token: string
+    }
     expect(row.access_token).not.toContain('plain-access-token')
     expect(row.access_token.startsWith('v1.')).toBe(true)
-    expect(store.get(id)?.accessToken).toBe('plain-access-token')
-    expect(new SessionStore(db, undefined, Date.now, Buffer.alloc(32, 9)).get(id)?.accessToken).toBeNull()
+    expect((await store.get(id))?.accessToken).toBe('plain-access-token')
+    expect((await new SessionStore(db, undefined, Date.now, Buffer.alloc(32, 9)).get(id))?.accessToken).toBeNull()
+    await db.destroy()
   })
 })

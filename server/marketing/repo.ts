@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.ts'
+import { within, type Db } from '../store/kysely-db.ts'
 
 export type MarketingKind = 'give' | 'grant' | 'draw'
 
@@ -13,62 +13,67 @@ export interface MarketingOp {
   createdAt: number
 }
 
-interface Row {
-  trans_number: string
-  kind: MarketingKind
-  open_id: string
-  amount: number | null
-  status: MarketingOp['status']
-  result_json: string | null
-  failure: string | null
-  created_at: number
-}
-
-/** The record of every 红包/抽奖 operation sent to the platform. */
+/** The record of every 红包/抽奖 operation sent to the platform (SQLite or PostgreSQL). */
 export class MarketingRepo {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  requested(transNumber: string, kind: MarketingKind, openId: string, amount: number | null): void {
+  async requested(transNumber: string, kind: MarketingKind, openId: string, amount: number | null): Promise<void> {
     const now = this.clock()
-    this.db
-      .prepare(
-        `INSERT INTO marketing_ops (trans_number, kind, open_id, amount, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'requested', ?, ?)`,
-      )
-      .run(transNumber, kind, openId, amount, now, now)
+    await within(this.db)
+      .insertInto('marketing_ops')
+      .values({
+        trans_number: transNumber,
+        kind,
+        open_id: openId,
+        amount,
+        status: 'requested',
+        created_at: now,
+        updated_at: now,
+        result_json: null,
+        failure: null,
+      })
+      .execute()
   }
 
-  done(transNumber: string, result: unknown): void {
-    this.db
-      .prepare(
-        `UPDATE marketing_ops SET status = 'done', result_json = ?, updated_at = ? WHERE trans_number = ? AND status = 'requested'`,
-      )
-      .run(JSON.stringify(result ?? null), this.clock(), transNumber)
+  async done(transNumber: string, result: unknown): Promise<void> {
+    await within(this.db)
+      .updateTable('marketing_ops')
+      .set({ status: 'done', result_json: JSON.stringify(result ?? null), updated_at: this.clock() })
+      .where('trans_number', '=', transNumber)
+      .where('status', '=', 'requested')
+      .execute()
   }
 
-  failed(transNumber: string, failure: string): void {
-    this.db
-      .prepare(
-        `UPDATE marketing_ops SET status = 'failed', failure = ?, updated_at = ? WHERE trans_number = ? AND status = 'requested'`,
-      )
-      .run(failure.slice(0, 200), this.clock(), transNumber)
+  async failed(transNumber: string, failure: string): Promise<void> {
+    await within(this.db)
+      .updateTable('marketing_ops')
+      .set({ status: 'failed', failure: failure.slice(0, 200), updated_at: this.clock() })
+      .where('trans_number', '=', transNumber)
+      .where('status', '=', 'requested')
+      .execute()
   }
 
-  recent(openId: string, limit = 20): MarketingOp[] {
-    const rows = this.db
-      .prepare('SELECT * FROM marketing_ops WHERE open_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
-      .all(openId, limit) as Row[]
+  async recent(openId: string, limit = 20): Promise<MarketingOp[]> {
+    const rows = await within(this.db)
+      .selectFrom('marketing_ops')
+      .selectAll()
+      .where('open_id', '=', openId)
+      .orderBy('created_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .limit(limit)
+      .execute()
     return rows.map((r) => ({
       transNumber: r.trans_number,
       kind: r.kind,
       openId: r.open_id,
-      amount: r.amount,
+      amount: r.amount === null ? null : Number(r.amount),
       status: r.status,
       result: r.result_json ? (JSON.parse(r.result_json) as unknown) : null,
       failure: r.failure,
-      createdAt: r.created_at,
+      createdAt: Number(r.created_at),
     }))
   }
 }

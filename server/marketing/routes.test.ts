@@ -9,7 +9,7 @@ let f: OpenApiFixture
 let cookie: string
 beforeAll(async () => {
   f = await startOpenApiFixture()
-  cookie = `${SESSION_COOKIE}=${f.server.ctx.sessions.create({ openId: USER1.openId, scope: 'upapi_base' }).id}`
+  cookie = `${SESSION_COOKIE}=${(await f.server.ctx.sessions.create({ openId: USER1.openId, scope: 'upapi_base' })).id}`
 })
 afterAll(() => f.server.close())
 
@@ -53,9 +53,13 @@ describe('红包 routes', () => {
       balanceAfter: before - 100,
       confirmed: true,
     })
-    const op = f.server.ctx.db
-      .prepare(`SELECT kind, status, amount FROM marketing_ops WHERE kind = 'give' ORDER BY rowid DESC LIMIT 1`)
-      .get()
+    const op = await f.server.ctx.db
+      .selectFrom('marketing_ops')
+      .select(['kind', 'status', 'amount'])
+      .where('kind', '=', 'give')
+      .orderBy('rowid', 'desc')
+      .limit(1)
+      .executeTakeFirst()
     expect(op).toEqual({ kind: 'give', status: 'done', amount: 100 })
   })
 
@@ -125,7 +129,7 @@ describe('outside the sandbox', () => {
   it('merchant actions need the admin token', async () => {
     const s = await startTestServer({ ADMIN_TOKEN: 'a-very-long-admin-token-123' })
     try {
-      const c = `${SESSION_COOKIE}=${s.ctx.sessions.create({ openId: USER1.openId, scope: 'upapi_base' }).id}`
+      const c = `${SESSION_COOKIE}=${(await s.ctx.sessions.create({ openId: USER1.openId, scope: 'upapi_base' })).id}`
       const noToken = await s.app.inject({
         method: 'POST',
         url: '/api/marketing/push',

@@ -67,13 +67,13 @@ export class MarketingService {
     fn: (transNumber: string) => Promise<T>,
   ): Promise<T> {
     const transNumber = newTransNumber(this.o.api.clock())
-    this.o.repo.requested(transNumber, kind, openId, amount)
+    await this.o.repo.requested(transNumber, kind, openId, amount)
     try {
       const result = await fn(transNumber)
-      this.o.repo.done(transNumber, result)
+      await this.o.repo.done(transNumber, result)
       return result
     } catch (err) {
-      this.o.repo.failed(transNumber, err instanceof Error ? err.message : String(err))
+      await this.o.repo.failed(transNumber, err instanceof Error ? err.message : String(err))
       throw err
     }
   }

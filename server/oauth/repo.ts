@@ -1,4 +1,6 @@
-import type { Db } from '../store/db.ts'
+import type { Selectable } from 'kysely'
+import { atomically, type Db } from '../store/kysely-db.ts'
+import type { Tables } from '../store/schema.ts'
 
 export interface UserRecord {
   id: number
@@ -8,15 +10,7 @@ export interface UserRecord {
   revokedAt: number | null
 }
 
-interface Row {
-  id: number
-  open_id: string
-  created_at: number
-  last_login_at: number
-  revoked_at: number | null
-}
-
-const toRecord = (r: Row): UserRecord => ({
+const toRecord = (r: Selectable<Tables['users']>): UserRecord => ({
   id: r.id,
   openId: r.open_id,
   createdAt: r.created_at,
@@ -31,51 +25,67 @@ export class UserStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Links (or re-links) an openId after a successful 联登 and records the scope granted. */
-  recordLogin(openId: string, scope: string): UserRecord {
-    const now = this.clock()
-    return this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO users (open_id, created_at, last_login_at) VALUES (?, ?, ?)
-           ON CONFLICT (open_id) DO UPDATE SET last_login_at = excluded.last_login_at, revoked_at = NULL`,
-        )
-        .run(openId, now, now)
-      const row = this.db.prepare('SELECT * FROM users WHERE open_id = ?').get(openId) as Row
-      this.db
-        .prepare('INSERT INTO user_authorizations (user_id, scope, granted_at) VALUES (?, ?, ?)')
-        .run(row.id, scope, now)
-      return toRecord(row)
-    })()
+  /** The same store inside a caller's transaction. */
+  in(trx: Db): UserStore {
+    return new UserStore(trx, this.clock)
   }
 
-  find(openId: string): UserRecord | null {
-    const row = this.db.prepare('SELECT * FROM users WHERE open_id = ?').get(openId) as Row | undefined
+  /** Links (or re-links) an openId after a successful 联登 and records the scope granted. */
+  recordLogin(openId: string, scope: string): Promise<UserRecord> {
+    const now = this.clock()
+    return atomically(this.db, async (trx) => {
+      // An upsert: two first logins of one openId at once (two instances) make one user.
+      const row = await trx
+        .insertInto('users')
+        .values({ open_id: openId, created_at: now, last_login_at: now })
+        .onConflict((oc) => oc.column('open_id').doUpdateSet({ last_login_at: now, revoked_at: null }))
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('user_authorizations')
+        .values({ user_id: row.id, scope, granted_at: now, revoked_at: null })
+        .execute()
+      return toRecord(row)
+    })
+  }
+
+  async find(openId: string): Promise<UserRecord | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('open_id', '=', openId).executeTakeFirst()
     return row ? toRecord(row) : null
   }
 
   /** Scopes the user has authorised and not withdrawn. */
-  activeScopes(openId: string): string[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT DISTINCT a.scope FROM user_authorizations a JOIN users u ON u.id = a.user_id
-           WHERE u.open_id = ? AND a.revoked_at IS NULL ORDER BY a.scope`,
-        )
-        .all(openId) as { scope: string }[]
-    ).map((r) => r.scope)
+  async activeScopes(openId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('user_authorizations as a')
+      .innerJoin('users as u', 'u.id', 'a.user_id')
+      .select('a.scope')
+      .distinct()
+      .where('u.open_id', '=', openId)
+      .where('a.revoked_at', 'is', null)
+      .orderBy('a.scope')
+      .execute()
+    return rows.map((r) => r.scope)
   }
 
   /** 用户授权解除通知: withdraws every authorisation of the user; returns how many were active. */
-  revoke(openId: string): number {
+  revoke(openId: string): Promise<number> {
     const now = this.clock()
-    return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT id FROM users WHERE open_id = ?').get(openId) as { id: number } | undefined
+    return atomically(this.db, async (trx) => {
+      const row = await trx
+        .updateTable('users')
+        .set({ revoked_at: now })
+        .where('open_id', '=', openId)
+        .returning('id')
+        .executeTakeFirst()
       if (!row) return 0
-      this.db.prepare('UPDATE users SET revoked_at = ? WHERE id = ?').run(now, row.id)
-      return this.db
-        .prepare('UPDATE user_authorizations SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-        .run(now, row.id).changes
-    })()
+      const r = await trx
+        .updateTable('user_authorizations')
+        .set({ revoked_at: now })
+        .where('user_id', '=', row.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()
+      return Number(r.numUpdatedRows)
+    })
   }
 }

@@ -95,8 +95,12 @@ describe('用户授权解除通知: replays, restarts, freshness', () => {
       expect(await send(second, n)).toEqual({ resp: '00' })
       expect(await me(second, fresh)).toBe(200)
       expect(
-        second.ctx.db.prepare("SELECT COUNT(*) AS n FROM notify_receipts WHERE channel = 'auth-revoke'").get(),
-      ).toEqual({ n: 1 })
+        await second.ctx.db
+          .selectFrom('notify_receipts')
+          .select('replay_key')
+          .where('channel', '=', 'auth-revoke')
+          .execute(),
+      ).toHaveLength(1)
     } finally {
       await second.app.close()
     }

@@ -8,6 +8,7 @@ import { createNonceStr } from '../crypto/signing.ts'
 import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { MemoryKv } from '../store/memory-kv.ts'
+import { UserStore } from './repo.ts'
 import { buildTestApp, freePort, startTestServer, type TestServer } from '../test/harness.ts'
 
 const CLOUDPAY_UA =
@@ -407,9 +408,11 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect((await notify(signed(base(), wrong))).json()).toEqual({ resp: '01' })
       expect((await notify(base())).json()).toEqual({ resp: '01' })
       expect((await get(b, '/api/me')).statusCode).toBe(200)
-      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as {
-        revoked_at: number | null
-      }
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('revoked_at')
+        .where('open_id', '=', USER2.openId)
+        .executeTakeFirstOrThrow()
       expect(row.revoked_at).toBeNull()
     })
 
@@ -420,16 +423,13 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(res.json()).toEqual({ resp: '00' })
       expect((await get(b, '/api/me')).statusCode).toBe(401)
       expect((await get(other, '/api/me')).statusCode).toBe(200)
-      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as {
-        revoked_at: number | null
-      }
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('revoked_at')
+        .where('open_id', '=', USER2.openId)
+        .executeTakeFirstOrThrow()
       expect(row.revoked_at).not.toBeNull()
-      const active = t.ctx.db
-        .prepare(
-          'SELECT COUNT(*) AS n FROM user_authorizations a JOIN users u ON u.id = a.user_id WHERE u.open_id = ? AND a.revoked_at IS NULL',
-        )
-        .get(USER2.openId) as { n: number }
-      expect(active.n).toBe(0)
+      expect(await new UserStore(t.ctx.db).activeScopes(USER2.openId)).toEqual([])
     })
 
     it('accepts the GET query form (raw + and /); a replay answers 00 and does not end the next login', async () => {
@@ -447,9 +447,11 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       const replay = await t.app.inject({ method: 'GET', url: `/notify/unionpay/auth-revoke?${query}` })
       expect(replay.json()).toEqual({ resp: '00' })
       expect((await get(again.b, '/api/me')).statusCode).toBe(200)
-      const row = t.ctx.db.prepare('SELECT revoked_at FROM users WHERE open_id = ?').get(USER2.openId) as {
-        revoked_at: number | null
-      }
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('revoked_at')
+        .where('open_id', '=', USER2.openId)
+        .executeTakeFirstOrThrow()
       expect(row.revoked_at).toBeNull()
     })
 
@@ -540,7 +542,7 @@ describe('sessions survive a restart', () => {
       const me = await second.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: b.header() } })
       expect(me.statusCode).toBe(200)
       expect(me.json().openId).toBe(USER1.openId)
-      expect(second.ctx.db.prepare('SELECT COUNT(*) AS n FROM users').get()).toEqual({ n: 1 })
+      expect(await second.ctx.db.selectFrom('users').select('open_id').execute()).toHaveLength(1)
       await second.app.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -166,13 +166,13 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
       throw err
     }
 
-    const { id } = oauth.startSession(token, token.scope || pending.scope, req.sessionId)
+    const { id } = await oauth.startSession(token, token.scope || pending.scope, req.sessionId)
     setSessionCookie(reply, id, secure, ctx.sessions.ttlMs)
     return reply.redirect(pending.redirect, 302)
   })
 
   app.post('/api/oauth/logout', async (req, reply) => {
-    oauth.logout(req.sessionId)
+    await oauth.logout(req.sessionId)
     clearSessionCookie(reply, secure)
     return { ok: true }
   })

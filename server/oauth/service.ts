@@ -4,7 +4,8 @@ import { verifyNotification } from '../crypto/rsa.ts'
 import { DomainError } from '../errors.ts'
 import type { Session, SessionStore } from '../session/store.ts'
 import type { UserStore } from './repo.ts'
-import type { Db } from '../store/db.ts'
+import { atomically, type Db } from '../store/kysely-db.ts'
+import { claimReceipt } from '../store/receipts.ts'
 import type { UnionpayClient } from '../unionpay/client.ts'
 import { AUTH_REVOKE_FIELDS, missingFields, notificationTime, replayKey, staleness } from '../unionpay/notify-guard.ts'
 import { exchangeCode, type ExchangedToken } from '../unionpay/oauth.ts'
@@ -54,27 +55,27 @@ export class OauthService {
    * the login and the scope granted, and opens a new session holding the accessToken — in one
    * transaction. The caller sets the cookie.
    */
-  startSession(
+  async startSession(
     token: ExchangedToken,
     scope: string,
     currentSessionId: string | null,
-  ): { id: string; session: Session } {
+  ): Promise<{ id: string; session: Session }> {
     const { db, sessions, users } = this.d
     const now = this.d.clock()
-    if (currentSessionId) sessions.end(currentSessionId, 'relogin')
-    return db.transaction(() => {
-      users.recordLogin(token.openId, scope)
-      return sessions.create({
+    if (currentSessionId) await sessions.end(currentSessionId, 'relogin')
+    return atomically(db, async (trx) => {
+      await users.in(trx).recordLogin(token.openId, scope)
+      return sessions.in(trx).create({
         openId: token.openId,
         scope,
         accessToken: token.accessToken,
         accessExpiresAt: now + token.expiresIn * 1000,
       })
-    })()
+    })
   }
 
-  logout(sessionId: string | null): void {
-    if (sessionId) this.d.sessions.end(sessionId, 'logout')
+  async logout(sessionId: string | null): Promise<void> {
+    if (sessionId) await this.d.sessions.end(sessionId, 'logout')
   }
 
   me(s: Session): MeView {
@@ -95,11 +96,6 @@ export class OauthService {
     return fetchIdentity(this.d.unionpay, this.d.tokens, this.userApiInput(s))
   }
 
-  /**
-   * 用户授权解除通知: verifies the signature (appendix 5) and the appId, handles each message once
-   * (nonceStr + timestamp + openId), then withdraws the user's authorisations and ends their
-   * sessions. Returns the platform's answer: `00` handled (or already handled), `01` refused.
-   */
   /**
    * 用户授权解除通知 (5.2.3): verified, the seed's fields present, the signed timestamp fresh; then
    * applied once — the receipt (keyed by the signature's bytes) is written in the same transaction
@@ -124,19 +120,12 @@ export class OauthService {
       return '01'
     }
     const at = notificationTime(params.timestamp) ?? 0
-    const ended = db
-      .transaction((): number | null => {
-        const fresh = db
-          .prepare(
-            "INSERT OR IGNORE INTO notify_receipts (channel, replay_key, received_at) VALUES ('auth-revoke', ?, ?)",
-          )
-          .run(replayKey(params.signature ?? ''), clock()).changes
-        if (fresh === 0) return null
-        this.d.users.revoke(openId)
-        // The timestamp has seconds: a session begun within its second is counted as before it.
-        return this.d.sessions.endAllFor(openId, 'auth-revoked', at + 1000)
-      })
-      .immediate()
+    const ended = await atomically(db, async (trx): Promise<number | null> => {
+      if (!(await claimReceipt(trx, 'auth-revoke', replayKey(params.signature ?? ''), clock()))) return null
+      await this.d.users.in(trx).revoke(openId)
+      // The timestamp has seconds: a session begun within its second is counted as before it.
+      return this.d.sessions.in(trx).endAllFor(openId, 'auth-revoked', at + 1000)
+    })
     if (ended === null) log.info('用户授权解除通知: a replay, already applied')
     else log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
     return '00'

@@ -1,6 +1,7 @@
-import type { Db } from '../store/db.ts'
+import { sql } from 'kysely'
+import { within, type Db } from '../store/kysely-db.ts'
 import type { Order, Refund } from './model.ts'
-import { toOrder, toRefund, type Row } from './rows.ts'
+import { toOrder, toRefund } from './rows.ts'
 import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 
 /**
@@ -18,60 +19,70 @@ export class CheckQueue {
    * verified return page, an answer, a tn), then the others, oldest due first within each — so
    * thousands of orders nobody opened cannot delay settling one that was paid.
    */
-  dueOrders(now: number, limit: number): Order[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM pay_orders WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY (seen_at IS NULL), next_check_at LIMIT ?',
-        )
-        .all(now, limit) as Row[]
-    ).map(toOrder)
+  async dueOrders(now: number, limit: number): Promise<Order[]> {
+    const rows = await within(this.db)
+      .selectFrom('pay_orders')
+      .selectAll()
+      .where('next_check_at', 'is not', null)
+      .where('next_check_at', '<=', now)
+      .orderBy(sql`(seen_at IS NULL)`)
+      .orderBy('next_check_at')
+      .limit(limit)
+      .execute()
+    return rows.map(toOrder)
   }
 
   /** Takes a due order: moves `next_check_at` to `leaseUntil` only if it still holds the value we read. */
-  claimOrder(merOrderId: string, seenNextCheckAt: number, leaseUntil: number): boolean {
-    return (
-      this.db
-        .prepare('UPDATE pay_orders SET next_check_at = ? WHERE mer_order_id = ? AND next_check_at = ?')
-        .run(leaseUntil, merOrderId, seenNextCheckAt).changes === 1
-    )
+  async claimOrder(merOrderId: string, seenNextCheckAt: number, leaseUntil: number): Promise<boolean> {
+    const r = await within(this.db)
+      .updateTable('pay_orders')
+      .set({ next_check_at: leaseUntil })
+      .where('mer_order_id', '=', merOrderId)
+      .where('next_check_at', '=', seenNextCheckAt)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
   }
 
-  scheduleOrder(merOrderId: string, nextCheckAt: number | null, countUp: boolean): void {
-    this.db
-      .prepare('UPDATE pay_orders SET next_check_at = ?, check_count = check_count + ? WHERE mer_order_id = ?')
-      .run(nextCheckAt, countUp ? 1 : 0, merOrderId)
+  async scheduleOrder(merOrderId: string, nextCheckAt: number | null, countUp: boolean): Promise<void> {
+    await within(this.db)
+      .updateTable('pay_orders')
+      .set((eb) => ({ next_check_at: nextCheckAt, check_count: eb('check_count', '+', countUp ? 1 : 0) }))
+      .where('mer_order_id', '=', merOrderId)
+      .execute()
   }
 
   /** PENDING refunds whose next refund-query is due, oldest due first (rows from before 005_refunds_division: 5 min after their last change). */
-  dueRefunds(now: number, limit: number): Refund[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT * FROM pay_refunds WHERE status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?
-           ORDER BY COALESCE(next_check_at, updated_at + ?) LIMIT ?`,
-        )
-        .all(FIRST_CHECK_AFTER_MS, now, FIRST_CHECK_AFTER_MS, limit) as Row[]
-    ).map(toRefund)
+  async dueRefunds(now: number, limit: number): Promise<Refund[]> {
+    const due = sql<number>`COALESCE(next_check_at, updated_at + ${FIRST_CHECK_AFTER_MS})`
+    const rows = await within(this.db)
+      .selectFrom('pay_refunds')
+      .selectAll()
+      .where('status', '=', 'PENDING')
+      .where(due, '<=', now)
+      .orderBy(due)
+      .limit(limit)
+      .execute()
+    return rows.map(toRefund)
   }
 
   /** Takes a due refund for one refund-query (a lease). */
-  claimRefund(refundOrderId: string, leaseUntil: number): boolean {
-    return (
-      this.db
-        .prepare(
-          "UPDATE pay_refunds SET next_check_at = ? WHERE refund_order_id = ? AND status = 'PENDING' AND COALESCE(next_check_at, updated_at + ?) <= ?",
-        )
-        .run(leaseUntil, refundOrderId, FIRST_CHECK_AFTER_MS, this.clock()).changes === 1
-    )
+  async claimRefund(refundOrderId: string, leaseUntil: number): Promise<boolean> {
+    const r = await within(this.db)
+      .updateTable('pay_refunds')
+      .set({ next_check_at: leaseUntil })
+      .where('refund_order_id', '=', refundOrderId)
+      .where('status', '=', 'PENDING')
+      .where(sql<number>`COALESCE(next_check_at, updated_at + ${FIRST_CHECK_AFTER_MS})`, '<=', this.clock())
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
   }
 
   /** After a refund-query without a final answer: the next one after a growing gap (schedule.ts), or never. */
-  scheduleRefund(refundOrderId: string, nextCheckAt: number | null): void {
-    this.db
-      .prepare(
-        'UPDATE pay_refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE refund_order_id = ?',
-      )
-      .run(nextCheckAt, this.clock(), refundOrderId)
+  async scheduleRefund(refundOrderId: string, nextCheckAt: number | null): Promise<void> {
+    await within(this.db)
+      .updateTable('pay_refunds')
+      .set((eb) => ({ next_check_at: nextCheckAt, check_count: eb('check_count', '+', 1), updated_at: this.clock() }))
+      .where('refund_order_id', '=', refundOrderId)
+      .execute()
   }
 }

@@ -42,21 +42,24 @@ export class Checkout {
     return `${this.d.config.publicBaseUrl}/pay/return`
   }
 
-  private newId(): string {
+  private async newId(): Promise<string> {
     // 7 random digits plus a millisecond clock make a clash unlikely; the PRIMARY KEY makes it impossible.
     for (;;) {
       const id = newMerOrderId(this.d.config.chinaums.sourceId, this.d.clock())
-      if (!this.d.records.orders.get(id)) return id
+      if (!(await this.d.records.orders.get(id))) return id
     }
   }
 
   /** Refuses one more unpaid order from a client that already holds too many (order-limits.ts). */
-  private checkLimit(owner: OrderOwner | undefined): void {
+  private async checkLimit(owner: OrderOwner | undefined): Promise<void> {
     if (owner)
-      assertMayCreateOrder(this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS))
+      assertMayCreateOrder(await this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS))
   }
 
-  createH5Order(input: CreateH5Input, owner?: OrderOwner): { merOrderId: string; redirectUrl: string; order: Order } {
+  async createH5Order(
+    input: CreateH5Input,
+    owner?: OrderOwner,
+  ): Promise<{ merOrderId: string; redirectUrl: string; order: Order }> {
     const { config, clock } = this.d
     if (input.divisionFlag) {
       // Seed 1.1 divisionFlag: "暂时只支持微信、支付宝支付和银联云闪付".
@@ -75,9 +78,9 @@ export class Checkout {
     } else if (input.platformAmount !== undefined || input.subOrders !== undefined) {
       throw new PayInputError(['platformAmount / subOrders 只能在 divisionFlag 为 true 时上送'])
     }
-    this.checkLimit(owner)
+    await this.checkLimit(owner)
     const now = clock()
-    const merOrderId = this.newId()
+    const merOrderId = await this.newId()
     const content: H5OrderContent = {
       requestTimestamp: requestTimestamp(now),
       merOrderId,
@@ -99,7 +102,7 @@ export class Checkout {
           }
         : {}),
     }
-    const order = this.d.records.orders.create({
+    const order = await this.d.records.orders.create({
       merOrderId,
       kind: 'h5',
       channel: input.channel,
@@ -124,11 +127,11 @@ export class Checkout {
   ): Promise<{ orderId: string; tn: string }> {
     const provider = this.tn
     if (!provider) throw new ChinaumsError('uac/app-order', 'NO_SERVICE', 'no tn provider configured', 'rejected')
-    this.checkLimit(owner)
+    await this.checkLimit(owner)
     const { orders } = this.d.records
     const now = this.d.clock()
-    const merOrderId = this.newId()
-    orders.create({
+    const merOrderId = await this.newId()
+    await orders.create({
       merOrderId,
       kind: 'tn',
       channel: 'upsdk',
@@ -143,12 +146,12 @@ export class Checkout {
     if (provider.settlesOrders) this.d.records.checks.scheduleOrder(merOrderId, null, false)
     try {
       const { tn } = await provider.issue({ merOrderId, amount, notifyUrl: this.notifyUrl })
-      orders.setTn(merOrderId, tn)
-      orders.markSeen(merOrderId) // the platform issued the tn: it knows the order
+      await orders.setTn(merOrderId, tn)
+      await orders.markSeen(merOrderId) // the platform issued the tn: it knows the order
       return { orderId: merOrderId, tn }
     } catch (err) {
       if (err instanceof ChinaumsError && !err.indeterminate) {
-        orders.transition(merOrderId, 'TRADE_CLOSED', 'tn', `tn refused: ${err.errCode}`)
+        await orders.transition(merOrderId, 'TRADE_CLOSED', 'tn', `tn refused: ${err.errCode}`)
       }
       throw err
     }

@@ -12,7 +12,7 @@ export class OrderActions {
 
   async close(merOrderId: string): Promise<Order> {
     const { records, client } = this.d
-    const order = records.orders.get(merOrderId)
+    const order = await records.orders.get(merOrderId)
     if (!order) throw new ChinaumsError('close', 'NO_ORDER', '订单不存在', 'rejected')
     if (!PENDING_STATUSES.has(order.status))
       throw new ChinaumsError('close', 'OPERATION_NOT_ALLOWED', `订单状态为 ${order.status}，不能关闭`, 'rejected')
@@ -31,7 +31,7 @@ export class OrderActions {
       }
       throw err
     }
-    return records.orders.transition(merOrderId, 'TRADE_CLOSED', 'close').order
+    return (await records.orders.transition(merOrderId, 'TRADE_CLOSED', 'close')).order
   }
 
   /**
@@ -41,13 +41,13 @@ export class OrderActions {
    */
   async secureCancel(merOrderId: string): Promise<Order> {
     const { records, client } = this.d
-    const order = this.secureActionable(merOrderId, 'secure-cancel', 'cancel')
+    const order = await this.secureActionable(merOrderId, 'secure-cancel', 'cancel')
     try {
       await client.secureCancel(merOrderId, order.instMid)
     } catch (err) {
       if (err instanceof ChinaumsError && err.errCode === 'HAS_CANCELLED')
         return records.orders.recordSecureCancel(merOrderId, 'secure-cancel')
-      this.pendingOnUnknown(err, merOrderId, 'cancel', null)
+      await this.pendingOnUnknown(err, merOrderId, 'cancel', null)
       throw err
     }
     return records.orders.recordSecureCancel(merOrderId)
@@ -59,7 +59,7 @@ export class OrderActions {
     completedAmount: number,
   ): Promise<{ order: Order; secureStatus: string | null }> {
     const { client, records } = this.d
-    const order = this.secureActionable(merOrderId, 'secure-complete', 'complete')
+    const order = await this.secureActionable(merOrderId, 'secure-complete', 'complete')
     if (completedAmount > order.amount) throw new PayInputError([`completedAmount 不能超过订单金额 ${order.amount} 分`])
     let r: Record<string, unknown>
     try {
@@ -67,7 +67,7 @@ export class OrderActions {
     } catch (err) {
       if (err instanceof ChinaumsError && err.errCode === 'HAS_CANCELLED') {
         // Cancelled already (by us earlier, or 银商's 30-day automatic cancel): record it, then say so.
-        records.orders.recordSecureCancel(merOrderId, 'secure-complete')
+        await records.orders.recordSecureCancel(merOrderId, 'secure-complete')
         throw new ChinaumsError(
           'secure-complete',
           'HAS_CANCELLED',
@@ -75,7 +75,7 @@ export class OrderActions {
           'rejected',
         )
       }
-      this.pendingOnUnknown(err, merOrderId, 'complete', completedAmount)
+      await this.pendingOnUnknown(err, merOrderId, 'complete', completedAmount)
       throw err
     }
     const replied = isSecureStatus(r.secureStatus) ? r.secureStatus : null
@@ -85,23 +85,26 @@ export class OrderActions {
         : completedAmount === order.amount
           ? 'ALL_COMPLETED'
           : 'PARTLY_COMPLETED'
-    return { order: records.orders.recordSecureComplete(merOrderId, status, completedAmount), secureStatus: replied }
+    return {
+      order: await records.orders.recordSecureComplete(merOrderId, status, completedAmount),
+      secureStatus: replied,
+    }
   }
 
-  private pendingOnUnknown(
+  private async pendingOnUnknown(
     err: unknown,
     merOrderId: string,
     action: 'cancel' | 'complete',
     amount: number | null,
-  ): void {
+  ): Promise<void> {
     if (err instanceof ChinaumsError && err.indeterminate) {
-      this.d.records.orders.recordSecurePending(merOrderId, action, amount, this.d.clock() + FIRST_CHECK_AFTER_MS)
+      await this.d.records.orders.recordSecurePending(merOrderId, action, amount, this.d.clock() + FIRST_CHECK_AFTER_MS)
     }
   }
 
   /** A paid 担保 order not yet completed or cancelled; while an earlier action's outcome is unknown, only that action may be retried. */
-  private secureActionable(merOrderId: string, api: string, action: 'cancel' | 'complete'): Order {
-    const order = this.d.records.orders.get(merOrderId)
+  private async secureActionable(merOrderId: string, api: string, action: 'cancel' | 'complete'): Promise<Order> {
+    const order = await this.d.records.orders.get(merOrderId)
     if (!order) throw new ChinaumsError(api, 'NO_ORDER', '订单不存在', 'rejected')
     if (!order.secure) throw new ChinaumsError(api, 'OPERATION_NOT_ALLOWED', '不是担保交易', 'rejected')
     if (order.status !== 'TRADE_SUCCESS')

@@ -21,16 +21,16 @@ const resigned = (body: string, o?: { type?: 'MD5' | 'SHA256' }): Record<string,
   return { ...p, sign: sign(p, o) }
 }
 
-let kit: ReturnType<typeof payKit>
-afterEach(() => kit?.close())
-function seedMerchant() {
-  kit = payKit({
+let kit: Awaited<ReturnType<typeof payKit>>
+afterEach(async () => kit?.close())
+async function seedMerchant() {
+  kit = await payKit({
     CHINAUMS_MD5_KEY: KEY,
     CHINAUMS_MID: SEED_BILLS_ORDER.mid,
     CHINAUMS_TID: SEED_BILLS_ORDER.tid,
     CHINAUMS_SOURCE_ID: SEED_BILLS_ORDER.sourceId,
   })
-  kit.records.orders.create({
+  await kit.records.orders.create({
     merOrderId: SEED_BILLS_ORDER.billNo,
     kind: 'h5',
     channel: 'uac',
@@ -42,48 +42,52 @@ function seedMerchant() {
 }
 
 describe("the seed's bills-shaped examples", () => {
-  it('1.9.5: the notify verifies and settles the order, once', () => {
-    const { pay, records } = seedMerchant()
+  it('1.9.5: the notify verifies and settles the order, once', async () => {
+    const { pay, records } = await seedMerchant()
     const p = resigned(SEED_NOTIFY_BILLS)
-    expect(pay.notifies.handle(p)).toEqual({ answer: 'SUCCESS', outcome: 'applied' })
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)).toMatchObject({
+    expect(await pay.notifies.handle(p)).toEqual({ answer: 'SUCCESS', outcome: 'applied' })
+    expect(await records.orders.get(SEED_BILLS_ORDER.billNo)).toMatchObject({
       status: 'TRADE_SUCCESS',
       targetSys: 'WXPay',
       payTime: '2016-09-28 10:38:32',
       targetOrderId: '4006652001201609285138635739',
     })
-    expect(pay.notifies.handle(p)).toEqual({ answer: 'SUCCESS', outcome: 'duplicate' })
-    expect(records.orders.events(SEED_BILLS_ORDER.billNo)).toHaveLength(2)
+    expect(await pay.notifies.handle(p)).toEqual({ answer: 'SUCCESS', outcome: 'duplicate' })
+    expect(await records.orders.events(SEED_BILLS_ORDER.billNo)).toHaveLength(2)
   })
 
-  it('1.8.5: the return page verifies and says paid', () => {
-    const { pay, records } = seedMerchant()
-    expect(pay.notifies.verifyReturn(resigned(SEED_RETURN_BILLS))).toEqual({
+  it('1.8.5: the return page verifies and says paid', async () => {
+    const { pay, records } = await seedMerchant()
+    expect(await pay.notifies.verifyReturn(resigned(SEED_RETURN_BILLS))).toEqual({
       merOrderId: SEED_BILLS_ORDER.billNo,
       verified: true,
       buyerPaid: true,
     })
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.seenAt).not.toBeNull()
+    expect((await records.orders.get(SEED_BILLS_ORDER.billNo))?.seenAt).not.toBeNull()
   })
 
-  it("with the seed's own sign (a key we do not have), or tampered, nothing is trusted", () => {
-    const { pay, records } = seedMerchant()
-    expect(pay.notifies.handle(formFields(SEED_NOTIFY_BILLS)).outcome).toBe('bad_sign')
+  it("with the seed's own sign (a key we do not have), or tampered, nothing is trusted", async () => {
+    const { pay, records } = await seedMerchant()
+    expect((await pay.notifies.handle(formFields(SEED_NOTIFY_BILLS))).outcome).toBe('bad_sign')
     const p = resigned(SEED_NOTIFY_BILLS)
     expect(
-      pay.notifies.handle({ ...p, billPayment: (p.billPayment ?? '').replace('"totalAmount":1', '"totalAmount":100') })
-        .outcome,
+      (
+        await pay.notifies.handle({
+          ...p,
+          billPayment: (p.billPayment ?? '').replace('"totalAmount":1', '"totalAmount":100'),
+        })
+      ).outcome,
     ).toBe('bad_sign')
-    expect(pay.notifies.verifyReturn(formFields(SEED_RETURN_BILLS)).verified).toBe(false)
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('NEW_ORDER')
+    expect((await pay.notifies.verifyReturn(formFields(SEED_RETURN_BILLS))).verified).toBe(false)
+    expect((await records.orders.get(SEED_BILLS_ORDER.billNo))?.status).toBe('NEW_ORDER')
   })
 
-  it('a bills notify with another amount in billPayment is refused', () => {
-    const { pay, records } = seedMerchant()
+  it('a bills notify with another amount in billPayment is refused', async () => {
+    const { pay, records } = await seedMerchant()
     const p = formFields(SEED_NOTIFY_BILLS)
     p.billPayment = (p.billPayment ?? '').replace('"totalAmount":1', '"totalAmount":2')
-    expect(pay.notifies.handle({ ...p, sign: sign(p) })).toEqual({ answer: 'FAILED', outcome: 'mismatch' })
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('NEW_ORDER')
+    expect(await pay.notifies.handle({ ...p, sign: sign(p) })).toEqual({ answer: 'FAILED', outcome: 'mismatch' })
+    expect((await records.orders.get(SEED_BILLS_ORDER.billNo))?.status).toBe('NEW_ORDER')
   })
 })
 
@@ -103,34 +107,34 @@ describe('tolerant verification, strict amount check', () => {
     ['SHA256 without signType', { type: 'SHA256' as const }],
     ['MD5 with empty values signed', { keepEmpty: true }],
     ['SHA256 without signType, empty values signed', { type: 'SHA256' as const, keepEmpty: true }],
-  ])('accepts a notify signed %s', (_, how) => {
-    const { pay, records } = seedMerchant()
+  ])('accepts a notify signed %s', async (_, how) => {
+    const { pay, records } = await seedMerchant()
     const p = flat()
-    expect(pay.notifies.handle({ ...p, sign: sign(p, how) }).answer).toBe('SUCCESS')
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('TRADE_SUCCESS')
+    expect((await pay.notifies.handle({ ...p, sign: sign(p, how) })).answer).toBe('SUCCESS')
+    expect((await records.orders.get(SEED_BILLS_ORDER.billNo))?.status).toBe('TRADE_SUCCESS')
   })
 
-  it('refuses a forged one', () => {
-    const { pay, records } = seedMerchant()
+  it('refuses a forged one', async () => {
+    const { pay, records } = await seedMerchant()
     const p = flat()
     const forged = createHash('md5')
       .update(`merOrderId=${SEED_BILLS_ORDER.billNo}&status=TRADE_SUCCESS&totalAmount=1other-key`)
       .digest('hex')
-    expect(pay.notifies.handle({ ...p, sign: forged }).outcome).toBe('bad_sign')
-    expect(pay.notifies.handle({ ...p, sign: sign(p), status: 'TRADE_CLOSED' }).outcome).toBe('bad_sign')
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('NEW_ORDER')
+    expect((await pay.notifies.handle({ ...p, sign: forged })).outcome).toBe('bad_sign')
+    expect((await pay.notifies.handle({ ...p, sign: sign(p), status: 'TRADE_CLOSED' })).outcome).toBe('bad_sign')
+    expect((await records.orders.get(SEED_BILLS_ORDER.billNo))?.status).toBe('NEW_ORDER')
   })
 
-  it('a signed notify without totalAmount does not settle: the order is queried on the next round', () => {
-    const { pay, records } = seedMerchant()
+  it('a signed notify without totalAmount does not settle: the order is queried on the next round', async () => {
+    const { pay, records } = await seedMerchant()
     const p = flat({ totalAmount: '' })
-    expect(pay.notifies.handle({ ...p, sign: sign(p) })).toEqual({ answer: 'SUCCESS', outcome: 'amount_missing' })
-    const o = records.orders.get(SEED_BILLS_ORDER.billNo)
+    expect(await pay.notifies.handle({ ...p, sign: sign(p) })).toEqual({ answer: 'SUCCESS', outcome: 'amount_missing' })
+    const o = await records.orders.get(SEED_BILLS_ORDER.billNo)
     expect(o).toMatchObject({ status: 'NEW_ORDER', nextCheckAt: kit.clock.now })
     expect(o?.seenAt).not.toBeNull()
     const q = { ...flat() }
     delete (q as Partial<typeof q>).totalAmount
-    expect(pay.notifies.handle({ ...q, sign: sign(q) }).outcome).toBe('amount_missing')
-    expect(records.orders.get(SEED_BILLS_ORDER.billNo)?.status).toBe('NEW_ORDER')
+    expect((await pay.notifies.handle({ ...q, sign: sign(q) })).outcome).toBe('amount_missing')
+    expect((await records.orders.get(SEED_BILLS_ORDER.billNo))?.status).toBe('NEW_ORDER')
   })
 })

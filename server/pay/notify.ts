@@ -23,14 +23,14 @@ export class NotifyHandler {
    * authentic and recorded (also for duplicates and stale ones, so 银商 stops retrying), FAILED
    * when it cannot be trusted or applied. Both shapes (flat, bills) are read.
    */
-  handle(params: Record<string, string>): { answer: NotifyAnswer; outcome: NotifyOutcome } {
+  async handle(params: Record<string, string>): Promise<{ answer: NotifyAnswer; outcome: NotifyOutcome }> {
     const { config, records, log, clock } = this.d
     const { orders, refunds, notifies, checks } = records
     if (!verifyNotifySign(params, config.chinaums.md5Key)) return { answer: 'FAILED', outcome: 'bad_sign' }
     const f = readNotifyFields(params)
     if (!f || f.orderIds.length === 0 || (f.mid !== undefined && f.mid !== config.chinaums.mid))
       return { answer: 'FAILED', outcome: 'bad_params' }
-    const order = this.ourOrder(f.orderIds)
+    const order = await this.ourOrder(f.orderIds)
     if (!order) {
       log.warn({ orderIds: f.orderIds }, 'chinaums notify for an unknown order')
       return { answer: 'FAILED', outcome: 'no_order' }
@@ -39,10 +39,10 @@ export class NotifyHandler {
     if (f.totalAmount === undefined) {
       // Authentic but without the amount: never settle from it. Seed 1.9 "以查询结果为准": the query
       // (which carries totalAmount, checked against ours) settles it — asked on the next round.
-      orders.atomic(() => {
-        orders.markNotified(merOrderId)
+      await orders.atomic(async () => {
+        await orders.markNotified(merOrderId)
         if (order.nextCheckAt !== null || PENDING_STATUSES.has(order.status))
-          checks.scheduleOrder(merOrderId, clock(), false)
+          await checks.scheduleOrder(merOrderId, clock(), false)
       })
       log.warn(
         { merOrderId, status: f.status },
@@ -64,26 +64,26 @@ export class NotifyHandler {
     // A 担保 cancel (ours, or the 30-day automatic one) closes a paid order through its secure facts.
     const secureCancel = order.secure && f.secureStatus === 'CANCELED' && isPaid(order.status)
     const to: OrderStatus | null = isRefund || secureCancel ? null : notifiedStatus(status)
-    const outcome = orders.atomic(() => {
-      const r = notifies.apply(notifyId, merOrderId, to, factsOf(f.all))
+    const outcome = await orders.atomic(async () => {
+      const r = await notifies.apply(notifyId, merOrderId, to, factsOf(f.all))
       if (r !== 'applied' && r !== 'unchanged') return r
       if (isSecureStatus(f.secureStatus)) {
         if (
-          orders.recordSecureFacts(merOrderId, f.secureStatus, amountOf(f.completeAmount), 'notify') &&
+          (await orders.recordSecureFacts(merOrderId, f.secureStatus, amountOf(f.completeAmount), 'notify')) &&
           r === 'unchanged'
         )
           return 'applied' as const
       }
       if (isRefund && refundOrderId) {
-        const refund = refunds.get(refundOrderId)
+        const refund = await refunds.get(refundOrderId)
         if (refund && refund.merOrderId === merOrderId && refund.status === 'PENDING') {
-          refunds.settle(refundOrderId, 'SUCCESS', 'notify')
+          await refunds.settle(refundOrderId, 'SUCCESS', 'notify')
           return 'applied' as const
         }
         // A refund we never asked for (e.g. made in the 银商 portal): record it, or the money event is lost.
         const refundAmount = amountOf(f.refundAmount)
         if (!refund && MER_ORDER_ID_RE.test(refundOrderId) && refundAmount !== undefined && refundAmount > 0) {
-          if (refunds.recordNotified(merOrderId, refundOrderId, refundAmount)) return 'applied' as const
+          if (await refunds.recordNotified(merOrderId, refundOrderId, refundAmount)) return 'applied' as const
           log.error(
             { merOrderId, refundOrderId, refundAmount },
             'chinaums refund notify could not be recorded (amount or order state)',
@@ -106,10 +106,10 @@ export class NotifyHandler {
   }
 
   /** The first candidate id that is one of our orders. */
-  private ourOrder(ids: readonly string[]): Order | null {
+  private async ourOrder(ids: readonly string[]): Promise<Order | null> {
     for (const id of ids) {
       if (!MER_ORDER_ID_RE.test(id)) continue
-      const o = this.d.records.orders.get(id)
+      const o = await this.d.records.orders.get(id)
       if (o) return o
     }
     return null
@@ -121,11 +121,13 @@ export class NotifyHandler {
    * from our store. A verified one tells that the platform knows the order (reconciliation asks
    * about it first).
    */
-  verifyReturn(params: Record<string, string>): { merOrderId: string | null; verified: boolean; buyerPaid: boolean } {
+  async verifyReturn(
+    params: Record<string, string>,
+  ): Promise<{ merOrderId: string | null; verified: boolean; buyerPaid: boolean }> {
     const f = readNotifyFields(params)
-    const order = f ? this.ourOrder(f.orderIds) : null
+    const order = f ? await this.ourOrder(f.orderIds) : null
     const verified = order !== null && verifyNotifySign(params, this.d.config.chinaums.md5Key)
-    if (verified) this.d.records.orders.markSeen(order.merOrderId)
+    if (verified) await this.d.records.orders.markSeen(order.merOrderId)
     return { merOrderId: order?.merOrderId ?? null, verified, buyerPaid: verified && f?.status === 'TRADE_SUCCESS' }
   }
 }

@@ -1,14 +1,18 @@
-import type { Db } from '../store/db.ts'
+import { sql } from 'kysely'
+import { atomically, locksRows, within, type Db } from '../store/kysely-db.ts'
 import { IllegalTransitionError } from './errors.ts'
 import type { NewOrder, Order, OrderEvent, PaymentFacts, SecureStatus } from './model.ts'
-import { immediate, toOrder, type Row } from './rows.ts'
+import { toOrder } from './rows.ts'
 import { autoCancelCheckAt } from './secure.ts'
 import { canMove, isOrderStatus, isPaid, PENDING_STATUSES, type OrderStatus } from './status.ts'
 
+const UNPAID = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN']
+
 /**
- * The order records (SQLite): orders, their status moves and the event row of each move. Every
- * write is one `BEGIN IMMEDIATE` transaction, so a status change and its event row (and any
- * related row the caller writes inside `atomic`) commit together or not at all.
+ * The order records: orders, their status moves and the event row of each move. Every write is
+ * one transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the order row locked with FOR UPDATE
+ * before it is read for a move), so a status change and its event row (and any related row the
+ * caller writes inside `atomic`) commit together or not at all, on any number of instances.
  */
 export class OrderStore {
   constructor(
@@ -16,118 +20,180 @@ export class OrderStore {
     private readonly clock: () => number,
   ) {}
 
-  /** Runs several store calls as one transaction (nested calls become savepoints). */
-  atomic<T>(fn: () => T): T {
-    return immediate(this.db, fn)
+  /** Runs several store calls as one transaction (nested calls join it). */
+  atomic<T>(fn: () => Promise<T>): Promise<T> {
+    return atomically(this.db, () => fn())
   }
 
-  create(o: NewOrder): Order {
+  private get q(): Db {
+    return within(this.db)
+  }
+
+  create(o: NewOrder): Promise<Order> {
     const now = this.clock()
-    return this.atomic(() => {
-      this.db
-        .prepare(
-          `INSERT INTO pay_orders (mer_order_id, kind, channel, inst_mid, amount, status, secure, description, division_json,
-             expires_at, next_check_at, owner_open_id, owner_browser, client_key, seen_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'NEW_ORDER', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          o.merOrderId,
-          o.kind,
-          o.channel,
-          o.instMid,
-          o.amount,
-          o.secure ? 1 : 0,
-          o.description ?? null,
-          o.division === undefined ? null : JSON.stringify(o.division),
-          o.expiresAt ?? null,
-          o.nextCheckAt,
-          o.owner?.openId ?? null,
-          o.owner?.browser ?? null,
-          o.owner?.clientKey ?? null,
-          o.seen ? now : null,
-          now,
-          now,
-        )
-      this.event(o.merOrderId, null, 'NEW_ORDER', 'create', null, now)
+    return this.atomic(async () => {
+      await this.q
+        .insertInto('pay_orders')
+        .values({
+          mer_order_id: o.merOrderId,
+          kind: o.kind,
+          channel: o.channel,
+          inst_mid: o.instMid,
+          amount: o.amount,
+          status: 'NEW_ORDER',
+          secure: o.secure ? 1 : 0,
+          description: o.description ?? null,
+          division_json: o.division === undefined ? null : JSON.stringify(o.division),
+          expires_at: o.expiresAt ?? null,
+          next_check_at: o.nextCheckAt,
+          owner_open_id: o.owner?.openId ?? null,
+          owner_browser: o.owner?.browser ?? null,
+          client_key: o.owner?.clientKey ?? null,
+          seen_at: o.seen ? now : null,
+          created_at: now,
+          updated_at: now,
+          tn: null,
+          target_order_id: null,
+          target_sys: null,
+          pay_time: null,
+          notified_at: null,
+          secure_status: null,
+          completed_amount: null,
+          secure_pending: null,
+          secure_pending_amount: null,
+        })
+        .execute()
+      await this.event(o.merOrderId, null, 'NEW_ORDER', 'create', null, now)
       return this.mustGet(o.merOrderId)
     })
   }
 
-  get(merOrderId: string): Order | null {
-    const r = this.db.prepare('SELECT * FROM pay_orders WHERE mer_order_id = ?').get(merOrderId) as Row | undefined
+  async get(merOrderId: string): Promise<Order | null> {
+    const r = await this.q
+      .selectFrom('pay_orders')
+      .selectAll()
+      .where('mer_order_id', '=', merOrderId)
+      .executeTakeFirst()
     return r ? toOrder(r) : null
   }
 
-  mustGet(merOrderId: string): Order {
-    const o = this.get(merOrderId)
+  /** Inside a transaction: reads the order and, on PostgreSQL, locks its row until the commit. */
+  async lock(merOrderId: string): Promise<Order | null> {
+    const q = this.q
+    const r = await q
+      .selectFrom('pay_orders')
+      .selectAll()
+      .where('mer_order_id', '=', merOrderId)
+      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .executeTakeFirst()
+    return r ? toOrder(r) : null
+  }
+
+  async mustGet(merOrderId: string): Promise<Order> {
+    const o = await this.get(merOrderId)
     if (!o) throw new Error(`order ${merOrderId} vanished`)
     return o
   }
 
-  list(limit = 50): Order[] {
-    return (
-      this.db.prepare('SELECT * FROM pay_orders ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]
-    ).map(toOrder)
+  private async mustLock(merOrderId: string): Promise<Order> {
+    const o = await this.lock(merOrderId)
+    if (!o) throw new Error(`order ${merOrderId} vanished`)
+    return o
+  }
+
+  async list(limit = 50): Promise<Order[]> {
+    const rows = await this.q
+      .selectFrom('pay_orders')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toOrder)
   }
 
   /** A user's own orders, newest first: created while logged in as `openId`, or from this browser. */
-  listOwned(owner: { openId?: string | undefined; browser?: string | undefined }, limit = 50): Order[] {
+  async listOwned(owner: { openId?: string | undefined; browser?: string | undefined }, limit = 50): Promise<Order[]> {
     if (!owner.openId && !owner.browser) return []
-    return (
-      this.db
-        .prepare(
-          'SELECT * FROM pay_orders WHERE owner_open_id = ? OR owner_browser = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
-        )
-        .all(owner.openId ?? null, owner.browser ?? null, limit) as Row[]
-    ).map(toOrder)
+    const rows = await this.q
+      .selectFrom('pay_orders')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          ...(owner.openId ? [eb('owner_open_id', '=', owner.openId)] : []),
+          ...(owner.browser ? [eb('owner_browser', '=', owner.browser)] : []),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toOrder)
   }
 
   /** Unpaid orders a client created since `since` (the per-client limit). */
-  countUnpaid(clientKey: string, since: number): number {
-    const r = this.db
-      .prepare(
-        "SELECT COUNT(*) AS n FROM pay_orders WHERE client_key = ? AND created_at >= ? AND status IN ('NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN')",
-      )
-      .get(clientKey, since) as { n: number }
+  async countUnpaid(clientKey: string, since: number): Promise<number> {
+    const r = await this.q
+      .selectFrom('pay_orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('client_key', '=', clientKey)
+      .where('created_at', '>=', since)
+      .where('status', 'in', UNPAID)
+      .executeTakeFirstOrThrow()
     return Number(r.n)
   }
 
   /** The platform has shown it knows the order (first time only). */
-  markSeen(merOrderId: string): void {
-    this.db
-      .prepare('UPDATE pay_orders SET seen_at = ? WHERE mer_order_id = ? AND seen_at IS NULL')
-      .run(this.clock(), merOrderId)
+  async markSeen(merOrderId: string): Promise<void> {
+    await this.q
+      .updateTable('pay_orders')
+      .set({ seen_at: this.clock() })
+      .where('mer_order_id', '=', merOrderId)
+      .where('seen_at', 'is', null)
+      .execute()
   }
 
-  events(merOrderId: string): OrderEvent[] {
-    return (
-      this.db.prepare('SELECT * FROM pay_order_events WHERE mer_order_id = ? ORDER BY id').all(merOrderId) as Row[]
-    ).map((r) => ({
+  async events(merOrderId: string): Promise<OrderEvent[]> {
+    const rows = await this.q
+      .selectFrom('pay_order_events')
+      .selectAll()
+      .where('mer_order_id', '=', merOrderId)
+      .orderBy('id')
+      .execute()
+    return rows.map((r) => ({
       fromStatus: isOrderStatus(r.from_status) ? r.from_status : null,
       toStatus: r.to_status as OrderStatus,
-      source: String(r.source),
-      detail: r.detail === null ? null : String(r.detail),
-      at: Number(r.at),
+      source: r.source,
+      detail: r.detail,
+      at: r.at,
     }))
   }
 
-  setTn(merOrderId: string, tn: string): void {
-    this.db
-      .prepare('UPDATE pay_orders SET tn = ?, updated_at = ? WHERE mer_order_id = ?')
-      .run(tn, this.clock(), merOrderId)
+  async setTn(merOrderId: string, tn: string): Promise<void> {
+    await this.q
+      .updateTable('pay_orders')
+      .set({ tn, updated_at: this.clock() })
+      .where('mer_order_id', '=', merOrderId)
+      .execute()
   }
 
   /** Marks that 银商 notified about the order (inside the notify's transaction). */
-  markNotified(merOrderId: string): void {
+  async markNotified(merOrderId: string): Promise<void> {
     const now = this.clock()
-    this.db
-      .prepare('UPDATE pay_orders SET notified_at = ?, seen_at = COALESCE(seen_at, ?) WHERE mer_order_id = ?')
-      .run(now, now, merOrderId)
+    await this.q
+      .updateTable('pay_orders')
+      .set((eb) => ({ notified_at: now, seen_at: eb.fn.coalesce('seen_at', sql.val(now)) }))
+      .where('mer_order_id', '=', merOrderId)
+      .execute()
   }
 
   /** Sets what refunds have returned so far (inside a refund's transaction). */
-  setRefunded(merOrderId: string, refunded: number): void {
-    this.db.prepare('UPDATE pay_orders SET refunded_amount = ? WHERE mer_order_id = ?').run(refunded, merOrderId)
+  async setRefunded(merOrderId: string, refunded: number): Promise<void> {
+    await this.q
+      .updateTable('pay_orders')
+      .set({ refunded_amount: refunded })
+      .where('mer_order_id', '=', merOrderId)
+      .execute()
   }
 
   /**
@@ -139,16 +205,23 @@ export class OrderStore {
     secureStatus: SecureStatus,
     completedAmount: number,
     source = 'secure-complete',
-  ): Order {
-    return this.atomic(() => {
-      const o = this.mustGet(merOrderId)
+  ): Promise<Order> {
+    return this.atomic(async () => {
+      const o = await this.mustLock(merOrderId)
       const now = this.clock()
-      this.db
-        .prepare(
-          'UPDATE pay_orders SET secure_status = ?, completed_amount = ?, secure_pending = NULL, secure_pending_amount = NULL, next_check_at = NULL, updated_at = ? WHERE mer_order_id = ?',
-        )
-        .run(secureStatus, completedAmount, now, merOrderId)
-      this.event(
+      await this.q
+        .updateTable('pay_orders')
+        .set({
+          secure_status: secureStatus,
+          completed_amount: completedAmount,
+          secure_pending: null,
+          secure_pending_amount: null,
+          next_check_at: null,
+          updated_at: now,
+        })
+        .where('mer_order_id', '=', merOrderId)
+        .execute()
+      await this.event(
         merOrderId,
         o.status,
         o.status,
@@ -161,16 +234,22 @@ export class OrderStore {
   }
 
   /** 担保撤销 (ours, or the 30-day automatic one): everything back to the buyer, the order closed — one transaction. */
-  recordSecureCancel(merOrderId: string, source = 'secure-cancel'): Order {
-    return this.atomic(() => {
-      const o = this.mustGet(merOrderId)
-      this.db
-        .prepare(
-          "UPDATE pay_orders SET secure_status = 'CANCELED', completed_amount = 0, secure_pending = NULL, secure_pending_amount = NULL, next_check_at = NULL WHERE mer_order_id = ?",
-        )
-        .run(merOrderId)
-      if (!this.moveIn(o, 'TRADE_CLOSED', source, `returned ${o.amount}`))
-        this.event(merOrderId, o.status, o.status, source, 'already closed', this.clock())
+  recordSecureCancel(merOrderId: string, source = 'secure-cancel'): Promise<Order> {
+    return this.atomic(async () => {
+      const o = await this.mustLock(merOrderId)
+      await this.q
+        .updateTable('pay_orders')
+        .set({
+          secure_status: 'CANCELED',
+          completed_amount: 0,
+          secure_pending: null,
+          secure_pending_amount: null,
+          next_check_at: null,
+        })
+        .where('mer_order_id', '=', merOrderId)
+        .execute()
+      if (!(await this.moveIn(o, 'TRADE_CLOSED', source, `returned ${o.amount}`)))
+        await this.event(merOrderId, o.status, o.status, source, 'already closed', this.clock())
       return this.mustGet(merOrderId)
     })
   }
@@ -186,42 +265,51 @@ export class OrderStore {
     secureStatus: SecureStatus,
     completeAmount: number | undefined,
     source: string,
-  ): boolean {
-    return this.atomic(() => {
-      const o = this.mustGet(merOrderId)
+  ): Promise<boolean> {
+    return this.atomic(async () => {
+      const o = await this.mustLock(merOrderId)
       if (!o.secure || !isPaid(o.status)) return false
       if (secureStatus === 'CANCELED') {
         if (o.secureStatus === 'CANCELED') return false
         if (o.status !== 'TRADE_SUCCESS') return false
-        this.recordSecureCancel(merOrderId, source)
+        await this.recordSecureCancel(merOrderId, source)
         return true
       }
       if (secureStatus === 'UNCOMPLETED') {
         if (o.secureStatus !== null) return false
-        this.db.prepare("UPDATE pay_orders SET secure_status = 'UNCOMPLETED' WHERE mer_order_id = ?").run(merOrderId)
+        await this.q
+          .updateTable('pay_orders')
+          .set({ secure_status: 'UNCOMPLETED' })
+          .where('mer_order_id', '=', merOrderId)
+          .execute()
         return true
       }
       const amount = completeAmount ?? (secureStatus === 'ALL_COMPLETED' ? o.amount : o.completedAmount)
       if (amount === null || amount > o.amount) return false
       if (o.secureStatus === secureStatus && o.completedAmount === amount) return false
-      this.recordSecureComplete(merOrderId, secureStatus, amount, source)
+      await this.recordSecureComplete(merOrderId, secureStatus, amount, source)
       return true
     })
   }
 
   /** Forgets a 担保 action whose outcome never became known (the merchant may act again). */
-  clearSecurePending(merOrderId: string): void {
-    this.db
-      .prepare('UPDATE pay_orders SET secure_pending = NULL, secure_pending_amount = NULL WHERE mer_order_id = ?')
-      .run(merOrderId)
+  async clearSecurePending(merOrderId: string): Promise<void> {
+    await this.q
+      .updateTable('pay_orders')
+      .set({ secure_pending: null, secure_pending_amount: null })
+      .where('mer_order_id', '=', merOrderId)
+      .execute()
   }
 
   /** When the order was paid (its move to TRADE_SUCCESS), or null. */
-  paidAt(merOrderId: string): number | null {
-    const r = this.db
-      .prepare("SELECT MIN(at) AS at FROM pay_order_events WHERE mer_order_id = ? AND to_status = 'TRADE_SUCCESS'")
-      .get(merOrderId) as { at: number | null } | undefined
-    return r?.at ?? null
+  async paidAt(merOrderId: string): Promise<number | null> {
+    const r = await this.q
+      .selectFrom('pay_order_events')
+      .select((eb) => eb.fn.min('at').as('at'))
+      .where('mer_order_id', '=', merOrderId)
+      .where('to_status', '=', 'TRADE_SUCCESS')
+      .executeTakeFirst()
+    return r?.at === null || r?.at === undefined ? null : Number(r.at)
   }
 
   /** A 担保 action sent whose outcome is unknown: remembered, and the order queried at `checkAt`. */
@@ -230,16 +318,22 @@ export class OrderStore {
     action: 'cancel' | 'complete',
     amount: number | null,
     checkAt: number,
-  ): Order {
-    return this.atomic(() => {
-      const o = this.mustGet(merOrderId)
+  ): Promise<Order> {
+    return this.atomic(async () => {
+      const o = await this.mustLock(merOrderId)
       const now = this.clock()
-      this.db
-        .prepare(
-          'UPDATE pay_orders SET secure_pending = ?, secure_pending_amount = ?, next_check_at = ?, check_count = 0, updated_at = ? WHERE mer_order_id = ?',
-        )
-        .run(action, amount, checkAt, now, merOrderId)
-      this.event(
+      await this.q
+        .updateTable('pay_orders')
+        .set({
+          secure_pending: action,
+          secure_pending_amount: amount,
+          next_check_at: checkAt,
+          check_count: 0,
+          updated_at: now,
+        })
+        .where('mer_order_id', '=', merOrderId)
+        .execute()
+      await this.event(
         merOrderId,
         o.status,
         o.status,
@@ -251,26 +345,31 @@ export class OrderStore {
     })
   }
 
-  private event(
+  private async event(
     merOrderId: string,
     from: OrderStatus | null,
     to: OrderStatus,
     source: string,
     detail: string | null,
     at: number,
-  ) {
-    this.db
-      .prepare(
-        'INSERT INTO pay_order_events (mer_order_id, from_status, to_status, source, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(merOrderId, from, to, source, detail, at)
+  ): Promise<void> {
+    await this.q
+      .insertInto('pay_order_events')
+      .values({ mer_order_id: merOrderId, from_status: from, to_status: to, source, detail, at })
+      .execute()
   }
 
   /**
-   * Inside a transaction: moves the order and writes its event row, or throws
-   * IllegalTransitionError. Same status = no-op (returns false), except a further partial refund.
+   * Inside a transaction, on an order read with `lock`: moves the order and writes its event row,
+   * or throws IllegalTransitionError. Same status = no-op (returns false), except a further partial refund.
    */
-  moveIn(o: Order, to: OrderStatus, source: string, detail: string | null, facts: PaymentFacts = {}): boolean {
+  async moveIn(
+    o: Order,
+    to: OrderStatus,
+    source: string,
+    detail: string | null,
+    facts: PaymentFacts = {},
+  ): Promise<boolean> {
     if (o.status === to && to !== 'TRADE_REFUND') return false
     if (!canMove(o.status, to)) throw new IllegalTransitionError(o.merOrderId, o.status, to)
     const now = this.clock()
@@ -278,28 +377,22 @@ export class OrderStore {
     // A paid 担保 order is UNCOMPLETED (seed 2.3) and is asked about again after the 30-day auto-cancel.
     const securePaid = o.secure && to === 'TRADE_SUCCESS'
     const nextCheck = securePaid ? autoCancelCheckAt(now) : null
-    this.db
-      .prepare(
-        `UPDATE pay_orders SET status = ?, updated_at = ?,
-           target_order_id = COALESCE(?, target_order_id), target_sys = COALESCE(?, target_sys), pay_time = COALESCE(?, pay_time),
-           next_check_at = CASE WHEN ? THEN ? ELSE next_check_at END,
-           check_count = CASE WHEN ? THEN 0 ELSE check_count END,
-           secure_status = CASE WHEN ? THEN COALESCE(secure_status, 'UNCOMPLETED') ELSE secure_status END
-         WHERE mer_order_id = ?`,
-      )
-      .run(
-        to,
-        now,
-        facts.targetOrderId ?? null,
-        facts.targetSys ?? null,
-        facts.payTime ?? null,
-        settled ? 1 : 0,
-        nextCheck,
-        securePaid ? 1 : 0,
-        securePaid ? 1 : 0,
-        o.merOrderId,
-      )
-    this.event(o.merOrderId, o.status, to, source, detail, now)
+    await this.q
+      .updateTable('pay_orders')
+      .set((eb) => ({
+        status: to,
+        updated_at: now,
+        target_order_id: eb.fn.coalesce(sql.val(facts.targetOrderId ?? null), 'target_order_id'),
+        target_sys: eb.fn.coalesce(sql.val(facts.targetSys ?? null), 'target_sys'),
+        pay_time: eb.fn.coalesce(sql.val(facts.payTime ?? null), 'pay_time'),
+        ...(settled ? { next_check_at: nextCheck } : {}),
+        ...(securePaid
+          ? { check_count: 0, secure_status: eb.fn.coalesce('secure_status', sql.lit('UNCOMPLETED')) }
+          : {}),
+      }))
+      .where('mer_order_id', '=', o.merOrderId)
+      .execute()
+    await this.event(o.merOrderId, o.status, to, source, detail, now)
     return true
   }
 
@@ -310,12 +403,12 @@ export class OrderStore {
     source: string,
     detail?: string,
     facts?: PaymentFacts,
-  ): { order: Order; changed: boolean } {
-    return this.atomic(() => {
-      const o = this.get(merOrderId)
+  ): Promise<{ order: Order; changed: boolean }> {
+    return this.atomic(async () => {
+      const o = await this.lock(merOrderId)
       if (!o) throw new Error(`no order ${merOrderId}`)
-      const changed = this.moveIn(o, to, source, detail ?? null, facts)
-      return { order: this.mustGet(merOrderId), changed }
+      const changed = await this.moveIn(o, to, source, detail ?? null, facts)
+      return { order: await this.mustGet(merOrderId), changed }
     })
   }
 }

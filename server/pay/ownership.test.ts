@@ -26,8 +26,8 @@ const inject = (o: {
   })
 const cookieOf = (setCookie: string | string[] | undefined) =>
   (Array.isArray(setCookie) ? setCookie : [setCookie ?? '']).map((c) => c.split(';')[0]).join('; ')
-function login(openId: string): string {
-  return `upkit_sid=${srv.ctx.sessions.create({ openId, scope: 'upapi_base' }).id}`
+async function login(openId: string): Promise<string> {
+  return `upkit_sid=${(await srv.ctx.sessions.create({ openId, scope: 'upapi_base' })).id}`
 }
 
 describe('orders belong to someone', () => {
@@ -57,12 +57,15 @@ describe('orders belong to someone', () => {
       (await inject({ method: 'GET', url: `/api/pay/orders/${merOrderId}`, headers: { 'x-admin-token': TOKEN } }))
         .statusCode,
     ).toBe(200)
-    expect(srv.app.pay.records.orders.get(merOrderId)).toMatchObject({ ownerOpenId: null, clientKey: 'ip:10.0.0.1' })
+    expect(await srv.app.pay.records.orders.get(merOrderId)).toMatchObject({
+      ownerOpenId: null,
+      clientKey: 'ip:10.0.0.1',
+    })
   })
 
   it('a logged-in user sees their orders from any browser, and lists only their own', async () => {
-    const alice = login('alice+/=openid')
-    const bob = login('bob-openid')
+    const alice = await login('alice+/=openid')
+    const bob = await login('bob-openid')
     const a = (
       await inject({
         method: 'POST',
@@ -79,7 +82,7 @@ describe('orders belong to someone', () => {
         payload: { amount: 300, channel: 'alipay' },
       })
     ).json() as { merOrderId: string }
-    expect(srv.app.pay.records.orders.get(a.merOrderId)).toMatchObject({
+    expect(await srv.app.pay.records.orders.get(a.merOrderId)).toMatchObject({
       ownerOpenId: 'alice+/=openid',
       clientKey: 'user:alice+/=openid',
     })

@@ -1,23 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FastifyBaseLogger } from 'fastify'
-import { openDatabase, type Db } from '../store/db.ts'
+import type { Db } from '../store/kysely-db.ts'
+import { openTestDb } from '../test/db.ts'
 import type { Order } from './model.ts'
 import { Reconciler, type TimerApi } from './reconcile.ts'
 import { openPayRecords } from './records.ts'
 
 let db: Db | undefined
-afterEach(() => db?.close())
+afterEach(async () => db?.destroy())
 
-function setup() {
+async function setup() {
   let now = 0
-  db = openDatabase('sqlite::memory:')
+  db = await openTestDb()
   const records = openPayRecords(db, () => now)
   const store = records.orders
   const reconciled: string[] = []
   const checker = {
     reconcile: vi.fn(async (o: Order) => {
       reconciled.push(o.merOrderId)
-      records.checks.scheduleOrder(o.merOrderId, now + 600_000, true)
+      await records.checks.scheduleOrder(o.merOrderId, now + 600_000, true)
       return o
     }),
     reconcileRefund: vi.fn(),
@@ -46,9 +47,9 @@ function setup() {
 
 describe('Reconciler', () => {
   it('runs on its timer, takes due orders a few at a time, and stops cleanly', async () => {
-    const { store, rec, pending, reconciled, setNow } = setup()
+    const { store, rec, pending, reconciled, setNow } = await setup()
     for (const id of ['1017A00001', '1017A00002', '1017A00003']) {
-      store.create({
+      await store.create({
         merOrderId: id,
         kind: 'h5',
         channel: 'uac',
@@ -76,9 +77,9 @@ describe('Reconciler', () => {
     expect(pending[3]?.cleared).toBe(true)
   })
 
-  it('a claimed order is not taken twice', () => {
-    const { store, checks } = setup()
-    store.create({
+  it('a claimed order is not taken twice', async () => {
+    const { store, checks } = await setup()
+    await store.create({
       merOrderId: '1017A00001',
       kind: 'h5',
       channel: 'uac',
@@ -86,7 +87,7 @@ describe('Reconciler', () => {
       amount: 1,
       nextCheckAt: 10,
     })
-    expect(checks.claimOrder('1017A00001', 10, 500)).toBe(true)
-    expect(checks.claimOrder('1017A00001', 10, 500)).toBe(false)
+    expect(await checks.claimOrder('1017A00001', 10, 500)).toBe(true)
+    expect(await checks.claimOrder('1017A00001', 10, 500)).toBe(false)
   })
 })

@@ -28,7 +28,7 @@ export class OrderChecker {
     const now = clock()
     const securePaid = order.status === 'TRADE_SUCCESS' && isSecureUnfinished(order)
     if (!PENDING_STATUSES.has(order.status) && !securePaid) {
-      checks.scheduleOrder(order.merOrderId, null, false)
+      await checks.scheduleOrder(order.merOrderId, null, false)
       return order
     }
     let reply: ChinaumsReply | null = null
@@ -53,11 +53,11 @@ export class OrderChecker {
       )
     } else if (reply) {
       const answer = reply
-      orders.atomic(() => {
-        orders.markSeen(order.merOrderId)
+      await orders.atomic(async () => {
+        await orders.markSeen(order.merOrderId)
         // 担保 facts first: a CANCELED order closes as a cancel (everything back to the buyer).
         if (isSecureStatus(answer.secureStatus)) {
-          orders.recordSecureFacts(
+          await orders.recordSecureFacts(
             order.merOrderId,
             answer.secureStatus,
             amountOf(answer.completeAmount ?? answer.completedAmount),
@@ -66,10 +66,10 @@ export class OrderChecker {
         }
         const to = notifiedStatus(answer.status)
         const target = to === 'TRADE_REFUND' ? 'TRADE_SUCCESS' : to
-        const current = orders.mustGet(order.merOrderId).status
+        const current = (await orders.mustGet(order.merOrderId)).status
         if (target && target !== current) {
           try {
-            orders.transition(order.merOrderId, target, 'query', `check ${checksDone}`, factsOf(answer))
+            await orders.transition(order.merOrderId, target, 'query', `check ${checksDone}`, factsOf(answer))
           } catch (e) {
             if (!(e instanceof IllegalTransitionError)) throw e
             log.warn({ merOrderId: order.merOrderId, from: e.from, to: e.to }, 'query result not applicable')
@@ -83,26 +83,26 @@ export class OrderChecker {
       PENDING_STATUSES.has(order.status)
     ) {
       // The buyer never opened the cashier and the order has expired: it can no longer be paid.
-      orders.transition(order.merOrderId, 'TRADE_CLOSED', 'query', 'NO_ORDER after expiry')
+      await orders.transition(order.merOrderId, 'TRADE_CLOSED', 'query', 'NO_ORDER after expiry')
     } else if (error) {
       log.info(
         { merOrderId: order.merOrderId, errCode: error.errCode, kind: error.kind },
         'status query without a result',
       )
     }
-    const after = orders.mustGet(order.merOrderId)
+    const after = await orders.mustGet(order.merOrderId)
     const stillPending = PENDING_STATUSES.has(after.status)
     const stillSecure = after.status === 'TRADE_SUCCESS' && isSecureUnfinished(after)
     let next: number | null = null
     if (stillPending || (stillSecure && after.securePending)) next = gap === null ? null : now + gap
     else if (stillSecure) {
       // Waiting for the 30-day automatic cancel: ask when it is due, then back off while 银商 still says UNCOMPLETED.
-      const due = autoCancelCheckAt(orders.paidAt(order.merOrderId) ?? now)
+      const due = autoCancelCheckAt((await orders.paidAt(order.merOrderId)) ?? now)
       next = due > now ? due : gap === null ? null : now + gap
     }
-    checks.scheduleOrder(order.merOrderId, next, true)
+    await checks.scheduleOrder(order.merOrderId, next, true)
     if (next === null && stillSecure && after.securePending) {
-      orders.clearSecurePending(order.merOrderId)
+      await orders.clearSecurePending(order.merOrderId)
       log.warn(
         { merOrderId: order.merOrderId, action: after.securePending.action },
         '担保 action still unknown after the last scheduled query: the merchant may act again',
@@ -121,17 +121,17 @@ export class OrderChecker {
    */
   async reconcileRefund(refund: Refund): Promise<Refund> {
     const { records, clock, log } = this.d
-    const order = records.orders.get(refund.merOrderId)
+    const order = await records.orders.get(refund.merOrderId)
     const status = await this.refundStatus(refund, order?.instMid)
     if (status === 'SUCCESS') return records.refunds.settle(refund.refundOrderId, 'SUCCESS', 'refund-query')
     if (status === 'FAILED')
       return records.refunds.settle(refund.refundOrderId, 'FAILED', 'refund-query', 'TARGET_FAIL')
     // Still unknown: ask again after a growing gap, never in a tight loop; after the last one the 对账文件 decides.
     const gap = nextCheckGap(refund.checkCount + 1)
-    records.checks.scheduleRefund(refund.refundOrderId, gap === null ? null : clock() + gap)
+    await records.checks.scheduleRefund(refund.refundOrderId, gap === null ? null : clock() + gap)
     if (gap === null)
       log.warn({ refundOrderId: refund.refundOrderId }, 'refund still pending after the last scheduled refund-query')
-    return records.refunds.get(refund.refundOrderId) as Refund
+    return (await records.refunds.get(refund.refundOrderId)) as Refund
   }
 
   private async refundStatus(refund: Refund, instMid: string | undefined): Promise<'SUCCESS' | 'FAILED' | null> {
@@ -238,8 +238,13 @@ export class Reconciler {
     const { checker, checks, clock, log } = this.o
     const batch = this.o.batch ?? 5
     const now = clock()
-    for (const order of checks.dueOrders(now, batch)) {
-      if (order.nextCheckAt === null || !checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000))
+    // Every instance runs this round; the claim (a compare-and-set lease on next_check_at) lets only
+    // one of them query an order, and a lease that is not renewed expires, so no order starves.
+    for (const order of await checks.dueOrders(now, batch)) {
+      if (
+        order.nextCheckAt === null ||
+        !(await checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000))
+      )
         continue
       try {
         await checker.reconcile(order)
@@ -247,8 +252,8 @@ export class Reconciler {
         log.error({ err, merOrderId: order.merOrderId }, 'reconciliation failed')
       }
     }
-    for (const refund of checks.dueRefunds(now, batch)) {
-      if (!checks.claimRefund(refund.refundOrderId, now + 2 * 60_000)) continue
+    for (const refund of await checks.dueRefunds(now, batch)) {
+      if (!(await checks.claimRefund(refund.refundOrderId, now + 2 * 60_000))) continue
       try {
         await checker.reconcileRefund(refund)
       } catch (err) {

@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.ts'
+import type { Db } from '../store/kysely-db.ts'
 import { CheckQueue } from './check-queue.ts'
 import { NotifyLog } from './notify-log.ts'
 import { OrderStore } from './orders.ts'

@@ -23,15 +23,15 @@ export class RefundService {
     const { records, client, config, clock } = this.d
     const idProblems = refundIdProblems(refundOrderId, config.chinaums.sourceId)
     if (idProblems.length) throw new PayInputError(idProblems)
-    const before = records.orders.get(merOrderId)
+    const before = await records.orders.get(merOrderId)
     if (before) {
       const problems = refundDivisionProblems(before, amount, division)
       if (problems.length) throw new PayInputError(problems)
     }
     const id = refundOrderId ?? newMerOrderId(config.chinaums.sourceId, clock())
-    const { refund } = records.refunds.reserve(merOrderId, id, amount, description, division)
+    const { refund } = await records.refunds.reserve(merOrderId, id, amount, description, division)
     if (refund.status !== 'PENDING') return refund
-    const order = records.orders.mustGet(merOrderId)
+    const order = await records.orders.mustGet(merOrderId)
     const split = refund.division
     try {
       const r = await client.refund(
@@ -47,10 +47,10 @@ export class RefundService {
       const rs = typeof r.refundStatus === 'string' ? r.refundStatus : 'SUCCESS'
       if (rs === 'SUCCESS') return records.refunds.settle(id, 'SUCCESS', 'refund')
       if (rs === 'FAIL' || rs === 'FAILED') return records.refunds.settle(id, 'FAILED', 'refund', 'TARGET_FAIL')
-      return records.refunds.get(id) as Refund // PROCESSING / UNKNOWN: stays PENDING, reconciled by refund-query
+      return (await records.refunds.get(id)) as Refund // PROCESSING / UNKNOWN: stays PENDING, reconciled by refund-query
     } catch (err) {
       if (err instanceof ChinaumsError && !err.indeterminate)
-        records.refunds.settle(id, 'FAILED', 'refund', err.errCode)
+        await records.refunds.settle(id, 'FAILED', 'refund', err.errCode)
       throw err
     }
   }

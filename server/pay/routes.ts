@@ -131,8 +131,8 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
       (v.browser !== undefined && o.ownerBrowser === v.browser)
     )
   }
-  const orderOrThrow = (merOrderId: string) => {
-    const o = store.get(merOrderId)
+  const orderOrThrow = async (merOrderId: string) => {
+    const o = await store.get(merOrderId)
     if (!o) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
     return o
   }
@@ -141,7 +141,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     '/api/pay/chinaums/orders',
     { schema: { body: createBody } },
     async (req, reply): Promise<H5OrderCreatedView> => {
-      const { merOrderId, redirectUrl } = checkout.createH5Order(req.body, creator(req, reply))
+      const { merOrderId, redirectUrl } = await checkout.createH5Order(req.body, creator(req, reply))
       return { merOrderId, redirectUrl }
     },
   )
@@ -157,7 +157,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     '/api/pay/orders/:merOrderId',
     { schema: { params: idParams }, config: { inputName: '订单号' } },
     async (req): Promise<OrderView> => {
-      const o = store.get(req.params.merOrderId)
+      const o = await store.get(req.params.merOrderId)
       if (!o || !(owns(req, o) || isMerchant(req)))
         throw new DomainError('not_found', 'NO_ORDER', '订单不存在，或不是您的订单')
       return publicOrder(o)
@@ -166,7 +166,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
 
   /** The user's own orders: created while logged in as this user, or from this browser. */
   app.get('/api/pay/my/orders', async (req): Promise<MyOrdersView> => ({
-    orders: store.listOwned(viewer(req), 50).map(publicOrder),
+    orders: (await store.listOwned(viewer(req), 50)).map(publicOrder),
   }))
 
   app.get('/api/pay/admin', async (req): Promise<AdminStatusView> =>
@@ -176,9 +176,12 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
   )
 
   app.get('/api/pay/orders', { config: { admin: true } }, async (): Promise<OrderListView> => ({
-    orders: store
-      .list(50)
-      .map((o) => ({ ...publicOrder(o), refunds: records.refunds.ofOrder(o.merOrderId).map(publicRefund) })),
+    orders: await Promise.all(
+      (await store.list(50)).map(async (o) => ({
+        ...publicOrder(o),
+        refunds: (await records.refunds.ofOrder(o.merOrderId)).map(publicRefund),
+      })),
+    ),
   }))
 
   app.post(
@@ -192,7 +195,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
           ? { platformAmount: platformAmount ?? 0, subOrders: subOrders ?? [] }
           : undefined
       const refund = await refunds.refund(merOrderId, refundAmount, refundOrderId, description, division)
-      return { refund: publicRefund(refund), order: publicOrder(orderOrThrow(merOrderId)) }
+      return { refund: publicRefund(refund), order: publicOrder(await orderOrThrow(merOrderId)) }
     },
   )
 
@@ -230,7 +233,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
     const params = flatStrings(req.body)
     reply.type('text/plain; charset=utf-8')
     if (!params) return 'FAILED'
-    const { answer, outcome } = notifies.handle(params)
+    const { answer, outcome } = await notifies.handle(params)
     req.log.info(
       { merOrderId: params.merOrderId ?? params.billNo, status: params.status ?? params.billStatus, outcome },
       'chinaums notify',
@@ -240,7 +243,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
 
   /** 银商 returnUrl: verify, then hand over to the SPA's result page, which reads the store. */
   app.get('/pay/return', async (req, reply) => {
-    const r = notifies.verifyReturn(flatStrings(req.query) ?? {})
+    const r = await notifies.verifyReturn(flatStrings(req.query) ?? {})
     const q = new URLSearchParams()
     if (r.merOrderId) q.set('merOrderId', r.merOrderId)
     q.set('back', !r.verified ? 'invalid' : r.buyerPaid ? 'paid' : 'unpaid')

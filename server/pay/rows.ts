@@ -1,4 +1,3 @@
-import type { Db } from '../store/db.ts'
 import type { Order, OrderDivision, Refund, RefundDivision, SecureStatus } from './model.ts'
 import { isOrderStatus } from './status.ts'
 
@@ -6,11 +5,6 @@ export type Row = Record<string, unknown>
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
-
-/** One `BEGIN IMMEDIATE` transaction (nested calls become savepoints). */
-export function immediate<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate()
-}
 
 export function toOrder(r: Row): Order {
   const status = r.status

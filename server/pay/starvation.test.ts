@@ -2,17 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Reconciler } from './reconcile.ts'
 import { gwError, payKit } from './test-kit.ts'
 
-let kit: ReturnType<typeof payKit>
-afterEach(() => kit?.close())
+let kit: Awaited<ReturnType<typeof payKit>>
+afterEach(async () => kit?.close())
 
 describe('3,000 spam orders cannot starve reconciliation (fake clock)', () => {
   it('a paid order the platform was seen to know is settled 5 minutes after it was made, not hours', async () => {
-    kit = payKit()
+    kit = await payKit()
     const { records, clock } = kit
     const t0 = clock.now
-    records.orders.atomic(() => {
+    await records.orders.atomic(async () => {
       for (let i = 0; i < 3000; i++) {
-        records.orders.create({
+        await records.orders.create({
           merOrderId: `1017SPAM${String(i).padStart(20, '0')}`,
           kind: 'h5',
           channel: 'uac',
@@ -27,7 +27,7 @@ describe('3,000 spam orders cannot starve reconciliation (fake clock)', () => {
     // A minute later a real buyer pays; the notify is lost, the verified return page arrives.
     clock.now = t0 + 60_000
     const paid = '1017REAL00000000000000000001'
-    records.orders.create({
+    await records.orders.create({
       merOrderId: paid,
       kind: 'h5',
       channel: 'uac',
@@ -36,7 +36,7 @@ describe('3,000 spam orders cannot starve reconciliation (fake clock)', () => {
       expiresAt: clock.now + 30 * 60_000,
       nextCheckAt: clock.now + 5 * 60_000,
     })
-    records.orders.markSeen(paid)
+    await records.orders.markSeen(paid)
     kit.answer('query', (b) =>
       b.merOrderId === paid
         ? { merOrderId: paid, totalAmount: 990, status: 'TRADE_SUCCESS' }
@@ -53,7 +53,7 @@ describe('3,000 spam orders cannot starve reconciliation (fake clock)', () => {
     for (let round = 0; round < 40 && settledAt === null; round++) {
       clock.now += 30_000 // the reconciler's default interval
       await rec.runOnce()
-      if (records.orders.mustGet(paid).status === 'TRADE_SUCCESS') settledAt = clock.now
+      if ((await records.orders.mustGet(paid)).status === 'TRADE_SUCCESS') settledAt = clock.now
     }
     expect(settledAt).not.toBeNull()
     // Due at t0+6 min; settled on the first round after that (30 s rounds), not after 3,000/5 rounds (≈ 5 hours).
@@ -62,5 +62,5 @@ describe('3,000 spam orders cannot starve reconciliation (fake clock)', () => {
     const queried = kit.calls.filter((c) => c.api === 'query').length
     expect(queried).toBeGreaterThan(1)
     expect(queried).toBeLessThanOrEqual(5 * 40)
-  })
+  }, 120_000) // 3,000 orders, each its own round trips on PostgreSQL
 })

@@ -3,19 +3,21 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ChinaumsClient } from '../chinaums/client.ts'
 import { ChinaumsError } from '../chinaums/errors.ts'
 import { loadConfig } from '../config.ts'
-import { openDatabase, type Db } from '../store/db.ts'
+import type { Db } from '../store/kysely-db.ts'
+import { openTestDb } from '../test/db.ts'
 import { createPay } from './index.ts'
 import { openPayRecords } from './records.ts'
 
 export type FakeAnswer = Record<string, unknown> | ChinaumsError
 
 /**
- * The payment use cases over a real in-memory SQLite and a fake 银商 client whose answers the
+ * The payment use cases over a real record store (SQLite in memory, or PostgreSQL under
+ * UPKIT_TEST_DB=postgres) and a fake 银商 client whose answers the
  * test scripts per API (unit tests only; e2e and pay.test.ts use the sandbox over HTTP).
  */
-export function payKit(env: Record<string, string> = {}) {
+export async function payKit(env: Record<string, string> = {}) {
   const clock = { now: Date.UTC(2026, 0, 15, 2, 0, 0) }
-  const db: Db = openDatabase('sqlite::memory:')
+  const db: Db = await openTestDb()
   const records = openPayRecords(db, () => clock.now)
   const answers = new Map<string, (body: Record<string, unknown>) => FakeAnswer>()
   const calls: Array<{ api: string; body: Record<string, unknown> }> = []
@@ -46,8 +48,8 @@ export function payKit(env: Record<string, string> = {}) {
   /** Scripts what `api` answers from now on. */
   const answer = (api: string, fn: (body: Record<string, unknown>) => FakeAnswer) => answers.set(api, fn)
   /** A paid order (through a notify-like move), secure or not. */
-  const paidOrder = (merOrderId: string, amount: number, secure = false) => {
-    records.orders.create({
+  const paidOrder = async (merOrderId: string, amount: number, secure = false) => {
+    await records.orders.create({
       merOrderId,
       kind: 'h5',
       channel: 'uac',
@@ -56,10 +58,10 @@ export function payKit(env: Record<string, string> = {}) {
       secure,
       nextCheckAt: clock.now + 300_000,
     })
-    records.orders.transition(merOrderId, 'TRADE_SUCCESS', 'notify')
+    await records.orders.transition(merOrderId, 'TRADE_SUCCESS', 'notify')
     return records.orders.mustGet(merOrderId)
   }
-  return { clock, records, pay, config, log, calls, answer, paidOrder, close: () => void db.close() }
+  return { clock, records, pay, config, log, calls, answer, paidOrder, close: () => db.destroy() }
 }
 
 export const gwError = (api: string, code: string) => new ChinaumsError(api, code, '')

@@ -1,4 +1,6 @@
-import type { Db } from '../store/db.ts'
+import type { Selectable } from 'kysely'
+import { atomically, locksRows, within, type Db } from '../store/kysely-db.ts'
+import type { Tables } from '../store/schema.ts'
 
 export type PayPwdStatus = 'requested' | 'pending' | 'verified' | 'used' | 'failed'
 
@@ -18,21 +20,7 @@ export interface PayPwdRecord {
   usedAt: number | null
 }
 
-interface Row {
-  biz_order_id: string
-  app_id: string
-  open_id: string
-  purpose: string
-  biz_type: string
-  merchant_id: string
-  trans_no: string | null
-  status: PayPwdStatus
-  failure: string | null
-  notifications: number
-  created_at: number
-  verified_at: number | null
-  used_at: number | null
-}
+type Row = Selectable<Tables['pay_pwd_verifications']>
 
 const toRecord = (r: Row): PayPwdRecord => ({
   bizOrderId: r.biz_order_id,
@@ -44,10 +32,10 @@ const toRecord = (r: Row): PayPwdRecord => ({
   transNo: r.trans_no,
   status: r.status,
   failure: r.failure,
-  notifications: r.notifications,
-  createdAt: r.created_at,
-  verifiedAt: r.verified_at,
-  usedAt: r.used_at,
+  notifications: Number(r.notifications),
+  createdAt: Number(r.created_at),
+  verifiedAt: r.verified_at === null ? null : Number(r.verified_at),
+  usedAt: r.used_at === null ? null : Number(r.used_at),
 })
 
 /** What a verified notification says; every field must match the record it verifies. */
@@ -62,62 +50,82 @@ export interface VerifiedNotice {
 
 export type NoticeOutcome = 'verified' | 'replay' | 'unknown' | 'mismatch'
 
-/** The 支付密码验证 records. */
+/** The 支付密码验证 records (SQLite or PostgreSQL through the query builder). */
 export class PayPwdRepo {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  create(
+  async create(
     r: Pick<PayPwdRecord, 'bizOrderId' | 'appId' | 'openId' | 'purpose' | 'bizType' | 'merchantId'>,
-  ): PayPwdRecord {
-    this.db
-      .prepare(
-        `INSERT INTO pay_pwd_verifications (biz_order_id, app_id, open_id, purpose, biz_type, merchant_id, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'requested', ?)`,
-      )
-      .run(r.bizOrderId, r.appId, r.openId, r.purpose, r.bizType, r.merchantId, this.clock())
+  ): Promise<PayPwdRecord> {
+    await within(this.db)
+      .insertInto('pay_pwd_verifications')
+      .values({
+        biz_order_id: r.bizOrderId,
+        app_id: r.appId,
+        open_id: r.openId,
+        purpose: r.purpose,
+        biz_type: r.bizType,
+        merchant_id: r.merchantId,
+        status: 'requested',
+        created_at: this.clock(),
+        trans_no: null,
+        failure: null,
+        verified_at: null,
+        used_at: null,
+      })
+      .execute()
     return this.require(r.bizOrderId)
   }
 
-  find(bizOrderId: string): PayPwdRecord | null {
-    const row = this.db.prepare('SELECT * FROM pay_pwd_verifications WHERE biz_order_id = ?').get(bizOrderId) as
-      Row | undefined
+  async find(bizOrderId: string): Promise<PayPwdRecord | null> {
+    const row = await within(this.db)
+      .selectFrom('pay_pwd_verifications')
+      .selectAll()
+      .where('biz_order_id', '=', bizOrderId)
+      .executeTakeFirst()
     return row ? toRecord(row) : null
   }
 
-  private require(bizOrderId: string): PayPwdRecord {
-    const r = this.find(bizOrderId)
+  private async require(bizOrderId: string): Promise<PayPwdRecord> {
+    const r = await this.find(bizOrderId)
     if (!r) throw new Error(`pay-password verification ${bizOrderId} vanished`)
     return r
   }
 
-  issued(bizOrderId: string, transNo: string): PayPwdRecord {
-    this.db
-      .prepare(
-        `UPDATE pay_pwd_verifications SET trans_no = ?, status = 'pending' WHERE biz_order_id = ? AND status = 'requested'`,
-      )
-      .run(transNo, bizOrderId)
+  async issued(bizOrderId: string, transNo: string): Promise<PayPwdRecord> {
+    await within(this.db)
+      .updateTable('pay_pwd_verifications')
+      .set({ trans_no: transNo, status: 'pending' })
+      .where('biz_order_id', '=', bizOrderId)
+      .where('status', '=', 'requested')
+      .execute()
     return this.require(bizOrderId)
   }
 
-  failed(bizOrderId: string, failure: string): void {
-    this.db
-      .prepare(
-        `UPDATE pay_pwd_verifications SET status = 'failed', failure = ? WHERE biz_order_id = ? AND status = 'requested'`,
-      )
-      .run(failure.slice(0, 200), bizOrderId)
+  async failed(bizOrderId: string, failure: string): Promise<void> {
+    await within(this.db)
+      .updateTable('pay_pwd_verifications')
+      .set({ status: 'failed', failure: failure.slice(0, 200) })
+      .where('biz_order_id', '=', bizOrderId)
+      .where('status', '=', 'requested')
+      .execute()
   }
 
   /**
    * Applies a verified 5.3.2 notification: `pending` → `verified` for the record whose every
    * field matches, in one conditional UPDATE, so a replay (or a second instance) changes nothing.
    */
-  applyNotice(n: VerifiedNotice): NoticeOutcome {
-    return this.db.transaction((): NoticeOutcome => {
-      const row = this.db.prepare('SELECT * FROM pay_pwd_verifications WHERE trans_no = ?').get(n.transNo) as
-        Row | undefined
+  applyNotice(n: VerifiedNotice): Promise<NoticeOutcome> {
+    return atomically(this.db, async (trx): Promise<NoticeOutcome> => {
+      const row = await trx
+        .selectFrom('pay_pwd_verifications')
+        .selectAll()
+        .where('trans_no', '=', n.transNo)
+        .$if(locksRows(trx), (qb) => qb.forUpdate())
+        .executeTakeFirst()
       if (!row) return 'unknown'
       const r = toRecord(row)
       const matches =
@@ -127,26 +135,30 @@ export class PayPwdRepo {
         (n.bizType === '' || r.bizType === n.bizType) &&
         (n.merchantId === '' || r.merchantId === n.merchantId)
       if (!matches) return 'mismatch'
-      this.db
-        .prepare('UPDATE pay_pwd_verifications SET notifications = notifications + 1 WHERE trans_no = ?')
-        .run(n.transNo)
-      const changed = this.db
-        .prepare(
-          `UPDATE pay_pwd_verifications SET status = 'verified', verified_at = ? WHERE trans_no = ? AND status = 'pending'`,
-        )
-        .run(this.clock(), n.transNo).changes
-      return changed === 1 ? 'verified' : 'replay'
-    })()
+      await trx
+        .updateTable('pay_pwd_verifications')
+        .set((eb) => ({ notifications: eb('notifications', '+', 1) }))
+        .where('trans_no', '=', n.transNo)
+        .execute()
+      const changed = await trx
+        .updateTable('pay_pwd_verifications')
+        .set({ status: 'verified', verified_at: this.clock() })
+        .where('trans_no', '=', n.transNo)
+        .where('status', '=', 'pending')
+        .executeTakeFirst()
+      return Number(changed.numUpdatedRows) === 1 ? 'verified' : 'replay'
+    })
   }
 
   /** `verified` → `used`, once: true for the one caller that spent the verification. */
-  use(bizOrderId: string, openId: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE pay_pwd_verifications SET status = 'used', used_at = ? WHERE biz_order_id = ? AND open_id = ? AND status = 'verified'`,
-        )
-        .run(this.clock(), bizOrderId, openId).changes === 1
-    )
+  async use(bizOrderId: string, openId: string): Promise<boolean> {
+    const r = await within(this.db)
+      .updateTable('pay_pwd_verifications')
+      .set({ status: 'used', used_at: this.clock() })
+      .where('biz_order_id', '=', bizOrderId)
+      .where('open_id', '=', openId)
+      .where('status', '=', 'verified')
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
   }
 }

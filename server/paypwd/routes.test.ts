@@ -12,8 +12,8 @@ beforeAll(async () => {
 afterAll(() => f.server.close())
 
 /** A session cookie for a user logged in through 联登 (a live accessToken). */
-function loginCookie(openId = USER1.openId, accessExpiresAt = Date.now() + 3600_000): string {
-  const { id } = f.server.ctx.sessions.create({
+async function loginCookie(openId = USER1.openId, accessExpiresAt = Date.now() + 3600_000): Promise<string> {
+  const { id } = await f.server.ctx.sessions.create({
     openId,
     scope: 'upapi_base',
     accessToken: f.accessToken(openId),
@@ -54,7 +54,7 @@ function platformSign(fields: Record<string, string>): string {
 
 describe('支付密码验证 end to end', () => {
   it('transNo → password typed → notification recorded once → the action runs once', async () => {
-    const cookie = loginCookie()
+    const cookie = await loginCookie()
     const { bizOrderId, transNo, bizType } = await start(cookie)
     expect(bizType).toBe('4a')
     expect(await status(cookie, bizOrderId)).toBe('pending')
@@ -76,7 +76,7 @@ describe('支付密码验证 end to end', () => {
   })
 
   it('a replayed notification answers 00 and changes nothing; a used verification stays used', async () => {
-    const cookie = loginCookie()
+    const cookie = await loginCookie()
     const { bizOrderId, transNo, bizType } = await start(cookie)
     await typePassword(transNo, bizType)
     await inject('POST', `/api/pay-password/verifications/${bizOrderId}/use`, cookie)
@@ -88,7 +88,7 @@ describe('支付密码验证 end to end', () => {
   it('accepts the example\'s " transNo" key', async () => {
     await inject('POST', '/sandbox/unionpay/__control/open/pay-pwd/key-style', undefined, { style: 'spaced' })
     try {
-      const cookie = loginCookie()
+      const cookie = await loginCookie()
       const { bizOrderId, transNo, bizType } = await start(cookie)
       await typePassword(transNo, bizType)
       expect(f.sandbox.payPwdNotifications.at(-1)?.body).toHaveProperty([' transNo'], transNo)
@@ -99,7 +99,7 @@ describe('支付密码验证 end to end', () => {
   })
 
   it('tampered, unsigned, foreign-key and malformed notifications answer 01 and verify nothing', async () => {
-    const cookie = loginCookie()
+    const cookie = await loginCookie()
     const { bizOrderId, transNo, bizType } = await start(cookie)
     const fields: Record<string, string> = {
       appId: f.server.config.unionpay.appId,
@@ -137,7 +137,7 @@ describe('支付密码验证 end to end', () => {
   })
 
   it("a validly signed notification for someone else's verification changes nothing", async () => {
-    const a = loginCookie(USER1.openId)
+    const a = await loginCookie(USER1.openId)
     const { bizOrderId, transNo, bizType } = await start(a)
     const fields: Record<string, string> = {
       appId: f.server.config.unionpay.appId,
@@ -159,13 +159,13 @@ describe('支付密码验证 end to end', () => {
   })
 
   it('a wrong password or a cancel sends no notification; another user cannot read or spend it', async () => {
-    const cookie = loginCookie()
+    const cookie = await loginCookie()
     const { bizOrderId, transNo, bizType } = await start(cookie)
     const sent = f.sandbox.payPwdNotifications.length
     expect((await typePassword(transNo, bizType, 'wrong')).json()).toMatchObject({ ok: false, msg: '支付密码错误' })
     expect((await typePassword(transNo, bizType, 'cancel')).json()).toMatchObject({ ok: false })
     expect(f.sandbox.payPwdNotifications.length).toBe(sent)
-    const other = loginCookie(USER2.openId)
+    const other = await loginCookie(USER2.openId)
     expect((await inject('GET', `/api/pay-password/verifications/${bizOrderId}`, other)).statusCode).toBe(404)
     expect((await inject('POST', `/api/pay-password/verifications/${bizOrderId}/use`, other)).statusCode).toBe(404)
   })
@@ -174,13 +174,13 @@ describe('支付密码验证 end to end', () => {
     expect(
       (await inject('POST', '/api/pay-password/verifications', undefined, { purpose: 'withdraw' })).statusCode,
     ).toBe(401)
-    const bad = await inject('POST', '/api/pay-password/verifications', loginCookie(), { purpose: 'transfer' })
+    const bad = await inject('POST', '/api/pay-password/verifications', await loginCookie(), { purpose: 'transfer' })
     expect(bad.statusCode).toBe(400)
     expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } })
     const expired = await inject(
       'POST',
       '/api/pay-password/verifications',
-      loginCookie(USER1.openId, Date.now() - 1000),
+      await loginCookie(USER1.openId, Date.now() - 1000),
       { purpose: 'withdraw' },
     )
     expect(expired.statusCode).toBe(401)
@@ -193,13 +193,17 @@ describe('支付密码验证 end to end', () => {
       resp: 'N62138',
       msg: '验证支付密码异常',
     })
-    const res = await inject('POST', '/api/pay-password/verifications', loginCookie(), { purpose: 'withdraw' })
+    const res = await inject('POST', '/api/pay-password/verifications', await loginCookie(), { purpose: 'withdraw' })
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ error: { code: 'UNIONPAY_N62138' } })
-    const row = f.server.ctx.db
-      .prepare(`SELECT status, failure FROM pay_pwd_verifications ORDER BY created_at DESC, rowid DESC LIMIT 1`)
-      .get() as { status: string; failure: string }
+    const row = await f.server.ctx.db
+      .selectFrom('pay_pwd_verifications')
+      .select(['status', 'failure'])
+      .orderBy('created_at', 'desc')
+      .orderBy('rowid', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow()
     expect(row.status).toBe('failed')
-    expect(row.failure).toContain('N62138')
+    expect(row.failure ?? '').toContain('N62138')
   })
 })

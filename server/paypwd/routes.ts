@@ -46,7 +46,7 @@ export async function registerPayPasswordRoutes(
         req.log.warn('pay-password notification: unreadable or ambiguous')
         return answer('01')
       }
-      const result = service.notification(params)
+      const result = await service.notification(params)
       if (!result.ok) {
         req.log.warn({ reason: result.reason }, 'pay-password notification refused')
         return answer('01')

@@ -78,7 +78,7 @@ export class PayPwdService {
     }
     const bizOrderId = newTransNumber(this.o.api.clock())
     // Written before the call: a crash leaves a `requested` row, never an untracked transNo.
-    this.o.repo.create({ bizOrderId, appId: this.o.api.appId, openId: user.openId, purpose, bizType, merchantId })
+    await this.o.repo.create({ bizOrderId, appId: this.o.api.appId, openId: user.openId, purpose, bizType, merchantId })
     try {
       const { transNo } = await requestPayPwdSeqId(this.o.api, {
         openId: user.openId,
@@ -89,26 +89,26 @@ export class PayPwdService {
         notifyUrl: this.o.notifyUrl,
         clientIp: clientIp && isIP(clientIp) ? clientIp : undefined,
       })
-      this.o.repo.issued(bizOrderId, transNo)
+      await this.o.repo.issued(bizOrderId, transNo)
       return { bizOrderId, transNo, bizType }
     } catch (err) {
-      this.o.repo.failed(bizOrderId, err instanceof Error ? err.message : String(err))
+      await this.o.repo.failed(bizOrderId, err instanceof Error ? err.message : String(err))
       throw err
     }
   }
 
-  status(bizOrderId: string, openId: string): PayPwdView {
-    const r = this.o.repo.find(bizOrderId)
+  async status(bizOrderId: string, openId: string): Promise<PayPwdView> {
+    const r = await this.o.repo.find(bizOrderId)
     if (!r || r.openId !== openId) throw new DomainError('not_found', 'PAY_PWD_NOT_FOUND', '没有这笔支付密码验证')
     return view(r)
   }
 
   /** Spends a verified verification on its action, once. */
-  use(bizOrderId: string, openId: string): PayPwdView {
-    const r = this.o.repo.find(bizOrderId)
+  async use(bizOrderId: string, openId: string): Promise<PayPwdView> {
+    const r = await this.o.repo.find(bizOrderId)
     if (!r || r.openId !== openId) throw new DomainError('not_found', 'PAY_PWD_NOT_FOUND', '没有这笔支付密码验证')
-    if (this.o.repo.use(bizOrderId, openId)) return this.status(bizOrderId, openId)
-    const now = this.o.repo.find(bizOrderId)
+    if (await this.o.repo.use(bizOrderId, openId)) return this.status(bizOrderId, openId)
+    const now = await this.o.repo.find(bizOrderId)
     if (now?.status === 'used')
       throw new DomainError('conflict', 'PAY_PWD_ALREADY_USED', '这次支付密码验证已经用过，请重新验证')
     if (now?.status === 'failed')
@@ -116,10 +116,10 @@ export class PayPwdService {
     throw new DomainError('conflict', 'PAY_PWD_NOT_VERIFIED', '尚未收到云闪付的支付密码验证结果，请稍候或重新验证')
   }
 
-  notification(params: Record<string, string>): NotificationResult {
+  async notification(params: Record<string, string>): Promise<NotificationResult> {
     if (!this.o.upPublicKey) return { ok: false, reason: 'no-key' }
     const checked = checkPayPwdNotification(params, this.o.upPublicKey)
     if (!checked.ok) return checked
-    return { ok: true, outcome: this.o.repo.applyNotice(checked.notification) }
+    return { ok: true, outcome: await this.o.repo.applyNotice(checked.notification) }
   }
 }

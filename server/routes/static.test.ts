@@ -3,7 +3,89 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../test/harness.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { STARTER_SCRIPT } from '../../common/starter.ts'
+import { injectClientSettings } from '../http/client-settings.ts'
+import { buildTestApp, startTestServer, type TestServer } from '../test/harness.ts'
+
+function dist(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'upkit-dist-'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>')
+  return dir
+}
+
+const settingsOf = (html: string): unknown =>
+  JSON.parse(/<script id="upkit-settings" type="application\/json">(.*?)<\/script>/.exec(html)?.[1] ?? 'null')
+
+describe('deploy-time settings in index.html', () => {
+  it('one dist/ serves the sandbox (stub) and production (real URL, debug) by what the server is told', async () => {
+    const distDir = dist()
+    const sandbox = await buildTestApp({}, { distDir })
+    for (const url of ['/', '/profile', '/index.html']) {
+      const page = await sandbox.app.inject({ method: 'GET', url })
+      expect(page.headers['content-type']).toContain('text/html')
+      expect(page.headers['cache-control']).toBe('no-cache')
+      expect(settingsOf(page.body)).toEqual({ upsdkUrl: 'stub' })
+    }
+    await sandbox.app.close()
+    const prod = await buildTestApp({ UPSDK_URL: 'https://cdn.example.com/upsdk.js', UPSDK_DEBUG: '1' }, { distDir })
+    expect(settingsOf((await prod.app.inject({ method: 'GET', url: '/pay/result' })).body)).toEqual({
+      upsdkUrl: 'https://cdn.example.com/upsdk.js',
+      upsdkDebug: true,
+    })
+    await prod.app.close()
+  })
+
+  it('reads VITE_UPSDK_URL at run time too, and refuses the stub outside sandbox mode', () => {
+    expect(loadConfig({ SANDBOX: '1', VITE_UPSDK_URL: 'https://a.example/upsdk.js' }).client.upsdkUrl).toBe(
+      'https://a.example/upsdk.js',
+    )
+    const err = (() => {
+      try {
+        loadConfig({ SANDBOX: '0', UPSDK_URL: 'stub' })
+      } catch (e) {
+        return e
+      }
+      return null
+    })()
+    expect(err).toBeInstanceOf(ConfigError)
+    expect((err as ConfigError).problems).toContain("UPSDK_URL: stub (the kit's stand-in) only in sandbox mode")
+    expect(() => loadConfig({ SANDBOX: '1', UPSDK_URL: 'javascript:alert(1)' })).toThrow(
+      /UPSDK_URL: must be an http\(s\) URL, a path, or stub/,
+    )
+  })
+
+  it("points the starter's upsdk preload at the run-time URL, and drops it for the stub", () => {
+    const built = `<html><head><script data-zepto="/assets/z.js" data-upsdk="https://build.example/upsdk.js">${STARTER_SCRIPT}</script></head><body></body></html>`
+    const prod = injectClientSettings(built, { upsdkUrl: 'https://run.example/upsdk.js' })
+    expect(prod).toContain(`data-upsdk="https://run.example/upsdk.js">${STARTER_SCRIPT}</script>`)
+    expect(prod).not.toContain('build.example')
+    expect(prod).toContain('data-zepto="/assets/z.js"')
+    const stub = injectClientSettings(built, { upsdkUrl: 'stub' })
+    expect(stub).not.toContain('data-upsdk=')
+    expect(stub).toContain(`>${STARTER_SCRIPT}</script>`)
+  })
+
+  it('escapes < so no value can close the element', () => {
+    const html = injectClientSettings('<head></head>', {
+      upsdkUrl: 'https://x.example/</script><script>alert(1)</script>',
+    })
+    expect(html).not.toContain('</script><script>')
+    expect(settingsOf(html)).toEqual({ upsdkUrl: 'https://x.example/</script><script>alert(1)</script>' })
+  })
+})
+
+describe('/readyz', () => {
+  it('answers 200 while the stores answer, and 503 once the database is gone', async () => {
+    const built = await buildTestApp({}, { distDir: false })
+    expect((await built.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true })
+    await built.ctx.db.destroy()
+    const down = await built.app.inject({ method: 'GET', url: '/readyz' })
+    expect(down.statusCode).toBe(503)
+    expect(down.json()).toEqual({ ok: false, failed: ['database'] })
+    await built.app.close()
+  })
+})
 
 describe('static files', () => {
   const js = 'export const x = 1;\n'.repeat(200)

@@ -1,17 +1,24 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
+import { injectClientSettings, type ClientSettings } from '../http/client-settings.ts'
 
-const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/pay/return']
+const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/readyz', '/pay/return']
 
 /**
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
- * API route gets index.html. Hashed assets are cached for a year, index.html never;
- * compressed files are the ones `vite build` wrote (scripts/vite-precompress.ts).
+ * API route gets index.html, with this deployment's settings injected (one build for every
+ * environment). Hashed assets are cached for a year, index.html never; compressed files are
+ * the ones `vite build` wrote (scripts/vite-precompress.ts).
  */
-export async function registerStatic(app: FastifyInstance, distDir: string): Promise<boolean> {
+export async function registerStatic(
+  app: FastifyInstance,
+  distDir: string,
+  settings: ClientSettings = {},
+): Promise<boolean> {
   if (!existsSync(join(distDir, 'index.html'))) return false
+  const indexHtml = injectClientSettings(readFileSync(join(distDir, 'index.html'), 'utf8'), settings)
   await app.register(fastifyStatic, {
     root: distDir,
     wildcard: false,
@@ -29,9 +36,9 @@ export async function registerStatic(app: FastifyInstance, distDir: string): Pro
     if (req.method !== 'GET' && req.method !== 'HEAD') return
     const path = req.url.split('?')[0] ?? '/'
     if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return
-    if (/\.[a-z0-9]+$/i.test(path)) return
+    if (/\.[a-z0-9]+$/i.test(path) && path !== '/index.html') return
     reply.header('cache-control', 'no-cache')
-    return reply.sendFile('index.html')
+    return reply.type('text/html; charset=utf-8').send(indexHtml)
   })
   return true
 }

@@ -19,7 +19,7 @@ export function registerSessions(app: FastifyInstance, store: SessionStore): voi
   app.addHook('onRequest', async (req) => {
     const id = req.cookies[SESSION_COOKIE]
     if (!id) return
-    const s = store.get(id)
+    const s = await store.get(id)
     if (s) {
       req.session = s
       req.sessionId = id

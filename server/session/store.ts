@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { seal, unseal } from '../crypto/seal.ts'
-import type { Db } from '../store/db.ts'
+import type { Db } from '../store/kysely-db.ts'
 
 export interface Session {
   openId: string
@@ -23,15 +23,6 @@ const hashId = (id: string) => createHash('sha256').update(id).digest('hex')
 /** Used when no key is given (tests): tokens are still never written in clear. */
 const PROCESS_KEY = randomBytes(32)
 
-interface Row {
-  open_id: string
-  scope: string
-  access_token: string | null
-  access_expires_at: number | null
-  created_at: number
-  expires_at: number
-}
-
 /**
  * Sessions in the record store, so a restart keeps users logged in. The cookie carries a random
  * 256-bit id; the table keeps only its sha256, so a copy of the database opens no session.
@@ -46,7 +37,12 @@ export class SessionStore {
     private readonly sealKey: Buffer = PROCESS_KEY,
   ) {}
 
-  create(s: NewSession): { id: string; session: Session } {
+  /** The same store inside a caller's transaction. */
+  in(trx: Db): SessionStore {
+    return new SessionStore(trx, this.ttlMs, this.clock, this.sealKey)
+  }
+
+  async create(s: NewSession): Promise<{ id: string; session: Session }> {
     const id = randomBytes(32).toString('base64url')
     const now = this.clock()
     const session: Session = {
@@ -57,31 +53,32 @@ export class SessionStore {
       createdAt: now,
       expiresAt: now + this.ttlMs,
     }
-    this.db
-      .prepare(
-        `INSERT INTO sessions (id_hash, open_id, scope, access_token, access_expires_at, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        hashId(id),
-        session.openId,
-        session.scope,
-        session.accessToken === null ? null : seal(this.sealKey, session.accessToken),
-        session.accessExpiresAt,
-        now,
-        session.expiresAt,
-      )
+    await this.db
+      .insertInto('sessions')
+      .values({
+        id_hash: hashId(id),
+        open_id: session.openId,
+        scope: session.scope,
+        access_token: session.accessToken === null ? null : seal(this.sealKey, session.accessToken),
+        access_expires_at: session.accessExpiresAt,
+        created_at: now,
+        expires_at: session.expiresAt,
+        ended_at: null,
+        end_reason: null,
+      })
+      .execute()
     return { id, session }
   }
 
-  get(id: string): Session | null {
+  async get(id: string): Promise<Session | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return null
-    const row = this.db
-      .prepare(
-        `SELECT open_id, scope, access_token, access_expires_at, created_at, expires_at
-         FROM sessions WHERE id_hash = ? AND ended_at IS NULL AND expires_at > ?`,
-      )
-      .get(hashId(id), this.clock()) as Row | undefined
+    const row = await this.db
+      .selectFrom('sessions')
+      .select(['open_id', 'scope', 'access_token', 'access_expires_at', 'created_at', 'expires_at'])
+      .where('id_hash', '=', hashId(id))
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', this.clock())
+      .executeTakeFirst()
     if (!row) return null
     return {
       openId: row.open_id,
@@ -99,21 +96,27 @@ export class SessionStore {
     return stored.startsWith('v1.') ? unseal(this.sealKey, stored) : stored
   }
 
-  end(id: string, reason: string): void {
-    this.db
-      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id_hash = ? AND ended_at IS NULL')
-      .run(this.clock(), reason, hashId(id))
+  async end(id: string, reason: string): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ ended_at: this.clock(), end_reason: reason })
+      .where('id_hash', '=', hashId(id))
+      .where('ended_at', 'is', null)
+      .execute()
   }
 
   /**
    * Ends every session of a user (e.g. 用户授权解除通知); with `createdBefore`, only those created
    * before it (a notification never ends a session begun after it). Returns how many ended.
    */
-  endAllFor(openId: string, reason: string, createdBefore?: number): number {
-    return this.db
-      .prepare(
-        'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE open_id = ? AND ended_at IS NULL AND created_at < ?',
-      )
-      .run(this.clock(), reason, openId, createdBefore ?? Number.MAX_SAFE_INTEGER).changes
+  async endAllFor(openId: string, reason: string, createdBefore?: number): Promise<number> {
+    const r = await this.db
+      .updateTable('sessions')
+      .set({ ended_at: this.clock(), end_reason: reason })
+      .where('open_id', '=', openId)
+      .where('ended_at', 'is', null)
+      .where('created_at', '<', createdBefore ?? Number.MAX_SAFE_INTEGER)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows)
   }
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net'
 import { buildApp, type App, type BuildAppOptions } from '../app.ts'
+import { testDbUrl } from './db.ts'
 import { loadConfig, type Config } from '../config.ts'
 
 /** A free loopback port (the OS picks; released before use). */
@@ -30,7 +31,8 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Bu
   const config = loadConfig({
     SANDBOX: '1',
     PORT: '0',
-    DATABASE_URL: 'sqlite::memory:',
+    // SQLite in memory; a fresh PostgreSQL schema under UPKIT_TEST_DB=postgres (.ci/run runs both)
+    DATABASE_URL: testDbUrl(),
     LOG_LEVEL: 'silent',
     ...env,
   })

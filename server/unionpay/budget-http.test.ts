@@ -18,7 +18,7 @@ describe('per-user quota: one user cannot spend the appId’s minute', () => {
   afterAll(async () => s.close())
 
   /** A logged-in session with a live accessToken, as the OAuth callback leaves it. */
-  function sessionFor(userIndex: number): string {
+  async function sessionFor(userIndex: number): Promise<string> {
     const user = DEFAULT_USERS[userIndex]
     const platform = s.sandbox?.unionpay
     if (!user || !platform) throw new Error('no sandbox')
@@ -29,7 +29,7 @@ describe('per-user quota: one user cannot spend the appId’s minute', () => {
       mobileGranted: true,
     })
     const token = platform.issueAccessToken(code)
-    const { id } = s.ctx.sessions.create({
+    const { id } = await s.ctx.sessions.create({
       openId: user.openId,
       scope: 'upapi_mobile',
       accessToken: token.accessToken,
@@ -39,7 +39,7 @@ describe('per-user quota: one user cannot spend the appId’s minute', () => {
   }
 
   it('repeating POST /api/me/mobile gets 429 past the user’s quota; other users and the appId are unaffected', async () => {
-    const alice = sessionFor(0)
+    const alice = await sessionFor(0)
     const mobileCalls = () => s.sandbox?.unionpay.calls.filter((c) => c.api === 'user.mobile').length ?? 0
     const before = mobileCalls()
     const codes: number[] = []
@@ -51,12 +51,12 @@ describe('per-user quota: one user cannot spend the appId’s minute', () => {
     expect(codes.filter((c) => c === 200)).toHaveLength(10)
     expect(codes.filter((c) => c === 429)).toHaveLength(30)
     expect(mobileCalls() - before).toBe(10)
-    const bob = sessionFor(0)
+    const bob = await sessionFor(0)
     // the same user in another session shares the quota; a different user has their own
     expect((await s.app.inject({ method: 'POST', url: '/api/me/mobile', headers: { cookie: bob } })).statusCode).toBe(
       429,
     )
-    const other = sessionFor(1)
+    const other = await sessionFor(1)
     const r = await s.app.inject({ method: 'POST', url: '/api/me/mobile', headers: { cookie: other } })
     expect(r.statusCode).not.toBe(429)
     expect(s.sandbox?.unionpay.blacklistedUntil).toBe(0)

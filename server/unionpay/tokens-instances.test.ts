@@ -120,7 +120,7 @@ describe.skipIf(!redisUrl)('tokens across four instances sharing Redis', () => {
       mobileGranted: true,
     })
     const token = platform().issueAccessToken(code)
-    const { id } = instances[0]!.ctx.sessions.create({
+    const { id } = await instances[0]!.ctx.sessions.create({
       openId: user.openId,
       scope: 'upapi_mobile',
       accessToken: token.accessToken,

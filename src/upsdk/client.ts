@@ -1,3 +1,4 @@
+import { runtimeSettings } from '../settings'
 import { callUpsdk, setCallGate, type CallOptions } from './call'
 import { configListeners } from './config-listeners'
 import { detectEnvironment, type UpsdkEnvironment } from './env'
@@ -40,7 +41,7 @@ export interface UpsdkClientOptions {
   timeoutMs?: number
   /** Default timeout for plugin calls. @default 15000 */
   callTimeoutMs?: number
-  /** Passed to `upsdk.config`: the app toasts debug information. @default the UA's `(updebug 1)` */
+  /** Passed to `upsdk.config`: the app toasts debug information. @default the server's UPSDK_DEBUG, else the UA's `(updebug 1)` */
   debug?: boolean
 }
 
@@ -96,7 +97,7 @@ export function createUpsdkClient(options: UpsdkClientOptions = {}): UpsdkClient
   const getUrl = options.getUrl ?? (() => location.href)
   const timeoutMs = options.timeoutMs ?? 10_000
   const callTimeoutMs = options.callTimeoutMs ?? 15_000
-  const debug = options.debug ?? env.debug
+  const debug = options.debug ?? runtimeSettings().upsdkDebug ?? env.debug
 
   // cordova's deviceready is sticky (late listeners still hear it): watch it to explain a silent bridge
   let deviceReady = false

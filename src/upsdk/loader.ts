@@ -1,8 +1,9 @@
+import { runtimeSettings } from '../settings'
 import { UpsdkError } from './errors'
 import type { UpsdkGlobal } from './types'
 
 export interface LoadUpsdkOptions {
-  /** Where upsdk.js comes from; the literal `stub` installs the kit's stand-in. @default import.meta.env.VITE_UPSDK_URL */
+  /** Where upsdk.js comes from; the literal `stub` installs the kit's stand-in. @default the injected setting, else VITE_UPSDK_URL */
   src?: string
   /** Reject with `load_timeout` when the script has not defined `window.upsdk` by then. @default 10000 */
   timeoutMs?: number
@@ -36,18 +37,17 @@ export function resetUpsdkLoader(): void {
 }
 
 async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
-  const src = options.src ?? import.meta.env.VITE_UPSDK_URL
+  const src = options.src ?? runtimeSettings().upsdkUrl
   const timeoutMs = options.timeoutMs ?? 10_000
   if (typeof window === 'undefined' || typeof document === 'undefined') {
     throw new UpsdkError('load_failed', 'upsdk 只能在浏览器中加载', 'environment', undefined, 'load')
   }
   await ensureZepto()
-  // The first test is a build-time constant: production builds drop the stub entirely.
-  if (import.meta.env.VITE_UPSDK_URL === 'stub' && src === 'stub') {
+  // The stub is a lazy chunk of every build, fetched only when the server's setting says `stub`
+  // (which it refuses outside sandbox mode).
+  if (src === 'stub') {
     const { installUpsdkStub } = await import('./stub')
     installUpsdkStub()
-  } else if (src === 'stub') {
-    throw new UpsdkError('load_failed', '本构建不包含 upsdk 桩（VITE_UPSDK_URL 不是 stub）', 'environment', src, 'load')
   } else {
     await injectScript(src, timeoutMs)
   }

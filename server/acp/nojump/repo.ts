@@ -416,4 +416,25 @@ export class NojumpRepo {
       )
       .run(nextCheckAt, needsReconciliation ? 1 : 0, this.clock(), orderId)
   }
+
+  /** The 全渠道 notification store (acp_notifications), for the nojump transaction: false when stored before. */
+  recordNotification(n: {
+    signatureHash: string
+    orderId: string
+    txnType: string
+    respCode: string
+    outcome: string
+    params: string
+  }): boolean {
+    const r = this.db
+      .prepare(
+        'INSERT OR IGNORE INTO acp_notifications (signature_hash, order_id, txn_type, resp_code, outcome, params, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(n.signatureHash, n.orderId, n.txnType, n.respCode, n.outcome, n.params, this.clock())
+    return r.changes === 1
+  }
+
+  setNotificationOutcome(signatureHash: string, outcome: string): void {
+    this.db.prepare('UPDATE acp_notifications SET outcome = ? WHERE signature_hash = ?').run(outcome, signatureHash)
+  }
 }

@@ -5,7 +5,6 @@ import { compactTimestamp } from '../../time.ts'
 import { AcpError, type AcpAnswer } from '../client.ts'
 import { classify } from '../codes.ts'
 import type { AcpFields } from '../message.ts'
-import type { AcpRepo } from '../repo.ts'
 import { FIRST_QUERY_AFTER_MS, queryGap, refundProblem, voidProblem } from '../rules.ts'
 import type { AcpVerifier } from '../verify.ts'
 import type { CardInput, NojumpClient } from './client.ts'
@@ -17,8 +16,12 @@ export interface NojumpServiceDeps {
   repo: NojumpRepo
   client: NojumpClient
   verifier: AcpVerifier
-  /** Verified notifications are stored once in the 全渠道 table (keyed by signature hash). */
-  notifications: Pick<AcpRepo, 'recordNotification' | 'setNotificationOutcome'>
+  /**
+   * Verified notifications are stored once in the 全渠道 table (keyed by signature hash), inside
+   * this feature's own (synchronous, SQLite) transaction: NojumpRepo's copy of the two writes
+   * until the nojump records move to the query builder.
+   */
+  notifications: Pick<NojumpRepo, 'recordNotification' | 'setNotificationOutcome'>
   merId: string
   /** `${PUBLIC_BASE_URL}/notify/unionpay/acp/nojump` */
   backUrl: string

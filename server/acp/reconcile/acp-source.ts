@@ -18,11 +18,13 @@ const toLocal = (o: AcpOrder): LocalTxn => ({
 export function acpSource(repo: AcpRepo, service: AcpService): LocalSource {
   return {
     name: 'acp',
-    candidates: (from, to, laterFrom) => repo.sentBetween(from, to, laterFrom).map(toLocal),
-    byOrderId: (orderId) => {
-      const o = repo.get(orderId)
+    candidates: async (from, to, laterFrom) => (await repo.sentBetween(from, to, laterFrom)).map(toLocal),
+    byOrderId: async (orderId) => {
+      const o = await repo.get(orderId)
       return o ? toLocal(o) : null
     },
-    settle: (orderId, listed) => void service.settleByFile(orderId, listed),
+    settle: async (orderId, listed) => {
+      await service.settleByFile(orderId, listed)
+    },
   }
 }

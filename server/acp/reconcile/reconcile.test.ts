@@ -27,7 +27,7 @@ const contract = () => seedSignedContract(s.ctx.db, s.sandbox!)
 const charge = async (amount: number, next?: 'unknown') => {
   if (next) await sandbox('next', { outcome: next })
   const r = await api('POST', '/api/contract/charges', {
-    contractId: contract().contractId,
+    contractId: (await contract()).contractId,
     amount,
     idempotencyKey: `recon-${++key}-${now}`,
   })
@@ -72,7 +72,7 @@ describe('reconciliation with the 全渠道 file', () => {
       txnTime: acp.client.txnTime(),
       txnAmt: 300,
       backUrl: `${s.baseUrl}/notify/unionpay/acp`,
-      contractId: contract().contractId,
+      contractId: (await contract()).contractId,
     })
     expect(a.respCode).toBe('00')
     // A partial refund of the first charge: a second line (04) that matches.
@@ -103,8 +103,13 @@ describe('reconciliation with the 全渠道 file', () => {
     const cards = rec.items.filter((i: Json) => i.accNoMasked).map((i: Json) => i.accNoMasked as string)
     expect(cards.length).toBeGreaterThan(0)
     for (const c of cards) expect(c).toMatch(/^\d{6}\*{9}\d{4}$/)
-    const stored = s.ctx.db.prepare('SELECT acc_no_masked AS c FROM acp_reconciliation_items WHERE c IS NOT NULL').all()
-    for (const row of stored as { c: string }[]) expect(row.c.replace(/\D/g, '')).toHaveLength(10)
+    const stored = await s.ctx.db
+      .selectFrom('acp_reconciliation_items')
+      .select('acc_no_masked as c')
+      .where('acc_no_masked', 'is not', null)
+      .execute()
+    expect(stored.length).toBeGreaterThan(0)
+    for (const row of stored) expect((row.c ?? '').replace(/\D/g, '')).toHaveLength(10)
 
     // The file settled what stayed unknown, through the usual move with its event.
     const paid = await order(ids.unknownPaid)

@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.ts'
+import { atomically, lockKey, within, type Db } from '../../store/kysely-db.ts'
 import type { Finding, FindingKind, LocalStatus } from './compare.ts'
 
 /** One reconciled settle day. */
@@ -21,7 +21,7 @@ export interface Reconciliation extends ReconciliationSummary {
   items: Finding[]
 }
 
-type Row = Record<string, unknown>
+type Row = Record<string, unknown> // a row of either table, read by column name
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
 
@@ -53,73 +53,88 @@ const toFinding = (r: Row): Finding => ({
   line: num(r.file_line),
 })
 
-/** Reconciliation runs and their findings (migration 011). */
+/** Reconciliation runs and their findings (migration 012), on SQLite or PostgreSQL. */
 export class ReconcileRepo {
   constructor(private readonly db: Db) {}
 
-  atomic<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+  /** One transaction (nested calls join it). */
+  atomic<T>(fn: () => Promise<T>): Promise<T> {
+    return atomically(this.db, () => fn())
   }
 
-  get(settleDate: string): Reconciliation | null {
-    const r = this.db.prepare('SELECT * FROM acp_reconciliations WHERE settle_date = ?').get(settleDate) as
-      Row | undefined
+  /** Inside `atomic`: one run per settle day at a time, across instances. */
+  lockDay(settleDate: string): Promise<void> {
+    return lockKey(within(this.db), `acp-reconcile:${settleDate}`)
+  }
+
+  async get(settleDate: string): Promise<Reconciliation | null> {
+    const q = within(this.db)
+    const r = await q
+      .selectFrom('acp_reconciliations')
+      .selectAll()
+      .where('settle_date', '=', settleDate)
+      .executeTakeFirst()
     if (!r) return null
-    const items = (
-      this.db
-        .prepare('SELECT * FROM acp_reconciliation_items WHERE settle_date = ? ORDER BY id')
-        .all(settleDate) as Row[]
-    ).map(toFinding)
-    return { ...toSummary(r), items }
+    const items = await q
+      .selectFrom('acp_reconciliation_items')
+      .selectAll()
+      .where('settle_date', '=', settleDate)
+      .orderBy('id')
+      .execute()
+    return { ...toSummary(r), items: items.map(toFinding) }
   }
 
-  list(limit = 60): ReconciliationSummary[] {
-    return (
-      this.db.prepare('SELECT * FROM acp_reconciliations ORDER BY settle_date DESC LIMIT ?').all(limit) as Row[]
-    ).map(toSummary)
+  async list(limit = 60): Promise<ReconciliationSummary[]> {
+    const rows = await within(this.db)
+      .selectFrom('acp_reconciliations')
+      .selectAll()
+      .orderBy('settle_date', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toSummary)
   }
 
   /** Records a run with its findings; false (nothing written) when the day was reconciled before. */
-  insert(summary: ReconciliationSummary, items: readonly Finding[]): boolean {
-    const s = summary
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO acp_reconciliations (settle_date, file_name, zm_name, file_sha256, records, file_amount, settle_amount, fee_amount, matched, settled, mismatches, ran_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        s.settleDate,
-        s.fileName,
-        s.zmName,
-        s.fileSha256,
-        s.records,
-        s.fileAmount,
-        s.settleAmount,
-        s.feeAmount,
-        s.matched,
-        s.settled,
-        s.mismatches,
-        s.ranAt,
-      )
-    if (r.changes !== 1) return false
-    const add = this.db.prepare(
-      `INSERT INTO acp_reconciliation_items (settle_date, kind, order_id, txn_type, source, local_amount, file_amount, local_status, query_id, acc_no_masked, file_line)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    for (const f of items)
-      add.run(
-        s.settleDate,
-        f.kind,
-        f.orderId,
-        f.txnType,
-        f.source,
-        f.localAmount,
-        f.fileAmount,
-        f.localStatus,
-        f.queryId,
-        f.accNoMasked,
-        f.line,
-      )
-    return true
+  insert(s: ReconciliationSummary, items: readonly Finding[]): Promise<boolean> {
+    return this.atomic(async () => {
+      const q = within(this.db)
+      const r = await q
+        .insertInto('acp_reconciliations')
+        .values({
+          settle_date: s.settleDate,
+          file_name: s.fileName,
+          zm_name: s.zmName,
+          file_sha256: s.fileSha256,
+          records: s.records,
+          file_amount: s.fileAmount,
+          settle_amount: s.settleAmount,
+          fee_amount: s.feeAmount,
+          matched: s.matched,
+          settled: s.settled,
+          mismatches: s.mismatches,
+          ran_at: s.ranAt,
+        })
+        .onConflict((oc) => oc.column('settle_date').doNothing())
+        .executeTakeFirst()
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) !== 1) return false
+      for (const f of items)
+        await q
+          .insertInto('acp_reconciliation_items')
+          .values({
+            settle_date: s.settleDate,
+            kind: f.kind,
+            order_id: f.orderId,
+            txn_type: f.txnType,
+            source: f.source,
+            local_amount: f.localAmount,
+            file_amount: f.fileAmount,
+            local_status: f.localStatus,
+            query_id: f.queryId,
+            acc_no_masked: f.accNoMasked,
+            file_line: f.line,
+          })
+          .execute()
+      return true
+    })
   }
 }

@@ -37,10 +37,10 @@ export async function registerReconcileRoutes(
     return { repeated, reconciliation }
   })
 
-  app.get('/api/acp/reconciliations', { config: admin }, async () => ({ reconciliations: r.repo.list() }))
+  app.get('/api/acp/reconciliations', { config: admin }, async () => ({ reconciliations: await r.repo.list() }))
 
   app.get('/api/acp/reconciliations/:settleDate', { config: admin, schema: { params: dayParams } }, async (req) => {
-    const rec = r.repo.get(req.params.settleDate)
+    const rec = await r.repo.get(req.params.settleDate)
     if (!rec) throw notFound('RECON_NOT_FOUND', `清算日 ${req.params.settleDate} 尚未对账`)
     return rec
   })

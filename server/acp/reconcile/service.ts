@@ -44,12 +44,12 @@ export class ReconcileService {
 
   async run(settleDate: string): Promise<{ reconciliation: Reconciliation; repeated: boolean }> {
     if (!isSettleDate(settleDate)) throw new DomainError('invalid', 'INVALID_INPUT', '清算日期须为 YYYYMMDD 格式的日期')
-    const before = this.d.repo.get(settleDate)
+    const before = await this.d.repo.get(settleDate)
     if (before) return { reconciliation: before, repeated: true }
     const file = await downloadReconciliationFile(this.d.client, this.d.fileBaseUrl, settleDate)
     const { zmName, records, sha256 } = this.unpack(settleDate, file.fileContent)
-    const repeated = this.d.repo.atomic(() => this.apply(settleDate, file.fileName, zmName, sha256, records))
-    const reconciliation = this.d.repo.get(settleDate) as Reconciliation
+    const repeated = await this.d.repo.atomic(() => this.apply(settleDate, file.fileName, zmName, sha256, records))
+    const reconciliation = (await this.d.repo.get(settleDate)) as Reconciliation
     if (!repeated)
       this.d.log.info(
         {
@@ -66,7 +66,7 @@ export class ReconcileService {
   /** Runs the last closed settle day when it has not been reconciled; 0 while its file is not ready. */
   async runDue(): Promise<number> {
     const day = lastClosedSettleDate(this.d.clock())
-    if (this.d.repo.get(day)) return 0
+    if (await this.d.repo.get(day)) return 0
     try {
       const { repeated } = await this.run(day)
       return repeated ? 0 : 1
@@ -92,34 +92,48 @@ export class ReconcileService {
   }
 
   /** Inside the transaction: compare, settle, record. True when another run recorded the day first. */
-  private apply(settleDate: string, fileName: string, zmName: string, sha256: string, records: ZmRecord[]): boolean {
+  private async apply(
+    settleDate: string,
+    fileName: string,
+    zmName: string,
+    sha256: string,
+    records: ZmRecord[],
+  ): Promise<boolean> {
     const { repo, sources } = this.d
-    if (repo.get(settleDate)) return true
+    // one instance reconciles a day; another that downloaded the same file finds it done
+    await repo.lockDay(settleDate)
+    if (await repo.get(settleDate)) return true
     const { from, to } = settleWindow(settleDate)
     const laterFrom = settleWindow(previousDay(settleDate)).from
     const bySource = new Map<string, LocalSource>()
     const candidates: LocalTxn[] = []
     for (const s of sources) {
       bySource.set(s.name, s)
-      candidates.push(...s.candidates(from, to, laterFrom))
+      candidates.push(...(await s.candidates(from, to, laterFrom)))
     }
-    const lookup = (orderId: string) => {
+    // compare() looks orders up synchronously: fetch every order the file names first
+    const known = new Map<string, LocalTxn>()
+    for (const r of records) {
+      if (known.has(r.orderId)) continue
       for (const s of sources) {
-        const t = s.byOrderId(orderId)
-        if (t) return t
+        const t = await s.byOrderId(r.orderId)
+        if (t) {
+          known.set(r.orderId, t)
+          break
+        }
       }
-      return null
     }
+    const lookup = (orderId: string) => known.get(orderId) ?? null
     const findings = compare(settleDate, records, candidates, lookup)
     let settled = 0
     for (const f of findings) {
       if (f.kind !== 'SETTLED_SUCCESS' && f.kind !== 'SETTLED_FAILED') continue
       const source = bySource.get(f.source ?? '')
       if (!source) throw new Error(`no source ${f.source} for ${f.orderId}`)
-      source.settle(f.orderId, f.kind === 'SETTLED_SUCCESS' ? { queryId: f.queryId ?? '' } : null)
+      await source.settle(f.orderId, f.kind === 'SETTLED_SUCCESS' ? { queryId: f.queryId ?? '' } : null)
       settled++
     }
-    repo.insert(
+    await repo.insert(
       {
         settleDate,
         fileName,

@@ -7,8 +7,8 @@ import type { LocalTxn } from './compare.ts'
 export interface LocalSource {
   readonly name: string
   /** Sent in `[from, to)`, plus still-PENDING buyer-pays-later ones sent in `[laterFrom, from)`. */
-  candidates(from: string, to: string, laterFrom: string): LocalTxn[]
-  byOrderId(orderId: string): LocalTxn | null
+  candidates(from: string, to: string, laterFrom: string): Promise<LocalTxn[]>
+  byOrderId(orderId: string): Promise<LocalTxn | null>
   /** The file's verdict on a PENDING transaction; called inside the run's transaction. */
-  settle(orderId: string, listed: { queryId: string } | null): void
+  settle(orderId: string, listed: { queryId: string } | null): Promise<void>
 }

@@ -312,7 +312,7 @@ describe('guaranteed (secure) transactions through the admin routes', () => {
       secureStatus: 'PARTLY_COMPLETED',
       completedAmount: 600,
     })
-    expect(app.app.pay.records.orders.events(id).at(-1)).toMatchObject({
+    expect((await app.app.pay.records.orders.events(id)).at(-1)).toMatchObject({
       source: 'secure-complete',
       detail: 'completed 600, returned 400',
     })

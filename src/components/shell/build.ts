@@ -1,2 +1,4 @@
-/** This build talks to the kit's upsdk stand-in (dev and sandbox builds), not the real upsdk.js. */
-export const isStubBuild = import.meta.env.VITE_UPSDK_URL === 'stub'
+import { runtimeSettings } from '@/settings'
+
+/** This page talks to the kit's upsdk stand-in (the server's run-time setting in sandbox mode, else the build's), not the real upsdk.js. */
+export const isStubBuild = runtimeSettings().upsdkUrl === 'stub'
