@@ -95,6 +95,11 @@ export const API_ERROR_CODES = [
   'SMS_STEP_EXPIRED',
   'REVERSAL_NOT_UNKNOWN',
   'REVERSAL_WINDOW_CLOSED',
+  // 全渠道 reconciliation file and pre-authorisation (docs/reconcile.md)
+  'RECON_FILE_NOT_READY',
+  'RECON_FILE_INVALID',
+  'RECON_FILE_UNAVAILABLE',
+  'RECON_NOT_FOUND',
   // 开放平台 5.3 / 5.5–5.8 (docs/open-apis.md)
   'PAY_PWD_NOT_CONFIGURED',
   'PAY_PWD_NOT_FOUND',

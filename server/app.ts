@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { createPublicKey } from 'node:crypto'
@@ -21,6 +21,7 @@ import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
 import { registerNojumpRoutes } from './acp/nojump/routes.ts'
+import { registerReconcileRoutes } from './acp/reconcile/routes.ts'
 import type { AcpService } from './acp/service.ts'
 import type { NojumpService } from './acp/nojump/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
@@ -78,7 +79,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // one access line per request (logAccess below) instead of Fastify's two: half the log cost on the hot path
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...SERVER_TIMEOUTS,
@@ -147,6 +148,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
   await registerNojumpRoutes(app, ctx, services.nojump)
+  await registerReconcileRoutes(app, ctx, services.reconcile)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)

@@ -7,6 +7,8 @@ import { AcpVerifier } from './acp/verify.ts'
 import { NojumpClient } from './acp/nojump/client.ts'
 import { NojumpRepo } from './acp/nojump/repo.ts'
 import { NojumpService } from './acp/nojump/service.ts'
+import { buildReconcile } from './acp/reconcile/index.ts'
+import type { ReconcileService } from './acp/reconcile/service.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
 import { ContractRepo } from './contract/repo.ts'
@@ -23,7 +25,7 @@ import { openPayRecords } from './pay/records.ts'
 import { SandboxTnProvider } from './pay/tn.ts'
 import { PayPwdRepo } from './paypwd/repo.ts'
 import { PayPwdService } from './paypwd/service.ts'
-import { UserStore } from './session/users.ts'
+import { UserStore } from './oauth/repo.ts'
 import { ContractApi } from './unionpay/contract.ts'
 import { pushMessage } from './unionpay/msg-push.ts'
 import type { OpenApiDeps } from './unionpay/open-api.ts'
@@ -37,6 +39,8 @@ export interface Services {
   acp: AcpService | null
   /** 银联无跳转支付 (token payment); null without 全渠道 or without UNIONPAY_ACP_TR_ID. */
   nojump: NojumpService | null
+  /** 全渠道 reconciliation file (docs/reconcile.md); null without 全渠道. */
+  reconcile: ReconcileService | null
   /** 支付密码验证 (seed 003 5.3) */
   payPwd: PayPwdService
   /** 消息推送 and 红包/抽奖 (5.5, 5.8) */
@@ -84,6 +88,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const acp = acpParts && buildAcp(ctx, contractApi, records.orders, acpParts)
   const nojump = acpParts && buildNojump(ctx, acpParts)
   // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
+  const reconcile = acp ? buildReconcile(ctx, acp) : null
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
   const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 
@@ -152,10 +157,11 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
             }),
           ]
         : []),
-      // 加密公钥更新查询 (95) once a day (seed 000).
+      // 加密公钥更新查询 (95) soon after start (the configured certificate may have been replaced
+      // while this instance was down), then once a day (seed 000).
       periodicJob({
         name: 'acp-encrypt-cert',
-        firstAfterMs: 24 * 3600_000,
+        firstAfterMs: 5 * 60_000,
         everyMs: 24 * 3600_000,
         run: async () => Number(await acp.refreshEncryptCert()),
         log,
@@ -163,6 +169,18 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       }),
     )
   }
+  if (reconcile)
+    jobs.push(
+      // The last closed settle day's file (available the next morning): tried hourly until reconciled, once per day.
+      periodicJob({
+        name: 'acp-reconcile',
+        firstAfterMs: 60_000,
+        everyMs: 3600_000,
+        run: () => reconcile.runDue(),
+        log,
+        doneMessage: 'reconciled a 全渠道 settle day',
+      }),
+    )
 
   return {
     services: {
@@ -171,6 +189,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       pay,
       acp,
       nojump,
+      reconcile,
       payPwd,
       marketing,
       openApi,

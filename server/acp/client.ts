@@ -85,11 +85,17 @@ export class AcpClient {
     return { action: `${this.o.baseUrl}${ACP_PATHS.front}`, fields: this.sign(fields) }
   }
 
-  async call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+  /** A transaction on the gateway origin (`path` is one of ACP_PATHS). */
+  call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+    return this.post(`${this.o.baseUrl}${path}`, fields)
+  }
+
+  /** Signs, posts, parses, verifies and classifies; `url` may be another origin (file transfer). */
+  async post(url: string, fields: AcpFields): Promise<AcpAnswer> {
     const body = encodeForm(this.sign(fields))
     let text: string
     try {
-      const res = await this.fetch(`${this.o.baseUrl}${path}`, {
+      const res = await this.fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
         body,
@@ -153,23 +159,18 @@ export class AcpClient {
 
   /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
   voidConsume(p: ReversalRequest): Promise<AcpAnswer> {
-    return this.call(ACP_PATHS.back, {
-      txnType: '31',
-      txnSubType: '00',
-      bizType: p.bizType ?? '000201',
-      channelType: '08',
-      orderId: p.orderId,
-      txnTime: p.txnTime,
-      txnAmt: String(p.txnAmt),
-      origQryId: p.origQryId,
-      backUrl: p.backUrl,
-    })
+    return this.reversal('31', p)
   }
 
   /** 退货 (04): partial and repeated, up to what was paid. */
   refund(p: ReversalRequest): Promise<AcpAnswer> {
+    return this.reversal('04', p)
+  }
+
+  /** 31 and 04 carry the same fields: an amount taken back from the consume `origQryId`. */
+  private reversal(txnType: '31' | '04', p: ReversalRequest): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
-      txnType: '04',
+      txnType,
       txnSubType: '00',
       bizType: p.bizType ?? '000201',
       channelType: '08',

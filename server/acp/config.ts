@@ -9,6 +9,8 @@ import {
 } from './certs.ts'
 
 export const REAL_ACP_BASE_URL = 'https://gateway.95516.com'
+/** File transfer (76) has its own origin (acpsdk `acpsdk.fileTransUrl`; test: filedownload.test.95516.com). */
+export const REAL_ACP_FILE_BASE_URL = 'https://filedownload.95516.com'
 
 export interface PlanLimits {
   /** 分, per charge. */
@@ -20,6 +22,8 @@ export interface PlanLimits {
 /** The 全渠道 settings, read and checked once at start (certificates parsed). */
 export interface AcpConfig {
   baseUrl: string
+  /** Origin of the file-transfer transaction (reconciliation file); requests go to `${fileBaseUrl}/`. */
+  fileBaseUrl: string
   merId: string
   identity: SigningIdentity
   trust: TrustAnchors
@@ -34,6 +38,7 @@ export interface AcpConfig {
 
 export const ACP_VARS = [
   'UNIONPAY_ACP_BASE_URL',
+  'UNIONPAY_ACP_FILE_BASE_URL',
   'UNIONPAY_ACP_MER_ID',
   'UNIONPAY_ACP_SIGN_CERT',
   'UNIONPAY_ACP_SIGN_CERT_PASSWORD',
@@ -94,6 +99,8 @@ export function loadAcpConfig(
   for (const k of REQUIRED) if (!e[k]) problems.push(`${k}: required once any UNIONPAY_ACP_* setting is given`)
   const baseUrl = (e.UNIONPAY_ACP_BASE_URL ?? REAL_ACP_BASE_URL).replace(/\/+$/, '')
   if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) problems.push('UNIONPAY_ACP_BASE_URL: must be an http(s) URL')
+  const fileBaseUrl = (e.UNIONPAY_ACP_FILE_BASE_URL ?? REAL_ACP_FILE_BASE_URL).replace(/\/+$/, '')
+  if (!/^https?:\/\/[^\s/]+/.test(fileBaseUrl)) problems.push('UNIONPAY_ACP_FILE_BASE_URL: must be an http(s) URL')
   if (e.UNIONPAY_ACP_MER_ID && !/^[0-9A-Za-z]{15}$/.test(e.UNIONPAY_ACP_MER_ID))
     problems.push('UNIONPAY_ACP_MER_ID: must be the 15-character merchant number')
   const timeoutMs = e.UNIONPAY_ACP_TIMEOUT_MS ? Number(e.UNIONPAY_ACP_TIMEOUT_MS) : 10_000
@@ -138,6 +145,7 @@ export function loadAcpConfig(
   if (problems.length > before || !identity || !root || !middle || !encryptCert) return null
   return {
     baseUrl,
+    fileBaseUrl,
     merId: e.UNIONPAY_ACP_MER_ID!,
     identity,
     trust: { root, middle },

@@ -12,6 +12,7 @@ export function sandboxAcpDefaults(baseUrl: string) {
   const pki = sandboxAcpPki()
   return {
     UNIONPAY_ACP_BASE_URL: baseUrl,
+    UNIONPAY_ACP_FILE_BASE_URL: `${baseUrl}/filedownload`,
     UNIONPAY_ACP_MER_ID: SANDBOX_ACP_MER_ID,
     UNIONPAY_ACP_SIGN_CERT: pki.merchantPfxBase64,
     UNIONPAY_ACP_SIGN_CERT_PASSWORD: pki.merchantPfxPassword,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { SandboxContext } from '../context.ts'
+import { fileTransferRoutes } from './file/transfer.ts'
 import { registerAcpGateway } from './gateway.ts'
 import { nojumpBackHandler } from './nojump/back.ts'
 import { registerNojumpControls } from './nojump/controls.ts'
@@ -11,6 +12,6 @@ export async function registerSandboxAcp(app: FastifyInstance, ctx: SandboxConte
     state: ctx.acp,
     contractActive: (id) => ctx.contracts.contracts.get(id)?.status === '1',
     backHandlers: [nojumpBackHandler()],
-    extraRoutes: [registerNojumpControls, registerNojumpFront],
+    extraRoutes: [registerNojumpControls, registerNojumpFront, fileTransferRoutes(() => undefined)],
   })
 }
