@@ -60,6 +60,7 @@ describe('HomeView', () => {
       '/profile',
       '/contract',
       '/pay',
+      '/bindcard',
       '/orders',
       '/bluetooth',
       '/nfc',
