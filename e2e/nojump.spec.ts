@@ -39,6 +39,7 @@ test.describe('绑卡支付 (银联无跳转支付)', () => {
     await paid.getByTestId('bc-refund').click()
     await expect(page.getByTestId('bc-notice')).toContainText('已提交退款 ¥2.34')
     await expect(paid.getByTestId('bc-refunded')).toContainText('已退款 ¥2.34')
+    await expect(paid).toContainText('退款 ¥2.34：已完成')
     await shot(page, '4-refunded')
 
     await card.getByTestId('bc-unbind').click()
