@@ -289,3 +289,48 @@ export interface AdminStatusView {
   allowed: boolean
   tokenRequired: boolean
 }
+
+// ---- 银联无跳转支付 (docs/nojump.md) ------------------------------------------------------------
+
+/** A card opened for token payment, as the user sees it: the masked number, never the token. */
+export interface NojumpCard {
+  bindingId: string
+  status: 'OPENING' | 'ACTIVE' | 'FAILED' | 'REMOVED'
+  via: 'back' | 'front' | 'open_pay'
+  maskedPan: string | null
+  tokenEnd: string | null
+  respMsg: string | null
+  /** The opening's orderId (the sandbox "phone" shows the SMS code sent for it). */
+  smsRef: string
+  createdAt: number
+}
+
+export interface NojumpPayment {
+  orderId: string
+  kind: string
+  bindingId: string | null
+  /** 分 */
+  amount: number
+  status: 'DRAFT' | 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED' | 'REVERSED'
+  refundedAmount: number
+  respCode: string | null
+  respMsg: string | null
+  description: string | null
+  needsReconciliation: boolean
+  createdAt: number
+  settledAt: number | null
+  reversals: {
+    orderId: string
+    kind: string
+    amount: number
+    status: string
+    respMsg: string | null
+    createdAt: number
+  }[]
+}
+
+/** A front-end transaction: the page posts `fields` to `action` (the bank's page). */
+export interface NojumpFrontForm {
+  action: string
+  fields: Record<string, string>
+}

@@ -132,6 +132,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     publicBaseUrl: config.publicBaseUrl,
     upsdkUrl: config.upsdkUrl,
     sandbox: config.sandbox,
+    // 无跳转 front transactions: the page posts the signed form to the 全渠道 gateway.
+    formTargets: config.acp?.trId ? [new URL(config.acp.baseUrl).origin] : [],
   })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })

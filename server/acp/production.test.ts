@@ -51,6 +51,15 @@ afterAll(async () => {
 })
 
 describe('SANDBOX=0 against the sandbox gateway by URL', () => {
+  it('without UNIONPAY_ACP_TR_ID, 银联无跳转支付 is off: 503 NOJUMP_NOT_CONFIGURED, no gateway in form-action', async () => {
+    expect(prod.nojump).toBeNull()
+    const r = await fetch(`${prod.baseUrl}/api/nojump/cards`)
+    expect(r.status).toBe(503)
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('NOJUMP_NOT_CONFIGURED')
+    const csp = (await fetch(`${prod.baseUrl}/`)).headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/form-action 'self'(;|$)/)
+  })
+
   it('charges a contract end to end: signed request, verified answer, verified notification, void', async () => {
     expect(prod.config.sandbox).toBe(false)
     expect(prod.sandbox).toBeUndefined()

@@ -9,6 +9,8 @@ export interface SecurityHeaderOptions {
   /** Where the page loads upsdk.js from (VITE_UPSDK_URL): `stub` or unset in sandbox mode = the kit's own stand-in. */
   upsdkUrl: string | undefined
   sandbox: boolean
+  /** Origins the app's pages may post a form to besides its own: the 全渠道 gateway (无跳转 front transactions). */
+  formTargets?: readonly string[]
 }
 
 /** Routes whose HTML the server writes itself (sandbox pages, the OAuth error page): no script at all, inline style. */
@@ -28,7 +30,7 @@ export const STARTER_CSP_HASH = `'sha256-${createHash('sha256').update(STARTER_S
  * The H5 app loads its own bundle, upsdk.js from its origin, and talks only to this server;
  * pages written by the server carry no script. Everything else is refused.
  */
-export function appCsp(upsdkOrigin: string | null): string {
+export function appCsp(upsdkOrigin: string | null, formTargets: readonly string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${STARTER_CSP_HASH}${upsdkOrigin ? ` ${upsdkOrigin}` : ''}`,
@@ -37,7 +39,7 @@ export function appCsp(upsdkOrigin: string | null): string {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self'${formTargets.map((o) => ` ${o}`).join('')}`,
     "frame-ancestors 'none'",
   ].join('; ')
 }
@@ -53,7 +55,7 @@ export const SERVER_PAGE_CSP = [
 
 /** nosniff, no framing, strict referrer, CSP on every answer; HSTS when the public origin is https. */
 export function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): void {
-  const csp = appCsp(upsdkScriptOrigin(options.upsdkUrl, options.sandbox))
+  const csp = appCsp(upsdkScriptOrigin(options.upsdkUrl, options.sandbox), options.formTargets)
   const https = options.publicBaseUrl.startsWith('https://')
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff')

@@ -28,7 +28,7 @@ export interface ApiRequestOptions {
 
 /** JSON request to the kit's own API (same origin, cookies included); non-2xx becomes an ApiError. */
 export async function apiRequest<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   url: string,
   options: FetchFn | ApiRequestOptions = {},
 ): Promise<T> {

@@ -50,6 +50,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/MarketingView.vue'),
     meta: { title: '营销工具', requiresAuth: true },
   },
+  {
+    path: '/bindcard',
+    name: 'bindcard',
+    component: () => import('@/views/BindCardView.vue'),
+    meta: { title: '绑卡支付', requiresAuth: true },
+  },
   { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
   {
     path: '/:pathMatch(.*)*',

@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { createUpsdk } from '@/composables/upsdkPlugin'
 import { useSdkStore } from '@/stores/sdk'
@@ -61,6 +61,12 @@ async function mountHome(opts: { userAgent: string; signature?: string }) {
   return { wrapper, stub, setSignature: (s: string) => (signature = s) }
 }
 
+// Home's occasional parts are lazy chunks: let every import started by a test finish before the
+// environment is torn down (on a loaded machine they otherwise land after it, as unhandled errors).
+afterEach(async () => {
+  await vi.dynamicImportSettled()
+})
+
 describe('HomeView', () => {
   it('shows the environment and the ready state inside 云闪付', async () => {
     const { wrapper } = await mountHome({ userAgent: IN_APP_UA })
@@ -73,6 +79,7 @@ describe('HomeView', () => {
       '/profile',
       '/contract',
       '/pay',
+      '/bindcard',
       '/orders',
       '/bluetooth',
       '/nfc',

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { NojumpCard, NojumpPayment } from '../../../common/api.ts'
 import type { AppContext } from '../../context.ts'
 import { DomainError } from '../../errors.ts'
 import { unavailable } from '../../http/errors.ts'
@@ -20,7 +21,7 @@ const bindingParams = z.strictObject({ bindingId: z.string().regex(/^B\d{22}$/, 
 const orderParams = z.strictObject({ orderId: z.string().regex(/^[0-9A-Za-z]{8,40}$/, '订单号为 8-40 位字母或数字') })
 
 /** What the user sees of a binding: masked card number only, never the token. */
-export function bindingView(b: Binding) {
+export function bindingView(b: Binding): NojumpCard {
   return {
     bindingId: b.id,
     status: b.status,
@@ -34,7 +35,7 @@ export function bindingView(b: Binding) {
   }
 }
 
-export function nojumpOrderView(o: NojumpOrder, reversals: NojumpOrder[] = []) {
+export function nojumpOrderView(o: NojumpOrder, reversals: NojumpOrder[] = []): NojumpPayment {
   return {
     orderId: o.orderId,
     kind: o.kind,

@@ -32,11 +32,8 @@ export interface GatewayTools {
   duplicate(f: Fields): boolean
 }
 
-export type BackHandler = (
-  f: Fields,
-  reply: FastifyReply,
-  tools: GatewayTools,
-) => FastifyReply | null | Promise<FastifyReply | null>
+/** Answers synchronously through `tools` and returns the reply, or returns null when not its transaction. */
+export type BackHandler = (f: Fields, reply: FastifyReply, tools: GatewayTools) => FastifyReply | null
 
 /** Consumes that void (31) and refund (04) may point at. */
 const CONSUME_KINDS: ReadonlySet<TxnKind> = new Set(['app_consume', 'contract_consume', 'token_consume'])
@@ -200,10 +197,8 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     if ('bad' in e) return refused(reply, path, e.f, e.bad)
     const f = e.f
     const now = s.clock()
-    for (const h of o.backHandlers ?? []) {
-      const handled = await h(f, reply, tools)
-      if (handled) return handled
-    }
+    // Not awaited: a FastifyReply is thenable (awaiting it waits for the send and yields undefined).
+    for (const h of o.backHandlers ?? []) if (h(f, reply, tools) !== null) return reply
 
     if (f.txnType === '95') {
       const bad =
