@@ -279,3 +279,59 @@ export interface AdminStatusView {
   allowed: boolean
   tokenRequired: boolean
 }
+
+/** 全渠道 reconciliation (docs/reconcile.md): what the file says about one transaction. */
+export type ReconcileFindingKind =
+  | 'MATCHED'
+  | 'SETTLED_SUCCESS'
+  | 'SETTLED_FAILED'
+  | 'AWAITING_NEXT_FILE'
+  | 'MISSING_LOCALLY'
+  | 'MISSING_IN_FILE'
+  | 'AMOUNT_DIFFERS'
+  | 'STATUS_DIFFERS'
+
+export interface ReconcileFindingView {
+  kind: ReconcileFindingKind
+  orderId: string
+  /** 全渠道 txnType: 01 consume, 31 void, 04 refund, 03 pre-auth completion, 33 its void */
+  txnType: string
+  /** Which of our features holds it; null when we have no record. */
+  source: string | null
+  /** 分 */
+  localAmount: number | null
+  fileAmount: number | null
+  localStatus: 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED' | null
+  queryId: string | null
+  /** Masked (first 6, last 4) whatever the file carried. */
+  accNoMasked: string | null
+  /** Line in the ZM file. */
+  line: number | null
+}
+
+/** `GET /api/acp/reconciliations`: one reconciled settle day. Amounts in 分 (settle and fee signed). */
+export interface ReconciliationSummaryView {
+  settleDate: string
+  fileName: string
+  zmName: string
+  fileSha256: string
+  records: number
+  fileAmount: number
+  settleAmount: number
+  feeAmount: number
+  matched: number
+  settled: number
+  mismatches: number
+  ranAt: number
+}
+
+/** `GET /api/acp/reconciliations/:settleDate` */
+export interface ReconciliationView extends ReconciliationSummaryView {
+  items: ReconcileFindingView[]
+}
+
+/** `POST /api/acp/reconciliations` */
+export interface ReconcileRunView {
+  repeated: boolean
+  reconciliation: ReconciliationView
+}

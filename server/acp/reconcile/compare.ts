@@ -1,3 +1,4 @@
+import type { ReconcileFindingKind, ReconcileFindingView } from '../../../common/api.ts'
 import type { ZmRecord } from './zm-file.ts'
 
 /**
@@ -23,28 +24,8 @@ export interface LocalTxn {
   buyerPaysLater: boolean
 }
 
-export type FindingKind =
-  | 'MATCHED'
-  | 'SETTLED_SUCCESS'
-  | 'SETTLED_FAILED'
-  | 'AWAITING_NEXT_FILE'
-  | 'MISSING_LOCALLY'
-  | 'MISSING_IN_FILE'
-  | 'AMOUNT_DIFFERS'
-  | 'STATUS_DIFFERS'
-
-export interface Finding {
-  kind: FindingKind
-  orderId: string
-  txnType: string
-  source: string | null
-  localAmount: number | null
-  fileAmount: number | null
-  localStatus: LocalStatus | null
-  queryId: string | null
-  accNoMasked: string | null
-  line: number | null
-}
+export type FindingKind = ReconcileFindingKind
+export type Finding = ReconcileFindingView
 
 export const MISMATCH_KINDS: readonly FindingKind[] = [
   'MISSING_LOCALLY',
