@@ -32,6 +32,8 @@ export interface AcpConfig {
   /** UNIONPAY_ACP_ALLOW_TEST_CN=1: accept the test environment's `00040000:SIGN` CN. Test-only. */
   allowTestCn: boolean
   planLimits: Record<string, PlanLimits>
+  /** 无跳转 token requestor id (UNIONPAY_ACP_TR_ID); null: token payment off. */
+  trId: string | null
 }
 
 export const ACP_VARS = [
@@ -46,6 +48,7 @@ export const ACP_VARS = [
   'UNIONPAY_ACP_TIMEOUT_MS',
   'UNIONPAY_ACP_ALLOW_TEST_CN',
   'UNIONPAY_ACP_PLAN_LIMITS',
+  'UNIONPAY_ACP_TR_ID',
 ] as const
 const REQUIRED = [
   'UNIONPAY_ACP_MER_ID',
@@ -82,7 +85,10 @@ export function parsePlanLimits(s: string): { limits: Record<string, PlanLimits>
  */
 export function loadAcpConfig(
   env: AcpEnv,
-  sandboxDefaults: (() => Required<Omit<AcpEnv, 'UNIONPAY_ACP_TIMEOUT_MS' | 'UNIONPAY_ACP_ALLOW_TEST_CN'>>) | null,
+  sandboxDefaults:
+    | (() => Required<Omit<AcpEnv, 'UNIONPAY_ACP_TIMEOUT_MS' | 'UNIONPAY_ACP_ALLOW_TEST_CN' | 'UNIONPAY_ACP_TR_ID'>> &
+        Pick<AcpEnv, 'UNIONPAY_ACP_TR_ID'>)
+    | null,
   problems: string[],
 ): AcpConfig | null {
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as AcpEnv
@@ -102,6 +108,8 @@ export function loadAcpConfig(
     problems.push('UNIONPAY_ACP_TIMEOUT_MS: must be an integer from 100 to 60000')
   if (e.UNIONPAY_ACP_ALLOW_TEST_CN && !['0', '1'].includes(e.UNIONPAY_ACP_ALLOW_TEST_CN))
     problems.push('UNIONPAY_ACP_ALLOW_TEST_CN: must be 0 or 1')
+  if (e.UNIONPAY_ACP_TR_ID && !/^\d{11}$/.test(e.UNIONPAY_ACP_TR_ID))
+    problems.push('UNIONPAY_ACP_TR_ID: must be the 11-digit token requestor id (无跳转支付)')
   const { limits, problem } = parsePlanLimits(e.UNIONPAY_ACP_PLAN_LIMITS ?? '')
   if (problem) problems.push(`UNIONPAY_ACP_PLAN_LIMITS: ${problem}`)
   const read = <T>(name: string, f: () => T): T | undefined => {
@@ -145,5 +153,6 @@ export function loadAcpConfig(
     timeoutMs,
     allowTestCn: e.UNIONPAY_ACP_ALLOW_TEST_CN === '1',
     planLimits: limits,
+    trId: e.UNIONPAY_ACP_TR_ID || null,
   }
 }

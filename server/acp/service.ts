@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import { compactTimestamp } from '../time.ts'
+import { beijingDayStart, compactTimestamp } from '../time.ts'
 import { loadCertificate } from './certs.ts'
 import { AcpError, type AcpAnswer, type AcpClient } from './client.ts'
 import { classify } from './codes.ts'
@@ -62,11 +62,6 @@ export const ACP_TXN_TYPE: Readonly<Record<AcpOrder['kind'], string>> = {
 /** Over the single limit is bad input (400); over the daily limit depends on today's charges (409). */
 function limitError(p: Problem, limits: PlanLimits): DomainError {
   return new DomainError(p.code === 'LIMIT_SINGLE' ? 'invalid' : 'conflict', p.code, p.message, { limits })
-}
-
-/** Start (ms) of the Beijing day holding `now`. */
-export function beijingDayStart(now: number): number {
-  return Math.floor((now + BEIJING_MS) / 86_400_000) * 86_400_000 - BEIJING_MS
 }
 
 /** 全渠道 use cases: tn, contract charges, notifications, queries, void, refund, key update. */

@@ -19,6 +19,8 @@ export function sandboxAcpDefaults(baseUrl: string) {
     UNIONPAY_ACP_ROOT_CERT: pki.rootPem,
     UNIONPAY_ACP_MIDDLE_CERT: pki.middlePem,
     UNIONPAY_ACP_ENCRYPT_CERT: pki.initialEncrypt.certPem,
+    // The test environment's fixed token requestor id (public 无跳转 demos: "测试环境固定trId=62000000001").
+    UNIONPAY_ACP_TR_ID: '62000000001',
     UNIONPAY_ACP_PLAN_LIMITS: SANDBOX_PLANS.map((p) => `${p.planId}:${fen(p.singleLimit)}:${fen(p.dailyLimit)}`).join(
       ',',
     ),
