@@ -8,6 +8,7 @@ import { NojumpClient } from './acp/nojump/client.ts'
 import { NojumpRepo } from './acp/nojump/repo.ts'
 import { NojumpService } from './acp/nojump/service.ts'
 import { buildReconcile } from './acp/reconcile/index.ts'
+import { nojumpSource } from './acp/reconcile/nojump-source.ts'
 import type { ReconcileService } from './acp/reconcile/service.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
@@ -88,7 +89,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const acp = acpParts && buildAcp(ctx, contractApi, records.orders, acpParts)
   const nojump = acpParts && buildNojump(ctx, acpParts)
   // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
-  const reconcile = acp ? buildReconcile(ctx, acp) : null
+  const reconcile = acp ? buildReconcile(ctx, acp, nojump ? [nojumpSource(nojump.repo, nojump)] : []) : null
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
   const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 

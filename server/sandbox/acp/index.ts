@@ -12,6 +12,10 @@ export async function registerSandboxAcp(app: FastifyInstance, ctx: SandboxConte
     state: ctx.acp,
     contractActive: (id) => ctx.contracts.contracts.get(id)?.status === '1',
     backHandlers: [nojumpBackHandler()],
-    extraRoutes: [registerNojumpControls, registerNojumpFront, fileTransferRoutes(() => undefined)],
+    extraRoutes: [
+      registerNojumpControls,
+      registerNojumpFront,
+      fileTransferRoutes((t) => (t.token ? ctx.acp.nojump.tokens.get(t.token)?.pan : undefined)),
+    ],
   })
 }

@@ -153,7 +153,7 @@ export function buildArchive(
       (t) =>
         t.merId === merId &&
         t.status === 'success' &&
-        !(t as { reversed?: boolean }).reversed &&
+        !t.reversed &&
         CLEARED_TYPES.has(t.txnType) &&
         settleDateOf(t.txnTime) === settleDate &&
         !o.omit.has(t.orderId),
