@@ -40,6 +40,13 @@ export function previousDay(yyyymmdd: string): string {
   return d.toISOString().slice(0, 10).replaceAll('-', '')
 }
 
+/** The settle day (YYYYMMDD) of a txnTime: from 23:00 on, the next day's. */
+export function settleDayOf(txnTime: string): string {
+  if (txnTime.slice(8) < '230000') return txnTime.slice(0, 8)
+  const d = new Date(Date.UTC(+txnTime.slice(0, 4), +txnTime.slice(4, 6) - 1, +txnTime.slice(6, 8) + 1))
+  return d.toISOString().slice(0, 10).replaceAll('-', '')
+}
+
 /** Is YYYYMMDD a real date? */
 export function isSettleDate(s: string): boolean {
   if (!/^\d{8}$/.test(s)) return false

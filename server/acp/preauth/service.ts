@@ -1,0 +1,326 @@
+import { createHash, randomInt } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import { DomainError } from '../../errors.ts'
+import { compactTimestamp } from '../../time.ts'
+import { AcpError, type AcpAnswer } from '../client.ts'
+import { classify } from '../codes.ts'
+import type { AcpFields } from '../message.ts'
+import type { NojumpRepo } from '../nojump/repo.ts'
+import { settleDayOf } from '../reconcile/compare.ts'
+import type { AcpRepo } from '../repo.ts'
+import { FIRST_QUERY_AFTER_MS, queryGap } from '../rules.ts'
+import type { AcpVerifier } from '../verify.ts'
+import type { PreauthClient } from './client.ts'
+import { PreauthTransitionError, type PreauthKind, type PreauthOrder, type PreauthRepo } from './repo.ts'
+import { completionProblem, completionVoidProblem, holdVoidProblem, type PreauthProblem } from './rules.ts'
+
+export interface PreauthServiceDeps {
+  repo: PreauthRepo
+  client: PreauthClient
+  /** The 无跳转 bindings (token + masked card) the holds are made on. */
+  bindings: Pick<NojumpRepo, 'binding'>
+  verifier: AcpVerifier
+  notifications: Pick<AcpRepo, 'recordNotification' | 'setNotificationOutcome'>
+  merId: string
+  /** `${PUBLIC_BASE_URL}/notify/unionpay/acp/preauth` */
+  backUrl: string
+  /** Completion at most this share of the hold (UNIONPAY_ACP_PREAUTH_MAX_RATIO, default 1). */
+  maxRatio: number
+  clock: () => number
+  log: FastifyBaseLogger
+}
+
+export const PREAUTH_TXN_TYPE: Readonly<Record<PreauthKind, string>> = {
+  hold: '02',
+  hold_void: '32',
+  completion: '03',
+  completion_void: '33',
+}
+
+const WHAT: Record<PreauthKind, string> = {
+  hold: '预授权',
+  hold_void: '预授权撤销',
+  completion: '预授权完成',
+  completion_void: '预授权完成撤销',
+}
+
+export type PreauthNotifyResult = {
+  status: 200 | 400 | 404
+  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
+}
+
+/** A hold with what acts on it: the page's view. */
+export interface HoldView {
+  hold: PreauthOrder
+  followUps: PreauthOrder[]
+  /** The completion that stands (SUCCESS), if any. */
+  completion: PreauthOrder | null
+}
+
+const problemError = (p: PreauthProblem) => new DomainError('conflict', p.code, p.message)
+
+/**
+ * 预授权 on a 无跳转 token (docs/preauth.md): hold, void, completion, completion void; the amount
+ * rules before any call; unknown outcomes settled by the notification, by query after 5 minutes,
+ * or by the reconciliation file.
+ */
+export class PreauthService {
+  constructor(private readonly d: PreauthServiceDeps) {}
+
+  get repo(): PreauthRepo {
+    return this.d.repo
+  }
+
+  private newOrderId(): string {
+    for (;;) {
+      const id = `P${compactTimestamp(this.d.clock())}${String(randomInt(100_000_000)).padStart(8, '0')}`
+      if (!this.d.repo.get(id)) return id
+    }
+  }
+
+  view(hold: PreauthOrder): HoldView {
+    const direct = this.d.repo.followUps(hold.orderId)
+    // Completions' voids too, so the page shows the whole history of the hold.
+    const followUps = direct.flatMap((f) => (f.kind === 'completion' ? [f, ...this.d.repo.followUps(f.orderId)] : [f]))
+    const completion = followUps.find((f) => f.kind === 'completion' && f.status === 'SUCCESS') ?? null
+    return { hold, followUps, completion }
+  }
+
+  holdsOf(openId: string): HoldView[] {
+    return this.d.repo.holdsOf(openId).map((h) => this.view(h))
+  }
+
+  ownHold(openId: string, orderId: string): PreauthOrder {
+    const h = this.d.repo.get(orderId)
+    if (!h || h.openId !== openId || h.kind !== 'hold') throw new DomainError('not_found', 'NO_ORDER', '预授权不存在')
+    return h
+  }
+
+  private pending(orderId: string): boolean {
+    return this.d.repo.followUps(orderId).some((f) => f.status === 'PENDING')
+  }
+
+  /** Sends one transaction; a refusal is final (FAILED), no answer or 03/04/05 stays PENDING. */
+  private async send(o: PreauthOrder, call: () => Promise<AcpAnswer>): Promise<PreauthOrder> {
+    const { repo, log } = this.d
+    let a: AcpAnswer | null = null
+    try {
+      a = await call()
+    } catch (e) {
+      if (!(e instanceof AcpError)) throw e
+      log.warn({ orderId: o.orderId, kind: e.kind }, `acp preauth ${o.kind}: outcome unknown`)
+    }
+    if (a?.outcome === 'refused')
+      repo.move(o.orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+        respCode: a.respCode,
+        respMsg: a.respMsg,
+      })
+    else if (a) repo.noteAnswer(o.orderId, a.respCode, a.respMsg)
+    const after = repo.get(o.orderId) as PreauthOrder
+    if (after.status === 'FAILED')
+      throw new DomainError(
+        'conflict',
+        `ACP_${after.respCode ?? 'REFUSED'}`,
+        `${WHAT[o.kind]}失败：${after.respMsg ?? ''}`,
+        {
+          orderId: after.orderId,
+        },
+      )
+    return after
+  }
+
+  private insert(
+    kind: PreauthKind,
+    base: PreauthOrder | null,
+    x: { bindingId: string; openId: string; amount: number },
+  ) {
+    return this.d.repo.insert({
+      orderId: this.newOrderId(),
+      kind,
+      bindingId: x.bindingId,
+      openId: x.openId,
+      txnTime: this.d.client.txnTime(),
+      amount: x.amount,
+      ...(base ? { origOrderId: base.orderId } : {}),
+      nextCheckAt: this.d.clock() + FIRST_QUERY_AFTER_MS,
+    })
+  }
+
+  /** 预授权: holds `amount` on an opened card of the user. */
+  async hold(openId: string, bindingId: string, amount: number): Promise<PreauthOrder> {
+    const b = this.d.bindings.binding(bindingId)
+    if (!b || b.openId !== openId) throw new DomainError('not_found', 'NO_BINDING', '找不到这张已绑定的卡')
+    if (b.status !== 'ACTIVE' || !b.token) throw new DomainError('conflict', 'BINDING_NOT_ACTIVE', '这张卡尚未开通')
+    const token = b.token
+    const o = this.insert('hold', null, { bindingId, openId, amount })
+    return this.send(o, () =>
+      this.d.client.hold({ orderId: o.orderId, txnTime: o.txnTime, token, txnAmt: amount, backUrl: this.d.backUrl }),
+    )
+  }
+
+  private followUp(kind: PreauthKind, base: PreauthOrder, amount: number): Promise<PreauthOrder> {
+    const o = this.insert(kind, base, { bindingId: base.bindingId, openId: base.openId, amount })
+    const args = {
+      orderId: o.orderId,
+      txnTime: o.txnTime,
+      txnAmt: amount,
+      origQryId: base.queryId as string,
+      backUrl: this.d.backUrl,
+    }
+    const c = this.d.client
+    return this.send(o, () =>
+      kind === 'hold_void' ? c.voidHold(args) : kind === 'completion' ? c.complete(args) : c.voidCompletion(args),
+    )
+  }
+
+  /** 预授权撤销: the full hold, while it stands and nothing completed it. */
+  async voidHold(openId: string, holdId: string): Promise<PreauthOrder> {
+    const h = this.ownHold(openId, holdId)
+    const v = this.view(h)
+    const p = holdVoidProblem(h, this.d.clock(), v.completion !== null, this.pending(h.orderId))
+    if (p) throw problemError(p)
+    return this.followUp('hold_void', h, h.amount)
+  }
+
+  /** 预授权完成: at most the hold (× maxRatio). */
+  async complete(openId: string, holdId: string, amount: number): Promise<PreauthOrder> {
+    const h = this.ownHold(openId, holdId)
+    const v = this.view(h)
+    const p = completionProblem(
+      h,
+      amount,
+      this.d.maxRatio,
+      this.d.clock(),
+      v.completion !== null,
+      this.pending(h.orderId),
+    )
+    if (p) throw problemError(p)
+    return this.followUp('completion', h, amount)
+  }
+
+  /** 预授权完成撤销: the standing completion, in full, on its settle day; the hold stands again. */
+  async voidCompletion(openId: string, holdId: string): Promise<PreauthOrder> {
+    const h = this.ownHold(openId, holdId)
+    const c = this.view(h).completion
+    if (!c) throw new DomainError('conflict', 'COMPLETION_NOT_SETTLED', '没有可撤销的预授权完成')
+    const today = settleDayOf(compactTimestamp(this.d.clock()))
+    const p = completionVoidProblem(c, today, settleDayOf, this.pending(c.orderId))
+    if (p) throw problemError(p)
+    return this.followUp('completion_void', c, c.amount)
+  }
+
+  // --- settling ------------------------------------------------------------------------------------
+
+  /** A final outcome once; a settled void marks what it voided VOIDED, in the same transaction. */
+  private settle(o: PreauthOrder, respCode: string, respMsg: string, queryId: string | undefined, source: string) {
+    const { repo } = this.d
+    const cls = classify(respCode)
+    if (cls === 'unknown') return 'unchanged' as const
+    const facts = { respCode, respMsg, ...(queryId ? { queryId } : {}) }
+    const to = cls === 'refused' ? 'FAILED' : 'SUCCESS'
+    if (!repo.move(o.orderId, to, source, `${respCode} ${respMsg}`, facts)) return 'unchanged' as const
+    if (to === 'SUCCESS' && (o.kind === 'hold_void' || o.kind === 'completion_void') && o.origOrderId)
+      repo.move(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
+    return 'applied' as const
+  }
+
+  /** The reconciliation file's verdict on a PENDING completion or completion void. */
+  settleByFile(orderId: string, listed: { queryId: string } | null): void {
+    const o = this.d.repo.get(orderId)
+    if (!o) throw new Error(`no preauth order ${orderId}`)
+    if (listed) this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+    else this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+  }
+
+  /** `POST /notify/unionpay/acp/preauth`: verified, stored before answering 200, applied once. */
+  handleNotification(fields: AcpFields): PreauthNotifyResult {
+    const { repo, log } = this.d
+    const v = this.d.verifier.verify(fields)
+    if (!v.ok) {
+      log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp preauth notification not verified')
+      return { status: 400, outcome: 'bad_signature' }
+    }
+    const orderId = fields.orderId ?? ''
+    if (fields.merId !== this.d.merId || !orderId || !fields.respCode || !fields.txnType)
+      return { status: 400, outcome: 'bad_fields' }
+    const o = repo.get(orderId)
+    if (!o) {
+      log.warn({ orderId }, 'acp preauth notification for an unknown order')
+      return { status: 404, outcome: 'no_order' }
+    }
+    if (
+      PREAUTH_TXN_TYPE[o.kind] !== fields.txnType ||
+      (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
+    ) {
+      log.error({ orderId, txnType: fields.txnType, txnAmt: fields.txnAmt }, 'acp preauth notification does not match')
+      return { status: 400, outcome: 'mismatch' }
+    }
+    const signatureHash = createHash('sha256')
+      .update(fields.signature ?? '')
+      .digest('hex')
+    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
+    return repo.atomic(() => {
+      const fresh = this.d.notifications.recordNotification({
+        signatureHash,
+        orderId,
+        txnType: fields.txnType!,
+        respCode: fields.respCode!,
+        outcome: 'received',
+        params: JSON.stringify(kept),
+      })
+      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
+      let outcome: 'applied' | 'unchanged'
+      try {
+        outcome = this.settle(repo.get(orderId)!, fields.respCode!, fields.respMsg ?? '', fields.queryId, 'notify')
+      } catch (e) {
+        if (!(e instanceof PreauthTransitionError)) throw e
+        outcome = 'unchanged'
+      }
+      this.d.notifications.setNotificationOutcome(signatureHash, outcome)
+      return { status: 200 as const, outcome }
+    })
+  }
+
+  /** One status query (00) for an order whose outcome is unknown; reschedules per queryGap. */
+  async check(o: PreauthOrder): Promise<PreauthOrder> {
+    const { repo, client, clock, log } = this.d
+    let a: AcpAnswer | null = null
+    try {
+      a = await client.query({ orderId: o.orderId, txnTime: o.txnTime })
+    } catch (e) {
+      if (!(e instanceof AcpError)) throw e
+      log.info({ orderId: o.orderId, kind: e.kind }, 'acp preauth query without a result')
+    }
+    if (a && a.respCode === '00' && a.fields.origRespCode) {
+      if (a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount) {
+        try {
+          repo.atomic(() =>
+            this.settle(
+              repo.get(o.orderId)!,
+              a.fields.origRespCode!,
+              a.fields.origRespMsg ?? '',
+              a.fields.queryId,
+              'query',
+            ),
+          )
+        } catch (e) {
+          if (!(e instanceof PreauthTransitionError)) throw e
+        }
+      } else log.error({ orderId: o.orderId, answered: a.fields.txnAmt }, 'acp preauth query answer does not match')
+    }
+    const after = repo.get(o.orderId) as PreauthOrder
+    if (after.status === 'PENDING') {
+      const gap = queryGap(after.checkCount + 1)
+      repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
+      if (gap === null)
+        log.warn({ orderId: o.orderId }, 'acp preauth order still unknown: left to the reconciliation file')
+    }
+    return repo.get(o.orderId) as PreauthOrder
+  }
+
+  async checkDue(): Promise<number> {
+    const due = this.d.repo.claimDue(this.d.clock(), 60_000)
+    for (const o of due) await this.check(o)
+    return due.length
+  }
+}
