@@ -353,3 +353,23 @@ export interface ReconcileRunView {
   repeated: boolean
   reconciliation: ReconciliationView
 }
+
+/** 预授权 (docs/preauth.md): one hold, void, completion or completion void. Amounts in 分. */
+export interface PreauthOrderView {
+  orderId: string
+  kind: 'hold' | 'hold_void' | 'completion' | 'completion_void'
+  amount: number
+  status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
+  respCode: string | null
+  respMsg: string | null
+  needsReconciliation: boolean
+  createdAt: number
+  settledAt: number | null
+}
+
+/** `GET /api/nojump/preauth` items: a hold with what acted on it and its standing completion. */
+export interface PreauthHoldView extends PreauthOrderView {
+  bindingId: string
+  completion: PreauthOrderView | null
+  followUps: PreauthOrderView[]
+}

@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { PreauthHoldView, PreauthOrderView } from '../../../common/api.ts'
 import type { AppContext } from '../../context.ts'
 import { unavailable } from '../../http/errors.ts'
 import { requireSession } from '../../session/plugin.ts'
 import type { PreauthOrder } from './repo.ts'
 import type { HoldView, PreauthService } from './service.ts'
+import { notificationFields } from '../message.ts'
 
 const amount = z.number({ error: '金额必须是数字（单位：分）' }).int('金额以分为单位，须为整数').min(1).max(100_000_000)
 const holdBody = z.strictObject({ bindingId: z.string().regex(/^B\d{22}$/, '绑卡编号格式不正确'), amount })
 const completeBody = z.strictObject({ amount })
 const params = z.strictObject({ orderId: z.string().regex(/^P\d{22}$/, '预授权编号格式不正确') })
 
-const orderView = (o: PreauthOrder) => ({
+const orderView = (o: PreauthOrder): PreauthOrderView => ({
   orderId: o.orderId,
   kind: o.kind,
   amount: o.amount,
@@ -25,7 +27,7 @@ const orderView = (o: PreauthOrder) => ({
 })
 
 /** What the page shows of a hold: the hold, what acted on it, the standing completion. */
-export const holdView = (v: HoldView) => ({
+export const holdView = (v: HoldView): PreauthHoldView => ({
   ...orderView(v.hold),
   bindingId: v.hold.bindingId,
   completion: v.completion ? orderView(v.completion) : null,
@@ -98,12 +100,8 @@ export async function registerPreauthRoutes(
 
   /** backUrl: an url-encoded form; 200 only once the result is stored. */
   app.post('/notify/unionpay/acp/preauth', async (req, reply) => {
-    const fields: Record<string, string> = {}
-    if (req.body && typeof req.body === 'object')
-      for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-        if (typeof v !== 'string') return reply.status(400).type('text/plain').send('fail')
-        fields[k] = v
-      }
+    const fields = notificationFields(req.body)
+    if (!fields) return reply.status(400).type('text/plain').send('fail')
     const r = s.handleNotification(fields)
     return reply
       .status(r.status)
