@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts'
+import { claimDueRows, scheduleCheckRow } from './check-queue.ts'
 
 export type AcpKind = 'tn' | 'contract' | 'void' | 'refund'
 export type AcpStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
@@ -299,27 +300,11 @@ export class AcpRepo {
 
   /** Orders whose next query is due, claimed for `leaseMs` so that other instances skip them. */
   claimDue(now: number, leaseMs: number, limit = 20): AcpOrder[] {
-    const rows = (
-      this.db
-        .prepare(
-          "SELECT * FROM acp_orders WHERE status = 'PENDING' AND next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
-        )
-        .all(now, limit) as Row[]
-    ).map(toOrder)
-    return rows.filter(
-      (o) =>
-        this.db
-          .prepare('UPDATE acp_orders SET next_check_at = ? WHERE order_id = ? AND next_check_at = ?')
-          .run(now + leaseMs, o.orderId, o.nextCheckAt).changes === 1,
-    )
+    return claimDueRows(this.db, 'acp_orders', now, leaseMs, limit).map(toOrder)
   }
 
   scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): void {
-    this.db
-      .prepare(
-        "UPDATE acp_orders SET check_count = check_count + 1, next_check_at = ?, needs_reconciliation = ?, updated_at = ? WHERE order_id = ? AND status = 'PENDING'",
-      )
-      .run(nextCheckAt, needsReconciliation ? 1 : 0, this.clock(), orderId)
+    scheduleCheckRow(this.db, 'acp_orders', orderId, nextCheckAt, needsReconciliation, this.clock())
   }
 
   /** Stores a verified notification once; false when the same one was stored before. */

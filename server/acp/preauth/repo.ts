@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db.ts'
+import { claimDueRows, scheduleCheckRow } from '../check-queue.ts'
 
 export type PreauthKind = 'hold' | 'hold_void' | 'completion' | 'completion_void'
 export type PreauthStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
@@ -202,27 +203,12 @@ export class PreauthRepo {
       .run(respCode, respMsg, this.clock(), orderId)
   }
 
+  /** Orders whose next query is due, claimed for `leaseMs` so that other instances skip them. */
   claimDue(now: number, leaseMs: number, limit = 20): PreauthOrder[] {
-    const rows = (
-      this.db
-        .prepare(
-          "SELECT * FROM preauth_orders WHERE status = 'PENDING' AND next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
-        )
-        .all(now, limit) as Row[]
-    ).map(toOrder)
-    return rows.filter(
-      (o) =>
-        this.db
-          .prepare('UPDATE preauth_orders SET next_check_at = ? WHERE order_id = ? AND next_check_at = ?')
-          .run(now + leaseMs, o.orderId, o.nextCheckAt).changes === 1,
-    )
+    return claimDueRows(this.db, 'preauth_orders', now, leaseMs, limit).map(toOrder)
   }
 
   scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): void {
-    this.db
-      .prepare(
-        "UPDATE preauth_orders SET check_count = check_count + 1, next_check_at = ?, needs_reconciliation = ?, updated_at = ? WHERE order_id = ? AND status = 'PENDING'",
-      )
-      .run(nextCheckAt, needsReconciliation ? 1 : 0, this.clock(), orderId)
+    scheduleCheckRow(this.db, 'preauth_orders', orderId, nextCheckAt, needsReconciliation, this.clock())
   }
 }

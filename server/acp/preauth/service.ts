@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { DomainError } from '../../errors.ts'
 import { compactTimestamp } from '../../time.ts'
@@ -8,7 +8,8 @@ import type { AcpFields } from '../message.ts'
 import type { NojumpRepo } from '../nojump/repo.ts'
 import { settleDayOf } from '../reconcile/compare.ts'
 import type { AcpRepo } from '../repo.ts'
-import { FIRST_QUERY_AFTER_MS, queryGap } from '../rules.ts'
+import { FIRST_QUERY_AFTER_MS } from '../rules.ts'
+import { applyNotification, queryOnce, type NotifyResult, type SettleTarget } from '../settling.ts'
 import type { AcpVerifier } from '../verify.ts'
 import type { PreauthClient } from './client.ts'
 import { PreauthTransitionError, type PreauthKind, type PreauthOrder, type PreauthRepo } from './repo.ts'
@@ -42,11 +43,6 @@ const WHAT: Record<PreauthKind, string> = {
   hold_void: '预授权撤销',
   completion: '预授权完成',
   completion_void: '预授权完成撤销',
-}
-
-export type PreauthNotifyResult = {
-  status: 200 | 400 | 404
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
 }
 
 /** A hold with what acts on it: the page's view. */
@@ -232,90 +228,36 @@ export class PreauthService {
     else this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
   }
 
+  private target(): SettleTarget<PreauthOrder> {
+    return {
+      label: 'acp preauth',
+      log: this.d.log,
+      get: (id) => this.d.repo.get(id),
+      atomic: (fn) => this.d.repo.atomic(fn),
+      settle: (o, code, msg, queryId, source) => this.settle(o, code, msg, queryId, source),
+      isLostRace: (e) => e instanceof PreauthTransitionError,
+    }
+  }
+
   /** `POST /notify/unionpay/acp/preauth`: verified, stored before answering 200, applied once. */
-  handleNotification(fields: AcpFields): PreauthNotifyResult {
-    const { repo, log } = this.d
-    const v = this.d.verifier.verify(fields)
-    if (!v.ok) {
-      log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp preauth notification not verified')
-      return { status: 400, outcome: 'bad_signature' }
-    }
-    const orderId = fields.orderId ?? ''
-    if (fields.merId !== this.d.merId || !orderId || !fields.respCode || !fields.txnType)
-      return { status: 400, outcome: 'bad_fields' }
-    const o = repo.get(orderId)
-    if (!o) {
-      log.warn({ orderId }, 'acp preauth notification for an unknown order')
-      return { status: 404, outcome: 'no_order' }
-    }
-    if (
-      PREAUTH_TXN_TYPE[o.kind] !== fields.txnType ||
-      (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
-    ) {
-      log.error({ orderId, txnType: fields.txnType, txnAmt: fields.txnAmt }, 'acp preauth notification does not match')
-      return { status: 400, outcome: 'mismatch' }
-    }
-    const signatureHash = createHash('sha256')
-      .update(fields.signature ?? '')
-      .digest('hex')
-    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
-    return repo.atomic(() => {
-      const fresh = this.d.notifications.recordNotification({
-        signatureHash,
-        orderId,
-        txnType: fields.txnType!,
-        respCode: fields.respCode!,
-        outcome: 'received',
-        params: JSON.stringify(kept),
-      })
-      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      let outcome: 'applied' | 'unchanged'
-      try {
-        outcome = this.settle(repo.get(orderId)!, fields.respCode!, fields.respMsg ?? '', fields.queryId, 'notify')
-      } catch (e) {
-        if (!(e instanceof PreauthTransitionError)) throw e
-        outcome = 'unchanged'
-      }
-      this.d.notifications.setNotificationOutcome(signatureHash, outcome)
-      return { status: 200 as const, outcome }
+  handleNotification(fields: AcpFields): NotifyResult {
+    return applyNotification(fields, {
+      ...this.target(),
+      verifier: this.d.verifier,
+      merId: this.d.merId,
+      notifications: this.d.notifications,
+      txnTypeOf: (o) => PREAUTH_TXN_TYPE[o.kind],
     })
   }
 
   /** One status query (00) for an order whose outcome is unknown; reschedules per queryGap. */
-  async check(o: PreauthOrder): Promise<PreauthOrder> {
-    const { repo, client, clock, log } = this.d
-    let a: AcpAnswer | null = null
-    try {
-      a = await client.query({ orderId: o.orderId, txnTime: o.txnTime })
-    } catch (e) {
-      if (!(e instanceof AcpError)) throw e
-      log.info({ orderId: o.orderId, kind: e.kind }, 'acp preauth query without a result')
-    }
-    if (a && a.respCode === '00' && a.fields.origRespCode) {
-      if (a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount) {
-        try {
-          repo.atomic(() =>
-            this.settle(
-              repo.get(o.orderId)!,
-              a.fields.origRespCode!,
-              a.fields.origRespMsg ?? '',
-              a.fields.queryId,
-              'query',
-            ),
-          )
-        } catch (e) {
-          if (!(e instanceof PreauthTransitionError)) throw e
-        }
-      } else log.error({ orderId: o.orderId, answered: a.fields.txnAmt }, 'acp preauth query answer does not match')
-    }
-    const after = repo.get(o.orderId) as PreauthOrder
-    if (after.status === 'PENDING') {
-      const gap = queryGap(after.checkCount + 1)
-      repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
-      if (gap === null)
-        log.warn({ orderId: o.orderId }, 'acp preauth order still unknown: left to the reconciliation file')
-    }
-    return repo.get(o.orderId) as PreauthOrder
+  check(o: PreauthOrder): Promise<PreauthOrder> {
+    return queryOnce(o, {
+      ...this.target(),
+      query: (x) => this.d.client.query({ orderId: x.orderId, txnTime: x.txnTime }),
+      scheduleCheck: (id, at, toFile) => this.d.repo.scheduleCheck(id, at, toFile),
+      clock: this.d.clock,
+    })
   }
 
   async checkDue(): Promise<number> {
