@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_CARDS } from '../../sandbox/acp/nojump/cards.ts'
 import { startTestServer, type TestServer } from '../../test/harness.ts'
 import type { Json } from '../../test/json-api.ts'
+import { callAs, openedCard as openCard, userCookie } from './card.fixture.ts'
 import { PreauthClient } from './client.ts'
 
 // The whole server in sandbox mode: cards are opened through the real 无跳转 routes, holds and
@@ -16,31 +17,11 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(async () => s.close())
 
-const user = (openId = `preauth-user-${++users}`) =>
-  `upkit_sid=${s.ctx.sessions.create({ openId, scope: 'upapi_base' }).id}`
-const call = async (cookie: string, method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${s.baseUrl}${path}`, {
-    method,
-    headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  })
-  return { status: r.status, json: (await r.json()) as Json }
-}
+const user = (openId = `preauth-user-${++users}`) => userCookie(s, openId)
+const call = (cookie: string, method: string, path: string, body?: unknown) => callAs(s, cookie, method, path, body)
 const gatewayCalls = () => s.sandbox!.acp.log.length
 
-/** A card opened the way a user opens it (SMS, then the back-end open): its binding id. */
-async function openedCard(cookie: string, card = TEST_CARDS[0]!): Promise<string> {
-  const fields = { pan: card.pan, phone: card.phone, cvn2: card.cvn2, expired: card.expired }
-  const sms = await call(cookie, 'POST', '/api/nojump/cards/sms', fields)
-  expect(sms.status, JSON.stringify(sms.json)).toBe(200)
-  const peek = (await (await fetch(`${s.baseUrl}/sandbox/acp/nojump/sms/${sms.json.smsRef}`)).json()) as Json
-  const open = await call(cookie, 'POST', `/api/nojump/cards/${sms.json.bindingId}/open`, {
-    ...fields,
-    smsCode: peek.code,
-  })
-  expect(open.json.status, JSON.stringify(open.json)).toBe('ACTIVE')
-  return sms.json.bindingId as string
-}
+const openedCard = (cookie: string, card = TEST_CARDS[0]!) => openCard(s, cookie, card)
 const hold = async (cookie: string, bindingId: string, amount: number) =>
   call(cookie, 'POST', '/api/nojump/preauth', { bindingId, amount })
 const get = async (cookie: string, id: string) => (await call(cookie, 'GET', `/api/nojump/preauth/${id}`)).json
