@@ -271,6 +271,17 @@ export class NojumpRepo {
     ).map(toOrder)
   }
 
+  /** Orders sent (not drafts) with txnTime in `[from, to)`: the reconciliation's candidates. */
+  sentBetween(from: string, to: string): NojumpOrder[] {
+    return (
+      this.db
+        .prepare(
+          "SELECT * FROM nojump_orders WHERE txn_time >= ? AND txn_time < ? AND status != 'DRAFT' ORDER BY txn_time, order_id",
+        )
+        .all(from, to) as Row[]
+    ).map(toOrder)
+  }
+
   reversalsOf(origOrderId: string): NojumpOrder[] {
     return (
       this.db

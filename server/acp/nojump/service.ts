@@ -604,6 +604,17 @@ export class NojumpService {
     })
   }
 
+  /**
+   * The reconciliation file's verdict on a PENDING order (seed 003 FAQ 35, docs/reconcile.md):
+   * listed → SUCCESS, not listed → FAILED; inside the reconciliation's transaction.
+   */
+  settleByFile(orderId: string, listed: { queryId: string } | null): void {
+    const o = this.d.repo.order(orderId)
+    if (!o) throw new Error(`no nojump order ${orderId}`)
+    if (listed) this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+    else this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+  }
+
   /** One status query (00) for an order whose outcome is unknown; reschedules per queryGap. */
   async check(o: NojumpOrder): Promise<NojumpOrder> {
     const { repo, client, clock, log } = this.d
