@@ -50,8 +50,8 @@ export function errorCodeOf(payload: unknown): string | undefined {
 
 /**
  * One line per answered request (method, redacted URL, address, status, time): at debug when it
- * went well, a warning carrying the error code for 4xx and 5xx, so the default `info` level shows
- * problems and nothing else.
+ * went well, a warning carrying the error code for 4xx and 5xx (401, not logged in, at info), so
+ * the default `info` level shows problems, not traffic.
  */
 export function logAccess(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {
@@ -67,7 +67,8 @@ export function logAccess(app: FastifyInstance): void {
       req.log.debug({ req, res: { statusCode: status }, responseTime: reply.elapsedTime }, 'request completed')
     } else {
       const code = (req as WithErrorCode)[ERROR_CODE] ?? `HTTP_${status}`
-      req.log.warn(
+      // a visitor who is not logged in is the ordinary case (every page asks /api/me): info, not a warning
+      req.log[status === 401 ? 'info' : 'warn'](
         { req, res: { statusCode: status }, responseTime: reply.elapsedTime, code },
         `request failed: ${code}`,
       )
