@@ -3,14 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../app.ts'
-import { loadConfig } from '../config.ts'
 import { signNotification } from '../crypto/rsa.ts'
 import { createNonceStr } from '../crypto/signing.ts'
 import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { MemoryKv } from '../store/memory-kv.ts'
-import { freePort, startTestServer, type TestServer } from '../test/harness.ts'
+import { buildTestApp, freePort, startTestServer, type TestServer } from '../test/harness.ts'
 
 const CLOUDPAY_UA =
   'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (UnionPay/1.0 CloudPay)'
@@ -552,14 +550,7 @@ describe('sessions survive a restart', () => {
 
 describe('behind https', () => {
   it('marks the OAuth cookies Secure and builds an https redirectUri', async () => {
-    const config = loadConfig({
-      SANDBOX: '1',
-      PORT: '0',
-      PUBLIC_BASE_URL: 'https://h5.example.com',
-      DATABASE_URL: 'sqlite::memory:',
-      LOG_LEVEL: 'silent',
-    })
-    const { app } = await buildApp(config, { distDir: false })
+    const { app } = await buildTestApp({ PUBLIC_BASE_URL: 'https://h5.example.com' })
     try {
       const res = await app.inject({
         method: 'GET',
@@ -579,17 +570,12 @@ describe('behind https', () => {
 
   it('logs in through the sandbox at the PUBLIC_BASE_URL host; the session cookie is Secure, HttpOnly and SameSite', async () => {
     const port = await freePort()
-    const config = loadConfig({
-      SANDBOX: '1',
+    const { app, sandbox } = await startTestServer({
       PORT: String(port),
       PUBLIC_BASE_URL: 'https://h5.example.com',
       // the platform (sandbox) is reached on loopback; the browser-facing origin is https
       UNIONPAY_OPEN_BASE_URL: `http://127.0.0.1:${port}/sandbox/unionpay`,
-      DATABASE_URL: 'sqlite::memory:',
-      LOG_LEVEL: 'silent',
     })
-    const { app, sandbox } = await buildApp(config, { distDir: false })
-    await app.listen({ port, host: '127.0.0.1' })
     try {
       const b = new Browser()
       const a = await app.inject({
