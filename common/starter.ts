@@ -11,6 +11,9 @@
  */
 export const STARTER_GLOBAL = '__upkitStart'
 
+/** Set (`performance.mark`) when the page's first `upsdk.config` is accepted: src/upsdk-boot.ts. */
+export const UPSDK_READY_MARK = 'upkit:upsdk-ready'
+
 /** The attributes of the starter's `<script>` element. */
 export const STARTER_ZEPTO_ATTR = 'data-zepto'
 export const STARTER_UPSDK_ATTR = 'data-upsdk'
