@@ -189,10 +189,10 @@ for (const r of results) {
   if (busiest && !r.name.includes('old admission'))
     comparisons.push(
       compare(
-        r.name.replace(/^budget /, 'platform calls, busiest minute, '),
+        `busiest platform minute, ${r.name.replace(/^budget \d+\/min ×10 load, /, '')}, ×10 load`,
         Number(busiest[1]),
         'calls',
-        'budget',
+        'the call budget',
         Number(busiest[2]),
         {
           op: '≤',

@@ -42,9 +42,9 @@ export function met(c: Comparison): boolean | undefined {
 
 /** The comparisons as a table a person reads: figure, its value, the baseline and its value, the ratio, the goal. */
 export function comparisonTable(rows: Comparison[]): string {
-  const cols = [48, 12, 40, 12, 8, 14]
+  const cols = [50, 12, 34, 12, 8, 14]
   const head = ['figure', 'value', 'beside', 'its value', 'ratio', 'goal']
-  const lines = [head.map((h, i) => pad(h, cols[i] ?? 0)).join(' '), '-'.repeat(138)]
+  const lines = [head.map((h, i) => pad(h, cols[i] ?? 0)).join(' '), '-'.repeat(135)]
   for (const c of rows) {
     const ok = met(c)
     const goal = c.goal ? `${c.goal.op}${c.goal.ratio.toFixed(2)}× ${ok ? 'met' : 'MISSED'}` : ''
@@ -56,6 +56,11 @@ export function comparisonTable(rows: Comparison[]): string {
       Number.isFinite(c.ratio) ? `${c.ratio.toFixed(2)}×` : 'n/a',
       goal,
     ]
+    // a figure name wider than its column gets a line of its own
+    if (width(c.figure) > (cols[0] ?? 0)) {
+      lines.push(c.figure)
+      cells[0] = ''
+    }
     lines.push(cells.map((v, i) => pad(v, cols[i] ?? 0)).join(' '))
   }
   return lines.join('\n')
