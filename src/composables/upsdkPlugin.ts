@@ -1,5 +1,5 @@
 import type { App } from 'vue'
-import type { Router } from 'vue-router'
+import { START_LOCATION, type Router } from 'vue-router'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient, setUpsdkClient, type UpsdkClient, type UpsdkClientOptions } from '@/upsdk/client'
 import { UPSDK_CLIENT_KEY } from './shared/client'
@@ -32,8 +32,12 @@ export function createUpsdk(options: UpsdkPluginOptions = {}) {
       useSdkStore().bind(client)
       const configure = () => void client.ready().catch(() => undefined)
       if (router) {
-        router.afterEach((_to, _from, failure) => {
-          if (!failure && eager) configure()
+        router.afterEach((_to, from, failure) => {
+          if (failure || !eager) return
+          // a client handed over after its first config failed (src/upsdk-boot.ts): the page shows
+          // that error with 重试, and the first navigation does not try again on its own
+          if (from === START_LOCATION && client.state.status === 'error') return
+          configure()
         })
       } else if (eager) configure()
     },
