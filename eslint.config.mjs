@@ -35,7 +35,15 @@ export default defineConfigWithVueTs(
   { name: 'upkit/files', files: ['**/*.{ts,mts,vue}'] },
   {
     name: 'upkit/ignores',
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test-results/**', '.tmp/**'],
+    ignores: [
+      'dist/**',
+      'kit/dist/**',
+      'coverage/**',
+      'node_modules/**',
+      'bench/results/**',
+      'test-results/**',
+      '.tmp/**',
+    ],
   },
   pluginVue.configs['flat/essential'],
   vueTsConfigs.recommended,

@@ -1,16 +1,20 @@
 import type { App } from 'vue'
-import type { Router } from 'vue-router'
 import { useSdkStore } from '@/stores/sdk'
 import { createUpsdkClient, setUpsdkClient, type UpsdkClient, type UpsdkClientOptions } from '@/upsdk/client'
 import { UPSDK_CLIENT_KEY } from './shared/client'
 
 export { UPSDK_CLIENT_KEY }
 
+/** What the plugin uses of a vue-router `Router`: apps without vue-router need not install it. */
+export interface AfterEachRouter {
+  afterEach(guard: (to: unknown, from: unknown, failure?: unknown) => unknown): unknown
+}
+
 export interface UpsdkPluginOptions extends UpsdkClientOptions {
   /** Use this client instead of creating one. */
   client?: UpsdkClient
   /** Re-configure after each navigation (config is per URL). */
-  router?: Router
+  router?: AfterEachRouter
   /**
    * Configure as soon as the app is installed / after each navigation, so pages find the SDK
    * ready. @default true

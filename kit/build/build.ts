@@ -1,0 +1,113 @@
+/**
+ * Builds the `upkit` package into kit/dist: the browser entry points (ESM, Zepto made a module
+ * and bundled, vue/pinia left to the app), the Node entry points (dependencies left external)
+ * and the declarations, with the repo's `@/`, `@common/` aliases and `.ts` specifiers rewritten.
+ *   tsx kit/build/build.ts
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { zeptoAsModule } from '../../vite.config.ts'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const KIT = join(ROOT, 'kit')
+export const DIST = join(KIT, 'dist')
+const TYPES = join(DIST, 'types')
+
+export const WEB_ENTRIES = { upsdk: 'kit/web/upsdk.ts', vue: 'kit/web/vue.ts', stub: 'kit/web/stub.ts' } as const
+export const NODE_ENTRIES = { server: 'kit/node/server.ts', sandbox: 'kit/node/sandbox.ts' } as const
+
+export const ALIASES = { '@': join(ROOT, 'src'), '@common': join(ROOT, 'common') }
+/** What the app provides to the browser entry points (peer dependencies). */
+export const WEB_EXTERNAL = [/^vue($|\/)/, /^pinia($|\/)/, /^vue-router($|\/)/]
+
+const BASE = { configFile: false, root: ROOT, publicDir: false, logLevel: 'warn' } as const
+
+async function buildWeb(): Promise<void> {
+  await build({
+    ...BASE,
+    plugins: [zeptoAsModule()],
+    resolve: { alias: ALIASES },
+    // The package never carries the stub inside upkit/upsdk: apps install it through upkit/stub.
+    define: { 'import.meta.env.VITE_UPSDK_URL': 'undefined' },
+    build: {
+      outDir: join(DIST, 'web'),
+      emptyOutDir: true,
+      target: 'es2020',
+      minify: false,
+      lib: { entry: WEB_ENTRIES, formats: ['es'] },
+      rolldownOptions: { external: WEB_EXTERNAL, output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+    },
+  })
+}
+
+async function buildNode(): Promise<void> {
+  await build({
+    ...BASE,
+    build: {
+      ssr: true,
+      outDir: join(DIST, 'node'),
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      rolldownOptions: {
+        input: NODE_ENTRIES,
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  })
+}
+
+function emitDeclarations(): void {
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
+  const common = ['--declaration', '--emitDeclarationOnly', '--noEmit', 'false', '--outDir', TYPES, '--rootDir', ROOT]
+  for (const project of ['kit/build/tsconfig.web.json', 'kit/build/tsconfig.node.json']) {
+    const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, project), ...common], { stdio: 'inherit' })
+    if (r.status !== 0) throw new Error(`declarations failed for ${project}`)
+  }
+  for (const file of walk(TYPES)) if (file.endsWith('.d.ts')) rewriteSpecifiers(file)
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    return statSync(p).isDirectory() ? walk(p) : [p]
+  })
+}
+
+/** `@/x`, `@common/x`, `./x.ts`, `./dir` → relative `.js` specifiers a consumer's TypeScript resolves. */
+function rewriteSpecifiers(file: string): void {
+  const src = readFileSync(file, 'utf8')
+  const out = src.replace(/(from\s+|import\()(['"])([^'"]+)\2/g, (whole, lead: string, q: string, spec: string) => {
+    let target: string | undefined
+    if (spec.startsWith('@/')) target = join(TYPES, 'src', spec.slice(2))
+    else if (spec.startsWith('@common/')) target = join(TYPES, 'common', spec.slice(8))
+    else if (spec.startsWith('.')) target = join(dirname(file), spec)
+    if (!target) return whole
+    const bare = target.replace(/\.(ts|js)$/, '')
+    const resolved = existsSync(`${bare}.d.ts`)
+      ? `${bare}.js`
+      : existsSync(join(bare, 'index.d.ts'))
+        ? join(bare, 'index.js')
+        : null
+    if (!resolved) throw new Error(`${relative(ROOT, file)}: cannot resolve ${spec}`)
+    let rel = relative(dirname(file), resolved)
+    if (!rel.startsWith('.')) rel = `./${rel}`
+    return `${lead}${q}${rel}${q}`
+  })
+  if (out !== src) writeFileSync(file, out)
+}
+
+export async function buildKit(): Promise<void> {
+  rmSync(DIST, { recursive: true, force: true })
+  await buildWeb()
+  await buildNode()
+  emitDeclarations()
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildKit()
+  console.log(`upkit built into ${relative(ROOT, DIST)}`)
+}
