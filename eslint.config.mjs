@@ -126,6 +126,27 @@ export default defineConfigWithVueTs(
     },
   },
   ...sandboxIndependence,
+  // Server tests get the app from the shared harness (sandbox defaults, free port, close).
+  {
+    name: 'upkit/boundaries/test-harness',
+    files: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
+    ignores: ['server/test/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app.ts', '**/app'],
+              importNames: ['buildApp'],
+              message:
+                'Server tests build the app with buildTestApp() / startTestServer() from server/test/harness.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     name: 'upkit/tests',
     files: ['**/*.test.ts', 'e2e/**/*.ts'],

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { request, Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
 
@@ -9,6 +10,21 @@ export interface LoadResult {
   p50Ms: number
   p99Ms: number
   errors: number
+  /** The server process's CPU time (user + system) per answered request, in µs; absent off Linux. */
+  cpuUsPerRequest?: number
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    // the fields after the command name, which is in parentheses and may contain spaces
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    const ticks = Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15)
+    return Number.isFinite(ticks) ? ticks / 100 : undefined // USER_HZ is 100 on Linux
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -21,6 +37,7 @@ export async function loadTest(
   connections = 50,
   ms = 4000,
   warmupMs = 1000,
+  serverPid?: number,
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections })
   const target = new URL(url)
@@ -58,9 +75,11 @@ export async function loadTest(
   }
   await run(warmupMs, null)
   const lat: number[] = []
+  const cpu0 = processCpuSeconds(serverPid)
   const t0 = performance.now()
   const errors = await run(ms, lat)
   const seconds = (performance.now() - t0) / 1000
+  const cpu1 = processCpuSeconds(serverPid)
   agent.destroy()
   lat.sort((a, b) => a - b)
   const at = (q: number) => +(lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? 0).toFixed(2)
@@ -71,27 +90,39 @@ export async function loadTest(
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     errors,
+    ...(cpu0 !== undefined && cpu1 !== undefined && lat.length
+      ? { cpuUsPerRequest: Math.round(((cpu1 - cpu0) * 1e6) / lat.length) }
+      : {}),
   }
 }
 
+export interface ServerProcess {
+  port: number
+  child: ChildProcess
+  /** SIGTERM, then what it printed on the way out: requests its fake upstream got (express-wechat). */
+  stop(): Promise<{ upstreamCalls?: number }>
+}
+
 /** Starts bench/http-servers.ts <kind> in its own process and resolves with its port. */
-export function startServerProcess(
-  kind: string,
-  nodeArgs: string[] = [],
-): Promise<{ port: number; child: ChildProcess }> {
+export function startServerProcess(kind: string, nodeArgs: string[] = []): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [...nodeArgs, '--import', 'tsx', new URL('./http-servers.ts', import.meta.url).pathname, kind],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   )
+  let out = ''
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()))
+  const stop = async () => {
+    child.kill('SIGTERM')
+    await exited
+    const m = /UPSTREAM (\d+)/.exec(out)
+    return m ? { upstreamCalls: Number(m[1]) } : {}
+  }
   return new Promise((resolve, reject) => {
-    let out = ''
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
       const m = /PORT (\d+)/.exec(out)
-      if (m) resolve({ port: Number(m[1]), child })
+      if (m) resolve({ port: Number(m[1]), child, stop })
     })
     child.on('exit', (code) => reject(new Error(`${kind} server exited (${code ?? 'signal'}) before listening`)))
   })

@@ -10,8 +10,8 @@ import { startTestServer } from '../server/test/harness.ts'
 import { benchAcp } from './acp.ts'
 import { benchBudget } from './budget.ts'
 import { benchBundle } from './bundle.ts'
-import { loadTest, startServerProcess, type LoadResult } from './http-load.ts'
 import { benchPayments } from './payments.ts'
+import { benchSigning } from './signing.ts'
 
 interface Result {
   name: string
@@ -120,45 +120,11 @@ try {
 
 await benchBudget((row) => results.push(row))
 
-// The signing route beside its baselines, each server in its own process, 50 connections, one
-// run; two interleaved rounds, the better kept, so a neighbour's burst on a shared machine does not pick the winner.
-const CONNECTIONS = 50
-const KINDS = [
-  ['bare', 'bare node:http, constant JSON (ceiling)'],
-  ['fastify', 'minimal fastify, same signing'],
-  ['upkit', 'upkit POST /api/upsdk/config (all hooks, logging)'],
-] as const
-const signing: Partial<Record<(typeof KINDS)[number][0], LoadResult>> = {}
-for (let round = 0; round < 2; round++) {
-  for (const [kind] of KINDS) {
-    const { port, child } = await startServerProcess(kind)
-    try {
-      const r = await loadTest(
-        `http://127.0.0.1:${port}/api/upsdk/config`,
-        JSON.stringify({ url: `http://127.0.0.1:${port}/pay?x=1` }),
-        CONNECTIONS,
-      )
-      const prev = signing[kind]
-      if (!prev || r.rps > prev.rps) signing[kind] = r
-    } finally {
-      child.kill('SIGTERM')
-    }
-  }
-}
-for (const [kind, label] of KINDS) {
-  const r = signing[kind]
-  const bare = signing.bare
-  if (!r || !bare) continue
-  results.push({
-    name: `signing @${CONNECTIONS} conns: ${label}`,
-    ops: r.requests,
-    seconds: r.seconds,
-    opsPerSec: r.rps,
-    p50Ms: r.p50Ms,
-    p99Ms: r.p99Ms,
-    note: `${(r.rps / bare.rps).toFixed(2)}× bare rps, p99 ${(r.p99Ms / bare.p99Ms).toFixed(2)}× bare${kind === 'upkit' && signing.fastify ? `; ${(r.rps / signing.fastify.rps).toFixed(2)}× fastify (goal ≥0.8× bare rps, p99 ≤1.5×)` : ''}${r.errors ? `; ${r.errors} non-200` : ''}`,
-  })
-}
+// Figures on a shared machine move with the neighbours: each comparison runs its sides
+// interleaved, ROUNDS times, and keeps the median; compare ratios within one run.
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
+
+for (const row of await benchSigning(ROUNDS)) results.push(row)
 
 for (const row of benchBundle()) {
   results.push({

@@ -85,6 +85,21 @@ export const API_ERROR_CODES = [
   'VOID_NOT_SAME_DAY',
   'VOID_AFTER_REFUND',
   'REFUND_EXCEEDS',
+  // 银联无跳转支付 (docs/nojump.md)
+  'NOJUMP_NOT_CONFIGURED',
+  'NO_BINDING',
+  'BINDING_NOT_OPENING',
+  'BINDING_NOT_ACTIVE',
+  'CARD_MISMATCH',
+  'ORDER_NOT_DRAFT',
+  'SMS_STEP_EXPIRED',
+  'REVERSAL_NOT_UNKNOWN',
+  'REVERSAL_WINDOW_CLOSED',
+  // 全渠道 reconciliation file and pre-authorisation (docs/reconcile.md)
+  'RECON_FILE_NOT_READY',
+  'RECON_FILE_INVALID',
+  'RECON_FILE_UNAVAILABLE',
+  'RECON_NOT_FOUND',
   // 开放平台 5.3 / 5.5–5.8 (docs/open-apis.md)
   'PAY_PWD_NOT_CONFIGURED',
   'PAY_PWD_NOT_FOUND',

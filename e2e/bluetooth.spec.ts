@@ -31,9 +31,11 @@ test.describe('Bluetooth console', () => {
     await expect
       .poll(async () => Number(await device(page, HR).getByTestId('ble-rssi').textContent()))
       .toBeGreaterThanOrEqual(-44)
-    // the beacon only advertises: connecting fails with a readable message
-    await device(page, 'AA:BB:CC:00:00:BE').getByRole('button', { name: '连接' }).click()
-    await expect(page.getByTestId('ble-error')).toContainText('连接设备失败')
+    // the beacon only advertises: no 连接 button, and the list says why
+    const beacon = device(page, 'AA:BB:CC:00:00:BE')
+    await expect(beacon.getByTestId('ble-beacon-note')).toHaveText(/Eddystone 信标只对外广播自己的标识.*不接受连接/)
+    await expect(beacon.getByRole('button')).toHaveCount(0)
+    await expect(device(page, LOCK).getByRole('button', { name: '连接' })).toBeVisible()
     await page.getByTestId('ble-scan').click()
     await expect(page.getByTestId('ble-scan')).toHaveText(/扫描附近设备/)
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-scan.png', fullPage: true })
@@ -75,6 +77,14 @@ test.describe('Bluetooth console', () => {
     await command.getByTestId('ble-write-input').fill('0G')
     await command.getByRole('button', { name: '写入' }).click()
     await expect(panel.getByTestId('ble-panel-message')).toContainText('十六进制')
+    // the lock's commands are offered by name, and the log says what each write meant
+    const commands = command.getByTestId('ble-commands').getByRole('button')
+    await expect(commands).toHaveText(['开锁 01', '上锁 02', '查询状态 03'])
+    await commands.filter({ hasText: '上锁' }).click()
+    await expect(panel.getByTestId('ble-panel-message')).toHaveText('已发送“上锁”（02）')
+    await status.getByRole('button', { name: '读取' }).click()
+    await expect(status.getByTestId('ble-read-value')).toContainText('门锁已上锁')
+    await expect(page.locator('[data-testid="ble-log-entry"][data-kind="write"]').first()).toContainText('上锁命令')
     await page.screenshot({ path: '/tmp/shots-ble/bluetooth-lock.png', fullPage: true })
   })
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
 import { createPublicKey } from 'node:crypto'
@@ -20,7 +20,10 @@ import { registerAdminCheck } from './http/admin.ts'
 import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
+import { registerNojumpRoutes } from './acp/nojump/routes.ts'
+import { registerReconcileRoutes } from './acp/reconcile/routes.ts'
 import type { AcpService } from './acp/service.ts'
+import type { NojumpService } from './acp/nojump/service.ts'
 import { registerContractRoutes } from './contract/routes.ts'
 import { registerCapabilitiesRoute } from './routes/capabilities.ts'
 import { registerMarketingRoutes } from './marketing/routes.ts'
@@ -60,6 +63,8 @@ export interface App {
   sandbox: SandboxContext | undefined
   /** The 全渠道 feature; null when UNIONPAY_ACP_* is not configured. */
   acp: AcpService | null
+  /** 银联无跳转支付; null without 全渠道 or UNIONPAY_ACP_TR_ID. */
+  nojump: NojumpService | null
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
@@ -74,7 +79,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // one access line per request (logAccess below) instead of Fastify's two: half the log cost on the hot path
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ...SERVER_TIMEOUTS,
@@ -140,6 +145,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerContractRoutes(app, ctx, { service: services.contract.service, oauth: services.oauth })
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
+  await registerNojumpRoutes(app, ctx, services.nojump)
+  await registerReconcileRoutes(app, ctx, services.reconcile)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)
@@ -172,5 +179,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) db.close()
   })
   await app.ready()
-  return { app, ctx, sandbox, acp: services.acp }
+  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump }
 }

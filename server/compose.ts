@@ -4,6 +4,11 @@ import { AcpRepo } from './acp/repo.ts'
 import { AcpService } from './acp/service.ts'
 import { AcpTnProvider } from './acp/tn-provider.ts'
 import { AcpVerifier } from './acp/verify.ts'
+import { NojumpClient } from './acp/nojump/client.ts'
+import { NojumpRepo } from './acp/nojump/repo.ts'
+import { NojumpService } from './acp/nojump/service.ts'
+import { buildReconcile } from './acp/reconcile/index.ts'
+import type { ReconcileService } from './acp/reconcile/service.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
 import { ContractRepo } from './contract/repo.ts'
@@ -20,7 +25,7 @@ import { openPayRecords } from './pay/records.ts'
 import { SandboxTnProvider } from './pay/tn.ts'
 import { PayPwdRepo } from './paypwd/repo.ts'
 import { PayPwdService } from './paypwd/service.ts'
-import { UserStore } from './session/users.ts'
+import { UserStore } from './oauth/repo.ts'
 import { ContractApi } from './unionpay/contract.ts'
 import { pushMessage } from './unionpay/msg-push.ts'
 import type { OpenApiDeps } from './unionpay/open-api.ts'
@@ -32,6 +37,10 @@ export interface Services {
   pay: PayModule
   /** 全渠道; null when UNIONPAY_ACP_* is not configured (its routes answer 503). */
   acp: AcpService | null
+  /** 银联无跳转支付 (token payment); null without 全渠道 or without UNIONPAY_ACP_TR_ID. */
+  nojump: NojumpService | null
+  /** 全渠道 reconciliation file (docs/reconcile.md); null without 全渠道. */
+  reconcile: ReconcileService | null
   /** 支付密码验证 (seed 003 5.3) */
   payPwd: PayPwdService
   /** 消息推送 and 红包/抽奖 (5.5, 5.8) */
@@ -75,8 +84,11 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
 
   const chinaums = new ChinaumsClient({ ...config.chinaums, clock })
   const records = openPayRecords(ctx.db, clock)
-  const acp = buildAcp(ctx, contractApi, records.orders)
+  const acpParts = buildAcpParts(ctx)
+  const acp = acpParts && buildAcp(ctx, contractApi, records.orders, acpParts)
+  const nojump = acpParts && buildNojump(ctx, acpParts)
   // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
+  const reconcile = acp ? buildReconcile(ctx, acp) : null
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
   const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 
@@ -133,10 +145,23 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
         log,
         doneMessage: 'queried 全渠道 orders with an unknown outcome',
       }),
-      // 加密公钥更新查询 (95) once a day (seed 000).
+      ...(nojump
+        ? [
+            periodicJob({
+              name: 'acp-nojump-checks',
+              firstAfterMs: 30_000,
+              everyMs: 30_000,
+              run: () => nojump.checkDue(),
+              log,
+              doneMessage: 'queried 无跳转 orders with an unknown outcome',
+            }),
+          ]
+        : []),
+      // 加密公钥更新查询 (95) soon after start (the configured certificate may have been replaced
+      // while this instance was down), then once a day (seed 000).
       periodicJob({
         name: 'acp-encrypt-cert',
-        firstAfterMs: 24 * 3600_000,
+        firstAfterMs: 5 * 60_000,
         everyMs: 24 * 3600_000,
         run: async () => Number(await acp.refreshEncryptCert()),
         log,
@@ -144,6 +169,18 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       }),
     )
   }
+  if (reconcile)
+    jobs.push(
+      // The last closed settle day's file (available the next morning): tried hourly until reconciled, once per day.
+      periodicJob({
+        name: 'acp-reconcile',
+        firstAfterMs: 60_000,
+        everyMs: 3600_000,
+        run: () => reconcile.runDue(),
+        log,
+        doneMessage: 'reconciled a 全渠道 settle day',
+      }),
+    )
 
   return {
     services: {
@@ -151,6 +188,8 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       contract: { service: contract, repo: contractRepo, api: contractApi },
       pay,
       acp,
+      nojump,
+      reconcile,
       payPwd,
       marketing,
       openApi,
@@ -159,8 +198,16 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   }
 }
 
-/** The 全渠道 feature from the validated config; null when it is not configured. */
-function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore): AcpService | null {
+interface AcpParts {
+  cfg: NonNullable<AppContext['config']['acp']>
+  verifier: AcpVerifier
+  encryptCerts: EncryptCerts
+  client: AcpClient
+  repo: AcpRepo
+}
+
+/** The 全渠道 client and its crypto, shared by every product on it; null when not configured. */
+function buildAcpParts(ctx: AppContext): AcpParts | null {
   const cfg = ctx.config.acp
   if (!cfg) return null
   const verifier = new AcpVerifier(cfg.trust, { allowTestCn: cfg.allowTestCn, clock: ctx.clock })
@@ -174,9 +221,31 @@ function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore
     timeoutMs: cfg.timeoutMs,
     clock: ctx.clock,
   })
+  return { cfg, verifier, encryptCerts, client, repo: new AcpRepo(ctx.db, ctx.clock) }
+}
+
+/** 银联无跳转支付 on the same 全渠道 client; null without a token requestor id. */
+function buildNojump(ctx: AppContext, p: AcpParts): NojumpService | null {
+  if (!p.cfg.trId) return null
+  return new NojumpService({
+    repo: new NojumpRepo(ctx.db, ctx.clock),
+    client: new NojumpClient(p.client, p.cfg.trId),
+    verifier: p.verifier,
+    notifications: p.repo,
+    merId: p.cfg.merId,
+    backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp/nojump`,
+    frontUrl: `${ctx.config.publicBaseUrl}/pay/return/nojump`,
+    clock: ctx.clock,
+    log: ctx.log,
+  })
+}
+
+/** The 全渠道 feature (tn, contract charges) from the validated config. */
+function buildAcp(ctx: AppContext, contracts: ContractApi, payOrders: OrderStore, p: AcpParts): AcpService {
+  const { cfg, verifier, encryptCerts, client } = p
   return new AcpService({
     config: cfg,
-    repo: new AcpRepo(ctx.db, ctx.clock),
+    repo: p.repo,
     client,
     verifier,
     encryptCerts,

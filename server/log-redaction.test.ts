@@ -50,6 +50,18 @@ describe('logs never carry secrets or personal data', () => {
 
     // the flows were logged (request lines with redacted query strings)
     expect(log).toContain('/api/oauth/callback?code=%5Bredacted%5D')
+    // one access line per request, from the unredacted access logger: only safe fields, request id kept
+    const access = log
+      .split('\n')
+      .filter((l) => l.includes('"request completed"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    const callbackLine = access.find((l) =>
+      String((l.req as { url?: string } | undefined)?.url).startsWith('/api/oauth/callback'),
+    )
+    expect(callbackLine).toMatchObject({ reqId: expect.any(String), res: { statusCode: 302 }, req: { method: 'GET' } })
+    expect(Object.keys(callbackLine ?? {}).sort()).toEqual(
+      ['hostname', 'level', 'msg', 'pid', 'reqId', 'req', 'res', 'responseTime', 'time'].sort(),
+    )
     const secrets = [
       SANDBOX_UNIONPAY.secret,
       SANDBOX_UNIONPAY.symmetricKey,

@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { redactUrl } from './log.ts'
+import { startTestServer } from './test/harness.ts'
 
 describe('log redaction', () => {
   it('hides credentials and personal data in query strings', () => {
@@ -8,5 +10,47 @@ describe('log redaction', () => {
     expect(out).not.toContain('xyz')
     expect(out).toContain('lang=zh')
     expect(redactUrl('/healthz')).toBe('/healthz')
+  })
+})
+
+describe('access lines', () => {
+  async function linesAt(level: 'info' | 'debug') {
+    let out = ''
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString()
+        done()
+      },
+    })
+    const s = await startTestServer({ LOG_LEVEL: level }, { logStream: stream })
+    await s.app.inject({ method: 'GET', url: '/healthz' })
+    await s.app.inject({ method: 'GET', url: '/api/pay/orders/UPKnosuchorder1' })
+    await s.app.inject({ method: 'GET', url: '/api/oauth/callback?state=nosuchstate&code=x' })
+    await s.close()
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            level: number
+            msg: string
+            code?: string
+            req?: { url: string }
+            res?: { statusCode: number }
+          },
+      )
+      .filter((l) => l.req)
+  }
+
+  it('a good request is a debug line; a 4xx is a warning carrying the error code (JSON or server page)', async () => {
+    const info = await linesAt('info')
+    expect(info.map((l) => [l.level, l.res?.statusCode, l.code])).toEqual([
+      [40, 404, 'NO_ORDER'],
+      [40, 400, 'STATE_UNKNOWN'],
+    ])
+    expect(info[0]?.msg).toBe('request failed: NO_ORDER')
+    const debug = await linesAt('debug')
+    expect(debug.find((l) => l.req?.url === '/healthz')).toMatchObject({ level: 20, msg: 'request completed' })
   })
 })

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { listenFailureLine, startupLines, terminalLogStream } from './startup-console.ts'
+import { listenFailureLine, prettyMessage, startupLines, terminalLogStream } from './startup-console.ts'
 
 describe('start-up console output', () => {
   it('names the URL, the sandbox console, the 云闪付 UA and the phone route', () => {
@@ -24,6 +24,19 @@ describe('start-up console output', () => {
       /^端口 8787 已被占用/,
     )
     expect(listenFailureLine(new Error('other'), 8787)).toBeNull()
+  })
+
+  it('a request line reads as method, path, status, code and time', () => {
+    const line = {
+      msg: 'request failed: NO_ORDER',
+      req: { method: 'GET', url: '/api/pay/orders/x' },
+      res: { statusCode: 404 },
+      responseTime: 2.6,
+      code: 'NO_ORDER',
+    }
+    expect(prettyMessage(line)).toBe('GET /api/pay/orders/x → 404 NO_ORDER 3 ms')
+    expect(prettyMessage({ msg: 'payment gateway down', code: 'UPSTREAM' })).toBe('payment gateway down [UPSTREAM]')
+    expect(prettyMessage({ msg: 'listening' })).toBe('listening')
   })
 
   it('pretty logs only in a terminal', () => {

@@ -13,7 +13,26 @@ export interface StartupInfo {
 /** Readable logs in a terminal (pino-pretty); JSON lines when piped or with LOG_FORMAT=json. */
 export function terminalLogStream(env: Record<string, string | undefined>, isTty: boolean): Writable | undefined {
   if (!isTty || env.LOG_FORMAT === 'json') return undefined
-  return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true })
+  return pinoPretty({
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,req,res,responseTime,code',
+    singleLine: true,
+    messageFormat: (log, messageKey) => prettyMessage(log, messageKey),
+  })
+}
+
+/** An access line as `GET /pay → 404 NO_ORDER 3 ms`; any other line as its message, with its error code. */
+export function prettyMessage(log: Record<string, unknown>, messageKey = 'msg'): string {
+  const msg = typeof log[messageKey] === 'string' ? (log[messageKey] as string) : ''
+  const code = typeof log.code === 'string' ? log.code : undefined
+  const req = log.req as { method?: unknown; url?: unknown } | undefined
+  const res = log.res as { statusCode?: unknown } | undefined
+  if (req && res && typeof req.method === 'string' && typeof req.url === 'string') {
+    const ms = typeof log.responseTime === 'number' ? ` ${log.responseTime.toFixed(0)} ms` : ''
+    return `${req.method} ${req.url} → ${String(res.statusCode)}${code ? ` ${code}` : ''}${ms}`
+  }
+  return code && !msg.includes(code) ? `${msg} [${code}]` : msg
 }
 
 function lanAddresses(): string[] {

@@ -19,6 +19,11 @@ export function beijingParts(now: number) {
   }
 }
 
+/** Start (epoch ms) of the Beijing day holding `now` (daily limits count from Beijing midnight). */
+export function beijingDayStart(now: number): number {
+  return Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000) * 86_400_000 - BEIJING_OFFSET_MS
+}
+
 /** `yyyyMMddHHmmss` (银商 OPEN-FORM-PARAM / OPEN-BODY-SIG timestamp, the contractCode prefix). */
 export function compactTimestamp(now: number): string {
   const p = beijingParts(now)

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { STARTER_GLOBAL } from '@common/starter'
+import { STARTER_GLOBAL, STARTER_SCRIPT } from '@common/starter'
 import { fetchSignatureWithStarter } from './upsdk-start'
 
 const sig = { appId: 'app', timestamp: '1700000000', nonceStr: 'n', signature: 's' }
@@ -44,5 +44,61 @@ describe('fetchSignatureWithStarter', () => {
       code: 'URL_NOT_ALLOWED',
       source: 'server',
     })
+  })
+})
+
+describe('the inline starter (index.html)', () => {
+  const IN_APP = 'Mozilla/5.0 (Linux; Android 13) (com.unionpay.chsp) (cordova 7.0.0) (updebug 0)'
+  function runStarter(userAgent: string, attrs: Record<string, string>) {
+    const script = document.createElement('script')
+    for (const [k, v] of Object.entries(attrs)) script.setAttribute(k, v)
+    vi.stubGlobal('navigator', { userAgent })
+    const fetchMock = vi.fn(async () => json(sig))
+    vi.stubGlobal('fetch', fetchMock)
+    Object.defineProperty(document, 'currentScript', { configurable: true, get: () => script })
+    try {
+      new Function(STARTER_SCRIPT)()
+    } finally {
+      Object.defineProperty(document, 'currentScript', { configurable: true, get: () => null })
+    }
+    return fetchMock
+  }
+  const preloads = () =>
+    [...document.head.querySelectorAll('link')].map((l) => `${l.rel} ${l.getAttribute('href') ?? ''}`)
+  afterEach(() => {
+    document.head.querySelectorAll('link').forEach((l) => l.remove())
+    holder[STARTER_GLOBAL] = undefined
+    vi.unstubAllGlobals()
+  })
+
+  it('inside 云闪付: signs the page URL and preloads Zepto and upsdk.js', () => {
+    const fetchMock = runStarter(IN_APP, {
+      'data-zepto': '/assets/zepto-abc.js',
+      'data-upsdk': 'https://open.95516.com/s/open/js/upsdk.js',
+    })
+    expect(fetchMock).toHaveBeenCalledWith('/api/upsdk/config', expect.objectContaining({ method: 'POST' }))
+    expect((holder[STARTER_GLOBAL] as { url: string }).url).toBe(location.href.split('#')[0])
+    expect(preloads()).toEqual([
+      'modulepreload /assets/zepto-abc.js',
+      'preload https://open.95516.com/s/open/js/upsdk.js',
+    ])
+  })
+
+  it('outside 云闪付: neither signs nor fetches Zepto or upsdk.js', () => {
+    const fetchMock = runStarter('Mozilla/5.0 Chrome/120', {
+      'data-zepto': '/assets/zepto-abc.js',
+      'data-upsdk': 'https://open.95516.com/s/open/js/upsdk.js',
+    })
+    expect(fetchMock).not.toHaveBeenCalled()
+    expect(holder[STARTER_GLOBAL]).toBeUndefined()
+    expect(preloads()).toEqual([])
+  })
+
+  it('preloads no upsdk.js for the stub or a value that is not a URL', () => {
+    runStarter(IN_APP, { 'data-upsdk': 'stub' })
+    runStarter(IN_APP, { 'data-upsdk': '//evil.example/upsdk.js' })
+    expect(preloads()).toEqual([])
+    runStarter(IN_APP, { 'data-upsdk': '/upsdk.js' })
+    expect(preloads()).toEqual(['preload /upsdk.js'])
   })
 })

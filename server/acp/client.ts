@@ -9,6 +9,7 @@ import { signFields } from './sign.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export const ACP_PATHS = {
+  front: '/gateway/api/frontTransReq.do',
   app: '/gateway/api/appTransReq.do',
   back: '/gateway/api/backTransReq.do',
   query: '/gateway/api/queryTrans.do',
@@ -50,6 +51,9 @@ export interface OrderRef {
   txnTime: string
 }
 
+/** Void (31) or refund (04) of a consume; `bizType` is the consume's product (default 000201). */
+export type ReversalRequest = OrderRef & { txnAmt: number; origQryId: string; backUrl: string; bizType?: string }
+
 /** The 全渠道 gateway client: signs, posts form-encoded, verifies and classifies the answer. */
 export class AcpClient {
   private readonly fetch: FetchLike
@@ -76,11 +80,22 @@ export class AcpClient {
     return { ...msg, signature: signFields(msg, this.o.identity.privateKey) }
   }
 
-  async call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+  /** A front-end transaction: the signed fields the buyer's browser posts to the gateway. */
+  frontForm(fields: AcpFields): { action: string; fields: AcpFields } {
+    return { action: `${this.o.baseUrl}${ACP_PATHS.front}`, fields: this.sign(fields) }
+  }
+
+  /** A transaction on the gateway origin (`path` is one of ACP_PATHS). */
+  call(path: string, fields: AcpFields): Promise<AcpAnswer> {
+    return this.post(`${this.o.baseUrl}${path}`, fields)
+  }
+
+  /** Signs, posts, parses, verifies and classifies; `url` may be another origin (file transfer). */
+  async post(url: string, fields: AcpFields): Promise<AcpAnswer> {
     const body = encodeForm(this.sign(fields))
     let text: string
     try {
-      const res = await this.fetch(`${this.o.baseUrl}${path}`, {
+      const res = await this.fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
         body,
@@ -143,26 +158,21 @@ export class AcpClient {
   }
 
   /** 消费撤销 (31): same day, the full amount; `origQryId` is the consume's queryId. */
-  voidConsume(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
-    return this.call(ACP_PATHS.back, {
-      txnType: '31',
-      txnSubType: '00',
-      bizType: '000201',
-      channelType: '08',
-      orderId: p.orderId,
-      txnTime: p.txnTime,
-      txnAmt: String(p.txnAmt),
-      origQryId: p.origQryId,
-      backUrl: p.backUrl,
-    })
+  voidConsume(p: ReversalRequest): Promise<AcpAnswer> {
+    return this.reversal('31', p)
   }
 
   /** 退货 (04): partial and repeated, up to what was paid. */
-  refund(p: OrderRef & { txnAmt: number; origQryId: string; backUrl: string }): Promise<AcpAnswer> {
+  refund(p: ReversalRequest): Promise<AcpAnswer> {
+    return this.reversal('04', p)
+  }
+
+  /** 31 and 04 carry the same fields: an amount taken back from the consume `origQryId`. */
+  private reversal(txnType: '31' | '04', p: ReversalRequest): Promise<AcpAnswer> {
     return this.call(ACP_PATHS.back, {
-      txnType: '04',
+      txnType,
       txnSubType: '00',
-      bizType: '000201',
+      bizType: p.bizType ?? '000201',
       channelType: '08',
       orderId: p.orderId,
       txnTime: p.txnTime,
@@ -194,6 +204,11 @@ export class AcpClient {
       orderId: p.orderId,
       txnTime: p.txnTime,
     })
+  }
+
+  /** The serial of the certificate `encrypt` uses now (the `encryptCertId` field). */
+  encryptCertId(): string {
+    return this.o.encryptCerts.current().certId
   }
 
   /** Encrypts a sensitive field and names the certificate used. */

@@ -9,6 +9,8 @@ import {
 } from './certs.ts'
 
 export const REAL_ACP_BASE_URL = 'https://gateway.95516.com'
+/** File transfer (76) has its own origin (acpsdk `acpsdk.fileTransUrl`; test: filedownload.test.95516.com). */
+export const REAL_ACP_FILE_BASE_URL = 'https://filedownload.95516.com'
 
 export interface PlanLimits {
   /** 分, per charge. */
@@ -20,6 +22,8 @@ export interface PlanLimits {
 /** The 全渠道 settings, read and checked once at start (certificates parsed). */
 export interface AcpConfig {
   baseUrl: string
+  /** Origin of the file-transfer transaction (reconciliation file); requests go to `${fileBaseUrl}/`. */
+  fileBaseUrl: string
   merId: string
   identity: SigningIdentity
   trust: TrustAnchors
@@ -28,10 +32,13 @@ export interface AcpConfig {
   /** UNIONPAY_ACP_ALLOW_TEST_CN=1: accept the test environment's `00040000:SIGN` CN. Test-only. */
   allowTestCn: boolean
   planLimits: Record<string, PlanLimits>
+  /** 无跳转 token requestor id (UNIONPAY_ACP_TR_ID); null: token payment off. */
+  trId: string | null
 }
 
 export const ACP_VARS = [
   'UNIONPAY_ACP_BASE_URL',
+  'UNIONPAY_ACP_FILE_BASE_URL',
   'UNIONPAY_ACP_MER_ID',
   'UNIONPAY_ACP_SIGN_CERT',
   'UNIONPAY_ACP_SIGN_CERT_PASSWORD',
@@ -41,6 +48,7 @@ export const ACP_VARS = [
   'UNIONPAY_ACP_TIMEOUT_MS',
   'UNIONPAY_ACP_ALLOW_TEST_CN',
   'UNIONPAY_ACP_PLAN_LIMITS',
+  'UNIONPAY_ACP_TR_ID',
 ] as const
 const REQUIRED = [
   'UNIONPAY_ACP_MER_ID',
@@ -77,7 +85,10 @@ export function parsePlanLimits(s: string): { limits: Record<string, PlanLimits>
  */
 export function loadAcpConfig(
   env: AcpEnv,
-  sandboxDefaults: (() => Required<Omit<AcpEnv, 'UNIONPAY_ACP_TIMEOUT_MS' | 'UNIONPAY_ACP_ALLOW_TEST_CN'>>) | null,
+  sandboxDefaults:
+    | (() => Required<Omit<AcpEnv, 'UNIONPAY_ACP_TIMEOUT_MS' | 'UNIONPAY_ACP_ALLOW_TEST_CN' | 'UNIONPAY_ACP_TR_ID'>> &
+        Pick<AcpEnv, 'UNIONPAY_ACP_TR_ID'>)
+    | null,
   problems: string[],
 ): AcpConfig | null {
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as AcpEnv
@@ -88,6 +99,8 @@ export function loadAcpConfig(
   for (const k of REQUIRED) if (!e[k]) problems.push(`${k}: required once any UNIONPAY_ACP_* setting is given`)
   const baseUrl = (e.UNIONPAY_ACP_BASE_URL ?? REAL_ACP_BASE_URL).replace(/\/+$/, '')
   if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) problems.push('UNIONPAY_ACP_BASE_URL: must be an http(s) URL')
+  const fileBaseUrl = (e.UNIONPAY_ACP_FILE_BASE_URL ?? REAL_ACP_FILE_BASE_URL).replace(/\/+$/, '')
+  if (!/^https?:\/\/[^\s/]+/.test(fileBaseUrl)) problems.push('UNIONPAY_ACP_FILE_BASE_URL: must be an http(s) URL')
   if (e.UNIONPAY_ACP_MER_ID && !/^[0-9A-Za-z]{15}$/.test(e.UNIONPAY_ACP_MER_ID))
     problems.push('UNIONPAY_ACP_MER_ID: must be the 15-character merchant number')
   const timeoutMs = e.UNIONPAY_ACP_TIMEOUT_MS ? Number(e.UNIONPAY_ACP_TIMEOUT_MS) : 10_000
@@ -95,6 +108,8 @@ export function loadAcpConfig(
     problems.push('UNIONPAY_ACP_TIMEOUT_MS: must be an integer from 100 to 60000')
   if (e.UNIONPAY_ACP_ALLOW_TEST_CN && !['0', '1'].includes(e.UNIONPAY_ACP_ALLOW_TEST_CN))
     problems.push('UNIONPAY_ACP_ALLOW_TEST_CN: must be 0 or 1')
+  if (e.UNIONPAY_ACP_TR_ID && !/^\d{11}$/.test(e.UNIONPAY_ACP_TR_ID))
+    problems.push('UNIONPAY_ACP_TR_ID: must be the 11-digit token requestor id (无跳转支付)')
   const { limits, problem } = parsePlanLimits(e.UNIONPAY_ACP_PLAN_LIMITS ?? '')
   if (problem) problems.push(`UNIONPAY_ACP_PLAN_LIMITS: ${problem}`)
   const read = <T>(name: string, f: () => T): T | undefined => {
@@ -130,6 +145,7 @@ export function loadAcpConfig(
   if (problems.length > before || !identity || !root || !middle || !encryptCert) return null
   return {
     baseUrl,
+    fileBaseUrl,
     merId: e.UNIONPAY_ACP_MER_ID!,
     identity,
     trust: { root, middle },
@@ -137,5 +153,6 @@ export function loadAcpConfig(
     timeoutMs,
     allowTestCn: e.UNIONPAY_ACP_ALLOW_TEST_CN === '1',
     planLimits: limits,
+    trId: e.UNIONPAY_ACP_TR_ID || null,
   }
 }

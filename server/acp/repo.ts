@@ -144,6 +144,21 @@ export class AcpRepo {
     ).map(toOrder)
   }
 
+  /**
+   * Orders sent in `[from, to)` (txnTime strings), plus tn consumes still PENDING sent in
+   * `[laterFrom, from)` (the buyer may pay after the cut-off): the reconciliation's candidates.
+   */
+  sentBetween(from: string, to: string, laterFrom: string): AcpOrder[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM acp_orders WHERE (txn_time >= ? AND txn_time < ?)
+             OR (kind = 'tn' AND status = 'PENDING' AND txn_time >= ? AND txn_time < ?) ORDER BY txn_time, order_id`,
+        )
+        .all(from, to, laterFrom, from) as Row[]
+    ).map(toOrder)
+  }
+
   events(orderId: string): AcpEvent[] {
     return (this.db.prepare('SELECT * FROM acp_events WHERE order_id = ? ORDER BY id').all(orderId) as Row[]).map(
       (r) => ({
@@ -241,7 +256,8 @@ export class AcpRepo {
         .prepare(
           `UPDATE acp_orders SET status = ?, query_id = COALESCE(?, query_id), resp_code = COALESCE(?, resp_code), resp_msg = COALESCE(?, resp_msg),
              settled_at = CASE WHEN ? THEN COALESCE(settled_at, ?) ELSE settled_at END,
-             next_check_at = CASE WHEN ? = 'SUCCESS' OR ? = 'FAILED' THEN NULL ELSE next_check_at END, updated_at = ?
+             next_check_at = CASE WHEN ? = 'SUCCESS' OR ? = 'FAILED' THEN NULL ELSE next_check_at END,
+             needs_reconciliation = CASE WHEN ? = 'SUCCESS' OR ? = 'FAILED' THEN 0 ELSE needs_reconciliation END, updated_at = ?
            WHERE order_id = ? AND status = ?`,
         )
         .run(
@@ -251,6 +267,8 @@ export class AcpRepo {
           facts.respMsg ?? null,
           settled ? 1 : 0,
           now,
+          to,
+          to,
           to,
           to,
           now,

@@ -5,7 +5,8 @@ import type { AppContext } from '../context.ts'
 import { notFound, unavailable } from '../http/errors.ts'
 import { requireSession } from '../session/plugin.ts'
 import type { AcpOrder } from './repo.ts'
-import { beijingDayStart, type AcpService } from './service.ts'
+import { beijingDayStart } from '../time.ts'
+import type { AcpService } from './service.ts'
 
 const amount = z.number({ error: '金额必须是数字（单位：分）' }).int('金额以分为单位，须为整数').min(1).max(100_000_000)
 const chargeBody = z.strictObject({

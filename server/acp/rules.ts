@@ -19,6 +19,9 @@ export interface Problem {
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
 
+/** Kinds that are consumes: tn (手机控件), contract (无感支付), consume (无跳转 token). */
+const CONSUME_KINDS: ReadonlySet<string> = new Set(['tn', 'contract', 'consume'])
+
 export function chargeLimitProblem(amount: number, limits: PlanLimits, usedToday: number): Problem | null {
   if (amount > limits.single)
     return {
@@ -44,7 +47,7 @@ export interface ConsumeFacts {
 
 /** 31: only a settled consume of the same Beijing day, in full, with nothing refunded or pending. */
 export function voidProblem(c: ConsumeFacts, todayTxnDate: string, pendingReversals: number): Problem | null {
-  if (c.kind !== 'tn' && c.kind !== 'contract') return { code: 'NOT_A_CONSUME', message: '只能撤销消费交易' }
+  if (!CONSUME_KINDS.has(c.kind)) return { code: 'NOT_A_CONSUME', message: '只能撤销消费交易' }
   if (c.status === 'VOIDED') return { code: 'ALREADY_VOIDED', message: '该交易已撤销' }
   if (c.status !== 'SUCCESS' || !c.queryId) return { code: 'NOT_SETTLED', message: '交易尚未成功，不能撤销' }
   if (c.txnTime.slice(0, 8) !== todayTxnDate)
@@ -56,7 +59,7 @@ export function voidProblem(c: ConsumeFacts, todayTxnDate: string, pendingRevers
 
 /** 04: partial and repeated, never more than what was paid minus refunded and pending refunds. */
 export function refundProblem(c: ConsumeFacts, amount: number, pendingRefunds: number): Problem | null {
-  if (c.kind !== 'tn' && c.kind !== 'contract') return { code: 'NOT_A_CONSUME', message: '只能对消费交易退货' }
+  if (!CONSUME_KINDS.has(c.kind)) return { code: 'NOT_A_CONSUME', message: '只能对消费交易退货' }
   if (c.status === 'VOIDED') return { code: 'ALREADY_VOIDED', message: '该交易已撤销，不能再退货' }
   if (c.status !== 'SUCCESS' || !c.queryId) return { code: 'NOT_SETTLED', message: '交易尚未成功，不能退货' }
   const left = c.amount - c.refundedAmount - pendingRefunds

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import { compactTimestamp } from '../time.ts'
+import { beijingDayStart, compactTimestamp } from '../time.ts'
 import { loadCertificate } from './certs.ts'
 import { AcpError, type AcpAnswer, type AcpClient } from './client.ts'
 import { classify } from './codes.ts'
@@ -51,14 +51,17 @@ export type NotifyResult = {
 
 const BEIJING_MS = 8 * 3600_000
 
+/** The txnType each kind of order is sent with. */
+export const ACP_TXN_TYPE: Readonly<Record<AcpOrder['kind'], string>> = {
+  tn: '01',
+  contract: '01',
+  void: '31',
+  refund: '04',
+}
+
 /** Over the single limit is bad input (400); over the daily limit depends on today's charges (409). */
 function limitError(p: Problem, limits: PlanLimits): DomainError {
   return new DomainError(p.code === 'LIMIT_SINGLE' ? 'invalid' : 'conflict', p.code, p.message, { limits })
-}
-
-/** Start (ms) of the Beijing day holding `now`. */
-export function beijingDayStart(now: number): number {
-  return Math.floor((now + BEIJING_MS) / 86_400_000) * 86_400_000 - BEIJING_MS
 }
 
 /** 全渠道 use cases: tn, contract charges, notifications, queries, void, refund, key update. */
@@ -67,6 +70,15 @@ export class AcpService {
 
   get repo(): AcpRepo {
     return this.d.repo
+  }
+
+  /** The gateway client and settings, for features built on the same 全渠道 merchant (reconciliation). */
+  get client(): AcpClient {
+    return this.d.client
+  }
+
+  get config(): AcpConfig {
+    return this.d.config
   }
 
   newOrderId(): string {
@@ -284,13 +296,6 @@ export class AcpService {
     return 'applied'
   }
 
-  private static readonly TXN_TYPE: Record<AcpOrder['kind'], string> = {
-    tn: '01',
-    contract: '01',
-    void: '31',
-    refund: '04',
-  }
-
   /** `POST /notify/unionpay/acp`: verified, stored before answering 200, applied once. */
   handleNotification(fields: AcpFields): NotifyResult {
     const { repo, config, log } = this.d
@@ -308,7 +313,7 @@ export class AcpService {
       return { status: 404, outcome: 'no_order' }
     }
     if (
-      AcpService.TXN_TYPE[o.kind] !== fields.txnType ||
+      ACP_TXN_TYPE[o.kind] !== fields.txnType ||
       (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
     ) {
       log.error(
@@ -341,6 +346,19 @@ export class AcpService {
       repo.setNotificationOutcome(signatureHash, outcome)
       return { status: 200 as const, outcome }
     })
+  }
+
+  /**
+   * The reconciliation file's verdict on an order still PENDING (seed 003 FAQ 35: the file is
+   * final): listed → SUCCESS with its queryId, not listed → FAILED (`34` 查无此交易). Same
+   * consequences as a notification; run inside the reconciliation's transaction.
+   */
+  settleByFile(orderId: string, listed: { queryId: string } | null): 'applied' | 'unchanged' {
+    const o = this.d.repo.get(orderId)
+    if (!o) throw new Error(`no acp order ${orderId}`)
+    return listed
+      ? this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+      : this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
   }
 
   /** One status query (`00`) for an order whose outcome is unknown; reschedules per queryGap. */
@@ -409,9 +427,17 @@ export class AcpService {
     const chained =
       cert.checkIssued(config.trust.middle) &&
       cert.verify(config.trust.middle.publicKey) &&
+      now >= Date.parse(cert.validFrom) &&
       now <= Date.parse(cert.validTo)
     if (!chained) {
-      log.error('acp encryption certificate from the 95 answer does not chain to the configured middle certificate')
+      log.error(
+        'acp encryption certificate from the 95 answer does not chain to the configured middle certificate or is not valid now',
+      )
+      return false
+    }
+    // Never step back to an older certificate than the one in use (a stale or replayed answer).
+    if (Date.parse(cert.validFrom) < Date.parse(this.d.encryptCerts.current().cert.validFrom)) {
+      log.warn('acp encryption certificate from the 95 answer is older than the current one; kept the current one')
       return false
     }
     return this.d.encryptCerts.adopt(cert)

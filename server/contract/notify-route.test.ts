@@ -1,10 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type App } from '../app.ts'
-import { loadConfig } from '../config.ts'
 import { ContractRepo } from '../contract/repo.ts'
 import { signNotification } from '../crypto/rsa.ts'
 import { SANDBOX_UNIONPAY } from '../sandbox/credentials.ts'
+import { buildTestApp, type TestApp } from '../test/harness.ts'
 
 const OPEN_ID = 'A+2pMHJdXtQ42kQsuqUyM4qPubW5hrr3ONwj7Dgnu2wCFGcrnYVZiUo5AbUZPnBm'
 const CONTRACT_ID = '6218400000020001614'
@@ -32,7 +31,7 @@ const seedStyleQuery = (p: Record<string, string>) =>
     .join('&')
 
 describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
-  let built: App
+  let built: TestApp
   let repo: ContractRepo
   let privateKey: KeyObject
   let otherKey: KeyObject
@@ -41,15 +40,11 @@ describe('POST/GET /notify/unionpay/contract (解约结果通知)', () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
     privateKey = pair.privateKey
     otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
-    const config = loadConfig({
-      SANDBOX: '1',
-      PORT: '0',
-      DATABASE_URL: 'sqlite::memory:',
-      LOG_LEVEL: 'silent',
-      UNIONPAY_PUBLIC_KEY: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-    })
     // The seed example's timestamp (1568251930) is fresh a minute later (notifications are checked for freshness).
-    built = await buildApp(config, { distDir: false, clock: () => 1_568_251_990_000 })
+    built = await buildTestApp(
+      { UNIONPAY_PUBLIC_KEY: pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') },
+      { clock: () => 1_568_251_990_000 },
+    )
     repo = new ContractRepo(built.ctx.db)
   })
   afterAll(async () => {

@@ -33,7 +33,9 @@ export function ensureBindingCookie(
   return binding
 }
 
-export type SpentState<T> = { ok: true; data: T } | { ok: false; reason: 'unknown' | 'mismatch' }
+/** On `mismatch` the (now spent) state's data comes along, only to word the refusal: never act on it. */
+export type SpentState<T> =
+  { ok: true; data: T } | { ok: false; reason: 'unknown' } | { ok: false; reason: 'mismatch'; data: T }
 
 /**
  * The `state` of a redirect to the platform (OAuth, contract sign): 32 random [A-Za-z0-9] (the
@@ -66,7 +68,8 @@ export class BoundStateStore<T extends { binding: string }> {
       data = null
     }
     if (!this.isData(data)) return { ok: false, reason: 'unknown' }
-    if (!bindingCookie || !safeEqual(data.binding, hashBinding(bindingCookie))) return { ok: false, reason: 'mismatch' }
+    if (!bindingCookie || !safeEqual(data.binding, hashBinding(bindingCookie)))
+      return { ok: false, reason: 'mismatch', data }
     return { ok: true, data }
   }
 

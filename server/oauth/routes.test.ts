@@ -3,14 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../app.ts'
-import { loadConfig } from '../config.ts'
 import { signNotification } from '../crypto/rsa.ts'
 import { createNonceStr } from '../crypto/signing.ts'
 import { sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { MemoryKv } from '../store/memory-kv.ts'
-import { freePort, startTestServer, type TestServer } from '../test/harness.ts'
+import { buildTestApp, freePort, startTestServer, type TestServer } from '../test/harness.ts'
 
 const CLOUDPAY_UA =
   'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 (com.unionpay.chsp) (cordova 4.5.4) (UnionPay/1.0 CloudPay)'
@@ -212,6 +210,33 @@ describe('OAuth2 联登 routes against the sandbox', () => {
       expect(attacker.cookies.has('upkit_sid')).toBe(false)
       // The state is spent: the victim's own use now fails too, and nobody got a session.
       expect((await get(victim, callback)).body).toContain('STATE_UNKNOWN')
+    })
+
+    it('a callback on another host than the one the login started on says so (localhost vs PUBLIC_BASE_URL)', async () => {
+      const b = new Browser()
+      const a = await t.app.inject({
+        method: 'GET',
+        url: '/api/oauth/authorize?scope=upapi_base&redirect=%2Fprofile',
+        headers: { 'user-agent': b.ua, host: 'localhost:8787' },
+      })
+      const page = await t.app.inject({
+        method: 'GET',
+        url: pathOf(String(a.headers.location)),
+        headers: { 'user-agent': b.ua },
+      })
+      expect(page.statusCode).toBe(303)
+      // the platform sends the browser to PUBLIC_BASE_URL's host, where the binding cookie set on localhost is absent
+      const res = await t.app.inject({
+        method: 'GET',
+        url: pathOf(String(page.headers.location)),
+        headers: { 'user-agent': b.ua, host: '127.0.0.1:8787' },
+      })
+      expect(res.statusCode).toBe(400)
+      expect(res.body).toContain('HOST_MISMATCH')
+      expect(res.body).toContain('localhost:8787')
+      expect(res.body).toContain('不是攻击')
+      expect(res.body).toContain(`href="${t.baseUrl}/login?redirect=%2Fprofile"`)
+      expect(String(res.headers['set-cookie'] ?? '')).not.toContain('upkit_sid')
     })
 
     it('refuses an unknown or missing state', async () => {
@@ -525,14 +550,7 @@ describe('sessions survive a restart', () => {
 
 describe('behind https', () => {
   it('marks the OAuth cookies Secure and builds an https redirectUri', async () => {
-    const config = loadConfig({
-      SANDBOX: '1',
-      PORT: '0',
-      PUBLIC_BASE_URL: 'https://h5.example.com',
-      DATABASE_URL: 'sqlite::memory:',
-      LOG_LEVEL: 'silent',
-    })
-    const { app } = await buildApp(config, { distDir: false })
+    const { app } = await buildTestApp({ PUBLIC_BASE_URL: 'https://h5.example.com' })
     try {
       const res = await app.inject({
         method: 'GET',
@@ -552,17 +570,12 @@ describe('behind https', () => {
 
   it('logs in through the sandbox at the PUBLIC_BASE_URL host; the session cookie is Secure, HttpOnly and SameSite', async () => {
     const port = await freePort()
-    const config = loadConfig({
-      SANDBOX: '1',
+    const { app, sandbox } = await startTestServer({
       PORT: String(port),
       PUBLIC_BASE_URL: 'https://h5.example.com',
       // the platform (sandbox) is reached on loopback; the browser-facing origin is https
       UNIONPAY_OPEN_BASE_URL: `http://127.0.0.1:${port}/sandbox/unionpay`,
-      DATABASE_URL: 'sqlite::memory:',
-      LOG_LEVEL: 'silent',
     })
-    const { app, sandbox } = await buildApp(config, { distDir: false })
-    await app.listen({ port, host: '127.0.0.1' })
     try {
       const b = new Browser()
       const a = await app.inject({

@@ -25,12 +25,19 @@ interface PendingLogin {
   redirect: string
   scope: string
   createdAt: number
+  /** The Host the login started on: a callback on another host (localhost vs PUBLIC_BASE_URL) has no binding cookie. */
+  host?: string
 }
 
 function isPendingLogin(v: unknown): v is PendingLogin {
   if (typeof v !== 'object' || v === null) return false
   const o = v as Record<string, unknown>
-  return typeof o.binding === 'string' && typeof o.redirect === 'string' && typeof o.scope === 'string'
+  return (
+    typeof o.binding === 'string' &&
+    typeof o.redirect === 'string' &&
+    typeof o.scope === 'string' &&
+    (o.host === undefined || typeof o.host === 'string')
+  )
 }
 
 const authorizeQuery = z.object({
@@ -58,7 +65,13 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
       const redirect = loginReturnPath(req.query.redirect)
 
       const binding = ensureBindingCookie(req, reply, { name: OAUTH_BINDING_COOKIE, path: '/api/oauth', secure })
-      const state = await states.create({ binding: hashBinding(binding), redirect, scope, createdAt: ctx.clock() })
+      const state = await states.create({
+        binding: hashBinding(binding),
+        redirect,
+        scope,
+        createdAt: ctx.clock(),
+        host: req.host.slice(0, 255),
+      })
       return reply.redirect(
         buildAuthorizeUrl({
           baseUrl: config.unionpay.baseUrl,
@@ -87,6 +100,23 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
         'STATE_UNKNOWN',
         '这个登录链接已经使用过或已过期（10 分钟内有效，只能使用一次），请重新登录。',
       )
+    }
+    if (!spent.ok && spent.data.host && spent.data.host !== req.host) {
+      // opened on localhost (or a LAN address) while PUBLIC_BASE_URL names another host: the 云闪付
+      // redirect comes back to PUBLIC_BASE_URL, where this browser's binding cookie does not exist
+      const app = `${config.publicBaseUrl}/`
+      return reply
+        .status(400)
+        .type('text/html; charset=utf-8')
+        .send(
+          oauthErrorPage(
+            'HOST_MISMATCH',
+            `登录是在 ${spent.data.host} 上发起的，但云闪付按 PUBLIC_BASE_URL 回到了 ${req.host}。两个主机名的 cookie 互不相通，` +
+              `无法确认是同一个浏览器，所以没有登录。这是打开地址不一致，不是攻击：请用 ${app} 打开本应用后重新登录（或把 PUBLIC_BASE_URL 改成你使用的地址）。`,
+            `${config.publicBaseUrl}/login?redirect=${encodeURIComponent(spent.data.redirect)}`,
+            `用 ${app} 打开`,
+          ),
+        )
     }
     if (!spent.ok) {
       return errorPage(

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type App } from '../app.ts'
-import { loadConfig } from '../config.ts'
+import { buildTestApp, type TestApp } from '../test/harness.ts'
 
 const TOKEN = 'admin-token-0123456789'
-let app: App
+let app: TestApp
 beforeAll(async () => {
-  app = await buildApp(
-    loadConfig({ SANDBOX: '1', PORT: '1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN }),
-    { distDir: false },
-  )
+  app = await buildTestApp({ ADMIN_TOKEN: TOKEN })
 })
 afterAll(async () => app?.app.close())
 

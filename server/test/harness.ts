@@ -15,11 +15,26 @@ export async function freePort(): Promise<number> {
   })
 }
 
-export interface TestServer extends App {
+export interface TestApp extends App {
   config: Config
+}
+
+export interface TestServer extends TestApp {
   port: number
   baseUrl: string
   close(): Promise<void>
+}
+
+/** The whole app in sandbox mode, not listening (for `app.inject()`). `env` overrides the sandbox defaults. */
+export async function buildTestApp(env: Record<string, string> = {}, options: BuildAppOptions = {}): Promise<TestApp> {
+  const config = loadConfig({
+    SANDBOX: '1',
+    PORT: '0',
+    DATABASE_URL: 'sqlite::memory:',
+    LOG_LEVEL: 'silent',
+    ...env,
+  })
+  return { ...(await buildApp(config, { distDir: false, ...options })), config }
 }
 
 /**
@@ -31,16 +46,9 @@ export async function startTestServer(
   options: BuildAppOptions = {},
 ): Promise<TestServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort()
-  const config = loadConfig({
-    SANDBOX: '1',
-    PORT: String(port),
-    DATABASE_URL: 'sqlite::memory:',
-    LOG_LEVEL: 'silent',
-    ...env,
-  })
-  const built = await buildApp(config, { distDir: false, ...options })
+  const built = await buildTestApp({ ...env, PORT: String(port) }, options)
   await built.app.listen({ port, host: '127.0.0.1' })
-  return { ...built, config, port, baseUrl: `http://127.0.0.1:${port}`, close: () => built.app.close() }
+  return { ...built, port, baseUrl: `http://127.0.0.1:${port}`, close: () => built.app.close() }
 }
 
 /** The error `fn` throws, checked to be a `type`; fails the test when it throws nothing or something else. */

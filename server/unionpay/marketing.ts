@@ -78,6 +78,18 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** 5.8.1, 5.8.4, 5.8.5: a partner-signed call with some fields sent encrypted; a `params.resp` refusal throws. */
+async function partnerSignedCall(
+  deps: OpenApiDeps,
+  api: string,
+  plain: Record<string, string | undefined>,
+  encrypted: readonly string[],
+): Promise<PlatformParams> {
+  const params = await deps.client.call(api, signedBody(deps, api, plain, encrypted))
+  innerResp(api, params)
+  return params
+}
+
 // ---- 5.8.1 red.packet.give ----
 
 export interface GiveRedPacketInput {
@@ -111,7 +123,7 @@ export async function giveRedPacket(deps: OpenApiDeps, input: GiveRedPacketInput
   const api = 'red.packet.give'
   const i = checkInput(api, giveSchema, input)
   return guarded(async () => {
-    const body = signedBody(
+    await partnerSignedCall(
       deps,
       api,
       {
@@ -125,7 +137,6 @@ export async function giveRedPacket(deps: OpenApiDeps, input: GiveRedPacketInput
       },
       ['mobile', 'pan', 'pointAt'],
     )
-    innerResp(api, await deps.client.call(api, body))
   })
 }
 
@@ -249,7 +260,7 @@ export async function sendQualification(deps: OpenApiDeps, input: SendQualInput)
   const api = 'qual.send'
   const i = checkInput(api, sendSchema, input)
   return guarded(async () => {
-    const body = signedBody(
+    await partnerSignedCall(
       deps,
       api,
       {
@@ -263,7 +274,6 @@ export async function sendQualification(deps: OpenApiDeps, input: SendQualInput)
       },
       ['qualValue', 'count'],
     )
-    innerResp(api, await deps.client.call(api, body))
   })
 }
 
@@ -392,7 +402,7 @@ export async function draw(deps: OpenApiDeps, input: DrawInput): Promise<DrawRes
   const api = 'qual.reduce'
   const i = checkInput(api, drawSchema, input)
   return guarded(async () => {
-    const body = signedBody(
+    const params = await partnerSignedCall(
       deps,
       api,
       {
@@ -408,8 +418,6 @@ export async function draw(deps: OpenApiDeps, input: DrawInput): Promise<DrawRes
       },
       ['qualValue', 'certId'],
     )
-    const params = await deps.client.call(api, body)
-    innerResp(api, params)
     const echoed = typeof params.transNumber === 'string' ? params.transNumber.trim() : ''
     if (echoed !== '' && echoed !== i.transNumber)
       throw new UnionpayError(api, 'PROTOCOL', 'answer is about another transNumber', 'protocol')

@@ -5,6 +5,7 @@ import { createNonceStr, unixSeconds } from '../crypto/signing.ts'
 import { tdesDecrypt, tdesEncrypt } from '../crypto/tdes.ts'
 import { DomainError } from '../errors.ts'
 import type { PlatformParams, UnionpayClient } from './client.ts'
+import { compactTimestamp } from '../time.ts'
 import { UnionpayError } from './errors.ts'
 import type { TokenManager } from './tokens.ts'
 
@@ -97,13 +98,10 @@ export function signedBody(
   return body
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0')
-
-/** Beijing wall-clock parts (UTC+8, no DST) of an epoch-ms instant: `yyyyMMdd` and `yyyyMMddHHmmss`. */
+/** Beijing wall-clock `yyyyMMdd` and `yyyyMMddHHmmss` of an epoch-ms instant (server/time.ts). */
 export function beijingStamp(now: number): { date: string; time: string } {
-  const d = new Date(now + 8 * 3600_000)
-  const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`
-  return { date, time: `${date}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}` }
+  const time = compactTimestamp(now)
+  return { date: time.slice(0, 8), time }
 }
 
 /** A partner-side 流水号: digits (Beijing time) + random, 32 characters at most. */

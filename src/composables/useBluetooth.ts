@@ -17,16 +17,10 @@ import {
   getConnectedBluetoothDevices,
   isBluetoothOffError,
   notifyBLECharacteristicValueChange,
-  onBLECharacteristicValueChange,
-  onBLEConnectionStateChange,
-  onBluetoothAdapterStateChange,
-  onBluetoothDeviceFound,
   openBluetoothAdapter,
   openBluetoothSetting,
   readBLECharacteristicValue,
   resolveUpsdk,
-  startBluetoothDevicesDiscovery,
-  stopBluetoothDevicesDiscovery,
   toHex,
   hexToBytes,
   writeBLECharacteristicValue,
@@ -36,12 +30,13 @@ import {
   type BleService,
   type BluetoothDevice,
   type BytesLike,
-  type Unsubscribe,
 } from '@/upsdk/bluetooth'
 import { asUpsdkError, UpsdkError } from '@/upsdk/errors'
 import type { UpsdkGlobal } from '@/upsdk/types'
-import { dropStale, mergeFound, type ScannedDevice } from './bluetooth/deviceList'
-import { createHoldCounter } from './shared/holds'
+import { createConnectionTracker } from './bluetooth/connections'
+import type { ScannedDevice } from './bluetooth/deviceList'
+import { createDiscovery } from './bluetooth/discovery'
+import { createSubscriptionBag, subscribeBleEvents, type BleEventHandlers } from './bluetooth/subscriptions'
 import { appendRing } from './shared/ringLog'
 import { tryOnScopeDispose } from './shared/scope'
 
@@ -106,12 +101,6 @@ export interface UseBluetoothReturn {
   dispose(): Promise<void>
 }
 
-/**
- * Discovery is one native state per upsdk, but several components may scan at once: who is
- * scanning, per upsdk object, so that the last one to stop is the one that stops the radio.
- */
-const scanners = createHoldCounter()
-
 function offError(): UpsdkError {
   return new UpsdkError('10001', BLE_ERROR_MESSAGES['10001'] as string, 'native', undefined, 'openBluetoothAdapter')
 }
@@ -130,29 +119,24 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     return typeof upsdk()?.openBluetoothAdapter === 'function'
   })
   const status = shallowRef<BluetoothStatus>('idle')
-  const discovering = shallowRef(false)
-  const devices = shallowRef<readonly ScannedDevice[]>([])
-  const connectedIds = shallowRef<readonly string[]>([])
-  const connectedDevices = shallowRef<readonly BluetoothDevice[]>([])
   const log = shallowRef<readonly BleLogEntry[]>([])
   const error = shallowRef<UpsdkError | null>(null)
   const bluetoothOff = computed(() => status.value === 'off')
 
-  const unsubs: Unsubscribe[] = []
-  let unsubFound: Unsubscribe | null = null
-  let ageTimer: ReturnType<typeof setInterval> | undefined
+  const subscriptions = createSubscriptionBag()
+  const connections = createConnectionTracker()
+  const discovery = createDiscovery({
+    upsdk,
+    call,
+    listen,
+    services: () => toValue(options.services),
+    staleAfterMs,
+    now,
+    connectedIds: () => connections.connectedIds.value,
+    closed: () => subscriptions.closed,
+  })
   let initPromise: Promise<boolean> | null = null
-  let sawConnectedCallback = false
   let subscribed = false
-  let disposed = false
-  const me = Symbol('useBluetooth')
-  /** Stops discovery unless another instance on the same upsdk is still scanning. */
-  function releaseScan(): Promise<void> {
-    if (!scanners.release(upsdk(), me)) return Promise.resolve()
-    return stopBluetoothDevicesDiscovery({ services: toValue(options.services) }, call())
-  }
-  /** Devices this instance connected: disconnected on dispose. */
-  const ours = new Set<string>()
 
   function fail(e: unknown): UpsdkError {
     const err = asUpsdkError(e)
@@ -166,94 +150,47 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     log.value = appendRing(log.value, entry, logLimit)
   }
 
-  function setConnected(id: string, on: boolean) {
-    const has = connectedIds.value.includes(id)
-    if (on && !has) connectedIds.value = [...connectedIds.value, id]
-    if (!on && has) connectedIds.value = connectedIds.value.filter((d) => d !== id)
-    if (!on) {
-      ours.delete(id)
-      connectedDevices.value = connectedDevices.value.filter((d) => d.deviceId !== id)
-    }
-  }
-
   function goOff() {
     status.value = 'off'
-    discovering.value = false
-    scanners.release(upsdk(), me)
-    stopAging()
-    for (const id of connectedIds.value) setConnected(id, false)
+    discovery.lost()
+    connections.dropAll()
     error.value = offError()
   }
 
-  function startAging() {
-    stopAging()
-    ageTimer = setInterval(
-      () => {
-        devices.value = dropStale(devices.value, now() - staleAfterMs, connectedIds.value)
-      },
-      Math.max(250, Math.floor(staleAfterMs / 4)),
-    )
-  }
-
-  function stopAging() {
-    if (ageTimer) clearInterval(ageTimer)
-    ageTimer = undefined
-  }
-
-  function onFound(found: BluetoothDevice[]) {
-    devices.value = mergeFound(devices.value, found, now())
-  }
-
-  /** Keeps a subscription until dispose; one that resolves after dispose is dropped at once. */
-  function keep(unsub: Unsubscribe): Unsubscribe {
-    if (disposed) unsub()
-    else unsubs.push(unsub)
-    return unsub
-  }
-
-  async function subscribeCore() {
-    keep(
-      await onBluetoothAdapterStateChange((s) => {
-        if (!s.available) {
-          if (s.state === 'poweredOff' || s.state === 'unauthorized' || s.state === 'unsupported') goOff()
-          return
-        }
-        if (status.value === 'off') {
-          // the user switched Bluetooth back on (e.g. from openBluetoothSetting): initialise again
-          error.value = null
-          status.value = 'idle'
-          initPromise = null
-          void init()
-        }
-      }, listen()),
-    )
-    keep(
-      await onBLEConnectionStateChange((s) => {
-        setConnected(s.deviceId, s.connected)
-        if (s.connected) {
-          sawConnectedCallback = true
-          void refreshConnected().catch(() => undefined)
-        }
-      }, listen()),
-    )
-    keep(
-      await onBLECharacteristicValueChange((v) => {
-        pushLog({ ...v, deviceId: v.deviceId ?? '', kind: 'notify', at: now() })
-      }, listen()),
-    )
-    subscribed = true
+  const handlers: BleEventHandlers = {
+    adapterState(s) {
+      if (!s.available) {
+        if (s.state === 'poweredOff' || s.state === 'unauthorized' || s.state === 'unsupported') goOff()
+        return
+      }
+      if (status.value === 'off') {
+        // the user switched Bluetooth back on (e.g. from openBluetoothSetting): initialise again
+        error.value = null
+        status.value = 'idle'
+        initPromise = null
+        void init()
+      }
+    },
+    connectionState(s) {
+      connections.set(s.deviceId, s.connected)
+      if (s.connected) void refreshConnected().catch(() => undefined)
+    },
+    characteristicValue(v) {
+      pushLog({ ...v, deviceId: v.deviceId ?? '', kind: 'notify', at: now() })
+    },
   }
 
   function init(): Promise<boolean> {
     probe.value++
-    if (disposed) return Promise.resolve(false)
+    if (subscriptions.closed) return Promise.resolve(false)
     if (!initPromise) {
       initPromise = (async () => {
         status.value = 'initializing'
         try {
           if (!subscribed) {
-            for (const u of unsubs.splice(0)) u()
-            await subscribeCore()
+            subscriptions.cancelAll()
+            await subscribeBleEvents(handlers, subscriptions, listen)
+            subscribed = true
           }
           const { supported } = await openBluetoothAdapter(call())
           if (!supported) {
@@ -295,51 +232,30 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     }
   }
 
-  async function startDiscovery() {
-    await step(async () => {
-      if (!unsubFound) {
-        const unsub = await onBluetoothDeviceFound(onFound, listen())
-        if (disposed) return unsub()
-        unsubFound = unsub
-      }
-      await startBluetoothDevicesDiscovery({ services: toValue(options.services), allowDuplicatesKey: true }, call())
-      scanners.hold(upsdk(), me)
-      discovering.value = true
-      startAging()
-    })
-  }
-
-  async function stopDiscovery() {
-    stopAging()
-    const unsub = unsubFound
-    unsubFound = null
-    unsub?.()
-    if (!discovering.value) return
-    discovering.value = false
+  /** Runs a step that needs no init; failures land in `error` (readable) and are rethrown. */
+  async function direct<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      await releaseScan()
+      return await fn()
     } catch (e) {
       throw fail(e)
     }
   }
 
+  const startDiscovery = () => step(discovery.start)
+  const stopDiscovery = () => direct(discovery.stop)
+
   async function connect(deviceId: string) {
     await step(() => connectBLEDevice({ deviceId }, call()))
-    if (disposed) await disconnectBLEDevice({ deviceId }, call()).catch(() => undefined)
-    else ours.add(deviceId)
+    if (subscriptions.closed) await disconnectBLEDevice({ deviceId }, call()).catch(() => undefined)
+    else connections.claim(deviceId)
   }
 
   async function disconnect(deviceId: string) {
     await step(() => disconnectBLEDevice({ deviceId }, call()))
-    ours.delete(deviceId)
+    connections.unclaim(deviceId)
   }
 
-  async function refreshConnected(): Promise<readonly BluetoothDevice[]> {
-    // spec 6.23.9: the native list is only filled after the connection-state callback said "yes"
-    if (!sawConnectedCallback) return connectedDevices.value
-    connectedDevices.value = await step(() => getConnectedBluetoothDevices({}, call()))
-    return connectedDevices.value
-  }
+  const refreshConnected = () => connections.refresh(() => step(() => getConnectedBluetoothDevices({}, call())))
 
   const getServices = (deviceId: string) => step(() => getBLEDeviceServices({ deviceId }, call()))
   const getCharacteristics = (deviceId: string, serviceId: string) =>
@@ -353,40 +269,20 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
   }
 
   async function write(ref: BleCharacteristicRef, value: BytesLike) {
-    let hex: string
-    try {
-      hex = toHex(value, '写入的数据', 'writeBLECharacteristicValue')
-    } catch (e) {
-      throw fail(e)
-    }
+    const hex = await direct(async () => toHex(value, '写入的数据', 'writeBLECharacteristicValue'))
     await step(() => writeBLECharacteristicValue({ ...ref, value: hex }, call()))
     pushLog({ ...ref, value: hex, bytes: hexToBytes(hex), kind: 'write', at: now() })
   }
 
   const notify = (ref: BleCharacteristicRef) => step(() => notifyBLECharacteristicValueChange(ref, call()))
 
-  async function openSettings() {
-    try {
-      await openBluetoothSetting(call())
-    } catch (e) {
-      throw fail(e)
-    }
-  }
+  const openSettings = () => direct(() => openBluetoothSetting(call()))
 
   async function dispose() {
-    if (disposed) return
-    disposed = true
-    const tasks: Promise<unknown>[] = []
-    stopAging()
-    unsubFound?.()
-    unsubFound = null
-    if (discovering.value) {
-      discovering.value = false
-      tasks.push(releaseScan())
-    }
-    for (const id of ours) tasks.push(disconnectBLEDevice({ deviceId: id }, call()))
-    ours.clear()
-    for (const u of unsubs.splice(0)) u()
+    if (subscriptions.closed) return
+    const tasks: Promise<unknown>[] = [discovery.stop()]
+    for (const deviceId of connections.takeClaimed()) tasks.push(disconnectBLEDevice({ deviceId }, call()))
+    subscriptions.close()
     await Promise.allSettled(tasks)
   }
 
@@ -396,10 +292,10 @@ export function useBluetooth(options: UseBluetoothOptions = {}): UseBluetoothRet
     isSupported,
     status: shallowReadonly(status),
     bluetoothOff,
-    discovering: shallowReadonly(discovering),
-    devices: shallowReadonly(devices),
-    connectedIds: shallowReadonly(connectedIds),
-    connectedDevices: shallowReadonly(connectedDevices),
+    discovering: shallowReadonly(discovery.discovering),
+    devices: shallowReadonly(discovery.devices),
+    connectedIds: shallowReadonly(connections.connectedIds),
+    connectedDevices: shallowReadonly(connections.connectedDevices),
     log: shallowReadonly(log),
     error: shallowReadonly(error),
     init,

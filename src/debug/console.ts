@@ -1,6 +1,6 @@
 import type { UpsdkClient } from '@/upsdk/client'
 import { mirrorStyleElements } from './adoptStyles'
-import { DEBUG_STORAGE_KEY, wantsDebugConsole } from './debugMode'
+import { remember } from './debugMode'
 import { wrapUpsdkForLog, type UpsdkCallEntry } from './upsdkCallLog'
 
 const TAG = '[upsdk]'
@@ -9,23 +9,6 @@ function logEntry(e: UpsdkCallEntry, phase: 'call' | 'answer'): void {
   if (phase === 'call') console.info(TAG, `${e.method} →`, e.params)
   else if (e.outcome === 'success') console.info(TAG, `${e.method} ✓`, e.answer)
   else console.warn(TAG, `${e.method} ✗`, e.answer)
-}
-
-function readStored(): string | null {
-  try {
-    return sessionStorage.getItem(DEBUG_STORAGE_KEY)
-  } catch {
-    return null
-  }
-}
-
-function remember(value: string | null): void {
-  try {
-    if (value === null) sessionStorage.removeItem(DEBUG_STORAGE_KEY)
-    else sessionStorage.setItem(DEBUG_STORAGE_KEY, value)
-  } catch {
-    /* private mode: this page only */
-  }
 }
 
 let started = false
@@ -61,14 +44,6 @@ export async function startDebugConsole(client?: UpsdkClient): Promise<void> {
     onState()
     client.subscribe(onState)
   }
-}
-
-/** Starts the console when this page asked for it (see `wantsDebugConsole`). */
-export function maybeStartDebugConsole(client?: UpsdkClient): boolean {
-  const want = wantsDebugConsole({ href: location.href, userAgent: navigator.userAgent, stored: readStored() })
-  if (want.store !== undefined) remember(want.store)
-  if (want.on) void startDebugConsole(client)
-  return want.on
 }
 
 /** The 沙箱工具 toggle: on for this tab from now on. */

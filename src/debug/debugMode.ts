@@ -1,3 +1,5 @@
+import type { UpsdkClient } from '@/upsdk/client'
+
 /** How a page asks for the in-webview debug console. */
 export interface DebugRequest {
   href: string
@@ -22,4 +24,32 @@ export function wantsDebugConsole(req: DebugRequest): { on: boolean; store: stri
   if (param === '1') return { on: true, store: '1' }
   if (param === '0') return { on: /\(updebug 1\)/.test(req.userAgent), store: null }
   return { on: req.stored === '1' || /\(updebug 1\)/.test(req.userAgent), store: undefined }
+}
+
+export function readStored(): string | null {
+  try {
+    return sessionStorage.getItem(DEBUG_STORAGE_KEY)
+  } catch {
+    return null
+  }
+}
+
+export function remember(value: string | null): void {
+  try {
+    if (value === null) sessionStorage.removeItem(DEBUG_STORAGE_KEY)
+    else sessionStorage.setItem(DEBUG_STORAGE_KEY, value)
+  } catch {
+    /* private mode: this page only */
+  }
+}
+
+/**
+ * Starts the console when this page asked for it (see `wantsDebugConsole`). The console module
+ * (and eruda behind it) is its own chunk, fetched only then: the home route does not carry it.
+ */
+export function maybeStartDebugConsole(client?: UpsdkClient): boolean {
+  const want = wantsDebugConsole({ href: location.href, userAgent: navigator.userAgent, stored: readStored() })
+  if (want.store !== undefined) remember(want.store)
+  if (want.on) void import('./console').then((m) => m.startDebugConsole(client))
+  return want.on
 }

@@ -1,7 +1,6 @@
 import type { Pinia } from 'pinia'
 import type { Router } from 'vue-router'
-import { authorizeUrl, type AuthScope } from '@/composables/useAuth'
-import { useSessionStore } from '@/stores/session'
+import type { AuthScope } from '@/composables/useAuth'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -29,6 +28,11 @@ export function installAuthGuard(router: Router, options: AuthGuardOptions = {})
   const navigate = options.navigate ?? ((url: string) => window.location.assign(url))
   return router.beforeEach(async (to) => {
     if (!to.meta.requiresAuth) return true
+    // Loaded with the first page that needs a login: the home route does not carry them.
+    const [{ useSessionStore }, { authorizeUrl }] = await Promise.all([
+      import('@/stores/session'),
+      import('@/composables/useAuth'),
+    ])
     const session = useSessionStore(options.pinia)
     try {
       if (await session.ensureLoaded()) return true

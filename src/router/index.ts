@@ -1,6 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import HomeView from '@/views/HomeView.vue'
-import NotFoundView from '@/views/NotFoundView.vue'
 import { installAuthGuard } from './guards'
 import { installNavigationState } from './navigation'
 
@@ -52,7 +51,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '营销工具', requiresAuth: true },
   },
   { path: '/nfc', name: 'nfc', component: () => import('@/views/NfcView.vue'), meta: { title: 'NFC 卡模拟' } },
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundView, meta: { title: '页面不存在' } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { title: '页面不存在' },
+  },
 ]
 
 export const router = createRouter({

@@ -60,7 +60,7 @@ describe('useSdkStore', () => {
     await expect(store.ensureReady()).resolves.toBe(false)
     expect(store.status).toBe('error')
     expect(store.error).toMatchObject({ code: 'a20', source: 'sdk' })
-    expect(store.hint?.title).toContain('frontToken')
+    await vi.waitFor(() => expect(store.hint?.title).toContain('frontToken'))
   })
 
   it('outside 云闪付: status outside-app with the not_in_app hint', async () => {
@@ -69,6 +69,6 @@ describe('useSdkStore', () => {
     await store.ensureReady()
     expect(store.status).toBe('outside-app')
     expect(store.env.inApp).toBe(false)
-    expect(store.hint?.title).toBe('请在云闪付 App 内打开')
+    await vi.waitFor(() => expect(store.hint?.title).toBe('请在云闪付 App 内打开'))
   })
 })

@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
-import { computed, shallowRef } from 'vue'
+import { computed, shallowRef, watch } from 'vue'
 import type { UpsdkClient, UpsdkStatus } from '@/upsdk/client'
 import { currentEnvironment, type UpsdkEnvironment } from '@/upsdk/env'
 import type { UpsdkError } from '@/upsdk/errors'
-import { faqHint, type FaqHint } from '@/upsdk/faq'
+import type { FaqHint } from '@/upsdk/faq'
 
 /** The upsdk state of the page, mirrored from the client for the UI. */
 export const useSdkStore = defineStore('sdk', () => {
@@ -17,7 +17,17 @@ export const useSdkStore = defineStore('sdk', () => {
 
   const isReady = computed(() => status.value === 'ready')
   const isBusy = computed(() => status.value === 'loading' || status.value === 'configuring')
-  const hint = computed<FaqHint | undefined>(() => (error.value ? faqHint(error.value) : undefined))
+  /** The 附录八 answer for `error`: the FAQ text is its own chunk, fetched when an error first shows. */
+  const hint = shallowRef<FaqHint | undefined>()
+  watch(error, (e) => {
+    if (!e) {
+      hint.value = undefined
+      return
+    }
+    void import('@/upsdk/faq').then(({ faqHint }) => {
+      if (error.value === e) hint.value = faqHint(e)
+    })
+  })
 
   /** Follows `c`'s state from now on (the Vue plugin calls this once). */
   function bind(c: UpsdkClient): void {

@@ -8,9 +8,38 @@ export interface AcpSandboxOptions {
   state: AcpSandboxState
   /** Whether a 无感支付 contract is signed and usable (the 开放平台 sandbox knows). */
   contractActive(contractId: string): boolean
+  /**
+   * Other products' back-end transactions (无跳转 tokens, pre-authorisation …): each is asked
+   * first, after the envelope (form, merchant, signature) is checked, and answers or returns null.
+   */
+  backHandlers?: readonly BackHandler[]
+  /** Routes of other products mounted beside the gateway (front-end pages), given the same tools. */
+  extraRoutes?: readonly ((app: FastifyInstance, tools: GatewayTools) => void)[]
 }
 
 type Fields = Record<string, string>
+
+/** What the gateway lends to other products' handlers so every answer is shaped and signed one way. */
+export interface GatewayTools {
+  state: AcpSandboxState
+  notifier: AcpNotifier
+  answer(reply: FastifyReply, req: Fields, a: Fields): FastifyReply
+  refused(reply: FastifyReply, path: string, req: Fields, r: Refusal): FastifyReply
+  envelope(body: unknown): { f: Fields } | { f: Fields; bad: Refusal }
+  newTxn(f: Fields, kind: TxnKind, extra: Partial<SandboxTxn>): SandboxTxn
+  settle(t: SandboxTxn, ok: boolean, respCode?: string, respMsg?: string): void
+  nextOutcome(): NextOutcome | undefined
+  duplicate(f: Fields): boolean
+}
+
+export type BackHandler = (
+  f: Fields,
+  reply: FastifyReply,
+  tools: GatewayTools,
+) => FastifyReply | null | Promise<FastifyReply | null>
+
+/** Consumes that void (31) and refund (04) may point at. */
+const CONSUME_KINDS: ReadonlySet<TxnKind> = new Set(['app_consume', 'contract_consume', 'token_consume'])
 const COMMON = [
   'version',
   'encoding',
@@ -131,6 +160,19 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     t.respMsg = respMsg
   }
 
+  const tools: GatewayTools = {
+    state: s,
+    notifier,
+    answer,
+    refused,
+    envelope,
+    newTxn,
+    settle,
+    nextOutcome,
+    duplicate,
+  }
+  for (const add of o.extraRoutes ?? []) add(app, tools)
+
   // --- 手机控件 consume: a tn ------------------------------------------------------------------
   app.post('/gateway/api/appTransReq.do', async (req, reply) => {
     const path = 'appTransReq'
@@ -158,6 +200,10 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     if ('bad' in e) return refused(reply, path, e.f, e.bad)
     const f = e.f
     const now = s.clock()
+    for (const h of o.backHandlers ?? []) {
+      const handled = await h(f, reply, tools)
+      if (handled) return handled
+    }
 
     if (f.txnType === '95') {
       const bad =
@@ -220,17 +266,12 @@ export function registerAcpGateway(app: FastifyInstance, o: AcpSandboxOptions): 
     }
 
     if (f.txnType === '31' || f.txnType === '04') {
-      if (f.txnSubType !== '00' || f.bizType !== '000201')
-        return refused(reply, path, f, refuse('32', '无此交易权限：撤销/退货须为00/000201'))
+      if (f.txnSubType !== '00' || (f.bizType !== '000201' && f.bizType !== '000902'))
+        return refused(reply, path, f, refuse('32', '无此交易权限：撤销/退货须为00/000201或00/000902'))
       if (!RULES.queryId.test(f.origQryId ?? ''))
         return refused(reply, path, f, refuse('13', '报文交易要素缺失[origQryId]'))
       const orig = s.byQueryId.get(f.origQryId!)
-      if (
-        !orig ||
-        orig.merId !== f.merId ||
-        (orig.kind !== 'app_consume' && orig.kind !== 'contract_consume') ||
-        orig.status !== 'success'
-      )
+      if (!orig || orig.merId !== f.merId || !CONSUME_KINDS.has(orig.kind) || orig.status !== 'success')
         return refused(reply, path, f, refuse('35', '原交易不存在或状态不正确'))
       if (orig.voided) return refused(reply, path, f, refuse('45', '原交易已被成功退货或已被成功撤销'))
       if (f.txnType === '31') {

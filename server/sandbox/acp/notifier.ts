@@ -24,20 +24,25 @@ export class AcpNotifier {
       txnType: t.txnType,
       txnSubType: t.txnSubType,
       bizType: t.bizType,
-      txnAmt: String(t.txnAmt),
-      currencyCode: '156',
       queryId: t.queryId,
       traceNo: t.queryId.slice(-6),
       traceTime: t.txnTime.slice(4),
-      settleAmt: String(t.txnAmt),
-      settleCurrencyCode: '156',
-      settleDate: t.txnTime.slice(4, 8),
       respCode: t.respCode,
       respMsg: t.respMsg,
       signPubKeyCert: this.state.pki.signCertPem,
     }
+    // Money transactions name their amount; an open (79) has none.
+    if (t.txnAmt > 0)
+      Object.assign(f, {
+        txnAmt: String(t.txnAmt),
+        currencyCode: '156',
+        settleAmt: String(t.txnAmt),
+        settleCurrencyCode: '156',
+        settleDate: t.txnTime.slice(4, 8),
+      })
     if (t.origQryId) f.origQryId = t.origQryId
     if (t.reqReserved) f.reqReserved = t.reqReserved
+    if (t.notifyExtra) Object.assign(f, t.notifyExtra)
     return { ...f, signature: sandboxSign(f, this.state.pki.signKeyPem) }
   }
 

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto'
 import { publicKeyOf } from './crypto.ts'
+import { NojumpSandboxState } from './nojump/state.ts'
 import { SANDBOX_ACP_MER_ID, type SandboxAcpPki } from './pki.ts'
 
-export type TxnKind = 'app_consume' | 'contract_consume' | 'void' | 'refund'
+export type TxnKind = 'app_consume' | 'contract_consume' | 'token_consume' | 'token_open' | 'void' | 'refund'
 export type TxnStatus = 'pending' | 'success' | 'failed'
 
 export interface SandboxTxn {
@@ -22,6 +23,12 @@ export interface SandboxTxn {
   reqReserved: string
   tn?: string
   contractId?: string
+  /** 无跳转: the token paid with. */
+  token?: string
+  /** Product fields the notification carries besides the common ones (e.g. tokenPayData, accNo). */
+  notifyExtra?: Record<string, string>
+  /** 无跳转: reversed by a 99 (the money was never taken). */
+  reversed?: boolean
   origQryId?: string
   /** On consumes: refunded so far, and whether voided. */
   refundedAmt: number
@@ -56,6 +63,8 @@ export class AcpSandboxState {
   encryptKeys: EncryptKey[]
   readonly merchantKey
   readonly merId = SANDBOX_ACP_MER_ID
+  /** 无跳转 (token payment): SMS codes, tokens, opens. */
+  readonly nojump: NojumpSandboxState
   /** The buyer's pay step for a tn, set when the gateway is mounted (the 银商 sandbox's /tn/pay hands 全渠道 tns to it). */
   payTn: ((tn: string, outcome: string) => Promise<{ status: number; body: Record<string, unknown> }>) | null = null
 
@@ -64,6 +73,7 @@ export class AcpSandboxState {
     readonly clock: () => number,
   ) {
     this.encryptKeys = [{ ...pki.initialEncrypt }]
+    this.nojump = new NojumpSandboxState(clock)
     this.merchantKey = { certId: pki.merchantCertId, publicKey: publicKeyOf(pki.merchantCertPem) }
   }
 

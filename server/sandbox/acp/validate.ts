@@ -1,3 +1,5 @@
+import { beijingCompact, parseBeijingCompact } from '../crypto/time.ts'
+
 /** Field rules of the sandbox gateway; each failure names the field and its respCode. */
 export interface Refusal {
   respCode: string
@@ -13,30 +15,18 @@ export const RULES = {
   queryId: /^\d{21}$/,
 }
 
-const BEIJING_MS = 8 * 3600_000
 /** Freshness window for txnTime ("必须取当前时间，否则会报txnTime无效"). */
 export const TXN_TIME_SKEW_MS = 15 * 60_000
 
 /** yyyyMMddHHmmss in Beijing time → epoch ms; undefined when not a real date. */
 export function parseTxnTime(s: string): number | undefined {
-  if (!RULES.txnTime.test(s)) return undefined
-  const [y, mo, d, h, mi, se] = [
-    s.slice(0, 4),
-    s.slice(4, 6),
-    s.slice(6, 8),
-    s.slice(8, 10),
-    s.slice(10, 12),
-    s.slice(12, 14),
-  ].map(Number) as [number, number, number, number, number, number]
-  const t = Date.UTC(y, mo - 1, d, h, mi, se)
-  const back = new Date(t)
-  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) return undefined
-  return t - BEIJING_MS
+  const t = parseBeijingCompact(s)
+  return Number.isNaN(t) ? undefined : t
 }
 
+/** yyyyMMdd in Beijing time. */
 export function beijingDay(ms: number): string {
-  const d = new Date(ms + BEIJING_MS)
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`
+  return beijingCompact(ms).slice(0, 8)
 }
 
 export function requireFields(f: Record<string, string>, names: readonly string[]): Refusal | undefined {

@@ -1,33 +1,16 @@
 import { createHash, createHmac } from 'node:crypto'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp, type App } from '../../app.ts'
-import { loadConfig } from '../../config.ts'
 import { signOpen } from '../../chinaums/sign.ts'
 import { SANDBOX_CHINAUMS } from '../credentials.ts'
+import { startTestServer, type TestServer } from '../../test/harness.ts'
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
-    })
-  })
-}
-
-let app: App
+let app: TestServer
 let base: string
 beforeAll(async () => {
-  const port = await freePort()
-  app = await buildApp(
-    loadConfig({ SANDBOX: '1', PORT: String(port), DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }),
-    { distDir: false },
-  )
-  await app.app.listen({ port, host: '127.0.0.1' })
-  base = `http://127.0.0.1:${port}`
+  app = await startTestServer()
+  base = app.baseUrl
 })
-afterAll(async () => app?.app.close())
+afterAll(async () => app?.close())
 
 const p2 = (n: number) => String(n).padStart(2, '0')
 function beijing(now = Date.now()) {

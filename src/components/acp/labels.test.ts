@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatTime, statusText } from './labels'
+import { statusText } from './labels'
 
 describe('全渠道 status text', () => {
   it('names refunds and voids the way the user thinks of them', () => {
@@ -9,11 +9,5 @@ describe('全渠道 status text', () => {
     expect(statusText({ status: 'VOIDED', refundedAmount: 0, amount: 100, kind: 'contract' })).toBe('已撤销')
     expect(statusText({ status: 'PENDING', refundedAmount: 0, amount: 100, kind: 'tn' })).toBe('处理中')
     expect(statusText({ status: 'SUCCESS', refundedAmount: 0, amount: 100, kind: 'tn' })).toBe('支付成功')
-  })
-})
-
-describe('formatTime', () => {
-  it('shows Beijing time whatever the device zone', () => {
-    expect(formatTime(Date.UTC(2026, 10, 30, 18, 48))).toBe('2026-12-01 02:48')
   })
 })

@@ -14,10 +14,3 @@ export function statusText(o: Pick<AcpOrder, 'status' | 'refundedAmount' | 'amou
   if (o.kind === 'tn' && o.status === 'SUCCESS') return '支付成功'
   return STATUS_TEXT[o.status]
 }
-
-/** Beijing time (UTC+8), like every time the platforms show. */
-export function formatTime(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
-}

@@ -1,5 +1,5 @@
 import { normalizeUuid, sigUuid as SIG } from '@/upsdk/bluetooth/uuid'
-import { DOOR_LOCK_UUIDS } from './uuids'
+import { DOOR_LOCK_COMMANDS, DOOR_LOCK_UUIDS, type KnownCommand } from './uuids'
 
 /** A human reading of well-known characteristic values (heart rate, battery, the demo lock). */
 export function describeValue(characteristicId: string, bytes: Uint8Array): string | undefined {
@@ -12,11 +12,20 @@ export function describeValue(characteristicId: string, bytes: Uint8Array): stri
   }
   if (id === SIG('2A19')) return `电量 ${b0}%`
   if (id === SIG('2A38')) return `佩戴位置：${['其他', '胸部', '手腕', '手指', '手掌', '耳垂', '脚'][b0] ?? '未知'}`
+  if (id === DOOR_LOCK_UUIDS.command) {
+    const command = DOOR_LOCK_COMMANDS.find((c) => parseInt(c.hex, 16) === b0)
+    return command ? `${command.label}命令` : '门锁不认识的命令'
+  }
   if (id === DOOR_LOCK_UUIDS.status) {
     if (b0 === 0xa0 && bytes.length >= 3) return `门锁${bytes[2] === 1 ? '已开锁' : '已上锁'}`
     if (b0 === 0xee) return '门锁：不认识的命令'
   }
   return undefined
+}
+
+/** Commands a well-known characteristic accepts (the demo lock's), offered as buttons. */
+export function knownCommands(characteristicId: string): readonly KnownCommand[] {
+  return normalizeUuid(characteristicId) === DOOR_LOCK_UUIDS.command ? DOOR_LOCK_COMMANDS : []
 }
 
 /** Names for well-known services and characteristics. */

@@ -56,9 +56,3 @@ export function resultMessage(contract: unknown, code: unknown): ResultMessage |
   if (c.startsWith('PLATFORM_')) return { tone: 'error', text: `云闪付签约页返回错误（${c.slice(9)}），未能开通。` }
   return { tone: 'error', text: `开通失败${c ? `（${c}）` : ''}，请稍后重试。` }
 }
-
-/** Beijing-time `yyyy-MM-dd HH:mm` of an epoch ms. */
-export function formatTime(ms: number | null): string {
-  if (ms === null) return ''
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
-}

@@ -12,6 +12,13 @@ describe('money', () => {
     for (const s of ['', '0', '0.00', '1.234', '-1', 'abc', '1e3', '1000000.01'])
       expect(parseYuan(s)).toHaveProperty('error')
   })
+  it('says why: a number too large is out of range, not a format error', () => {
+    for (const s of ['1000000.01', '12345678', '99999999999'])
+      expect(parseYuan(s)).toEqual({ error: expect.stringContaining('超出范围') })
+    expect(parseYuan('0001.5')).toEqual({ fen: 150 })
+    expect(parseYuan('1.234')).toEqual({ error: expect.stringContaining('两位小数') })
+    expect(parseYuan('12a')).toEqual({ error: expect.stringContaining('格式不正确') })
+  })
   it('formats 分', () => {
     expect(formatFen(1)).toBe('0.01')
     expect(formatFen(123456)).toBe('1234.56')

@@ -14,3 +14,4 @@ export {
   normalizeAdapterStateChange,
 } from './normalize'
 export * from './uuid'
+export * from './beacon'

@@ -1,5 +1,6 @@
 import { decryptFromPartner, partnerString, verifyPartner } from '../../crypto/partner.ts'
 import { encryptForPartner } from '../../crypto/tdes.ts'
+import { beijingCompact } from '../../crypto/time.ts'
 import { fail, ok, type ApiReply, type ApiTable } from '../api.ts'
 import type { UnionpaySandboxState } from '../state.ts'
 import { envelope, gate, isReply, scripted } from './checks.ts'
@@ -12,13 +13,7 @@ import type { Grant, SandboxOpenApis } from './state.ts'
 
 const QUAL_TYPES = ['open_id', 'mobile', 'card_no']
 
-function beijingDay(now: number): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')
-}
-
-function beijingTime(now: number): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-T:]/g, '')
-}
+const beijingDay = (now: number): string => beijingCompact(now).slice(0, 8)
 
 function isDate(s: string): boolean {
   if (!/^\d{8}$/.test(s)) return false
@@ -263,6 +258,6 @@ export const marketingApis: ApiTable = {
     } else {
       awardInfo = { ...base, drawDesc: '谢谢参与' }
     }
-    return ok({ resp: '00', respTime: beijingTime(state.clock()), awardInfo, transNumber: p.transNumber })
+    return ok({ resp: '00', respTime: beijingCompact(state.clock()), awardInfo, transNumber: p.transNumber })
   },
 }

@@ -1,0 +1,90 @@
+import { loadTest, startServerProcess, type LoadResult, type ServerProcess } from './http-load.ts'
+import { median, ratio } from './stats.ts'
+
+export interface SigningRow {
+  name: string
+  ops: number
+  seconds: number
+  opsPerSec: number
+  p50Ms: number
+  p99Ms: number
+  note: string
+}
+
+const CONNECTIONS = 50
+const KINDS = [
+  ['bare', 'bare node:http, constant JSON (ceiling)'],
+  ['fastify', 'minimal fastify, same signing'],
+  ['express-wechat', 'express + wechat-jssdk (WeChat signing)'],
+  ['upkit', 'upkit POST /api/upsdk/config (all hooks)'],
+] as const
+type Kind = (typeof KINDS)[number][0]
+
+/**
+ * The signing route beside its baselines: every server in its own process, all started first,
+ * then `rounds` interleaved runs of 50 keep-alive connections (so a neighbour's burst on a shared
+ * machine hits every server alike), and the median of each figure. Besides throughput and p99
+ * it reports the server's CPU time per request, which depends far less on the neighbours.
+ */
+export async function benchSigning(rounds: number, ms = 3000): Promise<SigningRow[]> {
+  const servers: Partial<Record<Kind, ServerProcess>> = {}
+  const runs: Record<Kind, LoadResult[]> = { bare: [], fastify: [], 'express-wechat': [], upkit: [] }
+  let upstreamCalls: number | undefined
+  try {
+    for (const [kind] of KINDS) servers[kind] = await startServerProcess(kind)
+    for (let round = 0; round < rounds; round++) {
+      for (const [kind] of KINDS) {
+        const server = servers[kind]
+        if (!server) continue
+        const url = `http://127.0.0.1:${server.port}/api/upsdk/config`
+        const body = JSON.stringify({ url: `http://127.0.0.1:${server.port}/pay?x=1` })
+        runs[kind].push(await loadTest(url, body, CONNECTIONS, ms, 500, server.child.pid))
+      }
+    }
+  } finally {
+    for (const [kind] of KINDS) {
+      const stopped = await servers[kind]?.stop()
+      if (kind === 'express-wechat') upstreamCalls = stopped?.upstreamCalls
+    }
+  }
+  const med = (kind: Kind) => {
+    const r = runs[kind]
+    return {
+      requests: Math.round(median(r.map((x) => x.requests))),
+      seconds: median(r.map((x) => x.seconds)),
+      rps: Math.round(median(r.map((x) => x.rps))),
+      p50Ms: median(r.map((x) => x.p50Ms)),
+      p99Ms: median(r.map((x) => x.p99Ms)),
+      cpu: median(r.map((x) => x.cpuUsPerRequest ?? NaN)),
+      errors: r.reduce((n, x) => n + x.errors, 0),
+    }
+  }
+  const bare = med('bare')
+  const fastify = med('fastify')
+  const express = med('express-wechat')
+  return KINDS.map(([kind, label]) => {
+    const m = med(kind)
+    const parts = [
+      kind === 'bare' ? 'the ceiling' : `${ratio(m.rps, bare.rps)} bare rps, p99 ${ratio(m.p99Ms, bare.p99Ms)} bare`,
+      Number.isFinite(m.cpu)
+        ? `${Math.round(m.cpu)} µs CPU/request${kind === 'bare' ? '' : ` (${ratio(m.cpu, bare.cpu)} bare)`}`
+        : '',
+    ]
+    if (kind === 'upkit') {
+      parts.push(`${ratio(m.rps, fastify.rps)} fastify rps, ${ratio(m.rps, express.rps)} express+wechat-jssdk rps`)
+      parts.push('goal ≥0.80× bare rps, p99 ≤1.50×')
+    }
+    if (kind === 'express-wechat' && upstreamCalls !== undefined)
+      parts.push(`${upstreamCalls} calls to the local fake WeChat`)
+    if (m.errors) parts.push(`${m.errors} non-200`)
+    return {
+      name: `signing @${CONNECTIONS} conns: ${label}`,
+      ops: m.requests,
+      seconds: m.seconds,
+      opsPerSec: m.rps,
+      p50Ms: m.p50Ms,
+      p99Ms: m.p99Ms,
+      note: `${parts.filter(Boolean).join('; ')} (median of ${runs[kind].length})`,
+    }
+  })
+}
