@@ -10,6 +10,7 @@ import { startTestServer } from '../server/test/harness.ts'
 import { benchAcp } from './acp.ts'
 import { benchBudget } from './budget.ts'
 import { benchBundle } from './bundle.ts'
+import { benchKitSizes } from '../kit/bench/sizes.ts'
 import { benchPayments } from './payments.ts'
 import { benchSigning } from './signing.ts'
 
@@ -126,7 +127,7 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
 
 for (const row of await benchSigning(ROUNDS)) results.push(row)
 
-for (const row of benchBundle()) {
+for (const row of [...benchBundle(), ...benchKitSizes()]) {
   results.push({
     name: row.name,
     ops: row.bytes,

@@ -25,7 +25,8 @@ export const WEB_EXTERNAL = [/^vue($|\/)/, /^pinia($|\/)/, /^vue-router($|\/)/]
 
 const BASE = { configFile: false, root: ROOT, publicDir: false, logLevel: 'warn' } as const
 
-async function buildWeb(): Promise<void> {
+/** The browser entry points; `minify` for size figures (the package ships them readable: the app minifies). */
+export async function buildWeb(outDir = join(DIST, 'web'), minify = false): Promise<void> {
   await build({
     ...BASE,
     plugins: [zeptoAsModule()],
@@ -33,25 +34,26 @@ async function buildWeb(): Promise<void> {
     // The package never carries the stub inside upkit/upsdk: apps install it through upkit/stub.
     define: { 'import.meta.env.VITE_UPSDK_URL': 'undefined' },
     build: {
-      outDir: join(DIST, 'web'),
+      outDir,
       emptyOutDir: true,
       target: 'es2020',
-      minify: false,
+      minify,
       lib: { entry: WEB_ENTRIES, formats: ['es'] },
       rolldownOptions: { external: WEB_EXTERNAL, output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
     },
   })
 }
 
-async function buildNode(): Promise<void> {
+/** The Node entry points, dependencies external. */
+export async function buildNode(outDir = join(DIST, 'node'), minify = false): Promise<void> {
   await build({
     ...BASE,
     build: {
       ssr: true,
-      outDir: join(DIST, 'node'),
+      outDir,
       emptyOutDir: true,
       target: 'node20',
-      minify: false,
+      minify,
       rolldownOptions: {
         input: NODE_ENTRIES,
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
