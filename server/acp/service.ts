@@ -49,8 +49,6 @@ export type NotifyResult = {
   outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
 }
 
-const BEIJING_MS = 8 * 3600_000
-
 /** The txnType each kind of order is sent with. */
 export const ACP_TXN_TYPE: Readonly<Record<AcpOrder['kind'], string>> = {
   tn: '01',

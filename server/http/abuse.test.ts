@@ -79,7 +79,8 @@ describe('X-Forwarded-For is trusted only as TRUST_PROXY says', () => {
   it('logs the address as resolved (never a forged one)', async () => {
     const lines: string[] = []
     const logStream = { write: (l: string) => (lines.push(l), true) } as unknown as NodeJS.WritableStream
-    const s = await startTestServer({ LOG_LEVEL: 'info' }, { logStream })
+    // access lines of answered requests are written at debug
+    const s = await startTestServer({ LOG_LEVEL: 'debug' }, { logStream })
     try {
       await s.app.inject({
         method: 'GET',

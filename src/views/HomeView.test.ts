@@ -71,7 +71,8 @@ describe('HomeView', () => {
   it('shows the error code with the 附录八 hint, and 重试 recovers', async () => {
     const { wrapper, setSignature } = await mountHome({ userAgent: IN_APP_UA, signature: 'tampered' })
     expect(wrapper.get('[data-testid="sdk-error-code"]').text()).toBe('c01')
-    expect(wrapper.get('[data-testid="sdk-hint"]').text()).toContain('附录八')
+    // the FAQ hints are a lazy chunk
+    await vi.waitFor(() => expect(wrapper.get('[data-testid="sdk-hint"]').text()).toContain('附录八'))
     setSignature('good')
     await wrapper.get('[data-testid="sdk-retry"]').trigger('click')
     await vi.waitFor(() => expect(wrapper.get('[data-testid="sdk-status"]').attributes('data-status')).toBe('ready'))
