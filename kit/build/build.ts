@@ -102,10 +102,35 @@ function rewriteSpecifiers(file: string): void {
   if (out !== src) writeFileSync(file, out)
 }
 
+/**
+ * Every package the built files import must be a dependency or a peer of kit/package.json (with
+ * the repo's version range), or an app that installs upkit fails at its first import.
+ */
+export function checkDependencies(): void {
+  const manifest = JSON.parse(readFileSync(join(KIT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>
+  const repo = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>
+  const declared = { ...manifest.dependencies, ...manifest.peerDependencies }
+  const problems = new Set<string>()
+  for (const file of walk(DIST).filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(file, 'utf8')
+    for (const m of code.matchAll(/(?:from\s*|import\s*\(?\s*)["']([^"'./][^"']*)["']/g)) {
+      const spec = m[1] ?? ''
+      if (spec.startsWith('node:')) continue
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec)
+      if (!declared[name]) {
+        const range = repo.dependencies?.[name] ?? repo.devDependencies?.[name] ?? '?'
+        problems.add(`${relative(ROOT, file)} imports ${name}: add "${name}": "${range}" to kit/package.json`)
+      }
+    }
+  }
+  if (problems.size) throw new Error(`kit/package.json misses dependencies:\n${[...problems].join('\n')}`)
+}
+
 export async function buildKit(): Promise<void> {
   rmSync(DIST, { recursive: true, force: true })
   await buildWeb()
   await buildNode()
+  checkDependencies()
   emitDeclarations()
 }
 
