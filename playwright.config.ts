@@ -26,11 +26,20 @@ export default defineConfig({
   projects: [
     {
       name: 'pixel-cloudpay',
+      testIgnore: 'kit/**',
       use: { ...pixel, userAgent: `${pixel.userAgent}${CLOUDPAY_UA_SUFFIX}` },
     },
     {
       name: 'iphone-cloudpay',
+      testIgnore: 'kit/**',
       use: { ...iphone, browserName: 'chromium', userAgent: `${iphone.userAgent}${CLOUDPAY_UA_SUFFIX}` },
+    },
+    // Issue 16: npm pack + fresh consumer projects outside the repo (e2e/kit/README.md).
+    {
+      name: 'kit',
+      testMatch: 'kit/**/*.spec.ts',
+      timeout: 180_000,
+      use: { ...pixel, userAgent: `${pixel.userAgent}${CLOUDPAY_UA_SUFFIX}` },
     },
   ],
   webServer: {

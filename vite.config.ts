@@ -7,7 +7,7 @@ import { precompress } from './scripts/vite-precompress.ts'
 const REAL_UPSDK_URL = 'https://open.95516.com/s/open/js/upsdk.js'
 
 /** zepto's dist file calls `factory(this)` and exports nothing; make it an ES module. */
-function zeptoAsModule(): Plugin {
+export function zeptoAsModule(): Plugin {
   return {
     name: 'upkit:zepto-esm',
     enforce: 'pre',

@@ -11,6 +11,7 @@ import { benchInstances } from './instances.ts'
 import { benchAcp } from './acp.ts'
 import { benchBudget } from './budget.ts'
 import { benchBundle } from './bundle.ts'
+import { benchKitSizes } from '../kit/bench/sizes.ts'
 import { benchPayments } from './payments.ts'
 import { benchReady } from './ready.ts'
 import { benchSigning } from './signing.ts'
@@ -171,7 +172,7 @@ comparisons.push(
   compare('home page shows 已就绪, 4G', ready.medians.shown, 'ms', 'naive page upsdk ready', ready.medians.naive),
 )
 
-const bundle = benchBundle()
+const bundle = [...benchBundle(), ...benchKitSizes()]
 for (const row of bundle) {
   if (row.budget)
     comparisons.push(
