@@ -9,9 +9,7 @@ import { isolatedRedisUrl } from './test/redis.ts'
 import { createOrders, deliverNotify, platformNotify, startCluster, type Cluster } from './test/processes.ts'
 
 const redisUrl = process.env.UPKIT_TEST_REDIS_URL
-/** The payment records still use SQLite-only SQL (being moved to the query builder): PostgreSQL once they do. */
-const PAY_ON_QUERY_BUILDER = false
-const onPg = Boolean(TEST_PG_URL) && PAY_ON_QUERY_BUILDER
+const onPg = Boolean(TEST_PG_URL)
 
 /**
  * Three real server processes on loopback sharing one record store (PostgreSQL when
