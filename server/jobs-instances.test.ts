@@ -122,6 +122,29 @@ describe.skipIf(!redisUrl)(`background jobs on three instances sharing ${engine}
     expect((await repo.byCode('90000000000000000099'))?.status).toBe('failed')
   })
 
+  it('payment reconciliation: each due order is queried once across the instances', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 9; i++) {
+      const r = await fetch(`${instances[i % 3]!.baseUrl}/api/pay/chinaums/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 300 + i, channel: 'uac' }),
+      })
+      expect(r.status).toBe(200)
+      ids.push(((await r.json()) as { merOrderId: string }).merOrderId)
+    }
+    now += 5 * 60_000 + 1 // unpaid orders are first asked about after 5 minutes
+    // five per round on each instance: three rounds cover the nine however the claims fall
+    for (let round = 0; round < 3; round++) await roundEverywhere('pay-reconcile')
+    const rows = await a()
+      .ctx.db.selectFrom('pay_orders')
+      .select(['mer_order_id', 'check_count'])
+      .where('mer_order_id', 'in', ids)
+      .execute()
+    // a status query counts one check: one query per order, by whichever instance claimed it
+    expect(rows.map((r) => Number(r.check_count))).toEqual(Array(9).fill(1))
+  })
+
   it('token refresh: a cold backendToken is fetched once for all; a lock left by a holder that died is taken over once', async () => {
     const appId = a().config.unionpay.appId
     const tokenKey = `upkit:token:${appId}:backend`
