@@ -184,7 +184,8 @@ describe.skipIf(!redisUrl)(`background jobs on three instances sharing ${engine}
     expect(rotated.certId).not.toBe(old)
 
     // an instance took the query's lock and died before answering: nobody queries meanwhile
-    await redis.set(lockKey, 'a-holder-that-died', 'PX', 1500)
+    // (the lock lives long enough for the rounds below to meet it even on a loaded machine)
+    await redis.set(lockKey, 'a-holder-that-died', 'PX', 5000)
     const before = queried()
     await roundEverywhere('acp-encrypt-cert')
     expect(queried()).toBe(before)
