@@ -39,7 +39,7 @@ import { registerSandbox } from './sandbox/index.ts'
 import { registerSessions } from './session/plugin.ts'
 import { SessionStore } from './session/store.ts'
 import { openKv, type KvStore } from './store/index.ts'
-import { legacySqliteOf, openDatabase, type Db } from './store/kysely-db.ts'
+import { openDatabase, type Db } from './store/kysely-db.ts'
 import { CallBudget } from './unionpay/budget.ts'
 import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
 import { TokenManager } from './unionpay/tokens.ts'
@@ -112,7 +112,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ctx: AppContext = {
     config,
     db,
-    sqlite: legacySqliteOf(db),
     kv,
     sessions,
     unionpay,
