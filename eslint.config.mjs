@@ -35,7 +35,15 @@ export default defineConfigWithVueTs(
   { name: 'upkit/files', files: ['**/*.{ts,mts,vue}'] },
   {
     name: 'upkit/ignores',
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'test-results/**', '.tmp/**'],
+    ignores: [
+      'dist/**',
+      'kit/dist/**',
+      'coverage/**',
+      'node_modules/**',
+      'bench/results/**',
+      'test-results/**',
+      '.tmp/**',
+    ],
   },
   pluginVue.configs['flat/essential'],
   vueTsConfigs.recommended,
@@ -118,6 +126,30 @@ export default defineConfigWithVueTs(
     },
   },
   ...sandboxIndependence,
+  // The package (issue 16): only upkit/stub reaches the stub and only upkit/sandbox the sandbox,
+  // so neither lands in an app that imports upkit/upsdk, upkit/vue or upkit/server.
+  {
+    name: 'upkit/boundaries/kit-entries',
+    files: ['kit/web/**/*.ts', 'kit/node/**/*.ts'],
+    ignores: ['kit/web/stub.ts', 'kit/web/install-stub.ts', 'kit/node/sandbox.ts', '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './install-stub'],
+              message: 'Only upkit/stub carries the stub.',
+            },
+            {
+              group: ['**/sandbox', '**/sandbox/*', './sandbox', './sandbox.ts'],
+              message: 'Only upkit/sandbox carries the sandbox.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Server tests get the app from the shared harness (sandbox defaults, free port, close).
   {
     name: 'upkit/boundaries/test-harness',

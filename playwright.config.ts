@@ -1,22 +1,11 @@
 import { defineConfig, devices } from '@playwright/test'
+import { CHROMIUM_LAUNCH, CLOUDPAY_UA_SUFFIX } from './scripts/chromium.ts'
 
-/** Tokens the 云闪付 app appends to its WebView user agent. */
-export const CLOUDPAY_UA_SUFFIX =
-  ' (com.unionpay.chsp) (cordova 4.5.4) (updebug 0) (version 929) (UnionPay/1.0 CloudPay) (clientVersion 189) (language zh_CN) (upHtml) (walletMode 00)'
+export { CLOUDPAY_UA_SUFFIX }
 
 const port = Number(process.env.E2E_PORT ?? 8790)
 const baseURL = `http://127.0.0.1:${port}`
-const launchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-}
+const launchOptions = CHROMIUM_LAUNCH
 const pixel = devices['Pixel 7']
 const iphone = devices['iPhone 13']
 
@@ -37,11 +26,20 @@ export default defineConfig({
   projects: [
     {
       name: 'pixel-cloudpay',
+      testIgnore: 'kit/**',
       use: { ...pixel, userAgent: `${pixel.userAgent}${CLOUDPAY_UA_SUFFIX}` },
     },
     {
       name: 'iphone-cloudpay',
+      testIgnore: 'kit/**',
       use: { ...iphone, browserName: 'chromium', userAgent: `${iphone.userAgent}${CLOUDPAY_UA_SUFFIX}` },
+    },
+    // Issue 16: npm pack + fresh consumer projects outside the repo (e2e/kit/README.md).
+    {
+      name: 'kit',
+      testMatch: 'kit/**/*.spec.ts',
+      timeout: 180_000,
+      use: { ...pixel, userAgent: `${pixel.userAgent}${CLOUDPAY_UA_SUFFIX}` },
     },
   ],
   webServer: {

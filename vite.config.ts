@@ -1,5 +1,5 @@
 import { fileURLToPath, URL } from 'node:url'
-import { defineConfig, loadEnv, type Plugin } from 'vite'
+import { defineConfig, loadEnv, type HtmlTagDescriptor, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { STARTER_SCRIPT, STARTER_UPSDK_ATTR, STARTER_ZEPTO_ATTR } from './common/starter.ts'
 import { precompress } from './scripts/vite-precompress.ts'
@@ -7,7 +7,7 @@ import { precompress } from './scripts/vite-precompress.ts'
 const REAL_UPSDK_URL = 'https://open.95516.com/s/open/js/upsdk.js'
 
 /** zepto's dist file calls `factory(this)` and exports nothing; make it an ES module. */
-function zeptoAsModule(): Plugin {
+export function zeptoAsModule(): Plugin {
   return {
     name: 'upkit:zepto-esm',
     enforce: 'pre',
@@ -35,10 +35,29 @@ function parallelStart(upsdkUrl: string): Plugin {
       order: 'post',
       handler(_html, ctx) {
         const attrs: Record<string, string> = {}
-        const zepto = Object.values(ctx.bundle ?? {}).find((o) => o.type === 'chunk' && /zepto/i.test(o.name))
+        const chunks = Object.values(ctx.bundle ?? {}).filter((o) => o.type === 'chunk')
+        const zepto = chunks.find((o) => /zepto/i.test(o.name))
         if (zepto) attrs[STARTER_ZEPTO_ATTR] = `/${zepto.fileName}`
         if (upsdkUrl !== 'stub') attrs[STARTER_UPSDK_ATTR] = upsdkUrl
-        return [{ tag: 'script', attrs, children: STARTER_SCRIPT, injectTo: 'head-prepend' }]
+        const tags: HtmlTagDescriptor[] = [{ tag: 'script', attrs, children: STARTER_SCRIPT, injectTo: 'head-prepend' }]
+        // main.ts imports the app dynamically (after upsdk-boot): fetch it and what it needs from the start
+        const app = chunks.find((o) => o.facadeModuleId?.endsWith('/src/app.ts'))
+        const seen = new Set<string>()
+        const preload = (fileName: string) => {
+          if (seen.has(fileName) || chunks.some((o) => o.isEntry && o.fileName === fileName)) return
+          seen.add(fileName)
+          const chunk = chunks.find((o) => o.fileName === fileName)
+          for (const dep of chunk?.imports ?? []) preload(dep)
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${fileName}` },
+            injectTo: 'head',
+          })
+          for (const css of chunk?.viteMetadata?.importedCss ?? [])
+            tags.push({ tag: 'link', attrs: { rel: 'preload', as: 'style', href: `/${css}` }, injectTo: 'head' })
+        }
+        if (app) preload(app.fileName)
+        return tags
       },
     },
   }

@@ -21,7 +21,7 @@ export default defineConfig((env) =>
           test: {
             name: 'server',
             environment: 'node',
-            include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
+            include: ['server/**/*.test.ts', 'scripts/**/*.test.ts', 'kit/node/**/*.test.ts'],
             testTimeout: 20_000,
             globalSetup: ['server/test/acp-pki.ts', 'server/test/pg-teardown.ts'],
           },

@@ -11,8 +11,11 @@ import { benchInstances } from './instances.ts'
 import { benchAcp } from './acp.ts'
 import { benchBudget } from './budget.ts'
 import { benchBundle } from './bundle.ts'
+import { benchKitSizes } from '../kit/bench/sizes.ts'
 import { benchPayments } from './payments.ts'
+import { benchReady } from './ready.ts'
 import { benchSigning } from './signing.ts'
+import { compare, comparisonTable, pad, type Comparison } from './summary.ts'
 
 interface Result {
   name: string
@@ -127,9 +130,54 @@ await benchBudget((row) => results.push(row))
 // interleaved, ROUNDS times, and keeps the median; compare ratios within one run.
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
 
-for (const row of await benchSigning(ROUNDS)) results.push(row)
+const comparisons: Comparison[] = []
 
-for (const row of benchBundle()) {
+const signing = await benchSigning(ROUNDS)
+results.push(...signing.rows)
+{
+  const { bare, fastify, upkit } = signing.medians
+  const express = signing.medians['express-wechat']
+  comparisons.push(
+    compare('signing route rps @50 conns', upkit.rps, 'rps', 'bare node:http (ceiling)', bare.rps, {
+      op: '≥',
+      ratio: 0.8,
+    }),
+    compare('signing route p99 @50 conns', upkit.p99Ms, 'ms', 'bare node:http', bare.p99Ms, { op: '≤', ratio: 1.5 }),
+    compare('signing route rps', upkit.rps, 'rps', 'minimal fastify, same signing', fastify.rps),
+    compare('signing route rps', upkit.rps, 'rps', 'express + wechat-jssdk', express.rps),
+    compare('signing route server CPU per request', upkit.cpu, 'µs', 'bare node:http', bare.cpu),
+  )
+}
+
+const ready = await benchReady(ROUNDS + 2)
+results.push(
+  ...ready.rows.map((r) => ({ name: r.name, ops: 0, seconds: +(r.ms / 1000).toFixed(3), opsPerSec: 0, note: r.note })),
+)
+comparisons.push(
+  compare('time to upsdk ready, 4G (Chromium)', ready.medians.upkit, 'ms', 'critical-path bound', ready.medians.bound, {
+    op: '≤',
+    ratio: 1.1,
+  }),
+  compare(
+    'time to upsdk ready, 4G (Chromium)',
+    ready.medians.upkit,
+    'ms',
+    'naive page (tags, fetch, config)',
+    ready.medians.naive,
+    {
+      op: '≤',
+      ratio: 0.6,
+    },
+  ),
+  compare('home page shows 已就绪, 4G', ready.medians.shown, 'ms', 'naive page upsdk ready', ready.medians.naive),
+)
+
+const bundle = [...benchBundle(), ...benchKitSizes()]
+for (const row of bundle) {
+  if (row.budget)
+    comparisons.push(
+      compare(row.name.trim(), row.bytes / 1024, 'KB', 'budget', row.budget / 1024, { op: '≤', ratio: 1 }),
+    )
   results.push({
     name: row.name,
     ops: row.bytes,
@@ -139,15 +187,25 @@ for (const row of benchBundle()) {
   })
 }
 
-/** Display width: CJK characters take two columns in a terminal. */
-const width = (s: string) =>
-  [...s].reduce(
-    (w, c) =>
-      w +
-      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1),
-    0,
-  )
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)))
+// the call budget and the notify paths, beside their budget / as figures to keep
+for (const r of results) {
+  const busiest = /busiest platform minute (\d+)\/(\d+)/.exec(r.note ?? '')
+  if (busiest && !r.name.includes('old admission'))
+    comparisons.push(
+      compare(
+        `busiest platform minute, ${r.name.replace(/^budget \d+\/min ×10 load, /, '')}, ×10 load`,
+        Number(busiest[1]),
+        'calls',
+        'the call budget',
+        Number(busiest[2]),
+        {
+          op: '≤',
+          ratio: 1,
+        },
+      ),
+    )
+}
+
 console.log(`\n${pad('benchmark', 58)} ${pad('ops/s', 10)} ${pad('p50 ms', 9)} ${pad('p99 ms', 9)} note`)
 console.log('-'.repeat(110))
 for (const r of results) {
@@ -155,7 +213,21 @@ for (const r of results) {
     `${pad(r.name, 58)} ${pad(r.opsPerSec ? String(r.opsPerSec) : '', 10)} ${pad(r.p50Ms === undefined ? '' : String(r.p50Ms), 9)} ${pad(r.p99Ms === undefined ? '' : String(r.p99Ms), 9)} ${r.note ?? ''}`,
   )
 }
+console.log(
+  `\nBeside the baselines, measured in this run (2 shared cores: absolute figures move with the neighbours;` +
+    ` each comparison ran its sides interleaved ${ROUNDS}+ times and shows medians — compare the ratios):\n`,
+)
+console.log(comparisonTable(comparisons))
+const notify = results.filter((r) => /notif/i.test(r.name) && r.opsPerSec)
+console.log(`\nnotify throughput: ${notify.map((r) => `${r.name} ${r.opsPerSec}/s`).join('; ')}`)
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 const file = new URL(`./results/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, import.meta.url)
-writeFileSync(file, JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2))
+writeFileSync(
+  file,
+  JSON.stringify(
+    { node: process.version, at: new Date().toISOString(), rounds: ROUNDS, comparisons, results },
+    null,
+    2,
+  ),
+)
 console.log(`\nwritten ${file.pathname}`)

@@ -18,7 +18,15 @@ const KINDS = [
   ['express-wechat', 'express + wechat-jssdk (WeChat signing)'],
   ['upkit', 'upkit POST /api/upsdk/config (all hooks)'],
 ] as const
-type Kind = (typeof KINDS)[number][0]
+export type SigningKind = (typeof KINDS)[number][0]
+type Kind = SigningKind
+
+export interface SigningMedians {
+  rps: number
+  p99Ms: number
+  /** µs of server CPU per request; NaN off Linux. */
+  cpu: number
+}
 
 /**
  * The signing route beside its baselines: every server in its own process, all started first,
@@ -26,7 +34,10 @@ type Kind = (typeof KINDS)[number][0]
  * machine hits every server alike), and the median of each figure. Besides throughput and p99
  * it reports the server's CPU time per request, which depends far less on the neighbours.
  */
-export async function benchSigning(rounds: number, ms = 3000): Promise<SigningRow[]> {
+export async function benchSigning(
+  rounds: number,
+  ms = 3000,
+): Promise<{ rows: SigningRow[]; medians: Record<SigningKind, SigningMedians> }> {
   const servers: Partial<Record<Kind, ServerProcess>> = {}
   const runs: Record<Kind, LoadResult[]> = { bare: [], fastify: [], 'express-wechat': [], upkit: [] }
   let upstreamCalls: number | undefined
@@ -62,7 +73,7 @@ export async function benchSigning(rounds: number, ms = 3000): Promise<SigningRo
   const bare = med('bare')
   const fastify = med('fastify')
   const express = med('express-wechat')
-  return KINDS.map(([kind, label]) => {
+  const rows = KINDS.map(([kind, label]) => {
     const m = med(kind)
     const parts = [
       kind === 'bare' ? 'the ceiling' : `${ratio(m.rps, bare.rps)} bare rps, p99 ${ratio(m.p99Ms, bare.p99Ms)} bare`,
@@ -87,4 +98,11 @@ export async function benchSigning(rounds: number, ms = 3000): Promise<SigningRo
       note: `${parts.filter(Boolean).join('; ')} (median of ${runs[kind].length})`,
     }
   })
+  const medians = Object.fromEntries(
+    KINDS.map(([kind]) => {
+      const m = med(kind)
+      return [kind, { rps: m.rps, p99Ms: m.p99Ms, cpu: m.cpu }]
+    }),
+  ) as Record<SigningKind, SigningMedians>
+  return { rows, medians }
 }

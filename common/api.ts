@@ -100,6 +100,14 @@ export const API_ERROR_CODES = [
   'RECON_FILE_INVALID',
   'RECON_FILE_UNAVAILABLE',
   'RECON_NOT_FOUND',
+  'PREAUTH_NOT_CONFIGURED',
+  'PREAUTH_NOT_HELD',
+  'PREAUTH_EXPIRED',
+  'PREAUTH_COMPLETED',
+  'PREAUTH_BUSY',
+  'COMPLETION_EXCEEDS',
+  'COMPLETION_NOT_SETTLED',
+  'COMPLETION_VOID_NOT_SAME_DAY',
   // 开放平台 5.3 / 5.5–5.8 (docs/open-apis.md)
   'PAY_PWD_NOT_CONFIGURED',
   'PAY_PWD_NOT_FOUND',
@@ -333,4 +341,80 @@ export interface NojumpPayment {
 export interface NojumpFrontForm {
   action: string
   fields: Record<string, string>
+}
+
+/** 全渠道 reconciliation (docs/reconcile.md): what the file says about one transaction. */
+export type ReconcileFindingKind =
+  | 'MATCHED'
+  | 'SETTLED_SUCCESS'
+  | 'SETTLED_FAILED'
+  | 'AWAITING_NEXT_FILE'
+  | 'MISSING_LOCALLY'
+  | 'MISSING_IN_FILE'
+  | 'AMOUNT_DIFFERS'
+  | 'STATUS_DIFFERS'
+
+export interface ReconcileFindingView {
+  kind: ReconcileFindingKind
+  orderId: string
+  /** 全渠道 txnType: 01 consume, 31 void, 04 refund, 03 pre-auth completion, 33 its void */
+  txnType: string
+  /** Which of our features holds it; null when we have no record. */
+  source: string | null
+  /** 分 */
+  localAmount: number | null
+  fileAmount: number | null
+  localStatus: 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED' | null
+  queryId: string | null
+  /** Masked (first 6, last 4) whatever the file carried. */
+  accNoMasked: string | null
+  /** Line in the ZM file. */
+  line: number | null
+}
+
+/** `GET /api/acp/reconciliations`: one reconciled settle day. Amounts in 分 (settle and fee signed). */
+export interface ReconciliationSummaryView {
+  settleDate: string
+  fileName: string
+  zmName: string
+  fileSha256: string
+  records: number
+  fileAmount: number
+  settleAmount: number
+  feeAmount: number
+  matched: number
+  settled: number
+  mismatches: number
+  ranAt: number
+}
+
+/** `GET /api/acp/reconciliations/:settleDate` */
+export interface ReconciliationView extends ReconciliationSummaryView {
+  items: ReconcileFindingView[]
+}
+
+/** `POST /api/acp/reconciliations` */
+export interface ReconcileRunView {
+  repeated: boolean
+  reconciliation: ReconciliationView
+}
+
+/** 预授权 (docs/preauth.md): one hold, void, completion or completion void. Amounts in 分. */
+export interface PreauthOrderView {
+  orderId: string
+  kind: 'hold' | 'hold_void' | 'completion' | 'completion_void'
+  amount: number
+  status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
+  respCode: string | null
+  respMsg: string | null
+  needsReconciliation: boolean
+  createdAt: number
+  settledAt: number | null
+}
+
+/** `GET /api/nojump/preauth` items: a hold with what acted on it and its standing completion. */
+export interface PreauthHoldView extends PreauthOrderView {
+  bindingId: string
+  completion: PreauthOrderView | null
+  followUps: PreauthOrderView[]
 }

@@ -11,6 +11,9 @@
  */
 export const STARTER_GLOBAL = '__upkitStart'
 
+/** Set (`performance.mark`) when the page's first `upsdk.config` is accepted: src/upsdk-boot.ts. */
+export const UPSDK_READY_MARK = 'upkit:upsdk-ready'
+
 /** The attributes of the starter's `<script>` element. */
 export const STARTER_ZEPTO_ATTR = 'data-zepto'
 export const STARTER_UPSDK_ATTR = 'data-upsdk'
@@ -25,3 +28,19 @@ export const STARTER_SCRIPT =
   `if(r==='preload')l.as='script';else l.crossOrigin='';document.head.appendChild(l)}` +
   `var z=s&&s.getAttribute('${STARTER_ZEPTO_ATTR}'),k=s&&s.getAttribute('${STARTER_UPSDK_ATTR}');` +
   `if(z)p('modulepreload',z);if(k&&/^https?:\\/\\/[^/]|^\\/(?!\\/)/.test(k))p('preload',k)})()`
+
+/**
+ * index.html with the starter's `data-upsdk` set to `upsdkUrl`, the deployment's run-time upsdk.js
+ * address (the server's setting wins over the build's), so the preload fetches the script the
+ * page will load. `stub` or undefined removes the attribute: nothing to preload.
+ */
+export function withStarterUpsdkUrl(html: string, upsdkUrl: string | undefined): string {
+  const attr = new RegExp(`\\s${STARTER_UPSDK_ATTR}="[^"]*"`)
+  const value =
+    upsdkUrl === undefined || upsdkUrl === 'stub'
+      ? ''
+      : ` ${STARTER_UPSDK_ATTR}="${upsdkUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`
+  // the starter is the one <script> carrying data-zepto or data-upsdk; an old build has neither
+  if (attr.test(html)) return html.replace(attr, value)
+  return value ? html.replace(/<script(?= data-zepto=)/, `<script${value}`) : html
+}

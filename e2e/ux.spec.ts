@@ -305,3 +305,194 @@ test.describe('accessibility (axe: contrast, names)', () => {
     })
   }
 })
+
+test.describe('the sandbox platform pages are left with location.replace', () => {
+  test('back from the result page goes to the cashier form, not the consumed 银商 cashier; a double tap pays once', async ({
+    page,
+  }, info) => {
+    const posts: string[] = []
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/cashier/pay')) posts.push(r.url())
+    })
+    await page.goto('/pay')
+    await page.getByTestId('pay-amount').fill('3')
+    await page.getByText('银联在线无卡', { exact: true }).click()
+    await page.getByRole('button', { name: '去支付' }).click()
+    await page.waitForURL(/\/sandbox\/chinaums\/v1\/netpay\//)
+    await page.getByRole('button', { name: /确认支付/ }).dblclick()
+    await page.waitForURL(/\/pay\/result\?/)
+    await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+    expect(posts).toHaveLength(1)
+    await page.goBack()
+    await expect(page).toHaveURL(/\/pay$/)
+    await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible()
+    await shot(page, 'back-from-result', info.project.name)
+  })
+
+  test('back from the profile after the consent page goes to the login page', async ({ page }) => {
+    await page.goto('/login')
+    await page.getByTestId('login-upapi_mobile').click()
+    await page.waitForURL(/oauth\.html\?/)
+    await page.getByRole('button', { name: '同意', exact: true }).click()
+    await page.waitForURL('**/profile')
+    await page.goBack()
+    await expect(page).toHaveURL(/\/login$/)
+  })
+
+  test('back from the contract page after signing does not show the sign page again', async ({ page }) => {
+    await page.goto('/contract')
+    await page.locator('[data-plan="PLAN0001"]').getByRole('link', { name: '开通无感支付' }).click()
+    await page.waitForURL(/noPwd\/html\/open\.html\?/)
+    await page.getByRole('button', { name: '同意签约' }).click()
+    await expect(page).toHaveURL(/\/contract$/)
+    await expect(page.locator('[data-plan="PLAN0001"]').getByTestId('contract-status')).toHaveText('已开通')
+    await page.goBack()
+    await expect(page).not.toHaveURL(/open\.html/)
+  })
+})
+
+test('opened on localhost while PUBLIC_BASE_URL is 127.0.0.1: the login says the hosts differ', async ({
+  page,
+  baseURL,
+}, info) => {
+  const onLocalhost = (baseURL ?? '').replace('127.0.0.1', 'localhost')
+  await page.goto(`${onLocalhost}/login`)
+  await page.getByTestId('login-upapi_base').click()
+  await expect(page.getByTestId('oauth-error-code')).toHaveText('HOST_MISMATCH')
+  await expect(page.getByTestId('oauth-error-message')).toContainText('不是攻击')
+  await expect(page.getByTestId('oauth-error-message')).toContainText(new URL(onLocalhost).host)
+  await expect(page.getByTestId('oauth-error-message')).not.toContainText('不是从当前浏览器发起的')
+  await shot(page, 'login-host-mismatch', info.project.name)
+  await page.getByTestId('oauth-retry').click()
+  await expect(page).toHaveURL(new RegExp(`^${baseURL}/login\\?redirect=`))
+  await expect(page.getByTestId('login-upapi_base')).toBeVisible()
+})
+
+test('查看手机号 with a base login offers to authorise at once and shows the number on return', async ({
+  page,
+}, info) => {
+  await page.goto('/profile')
+  await page.waitForURL('**/profile')
+  await expect(page.getByTestId('profile-scope')).toHaveText('基础授权（openId）')
+  await expect(page.getByTestId('profile-mobile-load')).toHaveCount(0)
+  await shot(page, 'profile-authorize-offer', info.project.name)
+  await page.getByTestId('profile-mobile-authorize').click()
+  await page.waitForURL(/oauth\.html\?.*scope=upapi_mobile/)
+  await page.getByRole('button', { name: '同意', exact: true }).click()
+  await expect(page.getByTestId('profile-mobile-value')).toHaveText('138****5678')
+  await expect(page.getByTestId('profile-mobile-error')).toHaveCount(0)
+  await expect(page).toHaveURL(/\/profile$/)
+  await shot(page, 'profile-mobile-after-return', info.project.name)
+})
+
+test('a user without a mobile number reads it in plain words, the codes in small print', async ({ page }, info) => {
+  await page.goto('/login')
+  await page.getByTestId('login-upapi_mobile').click()
+  await page.getByTestId('sandbox-user').selectOption('1')
+  await page.getByRole('button', { name: '同意', exact: true }).click()
+  await page.waitForURL('**/profile')
+  await page.getByTestId('profile-mobile-load').click()
+  const error = page.getByTestId('profile-mobile-error')
+  await expect(error.locator('.up-error')).toHaveText('这个云闪付账号没有手机号。')
+  await expect(error.locator('.up-code')).toContainText('NO_MOBILE')
+  await expect(error.locator('.up-error')).not.toContainText(/N621|upapi_/)
+  await shot(page, 'profile-no-mobile', info.project.name)
+})
+
+test('an amount out of range says so, not that the format is wrong', async ({ page }) => {
+  await page.goto('/pay')
+  const amount = page.getByTestId('pay-amount')
+  await amount.fill('12345678')
+  await amount.blur()
+  await expect(page.getByRole('alert')).toHaveText(/金额超出范围/)
+  await amount.fill('1.234')
+  await expect(page.getByRole('alert')).toHaveText(/两位小数/)
+})
+
+test('the result page of an unknown order says so at once and stops asking', async ({ page }, info) => {
+  const asked: string[] = []
+  page.on('request', (r) => {
+    if (r.url().includes('/api/pay/orders/')) asked.push(r.url())
+  })
+  await page.goto('/pay/result?merOrderId=UPKnosuchorder1')
+  await expect(page.getByTestId('pay-result-title')).toHaveText('查不到这笔订单')
+  await expect(page.getByTestId('pay-result-code')).toHaveText('错误码 NO_ORDER')
+  await expect(page.getByRole('button', { name: '刷新结果' })).toHaveCount(0)
+  await shot(page, 'result-unknown-order', info.project.name)
+  await page.waitForTimeout(2500) // longer than the polling interval: no second request
+  expect(asked).toHaveLength(1)
+})
+
+test('a reload in the middle of an in-app payment remembers the order and resumes the result check', async ({
+  page,
+}, info) => {
+  await page.goto('/pay')
+  await expect(page.getByTestId('pay-earlier')).toHaveCount(0)
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/pay/tn') && r.ok())
+  await page.getByRole('button', { name: '去支付' }).click()
+  const { orderId } = (await (await created).json()) as { orderId: string }
+  await expect(page.getByText('请在云闪付支付控件中完成支付')).toBeVisible()
+  await page.reload()
+  const earlier = page.getByTestId('pay-earlier')
+  await expect(earlier).toContainText(orderId)
+  await expect(page.getByTestId('pay-earlier-status')).toContainText('尚未收到支付结果')
+  await shot(page, 'pay-reloaded', info.project.name)
+  await page.getByTestId('pay-earlier-result').click()
+  await expect(page).toHaveURL(new RegExp(`/pay/result\\?merOrderId=${orderId}`))
+  await expect(page.getByTestId('pay-result-title')).toHaveText('支付结果确认中')
+  // still unknown, so /pay keeps offering it until dismissed
+  await page.goto('/pay')
+  await expect(page.getByTestId('pay-earlier')).toContainText(orderId)
+  await page.getByTestId('pay-earlier-dismiss').click()
+  await expect(page.getByTestId('pay-earlier')).toHaveCount(0)
+  await page.reload()
+  await expect(page.getByRole('heading', { name: '收银台' })).toBeVisible()
+  await expect(page.getByTestId('pay-earlier')).toHaveCount(0)
+})
+
+test.describe('in another time zone', () => {
+  test.use({ timezoneId: 'America/New_York' })
+  test('times are Beijing time and say so', async ({ page }) => {
+    await cashierOrder(page, '4', '确认支付')
+    const before = Date.now()
+    await page.goto('/orders')
+    const time = page
+      .getByTestId('order-card')
+      .first()
+      .getByText(/北京时间/)
+    await expect(time).toBeVisible()
+    const shown = (await time.textContent()) ?? ''
+    const beijingNow = new Date(before + 8 * 3600_000).toISOString().slice(0, 10)
+    expect(shown).toContain(beijingNow)
+    await page.goto('/profile')
+    await expect(page.getByText(/至 \d{2}:\d{2} 北京时间/)).toBeVisible()
+  })
+})
+
+test('the sandbox console shows all three platforms with headers, failures, auto-refresh, at 360 px', async ({
+  page,
+}, info) => {
+  await page.setViewportSize({ width: 360, height: 740 })
+  await cashierOrder(page, '5', '确认支付')
+  await page.goto('/pay')
+  await nextPaySheet(page, 'success')
+  await page.getByRole('button', { name: '去支付' }).click()
+  await page.waitForURL(/\/pay\/result\?/)
+  // a call the 银商 gateway refuses (no OPEN-BODY-SIG): its message must be shown
+  await page.request.post('/sandbox/chinaums/v1/netpay/query', { data: {} })
+  const res = await page.goto('/sandbox/')
+  expect(res?.headers().refresh).toBe('5')
+  await expect(page.locator('[data-testid="traffic"][data-platform="chinaums"]').first()).toBeVisible()
+  await expect(page.locator('[data-testid="traffic"][data-platform="acp"]').first()).toBeVisible()
+  const refused = page.locator('[data-testid="traffic"][data-platform="chinaums"][data-ok="false"]').first()
+  await expect(refused.getByTestId('traffic-message')).not.toBeEmpty()
+  await refused.locator('summary').click()
+  await expect(refused.locator('dt').first()).toBeVisible()
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+  await shot(page, 'sandbox-console', info.project.name)
+  await page.getByRole('link', { name: '银商' }).click()
+  await expect(page.locator('[data-testid="traffic"]:not([data-platform="chinaums"])')).toHaveCount(0)
+  await page.getByTestId('refresh-toggle').click()
+  await expect(page.getByTestId('refresh-toggle')).toContainText('已暂停')
+  await expect(page).toHaveURL(/refresh=0/)
+})

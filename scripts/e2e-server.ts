@@ -12,7 +12,7 @@ Object.assign(process.env, {
   PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
   SANDBOX: '1',
   DATABASE_URL: `sqlite:./${db}`,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
   // the whole suite comes from one IP within a few minutes
   RATE_LIMIT_PER_MINUTE: '100000',
   // one sandbox user drives every page of both device projects within a minute or two

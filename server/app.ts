@@ -22,6 +22,8 @@ import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
 import { registerNojumpRoutes } from './acp/nojump/routes.ts'
+import { registerPreauthRoutes } from './acp/preauth/routes.ts'
+import type { PreauthService } from './acp/preauth/service.ts'
 import { registerReconcileRoutes } from './acp/reconcile/routes.ts'
 import type { AcpService } from './acp/service.ts'
 import type { NojumpService } from './acp/nojump/service.ts'
@@ -67,6 +69,8 @@ export interface App {
   acp: AcpService | null
   /** 银联无跳转支付; null without 全渠道 or UNIONPAY_ACP_TR_ID. */
   nojump: NojumpService | null
+  /** 预授权; null without 全渠道 + UNIONPAY_ACP_TR_ID. */
+  preauth: PreauthService | null
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
@@ -160,6 +164,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerPayRoutes(app, ctx, services.pay)
   await registerAcpRoutes(app, ctx, services.acp)
   await registerNojumpRoutes(app, ctx, services.nojump)
+  await registerPreauthRoutes(app, ctx, services.preauth)
   await registerReconcileRoutes(app, ctx, services.reconcile)
   registerCapabilitiesRoute(app, ctx, services.acp !== null)
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
@@ -193,5 +198,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) await db.destroy()
   })
   await app.ready()
-  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump }
+  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump, preauth: services.preauth }
 }

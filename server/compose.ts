@@ -8,6 +8,10 @@ import { NojumpClient } from './acp/nojump/client.ts'
 import { NojumpRepo } from './acp/nojump/repo.ts'
 import { NojumpService } from './acp/nojump/service.ts'
 import { buildReconcile } from './acp/reconcile/index.ts'
+import { nojumpSource } from './acp/reconcile/nojump-source.ts'
+import { preauthSource } from './acp/reconcile/preauth-source.ts'
+import { buildPreauth } from './acp/preauth/index.ts'
+import type { PreauthService } from './acp/preauth/service.ts'
 import type { ReconcileService } from './acp/reconcile/service.ts'
 import { ChinaumsClient } from './chinaums/client.ts'
 import type { AppContext } from './context.ts'
@@ -39,6 +43,8 @@ export interface Services {
   acp: AcpService | null
   /** 银联无跳转支付 (token payment); null without 全渠道 or without UNIONPAY_ACP_TR_ID. */
   nojump: NojumpService | null
+  /** 预授权 on 无跳转 tokens (docs/preauth.md); null without 全渠道 + token requestor id. */
+  preauth: PreauthService | null
   /** 全渠道 reconciliation file (docs/reconcile.md); null without 全渠道. */
   reconcile: ReconcileService | null
   /** 支付密码验证 (seed 003 5.3) */
@@ -88,7 +94,13 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
   const acp = acpParts && buildAcp(ctx, contractApi, records.orders, acpParts)
   const nojump = acpParts && buildNojump(ctx, acpParts)
   // 全渠道 issues the tn when configured (also in the sandbox); the 银商-style sandbox issuer otherwise.
-  const reconcile = acp ? buildReconcile(ctx, acp) : null
+  const preauth = acpParts && nojump ? buildPreauth(ctx, acpParts, nojump.repo) : null
+  const reconcile = acp
+    ? buildReconcile(ctx, acp, [
+        ...(nojump ? [nojumpSource(nojump.repo, nojump)] : []),
+        ...(preauth ? [preauthSource(preauth.repo, preauth)] : []),
+      ])
+    : null
   const tn = acp ? new AcpTnProvider(acp) : config.sandbox ? new SandboxTnProvider(chinaums) : null
   const pay = createPay({ config, records, client: chinaums, clock, log }, tn)
 
@@ -169,6 +181,18 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       }),
     )
   }
+  if (preauth)
+    jobs.push(
+      // Pre-authorisation outcomes left unknown: queried when due, like the other 全渠道 orders.
+      periodicJob({
+        name: 'acp-preauth-checks',
+        firstAfterMs: 30_000,
+        everyMs: 30_000,
+        run: () => preauth.checkDue(),
+        log,
+        doneMessage: 'queried 全渠道 pre-authorisations with an unknown outcome',
+      }),
+    )
   if (reconcile)
     jobs.push(
       // The last closed settle day's file (available the next morning): tried hourly until reconciled, once per day.
@@ -189,6 +213,7 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       pay,
       acp,
       nojump,
+      preauth,
       reconcile,
       payPwd,
       marketing,

@@ -1,26 +1,11 @@
-import { createPinia } from 'pinia'
-import { createApp } from 'vue'
-import App from './App.vue'
-import './assets/base.css'
-import { createUpsdk } from './composables/upsdkPlugin'
-import { maybeStartDebugConsole } from './debug/debugMode'
-import { router } from './router'
-import { getUpsdkClient } from './upsdk/client'
-import { fetchSignatureWithStarter } from './upsdk-start'
-import { currentEnvironment } from './upsdk/env'
-import { loadUpsdk } from './upsdk/loader'
+// The entry stays free of the framework: upsdk-boot configures upsdk right away, while the app
+// (Vue, the router, the pages; preloaded by index.html) downloads beside it and starts once the
+// first config is answered (1 s at the latest). The loading shell shows meanwhile.
+import { firstConfigSettled } from './upsdk-boot'
 
-// Zepto and upsdk.js start loading now, not after the app has mounted (the signature is already on its way).
-if (currentEnvironment().inApp) void loadUpsdk().catch(() => undefined)
-
-router.afterEach((to) => {
-  const title = typeof to.meta.title === 'string' ? to.meta.title : undefined
-  document.title = title ? `${title} · upkit` : 'upkit'
-})
-
-const app = createApp(App)
-app.use(createPinia())
-app.use(router)
-app.use(createUpsdk({ router, fetchSignature: fetchSignatureWithStarter }))
-app.mount('#app')
-maybeStartDebugConsole(getUpsdkClient())
+void firstConfigSettled(1000)
+  .then(() => import('./app'))
+  .catch((err: unknown) => {
+    // the loading shell stays up; its slow-network line tells the user to wait or reload
+    console.error('upkit: the app could not be loaded', err)
+  })

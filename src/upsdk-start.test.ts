@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { STARTER_GLOBAL, STARTER_SCRIPT } from '@common/starter'
+import { STARTER_GLOBAL, STARTER_SCRIPT, withStarterUpsdkUrl } from '@common/starter'
 import { fetchSignatureWithStarter } from './upsdk-start'
 
 const sig = { appId: 'app', timestamp: '1700000000', nonceStr: 'n', signature: 's' }
@@ -100,5 +100,23 @@ describe('the inline starter (index.html)', () => {
     expect(preloads()).toEqual([])
     runStarter(IN_APP, { 'data-upsdk': '/upsdk.js' })
     expect(preloads()).toEqual(['preload /upsdk.js'])
+  })
+})
+
+describe('withStarterUpsdkUrl (the server sets the run-time upsdk.js address)', () => {
+  const built =
+    '<head><script data-zepto="/assets/zepto-1.js" data-upsdk="https://open.95516.com/s/open/js/upsdk.js">(x)</script>'
+  it('replaces the build-time address with the deployment’s', () => {
+    expect(withStarterUpsdkUrl(built, 'https://cdn.example.com/upsdk.js?v=1&x="y"')).toBe(
+      '<head><script data-zepto="/assets/zepto-1.js" data-upsdk="https://cdn.example.com/upsdk.js?v=1&amp;x=&quot;y&quot;">(x)</script>',
+    )
+  })
+  it('drops it for the stub, and adds it to a sandbox build that had none', () => {
+    const stubBuild = '<head><script data-zepto="/assets/zepto-1.js">(x)</script>'
+    expect(withStarterUpsdkUrl(built, 'stub')).toBe(stubBuild)
+    expect(withStarterUpsdkUrl(stubBuild, '/upsdk.js')).toBe(
+      '<head><script data-upsdk="/upsdk.js" data-zepto="/assets/zepto-1.js">(x)</script>',
+    )
+    expect(withStarterUpsdkUrl('<head></head>', '/upsdk.js')).toBe('<head></head>')
   })
 })

@@ -32,6 +32,8 @@ export interface AcpConfig {
   /** UNIONPAY_ACP_ALLOW_TEST_CN=1: accept the test environment's `00040000:SIGN` CN. Test-only. */
   allowTestCn: boolean
   planLimits: Record<string, PlanLimits>
+  /** 预授权完成 at most this share of the hold (UNIONPAY_ACP_PREAUTH_MAX_RATIO; UnionPay allows up to 1.15). */
+  preauthMaxRatio: number
   /** 无跳转 token requestor id (UNIONPAY_ACP_TR_ID); null: token payment off. */
   trId: string | null
 }
@@ -49,6 +51,7 @@ export const ACP_VARS = [
   'UNIONPAY_ACP_ALLOW_TEST_CN',
   'UNIONPAY_ACP_PLAN_LIMITS',
   'UNIONPAY_ACP_TR_ID',
+  'UNIONPAY_ACP_PREAUTH_MAX_RATIO',
 ] as const
 const REQUIRED = [
   'UNIONPAY_ACP_MER_ID',
@@ -86,7 +89,15 @@ export function parsePlanLimits(s: string): { limits: Record<string, PlanLimits>
 export function loadAcpConfig(
   env: AcpEnv,
   sandboxDefaults:
-    | (() => Required<Omit<AcpEnv, 'UNIONPAY_ACP_TIMEOUT_MS' | 'UNIONPAY_ACP_ALLOW_TEST_CN' | 'UNIONPAY_ACP_TR_ID'>> &
+    | (() => Required<
+        Omit<
+          AcpEnv,
+          | 'UNIONPAY_ACP_TIMEOUT_MS'
+          | 'UNIONPAY_ACP_ALLOW_TEST_CN'
+          | 'UNIONPAY_ACP_TR_ID'
+          | 'UNIONPAY_ACP_PREAUTH_MAX_RATIO'
+        >
+      > &
         Pick<AcpEnv, 'UNIONPAY_ACP_TR_ID'>)
     | null,
   problems: string[],
@@ -110,6 +121,9 @@ export function loadAcpConfig(
     problems.push('UNIONPAY_ACP_ALLOW_TEST_CN: must be 0 or 1')
   if (e.UNIONPAY_ACP_TR_ID && !/^\d{11}$/.test(e.UNIONPAY_ACP_TR_ID))
     problems.push('UNIONPAY_ACP_TR_ID: must be the 11-digit token requestor id (无跳转支付)')
+  const preauthMaxRatio = e.UNIONPAY_ACP_PREAUTH_MAX_RATIO ? Number(e.UNIONPAY_ACP_PREAUTH_MAX_RATIO) : 1
+  if (!(preauthMaxRatio >= 0.01 && preauthMaxRatio <= 1.15))
+    problems.push('UNIONPAY_ACP_PREAUTH_MAX_RATIO: must be a number from 0.01 to 1.15 (UnionPay allows up to 115 %)')
   const { limits, problem } = parsePlanLimits(e.UNIONPAY_ACP_PLAN_LIMITS ?? '')
   if (problem) problems.push(`UNIONPAY_ACP_PLAN_LIMITS: ${problem}`)
   const read = <T>(name: string, f: () => T): T | undefined => {
@@ -154,5 +168,6 @@ export function loadAcpConfig(
     allowTestCn: e.UNIONPAY_ACP_ALLOW_TEST_CN === '1',
     planLimits: limits,
     trId: e.UNIONPAY_ACP_TR_ID || null,
+    preauthMaxRatio,
   }
 }

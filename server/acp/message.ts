@@ -61,3 +61,14 @@ export function parseBraceValue(value: string): AcpFields {
   if (!value.startsWith('{') || !value.endsWith('}')) throw new Error('not a {k=v&...} value')
   return parseAnswer(value)
 }
+
+/** A `backUrl` notification's form fields (fastify's formbody); null when a key repeats or is not text. */
+export function notificationFields(body: unknown): AcpFields | null {
+  const fields: AcpFields = {}
+  if (body && typeof body === 'object')
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      if (typeof v !== 'string') return null
+      fields[k] = v
+    }
+  return fields
+}

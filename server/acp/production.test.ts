@@ -4,6 +4,7 @@ import { sandboxAcpPki } from '../sandbox/acp/pki.ts'
 import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from '../sandbox/credentials.ts'
 import { freePort, startTestServer, type TestServer } from '../test/harness.ts'
 import { seedSignedContract } from './contracts.fixture.ts'
+import { lastClosedSettleDate } from './reconcile/service.ts'
 
 // SANDBOX=0: the production wiring (config, client, verification) pointed at a separate server
 // that only plays the platforms (its sandbox), reached by URL like the real gateway.
@@ -28,6 +29,7 @@ const prodEnv = (platformBase: string, port: number): Record<string, string> => 
     CHINAUMS_TID: SANDBOX_CHINAUMS.tid,
     CHINAUMS_SOURCE_ID: SANDBOX_CHINAUMS.sourceId,
     UNIONPAY_ACP_BASE_URL: `${platformBase}/sandbox/acp`,
+    UNIONPAY_ACP_FILE_BASE_URL: `${platformBase}/sandbox/acp/filedownload`,
     UNIONPAY_ACP_MER_ID: '777290058110048',
     UNIONPAY_ACP_SIGN_CERT: pki.merchantPfxBase64,
     UNIONPAY_ACP_SIGN_CERT_PASSWORD: pki.merchantPfxPassword,
@@ -58,6 +60,26 @@ describe('SANDBOX=0 against the sandbox gateway by URL', () => {
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('NOJUMP_NOT_CONFIGURED')
     const csp = (await fetch(`${prod.baseUrl}/`)).headers.get('content-security-policy') ?? ''
     expect(csp).toMatch(/form-action 'self'(;|$)/)
+  })
+
+  it('reconciles a settle day through the file-transfer origin; the merchant routes need the admin token', async () => {
+    const day = lastClosedSettleDate(Date.now() - 86_400_000)
+    const body = JSON.stringify({ settleDate: day })
+    const noToken = await fetch(`${prod.baseUrl}/api/acp/reconciliations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    expect(noToken.status).toBe(403)
+    expect((await fetch(`${prod.baseUrl}/api/acp/reconciliations`)).status).toBe(403)
+    const r = await fetch(`${prod.baseUrl}/api/acp/reconciliations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-token': 'admin-token-0123456789' },
+      body,
+    })
+    const j = (await r.json()) as { reconciliation: { settleDate: string; zmName: string; mismatches: number } }
+    expect(r.status, JSON.stringify(j)).toBe(200)
+    expect(j.reconciliation).toMatchObject({ settleDate: day, zmName: `INN${day.slice(2)}88ZM_777290058110048` })
   })
 
   it('charges a contract end to end: signed request, verified answer, verified notification, void', async () => {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
 import { atomically, lockKey, locksRows, within, type Db } from '../store/kysely-db.ts'
 import type { Tables } from '../store/schema.ts'
+import { claimDueRows, scheduleCheckRow } from './check-queue.ts'
 
 export type AcpKind = 'tn' | 'contract' | 'void' | 'refund'
 export type AcpStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
@@ -353,47 +354,13 @@ export class AcpRepo {
       .execute()
   }
 
-  /**
-   * Orders whose next query is due, claimed for `leaseMs` so that other instances skip them: each
-   * claim is a compare-and-set on `next_check_at`, so of N instances reading the same due row
-   * exactly one moves it; a lease that is not renewed runs out and the order is due again.
-   */
+  /** Orders whose next query is due, claimed for `leaseMs` so that other instances skip them. */
   async claimDue(now: number, leaseMs: number, limit = 20): Promise<AcpOrder[]> {
-    const rows = await this.q
-      .selectFrom('acp_orders')
-      .selectAll()
-      .where('status', '=', 'PENDING')
-      .where('next_check_at', 'is not', null)
-      .where('next_check_at', '<=', now)
-      .orderBy('next_check_at')
-      .limit(limit)
-      .execute()
-    const claimed: AcpOrder[] = []
-    for (const o of rows.map(toOrder)) {
-      if (o.nextCheckAt === null) continue
-      const r = await this.q
-        .updateTable('acp_orders')
-        .set({ next_check_at: now + leaseMs })
-        .where('order_id', '=', o.orderId)
-        .where('next_check_at', '=', o.nextCheckAt)
-        .executeTakeFirst()
-      if (Number(r.numUpdatedRows) === 1) claimed.push(o)
-    }
-    return claimed
+    return (await claimDueRows(this.db, 'acp_orders', now, leaseMs, limit)).map(toOrder)
   }
 
-  async scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): Promise<void> {
-    await this.q
-      .updateTable('acp_orders')
-      .set((eb) => ({
-        check_count: eb('check_count', '+', 1),
-        next_check_at: nextCheckAt,
-        needs_reconciliation: needsReconciliation ? 1 : 0,
-        updated_at: this.clock(),
-      }))
-      .where('order_id', '=', orderId)
-      .where('status', '=', 'PENDING')
-      .execute()
+  scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): Promise<void> {
+    return scheduleCheckRow(this.db, 'acp_orders', orderId, nextCheckAt, needsReconciliation, this.clock())
   }
 
   /** Stores a verified notification once (the primary key decides); false when it was stored before. */

@@ -7,6 +7,7 @@ import { requireSession } from '../session/plugin.ts'
 import type { AcpOrder } from './repo.ts'
 import { beijingDayStart } from '../time.ts'
 import type { AcpService } from './service.ts'
+import { notificationFields } from './message.ts'
 
 const amount = z.number({ error: '金额必须是数字（单位：分）' }).int('金额以分为单位，须为整数').min(1).max(100_000_000)
 const chargeBody = z.strictObject({
@@ -128,13 +129,8 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
 
   /** backUrl: an url-encoded form; 200 only once the result is stored. */
   app.post('/notify/unionpay/acp', async (req, reply) => {
-    const fields: Record<string, string> = {}
-    if (req.body && typeof req.body === 'object') {
-      for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-        if (typeof v !== 'string') return reply.status(400).type('text/plain').send('fail')
-        fields[k] = v
-      }
-    }
+    const fields = notificationFields(req.body)
+    if (!fields) return reply.status(400).type('text/plain').send('fail')
     const r = await s.handleNotification(fields)
     return reply
       .status(r.status)

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { beijingDayStart, compactTimestamp } from '../time.ts'
 import { loadCertificate } from './certs.ts'
@@ -10,14 +10,8 @@ import { DomainError } from '../errors.ts'
 import type { AcpFields } from './message.ts'
 import { AcpTransitionError, type AcpOrder, type AcpRepo } from './repo.ts'
 import type { PlanLimits } from './config.ts'
-import {
-  chargeLimitProblem,
-  FIRST_QUERY_AFTER_MS,
-  queryGap,
-  refundProblem,
-  voidProblem,
-  type Problem,
-} from './rules.ts'
+import { chargeLimitProblem, FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from './rules.ts'
+import { applyNotification, queryOnce, type NotifyResult, type SettleTarget } from './settling.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export interface AcpServiceDeps {
@@ -44,10 +38,7 @@ export interface ChargeInput {
   description?: string
 }
 
-export type NotifyResult = {
-  status: 200 | 400 | 404
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
-}
+export type { NotifyResult } from './settling.ts'
 
 /** The txnType each kind of order is sent with. */
 export const ACP_TXN_TYPE: Readonly<Record<AcpOrder['kind'], string>> = {
@@ -313,55 +304,26 @@ export class AcpService {
     return 'applied'
   }
 
+  private target(): SettleTarget<AcpOrder> {
+    return {
+      label: 'acp',
+      log: this.d.log,
+      get: (id) => this.d.repo.get(id),
+      lock: (id) => this.d.repo.lock(id),
+      atomic: (fn) => this.d.repo.atomic(fn),
+      settle: (o, code, msg, queryId, source) => this.settle(o, code, msg, queryId, source),
+      isLostRace: (e) => e instanceof AcpTransitionError,
+    }
+  }
+
   /** `POST /notify/unionpay/acp`: verified, stored before answering 200, applied once. */
-  async handleNotification(fields: AcpFields): Promise<NotifyResult> {
-    const { repo, config, log } = this.d
-    const v = this.d.verifier.verify(fields)
-    if (!v.ok) {
-      log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp notification not verified')
-      return { status: 400, outcome: 'bad_signature' }
-    }
-    const orderId = fields.orderId ?? ''
-    if (fields.merId !== config.merId || !orderId || !fields.respCode || !fields.txnType)
-      return { status: 400, outcome: 'bad_fields' }
-    const o = await repo.get(orderId)
-    if (!o) {
-      log.warn({ orderId }, 'acp notification for an unknown order')
-      return { status: 404, outcome: 'no_order' }
-    }
-    if (
-      ACP_TXN_TYPE[o.kind] !== fields.txnType ||
-      (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)
-    ) {
-      log.error(
-        { orderId, txnType: fields.txnType, txnAmt: fields.txnAmt, ours: o.amount },
-        'acp notification does not match the order',
-      )
-      return { status: 400, outcome: 'mismatch' }
-    }
-    const signatureHash = createHash('sha256')
-      .update(fields.signature ?? '')
-      .digest('hex')
-    const { signature: _s, signPubKeyCert: _c, ...kept } = fields
-    return repo.atomic(async () => {
-      const fresh = await repo.recordNotification({
-        signatureHash,
-        orderId,
-        txnType: fields.txnType!,
-        respCode: fields.respCode!,
-        outcome: 'received',
-        params: JSON.stringify(kept),
-      })
-      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      const outcome = await this.settle(
-        (await repo.lock(orderId)) as AcpOrder,
-        fields.respCode!,
-        fields.respMsg ?? '',
-        fields.queryId,
-        'notify',
-      )
-      await repo.setNotificationOutcome(signatureHash, outcome)
-      return { status: 200 as const, outcome }
+  handleNotification(fields: AcpFields): Promise<NotifyResult> {
+    return applyNotification(fields, {
+      ...this.target(),
+      verifier: this.d.verifier,
+      merId: this.d.config.merId,
+      notifications: this.d.repo,
+      txnTypeOf: (o) => ACP_TXN_TYPE[o.kind],
     })
   }
 
@@ -379,48 +341,13 @@ export class AcpService {
   }
 
   /** One status query (`00`) for an order whose outcome is unknown; reschedules per queryGap. */
-  async check(o: AcpOrder): Promise<AcpOrder> {
-    const { repo, client, clock, log } = this.d
-    let a: AcpAnswer | null = null
-    try {
-      a = await client.query({ orderId: o.orderId, txnTime: o.txnTime })
-    } catch (e) {
-      if (!(e instanceof AcpError)) throw e
-      log.info({ orderId: o.orderId, kind: e.kind }, 'acp query without a result')
-    }
-    if (a && a.respCode === '00' && a.fields.origRespCode) {
-      const amountOk = a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount
-      if (amountOk) {
-        try {
-          await repo.atomic(async () =>
-            this.settle(
-              (await repo.lock(o.orderId)) as AcpOrder,
-              a.fields.origRespCode!,
-              a.fields.origRespMsg ?? '',
-              a.fields.queryId,
-              'query',
-            ),
-          )
-        } catch (e) {
-          if (!(e instanceof AcpTransitionError)) throw e
-        }
-      } else
-        log.error(
-          { orderId: o.orderId, answered: a.fields.txnAmt, ours: o.amount },
-          'acp query answer does not match the order',
-        )
-    }
-    const after = (await repo.get(o.orderId)) as AcpOrder
-    if (after.status === 'PENDING') {
-      const gap = queryGap(after.checkCount + 1)
-      await repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
-      if (gap === null)
-        log.warn(
-          { orderId: o.orderId },
-          'acp order still unknown after the last query: left to the reconciliation file',
-        )
-    }
-    return (await repo.get(o.orderId)) as AcpOrder
+  check(o: AcpOrder): Promise<AcpOrder> {
+    return queryOnce(o, {
+      ...this.target(),
+      query: (x) => this.d.client.query({ orderId: x.orderId, txnTime: x.txnTime }),
+      scheduleCheck: (id, at, toFile) => this.d.repo.scheduleCheck(id, at, toFile),
+      clock: this.d.clock,
+    })
   }
 
   /** Queries every due order (claimed, so N instances never query one order together). */

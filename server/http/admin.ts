@@ -31,7 +31,13 @@ declare module 'fastify' {
  * merchant token, checked on request (before the body is parsed or validated).
  */
 export function registerAdminCheck(app: FastifyInstance, config: Config): void {
-  app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config.admin === true) checkAdmin(req, config)
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.routeOptions.config.admin !== true) return done()
+    try {
+      checkAdmin(req, config)
+    } catch (err) {
+      return done(err as Error)
+    }
+    done()
   })
 }

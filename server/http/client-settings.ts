@@ -1,6 +1,5 @@
 import type { Config } from '../config.ts'
-import { STARTER_SCRIPT, STARTER_UPSDK_ATTR } from '../../common/starter.ts'
-import { escapeHtml } from './html.ts'
+import { withStarterUpsdkUrl } from '../../common/starter.ts'
 
 /**
  * Deploy-time settings the H5 app reads at run time (src/settings.ts), so one dist/ serves the
@@ -33,21 +32,7 @@ export function injectClientSettings(html: string, settings: ClientSettings): st
   // before </head>; a page without one (a minimal index.html) gets it before <body>, else at the end
   const head = html.indexOf('</head>')
   const at = head >= 0 ? head : html.search(/<body[\s>]/i) >= 0 ? html.search(/<body[\s>]/i) : html.length
-  return withStarterUpsdk(`${html.slice(0, at)}${tag}\n${html.slice(at)}`, settings.upsdkUrl)
-}
-
-/**
- * The starter (common/starter.ts) preloads upsdk.js inside 云闪付 from its `data-upsdk` attribute,
- * which the build wrote with its default URL: this deployment's URL replaces it (none for the stub),
- * so the page never preloads a script the CSP or the setting does not allow.
- */
-function withStarterUpsdk(html: string, url: string | undefined): string {
-  if (url === undefined) return html
-  const body = html.indexOf(`>${STARTER_SCRIPT}</script>`)
-  const open = body < 0 ? -1 : html.lastIndexOf('<script', body)
-  if (open < 0) return html
-  const attr = new RegExp(`\\s${STARTER_UPSDK_ATTR}="[^"]*"`)
-  const tag = html.slice(open, body).replace(attr, '')
-  const next = url === 'stub' ? tag : `${tag} ${STARTER_UPSDK_ATTR}="${escapeHtml(url)}"`
-  return html.slice(0, open) + next + html.slice(body)
+  const page = `${html.slice(0, at)}${tag}\n${html.slice(at)}`
+  // the starter preloads upsdk.js from the build's URL: this deployment's setting replaces it
+  return settings.upsdkUrl === undefined ? page : withStarterUpsdkUrl(page, settings.upsdkUrl)
 }

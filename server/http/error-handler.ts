@@ -1,25 +1,16 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import type { ApiErrorBody, ApiErrorCode } from '../../common/api.ts'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { DomainError, type DomainErrorKind } from '../errors.ts'
+import { DomainError } from '../errors.ts'
 import { toAppError as payError } from '../pay/http.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { AppError } from './errors.ts'
+import { STATUS_OF_KIND } from './status-of-kind.ts'
 
 /** Platform codes that mean the appId or the user's scope does not allow the API. */
 const FORBIDDEN_CODES = new Set(['N62131', 'S52131'])
 
-/** The HTTP status of each domain error kind: the one place where domain meets HTTP. */
-export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_many: 429,
-  unavailable: 503,
-  upstream: 502,
-}
+export { STATUS_OF_KIND }
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -57,7 +57,7 @@ export const SERVER_PAGE_CSP = [
 export function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): void {
   const csp = appCsp(upsdkScriptOrigin(options.upsdkUrl, options.sandbox), options.formTargets)
   const https = options.publicBaseUrl.startsWith('https://')
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('referrer-policy', 'strict-origin-when-cross-origin')
     reply.header('x-frame-options', 'DENY')
@@ -65,5 +65,6 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
     const serverPage = route !== undefined && SERVER_PAGES.some((p) => route.startsWith(p))
     reply.header('content-security-policy', serverPage ? SERVER_PAGE_CSP : csp)
     if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains')
+    done(null, payload)
   })
 }

@@ -5,6 +5,7 @@ import { sandboxRsaKeyPair } from './credentials.ts'
 import { SandboxContracts } from './unionpay/contract/state.ts'
 import { partnerKeyFromPem } from './crypto/partner.ts'
 import { SandboxOpenApis } from './unionpay/open/state.ts'
+import { SandboxTraffic } from './traffic.ts'
 import { UnionpaySandboxState } from './unionpay/state.ts'
 
 /**
@@ -30,6 +31,8 @@ export interface SandboxContext {
   acp: AcpSandboxState
   /** 云闪付开放平台 5.3 / 5.5–5.8: pay-password orders, pushes, cards, red-packet accounts, lottery pools. */
   open: SandboxOpenApis
+  /** The last requests to all three platforms, for the console. */
+  traffic: SandboxTraffic
 }
 
 export interface SandboxOptions {
@@ -56,5 +59,6 @@ export function createSandboxContext(options: SandboxOptions): SandboxContext {
       options.partnerPublicKeyPem ? partnerKeyFromPem(options.partnerPublicKeyPem) : null,
       unionpay.app.symmetricKey,
     ),
+    traffic: new SandboxTraffic(),
   }
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { registerSandboxAcp } from './acp/index.ts'
 import { registerSandboxChinaums } from './chinaums/index.ts'
 import { registerSandboxConsole } from './console.ts'
+import { registerLeaveByReplace } from './leave.ts'
+import { registerTrafficLog } from './traffic.ts'
 import { createSandboxContext, type SandboxContext, type SandboxOptions } from './context.ts'
 import { registerTokenControls } from './unionpay/controls.ts'
 import { registerSandboxUnionpay } from './unionpay/index.ts'
@@ -15,6 +17,9 @@ export type { SandboxOptions } from './context.ts'
  */
 export async function registerSandbox(app: FastifyInstance, options: SandboxOptions): Promise<SandboxContext> {
   const ctx = createSandboxContext(options)
+  // the log first: it records the platform's own redirect before a script-sent POST gets it as JSON
+  registerTrafficLog(app, ctx.traffic, ctx.clock)
+  registerLeaveByReplace(app)
   await app.register(async (scope) => registerSandboxUnionpay(scope, ctx), { prefix: '/unionpay' })
   await app.register(async (scope) => registerSandboxChinaums(scope, ctx), { prefix: '/chinaums' })
   await app.register(async (scope) => registerSandboxAcp(scope, ctx), { prefix: '/acp' })

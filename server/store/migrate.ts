@@ -62,6 +62,8 @@ export const RENAMED_MIGRATIONS: Readonly<Record<string, string>> = {
   '003_oauth_users.sql': '002_oauth_users.sql',
   '004_contracts.sql': '003_contracts.sql',
   '005_orders.sql': '004_orders.sql',
+  // issue 17: the reconciliation tables landed beside 011_nojump.sql under the same number
+  '011_acp_reconcile.sql': '012_acp_reconcile.sql',
 }
 
 /** `NNN_name.sql` (optionally `.pg.sql` / `.sqlite.sql`): three digits, an underscore, a snake_case name. */

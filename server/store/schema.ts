@@ -169,6 +169,34 @@ export interface Tables {
     detail: string | null
     at: number
   }
+  preauth_orders: {
+    order_id: string
+    kind: 'hold' | 'hold_void' | 'completion' | 'completion_void'
+    binding_id: string
+    open_id: string
+    txn_time: string
+    amount: number
+    status: 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
+    orig_order_id: string | null
+    query_id: string | null
+    resp_code: string | null
+    resp_msg: string | null
+    check_count: Generated<number>
+    next_check_at: number | null
+    needs_reconciliation: Generated<number>
+    created_at: number
+    updated_at: number
+    settled_at: number | null
+  }
+  preauth_events: {
+    id: Generated<number>
+    order_id: string
+    from_status: string | null
+    to_status: string
+    source: string
+    detail: string | null
+    at: number
+  }
   acp_notifications: {
     signature_hash: string
     order_id: string

@@ -18,6 +18,8 @@ export interface UsePayOptions {
   confirmIntervalMs?: number
   /** How long the buyer may take in the pay sheet. @default 300000 */
   payTimeoutMs?: number
+  /** Called once the server created the order, before the pay sheet opens (e.g. to remember it across a reload). */
+  onOrderCreated?: (orderId: string, amount: number) => void
 }
 
 export interface UsePayReturn {
@@ -87,6 +89,7 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
       message.value = err instanceof Error ? err.message : '下单失败'
       return null
     }
+    options.onOrderCreated?.(orderId, amount)
     phase.value = 'paying'
     try {
       // the client configures for this URL first (and waits for the app's answer)

@@ -54,6 +54,20 @@ describe('createUpsdk + useUpsdk', () => {
     expect(useSdkStore(pinia).configCount).toBe(2)
   })
 
+  it('a client whose first config already failed (upsdk-boot) is not configured again by the first navigation', async () => {
+    const { router, pinia, plugins, stub, client } = setup()
+    stub.handle.script('config', [{ fail: { errcode: 'c01', errmsg: '验签失败' } }])
+    await expect(client.ready()).rejects.toMatchObject({ code: 'c01' })
+    mount(defineComponent({ setup: () => useUpsdk(), render: () => h('div') }), { global: { plugins } })
+    await router.push('/')
+    await flushPromises()
+    expect(useSdkStore(pinia).status).toBe('error')
+    expect(useSdkStore(pinia).configCount).toBe(1)
+    await useSdkStore(pinia).retry()
+    expect(useSdkStore(pinia).status).toBe('ready')
+    expect(useSdkStore(pinia).configCount).toBe(2)
+  })
+
   it('useScreenShot / useRightButton stop listening when the component unmounts', async () => {
     const { router, plugins, stub } = setup()
     const onShot = vi.fn()

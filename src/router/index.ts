@@ -33,6 +33,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '商户扣款' },
   },
   {
+    path: '/merchant/reconcile',
+    name: 'merchant-reconcile',
+    component: () => import('@/views/ReconcileView.vue'),
+    meta: { title: '全渠道对账' },
+  },
+  {
     path: '/bluetooth',
     name: 'bluetooth',
     component: () => import('@/views/BluetoothView.vue'),

@@ -9,6 +9,9 @@ export interface LoadUpsdkOptions {
   timeoutMs?: number
 }
 
+/** Where 云闪付 serves upsdk.js (seed 003, UPSDK). */
+export const REAL_UPSDK_URL = 'https://open.95516.com/s/open/js/upsdk.js'
+
 let loading: Promise<UpsdkGlobal> | undefined
 
 /**
@@ -37,7 +40,8 @@ export function resetUpsdkLoader(): void {
 }
 
 async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
-  const src = options.src ?? runtimeSettings().upsdkUrl
+  // An app built without VITE_UPSDK_URL (e.g. one that installs upkit) loads the real script.
+  const src = options.src ?? (runtimeSettings().upsdkUrl || REAL_UPSDK_URL)
   const timeoutMs = options.timeoutMs ?? 10_000
   if (typeof window === 'undefined' || typeof document === 'undefined') {
     throw new UpsdkError('load_failed', 'upsdk 只能在浏览器中加载', 'environment', undefined, 'load')
@@ -63,7 +67,8 @@ async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
   return window.upsdk
 }
 
-async function ensureZepto(): Promise<void> {
+/** Puts Zepto on the page unless Zepto or jQuery is there (upsdk.js needs one of them first). */
+export async function ensureZepto(): Promise<void> {
   if (window.Zepto || (window as { jQuery?: unknown }).jQuery) return
   const { default: Zepto } = await import('zepto')
   window.Zepto = Zepto

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { DomainError } from '../../errors.ts'
 import { compactTimestamp } from '../../time.ts'
@@ -6,7 +6,8 @@ import { AcpError, type AcpAnswer } from '../client.ts'
 import { classify } from '../codes.ts'
 import type { AcpFields } from '../message.ts'
 import type { AcpRepo } from '../repo.ts'
-import { FIRST_QUERY_AFTER_MS, queryGap, refundProblem, voidProblem, type Problem } from '../rules.ts'
+import { FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from '../rules.ts'
+import { applyNotification, notificationRecord, queryOnce, type NotifyResult, type SettleTarget } from '../settling.ts'
 import type { AcpVerifier } from '../verify.ts'
 import type { CardInput, NojumpClient } from './client.ts'
 import { MASKED_PAN, maskPan, readTokenPayData } from './fields.ts'
@@ -31,10 +32,7 @@ export interface NojumpServiceDeps {
   log: FastifyBaseLogger
 }
 
-export type NotifyResult = {
-  status: 200 | 400 | 404
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
-}
+export type { NotifyResult } from '../settling.ts'
 
 const TXN_TYPE: Partial<Record<NojumpOrder['kind'], string>> = { consume: '01', void: '31', refund: '04' }
 
@@ -586,67 +584,52 @@ export class NojumpService {
     return 'applied'
   }
 
-  /** `POST /notify/unionpay/acp/nojump`: verified, stored before answering 200, applied once. */
+  private target(): SettleTarget<NojumpOrder> {
+    return {
+      label: 'acp nojump',
+      log: this.d.log,
+      get: (id) => this.d.repo.order(id),
+      lock: (id) => this.d.repo.lock(id),
+      atomic: (fn) => this.d.repo.atomic(fn),
+      settle: (o, code, msg, queryId, source) => this.settle(o, code, msg, queryId, source),
+      isLostRace: (e) => e instanceof NojumpTransitionError,
+    }
+  }
+
+  /**
+   * `POST /notify/unionpay/acp/nojump`: verified, stored before answering 200, applied once; an
+   * open (79) opens its front binding; a settled open-and-pay consume goes on to its token.
+   */
   async handleNotification(fields: AcpFields): Promise<NotifyResult> {
-    const { repo, log } = this.d
-    const v = this.d.verifier.verify(fields)
-    if (!v.ok) {
-      log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp nojump notification not verified')
-      return { status: 400, outcome: 'bad_signature' }
-    }
-    const orderId = fields.orderId ?? ''
-    if (fields.merId !== this.d.merId || !orderId || !fields.respCode || !fields.txnType)
-      return { status: 400, outcome: 'bad_fields' }
+    const { repo } = this.d
     if (fields.txnType === '79') return this.openNotification(fields)
-    const o = await repo.order(orderId)
-    if (!o) {
-      log.warn({ orderId }, 'acp nojump notification for an unknown order')
-      return { status: 404, outcome: 'no_order' }
-    }
-    if (TXN_TYPE[o.kind] !== fields.txnType || (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)) {
-      log.error({ orderId, txnType: fields.txnType, txnAmt: fields.txnAmt }, 'acp nojump notification does not match')
-      return { status: 400, outcome: 'mismatch' }
-    }
-    const { signatureHash, params } = stored(fields)
-    const r: NotifyResult = await repo.atomic(async () => {
-      const fresh = await this.d.notifications.recordNotification({
-        signatureHash,
-        orderId,
-        txnType: fields.txnType!,
-        respCode: fields.respCode!,
-        outcome: 'received',
-        params,
-      })
-      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      let outcome: 'applied' | 'unchanged'
-      try {
-        outcome = await this.settle(
-          (await repo.lock(orderId))!,
-          fields.respCode!,
-          fields.respMsg ?? '',
-          fields.queryId,
-          'notify',
-        )
-      } catch (e) {
-        if (!(e instanceof NojumpTransitionError)) throw e
-        outcome = 'unchanged'
-      }
-      await this.d.notifications.setNotificationOutcome(signatureHash, outcome)
-      return { status: 200 as const, outcome }
+    const r = await applyNotification(fields, {
+      ...this.target(),
+      verifier: this.d.verifier,
+      merId: this.d.merId,
+      notifications: this.d.notifications,
+      txnTypeOf: (o) => TXN_TYPE[o.kind],
     })
-    if (r.outcome === 'applied') this.followOpenPay((await repo.order(orderId))!)
+    if (r.outcome === 'applied') this.followOpenPay((await repo.order(fields.orderId!))!)
     return r
   }
 
   /** A front open's notification (79): opens the binding with its tokenPayData, once. */
   private async openNotification(fields: AcpFields): Promise<NotifyResult> {
     const { repo, log } = this.d
-    const b = await repo.bindingByOpenOrder(fields.orderId!)
+    const v = this.d.verifier.verify(fields)
+    if (!v.ok) {
+      log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp nojump notification not verified')
+      return { status: 400, outcome: 'bad_signature' }
+    }
+    if (fields.merId !== this.d.merId || !fields.orderId || !fields.respCode)
+      return { status: 400, outcome: 'bad_fields' }
+    const b = await repo.bindingByOpenOrder(fields.orderId)
     if (!b || b.via !== 'front') {
       log.warn({ orderId: fields.orderId }, 'acp nojump open notification for an unknown binding')
       return { status: 404, outcome: 'no_order' }
     }
-    const { signatureHash, params } = stored(fields)
+    const { signatureHash, params } = notificationRecord(fields)
     return repo.atomic(async () => {
       const fresh = await this.d.notifications.recordNotification({
         signatureHash,
@@ -665,36 +648,27 @@ export class NojumpService {
     })
   }
 
+  /**
+   * The reconciliation file's verdict on a PENDING order (seed 003 FAQ 35, docs/reconcile.md):
+   * listed → SUCCESS, not listed → FAILED; inside the reconciliation's transaction.
+   */
+  async settleByFile(orderId: string, listed: { queryId: string } | null): Promise<void> {
+    const o = await this.d.repo.lock(orderId)
+    if (!o) throw new Error(`no nojump order ${orderId}`)
+    if (listed) await this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+    else await this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+  }
+
   /** One status query (00) for an order whose outcome is unknown; reschedules per queryGap. */
   async check(o: NojumpOrder): Promise<NojumpOrder> {
-    const { repo, client, clock, log } = this.d
-    const a = await this.tryCall('query', o.orderId, () => client.query({ orderId: o.orderId, txnTime: o.txnTime }))
-    if (a && a.respCode === '00' && a.fields.origRespCode) {
-      if (a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount) {
-        try {
-          await repo.atomic(async () =>
-            this.settle(
-              (await repo.lock(o.orderId))!,
-              a.fields.origRespCode!,
-              a.fields.origRespMsg ?? '',
-              a.fields.queryId,
-              'query',
-            ),
-          )
-        } catch (e) {
-          if (!(e instanceof NojumpTransitionError)) throw e
-        }
-      } else log.error({ orderId: o.orderId, answered: a.fields.txnAmt }, 'acp nojump query answer does not match')
-    }
-    const after = (await repo.order(o.orderId)) as NojumpOrder
+    const after = await queryOnce(o, {
+      ...this.target(),
+      query: (x) => this.d.client.query({ orderId: x.orderId, txnTime: x.txnTime }),
+      scheduleCheck: (id, at, toFile) => this.d.repo.scheduleCheck(id, at, toFile),
+      clock: this.d.clock,
+    })
     if (after.status !== 'PENDING') this.followOpenPay(after)
-    if (after.status === 'PENDING') {
-      const gap = queryGap(after.checkCount + 1)
-      await repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
-      if (gap === null)
-        log.warn({ orderId: o.orderId }, 'acp nojump order still unknown: left to the reconciliation file')
-    }
-    return (await repo.order(o.orderId)) as NojumpOrder
+    return after
   }
 
   /** Queries every due order (claimed, so N instances never query one order together). */
@@ -703,13 +677,4 @@ export class NojumpService {
     for (const o of due) await this.check(o)
     return due.length
   }
-}
-
-/** A verified notification as stored: keyed by its signature's hash, without the signature, certificate or card data. */
-function stored(fields: AcpFields): { signatureHash: string; params: string } {
-  const signatureHash = createHash('sha256')
-    .update(fields.signature ?? '')
-    .digest('hex')
-  const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
-  return { signatureHash, params: JSON.stringify(kept) }
 }

@@ -1,4 +1,5 @@
 import { isCompactDate } from '../../time.ts'
+import type { ReconcileFindingKind, ReconcileFindingView } from '../../../common/api.ts'
 import type { ZmRecord } from './zm-file.ts'
 
 /**
@@ -24,28 +25,8 @@ export interface LocalTxn {
   buyerPaysLater: boolean
 }
 
-export type FindingKind =
-  | 'MATCHED'
-  | 'SETTLED_SUCCESS'
-  | 'SETTLED_FAILED'
-  | 'AWAITING_NEXT_FILE'
-  | 'MISSING_LOCALLY'
-  | 'MISSING_IN_FILE'
-  | 'AMOUNT_DIFFERS'
-  | 'STATUS_DIFFERS'
-
-export interface Finding {
-  kind: FindingKind
-  orderId: string
-  txnType: string
-  source: string | null
-  localAmount: number | null
-  fileAmount: number | null
-  localStatus: LocalStatus | null
-  queryId: string | null
-  accNoMasked: string | null
-  line: number | null
-}
+export type FindingKind = ReconcileFindingKind
+export type Finding = ReconcileFindingView
 
 export const MISMATCH_KINDS: readonly FindingKind[] = [
   'MISSING_LOCALLY',
@@ -57,6 +38,13 @@ export const MISMATCH_KINDS: readonly FindingKind[] = [
 /** The previous calendar day of YYYYMMDD. */
 export function previousDay(yyyymmdd: string): string {
   const d = new Date(Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8) - 1))
+  return d.toISOString().slice(0, 10).replaceAll('-', '')
+}
+
+/** The settle day (YYYYMMDD) of a txnTime: from 23:00 on, the next day's. */
+export function settleDayOf(txnTime: string): string {
+  if (txnTime.slice(8) < '230000') return txnTime.slice(0, 8)
+  const d = new Date(Date.UTC(+txnTime.slice(0, 4), +txnTime.slice(4, 6) - 1, +txnTime.slice(6, 8) + 1))
   return d.toISOString().slice(0, 10).replaceAll('-', '')
 }
 

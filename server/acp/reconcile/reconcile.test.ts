@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../../test/harness.ts'
 import { jsonApi, type Json } from '../../test/json-api.ts'
 import { seedSignedContract } from '../contracts.fixture.ts'
+import { callAs, openedCard, userCookie } from '../preauth/card.fixture.ts'
 
 // The whole server in sandbox mode on a loopback port: the reconciliation downloads the sandbox
 // gateway's file over real HTTP; the sandbox builds it from what it processed, with its own code.
@@ -149,6 +150,67 @@ describe('reconciliation with the 全渠道 file', () => {
     const good = await run('20261201')
     expect(good.status, JSON.stringify(good.json)).toBe(200)
     expect((await order(pending)).status).toBe('SUCCESS')
+  })
+
+  it('reconciles token payments and pre-authorisation completions too (holds move no money)', async () => {
+    now = Date.parse('2026-12-02T02:00:00Z')
+    const u = await userCookie(s, 'recon-token-user')
+    const card = await openedCard(s, u)
+    const draft = await callAs(s, u, 'POST', '/api/nojump/payments/sms', { bindingId: card, amount: 2_345 })
+    const sms = (await (await fetch(`${s.baseUrl}/sandbox/acp/nojump/sms/${draft.json.orderId}`)).json()) as Json
+    const paid = await callAs(s, u, 'POST', `/api/nojump/payments/${draft.json.orderId}/confirm`, { smsCode: sms.code })
+    expect(paid.status, JSON.stringify(paid.json)).toBe(200)
+    const hold = await callAs(s, u, 'POST', '/api/nojump/preauth', { bindingId: card, amount: 5_000 })
+    for (let i = 0; i < 300 && (await s.preauth!.repo.get(hold.json.orderId))!.status !== 'SUCCESS'; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    const done = await callAs(s, u, 'POST', `/api/nojump/preauth/${hold.json.orderId}/complete`, { amount: 4_000 })
+    expect(done.status, JSON.stringify(done.json)).toBe(200)
+    const completionId = done.json.followUps[0].orderId as string
+    for (let i = 0; i < 300 && (await s.preauth!.repo.get(completionId))!.status !== 'SUCCESS'; i++)
+      await new Promise((r) => setTimeout(r, 10))
+
+    now = Date.parse('2026-12-02T15:05:00Z')
+    const r = await run('20261202')
+    expect(r.status, JSON.stringify(r.json)).toBe(200)
+    const item = (id: string) => r.json.reconciliation.items.find((i: Json) => i.orderId === id)
+    expect(item(draft.json.orderId)).toMatchObject({
+      kind: 'MATCHED',
+      source: 'nojump',
+      txnType: '01',
+      fileAmount: 2_345,
+    })
+    expect(item(draft.json.orderId).accNoMasked).toBe('622638******0095')
+    expect(item(completionId)).toMatchObject({ kind: 'MATCHED', source: 'preauth', txnType: '03', fileAmount: 4_000 })
+    expect(item(hold.json.orderId)).toBeUndefined()
+    expect(r.json.reconciliation.mismatches).toBe(0)
+  })
+
+  it('settles token payments left unknown: listed → SUCCESS, not listed → FAILED (inside the run)', async () => {
+    now = Date.parse('2026-12-03T02:00:00Z')
+    const u = await userCookie(s, 'recon-token-unknown')
+    const card = await openedCard(s, u)
+    const payUnknown = async (amount: number) => {
+      const draft = await callAs(s, u, 'POST', '/api/nojump/payments/sms', { bindingId: card, amount })
+      const sms = (await (await fetch(`${s.baseUrl}/sandbox/acp/nojump/sms/${draft.json.orderId}`)).json()) as Json
+      await sandbox('next', { outcome: 'unknown' })
+      const paid = await callAs(s, u, 'POST', `/api/nojump/payments/${draft.json.orderId}/confirm`, {
+        smsCode: sms.code,
+      })
+      expect(paid.json).toMatchObject({ status: 'PENDING', respCode: '03' })
+      return draft.json.orderId as string
+    }
+    const listed = await payUnknown(1_234)
+    const lost = await payUnknown(1_235)
+    await sandbox('file', { omit: lost })
+
+    now = Date.parse('2026-12-03T15:05:00Z')
+    const r = await run('20261203')
+    expect(r.status, JSON.stringify(r.json)).toBe(200)
+    const payment = async (id: string) => (await callAs(s, u, 'GET', `/api/nojump/payments/${id}`)).json
+    expect(await payment(listed)).toMatchObject({ status: 'SUCCESS' })
+    expect((await payment(listed)).events.at(-1)).toMatchObject({ toStatus: 'SUCCESS', source: 'reconcile' })
+    expect(await payment(lost)).toMatchObject({ status: 'FAILED', respCode: '34' })
+    expect(r.json.reconciliation.settled).toBe(2)
   })
 
   it('validates the settle date', async () => {

@@ -1,25 +1,9 @@
 import { atomically, lockKey, within, type Db } from '../../store/kysely-db.ts'
+import type { ReconciliationSummaryView, ReconciliationView } from '../../../common/api.ts'
 import type { Finding, FindingKind, LocalStatus } from './compare.ts'
 
-/** One reconciled settle day. */
-export interface ReconciliationSummary {
-  settleDate: string
-  fileName: string
-  zmName: string
-  fileSha256: string
-  records: number
-  fileAmount: number
-  settleAmount: number
-  feeAmount: number
-  matched: number
-  settled: number
-  mismatches: number
-  ranAt: number
-}
-
-export interface Reconciliation extends ReconciliationSummary {
-  items: Finding[]
-}
+export type ReconciliationSummary = ReconciliationSummaryView
+export type Reconciliation = ReconciliationView
 
 type Row = Record<string, unknown> // a row of either table, read by column name
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v))

@@ -3,7 +3,17 @@ import { publicKeyOf } from './crypto.ts'
 import { NojumpSandboxState } from './nojump/state.ts'
 import { SANDBOX_ACP_MER_ID, type SandboxAcpPki } from './pki.ts'
 
-export type TxnKind = 'app_consume' | 'contract_consume' | 'token_consume' | 'token_open' | 'void' | 'refund'
+export type TxnKind =
+  | 'app_consume'
+  | 'contract_consume'
+  | 'token_consume'
+  | 'token_open'
+  | 'void'
+  | 'refund'
+  | 'preauth'
+  | 'preauth_void'
+  | 'completion'
+  | 'completion_void'
 export type TxnStatus = 'pending' | 'success' | 'failed'
 
 export interface SandboxTxn {

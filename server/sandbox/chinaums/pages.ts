@@ -1,4 +1,5 @@
 import { escapeHtml as esc, phonePage } from '../../http/html.ts'
+import { LEAVE_SCRIPT_TAG } from '../leave.ts'
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
 
@@ -49,9 +50,9 @@ export function cashierPage(v: CashierView): string {
 </div>
 <p class="note">这是 upkit 内置的银商网关模拟器，不会产生真实扣款。</p>
 <div class="btns">
-  <form method="post" action="${esc(v.payAction)}"><input type="hidden" name="merOrderId" value="${esc(v.merOrderId)}"><button class="pay" type="submit">确认支付 ¥${yuan(v.amount)}</button></form>
-  <form method="post" action="${esc(v.cancelAction)}"><input type="hidden" name="merOrderId" value="${esc(v.merOrderId)}"><button class="cancel" type="submit">取消支付</button></form>
-</div>`,
+  <form method="post" action="${esc(v.payAction)}" data-leave><input type="hidden" name="merOrderId" value="${esc(v.merOrderId)}"><button class="pay" type="submit">确认支付 ¥${yuan(v.amount)}</button></form>
+  <form method="post" action="${esc(v.cancelAction)}" data-leave><input type="hidden" name="merOrderId" value="${esc(v.merOrderId)}"><button class="cancel" type="submit">取消支付</button></form>
+</div>${LEAVE_SCRIPT_TAG}`,
   )
 }
 

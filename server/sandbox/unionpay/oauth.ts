@@ -6,6 +6,7 @@ import { encryptForPartner } from '../crypto/tdes.ts'
 import { checkBackendToken, fail, missing, ok, type ApiReply, type ApiTable } from './api.ts'
 import type { AccessToken, SandboxUser, UnionpaySandboxState } from './state.ts'
 import { escapeHtml, phonePage } from '../../http/html.ts'
+import { LEAVE_SCRIPT_TAG } from '../leave.ts'
 
 type PageKind = 'inapp' | 'outapp'
 
@@ -152,7 +153,7 @@ function consentPage(
   return shell(
     `云闪付${title}`,
     `<header>云闪付 · ${kind === 'inapp' ? '用户授权' : 'App 外登录'}</header>
-<form method="post" action="${escapeHtml(action)}">
+<form method="post" action="${escapeHtml(action)}" data-leave>
 <div class="body">
 <p class="app" data-testid="sandbox-app-name">${escapeHtml(appName)}</p>
 <p class="lead">${kind === 'inapp' ? '申请获得以下权限：' : '请使用云闪付账号登录，登录后该应用将获得：'}</p>
@@ -166,7 +167,7 @@ ${hidden('kind', kind)}${hidden('appId', r.appId)}${hidden('redirectUri', r.redi
 <button class="agree" type="submit" name="decision" value="agree">${kind === 'inapp' ? '同意' : '登录并同意'}</button>
 <button class="refuse" type="submit" name="decision" value="refuse">拒绝</button>
 </div></form>
-<p class="note">upkit 沙箱 · 模拟的云闪付开放平台授权页（scope ${escapeHtml(r.scope)}）</p>`,
+<p class="note">upkit 沙箱 · 模拟的云闪付开放平台授权页（scope ${escapeHtml(r.scope)}）</p>${LEAVE_SCRIPT_TAG}`,
   )
 }
 

@@ -74,6 +74,24 @@ export function fileTransferRoutes(panOf: (t: SandboxTxn) => string | undefined)
       if (typeof b.fullCardNumbers === 'boolean') options.fullCardNumbers = b.fullCardNumbers
       if (b.corruptLine === null || (Number.isInteger(b.corruptLine) && (b.corruptLine as number) > 0))
         options.corruptLine = b.corruptLine as number | null
+      if (b.plant && typeof b.plant === 'object') {
+        const p = b.plant as Record<string, unknown>
+        if (
+          typeof p.orderId !== 'string' ||
+          !/^[0-9A-Za-z]{8,32}$/.test(p.orderId) ||
+          !Number.isInteger(p.txnAmt) ||
+          (p.txnAmt as number) < 1 ||
+          typeof p.settleDate !== 'string' ||
+          !/^\d{8}$/.test(p.settleDate)
+        )
+          return reply.status(400).send({ error: 'plant needs {orderId, txnAmt, settleDate: YYYYMMDD}' })
+        options.planted.push({
+          orderId: p.orderId,
+          txnAmt: p.txnAmt as number,
+          settleDate: p.settleDate,
+          queryId: s.newQueryId(),
+        })
+      }
       if (b.reset === true) Object.assign(options, emptyFileOptions())
       return { ok: true, omit: [...options.omit], amend: Object.fromEntries(options.amend) }
     })

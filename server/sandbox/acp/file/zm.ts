@@ -39,6 +39,8 @@ export interface FileOptions {
   fullCardNumbers: boolean
   /** 1-based line whose 交易金额 is written as letters (a malformed file). */
   corruptLine: number | null
+  /** Consumes the file lists although the merchant never sent them (12:00 of their settle day). */
+  planted: { orderId: string; txnAmt: number; settleDate: string; queryId: string }[]
 }
 
 export const emptyFileOptions = (): FileOptions => ({
@@ -46,7 +48,32 @@ export const emptyFileOptions = (): FileOptions => ({
   amend: new Map(),
   fullCardNumbers: false,
   corruptLine: null,
+  planted: [],
 })
+
+function plantedTxn(p: FileOptions['planted'][number], merId: string): SandboxTxn {
+  return {
+    kind: 'app_consume',
+    merId,
+    orderId: p.orderId,
+    txnTime: `${p.settleDate}120000`,
+    txnType: '01',
+    txnSubType: '01',
+    bizType: '000201',
+    txnAmt: p.txnAmt,
+    queryId: p.queryId,
+    status: 'success',
+    respCode: '00',
+    respMsg: '成功',
+    backUrl: '',
+    reqReserved: '',
+    refundedAmt: 0,
+    voided: false,
+    notified: true,
+    notifyAttempts: 0,
+    dropNotify: true,
+  }
+}
 
 const amount = (fen: number, width: number) => String(fen).padStart(width, '0')
 const signed = (sign: 'C' | 'D', fen: number) => `${sign}${amount(fen, 12)}`
@@ -117,14 +144,14 @@ export function buildArchive(
   o: FileOptions,
   panOf: (t: SandboxTxn) => string | undefined,
 ): { fileName: string; fileContent: string; lines: number } {
-  const all = [...txns]
+  const all = [...txns, ...o.planted.map((p) => plantedTxn(p, merId))]
   const byQueryId = new Map(all.map((t) => [t.queryId, t]))
   const lines = all
     .filter(
       (t) =>
         t.merId === merId &&
         t.status === 'success' &&
-        !(t as { reversed?: boolean }).reversed &&
+        !t.reversed &&
         CLEARED_TYPES.has(t.txnType) &&
         settleDateOf(t.txnTime) === settleDate &&
         !o.omit.has(t.orderId),

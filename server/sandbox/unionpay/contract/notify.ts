@@ -6,7 +6,7 @@ import type { SandboxContract, SentNotification } from './state.ts'
 
 /** The 解约结果通知 as the platform sends it (5.4.3.4), signed with the platform's private key. */
 export function relieveNotificationParams(
-  c: SandboxContract,
+  c: Pick<SandboxContract, 'appId' | 'openId' | 'contractId' | 'relievedAt'>,
   now: number,
   privateKeyPem: string,
 ): Record<string, string> {
@@ -26,7 +26,7 @@ export function relieveNotificationParams(
 /** Delivers a 解约结果通知 to the app (GET query or JSON POST) and records what happened. */
 export async function sendNotification(
   ctx: SandboxContext,
-  c: SandboxContract,
+  c: Pick<SandboxContract, 'contractId'>,
   params: Record<string, string>,
   method: 'GET' | 'POST',
 ): Promise<SentNotification> {

@@ -4,6 +4,7 @@ import type { SandboxContext } from '../../context.ts'
 import { encodeQuery } from '../query.ts'
 import type { UnionpaySandboxState } from '../state.ts'
 import { SANDBOX_PLANS, type SandboxPlan } from './state.ts'
+import { LEAVE_SCRIPT_TAG } from '../../leave.ts'
 
 export const maskOpenId = (openId: string) => `${openId.slice(0, 6)}…${openId.slice(-4)}`
 
@@ -119,7 +120,7 @@ export function registerContractPages(app: FastifyInstance, ctx: SandboxContext)
     return page(
       '开通无感支付',
       `<header>云闪付 · 开通无感支付</header><div class="sbx">沙箱 · 模拟云闪付签约页</div>
-<form method="post" action="open.html">${hidden}
+<form method="post" action="open.html" data-leave>${hidden}
 <div class="card"><div class="muted">${escapeHtml(state.app.name)} 申请开通</div>
 <h1 id="plan-title">${escapeHtml(plan.title)}</h1><p class="muted">${escapeHtml(plan.content)}</p>
 <div class="row"><span>单笔限额</span><b id="single-limit">${escapeHtml(plan.singleLimit)}</b></div>
@@ -129,7 +130,7 @@ export function registerContractPages(app: FastifyInstance, ctx: SandboxContext)
 <div class="card"><p class="terms">开通后，商户可凭签约协议在上述限额内发起免密扣款；您可随时在商户页面或云闪付「设置-支付设置-无感支付」中关闭。</p>
 <button class="btn" type="submit" name="action" value="agree" id="agree">同意签约</button>
 <button class="btn ghost" type="submit" name="action" value="cancel" id="cancel">取消</button></div>
-</form>`,
+</form>${LEAVE_SCRIPT_TAG}`,
     )
   })
 

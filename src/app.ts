@@ -1,0 +1,22 @@
+/** The Vue app: started by main.ts once upsdk's configuration is under way (src/upsdk-boot.ts). */
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+import App from './App.vue'
+import './assets/base.css'
+import { createUpsdk } from './composables/upsdkPlugin'
+import { maybeStartDebugConsole } from './debug/debugMode'
+import { router } from './router'
+import { getUpsdkClient } from './upsdk/client'
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : undefined
+  document.title = title ? `${title} · upkit` : 'upkit'
+})
+
+const app = createApp(App)
+app.use(createPinia())
+app.use(router)
+// the client src/upsdk-boot.ts created and already configured, while this bundle was loading
+app.use(createUpsdk({ router, client: getUpsdkClient() }))
+app.mount('#app')
+maybeStartDebugConsole(getUpsdkClient())
