@@ -25,6 +25,7 @@ import type { UpsdkGlobal } from '@/upsdk/types'
 import { createHoldCounter } from './shared/holds'
 import { appendRing } from './shared/ringLog'
 import { tryOnScopeDispose } from './shared/scope'
+import { errorText } from '@/utils/errorText'
 
 export interface HceCommand {
   apdu: string
@@ -152,7 +153,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
       answer = await responder({ apdu: m.apdu, bytes: m.bytes })
     } catch (e) {
       answer = '6F00'
-      push({ dir: 'event', hex: '', note: `处理指令出错：${e instanceof Error ? e.message : String(e)}` })
+      push({ dir: 'event', hex: '', note: `处理指令出错：${errorText(e)}` })
     }
     await respond(answer).catch(() => undefined)
   }

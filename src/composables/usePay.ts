@@ -4,6 +4,7 @@ import { UpsdkError } from '@/upsdk/errors'
 import { PENDING, usePaymentStore, type PayOrder } from '@/stores/payment'
 import { resolveUpsdkClient } from './shared/client'
 import { tryOnScopeDispose } from './shared/scope'
+import { errorText } from '@/utils/errorText'
 
 export type PayPhase = 'idle' | 'creating' | 'paying' | 'confirming' | 'done' | 'error'
 /** What upsdk answered. Only a hint: its `fail` gets `{msg}` for a cancel and a failure alike. */
@@ -86,7 +87,7 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
       ;({ orderId, tn } = await store.createTn(amount, description))
     } catch (err) {
       phase.value = 'error'
-      message.value = err instanceof Error ? err.message : '下单失败'
+      message.value = errorText(err, '下单失败')
       return null
     }
     options.onOrderCreated?.(orderId, amount)
