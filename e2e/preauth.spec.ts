@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Locator, type Page } from '@playwright/test'
 
 const SHOTS = '/tmp/shots-preauth'
@@ -70,6 +71,13 @@ test.describe('预授权 on the 绑卡支付 page', () => {
     await expect(page.locator('body')).not.toContainText('6226388000000095')
     await item.scrollIntoViewIfNeeded()
     await shot(page, '1-held')
+    // axe (WCAG 2 A/AA) over the whole page with a standing hold and its forms
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()
+    expect(
+      axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([])
 
     // More than the hold: refused by the server before any call to UnionPay, in Chinese; the hold stands.
     const over = (Number(amount) + 0.01).toFixed(2)
