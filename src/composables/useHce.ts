@@ -22,10 +22,10 @@ import {
   type HceStateInfo,
 } from '@/upsdk/hce'
 import type { UpsdkGlobal } from '@/upsdk/types'
+import { errorText } from '@/utils/errorText'
 import { createHoldCounter } from './shared/holds'
 import { appendRing } from './shared/ringLog'
 import { tryOnScopeDispose } from './shared/scope'
-import { errorText } from '@/utils/errorText'
 
 export interface HceCommand {
   apdu: string

@@ -2,9 +2,9 @@ import { computed, shallowReadonly, shallowRef, type ComputedRef, type ShallowRe
 import type { UpsdkClient } from '@/upsdk/client'
 import { UpsdkError } from '@/upsdk/errors'
 import { PENDING, usePaymentStore, type PayOrder } from '@/stores/payment'
+import { errorText } from '@/utils/errorText'
 import { resolveUpsdkClient } from './shared/client'
 import { tryOnScopeDispose } from './shared/scope'
-import { errorText } from '@/utils/errorText'
 
 export type PayPhase = 'idle' | 'creating' | 'paying' | 'confirming' | 'done' | 'error'
 /** What upsdk answered. Only a hint: its `fail` gets `{msg}` for a cancel and a failure alike. */
