@@ -166,7 +166,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerNojumpRoutes(app, ctx, services.nojump)
   await registerPreauthRoutes(app, ctx, services.preauth)
   await registerReconcileRoutes(app, ctx, services.reconcile)
-  registerCapabilitiesRoute(app, ctx, services.acp !== null)
+  registerCapabilitiesRoute(app, ctx, {
+    acp: services.acp !== null,
+    nojump: services.nojump !== null,
+    preauth: services.preauth !== null,
+  })
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)
 
