@@ -20,6 +20,7 @@ import { registerNoStore } from './http/no-store.ts'
 import { registerAdminCheck } from './http/admin.ts'
 import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
+import type { Job } from './jobs.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
 import { registerNojumpRoutes } from './acp/nojump/routes.ts'
 import { registerPreauthRoutes } from './acp/preauth/routes.ts'
@@ -71,6 +72,8 @@ export interface App {
   nojump: NojumpService | null
   /** 预授权; null without 全渠道 + UNIONPAY_ACP_TR_ID. */
   preauth: PreauthService | null
+  /** The background jobs (compose.ts), started when the app is ready. */
+  jobs: readonly Job[]
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
@@ -109,6 +112,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     kv,
     appId: config.unionpay.appId,
     secret: config.unionpay.secret,
+    // the refresh lock outlasts the holder's platform call, so no second instance fetches meanwhile
+    lockTtlMs: Math.max(15_000, config.unionpay.timeoutMs + 5_000),
     clock,
   })
   const sessions = new SessionStore(db, undefined, clock, config.tokenEncryptionKey)
@@ -202,5 +207,5 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) await db.destroy()
   })
   await app.ready()
-  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump, preauth: services.preauth }
+  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump, preauth: services.preauth, jobs }
 }

@@ -1,5 +1,6 @@
 import { AcpClient } from './acp/client.ts'
 import { EncryptCerts } from './acp/encrypt.ts'
+import { SharedEncryptCert } from './acp/encrypt-refresh.ts'
 import { AcpRepo } from './acp/repo.ts'
 import { AcpService } from './acp/service.ts'
 import { AcpTnProvider } from './acp/tn-provider.ts'
@@ -85,6 +86,8 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
     api: contractApi,
     appId,
     clock,
+    // an attempt's lease covers its two platform calls (contract.info, then contract.apply)
+    leaseMs: Math.max(30_000, 2 * config.unionpay.timeoutMs + 5_000),
     upPublicKey: ctx.upPublicKey,
   })
 
@@ -144,9 +147,15 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
       doneMessage: 'settled contract attempts left by a crash',
     }),
     // Orders and refunds whose outcome is unknown, on the pay schedule (pay/schedule.ts).
-    { name: 'pay-reconcile', start: () => pay.reconciler.start(), stop: () => pay.reconciler.stop() },
+    {
+      name: 'pay-reconcile',
+      start: () => pay.reconciler.start(),
+      stop: () => pay.reconciler.stop(),
+      runOnce: () => pay.reconciler.runOnce(),
+    },
   ]
   if (acp) {
+    const sharedCert = encryptCert(ctx, acp)
     jobs.push(
       // Unknown 全渠道 outcomes: each order is queried when due (5 min after, then acp/rules.ts); rows are claimed.
       periodicJob({
@@ -169,13 +178,13 @@ export function buildServices(ctx: AppContext): { services: Services; jobs: Job[
             }),
           ]
         : []),
-      // 加密公钥更新查询 (95) soon after start (the configured certificate may have been replaced
-      // while this instance was down), then once a day (seed 000).
+      // 加密公钥更新查询 (95) once a day (seed 000) by one instance of all, which publishes what it
+      // adopts; every instance picks that up within a round (acp/encrypt-refresh.ts).
       periodicJob({
         name: 'acp-encrypt-cert',
         firstAfterMs: 5 * 60_000,
-        everyMs: 24 * 3600_000,
-        run: async () => Number(await acp.refreshEncryptCert()),
+        everyMs: 10 * 60_000,
+        run: async () => Number(await sharedCert.round()),
         log,
         doneMessage: 'adopted a new 全渠道 encryption certificate',
       }),
@@ -249,6 +258,19 @@ function buildAcpParts(ctx: AppContext): AcpParts | null {
   return { cfg, verifier, encryptCerts, client, repo: new AcpRepo(ctx.db, ctx.clock) }
 }
 
+/** The 95 query shared by every instance on the KvStore. */
+function encryptCert(ctx: AppContext, acp: AcpService): SharedEncryptCert {
+  return new SharedEncryptCert({
+    kv: ctx.kv,
+    merId: acp.config.merId,
+    query: () => acp.queryEncryptCert(),
+    adopt: (cert) => acp.adoptEncryptCert(cert),
+    checkEveryMs: 24 * 3600_000,
+    lockTtlMs: acp.config.timeoutMs + 10_000,
+    clock: ctx.clock,
+  })
+}
+
 /** 银联无跳转支付 on the same 全渠道 client; null without a token requestor id. */
 function buildNojump(ctx: AppContext, p: AcpParts): NojumpService | null {
   if (!p.cfg.trId) return null
@@ -260,6 +282,7 @@ function buildNojump(ctx: AppContext, p: AcpParts): NojumpService | null {
     merId: p.cfg.merId,
     backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp/nojump`,
     frontUrl: `${ctx.config.publicBaseUrl}/pay/return/nojump`,
+    queryLeaseMs: p.cfg.timeoutMs + 30_000,
     clock: ctx.clock,
     log: ctx.log,
   })

@@ -5,6 +5,8 @@ export interface Job {
   readonly name: string
   start(): void
   stop(): void | Promise<void>
+  /** One round now, outside the schedule (tests run a job's round on several instances at once). */
+  runOnce(): Promise<number | void>
 }
 
 export interface PeriodicJobOptions {
@@ -45,5 +47,6 @@ export function periodicJob(o: PeriodicJobOptions): Job {
       stopped = true
       clearTimeout(timer)
     },
+    runOnce: () => o.run(),
   }
 }

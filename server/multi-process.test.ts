@@ -5,12 +5,11 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from './store/kysely-db.ts'
 import { TEST_PG_URL, testDbUrl } from './test/db.ts'
+import { isolatedRedisUrl } from './test/redis.ts'
 import { createOrders, deliverNotify, platformNotify, startCluster, type Cluster } from './test/processes.ts'
 
 const redisUrl = process.env.UPKIT_TEST_REDIS_URL
-/** The payment records still use SQLite-only SQL (being moved to the query builder): PostgreSQL once they do. */
-const PAY_ON_QUERY_BUILDER = false
-const onPg = Boolean(TEST_PG_URL) && PAY_ON_QUERY_BUILDER
+const onPg = Boolean(TEST_PG_URL)
 
 /**
  * Three real server processes on loopback sharing one record store (PostgreSQL when
@@ -26,7 +25,7 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
       : `sqlite:${join(mkdtempSync(join(tmpdir(), 'upkit-procs-')), 'upkit.db')}`
     db = await openDatabase(databaseUrl)
     // A Redis database of its own, emptied, so the stampede below starts truly cold.
-    const sharedRedisUrl = `${redisUrl}/${1 + Math.floor(Math.random() * 15)}`
+    const sharedRedisUrl = isolatedRedisUrl(redisUrl ?? '', 9)
     const redis = new Redis(sharedRedisUrl)
     await redis.flushdb()
     await redis.quit()

@@ -71,5 +71,6 @@ describe('start-up console output', () => {
     } finally {
       blocker.close()
     }
-  })
+    // as long as the child may take (a cold tsx start of the whole server on a loaded machine)
+  }, 60_000)
 })

@@ -71,13 +71,15 @@ describe.each(testEngines)('AcpRepo on %s', (engine) => {
 
   it('due orders are claimed once (a lease), and a notification is stored once', async () => {
     await order('A0000000001')
-    expect(await repo.claimDue(now, 60_000)).toHaveLength(0)
+    expect(await repo.claimNextDue(now, 60_000)).toBeNull()
     now += 300_000
-    expect((await repo.claimDue(now, 60_000)).map((o) => o.orderId)).toEqual(['A0000000001'])
-    expect(await repo.claimDue(now, 60_000)).toHaveLength(0)
+    expect((await repo.claimNextDue(now, 60_000))?.orderId).toBe('A0000000001')
+    expect(await repo.claimNextDue(now, 60_000)).toBeNull()
     // the lease runs out: due again (no order starves when its claimer dies)
-    now += 60_000
-    expect((await repo.claimDue(now, 60_000)).map((o) => o.orderId)).toEqual(['A0000000001'])
+    now += 59_999
+    expect(await repo.claimNextDue(now, 60_000)).toBeNull()
+    now += 1
+    expect((await repo.claimNextDue(now, 60_000))?.orderId).toBe('A0000000001')
     const n = {
       signatureHash: 'h',
       orderId: 'A0000000001',
@@ -105,9 +107,14 @@ describe.each(testEngines)('AcpRepo on %s', (engine) => {
     expect((await repo.events('A0000000100')).filter((e) => e.source === 'race')).toHaveLength(1)
 
     now += 300_000
-    // three "instances" (separate repos over the same store) claim at once
+    // three "instances" (separate repos over the same store) claim one at a time, all at once
     const claimers = [repo, new AcpRepo(db, () => now), new AcpRepo(db, () => now)]
-    const claimed = (await Promise.all(claimers.map((r) => r.claimDue(now, 60_000, 20)))).flat().map((o) => o.orderId)
+    const claimAll = async (r: AcpRepo): Promise<string[]> => {
+      const mine: string[] = []
+      for (let o = await r.claimNextDue(now, 60_000); o; o = await r.claimNextDue(now, 60_000)) mine.push(o.orderId)
+      return mine
+    }
+    const claimed = (await Promise.all(claimers.map(claimAll))).flat()
     expect(claimed.sort()).toEqual([...new Set(claimed)].sort())
     expect(claimed).toHaveLength(9) // the ten minus the one settled above
 

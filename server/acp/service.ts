@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto'
+import { randomInt, type X509Certificate } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { beijingDayStart, compactTimestamp } from '../time.ts'
 import { loadCertificate } from './certs.ts'
@@ -350,40 +350,71 @@ export class AcpService {
     })
   }
 
-  /** Queries every due order (claimed, so N instances never query one order together). */
-  async checkDue(): Promise<number> {
-    const due = await this.d.repo.claimDue(this.d.clock(), 60_000)
-    for (const o of due) await this.check(o)
-    return due.length
+  /**
+   * Queries due orders, at most `limit` per round, each claimed just before its query (so N
+   * instances never query one order together, and a crashed instance holds one order for one
+   * lease). The lease outlasts one query: the call timeout plus time to settle.
+   */
+  async checkDue(limit = 20): Promise<number> {
+    const leaseMs = this.d.config.timeoutMs + 30_000
+    let done = 0
+    for (; done < limit; done++) {
+      const o = await this.d.repo.claimNextDue(this.d.clock(), leaseMs)
+      if (!o) break
+      await this.check(o)
+    }
+    return done
   }
 
-  /** 加密公钥更新查询 (95): adopts a newer certificate once it chain-checks. */
+  /** 加密公钥更新查询 (95) on this instance alone: adopts a newer certificate once it chain-checks. */
   async refreshEncryptCert(): Promise<boolean> {
-    const { client, config, clock, log } = this.d
+    const cert = await this.queryEncryptCert()
+    return cert !== null && this.adoptEncryptCert(cert)
+  }
+
+  /**
+   * 加密公钥更新查询 (95): the gateway's current encryption certificate once it chain-checks;
+   * null when the query failed or the answer is not acceptable (logged).
+   */
+  async queryEncryptCert(): Promise<X509Certificate | null> {
+    const { client, log } = this.d
     const a = await client.encryptCertQuery({ orderId: await this.newOrderId(), txnTime: client.txnTime() })
     const pem = a.fields.encryptPubKeyCert
     if (a.outcome !== 'success' || !pem) {
       log.warn({ respCode: a.respCode }, 'acp encryption certificate query failed')
-      return false
+      return null
     }
     const cert = loadCertificate(Buffer.from(pem, 'utf8'))
-    const now = clock()
-    const chained =
-      cert.checkIssued(config.trust.middle) &&
-      cert.verify(config.trust.middle.publicKey) &&
-      now >= Date.parse(cert.validFrom) &&
-      now <= Date.parse(cert.validTo)
-    if (!chained) {
+    if (!this.chainsNow(cert)) {
       log.error(
         'acp encryption certificate from the 95 answer does not chain to the configured middle certificate or is not valid now',
       )
-      return false
+      return null
     }
-    // Never step back to an older certificate than the one in use (a stale or replayed answer).
+    return cert
+  }
+
+  /**
+   * Uses `cert` for encryption from now on when it chains to the configured middle certificate, is
+   * valid now and is not older than the one in use (a stale or replayed answer); true when it changed.
+   */
+  adoptEncryptCert(cert: X509Certificate): boolean {
+    if (!this.chainsNow(cert)) return false
     if (Date.parse(cert.validFrom) < Date.parse(this.d.encryptCerts.current().cert.validFrom)) {
-      log.warn('acp encryption certificate from the 95 answer is older than the current one; kept the current one')
+      this.d.log.warn('acp encryption certificate offered is older than the current one; kept the current one')
       return false
     }
     return this.d.encryptCerts.adopt(cert)
+  }
+
+  private chainsNow(cert: X509Certificate): boolean {
+    const { middle } = this.d.config.trust
+    const now = this.d.clock()
+    return (
+      cert.checkIssued(middle) &&
+      cert.verify(middle.publicKey) &&
+      now >= Date.parse(cert.validFrom) &&
+      now <= Date.parse(cert.validTo)
+    )
   }
 }

@@ -25,8 +25,10 @@ export const TEST_SCHEMA_PREFIX = 'upkit_t_'
 /** A DATABASE_URL for one fresh, empty store: SQLite in memory, or a new PostgreSQL schema. */
 export function testDbUrl(engine: Engine = defaultTestEngine()): string {
   if (engine === 'sqlite') return 'sqlite::memory:'
-  if (!TEST_PG_URL) throw new Error('PostgreSQL tests need UPKIT_TEST_PG_URL')
-  const url = new URL(TEST_PG_URL)
+  // read now, not at import: `npm run bench` sets it from UPKIT_BENCH_PG_URL after importing this
+  const base = process.env.UPKIT_TEST_PG_URL
+  if (!base) throw new Error('PostgreSQL tests need UPKIT_TEST_PG_URL')
+  const url = new URL(base)
   url.searchParams.set('schema', TEST_SCHEMA_PREFIX + randomBytes(6).toString('hex'))
   return url.toString()
 }

@@ -23,8 +23,9 @@ export interface Cluster {
 
 const alive = (i: Instance) => i.proc.exitCode === null && i.proc.signalCode === null
 
+/** Up to 90 s: a cold `tsx` start of the whole server takes that long on a loaded 2-core machine. */
 async function waitHealthy(inst: Instance): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 900; i++) {
     if (!alive(inst)) throw new Error(`${inst.name} exited:\n${inst.output.join('')}`)
     try {
       if ((await fetch(`${inst.base}/readyz`)).ok) return

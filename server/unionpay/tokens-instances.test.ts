@@ -6,15 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_USERS } from '../sandbox/unionpay/state.ts'
 import { SESSION_COOKIE } from '../session/plugin.ts'
 import { freePort, startTestServer, type TestServer } from '../test/harness.ts'
+import { isolatedRedisUrl } from '../test/redis.ts'
 
 const redisUrl = process.env.UPKIT_TEST_REDIS_URL
-
-/** A Redis database of its own, so other test files' tokens (other sandboxes) never mix in. */
-function isolatedRedis(url: string, db: number): string {
-  const u = new URL(url)
-  u.pathname = `/${db}`
-  return u.toString()
-}
 
 type Signature = { appId: string; timestamp: string; nonceStr: string; signature: string }
 type Outcome = 'ok' | 'ok-after-a20' | 'failed'
@@ -31,7 +25,7 @@ describe.skipIf(!redisUrl)('tokens across four instances sharing Redis', () => {
   beforeAll(async () => {
     const portA = await freePort()
     // a database of this test's own: start from nothing (no token, no forced-refresh history)
-    const ownDb = isolatedRedis(redisUrl ?? '', 7)
+    const ownDb = isolatedRedisUrl(redisUrl ?? '', 7)
     const admin = new Redis(ownDb)
     await admin.flushdb()
     await admin.quit()

@@ -22,7 +22,10 @@ export interface TokenManagerOptions {
   secret: string
   /** Refresh when less than this is left. @default 300_000 (5 min) */
   refreshAheadMs?: number
-  /** How long one instance may hold the refresh lock. @default 15_000 */
+  /**
+   * How long one instance may hold the refresh lock: longer than the platform call it makes (a
+   * holder that dies loses it after this; waiters give up after twice this). @default 15_000
+   */
   lockTtlMs?: number
   /**
    * Gap required before the 2nd, 3rd, ... forced frontToken refresh in a row (doubling, at most

@@ -101,12 +101,12 @@ describe.each(testEngines)('NojumpRepo on %s', (engine) => {
 
   it('due orders are claimed once (a lease that runs out); a query reschedules only a PENDING order', async () => {
     await order('N1')
-    expect(await repo.claimDue(now, 60_000)).toHaveLength(0)
+    expect(await repo.claimNextDue(now, 60_000)).toBeNull()
     now += 300_000
-    expect((await repo.claimDue(now, 60_000)).map((o) => o.orderId)).toEqual(['N1'])
-    expect(await repo.claimDue(now, 60_000)).toHaveLength(0)
+    expect((await repo.claimNextDue(now, 60_000))?.orderId).toBe('N1')
+    expect(await repo.claimNextDue(now, 60_000)).toBeNull()
     now += 60_000
-    expect((await repo.claimDue(now, 60_000)).map((o) => o.orderId)).toEqual(['N1'])
+    expect((await repo.claimNextDue(now, 60_000))?.orderId).toBe('N1')
     await repo.scheduleCheck('N1', null, true)
     expect(await repo.order('N1')).toMatchObject({ checkCount: 1, nextCheckAt: null, needsReconciliation: true })
     await repo.move('N1', 'FAILED', 'reconcile', null)
@@ -134,7 +134,12 @@ describe.each(testEngines)('NojumpRepo on %s', (engine) => {
     now += 300_000
     // three "instances" (separate repos over the same store) claim at once
     const claimers = [repo, new NojumpRepo(db, () => now), new NojumpRepo(db, () => now)]
-    const claimed = (await Promise.all(claimers.map((r) => r.claimDue(now, 60_000, 20)))).flat().map((o) => o.orderId)
+    const claimAll = async (r: NojumpRepo) => {
+      const got: string[] = []
+      for (let o = await r.claimNextDue(now, 60_000); o; o = await r.claimNextDue(now, 60_000)) got.push(o.orderId)
+      return got
+    }
+    const claimed = (await Promise.all(claimers.map(claimAll))).flat()
     expect(claimed.sort()).toEqual([...new Set(claimed)].sort())
     expect(claimed).toHaveLength(9) // the ten minus the one settled above
   })

@@ -28,6 +28,8 @@ export interface NojumpServiceDeps {
   backUrl: string
   /** `${PUBLIC_BASE_URL}/pay/return/nojump`: where the bank page sends the buyer back. */
   frontUrl: string
+  /** How long a claimed status query is ours: the call timeout plus time to settle. */
+  queryLeaseMs: number
   clock: () => number
   log: FastifyBaseLogger
 }
@@ -671,10 +673,17 @@ export class NojumpService {
     return after
   }
 
-  /** Queries every due order (claimed, so N instances never query one order together). */
-  async checkDue(): Promise<number> {
-    const due = await this.d.repo.claimDue(this.d.clock(), 60_000)
-    for (const o of due) await this.check(o)
-    return due.length
+  /**
+   * Queries due orders, at most `limit` per round, each claimed just before its query (so N
+   * instances never query one order together; a crashed instance holds one order for one lease).
+   */
+  async checkDue(limit = 20): Promise<number> {
+    let done = 0
+    for (; done < limit; done++) {
+      const o = await this.d.repo.claimNextDue(this.d.clock(), this.d.queryLeaseMs)
+      if (!o) break
+      await this.check(o)
+    }
+    return done
   }
 }
