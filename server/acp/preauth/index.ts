@@ -24,6 +24,7 @@ export function buildPreauth(
     merId: p.cfg.merId,
     backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp/preauth`,
     maxRatio: p.cfg.preauthMaxRatio,
+    queryLeaseMs: p.cfg.timeoutMs + 30_000,
     clock: ctx.clock,
     log: ctx.log,
   })

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import { atomically, locksRows, within, type Db } from '../../store/kysely-db.ts'
 import type { Tables } from '../../store/schema.ts'
-import { claimDueRows, scheduleCheckRow } from '../check-queue.ts'
+import { claimNextRow, scheduleCheckRow } from '../check-queue.ts'
 
 export type PreauthKind = 'hold' | 'hold_void' | 'completion' | 'completion_void'
 export type PreauthStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED'
@@ -251,9 +251,10 @@ export class PreauthRepo {
       .execute()
   }
 
-  /** Orders whose next query is due, claimed for `leaseMs` so that other instances skip them. */
-  async claimDue(now: number, leaseMs: number, limit = 20): Promise<PreauthOrder[]> {
-    return (await claimDueRows(this.db, 'preauth_orders', now, leaseMs, limit)).map(toOrder)
+  /** The next order whose status query is due, claimed for `leaseMs` (check-queue.ts); null when none is due. */
+  async claimNextDue(now: number, leaseMs: number): Promise<PreauthOrder | null> {
+    const row = await claimNextRow(this.db, 'preauth_orders', now, leaseMs)
+    return row ? toOrder(row) : null
   }
 
   scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): Promise<void> {

@@ -27,6 +27,8 @@ export interface PreauthServiceDeps {
   backUrl: string
   /** Completion at most this share of the hold (UNIONPAY_ACP_PREAUTH_MAX_RATIO, default 1). */
   maxRatio: number
+  /** How long a claimed status query is ours: the call timeout plus time to settle. */
+  queryLeaseMs: number
   clock: () => number
   log: FastifyBaseLogger
 }
@@ -277,9 +279,17 @@ export class PreauthService {
     })
   }
 
-  async checkDue(): Promise<number> {
-    const due = await this.d.repo.claimDue(this.d.clock(), 60_000)
-    for (const o of due) await this.check(o)
-    return due.length
+  /**
+   * Queries due orders, at most `limit` per round, each claimed just before its query (so N
+   * instances never query one order together; a crashed instance holds one order for one lease).
+   */
+  async checkDue(limit = 20): Promise<number> {
+    let done = 0
+    for (; done < limit; done++) {
+      const o = await this.d.repo.claimNextDue(this.d.clock(), this.d.queryLeaseMs)
+      if (!o) break
+      await this.check(o)
+    }
+    return done
   }
 }
