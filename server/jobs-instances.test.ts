@@ -44,6 +44,8 @@ describe.skipIf(!redisUrl)(`background jobs on three instances sharing ${engine}
     }
     instances.push(await startTestServer({ ...shared, PORT: String(portA) }, { clock }))
     for (let i = 0; i < 2; i++) instances.push(await startTestServer(shared, { clock }))
+    // the tests run each round themselves: no scheduled round may move the shared clock meanwhile
+    for (const s of instances) for (const j of s.jobs) await j.stop()
   }, 60_000)
   afterAll(async () => {
     for (const s of instances.reverse()) await s.close()
