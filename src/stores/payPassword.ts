@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import { ApiError, apiRequest } from '@/api/client'
 import { verifyPayPwd } from '@/upsdk/plugins'
-import { isUpsdkError } from '@/upsdk/errors'
+import { errorText } from '@/utils/errorText'
 
 export type PayPwdPhase = 'idle' | 'starting' | 'verifying' | 'confirming' | 'acting' | 'done' | 'error'
 
@@ -62,7 +62,7 @@ export const usePayPasswordStore = defineStore('payPassword', () => {
       try {
         await verifyPayPwd({ transNo: started.transNo, bizType: started.bizType })
       } catch (err) {
-        const msg = isUpsdkError(err) ? err.message : err instanceof Error ? err.message : String(err)
+        const msg = errorText(err)
         fail(`支付密码未通过：${msg}`, 'PLUGIN_FAILED')
         return null
       }
