@@ -73,6 +73,10 @@ export default defineConfig(({ mode, command }) => {
       alias: {
         '@': fileURLToPath(new URL('./src', import.meta.url)),
         '@common': fileURLToPath(new URL('./common', import.meta.url)),
+        // The demo imports the kit through the package's own entry points (kit/README.md).
+        'upkit/upsdk': fileURLToPath(new URL('./kit/web/upsdk.ts', import.meta.url)),
+        'upkit/vue': fileURLToPath(new URL('./kit/web/vue.ts', import.meta.url)),
+        'upkit/stub': fileURLToPath(new URL('./kit/web/stub.ts', import.meta.url)),
       },
     },
     define: {
