@@ -32,7 +32,8 @@ export async function buildWeb(outDir = join(DIST, 'web'), minify = false): Prom
     plugins: [zeptoAsModule()],
     resolve: { alias: ALIASES },
     // The package never carries the stub inside upkit/upsdk: apps install it through upkit/stub.
-    define: { 'import.meta.env.VITE_UPSDK_URL': 'undefined' },
+    // no stub chunk behind the loader: only upkit/stub carries it
+    define: { 'import.meta.env.VITE_UPSDK_URL': 'undefined', 'import.meta.env.UPKIT_STUB_CHUNK': 'false' },
     build: {
       outDir,
       emptyOutDir: true,

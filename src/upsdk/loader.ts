@@ -47,9 +47,18 @@ async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
     throw new UpsdkError('load_failed', 'upsdk 只能在浏览器中加载', 'environment', undefined, 'load')
   }
   await ensureZepto()
-  // The stub is a lazy chunk of every build, fetched only when the server's setting says `stub`
-  // (which it refuses outside sandbox mode).
+  // The stub is a lazy chunk of every build of the demo, fetched only when the server's setting
+  // says `stub` (which it refuses outside sandbox mode). The package leaves it out (kit/build):
+  // a merchant's page installs it with upkit/stub's installStub() before the first config.
   if (src === 'stub') {
+    if (!import.meta.env.UPKIT_STUB_CHUNK)
+      throw new UpsdkError(
+        'load_failed',
+        'upsdk 地址设为 stub，但本构建不含桩：请先调用 upkit/stub 的 installStub()',
+        'environment',
+        undefined,
+        'load',
+      )
     const { installUpsdkStub } = await import('./stub')
     installUpsdkStub()
   } else {
