@@ -86,7 +86,6 @@ export default defineConfig(({ mode, command }) => {
     },
     define: {
       'import.meta.env.VITE_UPSDK_URL': JSON.stringify(upsdkUrl),
-      'import.meta.env.UPKIT_STUB_CHUNK': 'true',
       // Every component is <script setup>: the Options API part of Vue's runtime is dead weight in
       // the home route's bundle (tests keep it: @vue/test-utils mounts through it).
       ...(command === 'build' ? { __VUE_OPTIONS_API__: 'false' } : {}),

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     expect(c.unionpay.callsPerMinute).toBe(1000)
     expect(c.databaseUrl).toBe('sqlite:./data/upkit.db')
     expect(c.unionpay.publicKey).toBeTruthy()
+    expect(c.maxUnpaidOrders).toBe(10)
+  })
+
+  it('takes the unpaid-order limit from PAY_MAX_UNPAID_ORDERS and refuses one that is not a positive integer', () => {
+    expect(loadConfig({ PAY_MAX_UNPAID_ORDERS: '50' }).maxUnpaidOrders).toBe(50)
+    for (const bad of ['0', '-1', '2.5', 'many'])
+      expect(problemsOf({ PAY_MAX_UNPAID_ORDERS: bad }).map((p) => p.split(':')[0])).toEqual(['PAY_MAX_UNPAID_ORDERS'])
   })
 
   it('leaves sandbox mode once an appId is configured and then requires every credential, one line each', () => {

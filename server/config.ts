@@ -6,6 +6,7 @@ import { parseSealKey } from './crypto/seal.ts'
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts'
 import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxPartnerKeyPair, sandboxRsaKeyPair } from './sandbox/credentials.ts'
 import { decideSandboxMode } from './sandbox-mode.ts'
+import { MAX_UNPAID_ORDERS_PER_CLIENT } from './pay/order-limits.ts'
 
 export const REAL_UNIONPAY_OPEN_BASE_URL = 'https://open.95516.com'
 export const REAL_CHINAUMS_BASE_URL = 'https://api-mop.chinaums.com'
@@ -76,6 +77,8 @@ export interface Config {
   acp: AcpConfig | null
   /** ADMIN_TOKEN: guards merchant actions (order list, refund, close). Outside the sandbox they are refused without it. */
   adminToken: string | undefined
+  /** PAY_MAX_UNPAID_ORDERS: unpaid orders one client (user, else IP) may hold (server/pay/order-limits.ts). */
+  maxUnpaidOrders: number
 }
 
 export class ConfigError extends Error {
@@ -171,6 +174,7 @@ const envSchema = z.object({
   CHINAUMS_SOURCE_ID: optional(z.string().regex(/^[0-9A-Za-z]{4}$/, 'must be the 4-character 来源编号')),
   CHINAUMS_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(60000)),
   ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  PAY_MAX_UNPAID_ORDERS: optional(z.coerce.number().int().min(1).max(10_000)),
 })
 
 function isOrigin(s: string): boolean {
@@ -307,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     chinaums,
     acp,
     adminToken: e.ADMIN_TOKEN,
+    maxUnpaidOrders: e.PAY_MAX_UNPAID_ORDERS ?? MAX_UNPAID_ORDERS_PER_CLIENT,
     client: { upsdkUrl: upsdkUrlSetting, upsdkDebug: e.UPSDK_DEBUG === undefined ? undefined : e.UPSDK_DEBUG === '1' },
   }
 }

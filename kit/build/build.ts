@@ -32,8 +32,7 @@ export async function buildWeb(outDir = join(DIST, 'web'), minify = false): Prom
     plugins: [zeptoAsModule()],
     resolve: { alias: ALIASES },
     // The package never carries the stub inside upkit/upsdk: apps install it through upkit/stub.
-    // no stub chunk behind the loader: only upkit/stub carries it
-    define: { 'import.meta.env.VITE_UPSDK_URL': 'undefined', 'import.meta.env.UPKIT_STUB_CHUNK': 'false' },
+    define: { 'import.meta.env.VITE_UPSDK_URL': 'undefined' },
     build: {
       outDir,
       emptyOutDir: true,

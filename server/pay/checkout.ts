@@ -53,7 +53,10 @@ export class Checkout {
   /** Refuses one more unpaid order from a client that already holds too many (order-limits.ts). */
   private async checkLimit(owner: OrderOwner | undefined): Promise<void> {
     if (owner)
-      assertMayCreateOrder(await this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS))
+      assertMayCreateOrder(
+        await this.d.records.orders.countUnpaid(owner.clientKey, this.d.clock() - UNPAID_WINDOW_MS),
+        this.d.config.maxUnpaidOrders,
+      )
   }
 
   async createH5Order(

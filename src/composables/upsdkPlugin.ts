@@ -5,7 +5,7 @@ import { UPSDK_CLIENT_KEY } from './shared/client'
 
 export { UPSDK_CLIENT_KEY }
 
-/** vue-router's START_LOCATION (the "from" of the first navigation) matches no route record. */
+/** vue-router's START_LOCATION, where the first navigation starts, matches no route record. */
 const isStartLocation = (from: unknown) =>
   typeof from === 'object' && from !== null && (from as { matched?: unknown[] }).matched?.length === 0
 

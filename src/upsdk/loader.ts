@@ -47,20 +47,20 @@ async function doLoad(options: LoadUpsdkOptions): Promise<UpsdkGlobal> {
     throw new UpsdkError('load_failed', 'upsdk 只能在浏览器中加载', 'environment', undefined, 'load')
   }
   await ensureZepto()
-  // The stub is a lazy chunk of every build of the demo, fetched only when the server's setting
-  // says `stub` (which it refuses outside sandbox mode). The package leaves it out (kit/build):
-  // a merchant's page installs it with upkit/stub's installStub() before the first config.
-  if (src === 'stub') {
-    if (!import.meta.env.UPKIT_STUB_CHUNK)
-      throw new UpsdkError(
-        'load_failed',
-        'upsdk 地址设为 stub，但本构建不含桩：请先调用 upkit/stub 的 installStub()',
-        'environment',
-        undefined,
-        'load',
-      )
+  // The app's builds keep the stub as a lazy chunk, fetched only when the server's setting says
+  // `stub` (refused outside sandbox mode). The kit's package build defines VITE_UPSDK_URL as
+  // undefined, which drops the stub from its loader: a merchant installs it with upkit/stub.
+  if (import.meta.env.VITE_UPSDK_URL !== undefined && src === 'stub') {
     const { installUpsdkStub } = await import('./stub')
     installUpsdkStub()
+  } else if (src === 'stub') {
+    throw new UpsdkError(
+      'load_failed',
+      '本构建不包含 upsdk 桩：请用 upkit/stub 的 installStub()',
+      'environment',
+      src,
+      'load',
+    )
   } else {
     await injectScript(src, timeoutMs)
   }
