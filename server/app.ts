@@ -41,7 +41,7 @@ import { registerSandbox } from './sandbox/index.ts'
 import { registerSessions } from './session/plugin.ts'
 import { SessionStore } from './session/store.ts'
 import { openKv, type KvStore } from './store/index.ts'
-import { legacySqliteOf, openDatabase, type Db } from './store/kysely-db.ts'
+import { openDatabase, type Db } from './store/kysely-db.ts'
 import { CallBudget } from './unionpay/budget.ts'
 import { UnionpayClient, type FetchLike } from './unionpay/client.ts'
 import { TokenManager } from './unionpay/tokens.ts'
@@ -116,7 +116,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ctx: AppContext = {
     config,
     db,
-    sqlite: legacySqliteOf(db),
     kv,
     sessions,
     unionpay,
@@ -167,7 +166,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerNojumpRoutes(app, ctx, services.nojump)
   await registerPreauthRoutes(app, ctx, services.preauth)
   await registerReconcileRoutes(app, ctx, services.reconcile)
-  registerCapabilitiesRoute(app, ctx, services.acp !== null)
+  registerCapabilitiesRoute(app, ctx, {
+    acp: services.acp !== null,
+    nojump: services.nojump !== null,
+    preauth: services.preauth !== null,
+  })
   await registerPayPasswordRoutes(app, ctx, services.payPwd)
   await registerMarketingRoutes(app, ctx, services.marketing)
 

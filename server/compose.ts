@@ -252,13 +252,11 @@ function buildAcpParts(ctx: AppContext): AcpParts | null {
 /** 银联无跳转支付 on the same 全渠道 client; null without a token requestor id. */
 function buildNojump(ctx: AppContext, p: AcpParts): NojumpService | null {
   if (!p.cfg.trId) return null
-  // Still on the raw SQLite handle (not yet on the query builder): SQLite only.
-  const repo = new NojumpRepo(ctx.sqlite, ctx.clock)
   return new NojumpService({
-    repo,
+    repo: new NojumpRepo(ctx.db, ctx.clock),
     client: new NojumpClient(p.client, p.cfg.trId),
     verifier: p.verifier,
-    notifications: repo,
+    notifications: p.repo,
     merId: p.cfg.merId,
     backUrl: `${ctx.config.publicBaseUrl}/notify/unionpay/acp/nojump`,
     frontUrl: `${ctx.config.publicBaseUrl}/pay/return/nojump`,

@@ -2,7 +2,6 @@ import type { KeyObject } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from './config.ts'
 import type { SessionStore } from './session/store.ts'
-import type { Db as SqliteDb } from './store/db.ts'
 import type { Db } from './store/kysely-db.ts'
 import type { KvStore } from './store/kv.ts'
 import type { UnionpayClient } from './unionpay/client.ts'
@@ -13,8 +12,6 @@ export interface AppContext {
   config: Config
   /** The record store (SQLite or PostgreSQL through the query builder). */
   db: Db
-  /** Transitional: the raw SQLite handle for the 银联无跳转支付 records (server/acp/nojump/) until they move to `db`. */
-  sqlite: SqliteDb
   kv: KvStore
   sessions: SessionStore
   unionpay: UnionpayClient

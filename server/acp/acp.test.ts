@@ -251,6 +251,8 @@ describe('GET /api/capabilities', () => {
       inAppPay: true,
       contractCharging: true,
       acp: true,
+      nojump: true,
+      preauth: true,
     })
   })
 })

@@ -55,6 +55,8 @@ afterAll(async () => {
 describe('SANDBOX=0 against the sandbox gateway by URL', () => {
   it('without UNIONPAY_ACP_TR_ID, 银联无跳转支付 is off: 503 NOJUMP_NOT_CONFIGURED, no gateway in form-action', async () => {
     expect(prod.nojump).toBeNull()
+    const caps = (await (await fetch(`${prod.baseUrl}/api/capabilities`)).json()) as Record<string, unknown>
+    expect(caps).toMatchObject({ acp: true, nojump: false, preauth: false })
     const r = await fetch(`${prod.baseUrl}/api/nojump/cards`)
     expect(r.status).toBe(503)
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('NOJUMP_NOT_CONFIGURED')
@@ -122,7 +124,13 @@ describe('a deployment without 全渠道', () => {
     try {
       expect(bare.acp).toBeNull()
       const caps = (await (await fetch(`${bare.baseUrl}/api/capabilities`)).json()) as Record<string, unknown>
-      expect(caps).toMatchObject({ inAppPay: false, contractCharging: false, acp: false })
+      expect(caps).toMatchObject({
+        inAppPay: false,
+        contractCharging: false,
+        acp: false,
+        nojump: false,
+        preauth: false,
+      })
       const r = await fetch(`${bare.baseUrl}/api/contract/charges`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-admin-token': 'admin-token-0123456789' },

@@ -48,6 +48,18 @@ export interface NotifyResult {
   outcome: NotifyOutcome
 }
 
+/**
+ * A verified notification as `acp_notifications` keeps it: keyed by the sha256 of its signature;
+ * the stored copy keeps neither the certificate and signature nor any card data.
+ */
+export function notificationRecord(fields: AcpFields): { signatureHash: string; params: string } {
+  const signatureHash = createHash('sha256')
+    .update(fields.signature ?? '')
+    .digest('hex')
+  const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
+  return { signatureHash, params: JSON.stringify(kept) }
+}
+
 /** `POST` to a backUrl: verified (400), the merchant's (400), a known order (404) of the right type and amount (400), then stored and applied once. */
 export async function applyNotification<O extends Settleable>(
   fields: AcpFields,
@@ -78,11 +90,7 @@ export async function applyNotification<O extends Settleable>(
     )
     return { status: 400, outcome: 'mismatch' }
   }
-  const signatureHash = createHash('sha256')
-    .update(fields.signature ?? '')
-    .digest('hex')
-  // The stored copy keeps neither the certificate and signature nor any card data.
-  const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
+  const { signatureHash, params } = notificationRecord(fields)
   return t.atomic(async () => {
     const fresh = await t.notifications.recordNotification({
       signatureHash,
@@ -90,7 +98,7 @@ export async function applyNotification<O extends Settleable>(
       txnType: fields.txnType!,
       respCode: fields.respCode!,
       outcome: 'received',
-      params: JSON.stringify(kept),
+      params,
     })
     if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
     let outcome: 'applied' | 'unchanged'

@@ -146,23 +146,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
 
 /** A store over an open better-sqlite3 handle (migrated by the caller). */
 export function sqliteStore(raw: Database.Database): Db {
-  const db = register(new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), 'sqlite')
-  rawSqlite.set(db.getExecutor().adapter, raw)
-  return db
-}
-
-/**
- * The better-sqlite3 handle under a SQLite store, for code not yet moved to the query builder
- * (the 银联无跳转支付 records, server/acp/nojump/); on PostgreSQL a handle that names the problem on first use.
- */
-export function legacySqliteOf(db: Db): Database.Database {
-  const raw = rawSqlite.get(db.getExecutor().adapter)
-  if (raw) return raw
-  return new Proxy({} as Database.Database, {
-    get() {
-      throw new Error('this feature still uses SQLite-only SQL and does not run with DATABASE_URL=postgres:// yet')
-    },
-  })
+  return register(new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database: raw }) }), 'sqlite')
 }
 
 function register(db: Db, engine: Engine): Db {
@@ -175,8 +159,6 @@ export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown } | null
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
 }
-
-const rawSqlite = new WeakMap<object, Database.Database>()
 
 const activeTx = new AsyncLocalStorage<{ root: Db; trx: Db }>()
 

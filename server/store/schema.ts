@@ -206,6 +206,52 @@ export interface Tables {
     params: string
     received_at: number
   }
+  nojump_bindings: {
+    id: string
+    open_id: string
+    status: 'OPENING' | 'ACTIVE' | 'FAILED' | 'REMOVED'
+    via: 'back' | 'front' | 'open_pay'
+    token: string | null
+    tr_id: string
+    masked_pan: string | null
+    token_end: string | null
+    open_order_id: string
+    open_txn_time: string
+    resp_code: string | null
+    resp_msg: string | null
+    created_at: number
+    updated_at: number
+  }
+  nojump_orders: {
+    order_id: string
+    kind: 'consume' | 'void' | 'refund' | 'preauth' | 'preauth_void' | 'completion' | 'completion_void'
+    binding_id: string | null
+    open_id: string | null
+    txn_time: string
+    amount: number
+    status: 'DRAFT' | 'PENDING' | 'SUCCESS' | 'FAILED' | 'VOIDED' | 'REVERSED'
+    refunded_amount: Generated<number>
+    orig_order_id: string | null
+    query_id: string | null
+    resp_code: string | null
+    resp_msg: string | null
+    description: string | null
+    check_count: Generated<number>
+    next_check_at: number | null
+    needs_reconciliation: Generated<number>
+    created_at: number
+    updated_at: number
+    settled_at: number | null
+  }
+  nojump_events: {
+    id: Generated<number>
+    subject: string
+    from_status: string | null
+    to_status: string
+    source: string
+    detail: string | null
+    at: number
+  }
   pay_pwd_verifications: {
     rowid: Generated<number>
     biz_order_id: string

@@ -22,6 +22,7 @@ import {
   type HceStateInfo,
 } from '@/upsdk/hce'
 import type { UpsdkGlobal } from '@/upsdk/types'
+import { errorText } from '@/utils/errorText'
 import { createHoldCounter } from './shared/holds'
 import { appendRing } from './shared/ringLog'
 import { tryOnScopeDispose } from './shared/scope'
@@ -152,7 +153,7 @@ export function useHce(options: UseHceOptions = {}): UseHceReturn {
       answer = await responder({ apdu: m.apdu, bytes: m.bytes })
     } catch (e) {
       answer = '6F00'
-      push({ dir: 'event', hex: '', note: `处理指令出错：${e instanceof Error ? e.message : String(e)}` })
+      push({ dir: 'event', hex: '', note: `处理指令出错：${errorText(e)}` })
     }
     await respond(answer).catch(() => undefined)
   }

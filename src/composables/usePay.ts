@@ -2,6 +2,7 @@ import { computed, shallowReadonly, shallowRef, type ComputedRef, type ShallowRe
 import type { UpsdkClient } from '@/upsdk/client'
 import { UpsdkError } from '@/upsdk/errors'
 import { PENDING, usePaymentStore, type PayOrder } from '@/stores/payment'
+import { errorText } from '@/utils/errorText'
 import { resolveUpsdkClient } from './shared/client'
 import { tryOnScopeDispose } from './shared/scope'
 
@@ -86,7 +87,7 @@ export function usePay(options: UsePayOptions = {}): UsePayReturn {
       ;({ orderId, tn } = await store.createTn(amount, description))
     } catch (err) {
       phase.value = 'error'
-      message.value = err instanceof Error ? err.message : '下单失败'
+      message.value = errorText(err, '下单失败')
       return null
     }
     options.onOrderCreated?.(orderId, amount)

@@ -8,6 +8,10 @@ export interface Capabilities {
   inAppPay: boolean
   contractCharging: boolean
   acp: boolean
+  /** 绑卡支付 (银联无跳转支付). */
+  nojump: boolean
+  /** 预授权 on the 绑卡支付 page. */
+  preauth: boolean
   chinaums: boolean
 }
 

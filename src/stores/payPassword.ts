@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import { ApiError, apiRequest } from '@/api/client'
-import { isUpsdkError, plugins } from 'upkit/upsdk'
+import { plugins } from 'upkit/upsdk'
+import { errorText } from '@/utils/errorText'
 
 export type PayPwdPhase = 'idle' | 'starting' | 'verifying' | 'confirming' | 'acting' | 'done' | 'error'
 
@@ -61,7 +62,7 @@ export const usePayPasswordStore = defineStore('payPassword', () => {
       try {
         await plugins.verifyPayPwd({ transNo: started.transNo, bizType: started.bizType })
       } catch (err) {
-        const msg = isUpsdkError(err) ? err.message : err instanceof Error ? err.message : String(err)
+        const msg = errorText(err)
         fail(`支付密码未通过：${msg}`, 'PLUGIN_FAILED')
         return null
       }

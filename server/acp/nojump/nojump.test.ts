@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_CARDS } from '../../sandbox/acp/nojump/cards.ts'
+import { AcpNotifier } from '../../sandbox/acp/notifier.ts'
 import { startTestServer, type TestServer } from '../../test/harness.ts'
 
 // The whole server in sandbox mode at trace log level: the client reaches the sandbox 全渠道
@@ -23,8 +24,7 @@ beforeAll(async () => {
     },
   })
   s = await startTestServer(
-    // SQLite even under UPKIT_TEST_DB=postgres: the nojump records are not on the query builder yet
-    { RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'trace', DATABASE_URL: 'sqlite::memory:' },
+    { RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'trace' },
     { clock: () => now, logStream: stream },
   )
 }, 60_000)
@@ -74,11 +74,11 @@ describe('back-end open with an SMS code', () => {
     const list = await call(u, 'GET', '/api/nojump/cards')
     expect(list.json.cards).toHaveLength(1)
     expect(JSON.stringify(list.json)).not.toContain(credit.pan)
-    const row = s.nojump!.repo.binding(opened.json.bindingId as string)!
+    const row = (await s.nojump!.repo.binding(opened.json.bindingId as string))!
     expect(row.token).toMatch(/^9\d{18}$/)
     expect(JSON.stringify(list.json)).not.toContain(row.token)
     // the record store never holds the card number, phone or CVN2
-    const dump = JSON.stringify(s.ctx.sqlite.prepare('SELECT * FROM nojump_bindings').all())
+    const dump = JSON.stringify(await s.ctx.db.selectFrom('nojump_bindings').selectAll().execute())
     for (const secret of [credit.pan, credit.phone, `"${credit.cvn2}"`]) expect(dump).not.toContain(secret)
   })
 
@@ -233,6 +233,69 @@ describe('unknown outcomes', () => {
   })
 })
 
+describe('exactly once under concurrency', () => {
+  const lostNotify = () =>
+    fetch(`${s.baseUrl}/sandbox/acp/__control/next`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'lost_notify' }),
+    })
+  const notify = (fields: Record<string, string>) =>
+    fetch(`${s.baseUrl}/notify/unionpay/acp/nojump`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    })
+
+  it('a notification posted 20 times at once: stored and applied once, every copy answered 200', async () => {
+    const u = await userCookie()
+    const b = (await openCard(u)).json
+    await lostNotify()
+    const p = await pay(u, b.bindingId, 640)
+    expect(p.json.status).toBe('PENDING')
+    const txn = [...s.sandbox!.acp.txns.values()].find((t) => t.orderId === p.json.orderId)!
+    const fields = new AcpNotifier(s.sandbox!.acp).fields(txn)
+    const answers = await Promise.all(Array.from({ length: 20 }, () => notify(fields)))
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200))
+    const o = await order(u, p.json.orderId)
+    expect(o.status).toBe('SUCCESS')
+    expect(o.events.filter((e: { toStatus: string }) => e.toStatus === 'SUCCESS')).toHaveLength(1)
+    expect(await s.acp!.repo.notificationCount(p.json.orderId)).toBe(1)
+  })
+
+  it('two query runs at once (as two instances would run them): a due order is queried once', async () => {
+    const u = await userCookie()
+    const b = (await openCard(u)).json
+    await lostNotify()
+    const p = await pay(u, b.bindingId, 650)
+    const start = now
+    try {
+      now += 5 * 60_000 + 1
+      await Promise.all([s.nojump!.checkDue(), s.nojump!.checkDue()])
+      const queries = s.sandbox!.acp.log.filter((l) => l.path === 'queryTrans' && l.orderId === p.json.orderId)
+      expect(queries).toHaveLength(1)
+      expect((await order(u, p.json.orderId)).status).toBe('SUCCESS')
+    } finally {
+      now = start
+    }
+  })
+
+  it('eight refunds at once against one payment: only what fits is sent, the rest refused', async () => {
+    const u = await userCookie()
+    const b = (await openCard(u)).json
+    const p = await pay(u, b.bindingId, 1000)
+    await settled(u, p.json.orderId)
+    const all = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        call(u, 'POST', `/api/nojump/payments/${p.json.orderId}/refund`, { amount: 300 }),
+      ),
+    )
+    expect(all.filter((r) => r.status === 200)).toHaveLength(3)
+    expect(all.filter((r) => r.status === 409).map((r) => r.json.error.code)).toEqual(Array(5).fill('REFUND_EXCEEDS'))
+    expect((await order(u, p.json.orderId)).reversals).toHaveLength(3)
+  })
+})
+
 describe('bindings', () => {
   it('remove (74): the binding is REMOVED, the gateway refuses its token afterwards', async () => {
     const u = await userCookie()
@@ -309,9 +372,9 @@ describe('front-end open and open-and-pay (the bank page)', () => {
     const start = await call(u, 'POST', '/api/nojump/cards/front')
     await bankPage(start.json.form, credit)
     const id = start.json.binding.bindingId as string
-    for (let i = 0; i < 200 && s.nojump!.repo.binding(id)!.status !== 'ACTIVE'; i++)
-      await new Promise((r) => setTimeout(r, 10))
-    expect(s.nojump!.repo.binding(id)!.status).toBe('ACTIVE')
+    const status = async (bindingId: string) => (await s.nojump!.repo.binding(bindingId))!.status
+    for (let i = 0; i < 200 && (await status(id)) !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(await status(id)).toBe('ACTIVE')
 
     const other = await call(u, 'POST', '/api/nojump/cards/front')
     const forged = await backToMerchant({
@@ -319,10 +382,10 @@ describe('front-end open and open-and-pay (the bank page)', () => {
       fields: { ...other.json.form.fields, respCode: '00', tokenPayData: '{token=9111&trId=62000000001}' },
     })
     expect(forged.location).toBe('/bindcard?returned=unverified')
-    expect(s.nojump!.repo.binding(other.json.binding.bindingId)!.status).toBe('OPENING')
+    expect(await status(other.json.binding.bindingId)).toBe('OPENING')
     const cancelled = await bankPage(other.json.form, credit, 'cancel')
     await backToMerchant(cancelled)
-    expect(s.nojump!.repo.binding(other.json.binding.bindingId)!.status).toBe('FAILED')
+    expect(await status(other.json.binding.bindingId)).toBe('FAILED')
   })
 
   it('open-and-pay: one front transaction pays; the notification settles it; the token comes by orderId (79/05)', async () => {
@@ -363,7 +426,7 @@ describe('update token (79/03)', () => {
   it('answers a new token for the holder; a wrong phone is refused', async () => {
     const u = await userCookie()
     const b = (await openCard(u)).json
-    const before = s.nojump!.repo.binding(b.bindingId)!.token
+    const before = (await s.nojump!.repo.binding(b.bindingId))!.token
     const bad = await call(u, 'POST', `/api/nojump/cards/${b.bindingId}/update`, {
       phone: '13900000000',
       cvn2: '248',
@@ -376,7 +439,7 @@ describe('update token (79/03)', () => {
       expired: credit.expired,
     })
     expect(ok.json.status).toBe('ACTIVE')
-    expect(s.nojump!.repo.binding(b.bindingId)!.token).not.toBe(before)
+    expect((await s.nojump!.repo.binding(b.bindingId))!.token).not.toBe(before)
     expect((await pay(u, b.bindingId, 50)).json.status).toBe('PENDING')
   })
 })

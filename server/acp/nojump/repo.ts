@@ -1,4 +1,7 @@
-import type { Db } from '../../store/db.ts'
+import type { Selectable } from 'kysely'
+import { atomically, locksRows, within, type Db } from '../../store/kysely-db.ts'
+import type { Tables } from '../../store/schema.ts'
+import { claimDueRows, scheduleCheckRow } from '../check-queue.ts'
 
 export type BindingStatus = 'OPENING' | 'ACTIVE' | 'FAILED' | 'REMOVED'
 export type BindingVia = 'back' | 'front' | 'open_pay'
@@ -78,44 +81,44 @@ export class NojumpTransitionError extends Error {
   }
 }
 
-type Row = Record<string, unknown>
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v))
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+type BindingRow = Selectable<Tables['nojump_bindings']>
+type OrderRow = Selectable<Tables['nojump_orders']>
+const num = (v: number | null) => (v === null ? null : Number(v))
 
-function toBinding(r: Row): Binding {
+function toBinding(r: BindingRow): Binding {
   return {
-    id: String(r.id),
-    openId: String(r.open_id),
-    status: r.status as BindingStatus,
-    via: r.via as BindingVia,
-    token: str(r.token),
-    trId: String(r.tr_id),
-    maskedPan: str(r.masked_pan),
-    tokenEnd: str(r.token_end),
-    openOrderId: String(r.open_order_id),
-    openTxnTime: String(r.open_txn_time),
-    respCode: str(r.resp_code),
-    respMsg: str(r.resp_msg),
+    id: r.id,
+    openId: r.open_id,
+    status: r.status,
+    via: r.via,
+    token: r.token,
+    trId: r.tr_id,
+    maskedPan: r.masked_pan,
+    tokenEnd: r.token_end,
+    openOrderId: r.open_order_id,
+    openTxnTime: r.open_txn_time,
+    respCode: r.resp_code,
+    respMsg: r.resp_msg,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }
 }
 
-function toOrder(r: Row): NojumpOrder {
+function toOrder(r: OrderRow): NojumpOrder {
   return {
-    orderId: String(r.order_id),
-    kind: r.kind as NojumpKind,
-    bindingId: str(r.binding_id),
-    openId: str(r.open_id),
-    txnTime: String(r.txn_time),
+    orderId: r.order_id,
+    kind: r.kind,
+    bindingId: r.binding_id,
+    openId: r.open_id,
+    txnTime: r.txn_time,
     amount: Number(r.amount),
-    status: r.status as NojumpStatus,
+    status: r.status,
     refundedAmount: Number(r.refunded_amount),
-    origOrderId: str(r.orig_order_id),
-    queryId: str(r.query_id),
-    respCode: str(r.resp_code),
-    respMsg: str(r.resp_msg),
-    description: str(r.description),
+    origOrderId: r.orig_order_id,
+    queryId: r.query_id,
+    respCode: r.resp_code,
+    respMsg: r.resp_msg,
+    description: r.description,
     checkCount: Number(r.check_count),
     nextCheckAt: num(r.next_check_at),
     needsReconciliation: Number(r.needs_reconciliation) === 1,
@@ -125,57 +128,95 @@ function toOrder(r: Row): NojumpOrder {
   }
 }
 
-/** 无跳转 records: bindings (token + masked card), orders paid with a token, their events. */
+/**
+ * 无跳转 records (SQLite or PostgreSQL through the query builder): bindings (token + masked
+ * card), orders paid with a token, their events. Every query joins the caller's `atomic`.
+ */
 export class NojumpRepo {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
   ) {}
 
-  atomic<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+  /** One transaction (nested calls join it). */
+  atomic<T>(fn: () => Promise<T>): Promise<T> {
+    return atomically(this.db, () => fn())
   }
 
-  private event(subject: string, from: string | null, to: string, source: string, detail: string | null): void {
-    this.db
-      .prepare(
-        'INSERT INTO nojump_events (subject, from_status, to_status, source, detail, at) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(subject, from, to, source, detail, this.clock())
+  private get q(): Db {
+    return within(this.db)
   }
 
-  events(subject: string): NojumpEvent[] {
-    return (this.db.prepare('SELECT * FROM nojump_events WHERE subject = ? ORDER BY id').all(subject) as Row[]).map(
-      (r) => ({
-        fromStatus: str(r.from_status),
-        toStatus: String(r.to_status),
-        source: String(r.source),
-        detail: str(r.detail),
-        at: Number(r.at),
-      }),
-    )
+  private async event(
+    subject: string,
+    from: string | null,
+    to: string,
+    source: string,
+    detail: string | null,
+  ): Promise<void> {
+    await this.q
+      .insertInto('nojump_events')
+      .values({ subject, from_status: from, to_status: to, source, detail, at: this.clock() })
+      .execute()
+  }
+
+  async events(subject: string): Promise<NojumpEvent[]> {
+    const rows = await this.q
+      .selectFrom('nojump_events')
+      .select(['from_status', 'to_status', 'source', 'detail', 'at'])
+      .where('subject', '=', subject)
+      .orderBy('id')
+      .execute()
+    return rows.map((r) => ({
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      source: r.source,
+      detail: r.detail,
+      at: Number(r.at),
+    }))
   }
 
   // --- bindings -------------------------------------------------------------------------------------
 
-  binding(id: string): Binding | null {
-    const r = this.db.prepare('SELECT * FROM nojump_bindings WHERE id = ?').get(id) as Row | undefined
+  async binding(id: string): Promise<Binding | null> {
+    const r = await this.q.selectFrom('nojump_bindings').selectAll().where('id', '=', id).executeTakeFirst()
     return r ? toBinding(r) : null
   }
 
-  bindingByOpenOrder(orderId: string): Binding | null {
-    const r = this.db.prepare('SELECT * FROM nojump_bindings WHERE open_order_id = ?').get(orderId) as Row | undefined
+  /** Inside `atomic`: the binding, its row locked until the transaction ends (PostgreSQL FOR UPDATE). */
+  async lockBinding(id: string): Promise<Binding | null> {
+    const q = this.q
+    const r = await q
+      .selectFrom('nojump_bindings')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .executeTakeFirst()
     return r ? toBinding(r) : null
   }
 
-  bindingsOf(openId: string): Binding[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM nojump_bindings WHERE open_id = ? ORDER BY created_at DESC, id DESC LIMIT 50')
-        .all(openId) as Row[]
-    ).map(toBinding)
+  async bindingByOpenOrder(orderId: string): Promise<Binding | null> {
+    const r = await this.q
+      .selectFrom('nojump_bindings')
+      .selectAll()
+      .where('open_order_id', '=', orderId)
+      .executeTakeFirst()
+    return r ? toBinding(r) : null
   }
 
+  async bindingsOf(openId: string): Promise<Binding[]> {
+    const rows = await this.q
+      .selectFrom('nojump_bindings')
+      .selectAll()
+      .where('open_id', '=', openId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute()
+    return rows.map(toBinding)
+  }
+
+  /** Inserts an OPENING binding and its first event; a taken id or opening orderId throws (isUniqueViolation). */
   insertBinding(b: {
     id: string
     openId: string
@@ -184,122 +225,161 @@ export class NojumpRepo {
     maskedPan: string | null
     openOrderId: string
     openTxnTime: string
-  }): Binding {
+  }): Promise<Binding> {
     const now = this.clock()
-    this.atomic(() => {
-      this.db
-        .prepare(
-          `INSERT INTO nojump_bindings (id, open_id, status, via, tr_id, masked_pan, open_order_id, open_txn_time, created_at, updated_at)
-           VALUES (?, ?, 'OPENING', ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(b.id, b.openId, b.via, b.trId, b.maskedPan, b.openOrderId, b.openTxnTime, now, now)
-      this.event(b.id, null, 'OPENING', b.via, null)
+    return this.atomic(async () => {
+      await this.q
+        .insertInto('nojump_bindings')
+        .values({
+          id: b.id,
+          open_id: b.openId,
+          status: 'OPENING',
+          via: b.via,
+          token: null,
+          tr_id: b.trId,
+          masked_pan: b.maskedPan,
+          token_end: null,
+          open_order_id: b.openOrderId,
+          open_txn_time: b.openTxnTime,
+          resp_code: null,
+          resp_msg: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute()
+      await this.event(b.id, null, 'OPENING', b.via, null)
+      return (await this.binding(b.id)) as Binding
     })
-    return this.binding(b.id) as Binding
   }
 
   /**
-   * Moves a binding once (guarded by its current status; a repeated move changes nothing and
-   * answers false), with what the gateway said, and its event row in the same transaction.
+   * Moves a binding once: the UPDATE only matches the expected current status, so a concurrent or
+   * repeated move changes nothing and answers false; with what the gateway said, and its event
+   * row in the same transaction.
    */
   moveBinding(
     id: string,
     to: BindingStatus,
     source: string,
     facts: { token?: string; maskedPan?: string; tokenEnd?: string | null; respCode?: string; respMsg?: string } = {},
-  ): boolean {
-    return this.atomic(() => {
-      const cur = this.binding(id)
+  ): Promise<boolean> {
+    return this.atomic(async () => {
+      const cur = await this.lockBinding(id)
       if (!cur) throw new Error(`no binding ${id}`)
       if (cur.status === to) return false
       if (!BINDING_MOVES[cur.status].includes(to)) throw new NojumpTransitionError(cur.status, to)
-      const r = this.db
-        .prepare(
-          `UPDATE nojump_bindings SET status = ?, token = COALESCE(?, token), masked_pan = COALESCE(?, masked_pan),
-             token_end = COALESCE(?, token_end), resp_code = COALESCE(?, resp_code), resp_msg = COALESCE(?, resp_msg), updated_at = ?
-           WHERE id = ? AND status = ?`,
-        )
-        .run(
-          to,
-          facts.token ?? null,
-          facts.maskedPan ?? null,
-          facts.tokenEnd ?? null,
-          facts.respCode ?? null,
-          facts.respMsg ?? null,
-          this.clock(),
-          id,
-          cur.status,
-        )
-      if (r.changes !== 1) return false
-      this.event(id, cur.status, to, source, facts.respCode ? `${facts.respCode} ${facts.respMsg ?? ''}` : null)
+      const r = await this.q
+        .updateTable('nojump_bindings')
+        .set((eb) => ({
+          status: to,
+          token: facts.token ?? eb.ref('token'),
+          masked_pan: facts.maskedPan ?? eb.ref('masked_pan'),
+          token_end: facts.tokenEnd ?? eb.ref('token_end'),
+          resp_code: facts.respCode ?? eb.ref('resp_code'),
+          resp_msg: facts.respMsg ?? eb.ref('resp_msg'),
+          updated_at: this.clock(),
+        }))
+        .where('id', '=', id)
+        .where('status', '=', cur.status)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) !== 1) return false
+      await this.event(id, cur.status, to, source, facts.respCode ? `${facts.respCode} ${facts.respMsg ?? ''}` : null)
       return true
     })
   }
 
   /** 更新标记: an active binding's token (and end date) replaced. */
-  replaceToken(id: string, token: string, tokenEnd: string | null, source: string): void {
-    this.atomic(() => {
-      this.db
-        .prepare(
-          "UPDATE nojump_bindings SET token = ?, token_end = COALESCE(?, token_end), updated_at = ? WHERE id = ? AND status = 'ACTIVE'",
-        )
-        .run(token, tokenEnd, this.clock(), id)
-      this.event(id, 'ACTIVE', 'ACTIVE', source, 'token updated')
+  replaceToken(id: string, token: string, tokenEnd: string | null, source: string): Promise<void> {
+    return this.atomic(async () => {
+      const r = await this.q
+        .updateTable('nojump_bindings')
+        .set((eb) => ({ token, token_end: tokenEnd ?? eb.ref('token_end'), updated_at: this.clock() }))
+        .where('id', '=', id)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 1) await this.event(id, 'ACTIVE', 'ACTIVE', source, 'token updated')
     })
   }
 
-  noteBindingAnswer(id: string, respCode: string, respMsg: string): void {
-    this.db
-      .prepare('UPDATE nojump_bindings SET resp_code = ?, resp_msg = ?, updated_at = ? WHERE id = ?')
-      .run(respCode, respMsg, this.clock(), id)
+  async noteBindingAnswer(id: string, respCode: string, respMsg: string): Promise<void> {
+    await this.q
+      .updateTable('nojump_bindings')
+      .set({ resp_code: respCode, resp_msg: respMsg, updated_at: this.clock() })
+      .where('id', '=', id)
+      .execute()
   }
 
   // --- orders ---------------------------------------------------------------------------------------
 
-  order(orderId: string): NojumpOrder | null {
-    const r = this.db.prepare('SELECT * FROM nojump_orders WHERE order_id = ?').get(orderId) as Row | undefined
+  async order(orderId: string): Promise<NojumpOrder | null> {
+    const r = await this.q.selectFrom('nojump_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst()
     return r ? toOrder(r) : null
   }
 
-  ordersOf(openId: string, limit = 50): NojumpOrder[] {
-    return (
-      this.db
-        .prepare(
-          "SELECT * FROM nojump_orders WHERE open_id = ? AND kind = 'consume' AND status != 'DRAFT' ORDER BY created_at DESC, order_id DESC LIMIT ?",
-        )
-        .all(openId, limit) as Row[]
-    ).map(toOrder)
+  /** Inside `atomic`: the order, its row locked until the transaction ends (PostgreSQL FOR UPDATE). */
+  async lock(orderId: string): Promise<NojumpOrder | null> {
+    const q = this.q
+    const r = await q
+      .selectFrom('nojump_orders')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .executeTakeFirst()
+    return r ? toOrder(r) : null
+  }
+
+  async ordersOf(openId: string, limit = 50): Promise<NojumpOrder[]> {
+    const rows = await this.q
+      .selectFrom('nojump_orders')
+      .selectAll()
+      .where('open_id', '=', openId)
+      .where('kind', '=', 'consume')
+      .where('status', '!=', 'DRAFT')
+      .orderBy('created_at', 'desc')
+      .orderBy('order_id', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toOrder)
   }
 
   /** Orders sent (not drafts) with txnTime in `[from, to)`: the reconciliation's candidates. */
-  sentBetween(from: string, to: string): NojumpOrder[] {
-    return (
-      this.db
-        .prepare(
-          "SELECT * FROM nojump_orders WHERE txn_time >= ? AND txn_time < ? AND status != 'DRAFT' ORDER BY txn_time, order_id",
-        )
-        .all(from, to) as Row[]
-    ).map(toOrder)
+  async sentBetween(from: string, to: string): Promise<NojumpOrder[]> {
+    const rows = await this.q
+      .selectFrom('nojump_orders')
+      .selectAll()
+      .where('txn_time', '>=', from)
+      .where('txn_time', '<', to)
+      .where('status', '!=', 'DRAFT')
+      .orderBy('txn_time')
+      .orderBy('order_id')
+      .execute()
+    return rows.map(toOrder)
   }
 
-  reversalsOf(origOrderId: string): NojumpOrder[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM nojump_orders WHERE orig_order_id = ? ORDER BY created_at, order_id')
-        .all(origOrderId) as Row[]
-    ).map(toOrder)
+  async reversalsOf(origOrderId: string): Promise<NojumpOrder[]> {
+    const rows = await this.q
+      .selectFrom('nojump_orders')
+      .selectAll()
+      .where('orig_order_id', '=', origOrderId)
+      .orderBy('created_at')
+      .orderBy('order_id')
+      .execute()
+    return rows.map(toOrder)
   }
 
   /** Voids or refunds sent and not settled yet (they count against what is left). */
-  pendingReversals(origOrderId: string, kind: 'refund' | 'any'): number {
-    const r = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(amount), 0) AS s FROM nojump_orders WHERE orig_order_id = ? AND status = 'PENDING'${kind === 'any' ? '' : " AND kind = 'refund'"}`,
-      )
-      .get(origOrderId) as Row
-    return Number(r.s)
+  async pendingReversals(origOrderId: string, kind: 'refund' | 'any'): Promise<number> {
+    const r = await this.q
+      .selectFrom('nojump_orders')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('s'))
+      .where('orig_order_id', '=', origOrderId)
+      .where('status', '=', 'PENDING')
+      .$if(kind === 'refund', (qb) => qb.where('kind', '=', 'refund'))
+      .executeTakeFirst()
+    return Number(r?.s ?? 0)
   }
 
+  /** Inserts an order and its first event; a taken orderId throws (isUniqueViolation). */
   insertOrder(
     o: {
       orderId: string
@@ -314,138 +394,106 @@ export class NojumpRepo {
       nextCheckAt?: number
     },
     source: string,
-  ): NojumpOrder {
+  ): Promise<NojumpOrder> {
     const now = this.clock()
-    this.atomic(() => {
-      this.db
-        .prepare(
-          `INSERT INTO nojump_orders (order_id, kind, binding_id, open_id, txn_time, amount, status, orig_order_id, description, next_check_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          o.orderId,
-          o.kind,
-          o.bindingId ?? null,
-          o.openId ?? null,
-          o.txnTime,
-          o.amount,
-          o.status,
-          o.origOrderId ?? null,
-          o.description ?? null,
-          o.nextCheckAt ?? null,
-          now,
-          now,
-        )
-      this.event(o.orderId, null, o.status, source, null)
+    return this.atomic(async () => {
+      await this.q
+        .insertInto('nojump_orders')
+        .values({
+          order_id: o.orderId,
+          kind: o.kind,
+          binding_id: o.bindingId ?? null,
+          open_id: o.openId ?? null,
+          txn_time: o.txnTime,
+          amount: o.amount,
+          status: o.status,
+          orig_order_id: o.origOrderId ?? null,
+          query_id: null,
+          resp_code: null,
+          resp_msg: null,
+          description: o.description ?? null,
+          next_check_at: o.nextCheckAt ?? null,
+          created_at: now,
+          updated_at: now,
+          settled_at: null,
+        })
+        .execute()
+      await this.event(o.orderId, null, o.status, source, null)
+      return (await this.order(o.orderId)) as NojumpOrder
     })
-    return this.order(o.orderId) as NojumpOrder
   }
 
-  /** Moves an order once (status-guarded UPDATE + event row in one transaction); false when already there. */
+  /**
+   * Moves an order once: the UPDATE only matches the expected current status, so a concurrent or
+   * repeated move changes nothing and returns false. The event row is written in the same transaction.
+   */
   move(
     orderId: string,
     to: NojumpStatus,
     source: string,
     detail: string | null,
     facts: { queryId?: string; respCode?: string; respMsg?: string; nextCheckAt?: number } = {},
-  ): boolean {
-    return this.atomic(() => {
-      const cur = this.order(orderId)
+  ): Promise<boolean> {
+    return this.atomic(async () => {
+      const cur = await this.lock(orderId)
       if (!cur) throw new Error(`no nojump order ${orderId}`)
       if (cur.status === to) return false
       if (!ORDER_MOVES[cur.status].includes(to)) throw new NojumpTransitionError(cur.status, to)
       const now = this.clock()
       const final = to !== 'PENDING'
-      const r = this.db
-        .prepare(
-          `UPDATE nojump_orders SET status = ?, query_id = COALESCE(?, query_id), resp_code = COALESCE(?, resp_code),
-             resp_msg = COALESCE(?, resp_msg), settled_at = CASE WHEN ? THEN COALESCE(settled_at, ?) ELSE settled_at END,
-             next_check_at = CASE WHEN ? THEN NULL ELSE COALESCE(?, next_check_at) END, updated_at = ?
-           WHERE order_id = ? AND status = ?`,
-        )
-        .run(
-          to,
-          facts.queryId ?? null,
-          facts.respCode ?? null,
-          facts.respMsg ?? null,
-          final ? 1 : 0,
-          now,
-          final ? 1 : 0,
-          facts.nextCheckAt ?? null,
-          now,
-          orderId,
-          cur.status,
-        )
-      if (r.changes !== 1) return false
-      this.event(orderId, cur.status, to, source, detail)
+      const r = await this.q
+        .updateTable('nojump_orders')
+        .set((eb) => ({
+          status: to,
+          query_id: facts.queryId ?? eb.ref('query_id'),
+          resp_code: facts.respCode ?? eb.ref('resp_code'),
+          resp_msg: facts.respMsg ?? eb.ref('resp_msg'),
+          settled_at: final ? eb.fn.coalesce('settled_at', eb.val(now)) : eb.ref('settled_at'),
+          next_check_at: final ? null : (facts.nextCheckAt ?? eb.ref('next_check_at')),
+          updated_at: now,
+        }))
+        .where('order_id', '=', orderId)
+        .where('status', '=', cur.status)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) !== 1) return false
+      await this.event(orderId, cur.status, to, source, detail)
       return true
     })
   }
 
   /** A settled refund adds to its consume's refunded amount (the CHECK caps it at the amount). */
-  addRefunded(orderId: string, amount: number, refundOrderId: string): void {
-    this.db
-      .prepare('UPDATE nojump_orders SET refunded_amount = refunded_amount + ?, updated_at = ? WHERE order_id = ?')
-      .run(amount, this.clock(), orderId)
-    const cur = this.order(orderId) as NojumpOrder
-    this.event(orderId, cur.status, cur.status, 'refund', `refunded ${amount} by ${refundOrderId}`)
+  addRefunded(orderId: string, amount: number, refundOrderId: string): Promise<void> {
+    return this.atomic(async () => {
+      await this.q
+        .updateTable('nojump_orders')
+        .set((eb) => ({ refunded_amount: eb('refunded_amount', '+', amount), updated_at: this.clock() }))
+        .where('order_id', '=', orderId)
+        .execute()
+      const cur = (await this.order(orderId)) as NojumpOrder
+      await this.event(orderId, cur.status, cur.status, 'refund', `refunded ${amount} by ${refundOrderId}`)
+    })
   }
 
-  noteAnswer(orderId: string, respCode: string, respMsg: string, detail?: string): void {
-    this.atomic(() => {
-      this.db
-        .prepare('UPDATE nojump_orders SET resp_code = ?, resp_msg = ?, updated_at = ? WHERE order_id = ?')
-        .run(respCode, respMsg, this.clock(), orderId)
+  noteAnswer(orderId: string, respCode: string, respMsg: string, detail?: string): Promise<void> {
+    return this.atomic(async () => {
+      await this.q
+        .updateTable('nojump_orders')
+        .set({ resp_code: respCode, resp_msg: respMsg, updated_at: this.clock() })
+        .where('order_id', '=', orderId)
+        .execute()
       if (detail) {
-        const cur = this.order(orderId) as NojumpOrder
-        this.event(orderId, cur.status, cur.status, 'answer', detail)
+        const cur = (await this.order(orderId)) as NojumpOrder
+        await this.event(orderId, cur.status, cur.status, 'answer', detail)
       }
     })
   }
 
   /** Orders whose next query is due, claimed for `leaseMs` so that other instances skip them. */
-  claimDue(now: number, leaseMs: number, limit = 20): NojumpOrder[] {
-    const rows = (
-      this.db
-        .prepare(
-          "SELECT * FROM nojump_orders WHERE status = 'PENDING' AND next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at LIMIT ?",
-        )
-        .all(now, limit) as Row[]
-    ).map(toOrder)
-    return rows.filter(
-      (o) =>
-        this.db
-          .prepare('UPDATE nojump_orders SET next_check_at = ? WHERE order_id = ? AND next_check_at = ?')
-          .run(now + leaseMs, o.orderId, o.nextCheckAt).changes === 1,
-    )
+  async claimDue(now: number, leaseMs: number, limit = 20): Promise<NojumpOrder[]> {
+    return (await claimDueRows(this.db, 'nojump_orders', now, leaseMs, limit)).map(toOrder)
   }
 
-  scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): void {
-    this.db
-      .prepare(
-        "UPDATE nojump_orders SET check_count = check_count + 1, next_check_at = ?, needs_reconciliation = ?, updated_at = ? WHERE order_id = ? AND status = 'PENDING'",
-      )
-      .run(nextCheckAt, needsReconciliation ? 1 : 0, this.clock(), orderId)
-  }
-
-  /** The 全渠道 notification store (acp_notifications), for the nojump transaction: false when stored before. */
-  recordNotification(n: {
-    signatureHash: string
-    orderId: string
-    txnType: string
-    respCode: string
-    outcome: string
-    params: string
-  }): boolean {
-    const r = this.db
-      .prepare(
-        'INSERT OR IGNORE INTO acp_notifications (signature_hash, order_id, txn_type, resp_code, outcome, params, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(n.signatureHash, n.orderId, n.txnType, n.respCode, n.outcome, n.params, this.clock())
-    return r.changes === 1
-  }
-
-  setNotificationOutcome(signatureHash: string, outcome: string): void {
-    this.db.prepare('UPDATE acp_notifications SET outcome = ? WHERE signature_hash = ?').run(outcome, signatureHash)
+  scheduleCheck(orderId: string, nextCheckAt: number | null, needsReconciliation: boolean): Promise<void> {
+    return scheduleCheckRow(this.db, 'nojump_orders', orderId, nextCheckAt, needsReconciliation, this.clock())
   }
 }

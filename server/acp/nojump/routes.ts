@@ -105,15 +105,15 @@ export async function registerNojumpRoutes(
     return
   }
   const s: NojumpService = svc
-  const view = (o: NojumpOrder) => nojumpOrderView(o, s.repo.reversalsOf(o.orderId))
-  const own = (req: FastifyRequest, orderId: string) => {
-    const o = s.repo.order(orderId)
+  const view = async (o: NojumpOrder) => nojumpOrderView(o, await s.repo.reversalsOf(o.orderId))
+  const own = async (req: FastifyRequest, orderId: string) => {
+    const o = await s.repo.order(orderId)
     if (!o || o.openId !== requireSession(req).openId) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
     return o
   }
 
   app.get('/api/nojump/cards', async (req) => ({
-    cards: s.bindings(requireSession(req).openId).map(bindingView),
+    cards: (await s.bindings(requireSession(req).openId)).map(bindingView),
   }))
 
   app.get('/api/nojump/cards/:bindingId', { schema: { params: bindingParams } }, async (req) =>
@@ -122,7 +122,7 @@ export async function registerNojumpRoutes(
 
   /** 前台开通: the page posts `form.fields` to `form.action` (the bank's page). */
   app.post('/api/nojump/cards/front', async (req) => {
-    const { binding, form } = s.frontOpen(requireSession(req).openId)
+    const { binding, form } = await s.frontOpen(requireSession(req).openId)
     return { binding: bindingView(binding), form }
   })
 
@@ -131,8 +131,8 @@ export async function registerNojumpRoutes(
     '/api/nojump/open-and-pay',
     { schema: { body: z.strictObject({ amount, description: z.string().max(64).optional() }) } },
     async (req) => {
-      const r = s.openAndPay(requireSession(req).openId, req.body.amount, req.body.description)
-      return { binding: bindingView(r.binding), order: view(r.order), form: r.form }
+      const r = await s.openAndPay(requireSession(req).openId, req.body.amount, req.body.description)
+      return { binding: bindingView(r.binding), order: await view(r.order), form: r.form }
     },
   )
 
@@ -141,7 +141,7 @@ export async function registerNojumpRoutes(
     const fields: Record<string, string> = {}
     for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>))
       if (typeof v === 'string') fields[k] = v
-    const r = s.frontReturn(fields)
+    const r = await s.frontReturn(fields)
     const q = new URLSearchParams()
     if (r.bindingId) q.set('binding', r.bindingId)
     if (r.orderId) q.set('order', r.orderId)
@@ -199,16 +199,18 @@ export async function registerNojumpRoutes(
     async (req) => view(await s.payConfirm(requireSession(req).openId, req.params.orderId, req.body.smsCode)),
   )
 
-  app.get('/api/nojump/payments', async (req) => ({ payments: s.ordersOf(requireSession(req).openId).map(view) }))
+  app.get('/api/nojump/payments', async (req) => ({
+    payments: await Promise.all((await s.ordersOf(requireSession(req).openId)).map(view)),
+  }))
 
   app.get('/api/nojump/payments/:orderId', { schema: { params: orderParams } }, async (req) => {
-    const o = own(req, req.params.orderId)
-    return { ...view(o), events: s.repo.events(o.orderId) }
+    const o = await own(req, req.params.orderId)
+    return { ...(await view(o)), events: await s.repo.events(o.orderId) }
   })
 
   app.post('/api/nojump/payments/:orderId/void', { config: admin, schema: { params: orderParams } }, async (req) => {
     const r = await s.voidConsume(req.params.orderId)
-    return { reversal: nojumpOrderView(r), order: view(s.repo.order(req.params.orderId) as NojumpOrder) }
+    return { reversal: nojumpOrderView(r), order: await view((await s.repo.order(req.params.orderId)) as NojumpOrder) }
   })
 
   app.post(
@@ -216,7 +218,10 @@ export async function registerNojumpRoutes(
     { config: admin, schema: { params: orderParams, body: z.strictObject({ amount }) } },
     async (req) => {
       const r = await s.refund(req.params.orderId, req.body.amount)
-      return { reversal: nojumpOrderView(r), order: view(s.repo.order(req.params.orderId) as NojumpOrder) }
+      return {
+        reversal: nojumpOrderView(r),
+        order: await view((await s.repo.order(req.params.orderId)) as NojumpOrder),
+      }
     },
   )
 
@@ -233,7 +238,7 @@ export async function registerNojumpRoutes(
         fields[k] = v
       }
     }
-    const r = s.handleNotification(fields)
+    const r = await s.handleNotification(fields)
     return reply
       .status(r.status)
       .type('text/plain')

@@ -1,11 +1,13 @@
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { DomainError } from '../../errors.ts'
 import { compactTimestamp } from '../../time.ts'
 import { AcpError, type AcpAnswer } from '../client.ts'
 import { classify } from '../codes.ts'
 import type { AcpFields } from '../message.ts'
-import { FIRST_QUERY_AFTER_MS, queryGap, refundProblem, voidProblem } from '../rules.ts'
+import type { AcpRepo } from '../repo.ts'
+import { FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from '../rules.ts'
+import { applyNotification, notificationRecord, queryOnce, type NotifyResult, type SettleTarget } from '../settling.ts'
 import type { AcpVerifier } from '../verify.ts'
 import type { CardInput, NojumpClient } from './client.ts'
 import { MASKED_PAN, maskPan, readTokenPayData } from './fields.ts'
@@ -17,11 +19,10 @@ export interface NojumpServiceDeps {
   client: NojumpClient
   verifier: AcpVerifier
   /**
-   * Verified notifications are stored once in the 全渠道 table (keyed by signature hash), inside
-   * this feature's own (synchronous, SQLite) transaction: NojumpRepo's copy of the two writes
-   * until the nojump records move to the query builder.
+   * Verified notifications are stored once in the 全渠道 table (keyed by signature hash), in the
+   * same transaction as their effect (both repositories share the store).
    */
-  notifications: Pick<NojumpRepo, 'recordNotification' | 'setNotificationOutcome'>
+  notifications: Pick<AcpRepo, 'recordNotification' | 'setNotificationOutcome'>
   merId: string
   /** `${PUBLIC_BASE_URL}/notify/unionpay/acp/nojump` */
   backUrl: string
@@ -31,10 +32,7 @@ export interface NojumpServiceDeps {
   log: FastifyBaseLogger
 }
 
-export type NotifyResult = {
-  status: 200 | 400 | 404
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'bad_signature' | 'bad_fields' | 'no_order' | 'mismatch'
-}
+export type { NotifyResult } from '../settling.ts'
 
 const TXN_TYPE: Partial<Record<NojumpOrder['kind'], string>> = { consume: '01', void: '31', refund: '04' }
 
@@ -60,15 +58,23 @@ export class NojumpService {
     return this.d.repo
   }
 
-  private newId(prefix: string, exists: (id: string) => boolean): string {
+  private async newId(prefix: string, exists: (id: string) => Promise<boolean>): Promise<string> {
     for (;;) {
       const id = `${prefix}${compactTimestamp(this.d.clock())}${String(randomInt(100_000_000)).padStart(8, '0')}`
-      if (!exists(id)) return id
+      if (!(await exists(id))) return id
     }
   }
 
-  private newOrderId(): string {
-    return this.newId('N', (id) => this.d.repo.order(id) !== null || this.d.repo.bindingByOpenOrder(id) !== null)
+  private newOrderId(): Promise<string> {
+    const { repo } = this.d
+    return this.newId(
+      'N',
+      async (id) => (await repo.order(id)) !== null || (await repo.bindingByOpenOrder(id)) !== null,
+    )
+  }
+
+  private newBindingId(): Promise<string> {
+    return this.newId('B', async (id) => (await this.d.repo.binding(id)) !== null)
   }
 
   /** One call; an AcpError (timeout, network, unverifiable answer) becomes null = outcome unknown. */
@@ -82,8 +88,8 @@ export class NojumpService {
     }
   }
 
-  private ownBinding(openId: string, id: string): Binding {
-    const b = this.d.repo.binding(id)
+  private async ownBinding(openId: string, id: string): Promise<Binding> {
+    const b = await this.d.repo.binding(id)
     if (!b || b.openId !== openId) throw new DomainError('not_found', 'NO_BINDING', '找不到这张已绑定的卡')
     return b
   }
@@ -93,10 +99,10 @@ export class NojumpService {
   /** Step 1 of 后台开通: SMS code to the card's phone (77/00); the binding waits as OPENING. */
   async openSms(openId: string, card: CardInput): Promise<Binding> {
     const { repo, client } = this.d
-    const orderId = this.newOrderId()
+    const orderId = await this.newOrderId()
     const txnTime = client.txnTime()
-    const b = repo.insertBinding({
-      id: this.newId('B', (id) => repo.binding(id) !== null),
+    const b = await repo.insertBinding({
+      id: await this.newBindingId(),
       openId,
       via: 'back',
       trId: client.trId,
@@ -106,20 +112,23 @@ export class NojumpService {
     })
     const a = await this.tryCall('open sms', b.id, () => client.openSms({ orderId, txnTime, card }))
     if (!a || a.outcome === 'unknown') {
-      repo.moveBinding(b.id, 'FAILED', 'answer', { respCode: a?.respCode ?? 'unknown', respMsg: a?.respMsg ?? '' })
+      await repo.moveBinding(b.id, 'FAILED', 'answer', {
+        respCode: a?.respCode ?? 'unknown',
+        respMsg: a?.respMsg ?? '',
+      })
       throw unknownError('发送验证码')
     }
     if (a.outcome === 'refused') {
-      repo.moveBinding(b.id, 'FAILED', 'answer', { respCode: a.respCode, respMsg: a.respMsg })
+      await repo.moveBinding(b.id, 'FAILED', 'answer', { respCode: a.respCode, respMsg: a.respMsg })
       throw refusedError(a, '发送验证码')
     }
-    return repo.binding(b.id) as Binding
+    return (await repo.binding(b.id)) as Binding
   }
 
   /** Step 2 of 后台开通 (79/00): the same card again with the SMS code; answers the token. */
   async openWithSms(openId: string, bindingId: string, card: CardInput, smsCode: string): Promise<Binding> {
     const { repo, client } = this.d
-    const b = this.ownBinding(openId, bindingId)
+    const b = await this.ownBinding(openId, bindingId)
     if (b.status !== 'OPENING' || b.via !== 'back')
       throw new DomainError('conflict', 'BINDING_NOT_OPENING', '这张卡不在等待验证码的状态，请重新获取验证码')
     if (maskPan(card.pan) !== b.maskedPan)
@@ -130,7 +139,7 @@ export class NojumpService {
     const a = await this.tryCall('back open', b.id, () => client.backOpen({ ...ref, card, smsCode }))
     if (a?.outcome === 'refused') {
       // The user may correct the code and try again while the SMS step is fresh.
-      repo.noteBindingAnswer(b.id, a.respCode, a.respMsg)
+      await repo.noteBindingAnswer(b.id, a.respCode, a.respMsg)
       throw refusedError(a, '开通')
     }
     const opened = a?.outcome === 'success' ? a : await this.openQueryAnswer(ref, b.id)
@@ -144,7 +153,7 @@ export class NojumpService {
     return q?.outcome === 'success' && readTokenPayData(q.fields.tokenPayData) ? q : null
   }
 
-  private activate(b: Binding, a: AcpAnswer, source: string): Binding {
+  private async activate(b: Binding, a: AcpAnswer, source: string): Promise<Binding> {
     const fields = a.fields
     const t = readTokenPayData(fields.tokenPayData)
     if (!t || t.trId !== b.trId) {
@@ -152,25 +161,25 @@ export class NojumpService {
       throw new DomainError('upstream', 'ACP_NO_TOKEN', '银联未返回可用的标记（token），请稍后重试')
     }
     const masked = fields.accNo && MASKED_PAN.test(fields.accNo) ? fields.accNo : undefined
-    this.d.repo.moveBinding(b.id, 'ACTIVE', source, {
+    await this.d.repo.moveBinding(b.id, 'ACTIVE', source, {
       token: t.token,
       tokenEnd: t.tokenEnd,
       ...(masked ? { maskedPan: masked } : {}),
       respCode: fields.respCode ?? '00',
       respMsg: fields.respMsg ?? '',
     })
-    return this.d.repo.binding(b.id) as Binding
+    return (await this.d.repo.binding(b.id)) as Binding
   }
 
   // --- opening: front end (bank page) and open-and-pay ----------------------------------------------
 
   /** 前台开通 (79/00): a binding waits as OPENING; the page posts `form` to the gateway. */
-  frontOpen(openId: string): { binding: Binding; form: FrontForm } {
+  async frontOpen(openId: string): Promise<{ binding: Binding; form: FrontForm }> {
     const { repo, client } = this.d
-    const orderId = this.newOrderId()
+    const orderId = await this.newOrderId()
     const txnTime = client.txnTime()
-    const binding = repo.insertBinding({
-      id: this.newId('B', (id) => repo.binding(id) !== null),
+    const binding = await repo.insertBinding({
+      id: await this.newBindingId(),
       openId,
       via: 'front',
       trId: client.trId,
@@ -186,17 +195,18 @@ export class NojumpService {
    * 开通并支付 (01/01/000902 front): a binding (OPENING) and its consume (PENDING, queried if no
    * notification comes) share the orderId; once paid, the token is asked by orderId (79/05).
    */
-  openAndPay(
+  async openAndPay(
     openId: string,
     amount: number,
     description?: string,
-  ): { binding: Binding; order: NojumpOrder; form: FrontForm } {
+  ): Promise<{ binding: Binding; order: NojumpOrder; form: FrontForm }> {
     const { repo, client, clock } = this.d
-    const orderId = this.newOrderId()
+    const orderId = await this.newOrderId()
+    const bindingId = await this.newBindingId()
     const txnTime = client.txnTime()
-    const { binding, order } = repo.atomic(() => {
-      const binding = repo.insertBinding({
-        id: this.newId('B', (id) => repo.binding(id) !== null),
+    const { binding, order } = await repo.atomic(async () => {
+      const binding = await repo.insertBinding({
+        id: bindingId,
         openId,
         via: 'open_pay',
         trId: client.trId,
@@ -204,7 +214,7 @@ export class NojumpService {
         openOrderId: orderId,
         openTxnTime: txnTime,
       })
-      const order = repo.insertOrder(
+      const order = await repo.insertOrder(
         {
           orderId,
           kind: 'consume',
@@ -235,24 +245,28 @@ export class NojumpService {
    * the binding; a payment's never settles it (only the notification or a query does).
    * Answers where the page should go.
    */
-  frontReturn(fields: AcpFields): { bindingId: string | null; orderId: string | null } {
+  async frontReturn(fields: AcpFields): Promise<{ bindingId: string | null; orderId: string | null }> {
     const v = this.d.verifier.verify(fields)
     if (!v.ok || fields.merId !== this.d.merId) {
       this.d.log.warn({ reason: v.ok ? 'merId' : v.reason }, 'acp nojump front result not verified')
       return { bindingId: null, orderId: null }
     }
-    const b = this.d.repo.bindingByOpenOrder(fields.orderId ?? '')
+    const b = await this.d.repo.bindingByOpenOrder(fields.orderId ?? '')
     if (!b) return { bindingId: null, orderId: null }
-    if (b.via === 'front' && b.status === 'OPENING') this.applyOpenResult(b, fields, 'front')
+    if (b.via === 'front' && b.status === 'OPENING') await this.applyOpenResult(b, fields, 'front')
     return { bindingId: b.id, orderId: b.via === 'open_pay' ? b.openOrderId : null }
   }
 
-  private applyOpenResult(b: Binding, fields: AcpFields, source: string): void {
+  private async applyOpenResult(b: Binding, fields: AcpFields, source: string): Promise<void> {
     const cls = classify(fields.respCode)
     try {
-      if (cls === 'success' && readTokenPayData(fields.tokenPayData)) this.activate(b, { fields } as AcpAnswer, source)
+      if (cls === 'success' && readTokenPayData(fields.tokenPayData))
+        await this.activate(b, { fields } as AcpAnswer, source)
       else if (cls === 'refused')
-        this.d.repo.moveBinding(b.id, 'FAILED', source, { respCode: fields.respCode!, respMsg: fields.respMsg ?? '' })
+        await this.d.repo.moveBinding(b.id, 'FAILED', source, {
+          respCode: fields.respCode!,
+          respMsg: fields.respMsg ?? '',
+        })
     } catch (e) {
       if (!(e instanceof NojumpTransitionError) && !(e instanceof DomainError)) throw e
     }
@@ -263,10 +277,10 @@ export class NojumpService {
    * open-and-pay asks 79/05 once its consume succeeded, and fails with a failed consume.
    */
   async refreshBinding(openId: string, bindingId: string): Promise<Binding> {
-    const b = this.ownBinding(openId, bindingId)
+    const b = await this.ownBinding(openId, bindingId)
     if (b.status !== 'OPENING') return b
     await this.completeOpening(b)
-    return this.d.repo.binding(b.id) as Binding
+    return (await this.d.repo.binding(b.id)) as Binding
   }
 
   private async completeOpening(b: Binding): Promise<void> {
@@ -274,74 +288,79 @@ export class NojumpService {
     const ref = { orderId: b.openOrderId, txnTime: b.openTxnTime }
     if (b.via === 'front') {
       const q = await this.tryCall('open query', b.id, () => client.openQuery(ref))
-      if (q) this.applyOpenResult(b, q.fields, 'query')
+      if (q) await this.applyOpenResult(b, q.fields, 'query')
       return
     }
     if (b.via !== 'open_pay') return
-    const o = repo.order(b.openOrderId)
+    const o = await repo.order(b.openOrderId)
     if (!o) return
     if (o.status === 'FAILED' || o.status === 'REVERSED') {
-      repo.moveBinding(b.id, 'FAILED', 'consume', { respCode: o.respCode ?? '', respMsg: o.respMsg ?? '' })
+      await repo.moveBinding(b.id, 'FAILED', 'consume', { respCode: o.respCode ?? '', respMsg: o.respMsg ?? '' })
       return
     }
     if (o.status !== 'SUCCESS' && o.status !== 'VOIDED') return
     const a = await this.tryCall('token by order', b.id, () => client.tokenByOrder(ref))
     if (a?.outcome === 'success') {
       try {
-        this.activate(b, a, 'token_by_order')
+        await this.activate(b, a, 'token_by_order')
       } catch (e) {
         if (!(e instanceof DomainError) && !(e instanceof NojumpTransitionError)) throw e
       }
-    } else if (a) repo.noteBindingAnswer(b.id, a.respCode, a.respMsg)
+    } else if (a) await repo.noteBindingAnswer(b.id, a.respCode, a.respMsg)
   }
 
-  /** After an open-and-pay's consume settled: finish its binding without holding the notification. */
+  /**
+   * After an open-and-pay's consume settled (outside its transaction): finish its binding
+   * without holding the notification.
+   */
   private followOpenPay(o: NojumpOrder): void {
     if (!o.bindingId) return
-    const b = this.d.repo.binding(o.bindingId)
-    if (!b || b.via !== 'open_pay' || b.status !== 'OPENING') return
-    void this.completeOpening(b).catch((e: unknown) =>
-      this.d.log.error(
-        { bindingId: b.id, err: e instanceof Error ? e.message : 'error' },
-        'acp nojump open-and-pay token',
-      ),
+    const bindingId = o.bindingId
+    const follow = async () => {
+      const b = await this.d.repo.binding(bindingId)
+      if (b && b.via === 'open_pay' && b.status === 'OPENING') await this.completeOpening(b)
+    }
+    void follow().catch((e: unknown) =>
+      this.d.log.error({ bindingId, err: e instanceof Error ? e.message : 'error' }, 'acp nojump open-and-pay token'),
     )
   }
 
-  bindings(openId: string): Binding[] {
-    return this.d.repo.bindingsOf(openId).filter((b) => b.status === 'ACTIVE')
+  async bindings(openId: string): Promise<Binding[]> {
+    return (await this.d.repo.bindingsOf(openId)).filter((b) => b.status === 'ACTIVE')
   }
 
   /** 解除标记 (74/01). A token the gateway no longer knows (40) is removed here too. */
   async remove(openId: string, bindingId: string): Promise<Binding> {
     const { repo, client } = this.d
-    const b = this.ownBinding(openId, bindingId)
+    const b = await this.ownBinding(openId, bindingId)
     if (b.status === 'REMOVED') return b
     if (b.status !== 'ACTIVE' || !b.token) throw new DomainError('conflict', 'BINDING_NOT_ACTIVE', '这张卡尚未开通')
     const token = b.token
+    const orderId = await this.newOrderId()
     const a = await this.tryCall('remove token', b.id, () =>
-      client.removeToken({ orderId: this.newOrderId(), txnTime: client.txnTime(), token }),
+      client.removeToken({ orderId, txnTime: client.txnTime(), token }),
     )
     if (!a || a.outcome === 'unknown') throw unknownError('解绑')
     if (a.outcome === 'refused' && a.respCode !== '40') throw refusedError(a, '解绑')
-    repo.moveBinding(b.id, 'REMOVED', 'answer', { respCode: a.respCode, respMsg: a.respMsg })
-    return repo.binding(b.id) as Binding
+    await repo.moveBinding(b.id, 'REMOVED', 'answer', { respCode: a.respCode, respMsg: a.respMsg })
+    return (await repo.binding(b.id)) as Binding
   }
 
   /** 更新标记 (79/03): the holder's details again; the gateway may answer a new token. */
   async update(openId: string, bindingId: string, holder: Omit<CardInput, 'pan'>): Promise<Binding> {
     const { repo, client } = this.d
-    const b = this.ownBinding(openId, bindingId)
+    const b = await this.ownBinding(openId, bindingId)
     if (b.status !== 'ACTIVE' || !b.token) throw new DomainError('conflict', 'BINDING_NOT_ACTIVE', '这张卡尚未开通')
     const token = b.token
+    const orderId = await this.newOrderId()
     const a = await this.tryCall('update token', b.id, () =>
-      client.updateToken({ orderId: this.newOrderId(), txnTime: client.txnTime(), token, holder }),
+      client.updateToken({ orderId, txnTime: client.txnTime(), token, holder }),
     )
     if (!a || a.outcome === 'unknown') throw unknownError('更新')
     if (a.outcome === 'refused') throw refusedError(a, '更新')
     const t = readTokenPayData(a.fields.tokenPayData)
-    if (t && t.token !== token) repo.replaceToken(b.id, t.token, t.tokenEnd, 'update')
-    return repo.binding(b.id) as Binding
+    if (t && t.token !== token) await repo.replaceToken(b.id, t.token, t.tokenEnd, 'update')
+    return (await repo.binding(b.id)) as Binding
   }
 
   // --- paying with a token ------------------------------------------------------------------------
@@ -349,12 +368,12 @@ export class NojumpService {
   /** Step 1 of a payment: SMS code for this amount (77/02); the order waits as DRAFT. */
   async paySms(openId: string, bindingId: string, amount: number, description?: string): Promise<NojumpOrder> {
     const { repo, client } = this.d
-    const b = this.ownBinding(openId, bindingId)
+    const b = await this.ownBinding(openId, bindingId)
     if (b.status !== 'ACTIVE' || !b.token) throw new DomainError('conflict', 'BINDING_NOT_ACTIVE', '这张卡尚未开通')
     const token = b.token
-    const o = repo.insertOrder(
+    const o = await repo.insertOrder(
       {
-        orderId: this.newOrderId(),
+        orderId: await this.newOrderId(),
         kind: 'consume',
         status: 'DRAFT',
         txnTime: client.txnTime(),
@@ -369,12 +388,12 @@ export class NojumpService {
       client.consumeSms({ orderId: o.orderId, txnTime: o.txnTime, token, txnAmt: amount }),
     )
     if (!a || a.outcome !== 'success') {
-      repo.move(o.orderId, 'FAILED', 'answer', a ? `${a.respCode} ${a.respMsg}` : 'sms outcome unknown', {
+      await repo.move(o.orderId, 'FAILED', 'answer', a ? `${a.respCode} ${a.respMsg}` : 'sms outcome unknown', {
         ...(a ? { respCode: a.respCode, respMsg: a.respMsg } : {}),
       })
       throw a?.outcome === 'refused' ? refusedError(a, '发送验证码') : unknownError('发送验证码')
     }
-    return repo.order(o.orderId) as NojumpOrder
+    return (await repo.order(o.orderId)) as NojumpOrder
   }
 
   /**
@@ -383,19 +402,20 @@ export class NojumpService {
    */
   async payConfirm(openId: string, orderId: string, smsCode: string): Promise<NojumpOrder> {
     const { repo, client, clock } = this.d
-    const o = repo.order(orderId)
+    const o = await repo.order(orderId)
     if (!o || o.openId !== openId || o.kind !== 'consume') throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
     if (o.status !== 'DRAFT') throw new DomainError('conflict', 'ORDER_NOT_DRAFT', '该订单已提交，请勿重复支付')
     const expired = smsStepProblem(o.txnTime, clock())
     if (expired) {
-      repo.move(o.orderId, 'FAILED', 'expired', expired.message)
+      await repo.move(o.orderId, 'FAILED', 'expired', expired.message)
       throw new DomainError('conflict', expired.code, expired.message)
     }
-    const b = o.bindingId ? repo.binding(o.bindingId) : null
+    const b = o.bindingId ? await repo.binding(o.bindingId) : null
     if (!b || b.status !== 'ACTIVE' || !b.token) throw new DomainError('conflict', 'BINDING_NOT_ACTIVE', '这张卡已解绑')
     const token = b.token
     // PENDING before the call: whatever happens next, the order is never left looking unsent.
-    if (!repo.move(o.orderId, 'PENDING', 'pay', null, { nextCheckAt: clock() + FIRST_QUERY_AFTER_MS }))
+    // Of two confirmations at once exactly one moves DRAFT → PENDING (compare-and-set); the other is refused.
+    if (!(await this.markSent(o.orderId)))
       throw new DomainError('conflict', 'ORDER_NOT_DRAFT', '该订单已提交，请勿重复支付')
     const a = await this.tryCall('consume', o.orderId, () =>
       client.consume({
@@ -407,72 +427,104 @@ export class NojumpService {
         backUrl: this.d.backUrl,
       }),
     )
-    if (a) this.afterAnswer(o.orderId, a)
-    return repo.order(o.orderId) as NojumpOrder
+    if (a) await this.afterAnswer(o.orderId, a)
+    return (await repo.order(o.orderId)) as NojumpOrder
   }
 
-  private afterAnswer(orderId: string, a: AcpAnswer): void {
+  /** DRAFT → PENDING once; false when another confirmation (or the expiry) moved it first. */
+  private async markSent(orderId: string): Promise<boolean> {
+    try {
+      return await this.d.repo.move(orderId, 'PENDING', 'pay', null, {
+        nextCheckAt: this.d.clock() + FIRST_QUERY_AFTER_MS,
+      })
+    } catch (e) {
+      if (e instanceof NojumpTransitionError) return false
+      throw e
+    }
+  }
+
+  private async afterAnswer(orderId: string, a: AcpAnswer): Promise<void> {
     if (a.outcome === 'refused')
-      this.d.repo.move(orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
+      await this.d.repo.move(orderId, 'FAILED', 'answer', `${a.respCode} ${a.respMsg}`, {
         respCode: a.respCode,
         respMsg: a.respMsg,
       })
-    else this.d.repo.noteAnswer(orderId, a.respCode, a.respMsg)
+    else await this.d.repo.noteAnswer(orderId, a.respCode, a.respMsg)
   }
 
-  ordersOf(openId: string): NojumpOrder[] {
+  ordersOf(openId: string): Promise<NojumpOrder[]> {
     return this.d.repo.ordersOf(openId)
   }
 
   // --- void, refund, reversal (merchant) ------------------------------------------------------------
 
-  private consume(orderId: string): NojumpOrder {
-    const c = this.d.repo.order(orderId)
+  private async consume(orderId: string): Promise<NojumpOrder> {
+    const c = await this.d.repo.order(orderId)
     if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
     return c
   }
 
   async voidConsume(orderId: string): Promise<NojumpOrder> {
-    const c = this.consume(orderId)
-    const p = voidProblem(c, compactTimestamp(this.d.clock()).slice(0, 8), this.d.repo.pendingReversals(orderId, 'any'))
-    if (p) throw new DomainError('conflict', p.code, p.message)
-    return this.undo(c, 'void', c.amount)
+    const { repo, clock } = this.d
+    return this.undo(orderId, 'void', async (c) => {
+      const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), await repo.pendingReversals(orderId, 'any'))
+      return p ? { problem: p } : { amount: c.amount }
+    })
   }
 
   async refund(orderId: string, amount: number): Promise<NojumpOrder> {
-    const c = this.consume(orderId)
-    const p = refundProblem(c, amount, this.d.repo.pendingReversals(orderId, 'refund'))
-    if (p) throw new DomainError('conflict', p.code, p.message)
-    return this.undo(c, 'refund', amount)
+    const { repo } = this.d
+    return this.undo(orderId, 'refund', async (c) => {
+      const p = refundProblem(c, amount, await repo.pendingReversals(orderId, 'refund'))
+      return p ? { problem: p } : { amount }
+    })
   }
 
-  private async undo(c: NojumpOrder, kind: 'void' | 'refund', amount: number): Promise<NojumpOrder> {
+  /**
+   * A void or refund: the consume's row is locked while `decide` checks it against the reversals
+   * already pending and the new one is recorded, so two merchants (or instances) at once never
+   * reverse more than was paid. Then the gateway call, outside the transaction.
+   */
+  private async undo(
+    orderId: string,
+    kind: 'void' | 'refund',
+    decide: (c: NojumpOrder) => Promise<{ problem: Problem } | { amount: number }>,
+  ): Promise<NojumpOrder> {
     const { repo, client, clock } = this.d
-    const r = repo.insertOrder(
-      {
-        orderId: this.newOrderId(),
+    const newId = await this.newOrderId()
+    const txnTime = client.txnTime()
+    const { c, r } = await repo.atomic(async () => {
+      const c = await repo.lock(orderId)
+      if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
+      const d = await decide(c)
+      if ('problem' in d) throw new DomainError('conflict', d.problem.code, d.problem.message)
+      const r = await repo.insertOrder(
+        {
+          orderId: newId,
+          kind,
+          status: 'PENDING',
+          txnTime,
+          amount: d.amount,
+          origOrderId: c.orderId,
+          ...(c.openId ? { openId: c.openId } : {}),
+          nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
+        },
         kind,
-        status: 'PENDING',
-        txnTime: client.txnTime(),
-        amount,
-        origOrderId: c.orderId,
-        ...(c.openId ? { openId: c.openId } : {}),
-        nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
-      },
-      kind,
-    )
+      )
+      return { c, r }
+    })
     const args = {
       orderId: r.orderId,
       txnTime: r.txnTime,
-      txnAmt: amount,
+      txnAmt: r.amount,
       origQryId: c.queryId as string,
       backUrl: this.d.backUrl,
     }
     const a = await this.tryCall(kind, r.orderId, () =>
       kind === 'void' ? client.voidConsume(args) : client.refund(args),
     )
-    if (a) this.afterAnswer(r.orderId, a)
-    const after = repo.order(r.orderId) as NojumpOrder
+    if (a) await this.afterAnswer(r.orderId, a)
+    const after = (await repo.order(r.orderId)) as NojumpOrder
     if (after.status === 'FAILED')
       throw new DomainError(
         'upstream',
@@ -486,120 +538,112 @@ export class NojumpService {
   /** 冲正 (99): only a consume whose outcome is unknown, within its window; 00 = never taken. */
   async reverse(orderId: string): Promise<NojumpOrder> {
     const { repo, client, clock } = this.d
-    const c = this.consume(orderId)
+    const c = await this.consume(orderId)
     const p = reversalProblem(c, clock())
     if (p) throw new DomainError('conflict', p.code, p.message)
     const a = await this.tryCall('reversal', c.orderId, () =>
       client.reverse({ orderId: c.orderId, txnTime: c.txnTime }),
     )
     if (!a || a.outcome === 'unknown') {
-      repo.noteAnswer(c.orderId, a?.respCode ?? 'unknown', a?.respMsg ?? '', 'reversal outcome unknown')
+      await repo.noteAnswer(c.orderId, a?.respCode ?? 'unknown', a?.respMsg ?? '', 'reversal outcome unknown')
       throw unknownError('冲正')
     }
     if (a.outcome === 'refused') throw refusedError(a, '冲正')
     try {
-      repo.move(c.orderId, 'REVERSED', 'reversal', `${a.respCode} ${a.respMsg}`)
+      await repo.move(c.orderId, 'REVERSED', 'reversal', `${a.respCode} ${a.respMsg}`)
     } catch (e) {
       // Settled meanwhile (notification or query): the reversal answered 00, so the money is back.
       if (!(e instanceof NojumpTransitionError)) throw e
       this.d.log.error({ orderId }, 'acp nojump reversal accepted for a consume that settled meanwhile — check it')
     }
-    return repo.order(c.orderId) as NojumpOrder
+    return (await repo.order(c.orderId)) as NojumpOrder
   }
 
   // --- settling: notification and query ---------------------------------------------------------
 
-  /** Applies a final outcome once, with its consequences in the same transaction. */
-  private settle(o: NojumpOrder, respCode: string, respMsg: string, queryId: string | undefined, source: string) {
+  /**
+   * Applies a final outcome once (status-guarded), with its consequences in the same transaction:
+   * a void marks its consume VOIDED, a refund adds to the refunded amount.
+   */
+  private async settle(
+    o: NojumpOrder,
+    respCode: string,
+    respMsg: string,
+    queryId: string | undefined,
+    source: string,
+  ): Promise<'applied' | 'unchanged'> {
     const { repo } = this.d
     const cls = classify(respCode)
-    if (cls === 'unknown') return 'unchanged' as const
+    if (cls === 'unknown') return 'unchanged'
     const facts = { respCode, respMsg, ...(queryId ? { queryId } : {}) }
     if (cls === 'refused')
-      return repo.move(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts)
-        ? ('applied' as const)
-        : ('unchanged' as const)
-    if (!repo.move(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts)) return 'unchanged' as const
-    if (o.kind === 'void' && o.origOrderId) repo.move(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
-    if (o.kind === 'refund' && o.origOrderId) repo.addRefunded(o.origOrderId, o.amount, o.orderId)
-    return 'applied' as const
+      return (await repo.move(o.orderId, 'FAILED', source, `${respCode} ${respMsg}`, facts)) ? 'applied' : 'unchanged'
+    if (!(await repo.move(o.orderId, 'SUCCESS', source, `${respCode} ${respMsg}`, facts))) return 'unchanged'
+    if (o.kind === 'void' && o.origOrderId) await repo.move(o.origOrderId, 'VOIDED', source, `voided by ${o.orderId}`)
+    if (o.kind === 'refund' && o.origOrderId) await repo.addRefunded(o.origOrderId, o.amount, o.orderId)
+    return 'applied'
   }
 
-  /** `POST /notify/unionpay/acp/nojump`: verified, stored before answering 200, applied once. */
-  handleNotification(fields: AcpFields): NotifyResult {
+  private target(): SettleTarget<NojumpOrder> {
+    return {
+      label: 'acp nojump',
+      log: this.d.log,
+      get: (id) => this.d.repo.order(id),
+      lock: (id) => this.d.repo.lock(id),
+      atomic: (fn) => this.d.repo.atomic(fn),
+      settle: (o, code, msg, queryId, source) => this.settle(o, code, msg, queryId, source),
+      isLostRace: (e) => e instanceof NojumpTransitionError,
+    }
+  }
+
+  /**
+   * `POST /notify/unionpay/acp/nojump`: verified, stored before answering 200, applied once; an
+   * open (79) opens its front binding; a settled open-and-pay consume goes on to its token.
+   */
+  async handleNotification(fields: AcpFields): Promise<NotifyResult> {
+    const { repo } = this.d
+    if (fields.txnType === '79') return this.openNotification(fields)
+    const r = await applyNotification(fields, {
+      ...this.target(),
+      verifier: this.d.verifier,
+      merId: this.d.merId,
+      notifications: this.d.notifications,
+      txnTypeOf: (o) => TXN_TYPE[o.kind],
+    })
+    if (r.outcome === 'applied') this.followOpenPay((await repo.order(fields.orderId!))!)
+    return r
+  }
+
+  /** A front open's notification (79): opens the binding with its tokenPayData, once. */
+  private async openNotification(fields: AcpFields): Promise<NotifyResult> {
     const { repo, log } = this.d
     const v = this.d.verifier.verify(fields)
     if (!v.ok) {
       log.warn({ reason: v.reason, orderId: fields.orderId }, 'acp nojump notification not verified')
       return { status: 400, outcome: 'bad_signature' }
     }
-    const orderId = fields.orderId ?? ''
-    if (fields.merId !== this.d.merId || !orderId || !fields.respCode || !fields.txnType)
+    if (fields.merId !== this.d.merId || !fields.orderId || !fields.respCode)
       return { status: 400, outcome: 'bad_fields' }
-    if (fields.txnType === '79') return this.openNotification(fields)
-    const o = repo.order(orderId)
-    if (!o) {
-      log.warn({ orderId }, 'acp nojump notification for an unknown order')
-      return { status: 404, outcome: 'no_order' }
-    }
-    if (TXN_TYPE[o.kind] !== fields.txnType || (fields.txnAmt !== undefined && Number(fields.txnAmt) !== o.amount)) {
-      log.error({ orderId, txnType: fields.txnType, txnAmt: fields.txnAmt }, 'acp nojump notification does not match')
-      return { status: 400, outcome: 'mismatch' }
-    }
-    const signatureHash = createHash('sha256')
-      .update(fields.signature ?? '')
-      .digest('hex')
-    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
-    const r: NotifyResult = repo.atomic(() => {
-      const fresh = this.d.notifications.recordNotification({
-        signatureHash,
-        orderId,
-        txnType: fields.txnType!,
-        respCode: fields.respCode!,
-        outcome: 'received',
-        params: JSON.stringify(kept),
-      })
-      if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      let outcome: 'applied' | 'unchanged'
-      try {
-        outcome = this.settle(repo.order(orderId)!, fields.respCode!, fields.respMsg ?? '', fields.queryId, 'notify')
-      } catch (e) {
-        if (!(e instanceof NojumpTransitionError)) throw e
-        outcome = 'unchanged'
-      }
-      this.d.notifications.setNotificationOutcome(signatureHash, outcome)
-      return { status: 200 as const, outcome }
-    })
-    if (r.outcome === 'applied') this.followOpenPay(repo.order(orderId)!)
-    return r
-  }
-
-  /** A front open's notification (79): opens the binding with its tokenPayData, once. */
-  private openNotification(fields: AcpFields): NotifyResult {
-    const { repo, log } = this.d
-    const b = repo.bindingByOpenOrder(fields.orderId!)
+    const b = await repo.bindingByOpenOrder(fields.orderId)
     if (!b || b.via !== 'front') {
       log.warn({ orderId: fields.orderId }, 'acp nojump open notification for an unknown binding')
       return { status: 404, outcome: 'no_order' }
     }
-    const signatureHash = createHash('sha256')
-      .update(fields.signature ?? '')
-      .digest('hex')
-    const { signature: _s, signPubKeyCert: _c, accNo: _a, customerInfo: _i, tokenPayData: _t, ...kept } = fields
-    return repo.atomic(() => {
-      const fresh = this.d.notifications.recordNotification({
+    const { signatureHash, params } = notificationRecord(fields)
+    return repo.atomic(async () => {
+      const fresh = await this.d.notifications.recordNotification({
         signatureHash,
         orderId: fields.orderId!,
         txnType: '79',
         respCode: fields.respCode!,
         outcome: 'received',
-        params: JSON.stringify(kept),
+        params,
       })
       if (!fresh) return { status: 200 as const, outcome: 'duplicate' as const }
-      const before = repo.binding(b.id)!.status
-      this.applyOpenResult(repo.binding(b.id)!, fields, 'notify')
-      const outcome = repo.binding(b.id)!.status !== before ? ('applied' as const) : ('unchanged' as const)
-      this.d.notifications.setNotificationOutcome(signatureHash, outcome)
+      const before = (await repo.lockBinding(b.id))!
+      await this.applyOpenResult(before, fields, 'notify')
+      const outcome = (await repo.binding(b.id))!.status !== before.status ? 'applied' : 'unchanged'
+      await this.d.notifications.setNotificationOutcome(signatureHash, outcome)
       return { status: 200 as const, outcome }
     })
   }
@@ -608,47 +652,28 @@ export class NojumpService {
    * The reconciliation file's verdict on a PENDING order (seed 003 FAQ 35, docs/reconcile.md):
    * listed → SUCCESS, not listed → FAILED; inside the reconciliation's transaction.
    */
-  settleByFile(orderId: string, listed: { queryId: string } | null): void {
-    const o = this.d.repo.order(orderId)
+  async settleByFile(orderId: string, listed: { queryId: string } | null): Promise<void> {
+    const o = await this.d.repo.lock(orderId)
     if (!o) throw new Error(`no nojump order ${orderId}`)
-    if (listed) this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
-    else this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+    if (listed) await this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+    else await this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
   }
 
   /** One status query (00) for an order whose outcome is unknown; reschedules per queryGap. */
   async check(o: NojumpOrder): Promise<NojumpOrder> {
-    const { repo, client, clock, log } = this.d
-    const a = await this.tryCall('query', o.orderId, () => client.query({ orderId: o.orderId, txnTime: o.txnTime }))
-    if (a && a.respCode === '00' && a.fields.origRespCode) {
-      if (a.fields.txnAmt === undefined || Number(a.fields.txnAmt) === o.amount) {
-        try {
-          repo.atomic(() =>
-            this.settle(
-              repo.order(o.orderId)!,
-              a.fields.origRespCode!,
-              a.fields.origRespMsg ?? '',
-              a.fields.queryId,
-              'query',
-            ),
-          )
-        } catch (e) {
-          if (!(e instanceof NojumpTransitionError)) throw e
-        }
-      } else log.error({ orderId: o.orderId, answered: a.fields.txnAmt }, 'acp nojump query answer does not match')
-    }
-    const after = repo.order(o.orderId) as NojumpOrder
+    const after = await queryOnce(o, {
+      ...this.target(),
+      query: (x) => this.d.client.query({ orderId: x.orderId, txnTime: x.txnTime }),
+      scheduleCheck: (id, at, toFile) => this.d.repo.scheduleCheck(id, at, toFile),
+      clock: this.d.clock,
+    })
     if (after.status !== 'PENDING') this.followOpenPay(after)
-    if (after.status === 'PENDING') {
-      const gap = queryGap(after.checkCount + 1)
-      repo.scheduleCheck(o.orderId, gap === null ? null : clock() + gap, gap === null)
-      if (gap === null)
-        log.warn({ orderId: o.orderId }, 'acp nojump order still unknown: left to the reconciliation file')
-    }
-    return repo.order(o.orderId) as NojumpOrder
+    return after
   }
 
+  /** Queries every due order (claimed, so N instances never query one order together). */
   async checkDue(): Promise<number> {
-    const due = this.d.repo.claimDue(this.d.clock(), 60_000)
+    const due = await this.d.repo.claimDue(this.d.clock(), 60_000)
     for (const o of due) await this.check(o)
     return due.length
   }

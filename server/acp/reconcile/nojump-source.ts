@@ -27,11 +27,11 @@ function toLocal(o: NojumpOrder): LocalTxn | null {
 export function nojumpSource(repo: NojumpRepo, service: NojumpService): LocalSource {
   return {
     name: 'nojump',
-    candidates: async (from, to) => repo.sentBetween(from, to).flatMap((o) => toLocal(o) ?? []),
+    candidates: async (from, to) => (await repo.sentBetween(from, to)).flatMap((o) => toLocal(o) ?? []),
     byOrderId: async (orderId) => {
-      const o = repo.order(orderId)
+      const o = await repo.order(orderId)
       return o ? toLocal(o) : null
     },
-    settle: async (orderId, listed) => service.settleByFile(orderId, listed),
+    settle: (orderId, listed) => service.settleByFile(orderId, listed),
   }
 }

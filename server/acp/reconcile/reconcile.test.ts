@@ -185,6 +185,34 @@ describe('reconciliation with the 全渠道 file', () => {
     expect(r.json.reconciliation.mismatches).toBe(0)
   })
 
+  it('settles token payments left unknown: listed → SUCCESS, not listed → FAILED (inside the run)', async () => {
+    now = Date.parse('2026-12-03T02:00:00Z')
+    const u = await userCookie(s, 'recon-token-unknown')
+    const card = await openedCard(s, u)
+    const payUnknown = async (amount: number) => {
+      const draft = await callAs(s, u, 'POST', '/api/nojump/payments/sms', { bindingId: card, amount })
+      const sms = (await (await fetch(`${s.baseUrl}/sandbox/acp/nojump/sms/${draft.json.orderId}`)).json()) as Json
+      await sandbox('next', { outcome: 'unknown' })
+      const paid = await callAs(s, u, 'POST', `/api/nojump/payments/${draft.json.orderId}/confirm`, {
+        smsCode: sms.code,
+      })
+      expect(paid.json).toMatchObject({ status: 'PENDING', respCode: '03' })
+      return draft.json.orderId as string
+    }
+    const listed = await payUnknown(1_234)
+    const lost = await payUnknown(1_235)
+    await sandbox('file', { omit: lost })
+
+    now = Date.parse('2026-12-03T15:05:00Z')
+    const r = await run('20261203')
+    expect(r.status, JSON.stringify(r.json)).toBe(200)
+    const payment = async (id: string) => (await callAs(s, u, 'GET', `/api/nojump/payments/${id}`)).json
+    expect(await payment(listed)).toMatchObject({ status: 'SUCCESS' })
+    expect((await payment(listed)).events.at(-1)).toMatchObject({ toStatus: 'SUCCESS', source: 'reconcile' })
+    expect(await payment(lost)).toMatchObject({ status: 'FAILED', respCode: '34' })
+    expect(r.json.reconciliation.settled).toBe(2)
+  })
+
   it('validates the settle date', async () => {
     for (const d of ['2026113', '20261131', 'yesterday']) {
       const r = await run(d)
