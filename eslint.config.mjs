@@ -31,6 +31,34 @@ const NO_SANDBOX = {
   message: 'Production server code does not import server/sandbox.',
 }
 
+const NO_STUB_IN_APP = {
+  group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './stub/*', '@/upsdk/stub', '@/upsdk/stub/*'],
+  message: 'Only src/upsdk/loader.ts loads the stub.',
+}
+const NO_STUB_IMPORT_EXPRESSION = {
+  selector: 'ImportExpression[source.value=/(^|\\/)(upsdk\\/)?stub(\\/|$)/]',
+  message: 'Only src/upsdk/loader.ts loads the stub.',
+}
+/** The kit's sources: what kit/web/*.ts reach (src/composables/useUserInfo.ts is the demo's own). */
+const KIT_SOURCES = [
+  'src/upsdk/**',
+  'src/composables/**',
+  'src/stores/{sdk,session,payment}.ts',
+  'src/api/client.ts',
+  'src/settings.ts',
+]
+const KIT_DEEP_IMPORTS = [
+  '@/upsdk',
+  '@/upsdk/*',
+  '**/upsdk',
+  '**/upsdk/*',
+  '!upkit/upsdk',
+  '@/composables/*',
+  '**/composables/*',
+  '!@/composables/useUserInfo',
+  '!**/composables/useUserInfo',
+]
+
 export default defineConfigWithVueTs(
   { name: 'upkit/files', files: ['**/*.{ts,mts,vue}'] },
   {
@@ -108,19 +136,44 @@ export default defineConfigWithVueTs(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          patterns: [NO_STUB_IN_APP],
+        },
+      ],
+      'no-restricted-syntax': ['error', NO_STUB_IMPORT_EXPRESSION],
+    },
+  },
+  // The demo uses the kit as a merchant would (issue 16): app code imports `upkit/upsdk`, `upkit/vue`
+  // and (types only) `upkit/stub`, never the kit's sources under src/upsdk or src/composables. The kit's
+  // own sources are the files the entry points reach (kit/README.md). Repeats no-stub-in-app's rules,
+  // which this block replaces for these files.
+  {
+    name: 'upkit/boundaries/app-through-kit',
+    files: ['src/**/*.{ts,vue}'],
+    ignores: [...KIT_SOURCES, '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
           patterns: [
+            NO_STUB_IN_APP,
             {
-              group: ['**/upsdk/stub', '**/upsdk/stub/*', './stub', './stub/*', '@/upsdk/stub', '@/upsdk/stub/*'],
-              message: 'Only src/upsdk/loader.ts loads the stub.',
+              group: KIT_DEEP_IMPORTS,
+              message: "App code imports the kit through 'upkit/upsdk' or 'upkit/vue', not its sources.",
+            },
+            {
+              group: ['upkit/stub'],
+              allowTypeImports: true,
+              message: "App code takes only types from 'upkit/stub'; the loader installs the stub.",
             },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
+        NO_STUB_IMPORT_EXPRESSION,
         {
-          selector: 'ImportExpression[source.value=/(^|\\/)(upsdk\\/)?stub(\\/|$)/]',
-          message: 'Only src/upsdk/loader.ts loads the stub.',
+          selector: 'ImportExpression[source.value=/^(@\\/|\\.{1,2}\\/)(.*\\/)?(upsdk|composables)(\\/|$)/]',
+          message: "App code imports the kit through 'upkit/upsdk' or 'upkit/vue', not its sources.",
         },
       ],
     },

@@ -73,6 +73,15 @@ export default defineConfig(({ mode, command }) => {
       alias: {
         '@': fileURLToPath(new URL('./src', import.meta.url)),
         '@common': fileURLToPath(new URL('./common', import.meta.url)),
+        // Pinia's own production build: its bundler build keeps the devtools' file-saver code (module-level
+        // expressions the bundler must assume have effects), 1 KB gzip of the home route's framework chunk.
+        ...(command === 'build'
+          ? { pinia: fileURLToPath(new URL('./node_modules/pinia/dist/pinia.esm-browser.prod.js', import.meta.url)) }
+          : {}),
+        // The demo imports the kit through the package's own entry points (kit/README.md).
+        'upkit/upsdk': fileURLToPath(new URL('./kit/web/upsdk.ts', import.meta.url)),
+        'upkit/vue': fileURLToPath(new URL('./kit/web/vue.ts', import.meta.url)),
+        'upkit/stub': fileURLToPath(new URL('./kit/web/stub.ts', import.meta.url)),
       },
     },
     define: {

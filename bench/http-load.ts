@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { request, Agent } from 'node:http'
+import { pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
 
 export interface LoadResult {
@@ -103,13 +104,18 @@ export interface ServerProcess {
   stop(): Promise<{ upstreamCalls?: number }>
 }
 
-/** Starts bench/http-servers.ts <kind> in its own process and resolves with its port. */
-export function startServerProcess(kind: string, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', new URL('./http-servers.ts', import.meta.url).pathname, kind],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
+/**
+ * Starts bench/http-servers.ts <kind> in its own process and resolves with its port; `tree`: the
+ * root of another checkout whose bench/http-servers.ts to run (the code before a change).
+ */
+export function startServerProcess(kind: string, nodeArgs: string[] = [], tree?: string): Promise<ServerProcess> {
+  const script = tree
+    ? new URL('bench/http-servers.ts', pathToFileURL(`${tree.replace(/\/$/, '')}/`)).pathname
+    : new URL('./http-servers.ts', import.meta.url).pathname
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...(tree ? { cwd: tree } : {}),
+  })
   let out = ''
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()))
   const stop = async () => {

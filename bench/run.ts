@@ -29,6 +29,16 @@ interface Result {
 
 const results: Result[] = []
 
+/** `BENCH_ONLY=signing` (comma-separated) runs only those parts; all of them by default. */
+const PARTS = ['micro', 'instances', 'budget', 'signing', 'ready', 'bundle'] as const
+const ONLY = process.env.BENCH_ONLY
+  ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()))
+  : new Set<string>(PARTS)
+for (const part of ONLY)
+  if (!(PARTS as readonly string[]).includes(part))
+    throw new Error(`BENCH_ONLY: unknown part ${part} (${PARTS.join(', ')})`)
+const only = (part: (typeof PARTS)[number]) => ONLY.has(part)
+
 /** Runs `fn` repeatedly for about `ms` milliseconds after a short warm-up. */
 async function measure(name: string, fn: () => unknown | Promise<unknown>, ms = 1000, note?: string): Promise<void> {
   for (let i = 0; i < 50; i++) await fn()
@@ -54,77 +64,79 @@ async function measure(name: string, fn: () => unknown | Promise<unknown>, ms = 
   })
 }
 
-const params = {
-  appId: 'a5949221470c4059b9b0b45a90c81527',
-  frontToken: 'U72eJp21SkuzKRdUK+jyFw==',
-  nonceStr: 'Wm3WZYTPz0wzccnW',
-  timestamp: '1414587457',
-  url: 'https://mobile.example.com/pay?order=1',
+if (only('micro')) {
+  const params = {
+    appId: 'a5949221470c4059b9b0b45a90c81527',
+    frontToken: 'U72eJp21SkuzKRdUK+jyFw==',
+    nonceStr: 'Wm3WZYTPz0wzccnW',
+    timestamp: '1414587457',
+    url: 'https://mobile.example.com/pay?order=1',
+  }
+  await measure('sha256 signature (2.4.1)', () => unionpaySignature(params))
+
+  const key = '0123456789abcdeffedcba9876543210a1b2c3d4e5f60718'
+  const cipher = tdesEncrypt('13812345678', key)
+  await measure('3DES decrypt (user.mobile field)', () => tdesDecrypt(cipher, key))
+
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const notif = { appId: 'a', contractId: '1234567890', openId: 'o+/=', planId: 'PLAN0001' }
+  const signed = { ...notif, signature: signNotification(notif, privateKey) }
+  await measure('RSA-2048 notification verify (appendix 5)', () => verifyNotification(signed, publicKey))
+
+  const db = await openDatabase('sqlite::memory:')
+  const sessions = new SessionStore(db)
+  const ids: string[] = []
+  for (let n = 0; n < 1000; n++) ids.push((await sessions.create({ openId: `user-${n}`, scope: 'upapi_base' })).id)
+  let i = 0
+  await measure('SQLite session lookup', () => sessions.get(ids[i++ % ids.length] ?? ''))
+  await measure('SQLite session create', () => sessions.create({ openId: 'bench', scope: 'upapi_base' }))
+
+  await benchPayments(measure)
+  await benchAcp(measure)
+
+  const server = await startTestServer({}, { rateLimitPerMinute: 1_000_000 })
+  try {
+    const payload = JSON.stringify({ url: `${server.baseUrl}/pay?x=1#frag` })
+    await measure(
+      'POST /api/upsdk/config (in-process inject, token cached)',
+      () =>
+        server.app.inject({
+          method: 'POST',
+          url: '/api/upsdk/config',
+          payload,
+          headers: { 'content-type': 'application/json' },
+        }),
+      1500,
+    )
+
+    await server.ctx.tokens.invalidate('front', await server.ctx.tokens.get('front'))
+    const before = server.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
+    const t0 = performance.now()
+    await Promise.all(
+      Array.from({ length: 500 }, () =>
+        fetch(`${server.baseUrl}/api/upsdk/config`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: payload,
+        }),
+      ),
+    )
+    const took = (performance.now() - t0) / 1000
+    const after = server.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
+    results.push({
+      name: '500 concurrent cold config requests over HTTP',
+      ops: 500,
+      seconds: +took.toFixed(3),
+      opsPerSec: Math.round(500 / took),
+      note: `frontToken fetched ${after - before}× upstream`,
+    })
+  } finally {
+    await server.close()
+  }
 }
-await measure('sha256 signature (2.4.1)', () => unionpaySignature(params))
 
-const key = '0123456789abcdeffedcba9876543210a1b2c3d4e5f60718'
-const cipher = tdesEncrypt('13812345678', key)
-await measure('3DES decrypt (user.mobile field)', () => tdesDecrypt(cipher, key))
-
-const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const notif = { appId: 'a', contractId: '1234567890', openId: 'o+/=', planId: 'PLAN0001' }
-const signed = { ...notif, signature: signNotification(notif, privateKey) }
-await measure('RSA-2048 notification verify (appendix 5)', () => verifyNotification(signed, publicKey))
-
-const db = await openDatabase('sqlite::memory:')
-const sessions = new SessionStore(db)
-const ids: string[] = []
-for (let n = 0; n < 1000; n++) ids.push((await sessions.create({ openId: `user-${n}`, scope: 'upapi_base' })).id)
-let i = 0
-await measure('SQLite session lookup', () => sessions.get(ids[i++ % ids.length] ?? ''))
-await measure('SQLite session create', () => sessions.create({ openId: 'bench', scope: 'upapi_base' }))
-
-await benchPayments(measure)
-await benchAcp(measure)
-
-const server = await startTestServer({}, { rateLimitPerMinute: 1_000_000 })
-try {
-  const payload = JSON.stringify({ url: `${server.baseUrl}/pay?x=1#frag` })
-  await measure(
-    'POST /api/upsdk/config (in-process inject, token cached)',
-    () =>
-      server.app.inject({
-        method: 'POST',
-        url: '/api/upsdk/config',
-        payload,
-        headers: { 'content-type': 'application/json' },
-      }),
-    1500,
-  )
-
-  await server.ctx.tokens.invalidate('front', await server.ctx.tokens.get('front'))
-  const before = server.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
-  const t0 = performance.now()
-  await Promise.all(
-    Array.from({ length: 500 }, () =>
-      fetch(`${server.baseUrl}/api/upsdk/config`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: payload,
-      }),
-    ),
-  )
-  const took = (performance.now() - t0) / 1000
-  const after = server.sandbox?.unionpay.calls.filter((c) => c.api === 'frontToken').length ?? 0
-  results.push({
-    name: '500 concurrent cold config requests over HTTP',
-    ops: 500,
-    seconds: +took.toFixed(3),
-    opsPerSec: Math.round(500 / took),
-    note: `frontToken fetched ${after - before}× upstream`,
-  })
-} finally {
-  await server.close()
-}
-
-results.push(...(await benchInstances()))
-await benchBudget((row) => results.push(row))
+if (only('instances')) results.push(...(await benchInstances()))
+if (only('budget')) await benchBudget((row) => results.push(row))
 
 // Figures on a shared machine move with the neighbours: each comparison runs its sides
 // interleaved, ROUNDS times, and keeps the median; compare ratios within one run.
@@ -132,59 +144,86 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
 
 const comparisons: Comparison[] = []
 
-const signing = await benchSigning(ROUNDS)
-results.push(...signing.rows)
-{
-  const { bare, fastify, upkit } = signing.medians
-  const express = signing.medians['express-wechat']
+if (only('signing')) {
+  const signing = await benchSigning(ROUNDS)
+  results.push(...signing.rows)
+  {
+    const { bare, fastify, upkit } = signing.medians
+    const express = signing.medians['express-wechat']
+    comparisons.push(
+      compare('signing route rps @50 conns', upkit.rps, 'rps', 'bare node:http (ceiling)', bare.rps, {
+        op: '≥',
+        ratio: 0.8,
+      }),
+      compare('signing route p99 @50 conns', upkit.p99Ms, 'ms', 'bare node:http', bare.p99Ms, { op: '≤', ratio: 1.5 }),
+      compare('signing route rps', upkit.rps, 'rps', 'minimal fastify, same signing', fastify.rps),
+      compare('signing route rps', upkit.rps, 'rps', 'express + wechat-jssdk', express.rps),
+      compare('signing route server CPU per request', upkit.cpu, 'µs', 'bare node:http', bare.cpu),
+      compare('signing route server CPU per request', upkit.cpu, 'µs', 'minimal fastify', fastify.cpu),
+    )
+    const before = signing.medians['upkit-before']
+    if (before)
+      comparisons.push(
+        compare('signing route rps', upkit.rps, 'rps', 'upkit before (BENCH_BEFORE_TREE)', before.rps),
+        compare('signing route p99', upkit.p99Ms, 'ms', 'upkit before', before.p99Ms),
+        compare('signing route server CPU per request', upkit.cpu, 'µs', 'upkit before', before.cpu),
+      )
+  }
+}
+
+if (only('ready')) {
+  const ready = await benchReady(ROUNDS + 2)
+  results.push(
+    ...ready.rows.map((r) => ({
+      name: r.name,
+      ops: 0,
+      seconds: +(r.ms / 1000).toFixed(3),
+      opsPerSec: 0,
+      note: r.note,
+    })),
+  )
   comparisons.push(
-    compare('signing route rps @50 conns', upkit.rps, 'rps', 'bare node:http (ceiling)', bare.rps, {
-      op: '≥',
-      ratio: 0.8,
-    }),
-    compare('signing route p99 @50 conns', upkit.p99Ms, 'ms', 'bare node:http', bare.p99Ms, { op: '≤', ratio: 1.5 }),
-    compare('signing route rps', upkit.rps, 'rps', 'minimal fastify, same signing', fastify.rps),
-    compare('signing route rps', upkit.rps, 'rps', 'express + wechat-jssdk', express.rps),
-    compare('signing route server CPU per request', upkit.cpu, 'µs', 'bare node:http', bare.cpu),
+    compare(
+      'time to upsdk ready, 4G (Chromium)',
+      ready.medians.upkit,
+      'ms',
+      'critical-path bound',
+      ready.medians.bound,
+      {
+        op: '≤',
+        ratio: 1.1,
+      },
+    ),
+    compare(
+      'time to upsdk ready, 4G (Chromium)',
+      ready.medians.upkit,
+      'ms',
+      'naive page (tags, fetch, config)',
+      ready.medians.naive,
+      {
+        op: '≤',
+        ratio: 0.6,
+      },
+    ),
+    compare('home page shows 已就绪, 4G', ready.medians.shown, 'ms', 'naive page upsdk ready', ready.medians.naive),
   )
 }
 
-const ready = await benchReady(ROUNDS + 2)
-results.push(
-  ...ready.rows.map((r) => ({ name: r.name, ops: 0, seconds: +(r.ms / 1000).toFixed(3), opsPerSec: 0, note: r.note })),
-)
-comparisons.push(
-  compare('time to upsdk ready, 4G (Chromium)', ready.medians.upkit, 'ms', 'critical-path bound', ready.medians.bound, {
-    op: '≤',
-    ratio: 1.1,
-  }),
-  compare(
-    'time to upsdk ready, 4G (Chromium)',
-    ready.medians.upkit,
-    'ms',
-    'naive page (tags, fetch, config)',
-    ready.medians.naive,
-    {
-      op: '≤',
-      ratio: 0.6,
-    },
-  ),
-  compare('home page shows 已就绪, 4G', ready.medians.shown, 'ms', 'naive page upsdk ready', ready.medians.naive),
-)
-
-const bundle = [...benchBundle(), ...benchKitSizes()]
-for (const row of bundle) {
-  if (row.budget)
-    comparisons.push(
-      compare(row.name.trim(), row.bytes / 1024, 'KB', 'budget', row.budget / 1024, { op: '≤', ratio: 1 }),
-    )
-  results.push({
-    name: row.name,
-    ops: row.bytes,
-    seconds: 0,
-    opsPerSec: 0,
-    note: `${(row.bytes / 1024).toFixed(1)} KB${row.budget ? ` = ${(row.bytes / row.budget).toFixed(2)}× the ${Math.round(row.budget / 1024)} KB budget` : ''}${row.note ? `; ${row.note}` : ''}`,
-  })
+if (only('bundle')) {
+  const bundle = [...benchBundle(), ...benchKitSizes()]
+  for (const row of bundle) {
+    if (row.budget)
+      comparisons.push(
+        compare(row.name.trim(), row.bytes / 1024, 'KB', 'budget', row.budget / 1024, { op: '≤', ratio: 1 }),
+      )
+    results.push({
+      name: row.name,
+      ops: row.bytes,
+      seconds: 0,
+      opsPerSec: 0,
+      note: `${(row.bytes / 1024).toFixed(1)} KB${row.budget ? ` = ${(row.bytes / row.budget).toFixed(2)}× the ${Math.round(row.budget / 1024)} KB budget` : ''}${row.note ? `; ${row.note}` : ''}`,
+    })
+  }
 }
 
 // the call budget and the notify paths, beside their budget / as figures to keep
@@ -225,7 +264,7 @@ const file = new URL(`./results/bench-${new Date().toISOString().replace(/[:.]/g
 writeFileSync(
   file,
   JSON.stringify(
-    { node: process.version, at: new Date().toISOString(), rounds: ROUNDS, comparisons, results },
+    { node: process.version, at: new Date().toISOString(), rounds: ROUNDS, parts: [...ONLY], comparisons, results },
     null,
     2,
   ),

@@ -17,6 +17,7 @@ const KINDS = [
   ['fastify', 'minimal fastify, same signing'],
   ['express-wechat', 'express + wechat-jssdk (WeChat signing)'],
   ['upkit', 'upkit POST /api/upsdk/config (all hooks)'],
+  ['upkit-before', 'upkit before, from BENCH_BEFORE_TREE'],
 ] as const
 export type SigningKind = (typeof KINDS)[number][0]
 type Kind = SigningKind
@@ -37,23 +38,39 @@ export interface SigningMedians {
 export async function benchSigning(
   rounds: number,
   ms = 3000,
-): Promise<{ rows: SigningRow[]; medians: Record<SigningKind, SigningMedians> }> {
+): Promise<{
+  rows: SigningRow[]
+  medians: Record<Exclude<SigningKind, 'upkit-before'>, SigningMedians> & { 'upkit-before'?: SigningMedians }
+}> {
   const servers: Partial<Record<Kind, ServerProcess>> = {}
-  const runs: Record<Kind, LoadResult[]> = { bare: [], fastify: [], 'express-wechat': [], upkit: [] }
+  const runs: Record<Kind, LoadResult[]> = {
+    bare: [],
+    fastify: [],
+    'express-wechat': [],
+    upkit: [],
+    'upkit-before': [],
+  }
   let upstreamCalls: number | undefined
+  // the upkit server of another checkout (e.g. `git worktree add /tmp/before HEAD~3`), run beside this one
+  const before = process.env.BENCH_BEFORE_TREE
+  const kinds = KINDS.filter(([kind]) => kind !== 'upkit-before' || before)
   try {
-    for (const [kind] of KINDS) servers[kind] = await startServerProcess(kind)
+    for (const [kind] of kinds)
+      servers[kind] =
+        kind === 'upkit-before' ? await startServerProcess('upkit', [], before) : await startServerProcess(kind)
     for (let round = 0; round < rounds; round++) {
-      for (const [kind] of KINDS) {
+      for (const [kind] of kinds) {
         const server = servers[kind]
         if (!server) continue
         const url = `http://127.0.0.1:${server.port}/api/upsdk/config`
         const body = JSON.stringify({ url: `http://127.0.0.1:${server.port}/pay?x=1` })
-        runs[kind].push(await loadTest(url, body, CONNECTIONS, ms, 500, server.child.pid))
+        // the first round warms each server 3 s, so that its JIT has settled (0.5 s then left
+        // upkit's compiler threads busy into the measured rounds, charged to it as CPU per request)
+        runs[kind].push(await loadTest(url, body, CONNECTIONS, ms, round === 0 ? 3000 : 500, server.child.pid))
       }
     }
   } finally {
-    for (const [kind] of KINDS) {
+    for (const [kind] of kinds) {
       const stopped = await servers[kind]?.stop()
       if (kind === 'express-wechat') upstreamCalls = stopped?.upstreamCalls
     }
@@ -73,7 +90,7 @@ export async function benchSigning(
   const bare = med('bare')
   const fastify = med('fastify')
   const express = med('express-wechat')
-  const rows = KINDS.map(([kind, label]) => {
+  const rows = kinds.map(([kind, label]) => {
     const m = med(kind)
     const parts = [
       kind === 'bare' ? 'the ceiling' : `${ratio(m.rps, bare.rps)} bare rps, p99 ${ratio(m.p99Ms, bare.p99Ms)} bare`,
@@ -81,6 +98,10 @@ export async function benchSigning(
         ? `${Math.round(m.cpu)} µs CPU/request${kind === 'bare' ? '' : ` (${ratio(m.cpu, bare.cpu)} bare)`}`
         : '',
     ]
+    if (kind === 'upkit' && before) {
+      const b = med('upkit-before')
+      parts.push(`${ratio(m.rps, b.rps)} before's rps, ${ratio(m.cpu, b.cpu)} before's CPU/request`)
+    }
     if (kind === 'upkit') {
       parts.push(`${ratio(m.rps, fastify.rps)} fastify rps, ${ratio(m.rps, express.rps)} express+wechat-jssdk rps`)
       parts.push('goal ≥0.80× bare rps, p99 ≤1.50×')
@@ -99,10 +120,10 @@ export async function benchSigning(
     }
   })
   const medians = Object.fromEntries(
-    KINDS.map(([kind]) => {
+    kinds.map(([kind]) => {
       const m = med(kind)
       return [kind, { rps: m.rps, p99Ms: m.p99Ms, cpu: m.cpu }]
     }),
-  ) as Record<SigningKind, SigningMedians>
+  ) as Record<Exclude<SigningKind, 'upkit-before'>, SigningMedians> & { 'upkit-before'?: SigningMedians }
   return { rows, medians }
 }

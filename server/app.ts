@@ -18,7 +18,7 @@ import { fastifyTrustProxy } from './http/trust-proxy.ts'
 import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
 import { registerNoStore } from './http/no-store.ts'
 import { registerAdminCheck } from './http/admin.ts'
-import { logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
+import { lazyRequestLogger, logAccess, REDACT_PATHS, requestSerializer } from './log.ts'
 import { buildServices } from './compose.ts'
 import type { Job } from './jobs.ts'
 import { registerAcpRoutes } from './acp/routes.ts'
@@ -87,6 +87,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       serializers: { req: requestSerializer },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // the per-request logger is built when first used: most requests log nothing through it
+    childLoggerFactory: lazyRequestLogger,
     // one access line per request (logAccess below) instead of Fastify's two: half the log cost on the hot path
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
@@ -145,10 +147,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   })
   await app.register(fastifyCookie)
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 })
-  await registerRateLimit(app, options.rateLimitPerMinute ?? config.rateLimitPerMinute)
   registerCsrfGuard(app, {
     allowedOrigins: [new URL(config.publicBaseUrl).origin, ...config.unionpay.upsdkAllowedOrigins],
   })
+  registerRateLimit(app, { max: options.rateLimitPerMinute ?? config.rateLimitPerMinute, clock })
   registerSessions(app, sessions)
   registerCallSubjects(app)
 

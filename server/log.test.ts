@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { redactUrl } from './log.ts'
+import Fastify, { LogController } from 'fastify'
+import { lazyRequestLogger, REDACT_PATHS, redactUrl } from './log.ts'
 import { startTestServer } from './test/harness.ts'
 
 describe('log redaction', () => {
@@ -52,5 +53,58 @@ describe('access lines', () => {
     expect(info[0]?.msg).toBe('request failed: NO_ORDER')
     const debug = await linesAt('debug')
     expect(debug.find((l) => l.req?.url === '/healthz')).toMatchObject({ level: 20, msg: 'request completed' })
+  })
+})
+
+describe('the per-request logger', () => {
+  function lines() {
+    let out = ''
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString()
+        done()
+      },
+    })
+    return {
+      stream,
+      read: () =>
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+    }
+  }
+
+  it('is a child bound to the request id, with the redaction, built only when a request logs', async () => {
+    const { stream, read } = lines()
+    const app = Fastify({
+      logger: { level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, stream },
+      childLoggerFactory: lazyRequestLogger,
+      // as the app: no "incoming request" line through the request's logger
+      logController: new LogController({ disableRequestLogging: true }),
+    })
+    let children = 0
+    const child = app.log.child.bind(app.log)
+    app.log.child = (...args: Parameters<typeof child>) => {
+      children++
+      return child(...args)
+    }
+    app.get('/quiet', async () => 'ok')
+    app.get('/loud', async (req) => {
+      req.log.warn({ body: { frontToken: 'secret-token', n: 1 } }, 'something to see')
+      req.log.info('and more')
+      return 'ok'
+    })
+    await app.ready()
+    children = 0
+    await app.inject({ method: 'GET', url: '/quiet' })
+    expect(children).toBe(0)
+    await app.inject({ method: 'GET', url: '/loud' })
+    expect(children).toBe(1)
+    await app.close()
+    const logged = read().filter((l) => l.msg === 'something to see' || l.msg === 'and more')
+    expect(logged).toHaveLength(2)
+    expect(logged[0]).toMatchObject({ level: 40, reqId: 'req-2', body: { frontToken: '[redacted]', n: 1 } })
+    expect(logged[1]).toMatchObject({ level: 30, reqId: 'req-2' })
   })
 })

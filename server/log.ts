@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify'
 
 /** Query parameters whose values are credentials or personal data; never logged. */
 const SENSITIVE_QUERY =
@@ -78,4 +78,71 @@ export function logAccess(app: FastifyInstance): void {
     }
     done()
   })
+}
+
+type LogMethod = (...args: unknown[]) => void
+type Bindings = Parameters<FastifyBaseLogger['child']>[0]
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger['child']>[1]>
+
+/**
+ * Fastify's per-request logger (`req.log`, bound to the request id), created when first used.
+ * Fastify builds one per request; with the redaction paths, pino's child costs about 1.6 µs,
+ * and a request that goes well logs nothing through it (its access line at debug goes through
+ * `logAccess`'s own logger). A used one is a real pino child: same bindings, same redaction.
+ */
+class RequestLogger {
+  private real: FastifyBaseLogger | undefined
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private get log(): FastifyBaseLogger {
+    return (this.real ??= this.parent.child(this.bindings, this.options))
+  }
+  private call(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent', args: unknown[]): void {
+    const log = this.log
+    ;(log[level] as LogMethod).apply(log, args)
+  }
+
+  get level(): string {
+    return this.real?.level ?? this.options.level ?? this.parent.level
+  }
+  set level(level: string) {
+    this.log.level = level
+  }
+  fatal(...args: unknown[]): void {
+    this.call('fatal', args)
+  }
+  error(...args: unknown[]): void {
+    this.call('error', args)
+  }
+  warn(...args: unknown[]): void {
+    this.call('warn', args)
+  }
+  info(...args: unknown[]): void {
+    this.call('info', args)
+  }
+  debug(...args: unknown[]): void {
+    this.call('debug', args)
+  }
+  trace(...args: unknown[]): void {
+    this.call('trace', args)
+  }
+  silent(...args: unknown[]): void {
+    this.call('silent', args)
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.log.child(bindings, options)
+  }
+}
+
+/** Fastify's `childLoggerFactory`: the request's logger, built on first use (see RequestLogger). */
+export function lazyRequestLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  return new RequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger
 }

@@ -3,10 +3,10 @@ import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
 import './assets/base.css'
-import { createUpsdk } from './composables/upsdkPlugin'
+import { createUpsdk } from 'upkit/vue'
 import { maybeStartDebugConsole } from './debug/debugMode'
 import { router } from './router'
-import { getUpsdkClient } from './upsdk/client'
+import { getUpsdkClient } from 'upkit/upsdk'
 
 router.afterEach((to) => {
   const title = typeof to.meta.title === 'string' ? to.meta.title : undefined

@@ -1,5 +1,5 @@
 import { UPSDK_READY_MARK } from '@common/starter'
-import { createUpsdkClient, setUpsdkClient } from '@/upsdk/client'
+import { createUpsdkClient, setUpsdkClient } from 'upkit/upsdk'
 import { fetchSignatureWithStarter } from '@/upsdk-start'
 
 /**

@@ -1,6 +1,6 @@
 import { STARTER_GLOBAL } from '@common/starter'
 import type { UpsdkConfigSignature } from '@common/api'
-import { fetchUpsdkSignature } from '@/upsdk/client'
+import { fetchUpsdkSignature } from 'upkit/upsdk'
 
 interface StartedRequest {
   url: string

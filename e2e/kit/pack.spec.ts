@@ -152,7 +152,9 @@ test.describe('served apps', () => {
     sandboxUrl = (JSON.parse(await api.started) as { sandbox: string }).sandbox
   })
 
-  test('express with upkit/server answers the config route and verifies notifications', async ({ request }) => {
+  test('express with upkit/server answers the config route and verifies notifications (开放平台 and 全渠道)', async ({
+    request,
+  }) => {
     const base = `http://127.0.0.1:${apiPort}`
     expect((await (await request.get(`${base}/hello`)).json()) as unknown).toEqual({ hello: 'merchant' })
 
@@ -185,6 +187,33 @@ test.describe('served apps', () => {
     expect(await forged.json()).toEqual({ resp: '01' })
     expect(await (await request.get(`${base}/proof/relieved`)).json()).toEqual([
       { openId: 'user+/1=', contractId: 'C0001' },
+    ])
+
+    // a 全渠道 backUrl notification (url-encoded form): certificate chain and signature checked, handed over once
+    const acp = (await (
+      await request.post(`${base}/proof/acp-sign`, {
+        data: {
+          version: '5.1.0',
+          encoding: 'UTF-8',
+          merId: '777290058110048',
+          orderId: 'P0001',
+          txnTime: '20261201101500',
+          txnType: '01',
+          txnSubType: '01',
+          txnAmt: '1200',
+          respCode: '00',
+        },
+      })
+    ).json()) as Record<string, string>
+    const notifyAcp = (fields: Record<string, string>) => request.post(`${base}/notify/unionpay/acp`, { form: fields })
+    for (let i = 0; i < 2; i++) {
+      const r = await notifyAcp(acp)
+      expect([r.status(), await r.text()]).toEqual([200, 'ok'])
+    }
+    const tamperedAcp = await notifyAcp({ ...acp, txnAmt: '1' })
+    expect([tamperedAcp.status(), await tamperedAcp.text()]).toEqual([400, 'fail'])
+    expect(await (await request.get(`${base}/proof/acp-settled`)).json()).toEqual([
+      { orderId: 'P0001', respCode: '00', txnAmt: '1200' },
     ])
   })
 

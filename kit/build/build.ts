@@ -106,6 +106,9 @@ function rewriteSpecifiers(file: string): void {
  * Every package the built files import must be a dependency or a peer of kit/package.json (with
  * the repo's version range), or an app that installs upkit fails at its first import.
  */
+const IMPORT_SPECIFIER =
+  /(?:^\s*(?:import|export)\s[^'"]*?from\s*|^\s*import\s*|\bimport\s*\(\s*)["']([^"'./][^"']*)["']/gm
+
 export function checkDependencies(): void {
   const manifest = JSON.parse(readFileSync(join(KIT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>
   const repo = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>
@@ -113,7 +116,8 @@ export function checkDependencies(): void {
   const problems = new Set<string>()
   for (const file of walk(DIST).filter((f) => f.endsWith('.js'))) {
     const code = readFileSync(file, 'utf8')
-    for (const m of code.matchAll(/(?:from\s*|import\s*\(?\s*)["']([^"'./][^"']*)["']/g)) {
+    // statements only (a comment may quote "from" or a module name)
+    for (const m of code.matchAll(IMPORT_SPECIFIER)) {
       const spec = m[1] ?? ''
       if (spec.startsWith('node:')) continue
       const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec)

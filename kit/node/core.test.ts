@@ -1,7 +1,12 @@
+import express from 'express'
 import Fastify, { type FastifyInstance } from 'fastify'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixture } from '../../server/acp/fixtures.ts'
+import { sandboxSign } from '../../server/sandbox/acp/crypto.ts'
 import { notifySignature } from '../../server/sandbox/crypto/chinaums.ts'
 import { createUpkitServer, type UpkitLogin, type VerifiedParams } from './core.ts'
+import { upkitExpress } from './express.ts'
 import { upkitFastify } from './fastify.ts'
 import { startSandbox, type RunningSandbox } from './sandbox.ts'
 
@@ -14,6 +19,9 @@ const logins: UpkitLogin[] = []
 const relieved: VerifiedParams[] = []
 const paid: string[] = []
 let failNextRelieve = false
+const acpSettled: string[] = []
+const warnings: string[] = []
+let failNextAcp = false
 
 beforeAll(async () => {
   sandbox = await startSandbox()
@@ -22,7 +30,7 @@ beforeAll(async () => {
     publicBaseUrl: BASE,
     unionpay: { ...sandbox.keys.unionpay, baseUrl: sandbox.urls.unionpay },
     chinaums: { md5Key: sandbox.keys.chinaums.md5Key },
-    warn: () => undefined,
+    warn: (message) => void warnings.push(message),
     onLogin: (login) => void logins.push(login),
     onContractRelieved: (params) => {
       if (failNextRelieve) {
@@ -32,6 +40,14 @@ beforeAll(async () => {
       relieved.push(params)
     },
     onChinaumsNotify: (fields) => void paid.push(`${fields.orderIds[0]}:${fields.status}`),
+    acp: sandbox.keys.acp,
+    onAcpNotify: (fields) => {
+      if (failNextAcp) {
+        failNextAcp = false
+        throw new Error('database down')
+      }
+      acpSettled.push(`${fields.orderId}:${fields.respCode}:${fields.txnAmt}`)
+    },
   })
   await app.ready()
 })
@@ -208,6 +224,110 @@ describe('upkitFastify: notifications', () => {
   })
 })
 
+/** A 全渠道 consume notification as the gateway POSTs it to backUrl (url-encoded form). */
+const acpFields = (orderId: string, extra: Record<string, string> = {}) => ({
+  version: '5.1.0',
+  encoding: 'UTF-8',
+  accessType: '0',
+  merId: sandbox.keys.acp.merId,
+  orderId,
+  txnTime: '20261201101500',
+  txnType: '01',
+  txnSubType: '01',
+  bizType: '000201',
+  txnAmt: '1200',
+  queryId: `Q${orderId}`,
+  respCode: '00',
+  respMsg: 'success',
+  ...extra,
+})
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
+
+describe('upkitFastify: 全渠道 notification', () => {
+  const post = (fields: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/acp',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+      payload: form(fields),
+    })
+
+  it('verifies the gateway signature and certificate chain, and hands each notification over once', async () => {
+    const signed = sandbox.controls.signAcpNotification(acpFields('A0001'))
+    failNextAcp = true
+    const failed = await post(signed)
+    expect([failed.statusCode, failed.body]).toEqual([500, 'fail'])
+    expect(acpSettled).toEqual([])
+    for (let i = 0; i < 2; i++) {
+      const res = await post(signed)
+      expect([res.statusCode, res.body]).toEqual([200, 'ok'])
+    }
+    expect(acpSettled).toEqual(['A0001:00:1200'])
+  })
+
+  it('refuses a tampered amount, another merchant, a missing order number and an unsigned form', async () => {
+    const signed = sandbox.controls.signAcpNotification(acpFields('A0002'))
+    const refused = [
+      { ...signed, txnAmt: '1' },
+      sandbox.controls.signAcpNotification(acpFields('A0002', { merId: '777290058110049' })),
+      sandbox.controls.signAcpNotification({ ...acpFields('A0002'), orderId: '' }),
+      acpFields('A0002'),
+    ]
+    for (const fields of refused) {
+      const res = await post(fields)
+      expect([res.statusCode, res.body]).toEqual([400, 'fail'])
+    }
+    expect(acpSettled.filter((s) => s.startsWith('A0002'))).toEqual([])
+  })
+
+  it('trusts no certificate only because the message carries it', async () => {
+    // UnionPay's name in the CN, a valid signature by its key, but issued under another root
+    const f = { ...acpFields('A0003'), signMethod: '01', signPubKeyCert: fixture('forged.cert.pem') }
+    const forged = { ...f, signature: sandboxSign(f, fixture('forged.key.pem')) }
+    const res = await post(forged)
+    expect([res.statusCode, res.body]).toEqual([400, 'fail'])
+    expect(acpSettled.filter((s) => s.startsWith('A0003'))).toEqual([])
+    expect(warnings.at(-1)).toMatch(
+      /refused a 全渠道 notification: signPubKeyCert: .*not issued by the configured middle/,
+    )
+  })
+})
+
+describe('upkitExpress: 全渠道 notification', () => {
+  it('reads the form itself, verifies it and calls onAcpNotify with the request and response', async () => {
+    const got: Array<{ orderId: string | undefined; path: string | undefined }> = []
+    const web = express()
+    web.use(
+      upkitExpress({
+        publicBaseUrl: BASE,
+        unionpay: { ...sandbox.keys.unionpay, baseUrl: sandbox.urls.unionpay },
+        warn: () => undefined,
+        acp: sandbox.keys.acp,
+        onAcpNotify: (fields, { req }) => void got.push({ orderId: fields.orderId, path: req.url }),
+      }),
+    )
+    const server = web.listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify/unionpay/acp`
+    const send = (fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+        body: form(fields),
+      })
+    try {
+      const signed = sandbox.controls.signAcpNotification(acpFields('E0001'))
+      const res = await send(signed)
+      expect([res.status, await res.text()]).toEqual([200, 'ok'])
+      const forged = await send({ ...signed, respCode: '00', orderId: 'E0002' })
+      expect(forged.status).toBe(400)
+      expect(got).toEqual([{ orderId: 'E0001', path: '/notify/unionpay/acp' }])
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+})
+
 describe('createUpkitServer options', () => {
   it('names every problem and echoes no secret', () => {
     expect(() =>
@@ -218,6 +338,13 @@ describe('createUpkitServer options', () => {
     ).toThrow(
       /publicBaseUrl 须为 https[\s\S]*unionpay\.appId 必填[\s\S]*callsPerMinute[\s\S]*unionpay\.publicKey 无法解析/,
     )
+    expect(() =>
+      createUpkitServer({
+        publicBaseUrl: BASE,
+        unionpay: { appId: 'a', secret: 's' },
+        acp: { merId: '123', rootCert: 'not a certificate', middleCert: '' },
+      }),
+    ).toThrow(/acp\.merId 须为 15 位数字[\s\S]*acp\.rootCert 无法读取[\s\S]*acp\.middleCert 必填/)
     try {
       createUpkitServer({ publicBaseUrl: 'x', unionpay: { appId: '', secret: 'top-secret-value' } })
     } catch (e) {

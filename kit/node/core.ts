@@ -1,4 +1,7 @@
-import type { KeyObject } from 'node:crypto'
+import { createHash, type KeyObject } from 'node:crypto'
+import { loadCertificate, readSetting, type TrustAnchors } from '../../server/acp/certs.ts'
+import { notificationFields } from '../../server/acp/message.ts'
+import { AcpVerifier } from '../../server/acp/verify.ts'
 import { verifyNotifySign } from '../../server/chinaums/sign.ts'
 import { readNotifyFields, type NotifyFields } from '../../server/chinaums/notify-params.ts'
 import { parsePublicKey, verifyNotification } from '../../server/crypto/rsa.ts'
@@ -60,6 +63,13 @@ export interface UpkitHooks<N> {
   onPayPasswordResult?(params: VerifiedParams, native: N): Promise<void> | void
   /** 银商 支付结果通知 (seed 004 1.9), sign verified; called once per notifyId. */
   onChinaumsNotify?(fields: NotifyFields, native: N): Promise<void> | void
+  /**
+   * 全渠道 后台通知 (the `backUrl` of ACP 5.1.0): `signPubKeyCert` chain-checked against your
+   * configured root and middle certificates, the signature verified, `merId` yours; called once
+   * per notification. Settle the order in your records (compare `orderId`, `txnType` and
+   * `txnAmt` with them; `respCode` `00` is success).
+   */
+  onAcpNotify?(fields: VerifiedParams, native: N): Promise<void> | void
 }
 
 export interface UpkitServerOptions<N = unknown> extends UpkitHooks<N> {
@@ -81,6 +91,18 @@ export interface UpkitServerOptions<N = unknown> extends UpkitHooks<N> {
   }
   /** 银商 通讯密钥, for `/notify/chinaums`. */
   chinaums?: { md5Key: string } | undefined
+  /** 全渠道, for `/notify/unionpay/acp`. */
+  acp?:
+    | {
+        /** 商户号 (15 digits) */
+        merId: string
+        /** UnionPay's root and middle certificates: PEM text, base64 DER or a file path. */
+        rootCert: string
+        middleCert: string
+        /** Accept UnionPay's test-environment certificates (CN `00040000:SIGN`); never in production. @default false */
+        allowTestCn?: boolean | undefined
+      }
+    | undefined
   /** Tokens, OAuth state, notification receipts and the call budget; share one (Redis) across instances. @default in-process */
   kv?: KvStore | undefined
   /** Log sink for problems (never given secrets). @default console.warn */
@@ -109,6 +131,7 @@ export const KIT_ROUTES = {
   authRevokeNotify: '/notify/unionpay/auth-revoke',
   payPasswordNotify: '/notify/unionpay/pay-password',
   chinaumsNotify: '/notify/chinaums',
+  acpNotify: '/notify/unionpay/acp',
 } as const
 
 const BINDING_COOKIE = 'upkit_oauth'
@@ -131,8 +154,29 @@ const isPendingLogin = (v: unknown): v is PendingLogin =>
   typeof (v as PendingLogin).redirect === 'string' &&
   typeof (v as PendingLogin).scope === 'string'
 
-/** Checks the options once, naming each problem; secrets are never echoed. */
-function checkOptions(o: UpkitServerOptions<unknown>): void {
+/** UnionPay's root and middle certificates from the options, each problem named. */
+function acpTrust(acp: NonNullable<UpkitServerOptions<unknown>['acp']>, problems: string[]): TrustAnchors | undefined {
+  if (!/^\d{15}$/.test(acp.merId ?? '')) problems.push('acp.merId 须为 15 位数字的商户号')
+  const load = (name: 'rootCert' | 'middleCert') => {
+    if (!acp[name]) return void problems.push(`acp.${name} 必填`)
+    try {
+      return loadCertificate(readSetting(acp[name]))
+    } catch {
+      problems.push(`acp.${name} 无法读取（须为 PEM、base64 DER 或证书文件路径）`)
+    }
+  }
+  const root = load('rootCert')
+  const middle = load('middleCert')
+  if (!root || !middle) return undefined
+  if (!middle.checkIssued(root) || !middle.verify(root.publicKey)) {
+    problems.push('acp.middleCert 不是由 acp.rootCert 签发的')
+    return undefined
+  }
+  return { root, middle }
+}
+
+/** Checks the options once, naming each problem; secrets are never echoed. Returns the 全渠道 anchors when configured. */
+function checkOptions(o: UpkitServerOptions<unknown>): TrustAnchors | undefined {
   const problems: string[] = []
   let base: URL | undefined
   try {
@@ -155,7 +199,9 @@ function checkOptions(o: UpkitServerOptions<unknown>): void {
     }
   }
   if (o.chinaums && !o.chinaums.md5Key) problems.push('chinaums.md5Key 必填')
+  const trust = o.acp ? acpTrust(o.acp, problems) : undefined
   if (problems.length) throw new Error(`upkit 配置有误：\n${problems.map((p) => `- ${p}`).join('\n')}`)
+  return trust
 }
 
 /**
@@ -164,7 +210,7 @@ function checkOptions(o: UpkitServerOptions<unknown>): void {
  * `upkitFastify` mount it; anything else can call `handle` directly.
  */
 export function createUpkitServer<N = unknown>(options: UpkitServerOptions<N>): UpkitServer<N> {
-  checkOptions(options as UpkitServerOptions<unknown>)
+  const trust = checkOptions(options as UpkitServerOptions<unknown>)
   const clock = options.clock ?? Date.now
   const ownKv = !options.kv
   const kv = options.kv ?? new MemoryKv(clock)
@@ -184,6 +230,8 @@ export function createUpkitServer<N = unknown>(options: UpkitServerOptions<N>): 
   const tokens = new TokenManager({ client: unionpay, kv, appId: up.appId, secret: up.secret, clock })
   const upPublicKey: KeyObject | null = up.publicKey ? parsePublicKey(up.publicKey) : null
   const states = new BoundStateStore<PendingLogin>(kv, 'upkit:oauth:state:', isPendingLogin)
+  // the same verification as the demo server's /notify/unionpay/acp (server/acp/verify.ts)
+  const acpVerifier = trust ? new AcpVerifier(trust, { allowTestCn: options.acp?.allowTestCn ?? false, clock }) : null
 
   async function signConfig(url: unknown, rejected?: Omit<RejectedConfig, 'url'>): Promise<UpsdkConfigSignature> {
     const signedUrl = normaliseSignedUrl(url, allowedOrigins)
@@ -338,6 +386,28 @@ export function createUpkitServer<N = unknown>(options: UpkitServerOptions<N>): 
     return text(200, ok ? 'SUCCESS' : 'FAILED')
   }
 
+  /** 200 `ok` only once the merchant's hook has taken it: anything else and the gateway sends it again. */
+  async function acpNotify(req: KitRequest, native: N): Promise<KitResponse> {
+    const hook = options.onAcpNotify
+    const merId = options.acp?.merId
+    if (!hook || !acpVerifier || !merId) return errorJson(404, 'NOT_FOUND', '未配置全渠道通知')
+    const refuse = (why: string) => {
+      warn(`refused a 全渠道 notification: ${why}`)
+      return text(400, 'fail')
+    }
+    const fields = notificationFields(req.body)
+    if (!fields) return refuse('not a form of text fields')
+    const verified = acpVerifier.verify(fields)
+    if (!verified.ok) return refuse(verified.reason)
+    if (fields.merId !== merId) return refuse('another merId')
+    if (!fields.orderId || !fields.respCode || !fields.txnType) return refuse('missing orderId, respCode or txnType')
+    const id = createHash('sha256')
+      .update(fields.signature ?? '')
+      .digest('hex')
+    const ok = await once(`acp:${id}`, () => hook(fields, native))
+    return ok ? text(200, 'ok') : text(500, 'fail')
+  }
+
   async function route(req: KitRequest, native: N): Promise<KitResponse | null> {
     const path = req.url.split('?')[0] ?? ''
     const get = req.method === 'GET' || req.method === 'HEAD'
@@ -357,6 +427,8 @@ export function createUpkitServer<N = unknown>(options: UpkitServerOptions<N>): 
         return getOrPost ? unionpayNotify(req, native, ['signature'], options.onPayPasswordResult) : null
       case KIT_ROUTES.chinaumsNotify:
         return req.method === 'POST' ? chinaumsNotify(req, native) : null
+      case KIT_ROUTES.acpNotify:
+        return req.method === 'POST' ? acpNotify(req, native) : null
       default:
         return null
     }

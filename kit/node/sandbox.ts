@@ -10,6 +10,8 @@ import { SANDBOX_CHINAUMS, SANDBOX_UNIONPAY, sandboxRsaKeyPair } from '../../ser
 import type { SandboxContext } from '../../server/sandbox/context.ts'
 import { registerSandbox } from '../../server/sandbox/index.ts'
 import { signAsPlatform } from '../../server/sandbox/crypto/open-platform.ts'
+import { sandboxSign } from '../../server/sandbox/acp/crypto.ts'
+import { SANDBOX_ACP_MER_ID } from '../../server/sandbox/acp/pki.ts'
 import type { SentNotification } from '../../server/sandbox/unionpay/contract/state.ts'
 import { relieveNotificationParams, sendNotification } from '../../server/sandbox/unionpay/contract/notify.ts'
 
@@ -34,6 +36,8 @@ export interface SandboxKeys {
     publicKey: string
   }
   chinaums: typeof SANDBOX_CHINAUMS
+  /** The 全渠道 merchant and the sandbox's own root and middle certificates (PEM): `acp` of the server options. */
+  acp: { merId: string; rootCert: string; middleCert: string }
 }
 
 export interface RunningSandbox {
@@ -53,6 +57,11 @@ export interface RunningSandbox {
       contractId: string
       method?: 'GET' | 'POST'
     }): Promise<SentNotification>
+    /**
+     * Signs 全渠道 notification fields as the sandbox gateway does (5.1.0, `signMethod` 01, its
+     * UnionPay signing certificate in `signPubKeyCert`), returning them with `signature`.
+     */
+    signAcpNotification(fields: Record<string, string>): Record<string, string>
     /** Every token the app holds stops working (as after a long outage). */
     expireTokens(): void
     /** Another system with the same appId fetched a frontToken: the app's gets a20. */
@@ -99,6 +108,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       publicKey: sandboxRsaKeyPair().publicKeyDer,
     },
     chinaums: SANDBOX_CHINAUMS,
+    acp: { merId: SANDBOX_ACP_MER_ID, rootCert: context.acp.pki.rootPem, middleCert: context.acp.pki.middlePem },
   }
   const urls = {
     unionpay: `${base}/unionpay`,
@@ -133,6 +143,10 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
         const now = context.clock()
         const c = { appId: keys.unionpay.appId, openId, contractId, relievedAt: now }
         return sendNotification(context, c, relieveNotificationParams(c, now, context.rsaPrivateKeyPem), method)
+      },
+      signAcpNotification: (fields) => {
+        const signed = { signMethod: '01', ...fields, signPubKeyCert: context.acp.pki.signCertPem }
+        return { ...signed, signature: sandboxSign(signed, context.acp.pki.signKeyPem) }
       },
       expireTokens: () => {
         context.unionpay.backendToken = null

@@ -1,5 +1,5 @@
+import { postText, type FetchLike, type TransportFailure } from '../platform-http.ts'
 import { compactTimestamp } from '../time.ts'
-import type { FetchLike } from '../unionpay/client.ts'
 import type { SigningIdentity } from './certs.ts'
 import { classify, respMessage, type Outcome } from './codes.ts'
 import { CONTRACT_CONSUME, contractFields } from './contract-carrier.ts'
@@ -31,6 +31,17 @@ export class AcpError extends Error {
   ) {
     super(message)
     this.name = 'AcpError'
+  }
+}
+
+function transportError(f: TransportFailure): AcpError {
+  switch (f.kind) {
+    case 'timeout':
+      return new AcpError('timeout', `全渠道 did not answer within ${f.timeoutMs} ms`)
+    case 'network':
+      return new AcpError('network', '全渠道 unreachable')
+    case 'too_large':
+      return new AcpError('malformed', `全渠道 answered over ${f.maxBytes} bytes (HTTP ${f.status})`)
   }
 }
 
@@ -90,27 +101,23 @@ export class AcpClient {
     return this.post(`${this.o.baseUrl}${path}`, fields)
   }
 
-  /** Signs, posts, parses, verifies and classifies; `url` may be another origin (file transfer). */
-  async post(url: string, fields: AcpFields): Promise<AcpAnswer> {
-    const body = encodeForm(this.sign(fields))
-    let text: string
-    try {
-      const res = await this.fetch(url, {
-        method: 'POST',
+  /**
+   * Signs, posts, parses, verifies and classifies; `url` may be another origin (file transfer,
+   * whose answers carry a whole file: it passes a larger `maxReplyBytes`).
+   */
+  async post(url: string, fields: AcpFields, options: { maxReplyBytes?: number } = {}): Promise<AcpAnswer> {
+    const { status, text } = await postText(
+      {
+        fetch: this.fetch,
+        url,
+        body: encodeForm(this.sign(fields)),
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
-        body,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-      })
-      text = await res.text()
-      if (res.status !== 200) throw new AcpError('http', `全渠道 answered HTTP ${res.status}`)
-    } catch (e) {
-      if (e instanceof AcpError) throw e
-      const timeout = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')
-      throw new AcpError(
-        timeout ? 'timeout' : 'network',
-        timeout ? `全渠道 did not answer within ${this.o.timeoutMs} ms` : '全渠道 unreachable',
-      )
-    }
+        timeoutMs: this.o.timeoutMs,
+        ...options,
+      },
+      transportError,
+    )
+    if (status !== 200) throw new AcpError('http', `全渠道 answered HTTP ${status}`)
     let answer: AcpFields
     try {
       answer = parseAnswer(text)

@@ -1,4 +1,4 @@
-import { postJson, type FetchLike, type TransportFailure } from '../platform-http.ts'
+import { postJson, type FetchLike, type JsonReplyFailure } from '../platform-http.ts'
 import { ChinaumsError } from './errors.ts'
 import { openBodySigHeader, type OpenCredentials } from './sign.ts'
 import { requestTimestamp } from './time.ts'
@@ -27,12 +27,19 @@ export interface RefundRequest {
   subOrders?: Array<{ mid: string; totalAmount: number }>
 }
 
-function transportError(api: ChinaumsApi, f: TransportFailure): ChinaumsError {
+function transportError(api: ChinaumsApi, f: JsonReplyFailure): ChinaumsError {
   switch (f.kind) {
     case 'timeout':
       return new ChinaumsError(api, 'TIMEOUT', `no answer within ${f.timeoutMs} ms`, 'indeterminate')
     case 'network':
       return new ChinaumsError(api, 'NET_ERROR', 'network failure', 'indeterminate')
+    case 'too_large':
+      return new ChinaumsError(
+        api,
+        'INVALID_RESPONSE',
+        `HTTP ${f.status}, reply over ${f.maxBytes} bytes`,
+        'indeterminate',
+      )
     case 'not_json':
       return new ChinaumsError(api, 'INVALID_RESPONSE', `HTTP ${f.status}, reply is not JSON`, 'indeterminate')
     case 'not_object':

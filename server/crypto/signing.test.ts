@@ -56,6 +56,15 @@ describe('nonceStr (appendix 3)', () => {
     }
     expect(seen.size).toBe(200)
   })
+
+  it('draws every character equally often (no modulo bias)', () => {
+    const counts = new Map<string, number>()
+    for (let i = 0; i < 20_000; i++) for (const c of createNonceStr()) counts.set(c, (counts.get(c) ?? 0) + 1)
+    expect(counts.size).toBe(62)
+    const expected = (20_000 * 16) / 62 // about 5161; one standard deviation is about 71
+    // a plain byte % 62 would draw a-h 25 % more often than the rest
+    for (const n of counts.values()) expect(Math.abs(n - expected)).toBeLessThan(expected * 0.1)
+  })
 })
 
 describe('helpers', () => {

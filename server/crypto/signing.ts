@@ -1,4 +1,4 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto'
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto'
 
 export type SignParams = Record<string, string | number | undefined | null>
 
@@ -11,17 +11,18 @@ export interface SortedJoinOptions {
 
 /** 2.4.1: keys in ASCII order, `k=v` joined by `&`, raw values (no URL escaping). */
 export function sortedJoin(params: SignParams, options: SortedJoinOptions = {}): string {
-  const exclude = new Set(options.exclude ?? [])
-  return Object.keys(params)
-    .filter((k) => !exclude.has(k))
-    .filter((k) => {
-      const v = params[k]
-      if (v === undefined || v === null) return false
-      return !(options.skipEmpty && String(v).trim() === '')
-    })
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((k) => `${k}=${String(params[k])}`)
-    .join('&')
+  const { exclude, skipEmpty } = options
+  // sort() without a comparator orders strings by UTF-16 code units: ASCII order for these keys
+  const keys = Object.keys(params).sort()
+  let out = ''
+  for (const k of keys) {
+    const v = params[k]
+    if (v === undefined || v === null || exclude?.includes(k)) continue
+    const value = String(v)
+    if (skipEmpty && value.trim() === '') continue
+    out += out === '' ? `${k}=${value}` : `&${k}=${value}`
+  }
+  return out
 }
 
 export function sha256Hex(data: string): string {
@@ -34,11 +35,22 @@ export function unionpaySignature(params: SignParams): string {
 }
 
 const NONCE_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+/** 248 = 4 × 62: bytes below it map evenly onto the alphabet, the others are skipped. */
+const NONCE_BYTE_LIMIT = 256 - (256 % NONCE_ALPHABET.length)
+const noncePool = Buffer.alloc(1024)
+let noncePos = noncePool.length
 
-/** Appendix 3: 16 characters of [a-zA-Z0-9], here from a CSPRNG. */
+/** Appendix 3: 16 characters of [a-zA-Z0-9], uniform, from a CSPRNG (drawn a kilobyte at a time). */
 export function createNonceStr(length = 16): string {
   let s = ''
-  for (let i = 0; i < length; i++) s += NONCE_ALPHABET[randomInt(NONCE_ALPHABET.length)]
+  while (s.length < length) {
+    if (noncePos >= noncePool.length) {
+      randomFillSync(noncePool)
+      noncePos = 0
+    }
+    const byte = noncePool[noncePos++] ?? 255
+    if (byte < NONCE_BYTE_LIMIT) s += NONCE_ALPHABET[byte % NONCE_ALPHABET.length]
+  }
   return s
 }
 

@@ -5,6 +5,7 @@ import { DomainError } from '../errors.ts'
 import { toAppError as payError } from '../pay/http.ts'
 import { UnionpayError } from '../unionpay/errors.ts'
 import { AppError } from './errors.ts'
+import { apiErrorOf } from './validate.ts'
 import { STATUS_OF_KIND } from './status-of-kind.ts'
 
 /** Platform codes that mean the appId or the user's scope does not allow the API. */
@@ -39,6 +40,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       // route schemas (fastify-type-provider-zod): the same answer parseInput gives
+      const own = apiErrorOf(err.validation)
+      if (own) return reply.status(own.status).send(body(own.code, own.message))
       const problems = err.validation.map(
         (v) => `${v.instancePath.slice(1).replaceAll('/', '.') || '(root)'}: ${v.message}`,
       )

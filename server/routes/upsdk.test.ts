@@ -64,6 +64,42 @@ describe('POST /api/upsdk/config (against the sandbox over HTTP)', () => {
     expect(res.json()).toMatchObject({ error: { code } })
   })
 
+  it.each([
+    ['null', 415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）'],
+    ['[{"url":"x"}]', 415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）'],
+    ['"x"', 415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）'],
+    ['{"url":" "}', 400, 'URL_REQUIRED', 'url 必填：当前页面的完整地址'],
+    [`{"url":"http://x/${'a'.repeat(2048)}"}`, 400, 'URL_TOO_LONG', 'url 过长（最多 2048 个字符）'],
+    ['{"url":"http://"}', 400, 'URL_INVALID', 'url 必须是完整的 http(s) 地址'],
+    [
+      '{"url":"https://evil.example.com/x"}',
+      400,
+      'URL_ORIGIN_NOT_ALLOWED',
+      'https://evil.example.com 不在 UPSDK 安全域名（UPSDK_ALLOWED_ORIGINS）内',
+    ],
+    // the url is judged first, as the page needs that answer to mend its request
+    ['{"url":"ftp://x/","rejected":7}', 400, 'URL_INVALID', 'url 必须是完整的 http(s) 地址'],
+  ])('answers %s with %i %s and its message', async (payload, status, code, message) => {
+    const res = await post(payload)
+    expect(res.statusCode).toBe(status)
+    expect(res.json()).toEqual({ error: { code, message } })
+  })
+
+  it.each([
+    ['a string', 'a20'],
+    ['null', null],
+    ['a field missing', { timestamp: '1', nonceStr: 'n' }],
+    ['an empty field', { timestamp: '', nonceStr: 'n', signature: 's' }],
+    ['a field over 128 characters', { timestamp: '1', nonceStr: 'n', signature: 's'.repeat(129) }],
+    ['a number for a string', { timestamp: 1, nonceStr: 'n', signature: 's' }],
+  ])('refuses a rejected config with %s: REJECTED_CONFIG_INVALID', async (_what, rejected) => {
+    const res = await post(JSON.stringify({ url: `${s.baseUrl}/`, rejected }))
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toEqual({
+      error: { code: 'REJECTED_CONFIG_INVALID', message: 'rejected 须为被拒绝的签名 {timestamp, nonceStr, signature}' },
+    })
+  })
+
   it('answers bad JSON, wrong media types and oversized bodies with clear errors', async () => {
     const bad = await post('{"url":')
     expect(bad.statusCode).toBe(400)

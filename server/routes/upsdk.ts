@@ -1,44 +1,50 @@
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import type { UpsdkConfigSignature } from '../../common/api.ts'
 import type { AppContext } from '../context.ts'
-import { AppError, badRequest } from '../http/errors.ts'
-import type { RejectedConfig } from '../unionpay/tokens.ts'
+import { domainRule, jsonObject, withApiError } from '../http/validate.ts'
 import { normaliseSignedUrl, signUpsdkConfig } from '../unionpay/upsdk-config.ts'
 
-/** `rejected`: the config the app refused with a20, as the page got it from us. */
-function readRejected(value: unknown, url: string): RejectedConfig | undefined {
-  if (value === undefined) return undefined
-  const v = value as Record<string, unknown> | null
-  const field = (k: string) =>
-    typeof v?.[k] === 'string' && (v[k] as string).length <= 128 ? (v[k] as string) : undefined
-  const timestamp = field('timestamp')
-  const nonceStr = field('nonceStr')
-  const signature = field('signature')
-  if (typeof value !== 'object' || !timestamp || !nonceStr || !signature) {
-    throw badRequest('REJECTED_CONFIG_INVALID', 'rejected 须为被拒绝的签名 {timestamp, nonceStr, signature}')
-  }
-  return { url, timestamp, nonceStr, signature }
+const rejectedField = z.string().min(1).max(128)
+
+/**
+ * `{url, rejected?}`: `url` the page to sign (a 安全域名 page, `#...` dropped; URL_REQUIRED,
+ * URL_TOO_LONG, URL_INVALID, URL_ORIGIN_NOT_ALLOWED otherwise); `rejected` the config the app
+ * refused with a20, as the page got it from us (REJECTED_CONFIG_INVALID otherwise).
+ */
+export function upsdkConfigBody(allowedOrigins: readonly string[]) {
+  return jsonObject.pipe(
+    z.object({
+      url: domainRule((url) => normaliseSignedUrl(url, allowedOrigins)),
+      rejected: withApiError(
+        z.object({ timestamp: rejectedField, nonceStr: rejectedField, signature: rejectedField }),
+        'REJECTED_CONFIG_INVALID',
+        'rejected 须为被拒绝的签名 {timestamp, nonceStr, signature}',
+      ).optional(),
+    }),
+  )
 }
 
 /**
  * POST /api/upsdk/config {url, rejected?} → {appId, timestamp, nonceStr, signature} for upsdk.config.
  * `rejected` reports an a20; the token manager decides whether it drops the frontToken.
  */
-export function registerUpsdkRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/upsdk/config', { bodyLimit: 8 * 1024 }, async (req): Promise<UpsdkConfigSignature> => {
-    const body = req.body
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求体须为 JSON 对象（Content-Type: application/json）')
-    }
-    const { url, rejected } = body as { url?: unknown; rejected?: unknown }
-    const signedUrl = normaliseSignedUrl(url, ctx.config.unionpay.upsdkAllowedOrigins)
-    const report = readRejected(rejected, signedUrl)
-    if (report) {
-      const outcome = await ctx.tokens.reportFrontTokenRejected(report)
-      if (outcome === 'dropped') ctx.log.warn('a page proved frontToken rejected (a20); fetching a new one')
-      else ctx.log.info({ outcome }, 'frontToken rejection report not acted on')
-    }
-    const frontToken = await ctx.tokens.get('front')
-    return signUpsdkConfig(ctx.config.unionpay.appId, frontToken, signedUrl, ctx.clock())
-  })
+export function registerUpsdkRoutes(root: FastifyInstance, ctx: AppContext): void {
+  const app = root.withTypeProvider<ZodTypeProvider>()
+  const { appId, upsdkAllowedOrigins } = ctx.config.unionpay
+  app.post(
+    '/api/upsdk/config',
+    { bodyLimit: 8 * 1024, schema: { body: upsdkConfigBody(upsdkAllowedOrigins) } },
+    async (req): Promise<UpsdkConfigSignature> => {
+      const { url, rejected } = req.body
+      if (rejected) {
+        const outcome = await ctx.tokens.reportFrontTokenRejected({ url, ...rejected })
+        if (outcome === 'dropped') ctx.log.warn('a page proved frontToken rejected (a20); fetching a new one')
+        else ctx.log.info({ outcome }, 'frontToken rejection report not acted on')
+      }
+      const frontToken = await ctx.tokens.get('front')
+      return signUpsdkConfig(appId, frontToken, url, ctx.clock())
+    },
+  )
 }

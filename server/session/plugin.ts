@@ -16,14 +16,17 @@ declare module 'fastify' {
 export function registerSessions(app: FastifyInstance, store: SessionStore): void {
   app.decorateRequest('session', null)
   app.decorateRequest('sessionId', null)
-  app.addHook('onRequest', async (req) => {
+  // callback style: a request without the cookie (the signing route's usual case) costs no promise
+  app.addHook('onRequest', (req, _reply, done) => {
     const id = req.cookies[SESSION_COOKIE]
-    if (!id) return
-    const s = await store.get(id)
-    if (s) {
-      req.session = s
-      req.sessionId = id
-    }
+    if (!id) return done()
+    store.get(id).then((s) => {
+      if (s) {
+        req.session = s
+        req.sessionId = id
+      }
+      done()
+    }, done)
   })
 }
 

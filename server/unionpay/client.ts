@@ -1,4 +1,4 @@
-import { postJson, type FetchLike, type TransportFailure } from '../platform-http.ts'
+import { postJson, type FetchLike, type JsonReplyFailure } from '../platform-http.ts'
 import type { CallBudget } from './budget.ts'
 import { UnionpayError } from './errors.ts'
 
@@ -68,12 +68,14 @@ export function unwrapResult(reply: Record<string, unknown>): Record<string, unk
     : reply
 }
 
-function transportError(api: string, f: TransportFailure): UnionpayError {
+function transportError(api: string, f: JsonReplyFailure): UnionpayError {
   switch (f.kind) {
     case 'timeout':
       return new UnionpayError(api, 'TIMEOUT', `no answer within ${f.timeoutMs} ms`, 'timeout')
     case 'network':
       return new UnionpayError(api, 'NETWORK', f.message, 'network')
+    case 'too_large':
+      return new UnionpayError(api, `HTTP_${f.status}`, `reply over ${f.maxBytes} bytes`, 'protocol')
     case 'not_json':
       return new UnionpayError(api, `HTTP_${f.status}`, 'reply is not JSON', 'protocol')
     case 'not_object':

@@ -68,6 +68,8 @@ const CONFIG_TIMESTAMP_SKEW_MS = 5 * 60_000
  */
 export class TokenManager {
   private readonly inflight = new Map<TokenKind, Promise<string>>()
+  /** The last value read from the store for each kind, and what it parsed to. */
+  private readonly parsed = new Map<TokenKind, { raw: string; token: StoredToken | null }>()
   private readonly refreshAheadMs: number
   private readonly lockTtlMs: number
   private readonly forcedBaseGapMs: number
@@ -169,12 +171,19 @@ export class TokenManager {
   private async read(kind: TokenKind): Promise<StoredToken | null> {
     const raw = await this.options.kv.get(this.key(kind))
     if (!raw) return null
+    // the store is read every time (another instance may have replaced or dropped the token);
+    // only the parse of an unchanged value is kept
+    const last = this.parsed.get(kind)
+    if (last?.raw === raw) return last.token
+    let token: StoredToken | null = null
     try {
       const v = JSON.parse(raw) as StoredToken
-      return typeof v.token === 'string' && typeof v.expiresAt === 'number' ? v : null
+      if (typeof v.token === 'string' && typeof v.expiresAt === 'number') token = v
     } catch {
-      return null
+      token = null
     }
+    this.parsed.set(kind, { raw, token })
+    return token
   }
 
   private async obtain(kind: TokenKind): Promise<string> {

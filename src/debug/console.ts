@@ -1,4 +1,4 @@
-import type { UpsdkClient } from '@/upsdk/client'
+import type { UpsdkClient } from 'upkit/upsdk'
 import { mirrorStyleElements } from './adoptStyles'
 import { remember } from './debugMode'
 import { wrapUpsdkForLog, type UpsdkCallEntry } from './upsdkCallLog'

@@ -1,4 +1,4 @@
-import type { UpsdkClient } from '@/upsdk/client'
+import type { UpsdkClient } from 'upkit/upsdk'
 
 /** How a page asks for the in-webview debug console. */
 export interface DebugRequest {

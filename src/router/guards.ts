@@ -1,6 +1,6 @@
 import type { Pinia } from 'pinia'
 import type { Router } from 'vue-router'
-import type { AuthScope } from '@/composables/useAuth'
+import type { AuthScope } from 'upkit/vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -29,10 +29,7 @@ export function installAuthGuard(router: Router, options: AuthGuardOptions = {})
   return router.beforeEach(async (to) => {
     if (!to.meta.requiresAuth) return true
     // Loaded with the first page that needs a login: the home route does not carry them.
-    const [{ useSessionStore }, { authorizeUrl }] = await Promise.all([
-      import('@/stores/session'),
-      import('@/composables/useAuth'),
-    ])
+    const { useSessionStore, authorizeUrl } = await import('./login-deps')
     const session = useSessionStore(options.pinia)
     try {
       if (await session.ensureLoaded()) return true

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import { ApiError, apiRequest } from '@/api/client'
-import { verifyPayPwd } from '@/upsdk/plugins'
+import { plugins } from 'upkit/upsdk'
 import { errorText } from '@/utils/errorText'
 
 export type PayPwdPhase = 'idle' | 'starting' | 'verifying' | 'confirming' | 'acting' | 'done' | 'error'
@@ -60,7 +60,7 @@ export const usePayPasswordStore = defineStore('payPassword', () => {
       )
       phase.value = 'verifying'
       try {
-        await verifyPayPwd({ transNo: started.transNo, bizType: started.bizType })
+        await plugins.verifyPayPwd({ transNo: started.transNo, bizType: started.bizType })
       } catch (err) {
         const msg = errorText(err)
         fail(`支付密码未通过：${msg}`, 'PLUGIN_FAILED')

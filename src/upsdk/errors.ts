@@ -13,18 +13,18 @@ export type UpsdkErrorSource =
  * rejects with an `UpsdkError` carrying a code, a readable message and the raw answer.
  */
 export class UpsdkError extends Error {
-  override readonly name = 'UpsdkError'
+  // Declared and assigned, not class fields: built for ES2020, fields need a helper in every bundle.
+  declare readonly code: string
+  declare readonly source: UpsdkErrorSource
+  /** The answer exactly as upsdk / the server gave it. */
+  declare readonly raw?: unknown
+  /** The plugin (or 'config', 'load') that failed. */
+  declare readonly method?: string
 
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly source: UpsdkErrorSource,
-    /** The answer exactly as upsdk / the server gave it. */
-    readonly raw?: unknown,
-    /** The plugin (or 'config', 'load') that failed. */
-    readonly method?: string,
-  ) {
+  constructor(code: string, message: string, source: UpsdkErrorSource, raw?: unknown, method?: string) {
     super(message)
+    this.name = 'UpsdkError'
+    Object.assign(this, { code, source, raw, method })
   }
 }
 

@@ -7,6 +7,7 @@ const port = Number(process.env.PORT)
 const pageOrigin = process.env.PAGE_ORIGIN
 const sandbox = await startSandbox({ appBaseUrl: `http://127.0.0.1:${port}` })
 const relieved = []
+const acpSettled = []
 
 const app = express()
 app.use(
@@ -20,6 +21,10 @@ app.use(
     onContractRelieved: async (params) => {
       relieved.push({ openId: params.openId, contractId: params.contractId })
     },
+    acp: sandbox.keys.acp,
+    onAcpNotify: async (fields) => {
+      acpSettled.push({ orderId: fields.orderId, respCode: fields.respCode, txnAmt: fields.txnAmt })
+    },
     onLogin: async (login, { res }) => {
       res.setHeader('set-cookie', `merchant_session=${login.openId}; HttpOnly; Path=/`)
     },
@@ -32,6 +37,9 @@ app.post('/proof/relieve', express.json(), async (req, res) => {
   res.json(await sandbox.controls.notifyContractRelieved(req.body))
 })
 app.get('/proof/relieved', (_req, res) => res.json(relieved))
+// a 全渠道 notification signed by the sandbox gateway, and what the app received
+app.post('/proof/acp-sign', express.json(), (req, res) => res.json(sandbox.controls.signAcpNotification(req.body)))
+app.get('/proof/acp-settled', (_req, res) => res.json(acpSettled))
 
 const server = app.listen(port, '127.0.0.1', () => {
   console.log(JSON.stringify({ ready: true, sandbox: sandbox.url }))

@@ -119,7 +119,8 @@ describe('paying with the token and an SMS code', () => {
     const b = (await openCard(u)).json
     const p = await pay(u, b.bindingId, 1234)
     expect(p.status, JSON.stringify(p.json)).toBe(200)
-    expect(p.json.status).toBe('PENDING')
+    // the answer leaves it PENDING; the sandbox's notification may already have settled it by the time we read it
+    expect(['PENDING', 'SUCCESS']).toContain(p.json.status)
     const o = await settled(u, p.json.orderId)
     expect(o).toMatchObject({ status: 'SUCCESS', amount: 1234 })
     expect(o.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['DRAFT', 'PENDING', 'SUCCESS'])

@@ -9,6 +9,12 @@ export interface DownloadedFile {
 }
 
 /**
+ * The answer carries the whole archive (at most 64 MiB inflated, archive.ts), deflated and in
+ * base64: 4/3 of an archive that would not compress, plus the other fields.
+ */
+const MAX_FILE_REPLY_BYTES = 96 * 1024 * 1024
+
+/**
  * 文件传输 (txnType 76, txnSubType 01, bizType 000000, fileType 00) for `settleDate`
  * (YYYYMMDD; the request carries MMDD) on the file-transfer origin. `98` = the file does not
  * exist (yet): RECON_FILE_NOT_READY. Sources: docs/reconcile.md.
@@ -20,15 +26,19 @@ export async function downloadReconciliationFile(
 ): Promise<DownloadedFile> {
   let a
   try {
-    a = await client.post(`${fileBaseUrl}/`, {
-      txnType: '76',
-      txnSubType: '01',
-      bizType: '000000',
-      channelType: '07',
-      fileType: '00',
-      settleDate: settleDate.slice(4),
-      txnTime: client.txnTime(),
-    })
+    a = await client.post(
+      `${fileBaseUrl}/`,
+      {
+        txnType: '76',
+        txnSubType: '01',
+        bizType: '000000',
+        channelType: '07',
+        fileType: '00',
+        settleDate: settleDate.slice(4),
+        txnTime: client.txnTime(),
+      },
+      { maxReplyBytes: MAX_FILE_REPLY_BYTES },
+    )
   } catch (e) {
     if (!(e instanceof AcpError)) throw e
     throw new DomainError('unavailable', 'RECON_FILE_UNAVAILABLE', `对账文件下载失败：${e.message}`)

@@ -1,4 +1,7 @@
-import { normalizeUuid, sigUuid as SIG } from '@/upsdk/bluetooth/uuid'
+import { bluetooth } from 'upkit/upsdk'
+
+const SIG = bluetooth.sigUuid
+const normalizeUuid = bluetooth.normalizeUuid
 import { DOOR_LOCK_COMMANDS, DOOR_LOCK_UUIDS, type KnownCommand } from './uuids'
 
 /** A human reading of well-known characteristic values (heart rate, battery, the demo lock). */

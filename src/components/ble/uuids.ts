@@ -1,7 +1,11 @@
-import { sigUuid } from '@/upsdk/bluetooth/uuid'
+import { bluetooth } from 'upkit/upsdk'
 
 /** The sandbox door lock's UUIDs (see docs/bluetooth-hce.md for its protocol). */
-export const DOOR_LOCK_UUIDS = { service: sigUuid('FFF0'), command: sigUuid('FFF1'), status: sigUuid('FFF2') } as const
+export const DOOR_LOCK_UUIDS = {
+  service: bluetooth.sigUuid('FFF0'),
+  command: bluetooth.sigUuid('FFF1'),
+  status: bluetooth.sigUuid('FFF2'),
+} as const
 
 export interface KnownCommand {
   /** The byte(s) written, upper-case hex. */

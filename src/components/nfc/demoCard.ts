@@ -1,4 +1,4 @@
-import type { HceCommand } from '@/composables/useHce'
+import type { HceCommand } from 'upkit/vue'
 
 /** The AID the demo card registers by default (a proprietary-range AID, 7 bytes). */
 export const DEMO_AID = 'F0010203040506'
