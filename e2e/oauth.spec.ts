@@ -145,6 +145,8 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await page.getByTestId('sandbox-user').selectOption('1')
     await page.getByRole('button', { name: '同意', exact: true }).click()
     await page.waitForURL('**/profile')
+    // the profile page's own requests after login (it may renew the session) finish before the revoke
+    await page.waitForLoadState('networkidle')
     const forged = await page.request.post('/sandbox/unionpay/__control/auth-revoke', {
       data: { openId: USER2_OPENID, forge: 'tampered' },
     })
