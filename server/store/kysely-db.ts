@@ -122,7 +122,11 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     const admin = new pg.Client({ connectionString: parsed.connectionString })
     await admin.connect()
     try {
+      // IF NOT EXISTS is not safe against a concurrent CREATE: instances starting together take turns
+      await admin.query('BEGIN')
+      await admin.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`upkit-schema:${parsed.schema}`])
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${parsed.schema}`)
+      await admin.query('COMMIT')
     } finally {
       await admin.end()
     }
