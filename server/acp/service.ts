@@ -11,7 +11,7 @@ import type { AcpFields } from './message.ts'
 import { AcpTransitionError, type AcpOrder, type AcpRepo } from './repo.ts'
 import type { PlanLimits } from './config.ts'
 import { chargeLimitProblem, FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from './rules.ts'
-import { applyNotification, queryOnce, type NotifyResult, type SettleTarget } from './settling.ts'
+import { applyNotification, queryOnce, settleByFile, type NotifyResult, type SettleTarget } from './settling.ts'
 import type { AcpVerifier } from './verify.ts'
 
 export interface AcpServiceDeps {
@@ -332,12 +332,8 @@ export class AcpService {
    * final): listed → SUCCESS with its queryId, not listed → FAILED (`34` 查无此交易). Same
    * consequences as a notification; run inside the reconciliation's transaction.
    */
-  async settleByFile(orderId: string, listed: { queryId: string } | null): Promise<'applied' | 'unchanged'> {
-    const o = await this.d.repo.lock(orderId)
-    if (!o) throw new Error(`no acp order ${orderId}`)
-    return listed
-      ? this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
-      : this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+  settleByFile(orderId: string, listed: { queryId: string } | null): Promise<'applied' | 'unchanged'> {
+    return settleByFile(orderId, listed, this.target())
   }
 
   /** One status query (`00`) for an order whose outcome is unknown; reschedules per queryGap. */

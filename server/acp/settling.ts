@@ -173,3 +173,20 @@ export async function queryOnce<O extends Settleable>(
   }
   return (await t.get(o.orderId))!
 }
+
+/**
+ * The reconciliation file's verdict on an order still PENDING (seed 003 FAQ 35: the file is
+ * final): listed → `00` with its queryId, not listed → `34` 查无此交易. Same consequences as a
+ * notification; called inside the reconciliation's transaction, so the order's row is locked.
+ */
+export async function settleByFile<O extends Settleable>(
+  orderId: string,
+  listed: { queryId: string } | null,
+  t: SettleTarget<O>,
+): Promise<'applied' | 'unchanged'> {
+  const o = await t.lock(orderId)
+  if (!o) throw new Error(`no ${t.label} order ${orderId}`)
+  return listed
+    ? t.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
+    : t.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+}

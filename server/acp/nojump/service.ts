@@ -7,7 +7,14 @@ import { classify } from '../codes.ts'
 import type { AcpFields } from '../message.ts'
 import type { AcpRepo } from '../repo.ts'
 import { FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from '../rules.ts'
-import { applyNotification, notificationRecord, queryOnce, type NotifyResult, type SettleTarget } from '../settling.ts'
+import {
+  applyNotification,
+  notificationRecord,
+  queryOnce,
+  settleByFile,
+  type NotifyResult,
+  type SettleTarget,
+} from '../settling.ts'
 import type { AcpVerifier } from '../verify.ts'
 import type { CardInput, NojumpClient } from './client.ts'
 import { MASKED_PAN, maskPan, readTokenPayData } from './fields.ts'
@@ -655,10 +662,7 @@ export class NojumpService {
    * listed → SUCCESS, not listed → FAILED; inside the reconciliation's transaction.
    */
   async settleByFile(orderId: string, listed: { queryId: string } | null): Promise<void> {
-    const o = await this.d.repo.lock(orderId)
-    if (!o) throw new Error(`no nojump order ${orderId}`)
-    if (listed) await this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
-    else await this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+    await settleByFile(orderId, listed, this.target())
   }
 
   /** One status query (00) for an order whose outcome is unknown; reschedules per queryGap. */

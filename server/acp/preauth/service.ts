@@ -9,7 +9,7 @@ import type { NojumpRepo } from '../nojump/repo.ts'
 import { settleDayOf } from '../reconcile/compare.ts'
 import type { AcpRepo } from '../repo.ts'
 import { FIRST_QUERY_AFTER_MS } from '../rules.ts'
-import { applyNotification, queryOnce, type NotifyResult, type SettleTarget } from '../settling.ts'
+import { applyNotification, queryOnce, settleByFile, type NotifyResult, type SettleTarget } from '../settling.ts'
 import type { AcpVerifier } from '../verify.ts'
 import type { PreauthClient } from './client.ts'
 import { PreauthTransitionError, type PreauthKind, type PreauthOrder, type PreauthRepo } from './repo.ts'
@@ -240,10 +240,7 @@ export class PreauthService {
 
   /** The reconciliation file's verdict on a PENDING completion or completion void. */
   async settleByFile(orderId: string, listed: { queryId: string } | null): Promise<void> {
-    const o = await this.d.repo.lock(orderId)
-    if (!o) throw new Error(`no preauth order ${orderId}`)
-    if (listed) await this.settle(o, '00', '对账文件确认成功', listed.queryId, 'reconcile')
-    else await this.settle(o, '34', '对账文件无此交易', undefined, 'reconcile')
+    await settleByFile(orderId, listed, this.target())
   }
 
   private target(): SettleTarget<PreauthOrder> {
