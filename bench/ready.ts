@@ -213,6 +213,18 @@ async function timeOnce(browser: Browser, url: string, kind: PageKind): Promise<
       uploadThroughput: (PROFILE_4G.upMbps * 1e6) / 8,
     })
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: PROFILE_4G.cpuSlowdown })
+    const tracePath = process.env.BENCH_READY_PROFILE ? join(ROOT, '.tmp', `ready-trace-${kind}.json`) : undefined
+    if (tracePath)
+      await browser.startTracing(page, {
+        path: tracePath,
+        categories: [
+          'devtools.timeline',
+          'v8.execute',
+          'disabled-by-default-devtools.timeline',
+          'blink.user_timing',
+          'loading',
+        ],
+      })
     await page.goto(url, { waitUntil: 'commit' })
     const handle = await page.waitForFunction(
       ([upkit, mark]) => {
@@ -227,6 +239,7 @@ async function timeOnce(browser: Browser, url: string, kind: PageKind): Promise<
     )
     const got = (await handle.jsonValue()) as number | [number, number]
     const [readyMs, shownMs] = Array.isArray(got) ? got : [got, Number.NaN]
+    if (tracePath) await browser.stopTracing()
     const fcpMs = await page.evaluate(
       () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
     )
@@ -240,8 +253,14 @@ async function timeOnce(browser: Browser, url: string, kind: PageKind): Promise<
           })
           .join('\n'),
       )
+      const nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+        return n
+          ? `navigation: response ${Math.round(n.responseStart)}→${Math.round(n.responseEnd)}, interactive ${Math.round(n.domInteractive)}, loaded ${Math.round(n.domContentLoadedEventEnd)}`
+          : 'navigation: no entry'
+      })
       console.error(
-        `--- ${kind}: ready ${Math.round(readyMs)} ms, shown ${Math.round(shownMs)} ms, first paint ${Math.round(fcpMs)} ms\n${entries}`,
+        `--- ${kind}: ready ${Math.round(readyMs)} ms, shown ${Math.round(shownMs)} ms, first paint ${Math.round(fcpMs)} ms\n${nav}\n${entries}`,
       )
     }
     return { readyMs, shownMs, fcpMs }
