@@ -3,7 +3,8 @@
  * stdout as `PORT <n>` and serves until killed:
  * - `bare`: node:http answering constant JSON (the ceiling);
  * - `fastify`: a minimal fastify doing the same signing as upkit, nothing else;
- * - `upkit`: the whole upkit server (sandbox, every hook: security headers, rate limit, CSRF, logging at info to /dev/null);
+ * - `upkit`: the whole upkit server (sandbox, every hook: security headers, rate limit, CSRF, logging at info to /dev/null),
+ *   on the Redis at REDIS_URL when that is set;
  * - `express-wechat`: express + wechat-jssdk signing the same way for WeChat (its access-token and
  *   ticket URLs point at a fake in this process, so nothing leaves the machine; it caches one
  *   signature per URL, as it does in use).
@@ -72,7 +73,8 @@ if (kind === 'bare') {
   console.log(`PORT ${typeof addr === 'object' && addr ? addr.port : 0}`)
 } else if (kind === 'upkit') {
   const server = await startTestServer(
-    { LOG_LEVEL: 'info' },
+    // REDIS_URL: tokens and the rate-limit counts shared through that Redis, as with several instances
+    { LOG_LEVEL: 'info', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) },
     { rateLimitPerMinute: 100_000_000, logStream: createWriteStream('/dev/null') },
   )
   await server.ctx.tokens.get('front')

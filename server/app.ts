@@ -13,6 +13,7 @@ import { registerCallSubjects } from './http/call-subject.ts'
 import { registerCsrfGuard } from './http/csrf.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
 import { registerRateLimit } from './http/rate-limit.ts'
+import type { SharedWindows } from './http/shared-windows.ts'
 import { registerSecurityHeaders } from './http/security-headers.ts'
 import { fastifyTrustProxy } from './http/trust-proxy.ts'
 import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
@@ -59,6 +60,8 @@ export interface BuildAppOptions {
   logStream?: NodeJS.WritableStream
   /** Requests per minute per client IP on `/api`, `/notify` and `/pay/return`. @default config.rateLimitPerMinute */
   rateLimitPerMinute?: number
+  /** With REDIS_URL: how often the rate-limit counts are exchanged; 0: only on `rateLimit.flush()` (tests). @default 200 */
+  rateLimitSyncMs?: number
 }
 
 export interface App {
@@ -74,6 +77,8 @@ export interface App {
   preauth: PreauthService | null
   /** The background jobs (compose.ts), started when the app is ready. */
   jobs: readonly Job[]
+  /** With REDIS_URL: the rate-limit counts shared by the instances. */
+  rateLimit: SharedWindows | undefined
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))
@@ -150,7 +155,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerCsrfGuard(app, {
     allowedOrigins: [new URL(config.publicBaseUrl).origin, ...config.unionpay.upsdkAllowedOrigins],
   })
-  registerRateLimit(app, { max: options.rateLimitPerMinute ?? config.rateLimitPerMinute, clock })
+  const rateLimit = registerRateLimit(app, {
+    max: options.rateLimitPerMinute ?? config.rateLimitPerMinute,
+    clock,
+    ...(config.redisUrl ? { shared: { kv, syncMs: options.rateLimitSyncMs, log: app.log } } : {}),
+  })
   registerSessions(app, sessions)
   registerCallSubjects(app)
 
@@ -209,5 +218,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     if (!options.db) await db.destroy()
   })
   await app.ready()
-  return { app, ctx, sandbox, acp: services.acp, nojump: services.nojump, preauth: services.preauth, jobs }
+  return {
+    app,
+    ctx,
+    sandbox,
+    acp: services.acp,
+    nojump: services.nojump,
+    preauth: services.preauth,
+    jobs,
+    rateLimit,
+  }
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { KvStore } from '../store/kv.ts'
 import { AppError } from './errors.ts'
+import { SharedWindows } from './shared-windows.ts'
 
 const LIMITED_ROUTES = ['/api/', '/notify/', '/pay/return', '/healthz']
 
@@ -18,11 +20,16 @@ export interface RateLimitOptions {
   /** Addresses tracked at once; the least recently seen is forgotten first. @default 10_000 */
   maxAddresses?: number
   clock?: () => number
+  /**
+   * Count across the instances through this store (Redis: REDIS_URL); absent: in this process.
+   * `syncMs`: how often the counts are exchanged (0: only on `flush()`, for tests). @default 200
+   */
+  shared?: { kv: KvStore; syncMs?: number; log: FastifyInstance['log'] }
 }
 
 interface Window {
   count: number
-  /** When this address's window ends (it starts at its first request). */
+  /** When this address's window ends (here it starts at the address's first request). */
   resetAt: number
 }
 
@@ -71,11 +78,16 @@ const rateLimited = () => new AppError(429, 'RATE_LIMITED', '请求过于频繁�
  * and is limited like it. The address is `req.ip`, which honours only TRUST_PROXY. A route may
  * opt out with `config: { rateLimit: false }` (the 银商 notify, see docs/payments.md).
  * Answers carry `x-ratelimit-limit`, `-remaining` and `-reset` (seconds); a refused one also
- * `retry-after`. Counted in this process: N instances allow N × the limit in all.
+ * `retry-after`. Without `shared` counted in this process, a window per address from its first
+ * request; with it, in clock-aligned windows across the instances (shared-windows.ts), the
+ * decision still synchronous. Returns the shared counter (its `flush()` for tests), if any.
  */
-export function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): void {
+export function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): SharedWindows | undefined {
   const clock = options.clock ?? Date.now
-  const windows = new AddressWindows({ ...options, clock })
+  const { shared: sharing, ...counting } = options
+  const shared = sharing ? new SharedWindows({ ...counting, ...sharing, clock }) : undefined
+  if (shared) app.addHook('onClose', () => shared.stop())
+  const windows: { hit(address: string): Window } = shared ?? new AddressWindows({ ...counting, clock })
   const max = options.max
   const limit = String(max)
   // callback style, attached only to the routes it applies to: no promise and no route test per request
@@ -97,6 +109,7 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitOption
     const own = route.onRequest
     route.onRequest = own === undefined ? [hook] : Array.isArray(own) ? [...own, hook] : [own, hook]
   })
+  return shared
 }
 
 function isLimitedRoute(route: string | undefined): boolean {

@@ -25,5 +25,15 @@ export interface KvStore {
   reserve(key: string, limit: number, member: string, expiresAt: number, now: number): Promise<boolean>
   /** Brings an entry's expiry forward to `expiresAt` (never later); nothing when it is gone. */
   shorten(key: string, member: string, expiresAt: number): Promise<void>
+  /**
+   * Adds each delta to its counter (absent: 0) and keeps the counter `ttlMs` from now, all in one
+   * round trip (Redis: one pipeline of INCRBY + PEXPIRE); the counters' new values, in order.
+   */
+  addCounts(increments: readonly CountIncrement[], ttlMs: number): Promise<number[]>
   close(): Promise<void>
+}
+
+export interface CountIncrement {
+  key: string
+  delta: number
 }

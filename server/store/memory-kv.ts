@@ -1,4 +1,4 @@
-import type { KvStore } from './kv.ts'
+import type { CountIncrement, KvStore } from './kv.ts'
 
 interface Entry {
   value: string
@@ -72,6 +72,14 @@ export class MemoryKv implements KvStore {
     const set = this.reservations.get(key)
     const until = set?.get(member)
     if (set && until !== undefined && expiresAt < until) set.set(member, expiresAt)
+  }
+
+  async addCounts(increments: readonly CountIncrement[], ttlMs: number): Promise<number[]> {
+    return increments.map(({ key, delta }) => {
+      const value = Number(this.live(key)?.value ?? 0) + delta
+      this.entries.set(key, { value: String(value), expiresAt: this.clock() + ttlMs })
+      return value
+    })
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { KvStore } from './kv.ts'
+import type { CountIncrement, KvStore } from './kv.ts'
 
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`
 const TAKE = `local v = redis.call('GET', KEYS[1]); if v then redis.call('DEL', KEYS[1]) end; return v`
@@ -32,6 +32,9 @@ export class RedisKv implements KvStore {
     private readonly prefix = 'upkit:',
   ) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
+    // a lost connection fails the commands, whose callers decide and log; without a listener
+    // ioredis would also print every reconnect attempt to stderr
+    this.redis.on('error', () => {})
   }
 
   private k(key: string): string {
@@ -73,6 +76,18 @@ export class RedisKv implements KvStore {
 
   async shorten(key: string, member: string, expiresAt: number): Promise<void> {
     await this.redis.zadd(this.k(key), 'XX', 'LT', expiresAt, member)
+  }
+
+  async addCounts(increments: readonly CountIncrement[], ttlMs: number): Promise<number[]> {
+    const ttl = Math.max(1, Math.ceil(ttlMs))
+    const pipeline = this.redis.pipeline()
+    for (const { key, delta } of increments) pipeline.incrby(this.k(key), delta).pexpire(this.k(key), ttl)
+    const replies = (await pipeline.exec()) ?? []
+    return increments.map((_, i) => {
+      const [err, value] = replies[2 * i] ?? [new Error('no reply to INCRBY')]
+      if (err) throw err
+      return Number(value)
+    })
   }
 
   async close(): Promise<void> {

@@ -355,6 +355,7 @@ function jitteryKv(inner: KvStore, random: () => number): KvStore {
     admit: (k, l, w, n) => later(() => inner.admit(k, l, w, n)),
     reserve: (k, l, m, e, n) => later(() => inner.reserve(k, l, m, e, n)),
     shorten: (k, m, e) => later(() => inner.shorten(k, m, e)),
+    addCounts: (i, t) => later(() => inner.addCounts(i, t)),
     close: () => inner.close(),
   }
 }

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest'
+import type { CountIncrement, KvStore } from '../store/kv.ts'
+import { MemoryKv } from '../store/memory-kv.ts'
+import { SharedWindows } from './shared-windows.ts'
+
+const WINDOW = 60_000
+/** The start of some window (windows are aligned on multiples of WINDOW). */
+const T0 = 29_000_000 * WINDOW
+
+function instances(n: number, max: number, kv: KvStore, clock: () => number, log = logLines()) {
+  return Array.from(
+    { length: n },
+    () => new SharedWindows({ max, windowMs: WINDOW, clock, kv, syncMs: 0, log: log.logger }),
+  )
+}
+
+function logLines() {
+  const lines: string[] = []
+  return { lines, logger: { warn: (_obj: object, msg: string) => void lines.push(msg) } }
+}
+
+const admitted = (w: SharedWindows, address: string, max: number) => w.hit(address).count <= max
+
+/** A store whose `addCounts` answers only when the test says so (or fails when told to). */
+function heldKv(inner: KvStore) {
+  const held: { settle: () => void }[] = []
+  let failing = false
+  const kv: KvStore = {
+    ...inner,
+    addCounts: (increments: readonly CountIncrement[], ttlMs: number) =>
+      failing
+        ? Promise.reject(new Error('ECONNREFUSED'))
+        : new Promise<number[]>((resolve, reject) => {
+            held.push({ settle: () => inner.addCounts(increments, ttlMs).then(resolve, reject) })
+          }),
+  }
+  return {
+    kv,
+    fail: (on: boolean) => (failing = on),
+    answerAll: () => held.splice(0).forEach((h) => h.settle()),
+  }
+}
+
+describe('SharedWindows', () => {
+  it('windows are aligned on the clock, so every instance means the same one', () => {
+    let now = T0 + 15_000
+    const [a, b] = instances(2, 10, new MemoryKv(() => now), () => now)
+    expect(a!.hit('x')).toEqual({ count: 1, resetAt: T0 + WINDOW })
+    now += 30_000
+    expect(b!.hit('x')).toEqual({ count: 1, resetAt: T0 + WINDOW })
+    now = T0 + WINDOW
+    expect(a!.hit('x')).toEqual({ count: 1, resetAt: T0 + 2 * WINDOW })
+  })
+
+  it('after a sync each instance decides on the total of all of them', async () => {
+    const now = T0
+    const kv = new MemoryKv(() => now)
+    const [a, b] = instances(2, 5, kv, () => now)
+    for (let i = 0; i < 3; i++) a!.hit('x')
+    b!.hit('x')
+    await a!.flush() // the store: 3
+    await b!.flush() // the store: 4, which b now knows
+    expect(b!.hit('x').count).toBe(5)
+    expect(admitted(b!, 'x', 5)).toBe(false)
+    // a synced before b's request: it knows of its own 3 only, until its next sync
+    expect(a!.hit('x').count).toBe(4)
+    await a!.flush() // the store: 5 (b’s fifth is still unshipped), which a now knows
+    expect(admitted(a!, 'x', 5)).toBe(false)
+    await b!.flush()
+    expect(await kv.addCounts([{ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:x`, delta: 0 }], WINDOW)).toEqual([6])
+  })
+
+  it.each([
+    [2, 1],
+    [3, 5],
+    [3, 20],
+  ])(
+    '%i instances, %i requests each between syncs: at most the limit plus one sync’s worth per instance; other addresses and the next window unaffected',
+    async (n, perSync) => {
+      const max = 100
+      let now = T0 + 1_000
+      const kv = new MemoryKv(() => now)
+      const ws = instances(n, max, kv, () => now)
+      let total = 0
+      for (let round = 0; round < 100; round++) {
+        for (const w of ws) for (let i = 0; i < perSync; i++) if (admitted(w, 'hammer', max)) total++
+        for (const w of ws) await w.flush()
+        now += 200
+      }
+      expect(total).toBeGreaterThanOrEqual(max)
+      expect(total).toBeLessThanOrEqual(max + n * perSync)
+      // each alone would have admitted the limit: n × max
+      expect(total).toBeLessThan(n * max)
+      for (const w of ws) expect(admitted(w, 'quiet', max)).toBe(true)
+      now = T0 + WINDOW
+      for (const w of ws) expect(admitted(w, 'hammer', max)).toBe(true)
+    },
+  )
+
+  it('never syncing (store down from the start), each instance still holds the limit itself', () => {
+    const now = T0
+    const ws = instances(3, 10, new MemoryKv(() => now), () => now)
+    const perInstance = ws.map((w) => Array.from({ length: 15 }, () => admitted(w, 'x', 10)).filter(Boolean).length)
+    expect(perInstance).toEqual([10, 10, 10])
+  })
+
+  it('the store failing: requests are decided at once, warned once; the counts are shipped when it answers again, recovery warned once', async () => {
+    let now = T0
+    const inner = new MemoryKv(() => now)
+    const store = heldKv(inner)
+    const log = logLines()
+    const [a] = instances(1, 10, store.kv, () => now, log)
+    store.fail(true)
+    for (let round = 0; round < 3; round++) {
+      expect(admitted(a!, 'x', 10)).toBe(true)
+      await a!.flush()
+      now += 200
+    }
+    expect(log.lines).toEqual([expect.stringMatching(/^rate limit: the shared store \(Redis\) failed/)])
+    // counted here meanwhile: 3 so far, 7 more admitted, then refused
+    expect(Array.from({ length: 8 }, () => admitted(a!, 'x', 10))).toEqual([...Array(7).fill(true), false])
+    store.fail(false)
+    const sync = a!.flush()
+    store.answerAll()
+    await sync
+    expect(log.lines).toHaveLength(2)
+    expect(log.lines[1]).toMatch(/answers again/)
+    expect(await inner.addCounts([{ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:x`, delta: 0 }], WINDOW)).toEqual([10])
+  })
+
+  it('the store not answering: requests never wait; degraded after stallMs, recovered when the answer comes', async () => {
+    let now = T0
+    const inner = new MemoryKv(() => now)
+    const store = heldKv(inner)
+    const log = logLines()
+    const [a] = instances(1, 10, store.kv, () => now, log)
+    admitted(a!, 'x', 10)
+    const first = a!.flush()
+    now += 500
+    expect(Array.from({ length: 3 }, () => admitted(a!, 'x', 10))).toEqual([true, true, true])
+    void a!.flush() // still under way, not yet stalled
+    expect(log.lines).toEqual([])
+    now += 500
+    void a!.flush()
+    void a!.flush()
+    expect(log.lines).toEqual([expect.stringMatching(/does not answer/)])
+    store.answerAll()
+    await first
+    expect(log.lines[1]).toMatch(/answers again/)
+    // the admissions made while the batch was out go with the next one
+    const second = a!.flush()
+    store.answerAll()
+    await second
+    expect(await inner.addCounts([{ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:x`, delta: 0 }], WINDOW)).toEqual([4])
+    expect(a!.hit('x').count).toBe(5)
+  })
+
+  it('an address forgotten past maxAddresses still has its admissions shipped', async () => {
+    const now = T0
+    const kv = new MemoryKv(() => now)
+    const w = new SharedWindows({
+      max: 5,
+      windowMs: WINDOW,
+      clock: () => now,
+      kv,
+      syncMs: 0,
+      maxAddresses: 1,
+      log: logLines().logger,
+    })
+    w.hit('a')
+    w.hit('a')
+    w.hit('b') // forgets "a"
+    await w.flush()
+    const key = (address: string) => ({ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:${address}`, delta: 0 })
+    expect(await kv.addCounts([key('a'), key('b')], WINDOW)).toEqual([2, 1])
+    // and "a", seen again, learns its total at the next sync
+    w.hit('a')
+    await w.flush()
+    expect(w.hit('a').count).toBe(4)
+  })
+})
