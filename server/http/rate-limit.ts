@@ -86,7 +86,7 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitOption
   const clock = options.clock ?? Date.now
   const { shared: sharing, ...counting } = options
   const shared = sharing ? new SharedWindows({ ...counting, ...sharing, clock }) : undefined
-  if (shared) app.addHook('onClose', () => shared.stop())
+  if (shared) app.addHook('onClose', async () => shared.stop())
   const windows: { hit(address: string): Window } = shared ?? new AddressWindows({ ...counting, clock })
   const max = options.max
   const limit = String(max)

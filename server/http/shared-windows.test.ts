@@ -23,7 +23,7 @@ const admitted = (w: SharedWindows, address: string, max: number) => w.hit(addre
 
 /** A store whose `addCounts` answers only when the test says so (or fails when told to). */
 function heldKv(inner: KvStore) {
-  const held: { settle: () => void }[] = []
+  const held: { settle: () => void; reject: (err: Error) => void }[] = []
   let failing = false
   const kv: KvStore = {
     ...inner,
@@ -31,13 +31,14 @@ function heldKv(inner: KvStore) {
       failing
         ? Promise.reject(new Error('ECONNREFUSED'))
         : new Promise<number[]>((resolve, reject) => {
-            held.push({ settle: () => inner.addCounts(increments, ttlMs).then(resolve, reject) })
+            held.push({ settle: () => inner.addCounts(increments, ttlMs).then(resolve, reject), reject })
           }),
   }
   return {
     kv,
     fail: (on: boolean) => (failing = on),
     answerAll: () => held.splice(0).forEach((h) => h.settle()),
+    failAll: () => held.splice(0).forEach((h) => h.reject(new Error('connection lost'))),
   }
 }
 
@@ -155,27 +156,55 @@ describe('SharedWindows', () => {
     expect(a!.hit('x').count).toBe(5)
   })
 
-  it('an address forgotten past maxAddresses still has its admissions shipped', async () => {
+  it('past maxAddresses: an address forgotten before its admissions were shipped keeps them; new ones wait for room', async () => {
     const now = T0
     const kv = new MemoryKv(() => now)
+    const log = logLines().logger
+    const w = new SharedWindows({ max: 5, windowMs: WINDOW, clock: () => now, kv, syncMs: 0, maxAddresses: 2, log })
+    const total = async (address: string) =>
+      (await kv.addCounts([{ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:${address}`, delta: 0 }], WINDOW))[0]
+    w.hit('a')
+    w.hit('a')
+    w.hit('b')
+    w.hit('c') // forgets "a"; no room to queue "c" for shipping (a and b wait)
+    expect(w.hit('a').count).toBe(3) // taken back, not started again
+    await w.flush()
+    expect([await total('a'), await total('b'), await total('c')]).toEqual([3, 1, 0])
+    w.hit('c') // room now: both of c's admissions go
+    await w.flush()
+    expect(await total('c')).toBe(2)
+  })
+
+  it('an address forgotten and seen again while its batch is out, the batch failing: its admissions are counted once each', async () => {
+    const now = T0
+    const inner = new MemoryKv(() => now)
+    const store = heldKv(inner)
+    const log = logLines().logger
     const w = new SharedWindows({
-      max: 5,
+      max: 1,
       windowMs: WINDOW,
       clock: () => now,
-      kv,
+      kv: store.kv,
       syncMs: 0,
-      maxAddresses: 1,
-      log: logLines().logger,
+      maxAddresses: 2,
+      log,
     })
-    w.hit('a')
-    w.hit('a')
-    w.hit('b') // forgets "a"
-    await w.flush()
-    const key = (address: string) => ({ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:${address}`, delta: 0 })
-    expect(await kv.addCounts([key('a'), key('b')], WINDOW)).toEqual([2, 1])
-    // and "a", seen again, learns its total at the next sync
-    w.hit('a')
-    await w.flush()
-    expect(w.hit('a').count).toBe(4)
+    const sync = async () => {
+      const done = w.flush()
+      store.answerAll()
+      await done
+    }
+    w.hit('b')
+    w.hit('c')
+    await sync() // b and c have had their 1
+    w.hit('a') // forgets "b"
+    const out = w.flush() // a's 1 on its way
+    expect(w.hit('c').count).toBe(2) // refused: nothing to ship
+    w.hit('d') // forgets "a"
+    expect(w.hit('a').count).toBe(1) // seen again: a fresh count, admitted, queued
+    store.failAll()
+    await out
+    await sync()
+    expect(await inner.addCounts([{ key: `ratelimit:${WINDOW}:${T0 / WINDOW}:a`, delta: 0 }], WINDOW)).toEqual([2])
   })
 })

@@ -27,6 +27,8 @@ interface AddressCount {
   shipping: number
   /** Admitted here since the last batch left. */
   pending: number
+  /** In `dirty`, to be shipped. */
+  queued: boolean
 }
 
 /**
@@ -50,7 +52,7 @@ export class SharedWindows {
   private readonly log: SharedWindowsOptions['log']
   /** Most recently seen last (a Map iterates in insertion order). */
   private readonly counts = new Map<string, AddressCount>()
-  /** Admissions not shipped yet; outlives the address's eviction from `counts`. */
+  /** Admissions not shipped yet (at most `maxAddresses`); outlives the address's eviction from `counts`. */
   private readonly dirty = new Map<string, AddressCount>()
   private syncing: { since: number; done: Promise<void> } | undefined
   private degraded = false
@@ -77,7 +79,9 @@ export class SharedWindows {
     const window = Math.floor(this.clock() / this.windowMs)
     let c = this.counts.get(address)
     if (c === undefined || c.window !== window) {
-      c = { address, window, synced: 0, shipping: 0, pending: 0 }
+      // forgotten past maxAddresses but not shipped yet: take it back
+      const queued = this.dirty.get(address)
+      c = queued?.window === window ? queued : { address, window, synced: 0, shipping: 0, pending: 0, queued: false }
     } else {
       this.counts.delete(address) // re-inserted below: now the most recently seen
     }
@@ -89,7 +93,7 @@ export class SharedWindows {
     const count = c.synced + c.shipping + c.pending + 1
     if (count <= this.max) {
       c.pending++
-      if (c.pending === 1) this.dirty.set(address, c)
+      if (!c.queued) this.queue(c)
     }
     return { count, resetAt: (window + 1) * this.windowMs }
   }
@@ -111,6 +115,7 @@ export class SharedWindows {
       if (c.window < current - 1) continue
       c.shipping = c.pending
       c.pending = 0
+      c.queued = false
       batch.push(c)
     }
     this.dirty.clear()
@@ -129,7 +134,7 @@ export class SharedWindows {
         for (const c of batch) {
           c.pending += c.shipping
           c.shipping = 0
-          if (c.pending > 0 && !this.dirty.has(c.address)) this.dirty.set(c.address, c)
+          if (!c.queued) this.queue(c)
         }
         this.degrade(err)
       },
@@ -138,11 +143,24 @@ export class SharedWindows {
     return this.syncing.done
   }
 
-  /** Stops syncing; waits for the batch under way. */
-  async stop(): Promise<void> {
+  /** Stops syncing (a batch under way is not waited for: a store that never answers must not hold up a shutdown). */
+  stop(): void {
     this.stopped = true
     clearInterval(this.timer)
-    await this.syncing?.done
+  }
+
+  /** Bounded like `counts`: past `maxAddresses` new addresses' admissions stay in this instance. */
+  private queue(c: AddressCount): void {
+    const current = this.dirty.get(c.address)
+    if (current === undefined ? this.dirty.size >= this.maxAddresses : current.window > c.window) return
+    if (current?.window === c.window && current !== c) {
+      // the address was forgotten and seen again while c was on its way: one count
+      current.pending += c.pending
+      c.pending = 0
+      return
+    }
+    c.queued = true
+    this.dirty.set(c.address, c) // a newer window replaces an older one
   }
 
   private key(c: AddressCount): string {
