@@ -112,10 +112,10 @@ export class SharedWindows {
     const batch: AddressCount[] = []
     for (const c of this.dirty.values()) {
       // the window before is still worth shipping (an instance whose clock is behind is still in it)
+      c.queued = false
       if (c.window < current - 1) continue
       c.shipping = c.pending
       c.pending = 0
-      c.queued = false
       batch.push(c)
     }
     this.dirty.clear()
