@@ -78,23 +78,18 @@ class OwnRedis {
     return `redis://127.0.0.1:${this.port}`
   }
   async start(): Promise<void> {
-    const proc = spawn('redis-server', [
-      '--port',
-      String(this.port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ])
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
+    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] })
     this.proc = proc
     let out = ''
-    for await (const chunk of proc.stdout) {
-      out += String(chunk)
-      if (out.includes('Ready to accept connections')) return
-    }
-    throw new Error(`redis-server did not start: ${out}`)
+    await new Promise<void>((resolve, reject) => {
+      // read to the end (the log keeps flowing), resolve once it says it is ready
+      proc.stdout.on('data', (chunk: Buffer) => {
+        out += String(chunk)
+        if (out.includes('Ready to accept connections')) resolve()
+      })
+      proc.on('exit', (code) => reject(new Error(`redis-server exited (${code ?? 'signal'}): ${out}`)))
+    })
   }
   async stop(): Promise<void> {
     if (!this.proc || this.proc.exitCode !== null) return
@@ -161,5 +156,5 @@ describe.skipIf(!redisUrl)('the rate limit when Redis goes away', () => {
     } finally {
       await check.quit()
     }
-  })
+  }, 60_000)
 })
