@@ -56,7 +56,7 @@ async function mountHome(opts: { userAgent: string; signature?: string }) {
   const wrapper = mount(HomeView, { global: { plugins: [pinia, router, createUpsdk({ client, router })] } })
   await router.push('/')
   await flushPromises()
-  await vi.waitFor(() => expect(['ready', 'error', 'outside-app']).toContain(useSdkStore(pinia).status))
+  await vi.waitFor(() => expect(['ready', 'error', 'outside-app']).toContain(useSdkStore().status))
   await flushPromises()
   return { wrapper, stub, setSignature: (s: string) => (signature = s) }
 }
