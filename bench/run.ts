@@ -205,6 +205,14 @@ if (only('ready')) {
         ratio: 0.6,
       },
     ),
+    compare(
+      'floor (signature in the HTML), 4G',
+      ready.medians.floor,
+      'ms',
+      'naive page (tags, fetch, config)',
+      ready.medians.naive,
+    ),
+    compare('time to upsdk ready, 4G (Chromium)', ready.medians.upkit, 'ms', 'floor', ready.medians.floor),
     compare('home page shows 已就绪, 4G', ready.medians.shown, 'ms', 'naive page upsdk ready', ready.medians.naive),
   )
 }

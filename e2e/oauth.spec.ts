@@ -7,6 +7,11 @@ mkdirSync(SHOTS, { recursive: true })
 /** The sandbox's default users (server/sandbox/unionpay/state.ts). */
 const USER1_OPENID = 'sbxU1+fZq9/0aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5+Ab6Cd7/Ef8Gh9I='
 const USER2_OPENID = 'sbxU2/Kp0+Lq1Mr2Ns3Ot4Pu5Qv6Rw7Sx8Ty9Uz0Va1Wb2Xc3Yd4Ze5/Af6Bg7Ch8D='
+/** The sandbox's third and fourth users, one per browser project (server/sandbox/unionpay/state.ts). */
+const REVOKE_USERS = {
+  pixel: { option: '2', openId: 'sbxU3+Mn4/Op5+Qr6Rs7St8Tu9Uv0Vw1Wx2Xy3Yz4Za5+Ab6Bc7/Cd8De9Ef0Fg1G=' },
+  iphone: { option: '3', openId: 'sbxU4/Hi5+Ij6Jk7Kl8Lm9Mn0No1Op2Pq3Qr4Rs5St6+Tu7Uv8Vw9Wx0/Xy1Yz2Za3B=' },
+}
 const ORDINARY_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36'
 
@@ -140,19 +145,23 @@ test.describe('OAuth2 联登 in 云闪付', () => {
     await expect(page.getByTestId('oauth-error-code')).toHaveText('STATE_UNKNOWN')
   })
 
-  test('the 用户授权解除通知 ends the session', async ({ page }) => {
+  test('the 用户授权解除通知 ends the session', async ({ page }, info) => {
+    // A user of this project's own: the notification ends every session of its openId, and the
+    // other project's identical notification in the same second would be a replay (applied once).
+    const user = info.project.name.startsWith('iphone') ? REVOKE_USERS.iphone : REVOKE_USERS.pixel
     await openConsent(page, 'upapi_mobile')
-    await page.getByTestId('sandbox-user').selectOption('1')
+    await page.getByTestId('sandbox-user').selectOption(user.option)
     await page.getByRole('button', { name: '同意', exact: true }).click()
     await page.waitForURL('**/profile')
     // the profile page's own requests after login (it may renew the session) finish before the revoke
     await page.waitForLoadState('networkidle')
+    await expect(page.getByTestId('profile-openid')).toHaveText(user.openId)
     const forged = await page.request.post('/sandbox/unionpay/__control/auth-revoke', {
-      data: { openId: USER2_OPENID, forge: 'tampered' },
+      data: { openId: user.openId, forge: 'tampered' },
     })
     expect((await forged.json()).answer).toEqual({ resp: '01' })
     expect((await page.request.get('/api/me')).status()).toBe(200)
-    const real = await page.request.post('/sandbox/unionpay/__control/auth-revoke', { data: { openId: USER2_OPENID } })
+    const real = await page.request.post('/sandbox/unionpay/__control/auth-revoke', { data: { openId: user.openId } })
     expect((await real.json()).answer).toEqual({ resp: '00' })
     expect((await page.request.get('/api/me')).status()).toBe(401)
   })

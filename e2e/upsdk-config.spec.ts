@@ -16,6 +16,22 @@ const shot = (page: Page, name: string, project: string) =>
   page.screenshot({ path: `/tmp/shots-kit/${name}-${project}.png`, fullPage: true })
 
 test.describe('upsdk.config inside 云闪付', () => {
+  test("Zepto's chunk is fetched once, from a preload the HTML names (not after the app's entry runs)", async ({
+    page,
+  }) => {
+    const zepto: string[] = []
+    page.on('request', (r) => {
+      if (/\/assets\/zepto-[^/]*\.js$/.test(r.url())) zepto.push(r.url())
+    })
+    const res = await page.goto('/')
+    const html = (await res?.text()) ?? ''
+    const preload = /<link rel="modulepreload" crossorigin href="(\/assets\/zepto-[^"]+\.js)">/.exec(html)?.[1]
+    expect(preload, 'index.html preloads Zepto inside 云闪付').toBeTruthy()
+    expect(html).not.toContain('<script data-zepto=') // the starter no longer preloads it itself
+    await expect(page.getByTestId('sdk-status')).toHaveAttribute('data-status', 'ready')
+    expect(zepto.map((u) => new URL(u).pathname)).toEqual([preload])
+  })
+
   test('the home page reaches ready through the real server and the sandbox', async ({ page, request }, info) => {
     const before = (await (await request.get('/sandbox/__control/unionpay/calls')).json()) as {
       calls: { api: string }[]
@@ -182,12 +198,18 @@ test.describe('an ordinary browser', () => {
   })
 
   test('shows the "open in 云闪付" screen and never configures', async ({ page }, info) => {
+    const zepto: string[] = []
+    page.on('request', (r) => {
+      if (/\/assets\/zepto-[^/]*\.js$/.test(r.url())) zepto.push(r.url())
+    })
     await page.goto('/')
     await expect(page.getByTestId('outside-app')).toBeVisible()
     await expect(page.getByTestId('outside-app')).toContainText('请在云闪付 App 内打开')
     await expect(page.getByTestId('env-in-app')).toHaveText('否')
     await expect(page.getByTestId('sdk-status')).toHaveCount(0)
     expect(await configCalls(page)).toEqual([])
+    await page.waitForLoadState('networkidle')
+    expect(zepto).toEqual([]) // only upsdk needs Zepto
     await shot(page, 'home-outside', info.project.name)
   })
 })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../config.ts'
-import { STARTER_SCRIPT } from '../../common/starter.ts'
+import { STARTER_SCRIPT, withInAppPreloads } from '../../common/starter.ts'
 import { injectClientSettings } from '../http/client-settings.ts'
 import { buildTestApp, startTestServer, type TestServer } from '../test/harness.ts'
 
@@ -64,6 +64,45 @@ describe('deploy-time settings in index.html', () => {
     const stub = injectClientSettings(built, { upsdkUrl: 'stub' })
     expect(stub).not.toContain('data-upsdk=')
     expect(stub).toContain(`>${STARTER_SCRIPT}</script>`)
+  })
+
+  it("inside 云闪付 writes the starter's preloads as <link>s found with the HTML; other browsers get the starter as built", async () => {
+    const distDir = dist()
+    writeFileSync(
+      join(distDir, 'index.html'),
+      `<html><head><script data-zepto="/assets/zepto-1.js" data-upsdk="https://build.example/upsdk.js">${STARTER_SCRIPT}</script><title>t</title></head><body></body></html>`,
+    )
+    const prod = await buildTestApp({ UPSDK_URL: 'https://run.example/s/upsdk.js?v=1&x="2"' }, { distDir })
+    const get = (ua: string) => prod.app.inject({ method: 'GET', url: '/pay/result', headers: { 'user-agent': ua } })
+    const inApp = await get('Mozilla/5.0 (Linux; Android 13) Mobile (com.unionpay.chsp) (cordova 4.5.4)')
+    expect(inApp.body).toContain(
+      `<script>${STARTER_SCRIPT}</script><link rel="modulepreload" crossorigin href="/assets/zepto-1.js">` +
+        `<link rel="preload" as="script" href="https://run.example/s/upsdk.js?v=1&amp;x=&quot;2&quot;"><title>`,
+    )
+    expect(inApp.body).not.toContain('<script data-')
+    expect(inApp.headers.vary).toBe('User-Agent')
+    const browser = await get('Mozilla/5.0 (Linux; Android 13) Mobile Safari')
+    expect(browser.body).toContain(
+      `<script data-zepto="/assets/zepto-1.js" data-upsdk="https://run.example/s/upsdk.js?v=1&amp;x=&quot;2&quot;">${STARTER_SCRIPT}</script><title>`,
+    )
+    expect(browser.body).not.toContain('<link rel="preload"')
+    expect(browser.headers.vary).toBe('User-Agent')
+    // the CSP allows the starter by the hash of its text, which neither page changes
+    expect(inApp.headers['content-security-policy']).toBe(browser.headers['content-security-policy'])
+    await prod.app.close()
+  })
+
+  it('preloads nothing for the stub, and only addresses the starter itself would', () => {
+    const page = (upsdk: string) =>
+      withInAppPreloads(
+        `<head><script data-zepto="/assets/z.js" data-upsdk="${upsdk}">${STARTER_SCRIPT}</script></head>`,
+      )
+    expect(withInAppPreloads(injectClientSettings(page('x'), { upsdkUrl: 'stub' }))).not.toContain('rel="preload"')
+    for (const bad of ['javascript:alert(1)', '//evil.example/u.js', 'data:text/javascript,1'])
+      expect(page(bad)).toBe(
+        `<head><script>${STARTER_SCRIPT}</script><link rel="modulepreload" crossorigin href="/assets/z.js"></head>`,
+      )
+    expect(withInAppPreloads('<head><script>x</script></head>')).toBe('<head><script>x</script></head>')
   })
 
   it('escapes < so no value can close the element', () => {

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
+import { withInAppPreloads } from '../../common/starter.ts'
 import { injectClientSettings, type ClientSettings } from '../http/client-settings.ts'
+import { isCloudpayUserAgent } from '../http/user-agent.ts'
 
 const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/readyz', '/pay/return']
 
@@ -10,7 +12,8 @@ const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/readyz', '
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
  * API route gets index.html, with this deployment's settings injected (one build for every
  * environment). Hashed assets are cached for a year, index.html never; compressed files are
- * the ones `vite build` wrote (scripts/vite-precompress.ts).
+ * the ones `vite build` wrote (scripts/vite-precompress.ts). A page opened inside 云闪付 gets its
+ * Zepto and upsdk.js preloads as markup (`withInAppPreloads`), found with the HTML.
  */
 export async function registerStatic(
   app: FastifyInstance,
@@ -19,6 +22,7 @@ export async function registerStatic(
 ): Promise<boolean> {
   if (!existsSync(join(distDir, 'index.html'))) return false
   const indexHtml = injectClientSettings(readFileSync(join(distDir, 'index.html'), 'utf8'), settings)
+  const inAppHtml = withInAppPreloads(indexHtml)
   await app.register(fastifyStatic, {
     root: distDir,
     wildcard: false,
@@ -38,7 +42,9 @@ export async function registerStatic(
     if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return
     if (/\.[a-z0-9]+$/i.test(path) && path !== '/index.html') return
     reply.header('cache-control', 'no-cache')
-    return reply.type('text/html; charset=utf-8').send(indexHtml)
+    reply.header('vary', 'User-Agent')
+    const html = isCloudpayUserAgent(req.headers['user-agent']) ? inAppHtml : indexHtml
+    return reply.type('text/html; charset=utf-8').send(html)
   })
   return true
 }

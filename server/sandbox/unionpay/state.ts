@@ -200,4 +200,22 @@ export const DEFAULT_USERS: readonly SandboxUser[] = [
     certId: '310101198512120021',
     nickName: '无手机号用户',
   },
+  // Two more users with a phone, so tests that revoke a user's authorisation (which ends all of
+  // that user's sessions) can each take one of their own.
+  {
+    openId: 'sbxU3+Mn4/Op5+Qr6Rs7St8Tu9Uv0Vw1Wx2Xy3Yz4Za5+Ab6Bc7/Cd8De9Ef0Fg1G=',
+    mobile: '13900001111',
+    realName: '王五',
+    certType: '01',
+    certId: '440101199207070035',
+    nickName: '小王',
+  },
+  {
+    openId: 'sbxU4/Hi5+Ij6Jk7Kl8Lm9Mn0No1Op2Pq3Qr4Rs5St6+Tu7Uv8Vw9Wx0/Xy1Yz2Za3B=',
+    mobile: '13700002222',
+    realName: '赵六',
+    certType: '01',
+    certId: '510101198808080046',
+    nickName: '小赵',
+  },
 ]
