@@ -17,6 +17,7 @@ const BROWSER_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile S
 beforeAll(async () => {
   await Promise.all([
     import('@/components/QrCode.vue'),
+    import('@/components/OutsideAppCard.vue'),
     import('@/components/UpsdkPlayground.vue'),
     import('@/components/SandboxStubPanel.vue'),
     import('@/components/sandbox/SandboxToolsCard.vue'),
