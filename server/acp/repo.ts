@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely'
-import { atomically, lockKey, locksRows, within, type Db } from '../store/kysely-db.ts'
+import { lockKey } from '../store/kysely-db.ts'
+import { lockingRead, Repository, type StatusEvent } from '../store/repository.ts'
 import type { Tables } from '../store/schema.ts'
 import { claimNextRow, scheduleCheckRow } from './check-queue.ts'
 
@@ -46,13 +47,7 @@ export interface NewAcpOrder {
   nextCheckAt?: number
 }
 
-export interface AcpEvent {
-  fromStatus: string | null
-  toStatus: string
-  source: string
-  detail: string | null
-  at: number
-}
+export type AcpEvent = StatusEvent
 
 const MOVES: Record<AcpStatus, readonly AcpStatus[]> = {
   PENDING: ['SUCCESS', 'FAILED'],
@@ -106,20 +101,8 @@ type SignedContract = { contractId: string; planId: string; openId: string }
  * 全渠道 records (SQLite or PostgreSQL through the query builder): orders (consumes, voids,
  * refunds), their events, verified notifications. Every query joins the caller's `atomic`.
  */
-export class AcpRepo {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
-  ) {}
-
-  /** One transaction (nested calls join it). */
-  atomic<T>(fn: () => Promise<T>): Promise<T> {
-    return atomically(this.db, () => fn())
-  }
-
-  private get q(): Db {
-    return within(this.db)
-  }
+export class AcpRepo extends Repository {
+  protected readonly eventTable = 'acp_events'
 
   async get(orderId: string): Promise<AcpOrder | null> {
     const r = await this.q.selectFrom('acp_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst()
@@ -133,7 +116,7 @@ export class AcpRepo {
       .selectFrom('acp_orders')
       .selectAll()
       .where('order_id', '=', orderId)
-      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .$if(lockingRead(q), (qb) => qb.forUpdate())
       .executeTakeFirst()
     return r ? toOrder(r) : null
   }
@@ -207,22 +190,6 @@ export class AcpRepo {
     return rows.map(toOrder)
   }
 
-  async events(orderId: string): Promise<AcpEvent[]> {
-    const rows = await this.q
-      .selectFrom('acp_events')
-      .select(['from_status', 'to_status', 'source', 'detail', 'at'])
-      .where('order_id', '=', orderId)
-      .orderBy('id')
-      .execute()
-    return rows.map((r) => ({
-      fromStatus: r.from_status,
-      toStatus: r.to_status,
-      source: r.source,
-      detail: r.detail,
-      at: Number(r.at),
-    }))
-  }
-
   /** What a contract has been charged (pending or done) since `since` (ms). */
   async chargedSince(contractId: string, since: number): Promise<number> {
     const r = await this.q
@@ -278,20 +245,6 @@ export class AcpRepo {
       await this.event(o.orderId, null, 'PENDING', source, null, now)
       return (await this.get(o.orderId)) as AcpOrder
     })
-  }
-
-  private async event(
-    orderId: string,
-    from: string | null,
-    to: string,
-    source: string,
-    detail: string | null,
-    at: number,
-  ): Promise<void> {
-    await this.q
-      .insertInto('acp_events')
-      .values({ order_id: orderId, from_status: from, to_status: to, source, detail, at })
-      .execute()
   }
 
   /**

@@ -1,12 +1,15 @@
-import { sql } from 'kysely'
-import { within, type Db } from '../store/kysely-db.ts'
+import { sql, type Selectable } from 'kysely'
+import { locksRows, within, type Db } from '../store/kysely-db.ts'
+import type { Tables } from '../store/schema.ts'
 import type { Order, Refund } from './model.ts'
 import { toOrder, toRefund } from './rows.ts'
 import { FIRST_CHECK_AFTER_MS } from './schedule.ts'
 
+const skipLocked = (db: Db) => (locksRows(db) ? sql`FOR UPDATE SKIP LOCKED` : sql``)
+
 /**
  * When each pending order and refund is next asked about (reconciliation's queue): what is due,
- * claiming one for a query (a lease, so two instances never query the same one), and the next date.
+ * claiming the next one for a query (a lease, so two instances never query the same one), and the next date.
  */
 export class CheckQueue {
   constructor(
@@ -32,15 +35,22 @@ export class CheckQueue {
     return rows.map(toOrder)
   }
 
-  /** Takes a due order: moves `next_check_at` to `leaseUntil` only if it still holds the value we read. */
-  async claimOrder(merOrderId: string, seenNextCheckAt: number, leaseUntil: number): Promise<boolean> {
-    const r = await within(this.db)
-      .updateTable('pay_orders')
-      .set({ next_check_at: leaseUntil })
-      .where('mer_order_id', '=', merOrderId)
-      .where('next_check_at', '=', seenNextCheckAt)
-      .executeTakeFirst()
-    return Number(r.numUpdatedRows) === 1
+  /**
+   * Takes the next due order (in `dueOrders`' order) for one query: its `next_check_at` moved to
+   * `leaseUntil` in one statement. On PostgreSQL the candidate is picked `FOR UPDATE SKIP LOCKED`,
+   * so instances claiming at once each get a different order; on SQLite the statement runs under
+   * the single writer lock. Null when nothing is due.
+   */
+  async claimNextOrder(now: number, leaseUntil: number): Promise<Order | null> {
+    const { rows } = await sql<Selectable<Tables['pay_orders']>>`
+      UPDATE pay_orders SET next_check_at = ${leaseUntil}
+      WHERE mer_order_id = (
+        SELECT mer_order_id FROM pay_orders
+        WHERE next_check_at IS NOT NULL AND next_check_at <= ${now}
+        ORDER BY (seen_at IS NULL), next_check_at LIMIT 1 ${skipLocked(this.db)})
+      AND next_check_at <= ${now}
+      RETURNING *`.execute(within(this.db))
+    return rows[0] ? toOrder(rows[0]) : null
   }
 
   async scheduleOrder(merOrderId: string, nextCheckAt: number | null, countUp: boolean): Promise<void> {
@@ -65,16 +75,18 @@ export class CheckQueue {
     return rows.map(toRefund)
   }
 
-  /** Takes a due refund for one refund-query (a lease). */
-  async claimRefund(refundOrderId: string, leaseUntil: number): Promise<boolean> {
-    const r = await within(this.db)
-      .updateTable('pay_refunds')
-      .set({ next_check_at: leaseUntil })
-      .where('refund_order_id', '=', refundOrderId)
-      .where('status', '=', 'PENDING')
-      .where(sql<number>`COALESCE(next_check_at, updated_at + ${FIRST_CHECK_AFTER_MS})`, '<=', this.clock())
-      .executeTakeFirst()
-    return Number(r.numUpdatedRows) === 1
+  /** Takes the next due refund (in `dueRefunds`' order) for one refund-query, as `claimNextOrder` does. */
+  async claimNextRefund(now: number, leaseUntil: number): Promise<Refund | null> {
+    const due = sql<number>`COALESCE(next_check_at, updated_at + ${FIRST_CHECK_AFTER_MS})`
+    const { rows } = await sql<Selectable<Tables['pay_refunds']>>`
+      UPDATE pay_refunds SET next_check_at = ${leaseUntil}
+      WHERE refund_order_id = (
+        SELECT refund_order_id FROM pay_refunds
+        WHERE status = 'PENDING' AND ${due} <= ${now}
+        ORDER BY ${due} LIMIT 1 ${skipLocked(this.db)})
+      AND status = 'PENDING' AND ${due} <= ${now}
+      RETURNING *`.execute(within(this.db))
+    return rows[0] ? toRefund(rows[0]) : null
   }
 
   /** After a refund-query without a final answer: the next one after a growing gap (schedule.ts), or never. */

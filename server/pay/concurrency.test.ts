@@ -109,14 +109,20 @@ describe.each(testEngines)('payment records under concurrency on %s', (engine) =
         })
       }
       const due = await records.checks.dueOrders(1_600_000, 10)
-      const claims = await Promise.all(
-        [0, 1, 2].flatMap(() =>
-          due.map(async (o) =>
-            (await records.checks.claimOrder(o.merOrderId, o.nextCheckAt ?? 0, 1_720_000)) ? o.merOrderId : null,
-          ),
-        ),
-      )
-      const taken = claims.filter((c): c is string => c !== null)
+      expect(due).toHaveLength(5)
+      // three reconcilers, each claiming until nothing is due: every order taken once, none left
+      const claimAll = async () => {
+        const mine: string[] = []
+        for (let o = await records.checks.claimNextOrder(1_600_000, 1_720_000); o;) {
+          mine.push(o.merOrderId)
+          o = await records.checks.claimNextOrder(1_600_000, 1_720_000)
+        }
+        return mine
+      }
+      const taken = (await Promise.all([claimAll(), claimAll(), claimAll()])).flat()
       expect(taken.sort()).toEqual(due.map((o) => o.merOrderId).sort())
+      expect(await records.checks.dueOrders(1_600_000, 10)).toEqual([])
+      // the lease ends: due again
+      expect(await records.checks.dueOrders(1_720_000, 10)).toHaveLength(5)
     }))
 })

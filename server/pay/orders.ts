@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { atomically, locksRows, within, type Db } from '../store/kysely-db.ts'
+import { lockingRead, Repository } from '../store/repository.ts'
 import { IllegalTransitionError } from './errors.ts'
 import type { NewOrder, Order, OrderEvent, PaymentFacts, SecureStatus } from './model.ts'
 import { toOrder } from './rows.ts'
@@ -14,20 +14,8 @@ const UNPAID = ['NEW_ORDER', 'WAIT_BUYER_PAY', 'UNKNOWN']
  * before it is read for a move), so a status change and its event row (and any related row the
  * caller writes inside `atomic`) commit together or not at all, on any number of instances.
  */
-export class OrderStore {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
-  ) {}
-
-  /** Runs several store calls as one transaction (nested calls join it). */
-  atomic<T>(fn: () => Promise<T>): Promise<T> {
-    return atomically(this.db, () => fn())
-  }
-
-  private get q(): Db {
-    return within(this.db)
-  }
+export class OrderStore extends Repository {
+  protected readonly eventTable = 'pay_order_events'
 
   create(o: NewOrder): Promise<Order> {
     const now = this.clock()
@@ -84,7 +72,7 @@ export class OrderStore {
       .selectFrom('pay_orders')
       .selectAll()
       .where('mer_order_id', '=', merOrderId)
-      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .$if(lockingRead(q), (qb) => qb.forUpdate())
       .executeTakeFirst()
     return r ? toOrder(r) : null
   }
@@ -153,19 +141,11 @@ export class OrderStore {
       .execute()
   }
 
-  async events(merOrderId: string): Promise<OrderEvent[]> {
-    const rows = await this.q
-      .selectFrom('pay_order_events')
-      .selectAll()
-      .where('mer_order_id', '=', merOrderId)
-      .orderBy('id')
-      .execute()
-    return rows.map((r) => ({
-      fromStatus: isOrderStatus(r.from_status) ? r.from_status : null,
-      toStatus: r.to_status as OrderStatus,
-      source: r.source,
-      detail: r.detail,
-      at: r.at,
+  override async events(merOrderId: string): Promise<OrderEvent[]> {
+    return (await super.events(merOrderId)).map((e) => ({
+      ...e,
+      fromStatus: isOrderStatus(e.fromStatus) ? e.fromStatus : null,
+      toStatus: e.toStatus as OrderStatus,
     }))
   }
 
@@ -343,20 +323,6 @@ export class OrderStore {
       )
       return this.mustGet(merOrderId)
     })
-  }
-
-  private async event(
-    merOrderId: string,
-    from: OrderStatus | null,
-    to: OrderStatus,
-    source: string,
-    detail: string | null,
-    at: number,
-  ): Promise<void> {
-    await this.q
-      .insertInto('pay_order_events')
-      .values({ mer_order_id: merOrderId, from_status: from, to_status: to, source, detail, at })
-      .execute()
   }
 
   /**

@@ -87,7 +87,8 @@ describe('Reconciler', () => {
       amount: 1,
       nextCheckAt: 10,
     })
-    expect(await checks.claimOrder('1017A00001', 10, 500)).toBe(true)
-    expect(await checks.claimOrder('1017A00001', 10, 500)).toBe(false)
+    expect((await checks.claimNextOrder(20, 500))?.merOrderId).toBe('1017A00001')
+    expect(await checks.claimNextOrder(20, 500)).toBeNull()
+    expect((await checks.claimNextOrder(500, 900))?.merOrderId).toBe('1017A00001') // the lease ran out
   })
 })

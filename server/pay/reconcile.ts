@@ -238,22 +238,22 @@ export class Reconciler {
     const { checker, checks, clock, log } = this.o
     const batch = this.o.batch ?? 5
     const now = clock()
-    // Every instance runs this round; the claim (a compare-and-set lease on next_check_at) lets only
-    // one of them query an order, and a lease that is not renewed expires, so no order starves.
-    for (const order of await checks.dueOrders(now, batch)) {
-      if (
-        order.nextCheckAt === null ||
-        !(await checks.claimOrder(order.merOrderId, order.nextCheckAt, now + 2 * 60_000))
-      )
-        continue
+    // Every instance runs this round, claiming one due order at a time (a lease on next_check_at,
+    // taken in one statement): instances share the due orders instead of racing for the same
+    // ones, and a lease that is not renewed expires, so no order starves.
+    const lease = now + 2 * 60_000
+    for (let i = 0; i < batch; i++) {
+      const order = await checks.claimNextOrder(now, lease)
+      if (!order) break
       try {
         await checker.reconcile(order)
       } catch (err) {
         log.error({ err, merOrderId: order.merOrderId }, 'reconciliation failed')
       }
     }
-    for (const refund of await checks.dueRefunds(now, batch)) {
-      if (!(await checks.claimRefund(refund.refundOrderId, now + 2 * 60_000))) continue
+    for (let i = 0; i < batch; i++) {
+      const refund = await checks.claimNextRefund(now, lease)
+      if (!refund) break
       try {
         await checker.reconcileRefund(refund)
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import { atomically, locksRows, within, type Db } from '../../store/kysely-db.ts'
+import { lockingRead, Repository, type StatusEvent } from '../../store/repository.ts'
 import type { Tables } from '../../store/schema.ts'
 import { claimNextRow, scheduleCheckRow } from '../check-queue.ts'
 
@@ -48,13 +48,7 @@ export interface NojumpOrder {
   settledAt: number | null
 }
 
-export interface NojumpEvent {
-  fromStatus: string | null
-  toStatus: string
-  source: string
-  detail: string | null
-  at: number
-}
+export type NojumpEvent = StatusEvent
 
 const ORDER_MOVES: Record<NojumpStatus, readonly NojumpStatus[]> = {
   DRAFT: ['PENDING', 'FAILED'],
@@ -132,49 +126,8 @@ function toOrder(r: OrderRow): NojumpOrder {
  * 无跳转 records (SQLite or PostgreSQL through the query builder): bindings (token + masked
  * card), orders paid with a token, their events. Every query joins the caller's `atomic`.
  */
-export class NojumpRepo {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
-  ) {}
-
-  /** One transaction (nested calls join it). */
-  atomic<T>(fn: () => Promise<T>): Promise<T> {
-    return atomically(this.db, () => fn())
-  }
-
-  private get q(): Db {
-    return within(this.db)
-  }
-
-  private async event(
-    subject: string,
-    from: string | null,
-    to: string,
-    source: string,
-    detail: string | null,
-  ): Promise<void> {
-    await this.q
-      .insertInto('nojump_events')
-      .values({ subject, from_status: from, to_status: to, source, detail, at: this.clock() })
-      .execute()
-  }
-
-  async events(subject: string): Promise<NojumpEvent[]> {
-    const rows = await this.q
-      .selectFrom('nojump_events')
-      .select(['from_status', 'to_status', 'source', 'detail', 'at'])
-      .where('subject', '=', subject)
-      .orderBy('id')
-      .execute()
-    return rows.map((r) => ({
-      fromStatus: r.from_status,
-      toStatus: r.to_status,
-      source: r.source,
-      detail: r.detail,
-      at: Number(r.at),
-    }))
-  }
+export class NojumpRepo extends Repository {
+  protected readonly eventTable = 'nojump_events'
 
   // --- bindings -------------------------------------------------------------------------------------
 
@@ -190,7 +143,7 @@ export class NojumpRepo {
       .selectFrom('nojump_bindings')
       .selectAll()
       .where('id', '=', id)
-      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .$if(lockingRead(q), (qb) => qb.forUpdate())
       .executeTakeFirst()
     return r ? toBinding(r) : null
   }
@@ -323,7 +276,7 @@ export class NojumpRepo {
       .selectFrom('nojump_orders')
       .selectAll()
       .where('order_id', '=', orderId)
-      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .$if(lockingRead(q), (qb) => qb.forUpdate())
       .executeTakeFirst()
     return r ? toOrder(r) : null
   }

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import { atomically, locksRows, within, type Db } from '../../store/kysely-db.ts'
+import { lockingRead, Repository, type StatusEvent } from '../../store/repository.ts'
 import type { Tables } from '../../store/schema.ts'
 import { claimNextRow, scheduleCheckRow } from '../check-queue.ts'
 
@@ -26,13 +26,7 @@ export interface PreauthOrder {
   settledAt: number | null
 }
 
-export interface PreauthEvent {
-  fromStatus: string | null
-  toStatus: string
-  source: string
-  detail: string | null
-  at: number
-}
+export type PreauthEvent = StatusEvent
 
 const MOVES: Record<PreauthStatus, readonly PreauthStatus[]> = {
   PENDING: ['SUCCESS', 'FAILED'],
@@ -78,20 +72,8 @@ const toOrder = (r: Row): PreauthOrder => ({
  * Pre-authorisation records (migration 013; SQLite or PostgreSQL through the query builder):
  * holds, their voids and completions, events. Every query joins the caller's `atomic`.
  */
-export class PreauthRepo {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
-  ) {}
-
-  /** One transaction (nested calls join it). */
-  atomic<T>(fn: () => Promise<T>): Promise<T> {
-    return atomically(this.db, () => fn())
-  }
-
-  private get q(): Db {
-    return within(this.db)
-  }
+export class PreauthRepo extends Repository {
+  protected readonly eventTable = 'preauth_events'
 
   async get(orderId: string): Promise<PreauthOrder | null> {
     const r = await this.q.selectFrom('preauth_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst()
@@ -105,7 +87,7 @@ export class PreauthRepo {
       .selectFrom('preauth_orders')
       .selectAll()
       .where('order_id', '=', orderId)
-      .$if(locksRows(q) && q.isTransaction, (qb) => qb.forUpdate())
+      .$if(lockingRead(q), (qb) => qb.forUpdate())
       .executeTakeFirst()
     return r ? toOrder(r) : null
   }
@@ -145,29 +127,6 @@ export class PreauthRepo {
       .orderBy('order_id')
       .execute()
     return rows.map(toOrder)
-  }
-
-  async events(orderId: string): Promise<PreauthEvent[]> {
-    const rows = await this.q
-      .selectFrom('preauth_events')
-      .selectAll()
-      .where('order_id', '=', orderId)
-      .orderBy('id')
-      .execute()
-    return rows.map((r) => ({
-      fromStatus: r.from_status,
-      toStatus: r.to_status,
-      source: r.source,
-      detail: r.detail,
-      at: Number(r.at),
-    }))
-  }
-
-  private async event(orderId: string, from: string | null, to: string, source: string, detail: string | null) {
-    await this.q
-      .insertInto('preauth_events')
-      .values({ order_id: orderId, from_status: from, to_status: to, source, detail, at: this.clock() })
-      .execute()
   }
 
   /** Inserts a PENDING order and its first event; a taken orderId throws (isUniqueViolation). */
