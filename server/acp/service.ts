@@ -11,6 +11,7 @@ import type { AcpFields } from './message.ts'
 import { AcpTransitionError, type AcpOrder, type AcpRepo } from './repo.ts'
 import type { PlanLimits } from './config.ts'
 import { chargeLimitProblem, FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from './rules.ts'
+import { reverseConsume, type ReverseTarget } from './reversing.ts'
 import { applyNotification, queryOnce, settleByFile, type NotifyResult, type SettleTarget } from './settling.ts'
 import type { AcpVerifier } from './verify.ts'
 
@@ -201,7 +202,7 @@ export class AcpService {
 
   async voidConsume(orderId: string): Promise<AcpOrder> {
     const { clock, repo } = this.d
-    return this.reverse(orderId, 'void', async (c) => {
+    return reverseConsume(this.reversing(), orderId, 'void', async (c) => {
       const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), await repo.pendingReversals(orderId, 'any'))
       return p ? { problem: p } : { amount: c.amount }
     })
@@ -209,66 +210,46 @@ export class AcpService {
 
   async refund(orderId: string, amount: number): Promise<AcpOrder> {
     const { repo } = this.d
-    return this.reverse(orderId, 'refund', async (c) => {
+    return reverseConsume(this.reversing(), orderId, 'refund', async (c) => {
       const p = refundProblem(c, amount, await repo.pendingReversals(orderId, 'refund'))
       return p ? { problem: p } : { amount }
     })
   }
 
-  /**
-   * A void or refund: the consume's row is locked while `decide` checks it against the reversals
-   * already pending and the new one is recorded, so two merchants (or instances) at once never
-   * reverse more than was paid. Then the gateway call, outside the transaction.
-   */
-  private async reverse(
-    orderId: string,
-    kind: 'void' | 'refund',
-    decide: (c: AcpOrder) => Promise<{ problem: Problem } | { amount: number }>,
-  ): Promise<AcpOrder> {
-    const { repo, client, clock } = this.d
-    const txnTime = client.txnTime()
-    const newId = await this.newOrderId()
-    const { c, r } = await repo.atomic(async () => {
-      const c = await repo.lock(orderId)
-      if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
-      const d = await decide(c)
-      if ('problem' in d) throw new DomainError('conflict', d.problem.code, d.problem.message)
-      const r = await repo.insert(
-        {
-          orderId: newId,
-          kind,
-          txnTime,
-          amount: d.amount,
-          origOrderId: c.orderId,
-          nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
-        },
-        kind,
-      )
-      return { c, r }
-    })
-    const args = {
-      orderId: r.orderId,
-      txnTime,
-      txnAmt: r.amount,
-      origQryId: c.queryId as string,
+  /** The 全渠道 side of a void or refund (reversing.ts). */
+  private reversing(): ReverseTarget<AcpOrder> {
+    const { repo, client, clock, log } = this.d
+    return {
+      atomic: (fn) => repo.atomic(fn),
+      lock: (id) => repo.lock(id),
+      get: (id) => repo.get(id),
+      insert: (r) =>
+        repo.insert(
+          {
+            orderId: r.orderId,
+            kind: r.kind,
+            txnTime: r.txnTime,
+            amount: r.amount,
+            origOrderId: r.consume.orderId,
+            nextCheckAt: r.nextCheckAt,
+          },
+          r.kind,
+        ),
+      send: async (kind, request, reversal) => {
+        try {
+          const a = kind === 'void' ? await client.voidConsume(request) : await client.refund(request)
+          await this.afterAnswer(reversal, a)
+        } catch (e) {
+          if (!(e instanceof AcpError)) throw e
+          log.warn({ orderId: reversal.orderId, kind: e.kind }, `acp ${kind} outcome unknown`)
+        }
+      },
+      newOrderId: () => this.newOrderId(),
+      txnTime: () => client.txnTime(),
+      now: clock,
+      firstQueryAfterMs: FIRST_QUERY_AFTER_MS,
       backUrl: this.d.backUrl,
     }
-    try {
-      const a = kind === 'void' ? await client.voidConsume(args) : await client.refund(args)
-      await this.afterAnswer(r, a)
-    } catch (e) {
-      if (!(e instanceof AcpError)) throw e
-      this.d.log.warn({ orderId: r.orderId, kind: e.kind }, `acp ${kind} outcome unknown`)
-    }
-    const after = (await repo.get(r.orderId)) as AcpOrder
-    if (after.status === 'FAILED')
-      throw new DomainError(
-        'upstream',
-        `ACP_${after.respCode ?? 'REFUSED'}`,
-        `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`,
-        { orderId: after.orderId },
-      )
-    return after
   }
 
   // --- settling: notification and query ------------------------------------------------------------

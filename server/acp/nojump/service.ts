@@ -6,7 +6,8 @@ import { AcpError, type AcpAnswer } from '../client.ts'
 import { classify } from '../codes.ts'
 import type { AcpFields } from '../message.ts'
 import type { AcpRepo } from '../repo.ts'
-import { FIRST_QUERY_AFTER_MS, refundProblem, voidProblem, type Problem } from '../rules.ts'
+import { FIRST_QUERY_AFTER_MS, refundProblem, voidProblem } from '../rules.ts'
+import { reverseConsume, type ReverseTarget } from '../reversing.ts'
 import {
   applyNotification,
   notificationRecord,
@@ -475,7 +476,7 @@ export class NojumpService {
 
   async voidConsume(orderId: string): Promise<NojumpOrder> {
     const { repo, clock } = this.d
-    return this.undo(orderId, 'void', async (c) => {
+    return reverseConsume(this.reversing(), orderId, 'void', async (c) => {
       const p = voidProblem(c, compactTimestamp(clock()).slice(0, 8), await repo.pendingReversals(orderId, 'any'))
       return p ? { problem: p } : { amount: c.amount }
     })
@@ -483,65 +484,45 @@ export class NojumpService {
 
   async refund(orderId: string, amount: number): Promise<NojumpOrder> {
     const { repo } = this.d
-    return this.undo(orderId, 'refund', async (c) => {
+    return reverseConsume(this.reversing(), orderId, 'refund', async (c) => {
       const p = refundProblem(c, amount, await repo.pendingReversals(orderId, 'refund'))
       return p ? { problem: p } : { amount }
     })
   }
 
-  /**
-   * A void or refund: the consume's row is locked while `decide` checks it against the reversals
-   * already pending and the new one is recorded, so two merchants (or instances) at once never
-   * reverse more than was paid. Then the gateway call, outside the transaction.
-   */
-  private async undo(
-    orderId: string,
-    kind: 'void' | 'refund',
-    decide: (c: NojumpOrder) => Promise<{ problem: Problem } | { amount: number }>,
-  ): Promise<NojumpOrder> {
+  /** The 无跳转 side of a void or refund (../reversing.ts). */
+  private reversing(): ReverseTarget<NojumpOrder> {
     const { repo, client, clock } = this.d
-    const newId = await this.newOrderId()
-    const txnTime = client.txnTime()
-    const { c, r } = await repo.atomic(async () => {
-      const c = await repo.lock(orderId)
-      if (!c) throw new DomainError('not_found', 'NO_ORDER', '订单不存在')
-      const d = await decide(c)
-      if ('problem' in d) throw new DomainError('conflict', d.problem.code, d.problem.message)
-      const r = await repo.insertOrder(
-        {
-          orderId: newId,
-          kind,
-          status: 'PENDING',
-          txnTime,
-          amount: d.amount,
-          origOrderId: c.orderId,
-          ...(c.openId ? { openId: c.openId } : {}),
-          nextCheckAt: clock() + FIRST_QUERY_AFTER_MS,
-        },
-        kind,
-      )
-      return { c, r }
-    })
-    const args = {
-      orderId: r.orderId,
-      txnTime: r.txnTime,
-      txnAmt: r.amount,
-      origQryId: c.queryId as string,
+    return {
+      atomic: (fn) => repo.atomic(fn),
+      lock: (id) => repo.lock(id),
+      get: (id) => repo.order(id),
+      insert: (r) =>
+        repo.insertOrder(
+          {
+            orderId: r.orderId,
+            kind: r.kind,
+            status: 'PENDING',
+            txnTime: r.txnTime,
+            amount: r.amount,
+            origOrderId: r.consume.orderId,
+            ...(r.consume.openId ? { openId: r.consume.openId } : {}),
+            nextCheckAt: r.nextCheckAt,
+          },
+          r.kind,
+        ),
+      send: async (kind, request, reversal) => {
+        const a = await this.tryCall(kind, reversal.orderId, () =>
+          kind === 'void' ? client.voidConsume(request) : client.refund(request),
+        )
+        if (a) await this.afterAnswer(reversal.orderId, a)
+      },
+      newOrderId: () => this.newOrderId(),
+      txnTime: () => client.txnTime(),
+      now: clock,
+      firstQueryAfterMs: FIRST_QUERY_AFTER_MS,
       backUrl: this.d.backUrl,
     }
-    const a = await this.tryCall(kind, r.orderId, () =>
-      kind === 'void' ? client.voidConsume(args) : client.refund(args),
-    )
-    if (a) await this.afterAnswer(r.orderId, a)
-    const after = (await repo.order(r.orderId)) as NojumpOrder
-    if (after.status === 'FAILED')
-      throw new DomainError(
-        'upstream',
-        `ACP_${after.respCode ?? 'REFUSED'}`,
-        `全渠道拒绝了${kind === 'void' ? '撤销' : '退货'}：${after.respMsg ?? ''}`,
-        { orderId: after.orderId },
-      )
-    return after
   }
 
   /** 冲正 (99): only a consume whose outcome is unknown, within its window; 00 = never taken. */
