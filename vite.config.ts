@@ -63,12 +63,44 @@ function parallelStart(upsdkUrl: string): Plugin {
   }
 }
 
+/**
+ * Writes the stylesheets index.html links itself (the loading shell's, a few hundred bytes) into
+ * the page as `<style>`: the shell paints with the HTML instead of a round trip later, and no
+ * pending stylesheet holds the entry script back. The server allows them by their hashes in the
+ * CSP (server/http/security-headers.ts reads them from the page).
+ */
+function inlinePageCss(): Plugin {
+  return {
+    name: 'upkit:inline-page-css',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle
+        if (!bundle) return html
+        // index.html's own stylesheets count as the entry chunk's; any other chunk's stay files
+        const importedByCode = new Set(
+          Object.values(bundle).flatMap((o) =>
+            o.type === 'chunk' && !o.isEntry ? [...(o.viteMetadata?.importedCss ?? [])] : [],
+          ),
+        )
+        return html.replace(/<link rel="stylesheet"[^>]*?href="\/([^"]+\.css)"[^>]*>/g, (tag, fileName: string) => {
+          const asset = bundle[fileName]
+          if (!asset || asset.type !== 'asset' || importedByCode.has(fileName)) return tag
+          // the file stays: a lazy chunk that shares the entry's code may still preload it
+          return `<style>${String(asset.source).trim()}</style>`
+        })
+      },
+    },
+  }
+}
+
 export default defineConfig(({ mode, command }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_')
   const upsdkUrl = env.VITE_UPSDK_URL || (mode === 'production' ? REAL_UPSDK_URL : 'stub')
   const apiTarget = `http://127.0.0.1:${process.env.UPKIT_API_PORT ?? '8788'}`
   return {
-    plugins: [zeptoAsModule(), vue(), parallelStart(upsdkUrl), precompress()],
+    plugins: [zeptoAsModule(), vue(), parallelStart(upsdkUrl), inlinePageCss(), precompress()],
     resolve: {
       alias: {
         '@': fileURLToPath(new URL('./src', import.meta.url)),
@@ -107,11 +139,12 @@ export default defineConfig(({ mode, command }) => {
       sourcemap: 'hidden',
       rolldownOptions: {
         output: {
-          // The framework (Vue, Vue Router, Pinia) in one long-cached chunk, apart from the app's
-          // own code, so the bench can hold each against its budget and an app release does not
-          // re-download it.
+          // The framework (Vue, Vue Router) in one long-cached chunk, apart from the app's own
+          // code, so the bench can hold each against its budget and an app release does not
+          // re-download it. Pinia stays out: it comes with the first page that uses a store
+          // (src/stores/piniaOnDemand.ts), not with the home page.
           codeSplitting: {
-            groups: [{ name: 'framework', test: /[\\/]node_modules[\\/](@vue|vue|vue-router|pinia)[\\/]/ }],
+            groups: [{ name: 'framework', test: /[\\/]node_modules[\\/](@vue|vue|vue-router)[\\/]/ }],
           },
         },
       },

@@ -14,7 +14,7 @@ import { registerCsrfGuard } from './http/csrf.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
 import { registerRateLimit } from './http/rate-limit.ts'
 import type { SharedWindows } from './http/shared-windows.ts'
-import { registerSecurityHeaders } from './http/security-headers.ts'
+import { inlineStylesOf, registerSecurityHeaders } from './http/security-headers.ts'
 import { fastifyTrustProxy } from './http/trust-proxy.ts'
 import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
 import { registerNoStore } from './http/no-store.ts'
@@ -36,7 +36,7 @@ import { registerPayPasswordRoutes } from './paypwd/routes.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerOauthRoutes } from './oauth/routes.ts'
 import { registerPayRoutes } from './pay/routes.ts'
-import { registerStatic } from './routes/static.ts'
+import { readIndexHtml, registerStatic } from './routes/static.ts'
 import { registerUpsdkRoutes } from './routes/upsdk.ts'
 import type { SandboxContext } from './sandbox/context.ts'
 import { registerSandbox } from './sandbox/index.ts'
@@ -143,8 +143,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerErrorHandler(app)
   registerNoStore(app)
   registerAdminCheck(app, config)
+  const distDir = options.distDir === undefined ? DEFAULT_DIST : options.distDir
+  const indexHtml = distDir ? readIndexHtml(distDir) : undefined
   registerSecurityHeaders(app, {
     publicBaseUrl: config.publicBaseUrl,
+    inlineStyles: indexHtml === undefined ? [] : inlineStylesOf(indexHtml),
     upsdkUrl: config.upsdkUrl,
     sandbox: config.sandbox,
     // 无跳转 front transactions: the page posts the signed form to the 全渠道 gateway.
@@ -210,7 +213,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     )
   }
 
-  const distDir = options.distDir === undefined ? DEFAULT_DIST : options.distDir
   if (distDir) await registerStatic(app, distDir, clientSettings(config))
 
   app.addHook('onClose', async () => {

@@ -4,7 +4,8 @@
 import { firstConfigSettled } from './upsdk-boot'
 
 void firstConfigSettled(1000)
-  .then(() => import('./app'))
+  // nothing of the module is used: not handing on its namespace keeps Rolldown's runtime chunk off the first screen
+  .then(() => import('./app').then(() => undefined))
   .catch((err: unknown) => {
     // the loading shell stays up; its slow-network line tells the user to wait or reload
     console.error('upkit: the app could not be loaded', err)

@@ -1,6 +1,7 @@
 /**
- * `upkit/vue`: the Vue plugin and composables over `upkit/upsdk`. `createUpsdk`, `useUpsdk`,
- * `useAuth` and `usePay` keep their state in Pinia stores (install Pinia before the plugin).
+ * `upkit/vue`: the Vue plugin and composables over `upkit/upsdk`. `createUpsdk` and `useUpsdk`
+ * keep the upsdk state in the app (`useSdkStore`, a reactive object); `useAuth` and `usePay` keep
+ * theirs in Pinia stores (install Pinia before a component calls them).
  */
 export { createUpsdk, UPSDK_CLIENT_KEY, type UpsdkPluginOptions } from '@/composables/upsdkPlugin'
 export { useUpsdk, type UseUpsdkOptions, type UseUpsdkReturn } from '@/composables/useUpsdk'
@@ -17,4 +18,4 @@ export { usePay, type PayPhase, type SdkOutcome, type UsePayOptions, type UsePay
 export { authorizeUrl, useAuth, type AuthScope, type UseAuthOptions, type UseAuthReturn } from '@/composables/useAuth'
 export { useRightButton, type UseRightButtonOptions, type UseRightButtonReturn } from '@/composables/useRightButton'
 export { useScreenShot, type UseScreenShotOptions, type UseScreenShotReturn } from '@/composables/useScreenShot'
-export { useSdkStore } from '@/stores/sdk'
+export { useSdkStore, type SdkStore } from '@/stores/sdk'

@@ -11,6 +11,8 @@ export interface SecurityHeaderOptions {
   sandbox: boolean
   /** Origins the app's pages may post a form to besides its own: the 全渠道 gateway (无跳转 front transactions). */
   formTargets?: readonly string[]
+  /** The texts of index.html's inline `<style>` elements (the loading shell's CSS): allowed by their hashes. */
+  inlineStyles?: readonly string[]
 }
 
 /** Routes whose HTML the server writes itself (sandbox pages, the OAuth error page): no script at all, inline style. */
@@ -23,18 +25,29 @@ export function upsdkScriptOrigin(upsdkUrl: string | undefined, sandbox: boolean
   return new URL(url).origin
 }
 
+const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+
 /** index.html's one inline script (the parallel starter), allowed by its hash and nothing else inline. */
-export const STARTER_CSP_HASH = `'sha256-${createHash('sha256').update(STARTER_SCRIPT).digest('base64')}'`
+export const STARTER_CSP_HASH = cspHash(STARTER_SCRIPT)
+
+/** The texts of a page's inline `<style>` elements (vite.config.ts writes the loading shell's CSS so). */
+export function inlineStylesOf(html: string): string[] {
+  return [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? '')
+}
 
 /**
  * The H5 app loads its own bundle, upsdk.js from its origin, and talks only to this server;
  * pages written by the server carry no script. Everything else is refused.
  */
-export function appCsp(upsdkOrigin: string | null, formTargets: readonly string[] = []): string {
+export function appCsp(
+  upsdkOrigin: string | null,
+  formTargets: readonly string[] = [],
+  inlineStyles: readonly string[] = [],
+): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${STARTER_CSP_HASH}${upsdkOrigin ? ` ${upsdkOrigin}` : ''}`,
-    "style-src 'self'",
+    `style-src 'self'${[...new Set(inlineStyles)].map((t) => ` ${cspHash(t)}`).join('')}`,
     "img-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",
@@ -55,7 +68,7 @@ export const SERVER_PAGE_CSP = [
 
 /** nosniff, no framing, strict referrer, CSP on every answer; HSTS when the public origin is https. */
 export function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): void {
-  const csp = appCsp(upsdkScriptOrigin(options.upsdkUrl, options.sandbox), options.formTargets)
+  const csp = appCsp(upsdkScriptOrigin(options.upsdkUrl, options.sandbox), options.formTargets, options.inlineStyles)
   const https = options.publicBaseUrl.startsWith('https://')
   app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff')

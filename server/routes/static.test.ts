@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -103,6 +104,22 @@ describe('deploy-time settings in index.html', () => {
         `<head><script>${STARTER_SCRIPT}</script><link rel="modulepreload" crossorigin href="/assets/z.js"></head>`,
       )
     expect(withInAppPreloads('<head><script>x</script></head>')).toBe('<head><script>x</script></head>')
+  })
+
+  it("allows index.html's inline <style> (the loading shell's CSS) by its hash, and no other inline style", async () => {
+    const css = '.shell{display:flex;color:#4b5563}'
+    const distDir = dist()
+    writeFileSync(join(distDir, 'index.html'), `<html><head><style>${css}</style></head><body></body></html>`)
+    const built = await buildTestApp({}, { distDir })
+    const csp = String((await built.app.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
+    const hash = createHash('sha256').update(css).digest('base64')
+    expect(csp).toContain(`style-src 'self' 'sha256-${hash}';`)
+    await built.app.close()
+    const plain = await buildTestApp({}, { distDir: dist() })
+    expect(String((await plain.app.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])).toContain(
+      "style-src 'self';",
+    )
+    await plain.app.close()
   })
 
   it('escapes < so no value can close the element', () => {

@@ -8,6 +8,12 @@ import { isCloudpayUserAgent } from '../http/user-agent.ts'
 
 const API_PREFIXES = ['/api/', '/notify/', '/sandbox/', '/healthz', '/readyz', '/pay/return']
 
+/** The built index.html in `distDir`, or undefined when there is none (the API alone is served). */
+export function readIndexHtml(distDir: string): string | undefined {
+  const path = join(distDir, 'index.html')
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+}
+
 /**
  * Serves the built H5 app from `dist/` with an SPA fallback: any GET for a page that is not an
  * API route gets index.html, with this deployment's settings injected (one build for every
@@ -20,8 +26,9 @@ export async function registerStatic(
   distDir: string,
   settings: ClientSettings = {},
 ): Promise<boolean> {
-  if (!existsSync(join(distDir, 'index.html'))) return false
-  const indexHtml = injectClientSettings(readFileSync(join(distDir, 'index.html'), 'utf8'), settings)
+  const built = readIndexHtml(distDir)
+  if (built === undefined) return false
+  const indexHtml = injectClientSettings(built, settings)
   const inAppHtml = withInAppPreloads(indexHtml)
   await app.register(fastifyStatic, {
     root: distDir,

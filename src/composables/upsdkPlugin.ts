@@ -1,5 +1,5 @@
 import type { App } from 'vue'
-import { useSdkStore } from '@/stores/sdk'
+import { provideSdkStore } from '@/stores/sdk'
 import { createUpsdkClient, setUpsdkClient, type UpsdkClient, type UpsdkClientOptions } from '@/upsdk/client'
 import { UPSDK_CLIENT_KEY } from './shared/client'
 
@@ -27,8 +27,8 @@ export interface UpsdkPluginOptions extends UpsdkClientOptions {
 }
 
 /**
- * Vue plugin: creates the page's upsdk client, makes it the shared one, mirrors it in the
- * `sdk` store (install Pinia first) and re-configs after every route change.
+ * Vue plugin: creates the page's upsdk client, makes it the shared one, mirrors it in the app's
+ * upsdk state (`useSdkStore`; no Pinia needed) and re-configs after every route change.
  */
 export function createUpsdk(options: UpsdkPluginOptions = {}) {
   return {
@@ -37,7 +37,7 @@ export function createUpsdk(options: UpsdkPluginOptions = {}) {
       const client = given ?? createUpsdkClient(clientOptions)
       setUpsdkClient(client)
       app.provide(UPSDK_CLIENT_KEY, client)
-      useSdkStore().bind(client)
+      provideSdkStore(app).bind(client)
       const configure = () => void client.ready().catch(() => undefined)
       if (router) {
         router.afterEach((_to, from, failure) => {

@@ -1,5 +1,4 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -33,39 +32,39 @@ function setup() {
     routes: [{ path: '/:p(.*)*', component: { render: () => null } }],
   })
   router.afterEach((to) => void (path = to.fullPath))
-  const pinia = createPinia()
-  return { stub, client, router, pinia, plugins: [pinia, router, createUpsdk({ client, router })] }
+  // no Pinia: the plugin keeps the upsdk state in the app (useSdkStore)
+  return { stub, client, router, plugins: [router, createUpsdk({ client, router })] }
 }
 
 describe('createUpsdk + useUpsdk', () => {
   it('configures after each navigation, once per URL', async () => {
-    const { router, pinia, plugins, stub } = setup()
+    const { router, plugins, stub } = setup()
     const Probe = defineComponent({ setup: () => useUpsdk(), render: () => h('div') })
     const wrapper = mount(Probe, { global: { plugins } })
     await router.push('/')
-    await vi.waitFor(() => expect(useSdkStore(pinia).status).toBe('ready'))
+    await vi.waitFor(() => expect(useSdkStore().status).toBe('ready'))
     await router.push('/orders?page=2')
-    await vi.waitFor(() => expect(useSdkStore(pinia).configCount).toBe(2))
-    await vi.waitFor(() => expect(useSdkStore(pinia).status).toBe('ready'))
-    expect(useSdkStore(pinia).signedUrl).toBe('https://h5.example.com/orders?page=2')
+    await vi.waitFor(() => expect(useSdkStore().configCount).toBe(2))
+    await vi.waitFor(() => expect(useSdkStore().status).toBe('ready'))
+    expect(useSdkStore().signedUrl).toBe('https://h5.example.com/orders?page=2')
     expect(stub.handle.configuredUrl).toBe('https://h5.example.com/orders?page=2')
     const api = wrapper.vm as unknown as ReturnType<typeof useUpsdk>
     await expect(api.call('getLocationCity')).resolves.toBe('310100')
-    expect(useSdkStore(pinia).configCount).toBe(2)
+    expect(useSdkStore().configCount).toBe(2)
   })
 
   it('a client whose first config already failed (upsdk-boot) is not configured again by the first navigation', async () => {
-    const { router, pinia, plugins, stub, client } = setup()
+    const { router, plugins, stub, client } = setup()
     stub.handle.script('config', [{ fail: { errcode: 'c01', errmsg: '验签失败' } }])
     await expect(client.ready()).rejects.toMatchObject({ code: 'c01' })
     mount(defineComponent({ setup: () => useUpsdk(), render: () => h('div') }), { global: { plugins } })
     await router.push('/')
     await flushPromises()
-    expect(useSdkStore(pinia).status).toBe('error')
-    expect(useSdkStore(pinia).configCount).toBe(1)
-    await useSdkStore(pinia).retry()
-    expect(useSdkStore(pinia).status).toBe('ready')
-    expect(useSdkStore(pinia).configCount).toBe(2)
+    expect(useSdkStore().status).toBe('error')
+    expect(useSdkStore().configCount).toBe(1)
+    await useSdkStore().retry()
+    expect(useSdkStore().status).toBe('ready')
+    expect(useSdkStore().configCount).toBe(2)
   })
 
   it('useScreenShot / useRightButton stop listening when the component unmounts', async () => {

@@ -28,7 +28,7 @@ export interface UseUpsdkReturn {
   call<T = unknown>(method: string, params?: Record<string, unknown>, options?: PluginCallOptions): Promise<T>
 }
 
-/** The page's upsdk state (mirrored in the `sdk` store) and its client. */
+/** The page's upsdk state (mirrored in `useSdkStore`) and its client. */
 export function useUpsdk(options: UseUpsdkOptions = {}): UseUpsdkReturn {
   const client = resolveUpsdkClient(options.client)
   const store = useSdkStore()

@@ -1,6 +1,7 @@
 import type { Pinia } from 'pinia'
 import type { Router } from 'vue-router'
 import type { AuthScope } from 'upkit/vue'
+import { piniaReady } from '@/stores/piniaOnDemand'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -29,7 +30,7 @@ export function installAuthGuard(router: Router, options: AuthGuardOptions = {})
   return router.beforeEach(async (to) => {
     if (!to.meta.requiresAuth) return true
     // Loaded with the first page that needs a login: the home route does not carry them.
-    const { useSessionStore, authorizeUrl } = await import('./login-deps')
+    const [{ useSessionStore, authorizeUrl }] = await Promise.all([import('./login-deps'), piniaReady()])
     const session = useSessionStore(options.pinia)
     try {
       if (await session.ensureLoaded()) return true

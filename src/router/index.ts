@@ -4,7 +4,7 @@ import { installAuthGuard } from './guards'
 import { installNavigationState } from './navigation'
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: HomeView, meta: { title: '首页' } },
+  { path: '/', name: 'home', component: HomeView, meta: { title: '首页', stores: false } },
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: '登录' } },
   {
     path: '/profile',

@@ -1,12 +1,20 @@
-import { defineStore } from 'pinia'
-import { computed, shallowRef, watch } from 'vue'
+import {
+  computed,
+  effectScope,
+  hasInjectionContext,
+  inject,
+  reactive,
+  shallowRef,
+  watch,
+  type App,
+  type InjectionKey,
+} from 'vue'
 import type { UpsdkClient, UpsdkStatus } from '@/upsdk/client'
 import { currentEnvironment, type UpsdkEnvironment } from '@/upsdk/env'
 import type { UpsdkError } from '@/upsdk/errors'
 import type { FaqHint } from '@/upsdk/faq'
 
-/** The upsdk state of the page, mirrored from the client for the UI. */
-export const useSdkStore = defineStore('sdk', () => {
+function sdkState() {
   const status = shallowRef<UpsdkStatus>('idle')
   const error = shallowRef<UpsdkError | undefined>()
   const env = shallowRef<UpsdkEnvironment>(currentEnvironment())
@@ -59,7 +67,7 @@ export const useSdkStore = defineStore('sdk', () => {
     }
   }
 
-  return {
+  return reactive({
     status,
     error,
     env,
@@ -72,5 +80,40 @@ export const useSdkStore = defineStore('sdk', () => {
     isBoundTo,
     ensureReady,
     retry: ensureReady,
-  }
-})
+  })
+}
+
+/** The page's upsdk state for the UI: the fields read as values (refs unwrapped), as a Pinia store's do. */
+export type SdkStore = ReturnType<typeof sdkState>
+
+const SDK_STORE_KEY: InjectionKey<SdkStore> = Symbol('upkit:sdk')
+/** The state of the app installed last: what code outside a component gets (Pinia's active store, likewise). */
+let active: SdkStore | undefined
+
+function createSdkStore(): SdkStore {
+  // detached: the `hint` watcher lives as long as the app, not the component that first asked
+  const state = effectScope(true).run(sdkState)
+  if (!state) throw new Error('upkit: the upsdk state could not be created')
+  return state
+}
+
+/**
+ * Gives `app` its own upsdk state (the Vue plugin `createUpsdk` calls this) and makes it the
+ * one `useSdkStore()` returns outside components.
+ */
+export function provideSdkStore(app: App): SdkStore {
+  const state = createSdkStore()
+  app.provide(SDK_STORE_KEY, state)
+  active = state
+  return state
+}
+
+/**
+ * The upsdk state of the page, mirrored from the client for the UI: the app's (inside a
+ * component), else the one of the app installed last, else a new one. A plain reactive object,
+ * no longer a Pinia store: the home page needs no Pinia (docs/performance.md).
+ */
+export function useSdkStore(): SdkStore {
+  const injected = hasInjectionContext() ? inject(SDK_STORE_KEY, undefined) : undefined
+  return injected ?? (active ??= createSdkStore())
+}

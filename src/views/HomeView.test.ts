@@ -17,6 +17,7 @@ const BROWSER_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) Chrome/120 Mobile S
 beforeAll(async () => {
   await Promise.all([
     import('@/components/QrCode.vue'),
+    import('@/components/OutsideAppCard.vue'),
     import('@/components/UpsdkPlayground.vue'),
     import('@/components/SandboxStubPanel.vue'),
     import('@/components/sandbox/SandboxToolsCard.vue'),
@@ -56,7 +57,7 @@ async function mountHome(opts: { userAgent: string; signature?: string }) {
   const wrapper = mount(HomeView, { global: { plugins: [pinia, router, createUpsdk({ client, router })] } })
   await router.push('/')
   await flushPromises()
-  await vi.waitFor(() => expect(['ready', 'error', 'outside-app']).toContain(useSdkStore(pinia).status))
+  await vi.waitFor(() => expect(['ready', 'error', 'outside-app']).toContain(useSdkStore().status))
   await flushPromises()
   return { wrapper, stub, setSignature: (s: string) => (signature = s) }
 }
