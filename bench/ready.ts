@@ -127,23 +127,35 @@ async function buildUpsdkStandIn(): Promise<Buffer> {
   throw new Error('the upsdk stand-in did not build')
 }
 
-/** The official demo's way: Zepto and upsdk.js script tags, then fetch the signature, then config. */
-function naivePage(upsdkUrl: string): string {
+/** upsdk.config with the signature in `s` (a JS variable), recording when ready fires or why it failed. */
+const CONFIG_WITH = (s: string) => `upsdk.error(function (e) { window.__readyError = JSON.stringify(e) })
+upsdk.config({ appId: ${s}.appId, timestamp: ${s}.timestamp, nonceStr: ${s}.nonceStr, signature: ${s}.signature, debug: false })
+upsdk.ready(function () { window.__readyAt = performance.now() })`
+
+/** A page with Zepto and upsdk.js as script tags in its head, then `script` at the end of its body. */
+function scriptTagsPage(title: string, upsdkUrl: string, script: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>naive</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
 <script src="/bench/zepto.min.js"></script>
 <script src="${upsdkUrl}"></script>
 </head><body><p>加载中…</p>
 <script>
-fetch('/api/upsdk/config', { method: 'POST', headers: { 'content-type': 'application/json' },
+${script}
+</script></body></html>`
+}
+
+/** The official demo's way: Zepto and upsdk.js script tags, then fetch the signature, then config. */
+function naivePage(upsdkUrl: string): string {
+  return scriptTagsPage(
+    'naive',
+    upsdkUrl,
+    `fetch('/api/upsdk/config', { method: 'POST', headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ url: location.href.split('#')[0] }) })
   .then(function (r) { return r.json() })
   .then(function (s) {
-    upsdk.error(function (e) { window.__readyError = JSON.stringify(e) })
-    upsdk.config({ appId: s.appId, timestamp: s.timestamp, nonceStr: s.nonceStr, signature: s.signature, debug: false })
-    upsdk.ready(function () { window.__readyAt = performance.now() })
-  })
-</script></body></html>`
+${CONFIG_WITH('s')}
+  })`,
+  )
 }
 
 /**
@@ -154,17 +166,7 @@ fetch('/api/upsdk/config', { method: 'POST', headers: { 'content-type': 'applica
  * top.
  */
 function floorPage(upsdkUrl: string, signature: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>floor</title>
-<script src="/bench/zepto.min.js"></script>
-<script src="${upsdkUrl}"></script>
-</head><body><p>加载中…</p>
-<script>
-var s = ${signature.replace(/</g, '\\u003c')}
-upsdk.error(function (e) { window.__readyError = JSON.stringify(e) })
-upsdk.config({ appId: s.appId, timestamp: s.timestamp, nonceStr: s.nonceStr, signature: s.signature, debug: false })
-upsdk.ready(function () { window.__readyAt = performance.now() })
-</script></body></html>`
+  return scriptTagsPage('floor', upsdkUrl, `var s = ${signature.replace(/</g, '\\u003c')}\n${CONFIG_WITH('s')}`)
 }
 
 /** Asks the upkit server (directly, not through the TLS end) to sign `url`: the floor page's signature. */
@@ -212,9 +214,7 @@ function go() {
   import(${JSON.stringify(zepto)}).then(function () {
     var s = document.createElement('script'); s.src = ${JSON.stringify(upsdkUrl)}
     s.onload = function () {
-      upsdk.error(function (e) { window.__readyError = JSON.stringify(e) })
-      upsdk.config({ appId: sig.appId, timestamp: sig.timestamp, nonceStr: sig.nonceStr, signature: sig.signature, debug: false })
-      upsdk.ready(function () { window.__readyAt = performance.now() })
+${CONFIG_WITH('sig')}
     }
     document.head.appendChild(s)
   })
