@@ -56,7 +56,7 @@ export async function benchAcp(measure: BenchRecord): Promise<void> {
   await measure('全渠道 answer parse (brace-aware, raw)', () => parseAnswer(raw))
 
   // Notifications: every one for a different pending charge, so each is verified, stored and applied.
-  const built = await buildApp(config, { distDir: false })
+  const built = await buildApp(config, { distDir: false, rateLimitPerMinute: 1_000_000 })
   try {
     const acp = built.acp
     if (!acp) throw new Error('no acp service')

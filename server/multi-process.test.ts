@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from './store/kysely-db.ts'
 import { TEST_PG_URL, testDbUrl } from './test/db.ts'
 import { isolatedRedisUrl } from './test/redis.ts'
-import { createOrders, deliverNotify, platformNotify, startCluster, type Cluster } from './test/processes.ts'
+import {
+  createOrders,
+  deliverNotify,
+  notifyEventsPerOrder,
+  platformNotify,
+  startCluster,
+  type Cluster,
+} from './test/processes.ts'
 
 const redisUrl = process.env.UPKIT_TEST_REDIS_URL
 const onPg = Boolean(TEST_PG_URL)
@@ -37,18 +44,6 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
     await db?.destroy()
   }, 30_000)
 
-  async function notifyEventsPerOrder(ids: string[]): Promise<Map<string, number>> {
-    const rows = await db
-      .selectFrom('pay_order_events')
-      .select(['mer_order_id'])
-      .where('source', '=', 'notify')
-      .where('mer_order_id', 'in', ids)
-      .execute()
-    const counts = new Map<string, number>()
-    for (const r of rows) counts.set(r.mer_order_id, (counts.get(r.mer_order_id) ?? 0) + 1)
-    return counts
-  }
-
   async function allPaid(ids: string[]): Promise<boolean> {
     const rows = await db.selectFrom('pay_orders').select(['status']).where('mer_order_id', 'in', ids).execute()
     return rows.length === ids.length && rows.every((s) => s.status === 'TRADE_SUCCESS')
@@ -63,7 +58,7 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
       const wave = await Promise.all(deliveries.slice(i, i + 60).map((d) => d()))
       expect(wave.every(Boolean)).toBe(true)
     }
-    const counts = await notifyEventsPerOrder(ids)
+    const counts = await notifyEventsPerOrder(db, ids)
     expect(ids.every((id) => counts.get(id) === 1)).toBe(true)
     expect(await allPaid(ids)).toBe(true)
     const notifies = await db
@@ -115,7 +110,7 @@ describe.skipIf(!redisUrl)(`three server processes sharing ${onPg ? 'PostgreSQL'
     expect(delivered.some((d) => !d)).toBe(true)
     const retried = await Promise.all(bodies.map((b, i) => deliverNotify(cluster.pick(i), b)))
     expect(retried.every(Boolean)).toBe(true)
-    const counts = await notifyEventsPerOrder(ids)
+    const counts = await notifyEventsPerOrder(db, ids)
     expect(ids.every((id) => counts.get(id) === 1)).toBe(true)
     expect(await allPaid(ids)).toBe(true)
   }, 120_000)

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { SANDBOX_CHINAUMS } from '../sandbox/credentials.ts'
+import type { Db } from '../store/kysely-db.ts'
 import { freePort } from './harness.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -155,4 +156,17 @@ export async function deliverNotify(inst: Instance, body: string): Promise<boole
   } catch {
     return false
   }
+}
+
+/** For each of `ids` that a 银商 notify was applied to, how many times (`pay_order_events` from `notify`). */
+export async function notifyEventsPerOrder(db: Db, ids: string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('pay_order_events')
+    .select(['mer_order_id'])
+    .where('source', '=', 'notify')
+    .where('mer_order_id', 'in', ids)
+    .execute()
+  const counts = new Map<string, number>()
+  for (const r of rows) counts.set(r.mer_order_id, (counts.get(r.mer_order_id) ?? 0) + 1)
+  return counts
 }
