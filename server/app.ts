@@ -12,8 +12,7 @@ import { clientSettings } from './http/client-settings.ts'
 import { registerCallSubjects } from './http/call-subject.ts'
 import { registerCsrfGuard } from './http/csrf.ts'
 import { registerErrorHandler } from './http/error-handler.ts'
-import { registerRateLimit } from './http/rate-limit.ts'
-import type { SharedWindows } from './http/shared-windows.ts'
+import { registerRateLimit, type RateLimitSync } from './http/rate-limit.ts'
 import { inlineStylesOf, registerSecurityHeaders } from './http/security-headers.ts'
 import { fastifyTrustProxy } from './http/trust-proxy.ts'
 import { applyServerTimeouts, SERVER_TIMEOUTS } from './http/timeouts.ts'
@@ -58,7 +57,7 @@ export interface BuildAppOptions {
   distDir?: string | false
   /** Where log lines go (tests read them). @default stdout */
   logStream?: NodeJS.WritableStream
-  /** Requests per minute per client IP on `/api`, `/notify` and `/pay/return`. @default config.rateLimitPerMinute */
+  /** Requests per minute per client IP on `/api` and `/pay/return`; refused notifications on `/notify`. @default config.rateLimitPerMinute */
   rateLimitPerMinute?: number
   /** With REDIS_URL: how often the rate-limit counts are exchanged; 0: only on `rateLimit.flush()` (tests). @default 200 */
   rateLimitSyncMs?: number
@@ -78,7 +77,7 @@ export interface App {
   /** The background jobs (compose.ts), started when the app is ready. */
   jobs: readonly Job[]
   /** With REDIS_URL: the rate-limit counts shared by the instances. */
-  rateLimit: SharedWindows | undefined
+  rateLimit: RateLimitSync | undefined
 }
 
 const DEFAULT_DIST = fileURLToPath(new URL('../dist', import.meta.url))

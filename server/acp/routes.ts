@@ -1,3 +1,4 @@
+import { refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -128,10 +129,14 @@ export async function registerAcpRoutes(root: FastifyInstance, ctx: AppContext, 
   )
 
   /** backUrl: an url-encoded form; 200 only once the result is stored. */
-  app.post('/notify/unionpay/acp', async (req, reply) => {
+  app.post('/notify/unionpay/acp', { config: { rateLimit: 'refused-notifications' } }, async (req, reply) => {
     const fields = notificationFields(req.body)
-    if (!fields) return reply.status(400).type('text/plain').send('fail')
+    if (!fields) {
+      refuseNotification(req)
+      return reply.status(400).type('text/plain').send('fail')
+    }
     const r = await s.handleNotification(fields)
+    if (r.outcome === 'bad_signature') refuseNotification(req)
     return reply
       .status(r.status)
       .type('text/plain')

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startTestServer } from '../test/harness.ts'
+import { platformNotify } from '../test/processes.ts'
 import { parseTrustProxy } from './trust-proxy.ts'
 import { STARTER_CSP_HASH } from './security-headers.ts'
 
@@ -10,7 +11,7 @@ const json = { 'content-type': 'application/json' }
 
 describe('rate limits are decided on the routed path', () => {
   it('percent-encoded first segments (/%61pi/..., /%6Eotify/...) count like the routes they reach', async () => {
-    // (/notify/chinaums is exempt from the per-IP limit — 银商 sends every merchant's notifies from a few addresses — so the 云闪付 one stands in)
+    // (a notification route counts only the notifications it refuses: these unsigned ones)
     const s = await startTestServer({}, { rateLimitPerMinute: 3 })
     try {
       for (const [plain, encoded] of [
@@ -31,6 +32,39 @@ describe('rate limits are decided on the routed path', () => {
       for (let i = 0; i < 4; i++)
         codes.push((await s.app.inject({ method: 'GET', url: '/%61pi/me', remoteAddress: '10.9.9.9' })).statusCode)
       expect(codes).toEqual([401, 401, 401, 429])
+    } finally {
+      await s.close()
+    }
+  })
+
+  it("a platform's genuine notifications never meet the limit; an address sending forgeries is turned away", async () => {
+    const s = await startTestServer({}, { rateLimitPerMinute: 3 })
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const chinaums = (body: string, remoteAddress: string) =>
+      s.app.inject({ method: 'POST', url: '/notify/chinaums', payload: body, headers: form, remoteAddress })
+    try {
+      // 银商 sends every merchant's notifies from a few addresses: twice the limit from one, all verified
+      for (let i = 0; i < 6; i++) {
+        const r = await chinaums(platformNotify(`1017${String(i).padStart(24, '0')}`, 100), '203.0.113.9')
+        expect(r.statusCode).toBe(200) // FAILED (no such order here), but signed by 银商: not counted
+      }
+      const forged = platformNotify('10170000000000000000000000099', 100).replace(/sign=[^&]+/, 'sign=00')
+      for (let i = 0; i < 3; i++) expect((await chinaums(forged, '203.0.113.66')).body).toBe('FAILED')
+      const turnedAway = await chinaums(platformNotify('10170000000000000000000000001', 100), '203.0.113.66')
+      expect(turnedAway.statusCode).toBe(429)
+      expect(Number(turnedAway.headers['retry-after'])).toBeGreaterThan(0)
+      expect((await chinaums(forged, '203.0.113.9')).body).toBe('FAILED') // the genuine sender is not affected
+      // 全渠道: unreadable or unsigned bodies count the same way
+      const acp = () =>
+        s.app.inject({
+          method: 'POST',
+          url: '/notify/unionpay/acp',
+          payload: 'orderId=1',
+          headers: form,
+          remoteAddress: '203.0.113.77',
+        })
+      expect([(await acp()).statusCode, (await acp()).statusCode, (await acp()).statusCode]).toEqual([400, 400, 400])
+      expect((await acp()).statusCode).toBe(429)
     } finally {
       await s.close()
     }

@@ -68,6 +68,30 @@ describe.skipIf(!redisUrl)('the rate limit across three instances sharing Redis'
     now = (window + 1) * WINDOW
     for (const s of instances) expect(await status(s, '198.51.100.7')).toBe(200)
   })
+
+  it('refused notifications count across the instances, within the same overshoot bound, apart from requests', async () => {
+    const forged = (s: TestApp, address: string) =>
+      s.app.inject({
+        method: 'POST',
+        url: '/notify/chinaums',
+        payload: 'merOrderId=1017000000000001&sign=00',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        remoteAddress: address,
+      })
+    // the limit's worth of forgeries, spread over the three instances
+    for (let i = 0; i < LIMIT; i++) expect((await forged(instances[i % 3]!, '203.0.113.5')).body).toBe('FAILED')
+    await syncAll()
+    // an instance learns the shared total from the answer to its next batch: at most one more each
+    for (const s of instances) expect([200, 429]).toContain((await forged(s, '203.0.113.5')).statusCode)
+    await syncAll()
+    for (const s of instances) expect((await forged(s, '203.0.113.5')).statusCode).toBe(429)
+    const window = Math.floor(now / WINDOW)
+    const counted = Number(await redis.get(`upkit:ratelimit-refused:${WINDOW}:${window}:203.0.113.5`))
+    expect(counted).toBeGreaterThanOrEqual(LIMIT)
+    expect(counted).toBeLessThanOrEqual(LIMIT + instances.length)
+    // browsers' requests from that address are counted apart
+    expect(await status(instances[0]!, '203.0.113.5')).toBe(200)
+  })
 })
 
 /** A redis-server of this test's own, stopped and started again on the same port. */

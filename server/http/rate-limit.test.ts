@@ -1,7 +1,7 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
 import { registerErrorHandler } from './error-handler.ts'
-import { AddressWindows, registerRateLimit } from './rate-limit.ts'
+import { AddressWindows, refuseNotification, registerRateLimit } from './rate-limit.ts'
 
 describe('AddressWindows', () => {
   it('counts each address in its own window, which starts at its first request', () => {
@@ -34,6 +34,14 @@ describe('registerRateLimit', () => {
     a.get('/api/x', async () => ({ ok: true }))
     a.get('/assets/x.js', async () => 'x')
     a.post('/notify/exempt', { config: { rateLimit: false } }, async () => 'ok')
+    // a platform's notification route: refuses a notification whose body says "forged"
+    a.post('/notify/platform', { config: { rateLimit: 'refused-notifications' } }, async (req) => {
+      if (req.body === 'forged') {
+        refuseNotification(req)
+        return 'FAILED'
+      }
+      return 'SUCCESS'
+    })
     await a.ready()
     return { a, advance: (ms: number) => (now += ms) }
   }
@@ -66,5 +74,36 @@ describe('registerRateLimit', () => {
       expect(asset.headers['x-ratelimit-limit']).toBeUndefined()
       expect((await a.inject({ method: 'POST', url: '/notify/exempt' })).statusCode).toBe(200)
     }
+  })
+
+  it('a notification route never limits accepted notifications; an address is turned away after max refusals', async () => {
+    const { a, advance } = await app(2)
+    const send = (body: string, remoteAddress = '198.51.100.1') =>
+      a.inject({
+        method: 'POST',
+        url: '/notify/platform',
+        payload: body,
+        headers: { 'content-type': 'text/plain' },
+        remoteAddress,
+      })
+    for (let i = 0; i < 5; i++) {
+      const r = await send('genuine')
+      expect([r.statusCode, r.body]).toEqual([200, 'SUCCESS'])
+      expect(r.headers['x-ratelimit-limit']).toBeUndefined()
+    }
+    expect((await send('forged')).body).toBe('FAILED')
+    expect((await send('genuine')).body).toBe('SUCCESS') // one refusal: still under the limit
+    expect((await send('forged')).body).toBe('FAILED')
+    advance(15_000)
+    // two refusals: this address is turned away, whatever it sends, until its window ends
+    for (const body of ['genuine', 'forged']) {
+      const r = await send(body)
+      expect(r.statusCode).toBe(429)
+      expect(r.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } })
+      expect(r.headers['retry-after']).toBe('45')
+    }
+    expect((await send('genuine', '198.51.100.2')).body).toBe('SUCCESS') // another address is not
+    advance(45_000)
+    expect((await send('genuine')).body).toBe('SUCCESS')
   })
 })

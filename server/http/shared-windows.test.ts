@@ -53,6 +53,27 @@ describe('SharedWindows', () => {
     expect(a!.hit('x')).toEqual({ count: 1, resetAt: T0 + 2 * WINDOW })
   })
 
+  it('peek reads the count an instance knows without counting, and a name keeps kinds of counts apart', async () => {
+    let now = T0
+    const kv = new MemoryKv(() => now)
+    const shared = { max: 5, windowMs: WINDOW, clock: () => now, kv, syncMs: 0, log: logLines().logger }
+    const a = new SharedWindows({ ...shared, name: 'refused' })
+    const b = new SharedWindows({ ...shared, name: 'refused' })
+    const other = new SharedWindows(shared)
+    expect(a.peek('x')).toEqual({ count: 0, resetAt: T0 + WINDOW })
+    a.hit('x')
+    a.hit('x')
+    expect([a.peek('x').count, a.peek('x').count]).toEqual([2, 2])
+    expect(b.peek('x').count).toBe(0) // not shipped yet
+    await a.flush()
+    b.hit('x')
+    await b.flush()
+    expect(b.peek('x').count).toBe(3)
+    expect(other.hit('x').count).toBe(1) // the default name is another counter
+    now = T0 + WINDOW
+    expect(b.peek('x')).toEqual({ count: 0, resetAt: T0 + 2 * WINDOW })
+  })
+
   it('after a sync each instance decides on the total of all of them', async () => {
     const now = T0
     const kv = new MemoryKv(() => now)

@@ -10,6 +10,8 @@ export interface SharedWindowsOptions {
   clock?: () => number
   /** The store every instance shares (Redis). */
   kv: KvStore
+  /** The store keys' prefix: one per kind of count. @default 'ratelimit' */
+  name?: string
   /** How often this instance ships its counts and reads the totals back; 0: only on `flush()`. @default 200 */
   syncMs?: number
   /** A sync unanswered this long (or failed) means the store is degraded. @default 1_000 */
@@ -48,6 +50,7 @@ export class SharedWindows {
   private readonly maxAddresses: number
   private readonly clock: () => number
   private readonly kv: KvStore
+  private readonly name: string
   private readonly stallMs: number
   private readonly log: SharedWindowsOptions['log']
   /** Most recently seen last (a Map iterates in insertion order). */
@@ -65,6 +68,7 @@ export class SharedWindows {
     this.maxAddresses = options.maxAddresses ?? 10_000
     this.clock = options.clock ?? Date.now
     this.kv = options.kv
+    this.name = options.name ?? 'ratelimit'
     this.stallMs = options.stallMs ?? 1_000
     this.log = options.log
     const syncMs = options.syncMs ?? 200
@@ -95,6 +99,14 @@ export class SharedWindows {
       c.pending++
       if (!c.queued) this.queue(c)
     }
+    return { count, resetAt: (window + 1) * this.windowMs }
+  }
+
+  /** What `hit` would count before this request, without counting it: the address's count in the current window. */
+  peek(address: string): { count: number; resetAt: number } {
+    const window = Math.floor(this.clock() / this.windowMs)
+    const c = this.counts.get(address) ?? this.dirty.get(address)
+    const count = c?.window === window ? c.synced + c.shipping + c.pending : 0
     return { count, resetAt: (window + 1) * this.windowMs }
   }
 
@@ -164,7 +176,7 @@ export class SharedWindows {
   }
 
   private key(c: AddressCount): string {
-    return `ratelimit:${this.windowMs}:${c.window}:${c.address}`
+    return `${this.name}:${this.windowMs}:${c.window}:${c.address}`
   }
 
   private degrade(err: unknown): void {

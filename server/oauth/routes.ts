@@ -1,3 +1,4 @@
+import { refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { IdentityView, MobileView, SessionUserView } from '../../common/api.ts'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -181,9 +182,12 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
   app.post('/api/me/mobile', async (req): Promise<MobileView> => ({ mobile: await oauth.mobile(requireSession(req)) }))
   app.post('/api/me/identity', async (req): Promise<IdentityView> => oauth.identity(requireSession(req)))
 
-  const revoke = async (req: FastifyRequest) => ({
-    resp: await oauth.handleRevoke(notificationParams(req.url, req.body)),
-  })
-  app.post('/notify/unionpay/auth-revoke', revoke)
-  app.get('/notify/unionpay/auth-revoke', revoke)
+  const revoke = async (req: FastifyRequest) => {
+    const { resp, verified } = await oauth.handleRevoke(notificationParams(req.url, req.body))
+    if (!verified) refuseNotification(req)
+    return { resp }
+  }
+  const notification = { config: { rateLimit: 'refused-notifications' as const } }
+  app.post('/notify/unionpay/auth-revoke', notification, revoke)
+  app.get('/notify/unionpay/auth-revoke', notification, revoke)
 }

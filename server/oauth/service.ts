@@ -102,22 +102,22 @@ export class OauthService {
    * as the effect, in the database, so a replay is recognised also after a restart or with the
    * signature re-encoded. It ends only sessions begun before its timestamp.
    */
-  async handleRevoke(params: Record<string, string> | null): Promise<'00' | '01'> {
+  async handleRevoke(params: Record<string, string> | null): Promise<{ resp: '00' | '01'; verified: boolean }> {
     const { log, upPublicKey, db, clock } = this.d
     if (!params || !upPublicKey || !verifyNotification(params, upPublicKey)) {
       log.warn('用户授权解除通知: signature not verified')
-      return '01'
+      return { resp: '01', verified: false }
     }
     const openId = params.openId
     if (params.appId !== this.d.appId || !openId) {
       log.warn('用户授权解除通知: signed, but for another appId or without openId')
-      return '01'
+      return { resp: '01', verified: true }
     }
     const missing = missingFields(params, AUTH_REVOKE_FIELDS)
     const stale = staleness(params.timestamp, clock())
     if (missing.length > 0 || stale !== null) {
       log.warn({ missing, stale }, '用户授权解除通知: signed, but incomplete or not fresh')
-      return '01'
+      return { resp: '01', verified: true }
     }
     const at = notificationTime(params.timestamp) ?? 0
     const ended = await atomically(db, async (trx): Promise<number | null> => {
@@ -128,7 +128,7 @@ export class OauthService {
     })
     if (ended === null) log.info('用户授权解除通知: a replay, already applied')
     else log.info({ sessionsEnded: ended }, '用户授权解除通知 handled')
-    return '00'
+    return { resp: '00', verified: true }
   }
 
   private accessTokenValid(s: Session): boolean {

@@ -1,3 +1,4 @@
+import { refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -227,13 +228,18 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
   /**
    * 银商 支付结果通知 (form). The answer is the bare word SUCCESS or FAILED. Not under the browsers'
    * per-IP rate limit: 银商 sends every merchant's notifies from a few addresses and retries until
-   * SUCCESS; a forged flood costs one MD5/SHA256 per ≤16 KB body.
+   * SUCCESS; only notifies that fail their sign (or cannot be read) count, per address.
    */
-  app.post('/notify/chinaums', { bodyLimit: NOTIFY_BODY_LIMIT, config: { rateLimit: false } }, async (req, reply) => {
+  const notification = { bodyLimit: NOTIFY_BODY_LIMIT, config: { rateLimit: 'refused-notifications' as const } }
+  app.post('/notify/chinaums', notification, async (req, reply) => {
     const params = flatStrings(req.body)
     reply.type('text/plain; charset=utf-8')
-    if (!params) return 'FAILED'
+    if (!params) {
+      refuseNotification(req)
+      return 'FAILED'
+    }
     const { answer, outcome } = await notifies.handle(params)
+    if (outcome === 'bad_sign') refuseNotification(req)
     req.log.info(
       { merOrderId: params.merOrderId ?? params.billNo, status: params.status ?? params.billStatus, outcome },
       'chinaums notify',

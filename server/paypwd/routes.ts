@@ -1,3 +1,4 @@
+import { refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -44,10 +45,12 @@ export async function registerPayPasswordRoutes(
       const params = pairs && collectParams(pairs.query, pairs.body)
       if (!params) {
         req.log.warn('pay-password notification: unreadable or ambiguous')
+        refuseNotification(req)
         return answer('01')
       }
       const result = await service.notification(params)
       if (!result.ok) {
+        if (result.reason !== 'incomplete') refuseNotification(req)
         req.log.warn({ reason: result.reason }, 'pay-password notification refused')
         return answer('01')
       }
@@ -56,7 +59,8 @@ export async function registerPayPasswordRoutes(
         req.log.warn({ outcome: result.outcome }, 'pay-password notification matches no pending verification')
       return answer('00')
     }
-    scope.get(PAY_PWD_NOTIFY_PATH, handler)
-    scope.post(PAY_PWD_NOTIFY_PATH, handler)
+    const notification = { config: { rateLimit: 'refused-notifications' as const } }
+    scope.get(PAY_PWD_NOTIFY_PATH, notification, handler)
+    scope.post(PAY_PWD_NOTIFY_PATH, notification, handler)
   })
 }

@@ -1,3 +1,4 @@
+import { refuseNotification } from '../../http/rate-limit.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -230,15 +231,19 @@ export async function registerNojumpRoutes(
   )
 
   /** backUrl: an url-encoded form; 200 only once the result is stored. */
-  app.post('/notify/unionpay/acp/nojump', async (req, reply) => {
+  app.post('/notify/unionpay/acp/nojump', { config: { rateLimit: 'refused-notifications' } }, async (req, reply) => {
     const fields: Record<string, string> = {}
     if (req.body && typeof req.body === 'object') {
       for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-        if (typeof v !== 'string') return reply.status(400).type('text/plain').send('fail')
+        if (typeof v !== 'string') {
+          refuseNotification(req)
+          return reply.status(400).type('text/plain').send('fail')
+        }
         fields[k] = v
       }
     }
     const r = await s.handleNotification(fields)
+    if (r.outcome === 'bad_signature') refuseNotification(req)
     return reply
       .status(r.status)
       .type('text/plain')
