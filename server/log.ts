@@ -68,6 +68,7 @@ export function logAccess(app: FastifyInstance): void {
   })
   app.addHook('onResponse', (req, reply, done) => {
     const status = reply.statusCode
+    if (status < 400 && access.level !== 'debug' && access.level !== 'trace') return done()
     const line = { reqId: req.id, req, res: { statusCode: status }, responseTime: reply.elapsedTime }
     if (status < 400) {
       access.debug(line, 'request completed')
