@@ -16,7 +16,7 @@ declare module 'fastify' {
     /**
      * `false`: not counted. `'refused-notifications'`: a platform's notification route: only the
      * notifications it refuses count (`refuseNotification`), and an address is turned away once it
-     * has had the limit's worth refused in the window; accepted ones are never counted nor refused.
+     * has had the limit's worth refused in the window; verified ones are never counted.
      */
     rateLimit?: false | 'refused-notifications'
   }
@@ -118,7 +118,7 @@ const rateLimited = () => new AppError(429, 'RATE_LIMITED', '请求过于频繁�
  * opt out with `config: { rateLimit: false }`. The platforms' notification routes
  * (`config: { rateLimit: 'refused-notifications' }`) count only the notifications they refuse:
  * a platform sends every merchant's notifications from a few addresses and retries what is not
- * accepted, so its genuine ones must never meet a limit, while an address sending forgeries is
+ * accepted, so its genuine ones must not count, while an address sending forgeries is
  * turned away after `max` refusals in a window.
  * Answers carry `x-ratelimit-limit`, `-remaining` and `-reset` (seconds); a refused one also
  * `retry-after`. Without `shared` counted in this process, a window per address from its first
