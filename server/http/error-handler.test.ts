@@ -57,5 +57,11 @@ describe('the one error mapper', () => {
     expect((await a.inject({ method: 'GET', url: '/api/q?n=3' })).headers['cache-control']).toBe('no-store')
     expect((await a.inject({ method: 'GET', url: '/api/fail/conflict' })).headers['cache-control']).toBe('no-store')
     expect((await a.inject({ method: 'GET', url: '/other' })).headers['cache-control']).toBeUndefined()
+    // decided on the matched route: a percent-encoded first segment reaches /api/q and is marked too
+    const encoded = await a.inject({ method: 'GET', url: '/%61pi/q?n=3' })
+    expect(encoded.json()).toEqual({ n: 3 })
+    expect(encoded.headers['cache-control']).toBe('no-store')
+    // no route matched: the URL decides
+    expect((await a.inject({ method: 'GET', url: '/api/nothing' })).headers['cache-control']).toBe('no-store')
   })
 })
