@@ -450,9 +450,11 @@ describe('logs', () => {
     expect(log).toContain('nojump')
     // every gateway answer was sent once (a handler's reply is not awaited as a thenable)
     expect(log).not.toContain('FST_ERR_REP_ALREADY_SENT')
+    // a number standing alone: a float such as "responseTime":0.36018100000001 holds a phone's digits by chance
+    const alone = (digits: string) => new RegExp(`(?<![0-9.])${digits}(?![0-9])`)
     for (const c of TEST_CARDS) {
-      expect(log).not.toContain(c.pan)
-      expect(log).not.toContain(c.phone)
+      expect(log).not.toMatch(alone(c.pan))
+      expect(log).not.toMatch(alone(c.phone))
     }
     expect(log).not.toMatch(/cvn2"?\s*[:=]\s*"?\d{3}/)
     expect(log).not.toMatch(/expired"?\s*[:=]\s*"?\d{4}/)
