@@ -182,4 +182,17 @@ describe('static files', () => {
     expect(page.headers['cache-control']).toBe('no-cache')
     expect(page.body).toContain('<div id="app">')
   })
+
+  it('leaves API routes to their handlers, decided on the matched route: /%61pi/me is /api/me, not a page', async () => {
+    for (const url of ['/api/me', '/%61pi/me']) {
+      const r = await get(url)
+      expect(r.statusCode, url).toBe(401)
+      expect(r.json(), url).toMatchObject({ error: { code: expect.any(String) } })
+      expect(r.headers['cache-control'], url).toBe('no-store')
+    }
+    // an unknown API path is the API's 404, never the app's page
+    const missing = await get('/api/nothing-here')
+    expect(missing.statusCode).toBe(404)
+    expect(missing.body).not.toContain('<div id="app">')
+  })
 })

@@ -45,7 +45,8 @@ export async function registerStatic(
   })
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return
-    const path = req.url.split('?')[0] ?? '/'
+    // the route Fastify matched (`/%61pi/me` is `/api/me`), else the URL's path
+    const path = req.routeOptions.url ?? req.url.split('?')[0] ?? '/'
     if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return
     if (/\.[a-z0-9]+$/i.test(path) && path !== '/index.html') return
     reply.header('cache-control', 'no-cache')
