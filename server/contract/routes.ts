@@ -1,4 +1,4 @@
-import { refuseNotification } from '../http/rate-limit.ts'
+import { NOTIFICATION_ROUTE, refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ContractListView, ContractPlansView, ContractView, UnfinishedOrdersView } from '../../common/api.ts'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -212,14 +212,14 @@ async function registerNotify(app: FastifyInstance, ctx: AppContext, service: Co
       return answer('01')
     }
     const { answer: resp, outcome } = await service.handleNotification(collectParams(pairs.query, pairs.body))
-    if (outcome === 'unverified') refuseNotification(req)
-    if (outcome === 'unverified') req.log.warn('contract notification: signature did not verify')
-    else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
+    if (outcome === 'unverified') {
+      refuseNotification(req)
+      req.log.warn('contract notification: signature did not verify')
+    } else if (outcome === 'relieved') req.log.info('contract notification: contract relieved by the platform')
     else if (outcome !== 'duplicate' && outcome !== 'already')
       req.log.warn({ outcome }, 'contract notification kept for review')
     return answer(resp)
   }
-  const notification = { config: { rateLimit: 'refused-notifications' as const } }
-  app.get('/notify/unionpay/contract', notification, handler)
-  app.post('/notify/unionpay/contract', notification, handler)
+  app.get('/notify/unionpay/contract', NOTIFICATION_ROUTE, handler)
+  app.post('/notify/unionpay/contract', NOTIFICATION_ROUTE, handler)
 }

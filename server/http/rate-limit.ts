@@ -26,6 +26,9 @@ declare module 'fastify' {
   }
 }
 
+/** The route options of a platform's notification route (see `registerRateLimit`). */
+export const NOTIFICATION_ROUTE = { config: { rateLimit: 'refused-notifications' } } as const
+
 /**
  * Marks the notification `req` carries as refused (it did not verify or could not be read), for
  * the per-address count of refused notifications on `'refused-notifications'` routes.

@@ -1,4 +1,4 @@
-import { refuseNotification } from '../http/rate-limit.ts'
+import { NOTIFICATION_ROUTE, refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { IdentityView, MobileView, SessionUserView } from '../../common/api.ts'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -187,7 +187,6 @@ export async function registerOauthRoutes(root: FastifyInstance, ctx: AppContext
     if (!verified) refuseNotification(req)
     return { resp }
   }
-  const notification = { config: { rateLimit: 'refused-notifications' as const } }
-  app.post('/notify/unionpay/auth-revoke', notification, revoke)
-  app.get('/notify/unionpay/auth-revoke', notification, revoke)
+  app.post('/notify/unionpay/auth-revoke', NOTIFICATION_ROUTE, revoke)
+  app.get('/notify/unionpay/auth-revoke', NOTIFICATION_ROUTE, revoke)
 }

@@ -1,4 +1,4 @@
-import { refuseNotification } from '../http/rate-limit.ts'
+import { NOTIFICATION_ROUTE, refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -230,8 +230,7 @@ export async function registerPayRoutes(root: FastifyInstance, ctx: AppContext, 
    * per-IP rate limit: 银商 sends every merchant's notifies from a few addresses and retries until
    * SUCCESS; only notifies that fail their sign (or cannot be read) count, per address.
    */
-  const notification = { bodyLimit: NOTIFY_BODY_LIMIT, config: { rateLimit: 'refused-notifications' as const } }
-  app.post('/notify/chinaums', notification, async (req, reply) => {
+  app.post('/notify/chinaums', { ...NOTIFICATION_ROUTE, bodyLimit: NOTIFY_BODY_LIMIT }, async (req, reply) => {
     const params = flatStrings(req.body)
     reply.type('text/plain; charset=utf-8')
     if (!params) {

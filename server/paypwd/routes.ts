@@ -1,4 +1,4 @@
-import { refuseNotification } from '../http/rate-limit.ts'
+import { NOTIFICATION_ROUTE, refuseNotification } from '../http/rate-limit.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -59,8 +59,7 @@ export async function registerPayPasswordRoutes(
         req.log.warn({ outcome: result.outcome }, 'pay-password notification matches no pending verification')
       return answer('00')
     }
-    const notification = { config: { rateLimit: 'refused-notifications' as const } }
-    scope.get(PAY_PWD_NOTIFY_PATH, notification, handler)
-    scope.post(PAY_PWD_NOTIFY_PATH, notification, handler)
+    scope.get(PAY_PWD_NOTIFY_PATH, NOTIFICATION_ROUTE, handler)
+    scope.post(PAY_PWD_NOTIFY_PATH, NOTIFICATION_ROUTE, handler)
   })
 }

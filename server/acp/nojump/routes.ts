@@ -1,4 +1,3 @@
-import { refuseNotification } from '../../http/rate-limit.ts'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -9,6 +8,7 @@ import { unavailable } from '../../http/errors.ts'
 import { requireSession } from '../../session/plugin.ts'
 import type { Binding, NojumpOrder } from './repo.ts'
 import type { NojumpService } from './service.ts'
+import { registerAcpNotifyRoute } from '../notify-route.ts'
 
 // Messages never echo the value: a card number, phone or CVN2 must not reach an error or a log.
 const pan = z.string().regex(/^\d{13,19}$/, '卡号为 13-19 位数字')
@@ -230,23 +230,5 @@ export async function registerNojumpRoutes(
     view(await s.reverse(req.params.orderId)),
   )
 
-  /** backUrl: an url-encoded form; 200 only once the result is stored. */
-  app.post('/notify/unionpay/acp/nojump', { config: { rateLimit: 'refused-notifications' } }, async (req, reply) => {
-    const fields: Record<string, string> = {}
-    if (req.body && typeof req.body === 'object') {
-      for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-        if (typeof v !== 'string') {
-          refuseNotification(req)
-          return reply.status(400).type('text/plain').send('fail')
-        }
-        fields[k] = v
-      }
-    }
-    const r = await s.handleNotification(fields)
-    if (r.outcome === 'bad_signature') refuseNotification(req)
-    return reply
-      .status(r.status)
-      .type('text/plain')
-      .send(r.status === 200 ? 'ok' : 'fail')
-  })
+  registerAcpNotifyRoute(app, '/notify/unionpay/acp/nojump', (fields) => s.handleNotification(fields))
 }

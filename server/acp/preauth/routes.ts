@@ -1,4 +1,3 @@
-import { refuseNotification } from '../../http/rate-limit.ts'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -8,7 +7,7 @@ import { unavailable } from '../../http/errors.ts'
 import { requireSession } from '../../session/plugin.ts'
 import type { PreauthOrder } from './repo.ts'
 import type { HoldView, PreauthService } from './service.ts'
-import { notificationFields } from '../message.ts'
+import { registerAcpNotifyRoute } from '../notify-route.ts'
 
 const amount = z.number({ error: '金额必须是数字（单位：分）' }).int('金额以分为单位，须为整数').min(1).max(100_000_000)
 const holdBody = z.strictObject({ bindingId: z.string().regex(/^B\d{22}$/, '绑卡编号格式不正确'), amount })
@@ -101,18 +100,5 @@ export async function registerPreauthRoutes(
     return again(openId, req.params.orderId)
   })
 
-  /** backUrl: an url-encoded form; 200 only once the result is stored. */
-  app.post('/notify/unionpay/acp/preauth', { config: { rateLimit: 'refused-notifications' } }, async (req, reply) => {
-    const fields = notificationFields(req.body)
-    if (!fields) {
-      refuseNotification(req)
-      return reply.status(400).type('text/plain').send('fail')
-    }
-    const r = await s.handleNotification(fields)
-    if (r.outcome === 'bad_signature') refuseNotification(req)
-    return reply
-      .status(r.status)
-      .type('text/plain')
-      .send(r.status === 200 ? 'ok' : 'fail')
-  })
+  registerAcpNotifyRoute(app, '/notify/unionpay/acp/preauth', (fields) => s.handleNotification(fields))
 }
