@@ -70,6 +70,8 @@ test.describe('全渠道: upsdk.pay(tn) inside 云闪付', () => {
     await page.getByRole('button', { name: '去支付' }).click()
     await page.waitForURL(/\/pay\/result\?/)
     await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
+    // settled by the 全渠道 notification: the page does not credit 银商 with it
+    await expect(page.getByTestId('pay-result')).toContainText('商户已收到支付结果通知')
     const merOrderId = new URL(page.url()).searchParams.get('merOrderId') ?? ''
     const acp = (await (await request.get(`/api/acp/orders/${merOrderId}`)).json()) as {
       kind: string

@@ -23,6 +23,7 @@ test.describe('银商 H5 pay through the sandbox cashier', () => {
     await expect(page.getByTestId('pay-result-title')).toHaveText('支付成功')
     await expect(page.getByTestId('pay-result')).toHaveAttribute('data-status', 'TRADE_SUCCESS')
     await expect(page.getByTestId('pay-result')).toContainText('¥12.34')
+    await expect(page.getByTestId('pay-result')).toContainText('商户已收到银商的支付结果通知')
     await page.screenshot({ path: `${SHOTS}/result-success-${info.project.name}.png`, fullPage: true })
   })
 
